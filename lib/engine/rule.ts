@@ -1,0 +1,172 @@
+import { z } from "zod";
+import type { ResourceModel } from "../model/resource-model";
+import { CONFIG_RESOURCE_TYPE, type ResourceKind, type ResourceRecord } from "../model/types";
+
+/** The compliance types a rule can give. Config rejects INSUFFICIENT_DATA from custom rules, so
+ * it is used only offline, where it marks resources a rule could not judge for lack of data. */
+export type ComplianceType = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE" | "INSUFFICIENT_DATA";
+
+export const MAX_ANNOTATION_LENGTH = 256;
+
+/** One verdict on one resource: the same shape offline, in the Lambda and in reports. */
+export interface Evaluation {
+  ruleId: string;
+  resourceType: string;
+  resourceId: string;
+  region: string;
+  accountId: string;
+  complianceType: ComplianceType;
+  annotation: string;
+}
+
+export type Severity = "low" | "medium" | "high" | "critical";
+export type TriggerKind = "change" | "periodic";
+
+export interface RuleMeta<Schema extends z.ZodType> {
+  id: string;
+  description: string;
+  /** AWS resource types this rule reports on (its Config scope). */
+  resourceTypes: readonly string[];
+  triggers: readonly TriggerKind[];
+  severity: Severity;
+  /** What the rule reads from the model; a kind not collected in a region is reported as a gap. */
+  requires: readonly ResourceKind[];
+  /** Read when present, but verdicts do not depend on them. */
+  optional?: readonly ResourceKind[];
+  parameters: Schema;
+  remediation: { automatic: boolean; summary: string };
+  /** The AWS managed rule whose verdicts this rule matches by default, if any. */
+  managedRule?: string;
+  docs?: string;
+}
+
+export interface RuleContext<Params> {
+  model: ResourceModel;
+  params: Params;
+}
+
+export interface Rule<Schema extends z.ZodType = z.ZodType> {
+  meta: RuleMeta<Schema>;
+  evaluate(context: RuleContext<z.output<Schema>>): Evaluation[];
+}
+
+export type AnyRule = Rule<z.ZodType>;
+
+export function defineRule<Schema extends z.ZodType>(rule: Rule<Schema>): Rule<Schema> {
+  return rule;
+}
+
+/** Cuts an annotation to Config's limit, with a visible marker. */
+export function clampAnnotation(text: string): string {
+  if (text.length <= MAX_ANNOTATION_LENGTH) return text;
+  const marker = "… [truncated]";
+  return text.slice(0, MAX_ANNOTATION_LENGTH - marker.length) + marker;
+}
+
+/** Builds the evaluation of a model record, reported under its AWS resource type. */
+export function verdict(
+  ruleId: string,
+  record: ResourceRecord,
+  complianceType: ComplianceType,
+  annotation: string,
+  resourceType: string = CONFIG_RESOURCE_TYPE[record.kind],
+): Evaluation {
+  return {
+    ruleId,
+    resourceType,
+    resourceId: record.id,
+    region: record.region,
+    accountId: record.accountId,
+    complianceType,
+    annotation: clampAnnotation(annotation),
+  };
+}
+
+/** Lists ids for an annotation, naming at most `max` and counting the rest. */
+export function listIds(ids: readonly string[], max = 5): string {
+  if (ids.length <= max) return ids.join(", ");
+  return `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}
+
+// Parameter helpers. Config passes rule parameters as the JSON the admin typed, usually strings,
+// so each helper accepts the typed value or its string form, and rejects anything else.
+
+const TRUE_WORDS = new Set(["true", "yes", "1"]);
+const FALSE_WORDS = new Set(["false", "no", "0"]);
+
+export const booleanParam = (fallback: boolean) =>
+  z
+    .preprocess((value) => {
+      if (typeof value !== "string") return value;
+      const word = value.trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      return value;
+    }, z.boolean())
+    .default(fallback);
+
+export const integerParam = (fallback: number | undefined, min: number, max: number) => {
+  const base = z.preprocess(
+    (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.number().int().min(min).max(max),
+  );
+  return fallback === undefined ? base.optional() : base.default(fallback);
+};
+
+/** A list given as an array or a comma-separated string. */
+export const listParam = <T extends string>(values: z.ZodType<T>, fallback: T[]) =>
+  z
+    .preprocess(
+      (value) =>
+        typeof value === "string"
+          ? value
+              .split(",")
+              .map((item) => item.trim())
+              .filter((item) => item.length > 0)
+          : value,
+      z.array(values).min(1),
+    )
+    .default(fallback);
+
+export const enumParam = <T extends string>(values: readonly [T, ...T[]], fallback: T) =>
+  z.enum(values).default(fallback as never);
+
+export class RuleParameterError extends Error {
+  constructor(
+    readonly ruleId: string,
+    readonly parameter: string,
+    readonly value: unknown,
+    detail: string,
+  ) {
+    super(`rule ${ruleId}: invalid parameter "${parameter}" = ${JSON.stringify(value)}: ${detail}`);
+    this.name = "RuleParameterError";
+  }
+}
+
+/**
+ * Validates raw parameters against a rule's schema and fills defaults. Unknown parameters are
+ * refused, so a typo never silently falls back to a default.
+ */
+export function parseRuleParameters<Schema extends z.ZodType>(
+  rule: Rule<Schema>,
+  raw: Record<string, unknown> = {},
+): z.output<Schema> {
+  const result = rule.meta.parameters.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  const parameter = issue?.code === "unrecognized_keys" ? (issue.keys[0] ?? "?") : String(path[0] ?? "?");
+  throw new RuleParameterError(rule.meta.id, parameter, raw[parameter], issue?.message ?? "invalid");
+}
+
+/** The parameter names, types and defaults of a rule, for `rules` listings and docs. */
+export function describeParameters(rule: AnyRule): { name: string; type: string; default: unknown }[] {
+  const json = z.toJSONSchema(rule.meta.parameters, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, { type?: string | string[]; default?: unknown; enum?: unknown[]; anyOf?: unknown }>;
+  };
+  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+    name,
+    type: schema.enum ? schema.enum.join("|") : Array.isArray(schema.type) ? schema.type.join("|") : (schema.type ?? "any"),
+    default: schema.default,
+  }));
+}

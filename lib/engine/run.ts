@@ -1,0 +1,106 @@
+import { describeExemption, ExemptionPolicy } from "../exemptions/exemptions";
+import { type ResourceModel, scopeKey } from "../model/resource-model";
+import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
+import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
+
+const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
+  RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
+);
+
+export const ACCOUNT_RESOURCE_TYPE = "AWS::::Account";
+
+export interface RunRulesOptions {
+  rules: readonly AnyRule[];
+  /** Raw parameters per rule id, validated against each rule's schema (defaults filled in). */
+  params?: Readonly<Record<string, Record<string, unknown> | undefined>>;
+  exemptions?: ExemptionPolicy;
+  /** Keep only the evaluations of these resource ids (a change-triggered run on one item). */
+  resourceIds?: ReadonlySet<string>;
+}
+
+/**
+ * Runs rules over a model: the one path every runtime (CLI, Lambda, reports) goes through, so
+ * verdicts, gaps and exemptions are the same everywhere. Parameters are validated before any
+ * rule runs, so a bad parameter never leaves half the rules evaluated.
+ */
+export function runRules(model: ResourceModel, options: RunRulesOptions): Evaluation[] {
+  const exemptions = options.exemptions ?? new ExemptionPolicy();
+  const prepared = options.rules.map((rule) => ({ rule, params: parseRuleParameters(rule, options.params?.[rule.meta.id]) }));
+  const evaluations: Evaluation[] = [];
+  for (const { rule, params } of prepared) {
+    const gaps = findGaps(model, rule);
+    for (const evaluation of rule.evaluate({ model, params })) {
+      if (gaps.has(scopeKey(evaluation))) continue;
+      evaluations.push(applyExemption(model, rule.meta.id, evaluation, exemptions));
+    }
+    for (const [key, missing] of gaps) {
+      const scope = model.coverage.scopes.get(key);
+      if (scope) evaluations.push(...gapEvaluations(model, rule, scope, missing));
+    }
+  }
+  const { resourceIds } = options;
+  return resourceIds ? evaluations.filter((evaluation) => resourceIds.has(evaluation.resourceId)) : evaluations;
+}
+
+/** Scopes (account/region) where some input the rule requires was not collected, with why. */
+function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
+  const gaps = new Map<string, string>();
+  for (const scope of model.scopes()) {
+    const missing = rule.meta.requires
+      .filter((kind) => !model.hasCollected(scope, kind))
+      .map((kind) => `${CONFIG_RESOURCE_TYPE[kind]} (${model.gapReason(scope, kind) ?? "not in the input"})`);
+    if (missing.length > 0) gaps.set(scopeKey(scope), missing.join("; "));
+  }
+  return gaps;
+}
+
+/**
+ * A rule that lacks its inputs never gives a verdict: each resource it would judge in that scope
+ * is INSUFFICIENT_DATA, or, when it holds none of them, the account itself is.
+ */
+function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, missing: string): Evaluation[] {
+  const annotation = clampAnnotation(`Cannot evaluate: missing ${missing}`);
+  const subjects: Evaluation[] = [];
+  for (const resourceType of rule.meta.resourceTypes) {
+    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    if (!kind) continue;
+    for (const record of model.all(kind)) {
+      if (record.region !== scope.region || record.accountId !== scope.accountId) continue;
+      subjects.push({
+        ruleId: rule.meta.id,
+        resourceType,
+        resourceId: record.id,
+        region: scope.region,
+        accountId: scope.accountId,
+        complianceType: "INSUFFICIENT_DATA",
+        annotation,
+      });
+    }
+  }
+  if (subjects.length > 0) return subjects;
+  return [
+    {
+      ruleId: rule.meta.id,
+      resourceType: ACCOUNT_RESOURCE_TYPE,
+      resourceId: scope.accountId,
+      region: scope.region,
+      accountId: scope.accountId,
+      complianceType: "INSUFFICIENT_DATA",
+      annotation,
+    },
+  ];
+}
+
+function applyExemption(
+  model: ResourceModel,
+  ruleId: string,
+  evaluation: Evaluation,
+  exemptions: ExemptionPolicy,
+): Evaluation {
+  const kind = KIND_BY_RESOURCE_TYPE.get(evaluation.resourceType);
+  const record = kind && model.get(kind, evaluation.resourceId, evaluation.region);
+  if (!record) return evaluation;
+  const exemption = exemptions.find(ruleId, { id: record.id, tags: "tags" in record ? record.tags : {}, name: record.name });
+  if (!exemption) return evaluation;
+  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(exemption)) };
+}

@@ -1,0 +1,254 @@
+import type {
+  Coverage,
+  ElasticIp,
+  Instance,
+  InstanceTypeInfo,
+  InternetGateway,
+  NetworkInterface,
+  Origin,
+  PlacementGroup,
+  PrefixList,
+  RecordOfKind,
+  ResourceKind,
+  ResourceRecord,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupReference,
+  Subnet,
+  VpcEndpoint,
+} from "./types";
+
+/** Kinds whose ids are only unique within a region (names, instance type names). */
+const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(["placement-group", "instance-type"]);
+
+const keyOf = (kind: ResourceKind, id: string, region: string): string =>
+  REGIONAL_KINDS.has(kind) ? `${region}/${id}` : id;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** A subnet's effective route table: its explicit association, else its VPC's main table. */
+export interface EffectiveRouteTable {
+  table: RouteTable;
+  explicit: boolean;
+}
+
+/**
+ * Accumulates normalized records one at a time (so sources can stream) and the coverage of
+ * what was collected, then freezes them into a {@link ResourceModel}.
+ */
+export class ModelBuilder {
+  private readonly records = new Map<ResourceKind, Map<string, ResourceRecord>>();
+  private readonly coverage: Coverage = { scopes: new Map(), collected: new Map(), gaps: new Map() };
+
+  add(record: ResourceRecord): this {
+    let byId = this.records.get(record.kind);
+    if (!byId) {
+      byId = new Map();
+      this.records.set(record.kind, byId);
+    }
+    // A later copy of the same resource (history files, several snapshots) replaces the earlier one.
+    byId.set(keyOf(record.kind, record.id, record.region), record);
+    return this;
+  }
+
+  /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item). */
+  remove(kind: ResourceKind, id: string, region: string): this {
+    this.records.get(kind)?.delete(keyOf(kind, id, region));
+    return this;
+  }
+
+  /** Says that every resource of `kind` in this account and region was read. */
+  markCollected(scope: Origin, kind: ResourceKind): this {
+    const key = scopeKey(scope);
+    this.coverage.scopes.set(key, { region: scope.region, accountId: scope.accountId });
+    let kinds = this.coverage.collected.get(key);
+    if (!kinds) {
+      kinds = new Set();
+      this.coverage.collected.set(key, kinds);
+    }
+    kinds.add(kind);
+    this.coverage.gaps.get(key)?.delete(kind);
+    return this;
+  }
+
+  /** Records why a kind is missing in an account and region, unless another source supplied it. */
+  markGap(scope: Origin, kind: ResourceKind, reason: string): this {
+    const key = scopeKey(scope);
+    this.coverage.scopes.set(key, { region: scope.region, accountId: scope.accountId });
+    if (this.coverage.collected.get(key)?.has(kind)) return this;
+    let gaps = this.coverage.gaps.get(key);
+    if (!gaps) {
+      gaps = new Map();
+      this.coverage.gaps.set(key, gaps);
+    }
+    if (!gaps.has(kind)) gaps.set(kind, reason);
+    return this;
+  }
+
+  build(): ResourceModel {
+    return new ResourceModel(this.records, this.coverage);
+  }
+}
+
+/**
+ * The resources of one account (any number of regions), indexed by id and by the relations the
+ * rules follow, so that no rule scans one list inside another. Immutable once built.
+ */
+export class ResourceModel {
+  private readonly enisBySecurityGroup = new Map<string, NetworkInterface[]>();
+  private readonly referencesToGroup = new Map<
+    string,
+    { fromGroupId: string; reference: SecurityGroupReference }[]
+  >();
+  private readonly explicitTableBySubnet = new Map<string, RouteTable>();
+  private readonly mainTableByVpc = new Map<string, RouteTable>();
+  private readonly subnetsByVpc = new Map<string, Subnet[]>();
+  private readonly endpointsByVpc = new Map<string, VpcEndpoint[]>();
+  private readonly internetGatewaysByVpc = new Map<string, InternetGateway[]>();
+  private readonly instancesByPlacementGroup = new Map<string, Instance[]>();
+  private readonly prefixListsById = new Map<string, PrefixList>();
+  private readonly subnetsByTable = new Map<string, { subnet: Subnet; explicit: boolean }[]>();
+
+  constructor(
+    private readonly byKind: Map<ResourceKind, Map<string, ResourceRecord>>,
+    readonly coverage: Coverage,
+  ) {
+    for (const eni of this.all("network-interface")) {
+      for (const groupId of eni.groupIds) push(this.enisBySecurityGroup, groupId, eni);
+    }
+    for (const group of this.all("security-group")) {
+      for (const reference of group.references) {
+        push(this.referencesToGroup, reference.groupId, { fromGroupId: group.id, reference });
+      }
+    }
+    for (const table of this.all("route-table")) {
+      for (const association of table.associations) {
+        if (!isLive(association.state)) continue;
+        if (association.main) this.mainTableByVpc.set(table.vpcId, table);
+        if (association.subnetId) this.explicitTableBySubnet.set(association.subnetId, table);
+      }
+    }
+    for (const subnet of this.all("subnet")) {
+      push(this.subnetsByVpc, subnet.vpcId, subnet);
+      const effective = this.routeTableForSubnet(subnet.id, subnet.vpcId);
+      if (effective) push(this.subnetsByTable, effective.table.id, { subnet, explicit: effective.explicit });
+    }
+    for (const endpoint of this.all("vpc-endpoint")) push(this.endpointsByVpc, endpoint.vpcId, endpoint);
+    for (const gateway of this.all("internet-gateway")) {
+      for (const vpcId of gateway.attachedVpcIds) push(this.internetGatewaysByVpc, vpcId, gateway);
+    }
+    for (const instance of this.all("instance")) {
+      if (instance.placementGroupName) {
+        push(this.instancesByPlacementGroup, `${instance.region}/name/${instance.placementGroupName}`, instance);
+      } else if (instance.placementGroupId) {
+        push(this.instancesByPlacementGroup, `${instance.region}/id/${instance.placementGroupId}`, instance);
+      }
+    }
+    for (const list of this.all("prefix-list")) this.prefixListsById.set(list.id, list);
+  }
+
+  /** Every record of a kind, in insertion order. */
+  all<K extends ResourceKind>(kind: K): Iterable<RecordOfKind<K>> {
+    const byId = this.byKind.get(kind);
+    return (byId ? byId.values() : EMPTY) as Iterable<RecordOfKind<K>>;
+  }
+
+  count(kind: ResourceKind): number {
+    return this.byKind.get(kind)?.size ?? 0;
+  }
+
+  get<K extends ResourceKind>(kind: K, id: string, region = ""): RecordOfKind<K> | undefined {
+    return this.byKind.get(kind)?.get(keyOf(kind, id, region)) as RecordOfKind<K> | undefined;
+  }
+
+  /** Every account and region that a source read from, sorted. */
+  scopes(): Origin[] {
+    return [...this.coverage.scopes.values()].sort(
+      (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region),
+    );
+  }
+
+  /** Whether `kind` was fully collected in this account and region; if not, no rule may judge there. */
+  hasCollected(scope: Origin, kind: ResourceKind): boolean {
+    return this.coverage.collected.get(scopeKey(scope))?.has(kind) ?? false;
+  }
+
+  gapReason(scope: Origin, kind: ResourceKind): string | undefined {
+    return this.coverage.gaps.get(scopeKey(scope))?.get(kind);
+  }
+
+  networkInterfacesUsingGroup(groupId: string): readonly NetworkInterface[] {
+    return this.enisBySecurityGroup.get(groupId) ?? EMPTY;
+  }
+
+  /** Other groups whose ingress or egress rules point at `groupId`. */
+  groupsReferencing(groupId: string): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
+    return this.referencesToGroup.get(groupId) ?? EMPTY;
+  }
+
+  /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
+  routeTableForSubnet(subnetId: string, vpcId?: string): EffectiveRouteTable | undefined {
+    const explicit = this.explicitTableBySubnet.get(subnetId);
+    if (explicit) return { table: explicit, explicit: true };
+    const vpc = vpcId ?? this.get("subnet", subnetId)?.vpcId;
+    const main = vpc === undefined ? undefined : this.mainTableByVpc.get(vpc);
+    return main ? { table: main, explicit: false } : undefined;
+  }
+
+  /** The subnets that use a route table, explicitly or (for a main table) implicitly. */
+  subnetsUsingRouteTable(routeTableId: string): readonly { subnet: Subnet; explicit: boolean }[] {
+    return this.subnetsByTable.get(routeTableId) ?? EMPTY;
+  }
+
+  mainRouteTable(vpcId: string): RouteTable | undefined {
+    return this.mainTableByVpc.get(vpcId);
+  }
+
+  subnetsInVpc(vpcId: string): readonly Subnet[] {
+    return this.subnetsByVpc.get(vpcId) ?? EMPTY;
+  }
+
+  endpointsInVpc(vpcId: string): readonly VpcEndpoint[] {
+    return this.endpointsByVpc.get(vpcId) ?? EMPTY;
+  }
+
+  internetGatewaysOfVpc(vpcId: string): readonly InternetGateway[] {
+    return this.internetGatewaysByVpc.get(vpcId) ?? EMPTY;
+  }
+
+  prefixList(id: string): PrefixList | undefined {
+    return this.prefixListsById.get(id);
+  }
+
+  /** Members of a placement group, matched by name (and by id for instances that carry only the id). */
+  instancesInPlacementGroup(group: PlacementGroup): readonly Instance[] {
+    const byName = this.instancesByPlacementGroup.get(`${group.region}/name/${group.name}`) ?? EMPTY;
+    const byId = group.groupId
+      ? (this.instancesByPlacementGroup.get(`${group.region}/id/${group.groupId}`) ?? EMPTY)
+      : EMPTY;
+    return byId.length === 0 ? byName : [...byName, ...byId];
+  }
+
+  instanceType(region: string, instanceType: string): InstanceTypeInfo | undefined {
+    return this.get("instance-type", instanceType, region);
+  }
+
+  elasticIp(id: string): ElasticIp | undefined {
+    return this.get("eip", id);
+  }
+
+  securityGroup(id: string): SecurityGroup | undefined {
+    return this.get("security-group", id);
+  }
+}
+
+export const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
+
+const isLive = (state: string | undefined): boolean =>
+  state === undefined || state === "associated" || state === "associating";

@@ -1,0 +1,14 @@
+// Bundles the CLI (and the benchmark) into dist/ so `bin/ec2-config-rules.js` starts fast with no TS loader.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { cli: "lib/cli/main.ts", bench: "scripts/bench.ts" },
+  outdir: "dist",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  mainFields: ["module", "main"],
+  sourcemap: true,
+  logLevel: "warning",
+});

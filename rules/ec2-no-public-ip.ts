@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
+
+const RULE_ID = "ec2-no-public-ip";
+
+/** States in which an instance is going away; whatever address it holds is about to be released. */
+const ENDING_STATES: ReadonlySet<string> = new Set(["shutting-down", "terminated"]);
+const STOPPED_STATES: ReadonlySet<string> = new Set(["stopping", "stopped"]);
+
+export default defineRule({
+  meta: {
+    id: RULE_ID,
+    description:
+      "EC2 instances must not have a public IPv4 address (auto-assigned or an Elastic IP) on any network interface, primary or secondary. IPv6 addresses are not considered.",
+    resourceTypes: ["AWS::EC2::Instance"],
+    triggers: ["change", "periodic"],
+    severity: "high",
+    requires: ["instance"],
+    parameters: z
+      .object({
+        /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */
+        ignoreStopped: booleanParam(false),
+      })
+      .strict(),
+    remediation: {
+      automatic: false,
+      summary:
+        "Disassociate the Elastic IP (ec2:DisassociateAddress) or move the instance to a subnet without auto-assigned public IPs, and reach it through a load balancer, NAT or Session Manager instead.",
+    },
+    managedRule: "ec2-instance-no-public-ip",
+  },
+
+  evaluate({ model, params }) {
+    const evaluations: Evaluation[] = [];
+    for (const instance of model.all("instance")) {
+      if (ENDING_STATES.has(instance.state)) {
+        evaluations.push(verdict(RULE_ID, instance, "NOT_APPLICABLE", `Instance is ${instance.state}`));
+        continue;
+      }
+      if (params.ignoreStopped && STOPPED_STATES.has(instance.state)) {
+        evaluations.push(verdict(RULE_ID, instance, "NOT_APPLICABLE", `Instance is ${instance.state} and ignoreStopped is true`));
+        continue;
+      }
+      const holders = instance.networkInterfaces.filter((eni) => eni.publicIps.length > 0);
+      if (holders.length === 0) {
+        const count = instance.networkInterfaces.length;
+        evaluations.push(
+          verdict(RULE_ID, instance, "COMPLIANT", `No public IPv4 address on its ${count} network interface${count === 1 ? "" : "s"}`),
+        );
+        continue;
+      }
+      const findings = holders.map((eni) => {
+        const addresses = eni.publicIps.map((address) => `${address.ip} (${address.source === "eip" ? "EIP" : "auto-assigned"})`);
+        const role = eni.deviceIndex === undefined ? "" : eni.deviceIndex === 0 ? " primary" : ` secondary #${eni.deviceIndex}`;
+        return `${eni.id}${role}: ${addresses.join(", ")}`;
+      });
+      evaluations.push(verdict(RULE_ID, instance, "NON_COMPLIANT", `Public IPv4 on ${listIds(findings, 3)}`));
+    }
+    return evaluations;
+  },
+});

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
+import type { ResourceModel } from "../lib/model/resource-model";
+import type { NetworkInterface } from "../lib/model/types";
+
+const RULE_ID = "sg-attached-to-eni";
+const DIRECTIONS = ["ingress", "egress"] as const;
+
+/** "3 ENIs: 2 lambda, 1 interface", most common type first. */
+function describeUse(enis: readonly NetworkInterface[]): string {
+  const byType = new Map<string, number>();
+  for (const eni of enis) {
+    const type = eni.interfaceType ?? "unknown type";
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  const types = [...byType]
+    .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))
+    .map(([type, count]) => `${count} ${type}`);
+  const noun = enis.length === 1 ? "ENI" : "ENIs";
+  return `${enis.length} ${noun}: ${types.join(", ")} (${listIds(enis.map((eni) => eni.id), 3)})`;
+}
+
+/** Other groups whose rules point at this one, each with the directions it does so in: "sg-a (ingress, egress)". */
+function referencingGroups(model: ResourceModel, groupId: string): string[] {
+  const directions = new Map<string, Set<(typeof DIRECTIONS)[number]>>();
+  for (const { fromGroupId, reference } of model.groupsReferencing(groupId)) {
+    // A group's rule naming itself says nothing about whether anything uses the group.
+    if (fromGroupId === groupId) continue;
+    const seen = directions.get(fromGroupId) ?? new Set();
+    seen.add(reference.direction);
+    directions.set(fromGroupId, seen);
+  }
+  return [...directions].map(([id, seen]) => `${id} (${DIRECTIONS.filter((direction) => seen.has(direction)).join(", ")})`);
+}
+
+export default defineRule({
+  meta: {
+    id: RULE_ID,
+    description:
+      "Security groups should be used by at least one network interface; an unused group is clutter that someone may attach by mistake. Default groups and groups shared from other accounts are not judged.",
+    resourceTypes: ["AWS::EC2::SecurityGroup"],
+    // Config no longer updates a group's item when an ENI attaches or detaches, so only a sweep sees use change.
+    triggers: ["periodic"],
+    severity: "medium",
+    requires: ["security-group", "network-interface"],
+    parameters: z
+      .object({
+        /** AWS counts only ENIs; a group referenced by another group's rules may still be part of a design. */
+        countReferencesAsUse: booleanParam(false),
+      })
+      .strict(),
+    remediation: {
+      automatic: false,
+      summary:
+        "Confirm nothing launches with the group (launch templates, idle Lambda functions, Auto Scaling), remove references to it from other groups' rules, then delete it (ec2:DeleteSecurityGroup).",
+    },
+    managedRule: "ec2-security-group-attached-to-eni-periodic",
+  },
+
+  evaluate({ model, params }) {
+    const evaluations: Evaluation[] = [];
+    for (const group of model.all("security-group")) {
+      if (group.name === "default") {
+        evaluations.push(verdict(RULE_ID, group, "NOT_APPLICABLE", "Default security group (cannot be deleted)"));
+        continue;
+      }
+      if (group.ownerId !== undefined && group.ownerId !== group.accountId) {
+        evaluations.push(verdict(RULE_ID, group, "NOT_APPLICABLE", `Owned by another account (${group.ownerId})`));
+        continue;
+      }
+      const enis = model.networkInterfacesUsingGroup(group.id);
+      if (enis.length > 0) {
+        evaluations.push(verdict(RULE_ID, group, "COMPLIANT", `Used by ${describeUse(enis)}`));
+        continue;
+      }
+      const referrers = referencingGroups(model, group.id);
+      if (referrers.length === 0) {
+        evaluations.push(verdict(RULE_ID, group, "NON_COMPLIANT", "Not used by any ENI and not referenced by any other group's rules"));
+      } else if (params.countReferencesAsUse) {
+        evaluations.push(
+          verdict(RULE_ID, group, "COMPLIANT", `Not used by any ENI, but referenced by the rules of ${listIds(referrers, 4)} (countReferencesAsUse)`),
+        );
+      } else {
+        evaluations.push(
+          verdict(RULE_ID, group, "NON_COMPLIANT", `Not used by any ENI; only referenced by the rules of ${listIds(referrers, 4)}`),
+        );
+      }
+    }
+    return evaluations;
+  },
+});

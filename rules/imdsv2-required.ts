@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { booleanParam, defineRule, type Evaluation, integerParam, verdict } from "../lib/engine/rule";
+import type { Instance } from "../lib/model/types";
+
+const ID = "imdsv2-required";
+
+/** States in which the instance is going away: AWS reports them as deleted resources. */
+const GONE_STATES: ReadonlySet<string> = new Set(["terminated", "shutting-down"]);
+
+const parameters = z
+  .object({
+    /** An instance whose metadata endpoint is off cannot be queried with IMDSv1 either. AWS still fails it. */
+    allowDisabledEndpoint: booleanParam(false),
+    /** A hop limit above this lets containers on the host reach the instance's credentials. */
+    maxHopLimit: integerParam(undefined, 1, 64),
+  })
+  .strict();
+
+type Params = z.output<typeof parameters>;
+
+function judge(instance: Instance, params: Params): Evaluation {
+  const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
+    verdict(ID, instance, complianceType, annotation);
+
+  const state = instance.state.toLowerCase();
+  if (GONE_STATES.has(state)) return rule("NOT_APPLICABLE", `Instance is ${state}`);
+
+  const options = instance.metadataOptions;
+  const tokens = options?.httpTokens?.toLowerCase();
+  const endpoint = options?.httpEndpoint?.toLowerCase();
+  // Fail closed: without recorded options nothing shows that IMDSv1 is off, and AWS's launch
+  // default (before account-level defaults) is HttpTokens optional.
+  if (tokens === undefined) {
+    return rule("NON_COMPLIANT", "No instance metadata options recorded (HttpTokens unknown), so IMDSv1 cannot be ruled out");
+  }
+  if (endpoint === "disabled" && params.allowDisabledEndpoint) {
+    return rule("COMPLIANT", `Instance metadata endpoint is disabled (HttpTokens ${tokens}), so IMDSv1 is unreachable`);
+  }
+
+  const problems: string[] = [];
+  if (tokens !== "required") problems.push(`HttpTokens is ${tokens} (IMDSv1 allowed), not required`);
+  const hopLimit = options?.hopLimit;
+  if (params.maxHopLimit !== undefined && hopLimit !== undefined && hopLimit > params.maxHopLimit) {
+    problems.push(`HttpPutResponseHopLimit ${hopLimit} exceeds maxHopLimit ${params.maxHopLimit}`);
+  }
+  const endpointNote = endpoint === "disabled" ? "; metadata endpoint disabled" : "";
+  if (problems.length > 0) return rule("NON_COMPLIANT", `${problems.join("; ")}${endpointNote}`);
+
+  // A just-fixed instance shows state pending until the change applies; it is already enforced.
+  const pending = options?.state?.toLowerCase() === "pending" ? " (change pending)" : "";
+  const hop = hopLimit !== undefined ? `, hop limit ${hopLimit}` : "";
+  return rule("COMPLIANT", `HttpTokens is required (IMDSv2 only)${pending}${hop}${endpointNote}`);
+}
+
+export default defineRule({
+  meta: {
+    id: ID,
+    description:
+      "EC2 instances must require IMDSv2 session tokens (HttpTokens required), optionally with a maximum PUT response hop limit.",
+    resourceTypes: ["AWS::EC2::Instance"],
+    triggers: ["change", "periodic"],
+    severity: "high",
+    requires: ["instance"],
+    parameters,
+    remediation: {
+      automatic: true,
+      summary: "Set HttpTokens to required with ModifyInstanceMetadataOptions (runbook AWSConfigRemediation-EnforceEC2InstanceIMDSv2).",
+    },
+    managedRule: "ec2-imdsv2-check",
+  },
+  evaluate({ model, params }) {
+    const evaluations: Evaluation[] = [];
+    for (const instance of model.all("instance")) evaluations.push(judge(instance, params));
+    return evaluations;
+  },
+});

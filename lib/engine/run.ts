@@ -100,7 +100,11 @@ function applyExemption(
   const kind = KIND_BY_RESOURCE_TYPE.get(evaluation.resourceType);
   const record = kind && model.get(kind, evaluation.resourceId, evaluation.region);
   if (!record) return evaluation;
-  const exemption = exemptions.find(ruleId, { id: record.id, tags: "tags" in record ? record.tags : {}, name: record.name });
+  const exemption = exemptions.find(ruleId, {
+    id: record.id,
+    tags: "tags" in record ? record.tags : {},
+    name: "name" in record ? record.name : undefined,
+  });
   if (!exemption) return evaluation;
   return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(exemption)) };
 }

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { InputError } from "../errors";
-import type { ResourceRecord } from "../model/types";
+import type { Tags } from "../model/types";
+
+/** What an exemption can match on: a resource's id, tags and name. */
+export interface ExemptionSubject {
+  id: string;
+  tags: Tags;
+  name?: string;
+}
 
 export const DEFAULT_EXEMPTION_TAG_KEY = "compliance-exempt";
 
@@ -82,30 +89,30 @@ export class ExemptionPolicy {
     }));
   }
 
-  find(ruleId: string, resource: Pick<ResourceRecord, "id" | "tags"> & { name?: string }): Exemption | undefined {
+  find(ruleId: string, resource: ExemptionSubject): Exemption | undefined {
     return this.fromTags(ruleId, resource.tags) ?? this.fromFile(ruleId, resource);
   }
 
-  private fromTags(ruleId: string, tags: Readonly<Record<string, string>> | undefined): Exemption | undefined {
-    const value = tags?.[this.tagKey];
+  private fromTags(ruleId: string, tags: Tags): Exemption | undefined {
+    const value = tags[this.tagKey];
     if (value === undefined) return undefined;
     const listed = value
       .split(/[\s,;:/+]+/)
       .map((item) => item.trim().toLowerCase())
       .filter((item) => item.length > 0);
     if (!listed.includes("all") && !listed.includes(ruleId)) return undefined;
-    const expiresTag = tags?.[`${this.tagKey}-expires`];
+    const expiresTag = tags[`${this.tagKey}-expires`];
     const expires = expiresTag && !Number.isNaN(Date.parse(expiresTag)) ? new Date(expiresTag) : undefined;
     if (expires && expires <= this.now) return undefined;
     return {
       source: "tag",
-      reason: tags?.[`${this.tagKey}-reason`],
-      owner: tags?.[`${this.tagKey}-owner`],
+      reason: tags[`${this.tagKey}-reason`],
+      owner: tags[`${this.tagKey}-owner`],
       expires,
     };
   }
 
-  private fromFile(ruleId: string, resource: Pick<ResourceRecord, "id" | "tags"> & { name?: string }) {
+  private fromFile(ruleId: string, resource: ExemptionSubject): Exemption | undefined {
     for (const { entry, rules, name } of this.entries) {
       if (rules !== "all" && !rules.has(ruleId)) continue;
       if (entry.expires <= this.now) continue;

@@ -1,4 +1,25 @@
-import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
+import { InputError } from "../errors";
+import type {
+  ElasticIp,
+  Instance,
+  InstanceNetworkInterface,
+  InstanceTypeInfo,
+  InternetGateway,
+  NetworkInterface,
+  Origin,
+  PlacementGroup,
+  PrefixList,
+  PublicIpv4,
+  ResourceKind,
+  ResourceRecord,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupReference,
+  Subnet,
+  Tags,
+  VpcEndpoint,
+} from "../model/types";
 
 /**
  * The EC2 Describe* operations the rules read, with the list key of their (merged) response and
@@ -20,9 +41,422 @@ export const EC2_OPERATIONS = {
 
 export type Ec2Operation = keyof typeof EC2_OPERATIONS;
 
+export const EC2_OPERATION_BY_KIND = Object.fromEntries(
+  Object.entries(EC2_OPERATIONS).map(([operation, { kind }]) => [kind, operation]),
+) as Record<ResourceKind, Ec2Operation>;
+
+export function isEc2Operation(name: string): name is Ec2Operation {
+  return Object.hasOwn(EC2_OPERATIONS, name);
+}
+
+type Item = Record<string, unknown>;
+
+/** A JSON path below an item; the item itself is the empty path. */
+const join = (field: string, key: string): string => (field ? `${field}.${key}` : key);
+
+// Readers that tolerate absent fields but refuse wrongly typed ones, naming the field.
+
+function asObject(value: unknown, field: string): Item {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as Item;
+  throw new InputError(`expected an object, got ${describeValue(value)}`, { field });
+}
+
+function list(item: Item, key: string, field: string): Item[] {
+  const value = item[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { field: join(field, key) });
+  return value.map((entry, index) => asObject(entry, `${join(field, key)}[${index}]`));
+}
+
+function optionalString(item: Item, key: string, field: string): string | undefined {
+  const value = item[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  throw new InputError(`expected a string, got ${describeValue(value)}`, { field: join(field, key) });
+}
+
+function requiredString(item: Item, key: string, field: string): string {
+  const value = optionalString(item, key, field);
+  if (value === undefined || value === "") throw new InputError("required", { field: join(field, key) });
+  return value;
+}
+
+function optionalNumber(item: Item, key: string, field: string): number | undefined {
+  const value = item[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+  throw new InputError(`expected a number, got ${describeValue(value)}`, { field: join(field, key) });
+}
+
+function optionalBoolean(item: Item, key: string, field: string): boolean | undefined {
+  const value = item[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "boolean") return value;
+  if (value === "true" || value === "false") return value === "true";
+  throw new InputError(`expected a boolean, got ${describeValue(value)}`, { field: join(field, key) });
+}
+
+function optionalObject(item: Item, key: string, field: string): Item | undefined {
+  const value = item[key];
+  return value === undefined || value === null ? undefined : asObject(value, join(field, key));
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : JSON.stringify(value);
+}
+
+const lower = (value: string | undefined): string | undefined => value?.toLowerCase();
+
+/** EC2 tags (`[{Key, Value}]`, or very old Config items' `[{TagName, TagValue}]`) as a map. */
+function tagsOf(item: Item, key: "Tags" | "TagSet", field: string): Tags {
+  const tags: Record<string, string> = {};
+  for (const tag of list(item, key, field)) {
+    const name = tag.Key ?? tag.TagName;
+    const value = tag.Value ?? tag.TagValue;
+    if (typeof name === "string") tags[name] = typeof value === "string" ? value : "";
+  }
+  return tags;
+}
+
+/**
+ * Public IPv4 addresses of a network interface, from its own association and each private
+ * address's association (secondary private IPs can carry EIPs too). An `IpOwnerId` of `amazon`
+ * marks an auto-assigned address; an account id marks an Elastic IP.
+ */
+function publicIpsOf(eni: Item, field: string): PublicIpv4[] {
+  const byIp = new Map<string, PublicIpv4>();
+  const addFrom = (association: Item | undefined, privateIp: string | undefined, at: string) => {
+    const ip = association && optionalString(association, "PublicIp", at);
+    if (!association || !ip || byIp.has(ip)) return;
+    const owner = optionalString(association, "IpOwnerId", at);
+    byIp.set(ip, { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp });
+  };
+  list(eni, "PrivateIpAddresses", field).forEach((address, index) => {
+    const at = `${join(field, "PrivateIpAddresses")}[${index}]`;
+    addFrom(optionalObject(address, "Association", at), optionalString(address, "PrivateIpAddress", at), `${at}.Association`);
+  });
+  addFrom(optionalObject(eni, "Association", field), optionalString(eni, "PrivateIpAddress", field), join(field, "Association"));
+  return [...byIp.values()];
+}
+
+function nameOf(tags: Tags): string | undefined {
+  return tags.Name;
+}
+
+function normalizeInstance(instance: Item, origin: Origin, field: string): Instance {
+  const id = requiredString(instance, "InstanceId", field);
+  const tags = tagsOf(instance, "Tags", field);
+  const placement = optionalObject(instance, "Placement", field);
+  const state = optionalObject(instance, "State", field);
+  const metadata = optionalObject(instance, "MetadataOptions", field);
+  const networkInterfaces: InstanceNetworkInterface[] = list(instance, "NetworkInterfaces", field).map((eni, index) => {
+    const at = `${join(field, "NetworkInterfaces")}[${index}]`;
+    const attachment = optionalObject(eni, "Attachment", at);
+    return {
+      id: requiredString(eni, "NetworkInterfaceId", at),
+      deviceIndex: attachment && optionalNumber(attachment, "DeviceIndex", `${at}.Attachment`),
+      publicIps: publicIpsOf(eni, at),
+    };
+  });
+  // An instance record with a public address but no interface details still has that address.
+  const publicIp = optionalString(instance, "PublicIpAddress", field);
+  if (publicIp && !networkInterfaces.some((eni) => eni.publicIps.some((address) => address.ip === publicIp))) {
+    networkInterfaces.unshift({ id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }] });
+  }
+  const groupName = placement && optionalString(placement, "GroupName", join(field, "Placement"));
+  return {
+    kind: "instance",
+    id,
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    state: lower(state && optionalString(state, "Name", join(field, "State"))) ?? "unknown",
+    instanceType: optionalString(instance, "InstanceType", field),
+    vpcId: optionalString(instance, "VpcId", field),
+    subnetId: optionalString(instance, "SubnetId", field),
+    availabilityZone: placement && optionalString(placement, "AvailabilityZone", join(field, "Placement")),
+    placementGroupName: groupName === "" ? undefined : groupName,
+    placementGroupId: (placement && optionalString(placement, "GroupId", join(field, "Placement"))) || undefined,
+    partitionNumber: placement && optionalNumber(placement, "PartitionNumber", join(field, "Placement")),
+    tenancy: placement && optionalString(placement, "Tenancy", join(field, "Placement")),
+    enaSupport: optionalBoolean(instance, "EnaSupport", field),
+    networkInterfaces,
+    metadataOptions: metadata && {
+      httpTokens: lower(optionalString(metadata, "HttpTokens", join(field, "MetadataOptions"))),
+      httpEndpoint: lower(optionalString(metadata, "HttpEndpoint", join(field, "MetadataOptions"))),
+      hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", join(field, "MetadataOptions")),
+      state: lower(optionalString(metadata, "State", join(field, "MetadataOptions"))),
+    },
+    securityGroupIds: list(instance, "SecurityGroups", field)
+      .map((group) => group.GroupId)
+      .filter((groupId): groupId is string => typeof groupId === "string"),
+    tags,
+  };
+}
+
+function normalizeAddress(address: Item, origin: Origin, field: string): ElasticIp {
+  const allocationId = optionalString(address, "AllocationId", field);
+  const publicIp = optionalString(address, "PublicIp", field);
+  const id = allocationId ?? publicIp;
+  if (!id) throw new InputError("required (neither AllocationId nor PublicIp is set)", { field: join(field, "AllocationId") });
+  const tags = tagsOf(address, "Tags", field);
+  return {
+    kind: "eip",
+    id,
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    allocationId,
+    publicIp,
+    associationId: optionalString(address, "AssociationId", field),
+    instanceId: optionalString(address, "InstanceId", field) || undefined,
+    networkInterfaceId: optionalString(address, "NetworkInterfaceId", field),
+    networkInterfaceOwnerId: optionalString(address, "NetworkInterfaceOwnerId", field),
+    privateIpAddress: optionalString(address, "PrivateIpAddress", field),
+    domain: optionalString(address, "Domain", field),
+    serviceManaged: optionalString(address, "ServiceManaged", field),
+    tags,
+  };
+}
+
+function normalizeSecurityGroup(group: Item, origin: Origin, field: string): SecurityGroup {
+  const id = requiredString(group, "GroupId", field);
+  const references = new Map<string, SecurityGroupReference>();
+  for (const [key, direction] of [
+    ["IpPermissions", "ingress"],
+    ["IpPermissionsEgress", "egress"],
+  ] as const) {
+    list(group, key, field).forEach((permission, index) => {
+      const at = `${join(field, key)}[${index}]`;
+      for (const pair of list(permission, "UserIdGroupPairs", at)) {
+        const groupId = optionalString(pair, "GroupId", at);
+        if (!groupId || groupId === id || references.has(`${direction}/${groupId}`)) continue;
+        references.set(`${direction}/${groupId}`, {
+          groupId,
+          direction,
+          userId: optionalString(pair, "UserId", at),
+          vpcPeeringConnectionId: optionalString(pair, "VpcPeeringConnectionId", at),
+        });
+      }
+    });
+  }
+  return {
+    kind: "security-group",
+    id,
+    name: optionalString(group, "GroupName", field) ?? id,
+    region: origin.region,
+    accountId: origin.accountId,
+    vpcId: optionalString(group, "VpcId", field),
+    ownerId: optionalString(group, "OwnerId", field),
+    description: optionalString(group, "Description", field),
+    references: [...references.values()],
+    tags: tagsOf(group, "Tags", field),
+  };
+}
+
+function normalizeNetworkInterface(eni: Item, origin: Origin, field: string): NetworkInterface {
+  const tags = tagsOf(eni, eni.TagSet === undefined ? "Tags" : "TagSet", field);
+  const attachment = optionalObject(eni, "Attachment", field);
+  return {
+    kind: "network-interface",
+    id: requiredString(eni, "NetworkInterfaceId", field),
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    status: lower(optionalString(eni, "Status", field)),
+    interfaceType: optionalString(eni, "InterfaceType", field),
+    requesterManaged: optionalBoolean(eni, "RequesterManaged", field),
+    description: optionalString(eni, "Description", field),
+    ownerId: optionalString(eni, "OwnerId", field),
+    vpcId: optionalString(eni, "VpcId", field),
+    subnetId: optionalString(eni, "SubnetId", field),
+    availabilityZone: optionalString(eni, "AvailabilityZone", field),
+    groupIds: list(eni, "Groups", field)
+      .map((group) => group.GroupId)
+      .filter((groupId): groupId is string => typeof groupId === "string"),
+    attachmentInstanceId: attachment && optionalString(attachment, "InstanceId", join(field, "Attachment")),
+    publicIps: publicIpsOf(eni, field),
+    tags,
+  };
+}
+
+function normalizeSubnet(subnet: Item, origin: Origin, field: string): Subnet {
+  const tags = tagsOf(subnet, "Tags", field);
+  return {
+    kind: "subnet",
+    id: requiredString(subnet, "SubnetId", field),
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    vpcId: requiredString(subnet, "VpcId", field),
+    availabilityZone: optionalString(subnet, "AvailabilityZone", field),
+    cidrBlock: optionalString(subnet, "CidrBlock", field),
+    mapPublicIpOnLaunch: optionalBoolean(subnet, "MapPublicIpOnLaunch", field),
+    tags,
+  };
+}
+
+const ROUTE_FIELDS = [
+  "DestinationCidrBlock",
+  "DestinationIpv6CidrBlock",
+  "DestinationPrefixListId",
+  "GatewayId",
+  "NatGatewayId",
+  "TransitGatewayId",
+  "NetworkInterfaceId",
+  "VpcPeeringConnectionId",
+  "Origin",
+] as const;
+
+function normalizeRoute(route: Item, field: string): Route {
+  const normalized: Route = {};
+  for (const key of ROUTE_FIELDS) {
+    const value = optionalString(route, key, field);
+    if (value !== undefined) normalized[(key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] = value;
+  }
+  const state = lower(optionalString(route, "State", field));
+  if (state !== undefined) normalized.state = state;
+  return normalized;
+}
+
+function normalizeRouteTable(table: Item, origin: Origin, field: string): RouteTable {
+  const tags = tagsOf(table, "Tags", field);
+  return {
+    kind: "route-table",
+    id: requiredString(table, "RouteTableId", field),
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    vpcId: requiredString(table, "VpcId", field),
+    routes: list(table, "Routes", field).map((route, index) => normalizeRoute(route, `${join(field, "Routes")}[${index}]`)),
+    associations: list(table, "Associations", field).map((association, index) => {
+      const at = `${join(field, "Associations")}[${index}]`;
+      const state = optionalObject(association, "AssociationState", at);
+      return {
+        main: optionalBoolean(association, "Main", at) ?? false,
+        subnetId: optionalString(association, "SubnetId", at),
+        gatewayId: optionalString(association, "GatewayId", at),
+        state: lower(state && optionalString(state, "State", `${at}.AssociationState`)),
+      };
+    }),
+    tags,
+  };
+}
+
+const stringList = (item: Item, key: string, field: string): string[] => {
+  const value = item[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string")) {
+    throw new InputError("expected an array of strings", { field: join(field, key) });
+  }
+  return value as string[];
+};
+
+function normalizeVpcEndpoint(endpoint: Item, origin: Origin, field: string): VpcEndpoint {
+  const tags = tagsOf(endpoint, "Tags", field);
+  return {
+    kind: "vpc-endpoint",
+    id: requiredString(endpoint, "VpcEndpointId", field),
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    vpcId: requiredString(endpoint, "VpcId", field),
+    // CreateVpcEndpoint's default type is Gateway.
+    type: lower(optionalString(endpoint, "VpcEndpointType", field)) ?? "gateway",
+    serviceName: requiredString(endpoint, "ServiceName", field),
+    state: lower(optionalString(endpoint, "State", field)) ?? "unknown",
+    routeTableIds: stringList(endpoint, "RouteTableIds", field),
+    subnetIds: stringList(endpoint, "SubnetIds", field),
+    privateDnsEnabled: optionalBoolean(endpoint, "PrivateDnsEnabled", field),
+    tags,
+  };
+}
+
+function normalizePrefixList(prefixList: Item, origin: Origin, field: string): PrefixList {
+  return {
+    kind: "prefix-list",
+    id: requiredString(prefixList, "PrefixListId", field),
+    name: requiredString(prefixList, "PrefixListName", field),
+    region: origin.region,
+    accountId: origin.accountId,
+  };
+}
+
+function normalizeInternetGateway(gateway: Item, origin: Origin, field: string): InternetGateway {
+  const tags = tagsOf(gateway, "Tags", field);
+  return {
+    kind: "internet-gateway",
+    id: requiredString(gateway, "InternetGatewayId", field),
+    name: nameOf(tags),
+    region: origin.region,
+    accountId: origin.accountId,
+    attachedVpcIds: list(gateway, "Attachments", field)
+      .filter((attachment) => {
+        const state = lower(optionalString(attachment, "State", field));
+        return state === undefined || state === "available" || state === "attached";
+      })
+      .map((attachment) => attachment.VpcId)
+      .filter((vpcId): vpcId is string => typeof vpcId === "string"),
+    tags,
+  };
+}
+
+function normalizePlacementGroup(group: Item, origin: Origin, field: string): PlacementGroup {
+  const name = requiredString(group, "GroupName", field);
+  const groupId = optionalString(group, "GroupId", field);
+  return {
+    kind: "placement-group",
+    id: groupId ?? name,
+    name,
+    groupId,
+    region: origin.region,
+    accountId: origin.accountId,
+    state: lower(optionalString(group, "State", field)) ?? "unknown",
+    strategy: lower(requiredString(group, "Strategy", field)) ?? "",
+    partitionCount: optionalNumber(group, "PartitionCount", field),
+    spreadLevel: lower(optionalString(group, "SpreadLevel", field)),
+    tags: tagsOf(group, "Tags", field),
+  };
+}
+
+function normalizeInstanceType(info: Item, origin: Origin, field: string): InstanceTypeInfo {
+  const network = optionalObject(info, "NetworkInfo", field);
+  return {
+    kind: "instance-type",
+    id: requiredString(info, "InstanceType", field),
+    region: origin.region,
+    accountId: origin.accountId,
+    enaSupport: lower(network && optionalString(network, "EnaSupport", join(field, "NetworkInfo"))),
+  };
+}
+
+type Normalizer = (item: Item, origin: Origin, field: string) => ResourceRecord;
+
+const NORMALIZERS: Record<Exclude<Ec2Operation, "DescribeInstances">, Normalizer> = {
+  DescribeAddresses: normalizeAddress,
+  DescribeSecurityGroups: normalizeSecurityGroup,
+  DescribeNetworkInterfaces: normalizeNetworkInterface,
+  DescribeSubnets: normalizeSubnet,
+  DescribeRouteTables: normalizeRouteTable,
+  DescribeVpcEndpoints: normalizeVpcEndpoint,
+  DescribePrefixLists: normalizePrefixList,
+  DescribeInternetGateways: normalizeInternetGateway,
+  DescribePlacementGroups: normalizePlacementGroup,
+  DescribeInstanceTypes: normalizeInstanceType,
+};
+
 /**
  * Normalizes one item of a Describe* response list (PascalCase, as the AWS SDK v3 returns it;
- * for DescribeInstances one *reservation*) into model records. Throws an `InputError`-style
- * error naming the field when a required field is missing.
+ * for DescribeInstances one reservation) into model records. Bad input throws an InputError
+ * whose field is relative to the item (the caller adds the file and the item's path).
  */
-export declare function normalizeEc2Item(operation: Ec2Operation, item: unknown, origin: Origin): ResourceRecord[];
+export function normalizeEc2Item(operation: Ec2Operation, item: unknown, origin: Origin): ResourceRecord[] {
+  const object = asObject(item, "");
+  if (operation === "DescribeInstances") {
+    return list(object, "Instances", "").map((instance, index) => normalizeInstance(instance, origin, `Instances[${index}]`));
+  }
+  return [NORMALIZERS[operation](object, origin, "")];
+}

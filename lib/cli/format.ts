@@ -1,0 +1,66 @@
+import type { ComplianceType, Evaluation } from "../engine/rule";
+
+export type EvaluationFormat = "table" | "json" | "csv";
+export const EVALUATION_FORMATS: readonly EvaluationFormat[] = ["table", "json", "csv"];
+
+const COLUMNS = ["ruleId", "resourceType", "resourceId", "region", "accountId", "complianceType", "annotation"] as const;
+
+/** The fields, in this order, are the contract of `--format json` (and of `invoke --format json`). */
+export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
+  return evaluations.map((evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation);
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets never run a cell as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function countByCompliance(evaluations: readonly Evaluation[]): Record<ComplianceType, number> {
+  const counts: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, INSUFFICIENT_DATA: 0 };
+  for (const evaluation of evaluations) counts[evaluation.complianceType] += 1;
+  return counts;
+}
+
+const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
+
+function renderTable(evaluations: readonly Evaluation[], color: boolean): string {
+  const sorted = [...evaluations].sort(
+    (a, b) =>
+      a.ruleId.localeCompare(b.ruleId) ||
+      ORDER[a.complianceType] - ORDER[b.complianceType] ||
+      a.region.localeCompare(b.region) ||
+      a.resourceId.localeCompare(b.resourceId),
+  );
+  const headers = ["RULE", "RESOURCE", "REGION", "COMPLIANCE", "WHY"];
+  const rows = sorted.map((e) => [e.ruleId, `${e.resourceType.replace(/^AWS::/, "")} ${e.resourceId}`, e.region, e.complianceType, e.annotation]);
+  const widths = headers.map((header, column) =>
+    column === headers.length - 1 ? 0 : Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const paint = (text: string, compliance: string) => {
+    if (!color) return text;
+    const code = compliance === "NON_COMPLIANT" ? 31 : compliance === "COMPLIANT" ? 32 : compliance === "INSUFFICIENT_DATA" ? 33 : 90;
+    return `\u001b[${code}m${text}\u001b[0m`;
+  };
+  const line = (cells: string[], compliance = "") =>
+    cells
+      .map((cell, column) => {
+        const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0);
+        return column === 3 ? paint(padded, compliance) : padded;
+      })
+      .join("  ");
+  const counts = countByCompliance(evaluations);
+  const summary = `${evaluations.length} evaluations: ${counts.NON_COMPLIANT} non-compliant, ${counts.COMPLIANT} compliant, ${counts.NOT_APPLICABLE} not applicable, ${counts.INSUFFICIENT_DATA} insufficient data`;
+  return [line(headers), ...rows.map((row) => line(row, row[3])), "", summary].join("\n");
+}
+
+export function formatEvaluations(evaluations: readonly Evaluation[], format: EvaluationFormat, options: { color?: boolean } = {}): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(toJsonRows(evaluations), null, 2)}\n`;
+    case "csv":
+      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvCell(e[column])).join(","))].join("\r\n")}\r\n`;
+    case "table":
+      return `${renderTable(evaluations, options.color ?? false)}\n`;
+  }
+}

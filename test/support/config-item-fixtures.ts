@@ -1,0 +1,98 @@
+import type { Origin } from "../../lib/model/types";
+import { type ConfigItemShape, CONFIG_TYPE_OPERATIONS } from "../../lib/sources/config-items";
+import type { Ec2Operation } from "../../lib/sources/ec2-adapter";
+
+const RESOURCE_TYPE_BY_OPERATION = new Map<Ec2Operation, string>(
+  Object.entries(CONFIG_TYPE_OPERATIONS).map(([resourceType, operation]) => [operation, resourceType]),
+);
+
+const ID_KEY: Partial<Record<Ec2Operation, string>> = {
+  DescribeInstances: "InstanceId",
+  DescribeAddresses: "AllocationId",
+  DescribeSecurityGroups: "GroupId",
+  DescribeNetworkInterfaces: "NetworkInterfaceId",
+  DescribeSubnets: "SubnetId",
+  DescribeRouteTables: "RouteTableId",
+  DescribeVpcEndpoints: "VpcEndpointId",
+  DescribeInternetGateways: "InternetGatewayId",
+};
+
+/** PascalCase EC2 item → the camelCase `configuration` AWS Config records for it. */
+export function toConfigShape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toConfigShape);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key.charAt(0).toLowerCase() + key.slice(1), toConfigShape(inner)]),
+  );
+}
+
+/** Config writes some enums as `{ value }` in the API shape (spec §2); exercise that path. */
+function wrapEnums(configuration: Record<string, unknown>): Record<string, unknown> {
+  const wrapped = { ...configuration };
+  if (typeof wrapped.state === "string") wrapped.state = { value: wrapped.state };
+  return wrapped;
+}
+
+function tagMap(item: Record<string, unknown>): Record<string, string> {
+  const tags = (item.Tags ?? item.TagSet ?? []) as { Key: string; Value: string }[];
+  return Object.fromEntries(tags.map((tag) => [tag.Key, tag.Value]));
+}
+
+/**
+ * Builds the configuration items AWS Config would hold for one EC2 API item (a reservation
+ * gives one item per instance), in the notification or the GetResourceConfigHistory API shape.
+ */
+export function ec2ItemToConfigItem(
+  operation: Ec2Operation,
+  item: unknown,
+  origin: Origin,
+  shape: ConfigItemShape,
+  status = "OK",
+): Record<string, unknown>[] {
+  const resourceType = RESOURCE_TYPE_BY_OPERATION.get(operation);
+  if (!resourceType) throw new Error(`AWS Config does not record the items of ${operation}`);
+  const ec2Items =
+    operation === "DescribeInstances"
+      ? ((item as { Instances?: Record<string, unknown>[] }).Instances ?? [])
+      : [item as Record<string, unknown>];
+  return ec2Items.map((ec2Item) => {
+    const idKey = ID_KEY[operation] ?? "";
+    const resourceId = String(ec2Item[idKey] ?? ec2Item.PublicIp);
+    const configuration = toConfigShape(ec2Item) as Record<string, unknown>;
+    const captureTime = "2026-11-20T10:00:00.000Z";
+    const common = {
+      configurationItemCaptureTime: shape === "api" ? new Date(captureTime) : captureTime,
+      configurationItemStatus: status,
+      configurationStateId: shape === "api" ? "1763632800000" : 1763632800000,
+      resourceType,
+      resourceId,
+      resourceName: null,
+      awsRegion: origin.region,
+      availabilityZone: "Not Applicable",
+      tags: tagMap(ec2Item),
+      relatedEvents: [],
+    };
+    if (shape === "notification") {
+      return {
+        ...common,
+        configurationItemVersion: "1.3",
+        awsAccountId: origin.accountId,
+        ARN: `arn:aws:ec2:${origin.region}:${origin.accountId}:${resourceType}/${resourceId}`,
+        configurationStateMd5Hash: "",
+        relationships: [],
+        configuration,
+        supplementaryConfiguration: {},
+      };
+    }
+    return {
+      ...common,
+      version: "1.3",
+      accountId: origin.accountId,
+      arn: `arn:aws:ec2:${origin.region}:${origin.accountId}:${resourceType}/${resourceId}`,
+      configurationItemMD5Hash: "",
+      relationships: [],
+      configuration: JSON.stringify(wrapEnums(configuration)),
+      supplementaryConfiguration: {},
+    };
+  });
+}

@@ -60,7 +60,7 @@ export default defineRule({
             );
           } else {
             evaluations.push(
-              verdict(RULE_ID, eip, "COMPLIANT", `EIP ${address}is attached to ${target}; that ENI is not in the input (another account's?), so its status was not checked`),
+              verdict(RULE_ID, eip, "COMPLIANT", `EIP ${address}is attached to ${target}; that ENI is not in the input (deleted, or another account's), so its status was not checked`),
             );
           }
           continue;

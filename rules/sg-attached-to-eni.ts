@@ -23,9 +23,8 @@ function describeUse(enis: readonly NetworkInterface[]): string {
 /** Other groups whose rules point at this one, each with the directions it does so in: "sg-a (ingress, egress)". */
 function referencingGroups(model: ResourceModel, groupId: string): string[] {
   const directions = new Map<string, Set<(typeof DIRECTIONS)[number]>>();
+  // The model already leaves out a group's references to itself, which say nothing about use.
   for (const { fromGroupId, reference } of model.groupsReferencing(groupId)) {
-    // A group's rule naming itself says nothing about whether anything uses the group.
-    if (fromGroupId === groupId) continue;
     const seen = directions.get(fromGroupId) ?? new Set();
     seen.add(reference.direction);
     directions.set(fromGroupId, seen);

@@ -61,6 +61,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 const ids = (instances: readonly Instance[], max = 4) => listIds(instances.map((instance) => instance.id), max);
+const countInstances = (count: number) => `${count} instance${count === 1 ? "" : "s"}`;
 const azOf = (instance: Instance) => instance.availabilityZone ?? "unknown AZ";
 
 function judgeSpread(group: PlacementGroup, members: readonly Instance[], params: Params): GroupResult {
@@ -72,7 +73,7 @@ function judgeSpread(group: PlacementGroup, members: readonly Instance[], params
   const byAz = groupBy(members, azOf);
   const over = [...byAz].filter(([, instances]) => instances.length > limit);
   if (over.length > 0) {
-    const detail = over.map(([az, instances]) => `${az}: ${instances.length} instances (${ids(instances)})`).join("; ");
+    const detail = over.map(([az, list]) => `${az}: ${countInstances(list.length)} (${ids(list)})`).join("; ");
     return result("NON_COMPLIANT", `Rack spread group exceeds ${limit} running/pending instances per AZ: ${detail}`);
   }
   const counts = [...byAz].map(([az, instances]) => `${az}: ${instances.length}`).join(", ");
@@ -86,9 +87,9 @@ function judgePartition(group: PlacementGroup, members: readonly Instance[], par
     problems.push(`PartitionCount ${group.partitionCount} exceeds ${limit}`);
   }
   const beyond = members.filter((instance) => (instance.partitionNumber ?? 0) > limit);
-  for (const [az, instances] of groupBy(beyond, azOf)) {
-    const detail = instances.map((instance) => `${instance.id} in partition ${instance.partitionNumber}`);
-    problems.push(`${az}: ${instances.length} instances beyond partition ${limit} (${listIds(detail, 3)})`);
+  for (const [az, list] of groupBy(beyond, azOf)) {
+    const detail = list.map((instance) => `${instance.id} in partition ${instance.partitionNumber}`);
+    problems.push(`${az}: ${countInstances(list.length)} beyond partition ${limit} (${listIds(detail, 3)})`);
   }
   if (problems.length > 0) return result("NON_COMPLIANT", `Partition group: ${problems.join("; ")}`);
   const count = group.partitionCount === undefined ? "" : `${group.partitionCount} partitions, `;

@@ -1,0 +1,206 @@
+import { InputError } from "../../lib/errors";
+import { configItemToRecords, normalizeConfigurationItem, toEc2Shape } from "../../lib/sources/config-items";
+import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import { ec2ItemToConfigItem } from "../support/config-item-fixtures";
+
+const origin = { region: "eu-west-1", accountId: "111122223333" };
+
+const reservation = {
+  ReservationId: "r-0a1b2c3d4e5f60718",
+  OwnerId: "111122223333",
+  Instances: [
+    {
+      InstanceId: "i-0a1b2c3d4e5f60718",
+      InstanceType: "m7g.large",
+      State: { Code: 16, Name: "running" },
+      Placement: { AvailabilityZone: "eu-west-1a", GroupName: "", Tenancy: "default" },
+      MetadataOptions: { State: "applied", HttpTokens: "optional", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
+      SecurityGroups: [{ GroupId: "sg-0123456789abcdef0", GroupName: "web" }],
+      Tags: [{ Key: "Name", Value: "web-1" }],
+      NetworkInterfaces: [
+        {
+          NetworkInterfaceId: "eni-0aa11bb22cc33dd44",
+          Attachment: { DeviceIndex: 0, Status: "attached" },
+          PrivateIpAddresses: [{ PrivateIpAddress: "10.0.1.10", Primary: true }],
+        },
+        {
+          NetworkInterfaceId: "eni-0bb22cc33dd44ee55",
+          Attachment: { DeviceIndex: 1, Status: "attached" },
+          Association: { PublicIp: "203.0.113.20", IpOwnerId: "111122223333" },
+          PrivateIpAddresses: [
+            { PrivateIpAddress: "10.0.2.10", Primary: true, Association: { PublicIp: "203.0.113.20", IpOwnerId: "111122223333" } },
+            { PrivateIpAddress: "10.0.2.11", Primary: false, Association: { PublicIp: "198.51.100.7", IpOwnerId: "amazon" } },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe("EC2 adapter", () => {
+  it("normalizes an instance: public IPs of every ENI with their source, no placement group for an empty name", () => {
+    const [instance] = normalizeEc2Item("DescribeInstances", reservation, origin);
+    expect(instance).toMatchObject({
+      kind: "instance",
+      id: "i-0a1b2c3d4e5f60718",
+      name: "web-1",
+      state: "running",
+      placementGroupName: undefined,
+      metadataOptions: { httpTokens: "optional", hopLimit: 2, state: "applied" },
+      securityGroupIds: ["sg-0123456789abcdef0"],
+    });
+    if (instance?.kind !== "instance") throw new Error("expected an instance");
+    expect(instance.networkInterfaces.map((eni) => eni.publicIps)).toEqual([
+      [],
+      [
+        { ip: "203.0.113.20", source: "eip", privateIp: "10.0.2.10" },
+        { ip: "198.51.100.7", source: "auto-assigned", privateIp: "10.0.2.11" },
+      ],
+    ]);
+  });
+
+  it("names the missing field of a bad item", () => {
+    const broken = { Instances: [{ State: { Name: "running" } }] };
+    expect(() => normalizeEc2Item("DescribeInstances", broken, origin)).toThrow(
+      expect.objectContaining({ message: "field Instances[0].InstanceId: required" }),
+    );
+    expect(() => normalizeEc2Item("DescribeAddresses", { Domain: "vpc" }, origin)).toThrow(InputError);
+  });
+
+  it("names a wrongly typed field", () => {
+    expect(() =>
+      normalizeEc2Item("DescribeSubnets", { SubnetId: "subnet-1", VpcId: "vpc-1", MapPublicIpOnLaunch: "maybe" }, origin),
+    ).toThrow('field MapPublicIpOnLaunch: expected a boolean, got "maybe"');
+  });
+
+  it("keeps a security group's references to other groups, once per direction, without itself", () => {
+    const [group] = normalizeEc2Item(
+      "DescribeSecurityGroups",
+      {
+        GroupId: "sg-a",
+        GroupName: "app",
+        OwnerId: "111122223333",
+        IpPermissions: [
+          { IpProtocol: "tcp", UserIdGroupPairs: [{ GroupId: "sg-b" }, { GroupId: "sg-a" }] },
+          { IpProtocol: "udp", UserIdGroupPairs: [{ GroupId: "sg-b" }] },
+        ],
+        IpPermissionsEgress: [{ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-b" }] }],
+      },
+      origin,
+    );
+    expect(group).toMatchObject({
+      references: [
+        { groupId: "sg-b", direction: "ingress" },
+        { groupId: "sg-b", direction: "egress" },
+      ],
+    });
+  });
+
+  it("lowercases endpoint and route states (the SDK enum is capitalized, the wire value is not)", () => {
+    const [endpoint] = normalizeEc2Item(
+      "DescribeVpcEndpoints",
+      { VpcEndpointId: "vpce-1", VpcId: "vpc-1", ServiceName: "com.amazonaws.eu-west-1.s3", VpcEndpointType: "Gateway", State: "Available" },
+      origin,
+    );
+    expect(endpoint).toMatchObject({ type: "gateway", state: "available" });
+  });
+});
+
+describe("Config-item adapter", () => {
+  it("gives the same records from both item shapes as from the EC2 API", () => {
+    const fromEc2 = normalizeEc2Item("DescribeInstances", reservation, origin);
+    for (const shape of ["notification", "api"] as const) {
+      const [item] = ec2ItemToConfigItem("DescribeInstances", reservation, origin, shape);
+      expect(configItemToRecords(item).records).toEqual(fromEc2);
+    }
+  });
+
+  it("normalizes the API shape: renamed keys, configuration as a string, Date timestamps", () => {
+    const item = normalizeConfigurationItem({
+      version: "1.3",
+      accountId: "111122223333",
+      arn: "arn:aws:ec2:eu-west-1:111122223333:eip/eipalloc-1",
+      configurationItemCaptureTime: new Date("2026-11-20T10:00:00Z"),
+      configurationItemStatus: "OK",
+      resourceType: "AWS::EC2::EIP",
+      resourceId: "eipalloc-1",
+      awsRegion: "eu-west-1",
+      relationships: [{ resourceType: "AWS::EC2::Instance", resourceId: "i-1", relationshipName: "Is attached to Instance" }],
+      configuration: '{"allocationId":"eipalloc-1","publicIp":"203.0.113.1"}',
+      supplementaryConfiguration: { x: '{"a":1}' },
+    });
+    expect(item).toMatchObject({
+      awsAccountId: "111122223333",
+      ARN: "arn:aws:ec2:eu-west-1:111122223333:eip/eipalloc-1",
+      configurationItemVersion: "1.3",
+      configurationItemCaptureTime: "2026-11-20T10:00:00.000Z",
+      relationships: [{ resourceId: "i-1", name: "Is attached to Instance" }],
+      configuration: { allocationId: "eipalloc-1" },
+      supplementaryConfiguration: { x: { a: 1 } },
+    });
+  });
+
+  it("unwraps enums written as { value }", () => {
+    expect(toEc2Shape({ state: { value: "available" }, tags: [{ key: "a", value: "b" }] })).toEqual({
+      State: "available",
+      Tags: [{ Key: "a", Value: "b" }],
+    });
+  });
+
+  it("reads very old items' tags ({tagName, tagValue})", () => {
+    const result = configItemToRecords({
+      configurationItemStatus: "OK",
+      resourceType: "AWS::EC2::Subnet",
+      resourceId: "subnet-1",
+      awsAccountId: "111122223333",
+      awsRegion: "eu-west-1",
+      configuration: { subnetId: "subnet-1", vpcId: "vpc-1", tags: [{ tagName: "Name", tagValue: "old" }] },
+    });
+    expect(result.records[0]).toMatchObject({ name: "old", tags: { Name: "old" } });
+  });
+
+  it("gives no records, and marks not evaluable, a deleted or unrecorded item", () => {
+    for (const status of ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]) {
+      const [item] = ec2ItemToConfigItem("DescribeAddresses", { AllocationId: "eipalloc-1", PublicIp: "203.0.113.1" }, origin, "notification", status);
+      expect(configItemToRecords(item)).toMatchObject({ evaluable: false, records: [], resourceId: "eipalloc-1" });
+    }
+  });
+
+  it("ignores resource types the rules do not read", () => {
+    const result = configItemToRecords({
+      configurationItemStatus: "OK",
+      resourceType: "AWS::S3::Bucket",
+      resourceId: "my-bucket",
+      awsAccountId: "111122223333",
+      awsRegion: "eu-west-1",
+      configuration: { name: "my-bucket" },
+    });
+    expect(result.records).toEqual([]);
+  });
+
+  it("names the item and field of bad input", () => {
+    expect(() =>
+      configItemToRecords({ configurationItemStatus: "OK", resourceType: "AWS::EC2::EIP", awsAccountId: "1", awsRegion: "eu-west-1" }),
+    ).toThrow("field configurationItem.resourceId: required");
+    expect(() =>
+      configItemToRecords({
+        configurationItemStatus: "OK",
+        resourceType: "AWS::EC2::EIP",
+        resourceId: "eipalloc-1",
+        awsAccountId: "1",
+        awsRegion: "eu-west-1",
+        configuration: "{not json",
+      }),
+    ).toThrow(/field configurationItem.configuration: not valid JSON/);
+    expect(() =>
+      configItemToRecords({
+        configurationItemStatus: "OK",
+        resourceType: "AWS::EC2::Instance",
+        resourceId: "i-1",
+        awsAccountId: "1",
+        awsRegion: "eu-west-1",
+        configuration: { state: { name: "running" } },
+      }),
+    ).toThrow("field configurationItem.configuration.instanceId: resource i-1: required");
+  });
+});

@@ -1,0 +1,34 @@
+import type { Finding, Report } from "./model";
+
+const COLUMNS = [
+  "ruleId",
+  "severity",
+  "resourceType",
+  "resourceId",
+  "region",
+  "accountId",
+  "complianceType",
+  "exempted",
+  "change",
+  "firstSeen",
+  "annotation",
+] as const satisfies readonly (keyof Finding)[];
+
+/**
+ * One CSV field, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled.
+ * A value a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe, since annotations and tags quote text an attacker can choose.
+ */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Every finding, one row each, CRLF line ends as RFC 4180 says. */
+export function renderCsv(report: Report): string {
+  const lines = [COLUMNS.join(",")];
+  for (const finding of report.findings) {
+    lines.push(COLUMNS.map((column) => csvField(String(finding[column] ?? ""))).join(","));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}

@@ -1,0 +1,274 @@
+import { CLIENT_SCRIPT } from "./html-client";
+import { CHANGES, type ComplianceCounts, emptyCounts, type Finding, type Report, SEVERITIES } from "./model";
+
+export function htmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** Display states, in chart order; EXEMPTED is split out of NOT_APPLICABLE. Indexes match the client script. */
+const STATES = [
+  { key: "nc", label: "Non-compliant", color: "#c62828" },
+  { key: "id", label: "Insufficient data", color: "#ef8f00" },
+  { key: "ok", label: "Compliant", color: "#2e7d32" },
+  { key: "na", label: "Not applicable", color: "#9e9e9e" },
+  { key: "ex", label: "Exempted", color: "#1565c0" },
+] as const;
+
+const stateIndex = (finding: Finding): number =>
+  finding.exempted ? 4 : ["NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE"].indexOf(finding.complianceType);
+
+const stateCounts = (counts: ComplianceCounts): number[] => [
+  counts.NON_COMPLIANT,
+  counts.INSUFFICIENT_DATA,
+  counts.COMPLIANT,
+  counts.NOT_APPLICABLE - counts.exempted,
+  counts.exempted,
+];
+
+/** Interns repeated strings: each distinct value is stored once and rows hold its index. */
+class Dictionary {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(value: string): number {
+    let position = this.index.get(value);
+    if (position === undefined) {
+      position = this.values.length;
+      this.values.push(value);
+      this.index.set(value, position);
+    }
+    return position;
+  }
+}
+
+/**
+ * The findings as the page embeds them: one array per finding,
+ * `[rule, resourceType, resourceId, region, account, state, annotation, firstSeen, change]`, every
+ * column but the resource id an index into a dictionary, since rules, types, regions, accounts,
+ * dates and many annotations repeat. This keeps 100k findings well under 300 bytes each.
+ */
+export function encodeFindings(report: Report) {
+  const rules = new Dictionary();
+  for (const rule of report.rules) rules.of(rule.id);
+  const types = new Dictionary();
+  const regions = new Dictionary();
+  const accounts = new Dictionary();
+  const annotations = new Dictionary();
+  const dates = new Dictionary();
+  const rows = report.findings.map((finding) => [
+    rules.of(finding.ruleId),
+    types.of(finding.resourceType),
+    finding.resourceId,
+    regions.of(finding.region),
+    accounts.of(finding.accountId),
+    stateIndex(finding),
+    annotations.of(finding.annotation),
+    dates.of(finding.firstSeen),
+    finding.change ? CHANGES.indexOf(finding.change) : -1,
+  ]);
+  const severityOf = new Map(report.rules.map((rule) => [rule.id, rule.severity]));
+  return {
+    hasDiff: report.diff !== undefined,
+    rs: rules.values.map((id) => severityOf.get(id) ?? "medium"),
+    d: { r: rules.values, t: types.values, g: regions.values, a: accounts.values, n: annotations.values, s: dates.values },
+    f: rows,
+  };
+}
+
+const CHART_LABEL_WIDTH = 190;
+const CHART_BAR_WIDTH = 460;
+const CHART_ROW_HEIGHT = 26;
+
+/** A 100%-stacked horizontal bar per row (rule or region), one segment per state, drawn as inline SVG. */
+function stackedBarChart(title: string, filterName: string, rows: [string, ComplianceCounts][]): string {
+  const height = rows.length * CHART_ROW_HEIGHT + 8;
+  const width = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70;
+  const bars = rows.map(([label, counts], row) => {
+    const y = row * CHART_ROW_HEIGHT + 4;
+    const values = stateCounts(counts);
+    let x = CHART_LABEL_WIDTH;
+    const segments = values.map((value, state) => {
+      if (value === 0 || counts.total === 0) return "";
+      const segmentWidth = (value / counts.total) * CHART_BAR_WIDTH;
+      const filter = `${filterName}=${label};state=${STATES[state]?.key}`;
+      const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${segmentWidth.toFixed(1)}" height="${CHART_ROW_HEIGHT - 8}" fill="${STATES[state]?.color}" data-filter="${htmlEscape(filter)}"><title>${htmlEscape(`${label}: ${value} ${STATES[state]?.label.toLowerCase()}`)}</title></rect>`;
+      x += segmentWidth;
+      return rect;
+    });
+    const empty =
+      counts.total === 0
+        ? `<rect x="${CHART_LABEL_WIDTH}" y="${y}" width="${CHART_BAR_WIDTH}" height="${CHART_ROW_HEIGHT - 8}" fill="#eeeeee"><title>${htmlEscape(label)}: no evaluations</title></rect>`
+        : "";
+    return (
+      `<text x="${CHART_LABEL_WIDTH - 8}" y="${y + 13}" text-anchor="end" data-filter="${htmlEscape(`${filterName}=${label}`)}">${htmlEscape(label)}</text>` +
+      empty +
+      segments.join("") +
+      `<text x="${CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 6}" y="${y + 13}">${counts.NON_COMPLIANT}/${counts.total}</text>`
+    );
+  });
+  return `<figure><figcaption>${htmlEscape(title)}</figcaption><svg role="img" aria-label="${htmlEscape(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${bars.join("")}</svg></figure>`;
+}
+
+const legend = (): string =>
+  `<p class="legend">${STATES.map((state) => `<span><i style="background:${state.color}"></i>${state.label}</span>`).join("")}</p>`;
+
+function countsTable(first: string, filterName: string, rows: [string, ComplianceCounts, string?][]): string {
+  const header = `<tr><th>${first}</th>${STATES.map((state) => `<th class="num">${state.label}</th>`).join("")}<th class="num">Total</th></tr>`;
+  const body = rows
+    .map(
+      ([label, counts, note]) =>
+        `<tr><td><a href="#findings" data-filter="${htmlEscape(`${filterName}=${label}`)}">${htmlEscape(label)}</a>${note ? ` <small>${htmlEscape(note)}</small>` : ""}</td>${stateCounts(counts)
+          .map((value) => `<td class="num">${value}</td>`)
+          .join("")}<td class="num">${counts.total}</td></tr>`,
+    )
+    .join("");
+  return `<table class="counts">${header}${body}</table>`;
+}
+
+/** Resolved findings whose resource is gone are not among the findings; show them here (bounded). */
+const RESOLVED_ROWS = 200;
+
+function changesSection(report: Report): string {
+  const { diff } = report;
+  if (!diff) {
+    return `<section id="changes"><h2>Changes since the previous report</h2><p>No previous report was given, so every finding is first seen now.</p></section>`;
+  }
+  const items = [
+    ["new", "New"],
+    ["resolved", "Resolved"],
+    ["still-failing", "Still failing"],
+    ["exempted", "Newly exempted"],
+    ["unverified", "No longer verifiable"],
+  ] as const;
+  const cards = items
+    .map(
+      ([change, label]) =>
+        `<a class="card change-${change}" href="#findings" data-filter="change=${change}"><b>${diff.counts[change]}</b><span>${label}</span></a>`,
+    )
+    .join("");
+  const gone = diff.resolved.filter((finding) => finding.gone);
+  const goneTable =
+    gone.length === 0
+      ? ""
+      : `<h3>Resolved because the resource is gone</h3><table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>First seen</th><th>Last annotation</th></tr>${gone
+          .slice(0, RESOLVED_ROWS)
+          .map(
+            (finding) =>
+              `<tr><td>${htmlEscape(finding.ruleId)}</td><td class="mono">${htmlEscape(`${finding.resourceType.replace("AWS::EC2::", "")} ${finding.resourceId}`)}</td><td>${htmlEscape(finding.region)}</td><td>${htmlEscape(finding.accountId)}</td><td>${finding.firstSeen.slice(0, 10)}</td><td class="annotation">${htmlEscape(finding.annotation)}</td></tr>`,
+          )
+          .join("")}</table>${gone.length > RESOLVED_ROWS ? `<p>…and ${gone.length - RESOLVED_ROWS} more in the JSON report.</p>` : ""}`;
+  return `<section id="changes"><h2>Changes since the previous report</h2><p>Compared with the report of ${htmlEscape(diff.previousGeneratedAt)}. Select a count to list those findings.</p><div class="cards">${cards}</div>${goneTable}</section>`;
+}
+
+const STYLE = `
+:root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fafafa}
+body{margin:0 auto;max-width:1280px;padding:16px 24px}
+h1{font-size:1.5rem;margin:.2em 0}h2{font-size:1.2rem;margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.meta{color:#555;font-size:.9rem}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
+.card{display:flex;flex-direction:column;min-width:120px;padding:10px 14px;border-radius:6px;background:#fff;border:1px solid #ddd;text-decoration:none;color:inherit}
+.card b{font-size:1.6rem}.card.nc b,.card.change-new b{color:#c62828}.card.ok b,.card.change-resolved b{color:#2e7d32}.card.id b{color:#ef8f00}.card.ex b,.card.change-exempted b{color:#1565c0}
+figure{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px;overflow-x:auto}
+figcaption{font-weight:600;margin-bottom:4px}
+svg text{font-size:12px;fill:#333}svg [data-filter]{cursor:pointer}
+.legend span{margin-right:14px;font-size:.85rem}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
+table{border-collapse:collapse;background:#fff;width:100%;font-size:.85rem}
+th,td{border:1px solid #e0e0e0;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f0f0}
+.num{text-align:right}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
+.annotation{max-width:480px}
+.state.nc{color:#c62828;font-weight:600}.state.id{color:#ef8f00}.state.ok{color:#2e7d32}.state.ex{color:#1565c0}
+.sev-critical,.sev-high{font-weight:600}
+.controls{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:8px 0}
+.controls label{display:flex;flex-direction:column;font-size:.8rem}
+.controls input[type=search]{min-width:260px}
+.pager{display:flex;gap:8px;align-items:center;margin:8px 0}
+@media print{.controls,.pager{display:none}}
+`;
+
+/**
+ * One self-contained HTML file: no CDN, no network (the CSP forbids any fetch), inline CSS, SVG
+ * charts and script. The summary, charts and changes are rendered here; the findings are
+ * embedded as compact JSON and paged, filtered and searched in the browser, so the page stays
+ * usable with 100k findings.
+ */
+export function renderHtml(report: Report): string {
+  const { summary } = report;
+  const totals = summary.totals;
+  const ruleRows = report.rules.map((rule): [string, ComplianceCounts, string] => [
+    rule.id,
+    summary.byRule[rule.id] ?? emptyCounts(),
+    rule.severity,
+  ]);
+  const regionRows = Object.keys(summary.byRegion)
+    .sort()
+    .map((region): [string, ComplianceCounts] => [region, summary.byRegion[region] ?? emptyCounts()]);
+  const severityCards = SEVERITIES.map(
+    (severity) => `<span class="sev-${severity}">${severity}: ${summary.bySeverity[severity]?.NON_COMPLIANT ?? 0}</span>`,
+  ).join(" · ");
+  const inputs = report.inputs
+    .map(
+      (input) =>
+        `<li><code>${htmlEscape(input.path)}</code>${input.kind ? ` (${htmlEscape(input.kind)})` : ""}${input.accountId ? `, account ${htmlEscape(input.accountId)}` : ""}${input.capturedAt ? `, captured ${htmlEscape(input.capturedAt)}` : ""}</li>`,
+    )
+    .join("");
+  const payload = JSON.stringify(encodeFindings(report)).replace(/</g, "\\u003c");
+  const diffColumn = report.diff ? "<th>Change</th>" : "";
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>EC2 compliance report ${htmlEscape(report.generatedAt)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>EC2 compliance report</h1>
+<p class="meta">Generated ${htmlEscape(report.generatedAt)} by ${htmlEscape(report.tool.name)} ${htmlEscape(report.tool.version)} · ${report.scopes.length} account/region scope(s) · ${report.rules.length} rule(s)</p>
+</header>
+<section id="summary">
+<h2>Summary</h2>
+<div class="cards">
+<a class="card nc" href="#findings" data-filter="state=nc"><b>${totals.NON_COMPLIANT}</b><span>Non-compliant</span></a>
+<a class="card id" href="#findings" data-filter="state=id"><b>${totals.INSUFFICIENT_DATA}</b><span>Insufficient data</span></a>
+<a class="card ok" href="#findings" data-filter="state=ok"><b>${totals.COMPLIANT}</b><span>Compliant</span></a>
+<a class="card ex" href="#findings" data-filter="state=ex"><b>${totals.exempted}</b><span>Exempted</span></a>
+<a class="card" href="#findings" data-filter="state=na"><b>${totals.NOT_APPLICABLE - totals.exempted}</b><span>Not applicable</span></a>
+<div class="card"><b>${totals.total}</b><span>Evaluations</span></div>
+</div>
+<p>Non-compliant by severity: ${severityCards}</p>
+${legend()}
+${stackedBarChart("Compliance by rule", "rule", ruleRows.map(([id, counts]) => [id, counts]))}
+${stackedBarChart("Compliance by region", "region", regionRows)}
+<h3>By rule</h3>
+${countsTable("Rule", "rule", ruleRows)}
+<h3>By region</h3>
+${countsTable("Region", "region", regionRows)}
+</section>
+${changesSection(report)}
+<section id="findings">
+<h2>Findings</h2>
+<div class="controls">
+<label>Rule<select id="f-rule"><option value="">All rules</option></select></label>
+<label>Compliance<select id="f-state"><option value="">All</option></select></label>
+<label>Region<select id="f-region"><option value="">All regions</option></select></label>
+<label>Change<select id="f-change"><option value="">All</option></select></label>
+<label>Search<input id="f-search" type="search" placeholder="resource id, annotation…"></label>
+<label>Per page<select id="f-size"><option>50</option><option selected>100</option><option>500</option></select></label>
+<button id="reset" type="button">Clear filters</button>
+</div>
+<div class="pager"><button id="prev" type="button">Previous</button><span id="page-info"></span><button id="next" type="button">Next</button></div>
+<table class="findings"><thead><tr><th>Rule</th><th>Severity</th><th>Compliance</th><th>Resource</th><th>Region</th><th>Account</th><th>First seen</th>${diffColumn}<th>Annotation</th></tr></thead><tbody id="rows"></tbody></table>
+<noscript><p>The findings list needs JavaScript; the CSV and JSON reports hold the same findings.</p></noscript>
+</section>
+<section id="inputs">
+<h2>Inputs</h2>
+${inputs ? `<ul>${inputs}</ul>` : "<p>No inputs recorded.</p>"}
+</section>
+<script type="application/json" id="report-data">${payload}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,58 @@
+import type { Finding, Report } from "./model";
+
+// XML 1.0 forbids most control characters even when escaped; drop them rather than emit invalid XML.
+const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function xmlEscape(text: string): string {
+  return text
+    .replace(INVALID_XML, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+function testcase(finding: Finding): string {
+  const name = xmlEscape(`${finding.resourceType} ${finding.resourceId} (${finding.accountId} ${finding.region})`);
+  const open = `    <testcase classname="${xmlEscape(finding.ruleId)}" name="${name}">`;
+  const message = xmlEscape(finding.annotation);
+  switch (finding.complianceType) {
+    case "NON_COMPLIANT":
+      return `${open}\n      <failure type="NON_COMPLIANT" message="${message}">${message}</failure>\n    </testcase>`;
+    case "NOT_APPLICABLE":
+      return `${open}\n      <skipped message="${message}"/>\n    </testcase>`;
+    // Could not be judged: an error, so a CI run never reads a gap as a pass.
+    case "INSUFFICIENT_DATA":
+      return `${open}\n      <error type="INSUFFICIENT_DATA" message="${message}">${message}</error>\n    </testcase>`;
+    default:
+      return `${open}</testcase>`;
+  }
+}
+
+/** JUnit XML: one test suite per rule, one test case per rule × resource. */
+export function renderJunit(report: Report): string {
+  const byRule = new Map<string, Finding[]>(report.rules.map((rule) => [rule.id, []]));
+  for (const finding of report.findings) {
+    const list = byRule.get(finding.ruleId);
+    if (list) list.push(finding);
+    else byRule.set(finding.ruleId, [finding]);
+  }
+  const { totals } = report.summary;
+  const suites: string[] = [];
+  for (const [ruleId, findings] of byRule) {
+    const count = (type: Finding["complianceType"]) => findings.filter((finding) => finding.complianceType === type).length;
+    suites.push(
+      `  <testsuite name="${xmlEscape(ruleId)}" tests="${findings.length}" failures="${count("NON_COMPLIANT")}" errors="${count("INSUFFICIENT_DATA")}" skipped="${count("NOT_APPLICABLE")}" timestamp="${report.generatedAt}">`,
+      ...findings.map(testcase),
+      "  </testsuite>",
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(report.tool.name)}" tests="${totals.total}" failures="${totals.NON_COMPLIANT}" errors="${totals.INSUFFICIENT_DATA}" skipped="${totals.NOT_APPLICABLE}">`,
+    ...suites,
+    "</testsuites>",
+    "",
+  ].join("\n");
+}

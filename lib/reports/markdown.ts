@@ -1,0 +1,101 @@
+import { type ComplianceCounts, emptyCounts, type Finding, type Report, SEVERITIES } from "./model";
+
+/** Rows per findings table: a pull-request comment or wiki page must stay readable (GitHub caps comments at 65 536 characters). */
+export const MARKDOWN_ROW_LIMIT = 100;
+
+/** Makes text safe inside a table cell: no pipes, line breaks or HTML splitting the row. */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\r\n]+/g, " ");
+}
+
+const countsRow = (label: string, counts: ComplianceCounts): string =>
+  `| ${markdownCell(label)} | ${counts.NON_COMPLIANT} | ${counts.COMPLIANT} | ${counts.NOT_APPLICABLE - counts.exempted} | ${counts.exempted} | ${counts.INSUFFICIENT_DATA} | ${counts.total} |`;
+
+const COUNTS_HEADER = (first: string) => [
+  `| ${first} | Non-compliant | Compliant | Not applicable | Exempted | Insufficient data | Total |`,
+  "|---|---:|---:|---:|---:|---:|---:|",
+];
+
+function findingsTable(findings: readonly Finding[], columns: "current" | "resolved"): string[] {
+  const shown = findings.slice(0, MARKDOWN_ROW_LIMIT);
+  const lines =
+    columns === "current"
+      ? ["| Rule | Severity | Resource | Region | Account | First seen | Annotation |", "|---|---|---|---|---|---|---|"]
+      : ["| Rule | Resource | Region | Account | Annotation |", "|---|---|---|---|---|"];
+  for (const finding of shown) {
+    const resource = `${markdownCell(finding.resourceType)} \`${finding.resourceId.replace(/`/g, "'")}\``;
+    lines.push(
+      columns === "current"
+        ? `| ${markdownCell(finding.ruleId)} | ${finding.severity} | ${resource} | ${markdownCell(finding.region)} | ${markdownCell(finding.accountId)} | ${finding.firstSeen.slice(0, 10)} | ${markdownCell(finding.annotation)} |`
+        : `| ${markdownCell(finding.ruleId)} | ${resource}${finding.gone ? " (gone)" : ""} | ${markdownCell(finding.region)} | ${markdownCell(finding.accountId)} | ${markdownCell(finding.annotation)} |`,
+    );
+  }
+  if (findings.length > shown.length) {
+    lines.push("", `…and ${findings.length - shown.length} more (see the HTML, CSV or JSON report).`);
+  }
+  return lines;
+}
+
+/** A summary for a pull request or a wiki page: counts, changes, then the failing findings. */
+export function renderMarkdown(report: Report): string {
+  const { summary } = report;
+  const lines: string[] = [
+    "# EC2 compliance report",
+    "",
+    `Generated ${report.generatedAt} by ${report.tool.name} ${report.tool.version}` +
+      (report.inputs.length > 0 ? ` from ${report.inputs.map((input) => `\`${input.path}\``).join(", ")}` : "") +
+      ".",
+    "",
+    `**${summary.totals.NON_COMPLIANT} non-compliant** of ${summary.totals.total} evaluations; ${summary.totals.exempted} exempted; ${summary.totals.INSUFFICIENT_DATA} could not be evaluated.`,
+    "",
+    "## By rule",
+    "",
+    ...COUNTS_HEADER("Rule"),
+    ...report.rules.map((rule) => countsRow(`${rule.id} (${rule.severity})`, summary.byRule[rule.id] ?? emptyCounts())),
+    "",
+    "## By region",
+    "",
+    ...COUNTS_HEADER("Region"),
+    ...Object.keys(summary.byRegion)
+      .sort()
+      .map((region) => countsRow(region, summary.byRegion[region] ?? emptyCounts())),
+    "",
+    "## By severity",
+    "",
+    ...COUNTS_HEADER("Severity"),
+    ...SEVERITIES.filter((severity) => summary.bySeverity[severity]).map((severity) =>
+      countsRow(severity, summary.bySeverity[severity] ?? emptyCounts()),
+    ),
+    "",
+    "## Changes since the previous report",
+    "",
+  ];
+  const { diff } = report;
+  if (!diff) {
+    lines.push("No previous report was given, so every finding is first seen now.", "");
+  } else {
+    const byChange = (change: Finding["change"]) => report.findings.filter((finding) => finding.change === change);
+    lines.push(
+      `Compared with the report of ${diff.previousGeneratedAt}: **${diff.counts.new} new**, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable.`,
+      "",
+    );
+    const newFindings = byChange("new");
+    if (newFindings.length > 0) lines.push("### New", "", ...findingsTable(newFindings, "current"), "");
+    if (diff.resolved.length > 0) lines.push("### Resolved", "", ...findingsTable(diff.resolved, "resolved"), "");
+    const exempted = byChange("exempted");
+    if (exempted.length > 0) lines.push("### Newly exempted", "", ...findingsTable(exempted, "current"), "");
+    const unverified = byChange("unverified");
+    if (unverified.length > 0) lines.push("### No longer verifiable", "", ...findingsTable(unverified, "current"), "");
+  }
+  const failing = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT");
+  lines.push("## Non-compliant resources", "");
+  if (failing.length === 0) lines.push("None.");
+  else lines.push(...findingsTable(failing, "current"));
+  lines.push("");
+  return lines.join("\n");
+}

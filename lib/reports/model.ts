@@ -1,0 +1,234 @@
+import type { ComplianceType, Evaluation, Severity } from "../engine/rule";
+import type { Origin } from "../model/types";
+
+/** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
+export const REPORT_VERSION = 1;
+
+export const COMPLIANCE_TYPES: readonly ComplianceType[] = [
+  "NON_COMPLIANT",
+  "INSUFFICIENT_DATA",
+  "COMPLIANT",
+  "NOT_APPLICABLE",
+];
+
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
+
+/**
+ * How a finding moved since the previous report:
+ * - new: failing now, not failing before (or not there);
+ * - still-failing: failing now and before;
+ * - resolved: failing before, now compliant or not applicable (or the resource is gone);
+ * - exempted: exempted now, not exempted before;
+ * - unverified: failing before, now impossible to judge (missing input) — neither fixed nor failing;
+ * - unchanged: anything else.
+ */
+export type Change = "new" | "still-failing" | "resolved" | "exempted" | "unverified" | "unchanged";
+
+export const CHANGES: readonly Change[] = ["new", "resolved", "still-failing", "exempted", "unverified", "unchanged"];
+
+export interface Finding extends Evaluation {
+  severity: Severity;
+  exempted: boolean;
+  /** When this rule × resource was first seen in its current state (failing since, compliant since…). */
+  firstSeen: string;
+  /** Absent when the report has no previous report to compare with. */
+  change?: Change;
+  /** Only in the diff's resolved list: the resource is no longer in the input (deleted). */
+  gone?: boolean;
+}
+
+export interface ComplianceCounts {
+  COMPLIANT: number;
+  NON_COMPLIANT: number;
+  NOT_APPLICABLE: number;
+  INSUFFICIENT_DATA: number;
+  /** Included in NOT_APPLICABLE. */
+  exempted: number;
+  total: number;
+}
+
+export interface ReportRule {
+  id: string;
+  description: string;
+  severity: Severity;
+}
+
+/** One input the evaluated model was built from (a snapshot file, a Config file, a folder). */
+export interface ReportInput {
+  path: string;
+  kind?: string;
+  accountId?: string;
+  capturedAt?: string;
+}
+
+export interface ReportSummary {
+  totals: ComplianceCounts;
+  byRule: Record<string, ComplianceCounts>;
+  byRegion: Record<string, ComplianceCounts>;
+  bySeverity: Record<string, ComplianceCounts>;
+}
+
+export interface ReportDiff {
+  previousGeneratedAt: string;
+  counts: Record<Change, number>;
+  /** Findings failing in the previous report and no longer failing; gone resources keep their last state. */
+  resolved: Finding[];
+}
+
+export interface Report {
+  reportVersion: typeof REPORT_VERSION;
+  generatedAt: string;
+  tool: { name: string; version: string };
+  inputs: ReportInput[];
+  /** The account/region pairs evaluated: a finding of the previous report outside them is not "resolved". */
+  scopes: Origin[];
+  rules: ReportRule[];
+  summary: ReportSummary;
+  diff?: ReportDiff;
+  findings: Finding[];
+}
+
+export interface BuildReportOptions {
+  evaluations: readonly Evaluation[];
+  /** The rules that were run (a rule with no evaluation still appears in the summary). */
+  rules: readonly ReportRule[];
+  scopes: readonly Origin[];
+  inputs?: readonly ReportInput[];
+  previous?: Report;
+  tool: { name: string; version: string };
+  /** Injectable clock, so golden files are stable. */
+  now?: () => Date;
+}
+
+export const EXEMPTED_PREFIX = "Exempted";
+
+export const isExempted = (evaluation: Evaluation): boolean =>
+  evaluation.complianceType === "NOT_APPLICABLE" && evaluation.annotation.startsWith(EXEMPTED_PREFIX);
+
+/** Identity of a finding across runs. */
+export const findingKey = (finding: Evaluation): string =>
+  `${finding.ruleId}|${finding.resourceType}|${finding.resourceId}|${finding.region}|${finding.accountId}`;
+
+/** Compliance state including exemption, so "exempted" and "not applicable" are distinct states. */
+const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
+
+export const emptyCounts = (): ComplianceCounts => ({
+  COMPLIANT: 0,
+  NON_COMPLIANT: 0,
+  NOT_APPLICABLE: 0,
+  INSUFFICIENT_DATA: 0,
+  exempted: 0,
+  total: 0,
+});
+
+function tally(counts: Record<string, ComplianceCounts>, key: string, finding: Finding): void {
+  let entry = counts[key];
+  if (!entry) {
+    entry = emptyCounts();
+    counts[key] = entry;
+  }
+  entry[finding.complianceType] += 1;
+  if (finding.exempted) entry.exempted += 1;
+  entry.total += 1;
+}
+
+function classify(current: Evaluation, previous: Evaluation | undefined): Change {
+  const now = stateOf(current);
+  const before = previous ? stateOf(previous) : undefined;
+  if (now === "NON_COMPLIANT") return before === "NON_COMPLIANT" ? "still-failing" : "new";
+  if (now === "EXEMPTED") return before === "EXEMPTED" ? "unchanged" : "exempted";
+  if (before === "NON_COMPLIANT") return now === "INSUFFICIENT_DATA" ? "unverified" : "resolved";
+  return "unchanged";
+}
+
+const byFindingOrder = (a: Finding, b: Finding): number =>
+  a.ruleId.localeCompare(b.ruleId) ||
+  COMPLIANCE_TYPES.indexOf(a.complianceType) - COMPLIANCE_TYPES.indexOf(b.complianceType) ||
+  a.accountId.localeCompare(b.accountId) ||
+  a.region.localeCompare(b.region) ||
+  a.resourceType.localeCompare(b.resourceType) ||
+  a.resourceId.localeCompare(b.resourceId);
+
+/**
+ * Builds the report every renderer reads: findings with severity and first-seen date, summary
+ * counts, and the diff against the previous report when one is given.
+ */
+export function buildReport(options: BuildReportOptions): Report {
+  const generatedAt = (options.now?.() ?? new Date()).toISOString();
+  const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
+  const previousByKey = new Map<string, Finding>();
+  for (const finding of options.previous?.findings ?? []) previousByKey.set(findingKey(finding), finding);
+  const comparing = options.previous !== undefined;
+
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const evaluation of options.evaluations) {
+    const key = findingKey(evaluation);
+    seen.add(key);
+    const previous = previousByKey.get(key);
+    const finding: Finding = {
+      ruleId: evaluation.ruleId,
+      resourceType: evaluation.resourceType,
+      resourceId: evaluation.resourceId,
+      region: evaluation.region,
+      accountId: evaluation.accountId,
+      complianceType: evaluation.complianceType,
+      annotation: evaluation.annotation,
+      severity: severityOf.get(evaluation.ruleId) ?? "medium",
+      exempted: isExempted(evaluation),
+      firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
+    };
+    if (comparing) finding.change = classify(evaluation, previous);
+    findings.push(finding);
+  }
+  findings.sort(byFindingOrder);
+
+  const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {} };
+  for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
+  for (const finding of findings) {
+    summary.totals[finding.complianceType] += 1;
+    if (finding.exempted) summary.totals.exempted += 1;
+    summary.totals.total += 1;
+    tally(summary.byRule, finding.ruleId, finding);
+    tally(summary.byRegion, finding.region, finding);
+    tally(summary.bySeverity, finding.severity, finding);
+  }
+
+  const report: Report = {
+    reportVersion: REPORT_VERSION,
+    generatedAt,
+    tool: options.tool,
+    inputs: [...(options.inputs ?? [])],
+    scopes: [...options.scopes],
+    rules: [...options.rules],
+    summary,
+    findings,
+  };
+  if (options.previous) report.diff = diffAgainst(options.previous, findings, seen, options);
+  return report;
+}
+
+function diffAgainst(
+  previous: Report,
+  findings: readonly Finding[],
+  seen: ReadonlySet<string>,
+  options: BuildReportOptions,
+): ReportDiff {
+  const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
+  const resolved: Finding[] = [];
+  for (const finding of findings) {
+    if (finding.change) counts[finding.change] += 1;
+    if (finding.change === "resolved") resolved.push(finding);
+  }
+  // A failing resource missing from this run is resolved (deleted) only if this run judged its rule there.
+  const ruleIds = new Set(options.rules.map((rule) => rule.id));
+  const scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
+  for (const finding of previous.findings) {
+    if (finding.complianceType !== "NON_COMPLIANT" || seen.has(findingKey(finding))) continue;
+    if (!ruleIds.has(finding.ruleId) || !scopes.has(`${finding.accountId}/${finding.region}`)) continue;
+    resolved.push({ ...finding, change: "resolved", gone: true });
+    counts.resolved += 1;
+  }
+  resolved.sort(byFindingOrder);
+  return { previousGeneratedAt: previous.generatedAt, counts, resolved };
+}

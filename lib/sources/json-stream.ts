@@ -1,0 +1,579 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { pipeline, type Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { InputError } from "../errors";
+
+/**
+ * A streaming reader for snapshot files that may be larger than V8's 512 MB string limit.
+ *
+ * Only the few navigation levels of the document (the top-level object, `regions`, …) are
+ * tokenized here. The bodies of the large record arrays are never tokenized in JavaScript: the
+ * bytes are scanned for element boundaries (string/escape state and bracket depth only), and each
+ * run of complete elements in a chunk is handed to `JSON.parse` in one call. That keeps reading
+ * within a small factor of `JSON.parse` alone, and JSON.parse still validates every record.
+ */
+
+/**
+ * What to do with the value at a path (the keys from the root down to it):
+ * - `descend`: an object whose keys are read one by one (the handler is asked about each);
+ * - `records`: an array whose elements go to `onRecord` one at a time;
+ * - `capture`: a small value, parsed whole and given to `onValue`;
+ * - `skip`: scanned over, never parsed;
+ * - `stop`: stop reading the file here (the rest is not read).
+ * A `descend` value that is not an object, or a `records` value that is not an array, is captured
+ * instead, so the caller can report what it found.
+ */
+export type ValueMode = "descend" | "records" | "capture" | "skip" | "stop";
+
+export interface JsonStreamHandler {
+  modeOf(path: readonly string[]): ValueMode;
+  onRecord(path: readonly string[], index: number, value: unknown): void;
+  onValue(path: readonly string[], value: unknown): void;
+}
+
+export interface JsonStreamOptions {
+  /** Bytes per read (and per decompressed chunk); mostly for tests that split records. */
+  chunkSize?: number;
+}
+
+const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+/** A syntax problem at an absolute byte offset (of the decompressed JSON) and a JSON path. */
+export class JsonSyntaxError extends Error {
+  constructor(
+    readonly problem: string,
+    readonly byteOffset: number,
+    readonly path: string,
+  ) {
+    super(`${problem} at byte ${byteOffset}${path ? ` (in ${path})` : ""}`);
+  }
+}
+
+/** Formats a path of keys as `regions.eu-west-1.DescribeInstances.Reservations`. */
+export function formatPath(path: readonly string[]): string {
+  return path.join(".");
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+const enum Expect {
+  KeyOrEnd,
+  Key,
+  Colon,
+  Value,
+  CommaOrEnd,
+}
+
+interface ObjectFrame {
+  path: string[];
+  expect: Expect;
+  key: string;
+}
+
+const enum State {
+  Start,
+  Navigate,
+  Key,
+  Value,
+  Array,
+  Done,
+  Stopped,
+}
+
+/**
+ * A push parser: feed it chunks with `write`, then call `end`. Handlers are called synchronously
+ * from `write`. Throws {@link JsonSyntaxError} on malformed or truncated input.
+ */
+export class JsonStreamParser {
+  private state = State.Start;
+  private readonly stack: ObjectFrame[] = [];
+  /** Absolute offset of the current chunk's first byte. */
+  private chunkOffset = 0;
+
+  // Scanning a key, or a captured/skipped value: raw bytes so far (kept only when needed).
+  private parts: Buffer[] = [];
+  private partsStart = 0;
+  private keptUpTo = 0;
+  private inString = false;
+  private escaped = false;
+  private depth = 0;
+  private primitive = false;
+  private valuePath: string[] = [];
+  private valueCaptured = false;
+
+  // Inside a records array.
+  private arrayPath: string[] = [];
+  private arrayIndex = 0;
+  private arrayCommaSeen = false;
+
+  constructor(private readonly handler: JsonStreamHandler) {}
+
+  get stopped(): boolean {
+    return this.state === State.Stopped;
+  }
+
+  write(chunk: Buffer): void {
+    const n = chunk.length;
+    let i = 0;
+    if (this.chunkOffset === 0 && this.state === State.Start && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      i = 3; // UTF-8 byte order mark
+    }
+    while (i < n) {
+      switch (this.state) {
+        case State.Start:
+          i = this.start(chunk, i);
+          break;
+        case State.Navigate:
+          i = this.navigate(chunk, i);
+          break;
+        case State.Key:
+          i = this.scanKey(chunk, i);
+          break;
+        case State.Value:
+          i = this.scanValue(chunk, i);
+          break;
+        case State.Array:
+          i = this.scanArray(chunk, i);
+          break;
+        case State.Done:
+          if (!isWhitespace(chunk[i] as number)) {
+            throw this.error(`unexpected ${describeByte(chunk[i] as number)} after the end of the JSON object`, i, "");
+          }
+          i++;
+          break;
+        case State.Stopped:
+          return;
+      }
+    }
+    this.keepRest(chunk);
+    this.chunkOffset += n;
+  }
+
+  end(): void {
+    if (this.state === State.Done || this.state === State.Stopped) return;
+    if (this.state === State.Start) throw new JsonSyntaxError("not JSON: the file is empty", this.chunkOffset, "");
+    throw new JsonSyntaxError("truncated JSON: unexpected end of file", this.chunkOffset, this.currentPath());
+  }
+
+  private currentPath(): string {
+    if (this.state === State.Array) return `${formatPath(this.arrayPath)}[${this.arrayIndex}]`;
+    if (this.state === State.Value) return formatPath(this.valuePath);
+    const frame = this.stack[this.stack.length - 1];
+    if (!frame) return "";
+    return formatPath(frame.expect === Expect.Value || frame.expect === Expect.Colon ? [...frame.path, frame.key] : frame.path);
+  }
+
+  private error(problem: string, index: number, path: string = this.currentPath()): JsonSyntaxError {
+    return new JsonSyntaxError(problem, this.chunkOffset + index, path);
+  }
+
+  private start(chunk: Buffer, i: number): number {
+    const c = chunk[i] as number;
+    if (isWhitespace(c)) return i + 1;
+    if (c !== LBRACE) {
+      const what = c === LBRACKET ? "a JSON array" : describeByte(c);
+      throw this.error(`not a JSON object: expected '{', found ${what}`, i, "");
+    }
+    this.stack.push({ path: [], expect: Expect.KeyOrEnd, key: "" });
+    this.state = State.Navigate;
+    return i + 1;
+  }
+
+  /** One token of an object on a navigation level. */
+  private navigate(chunk: Buffer, i: number): number {
+    const c = chunk[i] as number;
+    if (isWhitespace(c)) return i + 1;
+    const frame = this.stack[this.stack.length - 1] as ObjectFrame;
+    switch (frame.expect) {
+      case Expect.KeyOrEnd:
+      case Expect.Key:
+        if (c === QUOTE) {
+          this.beginScan(i);
+          this.escaped = false;
+          this.state = State.Key;
+          return i + 1;
+        }
+        if (c === RBRACE && frame.expect === Expect.KeyOrEnd) return this.closeObject(i);
+        throw this.error(`expected a key in double quotes, found ${describeByte(c)}`, i);
+      case Expect.Colon:
+        if (c !== COLON) throw this.error(`expected ':' after key "${frame.key}", found ${describeByte(c)}`, i);
+        frame.expect = Expect.Value;
+        return i + 1;
+      case Expect.Value:
+        return this.beginValue(frame, chunk, i, c);
+      case Expect.CommaOrEnd:
+        if (c === COMMA) {
+          frame.expect = Expect.Key;
+          return i + 1;
+        }
+        if (c === RBRACE) return this.closeObject(i);
+        throw this.error(`expected ',' or '}', found ${describeByte(c)}`, i, formatPath(frame.path));
+    }
+  }
+
+  private closeObject(i: number): number {
+    this.stack.pop();
+    this.state = this.stack.length === 0 ? State.Done : State.Navigate;
+    return i + 1;
+  }
+
+  private beginValue(frame: ObjectFrame, chunk: Buffer, i: number, c: number): number {
+    const path = [...frame.path, frame.key];
+    if (!isValueStart(c)) throw this.error(`expected a value, found ${describeByte(c)}`, i, formatPath(path));
+    const mode = this.handler.modeOf(path);
+    frame.expect = Expect.CommaOrEnd;
+    if (mode === "stop") {
+      this.state = State.Stopped;
+      return chunk.length;
+    }
+    if (mode === "descend" && c === LBRACE) {
+      this.stack.push({ path, expect: Expect.KeyOrEnd, key: "" });
+      return i + 1;
+    }
+    if (mode === "records" && c === LBRACKET) {
+      this.arrayPath = path;
+      this.arrayIndex = 0;
+      this.arrayCommaSeen = false;
+      this.inString = false;
+      this.escaped = false;
+      this.depth = 0;
+      this.parts = [];
+      this.partsStart = this.chunkOffset + i + 1;
+      this.state = State.Array;
+      return i + 1;
+    }
+    this.valuePath = path;
+    this.valueCaptured = mode !== "skip";
+    this.beginScan(i);
+    this.state = State.Value;
+    if (c === QUOTE) {
+      this.inString = true;
+      return i + 1;
+    }
+    if (c === LBRACE || c === LBRACKET) {
+      this.depth = 1;
+      return i + 1;
+    }
+    this.primitive = true;
+    return i;
+  }
+
+  private beginScan(i: number): void {
+    this.parts = [];
+    this.partsStart = this.chunkOffset + i;
+    this.inString = false;
+    this.escaped = false;
+    this.depth = 0;
+    this.primitive = false;
+  }
+
+  /** The bytes from `partsStart` up to `end` of this chunk, as a string. */
+  private takeText(chunk: Buffer, end: number): string {
+    const startInChunk = Math.max(0, this.partsStart - this.chunkOffset);
+    const tail = chunk.subarray(startInChunk, end);
+    const text = this.parts.length === 0 ? tail.toString("utf8") : Buffer.concat([...this.parts, tail]).toString("utf8");
+    this.parts = [];
+    return text;
+  }
+
+  /** At the end of a chunk, keeps the bytes of a key, captured value or record still open. */
+  private keepRest(chunk: Buffer): void {
+    const keep =
+      this.state === State.Key || this.state === State.Array || (this.state === State.Value && this.valueCaptured);
+    if (!keep) return;
+    const start = Math.max(this.partsStart, this.keptUpTo) - this.chunkOffset;
+    if (start < chunk.length) this.parts.push(chunk.subarray(start));
+    this.keptUpTo = this.chunkOffset + chunk.length;
+  }
+
+  private scanKey(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    let escaped = this.escaped;
+    for (; i < n; i++) {
+      const c = chunk[i] as number;
+      if (escaped) escaped = false;
+      else if (c === BACKSLASH) escaped = true;
+      else if (c === QUOTE) {
+        const frame = this.stack[this.stack.length - 1] as ObjectFrame;
+        const raw = this.takeText(chunk, i + 1);
+        try {
+          frame.key = JSON.parse(raw) as string;
+        } catch {
+          throw this.error(`invalid key ${raw.slice(0, 40)}`, i, formatPath(frame.path));
+        }
+        frame.expect = Expect.Colon;
+        this.state = State.Navigate;
+        return i + 1;
+      }
+    }
+    this.escaped = escaped;
+    return n;
+  }
+
+  /** A captured or skipped value: find its end, then parse it if it is captured. */
+  private scanValue(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    let { inString, escaped, depth } = this;
+    let end = -1;
+    if (this.primitive) {
+      for (; i < n; i++) {
+        const c = chunk[i] as number;
+        if (c === COMMA || c === RBRACE || c === RBRACKET || isWhitespace(c)) {
+          end = i;
+          break;
+        }
+      }
+    } else {
+      for (; i < n; i++) {
+        const c = chunk[i] as number;
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === BACKSLASH) escaped = true;
+          else if (c === QUOTE) {
+            inString = false;
+            if (depth === 0) {
+              end = i + 1;
+              break;
+            }
+          }
+        } else if (c === QUOTE) inString = true;
+        else if (c === LBRACE || c === LBRACKET) depth++;
+        else if (c === RBRACE || c === RBRACKET) {
+          if (--depth === 0) {
+            end = i + 1;
+            break;
+          }
+        }
+      }
+    }
+    if (end < 0) {
+      this.inString = inString;
+      this.escaped = escaped;
+      this.depth = depth;
+      return n;
+    }
+    this.state = State.Navigate;
+    if (this.valueCaptured) {
+      const startOffset = this.partsStart;
+      const text = this.takeText(chunk, end);
+      this.handler.onValue(this.valuePath, parseOrThrow(text, startOffset, formatPath(this.valuePath)));
+    }
+    return end;
+  }
+
+  /**
+   * The hot loop: inside a records array, track only string/escape state and depth, and note the
+   * commas (and the closing bracket) at the array's own level. Everything between two such
+   * boundaries within one chunk is parsed by one JSON.parse call.
+   */
+  private scanArray(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    let depth = this.depth;
+    let firstBoundary = -1;
+    let lastBoundary = -1;
+    let closed = false;
+    if (this.inString) {
+      // Resume a string cut by the previous chunk.
+      if (this.escaped) i++;
+      for (; i < n; i++) {
+        const c = chunk[i] as number;
+        if (c === QUOTE) break;
+        if (c === BACKSLASH) i++;
+      }
+      if (i >= n) {
+        this.escaped = i > n;
+        return n;
+      }
+      this.inString = false;
+      i++;
+    }
+    for (; i < n; i++) {
+      const c = chunk[i] as number;
+      if (c === QUOTE) {
+        for (i++; i < n; i++) {
+          const d = chunk[i] as number;
+          if (d === QUOTE) break;
+          if (d === BACKSLASH) i++;
+        }
+        if (i >= n) {
+          this.inString = true;
+          this.escaped = i > n;
+          break;
+        }
+      } else if (c === LBRACE || c === LBRACKET) depth++;
+      else if (c === RBRACE || c === RBRACKET) {
+        if (depth === 0) {
+          if (c === RBRACE) throw this.error("expected ',' or ']', found '}'", i);
+          if (firstBoundary < 0) firstBoundary = i;
+          lastBoundary = i;
+          closed = true;
+          break;
+        }
+        depth--;
+      } else if (c === COMMA && depth === 0) {
+        if (firstBoundary < 0) firstBoundary = i;
+        lastBoundary = i;
+      }
+    }
+    this.depth = depth;
+    if (firstBoundary < 0) return n;
+    // The element that started before this chunk (or at the array's start) ends at the first boundary.
+    const firstStart = this.partsStart;
+    this.emitPiece(this.takeText(chunk, firstBoundary), firstStart, !this.arrayCommaSeen, chunk[firstBoundary] === RBRACKET);
+    if (chunk[firstBoundary] === COMMA) this.arrayCommaSeen = true;
+    if (lastBoundary > firstBoundary) {
+      const batch = chunk.toString("utf8", firstBoundary + 1, lastBoundary);
+      this.emitPiece(batch, this.chunkOffset + firstBoundary + 1, false, closed);
+    }
+    this.partsStart = this.chunkOffset + lastBoundary + 1;
+    if (closed) {
+      this.state = State.Navigate;
+      return lastBoundary + 1;
+    }
+    return n;
+  }
+
+  /** Parses the comma-separated elements between two boundaries and hands them over. */
+  private emitPiece(text: string, startOffset: number, opensArray: boolean, closesArray: boolean): void {
+    let elements: unknown[];
+    try {
+      elements = JSON.parse(`[${text}]`) as unknown[];
+    } catch (error) {
+      const at = positionOf(error, text, 1);
+      const index = this.arrayIndex + countTopLevelCommas(text, at);
+      throw new JsonSyntaxError(
+        `invalid JSON: ${syntaxMessage(error)}`,
+        startOffset + Buffer.byteLength(text.slice(0, at)),
+        `${formatPath(this.arrayPath)}[${index}]`,
+      );
+    }
+    if (elements.length === 0 && !(opensArray && closesArray)) {
+      throw new JsonSyntaxError("invalid JSON: expected a value between commas", startOffset, `${formatPath(this.arrayPath)}[${this.arrayIndex}]`);
+    }
+    const { handler, arrayPath } = this;
+    for (const element of elements) handler.onRecord(arrayPath, this.arrayIndex++, element);
+  }
+}
+
+function isValueStart(c: number): boolean {
+  return (
+    c === QUOTE || c === LBRACE || c === LBRACKET || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e
+  );
+}
+
+function describeByte(c: number): string {
+  return c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, "0")}`;
+}
+
+function syntaxMessage(error: unknown): string {
+  return (error as Error).message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/,? ".*" is not valid JSON$/s, "");
+}
+
+/** The character position JSON.parse complained about, within `text` (minus `prefix` added chars). */
+function positionOf(error: unknown, text: string, prefix: number): number {
+  const match = /position (\d+)/.exec((error as Error).message);
+  const position = match ? Number(match[1]) - prefix : text.length;
+  return Math.min(Math.max(position, 0), text.length);
+}
+
+/** How many elements of an array piece precede position `end` (commas outside strings and nesting). */
+function countTopLevelCommas(text: string, end: number): number {
+  let commas = 0;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) depth--;
+    else if (c === COMMA && depth === 0) commas++;
+  }
+  return commas;
+}
+
+function parseOrThrow(text: string, startOffset: number, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const at = positionOf(error, text, 0);
+    throw new JsonSyntaxError(`invalid JSON: ${syntaxMessage(error)}`, startOffset + Buffer.byteLength(text.slice(0, at)), path);
+  }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Whether a file starts with the gzip magic bytes (whatever its name). */
+export async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await openOrThrow(file);
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openOrThrow(file: string) {
+  try {
+    return await open(file, "r");
+  } catch (error) {
+    throw new InputError(describeFsError(error), { file });
+  }
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or folder";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a folder, expected a file";
+  return (error as Error).message;
+}
+
+/**
+ * Reads a JSON file (plain or gzip, told apart by its magic bytes) as a stream, calling the
+ * handler as values complete. Bad input becomes an {@link InputError} naming the file, the JSON
+ * path and the byte offset. Errors thrown by the handler propagate unchanged (located in `file`).
+ */
+export async function readJsonStream(file: string, handler: JsonStreamHandler, options: JsonStreamOptions = {}): Promise<void> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const gzip = await isGzipFile(file);
+  const fileStream = createReadStream(file, { highWaterMark: chunkSize });
+  const gunzip = gzip ? createGunzip({ chunkSize: Math.max(chunkSize, 64) }) : undefined;
+  const source: Readable = gunzip ? pipeline(fileStream, gunzip, () => {}) : fileStream;
+  const parser = new JsonStreamParser(handler);
+  try {
+    for await (const chunk of source) {
+      parser.write(chunk as Buffer);
+      if (parser.stopped) break;
+    }
+    parser.end();
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new InputError(`${error.problem} at byte ${error.byteOffset}`, { file, field: error.path || undefined });
+    }
+    if (error instanceof InputError) throw error.inFile(file);
+    const zlibCode = (error as { code?: string }).code;
+    if (gunzip && typeof zlibCode === "string" && zlibCode.startsWith("Z_")) {
+      const what = zlibCode === "Z_BUF_ERROR" ? "truncated gzip" : "corrupt gzip";
+      throw new InputError(`${what} (${(error as Error).message}) at compressed byte ${gunzip.bytesWritten}`, { file });
+    }
+    throw new InputError(describeFsError(error), { file });
+  } finally {
+    fileStream.destroy();
+    gunzip?.destroy();
+  }
+}

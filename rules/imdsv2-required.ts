@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { booleanParam, defineRule, type Evaluation, integerParam, verdict } from "../lib/engine/rule";
+import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
 
 const ID = "imdsv2-required";
@@ -12,7 +12,7 @@ const parameters = z
     /** An instance whose metadata endpoint is off cannot be queried with IMDSv1 either. AWS still fails it. */
     allowDisabledEndpoint: booleanParam(false),
     /** A hop limit above this lets containers on the host reach the instance's credentials. */
-    maxHopLimit: integerParam(undefined, 1, 64),
+    maxHopLimit: optionalIntegerParam(1, 64),
   })
   .strict();
 

@@ -68,8 +68,7 @@ function judgeSpread(group: PlacementGroup, members: readonly Instance[], params
   if (group.spreadLevel?.toLowerCase() === "host") {
     return result("COMPLIANT", `Host-level spread group has no per-AZ limit; ${members.length} running/pending instances`);
   }
-  // integerParam types its output as optional even with a default, hence the fallback.
-  const limit = params.maxSpreadInstancesPerAz ?? DOCUMENTED_LIMIT;
+  const limit = params.maxSpreadInstancesPerAz;
   const byAz = groupBy(members, azOf);
   const over = [...byAz].filter(([, instances]) => instances.length > limit);
   if (over.length > 0) {
@@ -81,7 +80,7 @@ function judgeSpread(group: PlacementGroup, members: readonly Instance[], params
 }
 
 function judgePartition(group: PlacementGroup, members: readonly Instance[], params: Params): GroupResult {
-  const limit = params.maxPartitions ?? DOCUMENTED_LIMIT;
+  const limit = params.maxPartitions;
   const problems: string[] = [];
   if (group.partitionCount !== undefined && group.partitionCount > limit) {
     problems.push(`PartitionCount ${group.partitionCount} exceeds ${limit}`);

@@ -105,13 +105,16 @@ export const booleanParam = (fallback: boolean) =>
     }, z.boolean())
     .default(fallback);
 
-export const integerParam = (fallback: number | undefined, min: number, max: number) => {
-  const base = z.preprocess(
+const integer = (min: number, max: number) =>
+  z.preprocess(
     (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
     z.number().int().min(min).max(max),
   );
-  return fallback === undefined ? base.optional() : base.default(fallback);
-};
+
+export const integerParam = (fallback: number, min: number, max: number) => integer(min, max).default(fallback);
+
+/** An integer parameter that is off unless given. */
+export const optionalIntegerParam = (min: number, max: number) => integer(min, max).optional();
 
 /** A list given as an array or a comma-separated string. */
 export const listParam = <T extends string>(values: z.ZodType<T>, fallback: T[]) =>

@@ -125,8 +125,21 @@ function countsTable(first: string, filterName: string, rows: [string, Complianc
   return `<table class="counts">${header}${body}</table>`;
 }
 
-/** Resolved findings whose resource is gone are not among the findings; show them here (bounded). */
-const RESOLVED_ROWS = 200;
+/** Findings absent from this run (a gone resource, an unjudged scope) are not in the findings list; show them here, bounded. */
+const ABSENT_ROWS = 200;
+
+function absentTable(title: string, findings: readonly Finding[]): string {
+  if (findings.length === 0) return "";
+  const rows = findings
+    .slice(0, ABSENT_ROWS)
+    .map(
+      (finding) =>
+        `<tr><td>${htmlEscape(finding.ruleId)}</td><td class="mono">${htmlEscape(`${finding.resourceType.replace("AWS::EC2::", "")} ${finding.resourceId}`)}</td><td>${htmlEscape(finding.region)}</td><td>${htmlEscape(finding.accountId)}</td><td>${finding.firstSeen.slice(0, 10)}</td><td class="annotation">${htmlEscape(finding.annotation)}</td></tr>`,
+    )
+    .join("");
+  const more = findings.length > ABSENT_ROWS ? `<p>…and ${findings.length - ABSENT_ROWS} more in the JSON report.</p>` : "";
+  return `<h3>${htmlEscape(title)}</h3><table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>Failing since</th><th>Last annotation</th></tr>${rows}</table>${more}`;
+}
 
 function changesSection(report: Report): string {
   const { diff } = report;
@@ -146,18 +159,15 @@ function changesSection(report: Report): string {
         `<a class="card change-${change}" href="#findings" data-filter="change=${change}"><b>${diff.counts[change]}</b><span>${label}</span></a>`,
     )
     .join("");
-  const gone = diff.resolved.filter((finding) => finding.gone);
-  const goneTable =
-    gone.length === 0
-      ? ""
-      : `<h3>Resolved because the resource is gone</h3><table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>First seen</th><th>Last annotation</th></tr>${gone
-          .slice(0, RESOLVED_ROWS)
-          .map(
-            (finding) =>
-              `<tr><td>${htmlEscape(finding.ruleId)}</td><td class="mono">${htmlEscape(`${finding.resourceType.replace("AWS::EC2::", "")} ${finding.resourceId}`)}</td><td>${htmlEscape(finding.region)}</td><td>${htmlEscape(finding.accountId)}</td><td>${finding.firstSeen.slice(0, 10)}</td><td class="annotation">${htmlEscape(finding.annotation)}</td></tr>`,
-          )
-          .join("")}</table>${gone.length > RESOLVED_ROWS ? `<p>…and ${gone.length - RESOLVED_ROWS} more in the JSON report.</p>` : ""}`;
-  return `<section id="changes"><h2>Changes since the previous report</h2><p>Compared with the report of ${htmlEscape(diff.previousGeneratedAt)}. Select a count to list those findings.</p><div class="cards">${cards}</div>${goneTable}</section>`;
+  const gone = absentTable(
+    "Resolved: the resource is gone",
+    diff.resolved.filter((finding) => finding.absent),
+  );
+  const unjudged = absentTable(
+    "No longer verifiable: the rule could not judge this account and region (missing input)",
+    diff.unverified.filter((finding) => finding.absent),
+  );
+  return `<section id="changes"><h2>Changes since the previous report</h2><p>Compared with the report of ${htmlEscape(diff.previousGeneratedAt)}. Select a count to list those findings.</p><div class="cards">${cards}</div>${gone}${unjudged}</section>`;
 }
 
 const STYLE = `

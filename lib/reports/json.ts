@@ -33,7 +33,7 @@ const finding = z.object({
   exempted: z.boolean(),
   firstSeen: isoTimestamp,
   change: z.enum(CHANGES as [string, ...string[]]).optional(),
-  gone: z.boolean().optional(),
+  absent: z.boolean().optional(),
 });
 
 const reportSchema = z.object({
@@ -61,6 +61,7 @@ const reportSchema = z.object({
       previousGeneratedAt: isoTimestamp,
       counts: z.record(z.string(), z.number().int().min(0)),
       resolved: z.array(finding),
+      unverified: z.array(finding),
     })
     .optional(),
   findings: z.array(finding),

@@ -21,7 +21,7 @@ const COUNTS_HEADER = (first: string) => [
   "|---|---:|---:|---:|---:|---:|---:|",
 ];
 
-function findingsTable(findings: readonly Finding[], columns: "current" | "resolved"): string[] {
+function findingsTable(findings: readonly Finding[], columns: "current" | "previous"): string[] {
   const shown = findings.slice(0, MARKDOWN_ROW_LIMIT);
   const lines =
     columns === "current"
@@ -32,7 +32,7 @@ function findingsTable(findings: readonly Finding[], columns: "current" | "resol
     lines.push(
       columns === "current"
         ? `| ${markdownCell(finding.ruleId)} | ${finding.severity} | ${resource} | ${markdownCell(finding.region)} | ${markdownCell(finding.accountId)} | ${finding.firstSeen.slice(0, 10)} | ${markdownCell(finding.annotation)} |`
-        : `| ${markdownCell(finding.ruleId)} | ${resource}${finding.gone ? " (gone)" : ""} | ${markdownCell(finding.region)} | ${markdownCell(finding.accountId)} | ${markdownCell(finding.annotation)} |`,
+        : `| ${markdownCell(finding.ruleId)} | ${resource}${finding.absent ? " (absent from this run)" : ""} | ${markdownCell(finding.region)} | ${markdownCell(finding.accountId)} | ${markdownCell(finding.annotation)} |`,
     );
   }
   if (findings.length > shown.length) {
@@ -86,11 +86,10 @@ export function renderMarkdown(report: Report): string {
     );
     const newFindings = byChange("new");
     if (newFindings.length > 0) lines.push("### New", "", ...findingsTable(newFindings, "current"), "");
-    if (diff.resolved.length > 0) lines.push("### Resolved", "", ...findingsTable(diff.resolved, "resolved"), "");
+    if (diff.resolved.length > 0) lines.push("### Resolved", "", ...findingsTable(diff.resolved, "previous"), "");
     const exempted = byChange("exempted");
     if (exempted.length > 0) lines.push("### Newly exempted", "", ...findingsTable(exempted, "current"), "");
-    const unverified = byChange("unverified");
-    if (unverified.length > 0) lines.push("### No longer verifiable", "", ...findingsTable(unverified, "current"), "");
+    if (diff.unverified.length > 0) lines.push("### No longer verifiable", "", ...findingsTable(diff.unverified, "previous"), "");
   }
   const failing = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT");
   lines.push("## Non-compliant resources", "");

@@ -1,4 +1,5 @@
 import type { ComplianceType, Evaluation, Severity } from "../engine/rule";
+import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -33,8 +34,12 @@ export interface Finding extends Evaluation {
   firstSeen: string;
   /** Absent when the report has no previous report to compare with. */
   change?: Change;
-  /** Only in the diff's resolved list: the resource is no longer in the input (deleted). */
-  gone?: boolean;
+  /**
+   * Only in the diff's lists: the finding is not among this run's findings, so it keeps its last
+   * state. Resolved and absent: the resource is gone. Unverified and absent: the rule could not
+   * judge that account and region this time (an input is missing there).
+   */
+  absent?: boolean;
 }
 
 export interface ComplianceCounts {
@@ -71,8 +76,10 @@ export interface ReportSummary {
 export interface ReportDiff {
   previousGeneratedAt: string;
   counts: Record<Change, number>;
-  /** Findings failing in the previous report and no longer failing; gone resources keep their last state. */
+  /** Failing in the previous report, now compliant or not applicable, or gone. */
   resolved: Finding[];
+  /** Failing in the previous report, now impossible to judge: neither fixed nor known to fail. */
+  unverified: Finding[];
 }
 
 export interface Report {
@@ -216,19 +223,34 @@ function diffAgainst(
 ): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
+  const unverified: Finding[] = [];
+  // Rules that could not judge a whole account/region report it once, on the account.
+  const unjudged = new Set<string>();
   for (const finding of findings) {
     if (finding.change) counts[finding.change] += 1;
     if (finding.change === "resolved") resolved.push(finding);
+    if (finding.change === "unverified") unverified.push(finding);
+    if (finding.resourceType === ACCOUNT_RESOURCE_TYPE && finding.complianceType === "INSUFFICIENT_DATA") {
+      unjudged.add(`${finding.ruleId}|${finding.accountId}/${finding.region}`);
+    }
   }
-  // A failing resource missing from this run is resolved (deleted) only if this run judged its rule there.
+  // A failing finding missing from this run is resolved (the resource is gone) only where this
+  // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
   const ruleIds = new Set(options.rules.map((rule) => rule.id));
   const scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
   for (const finding of previous.findings) {
     if (finding.complianceType !== "NON_COMPLIANT" || seen.has(findingKey(finding))) continue;
-    if (!ruleIds.has(finding.ruleId) || !scopes.has(`${finding.accountId}/${finding.region}`)) continue;
-    resolved.push({ ...finding, change: "resolved", gone: true });
-    counts.resolved += 1;
+    const scope = `${finding.accountId}/${finding.region}`;
+    if (!ruleIds.has(finding.ruleId) || !scopes.has(scope)) continue;
+    if (unjudged.has(`${finding.ruleId}|${scope}`)) {
+      unverified.push({ ...finding, change: "unverified", absent: true });
+      counts.unverified += 1;
+    } else {
+      resolved.push({ ...finding, change: "resolved", absent: true });
+      counts.resolved += 1;
+    }
   }
   resolved.sort(byFindingOrder);
-  return { previousGeneratedAt: previous.generatedAt, counts, resolved };
+  unverified.sort(byFindingOrder);
+  return { previousGeneratedAt: previous.generatedAt, counts, resolved, unverified };
 }

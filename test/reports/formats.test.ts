@@ -1,0 +1,140 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Evaluation } from "../../lib/engine/rule";
+import { InputError } from "../../lib/errors";
+import { csvField, renderCsv } from "../../lib/reports/csv";
+import { renderHtml } from "../../lib/reports/html";
+import { parseReport, readReport, renderJson } from "../../lib/reports/json";
+import { renderJunit } from "../../lib/reports/junit";
+import { renderMarkdown } from "../../lib/reports/markdown";
+import { buildReport, type Report } from "../../lib/reports/model";
+import { renderSarif } from "../../lib/reports/sarif";
+import { CURRENT_AT, fixtureReport, reportRules, TOOL } from "./fixture";
+
+const HOSTILE = '=HYPERLINK("http://x","a,b")</script><img src=x onerror=alert(1)>|"quoted"\nnext line\u0007';
+
+function hostileReport(): Report {
+  const evaluation: Evaluation = {
+    ruleId: "sg-attached-to-eni",
+    resourceType: "AWS::EC2::SecurityGroup",
+    resourceId: "sg-0<b>evil</b>",
+    region: "eu-west-1",
+    accountId: "111122223333",
+    complianceType: "NON_COMPLIANT",
+    annotation: HOSTILE,
+  };
+  return buildReport({ evaluations: [evaluation], rules: reportRules(), scopes: [], tool: TOOL, now: () => CURRENT_AT });
+}
+
+describe("CSV", () => {
+  test("quotes per RFC 4180: commas, quotes and line breaks; CRLF row ends", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField("two\nlines")).toBe('"two\nlines"');
+    const csv = renderCsv(fixtureReport("current"));
+    expect(csv.endsWith("\r\n")).toBe(true);
+    expect(csv.split("\r\n")[0]).toBe(
+      "ruleId,severity,resourceType,resourceId,region,accountId,complianceType,exempted,change,firstSeen,annotation",
+    );
+  });
+
+  test("neutralizes spreadsheet formulas in any field", () => {
+    for (const lead of ["=", "+", "-", "@", "\t", "\r"]) expect(csvField(`${lead}cmd`).replace(/^"/, "")).toMatch(/^'/);
+    const row = renderCsv(hostileReport()).split("\r\n")[1] ?? "";
+    expect(row).toContain(`"'=HYPERLINK(""http://x"",""a,b"")`);
+  });
+});
+
+describe("JSON", () => {
+  test("round-trips the complete report", () => {
+    const report = fixtureReport("current", fixtureReport("previous"));
+    expect(parseReport(JSON.parse(renderJson(report)), "r.json")).toEqual(report);
+  });
+
+  test("refuses another report version, naming the file and the field", () => {
+    const content = JSON.parse(renderJson(fixtureReport("previous")));
+    content.reportVersion = 99;
+    expect(() => parseReport(content, "old.json")).toThrow(InputError);
+    expect(() => parseReport(content, "old.json")).toThrow(/^old\.json: field reportVersion: .*unsupported report version/);
+  });
+
+  test("names the field of a bad finding", () => {
+    const content = JSON.parse(renderJson(fixtureReport("previous")));
+    content.findings[3].complianceType = "MAYBE";
+    expect(() => parseReport(content, "prev.json")).toThrow(/^prev\.json: field findings\.3\.complianceType: /);
+    delete content.findings[3];
+    content.findings[3] = { ruleId: "x" };
+    expect(() => parseReport(content, "prev.json")).toThrow(/field findings\.3\.resourceType/);
+  });
+
+  test("reading a file: not JSON, or missing, is a one-line error naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "report-json-"));
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, '{"reportVersion": 1,');
+    await expect(readReport(broken)).rejects.toThrow(new RegExp(`^${broken}: not JSON`));
+    await expect(readReport(join(dir, "nope.json"))).rejects.toThrow(/nope\.json: cannot read the previous report/);
+  });
+});
+
+describe("escaping of hostile annotations and ids", () => {
+  const report = hostileReport();
+
+  test("HTML embeds them as JSON that cannot close the script element", () => {
+    const html = renderHtml(report);
+    expect(html).not.toContain("</script><img");
+    expect(html).not.toContain("<b>evil</b>");
+    expect(html).toContain("\\u003c/script>\\u003cimg");
+    const payload = html.match(/<script type="application\/json" id="report-data">([^<]*)<\/script>/)?.[1] ?? "";
+    expect(JSON.parse(payload).d.n).toContain(HOSTILE);
+  });
+
+  test("JUnit XML escapes markup and drops characters XML cannot hold", () => {
+    const xml = renderJunit(report);
+    expect(xml).toContain("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;|&quot;quoted&quot;");
+    expect(xml).not.toContain("\u0007");
+    expect(xml).toContain('name="AWS::EC2::SecurityGroup sg-0&lt;b&gt;evil&lt;/b&gt; (111122223333 eu-west-1)"');
+  });
+
+  test("Markdown keeps each finding on one table row", () => {
+    const row = renderMarkdown(report)
+      .split("\n")
+      .find((line) => line.startsWith("| sg-attached-to-eni | medium |"));
+    expect(row).toContain('\\|"quoted"');
+    expect(row).toContain("&lt;/script&gt;");
+    expect(row).toContain("next line");
+  });
+});
+
+describe("JUnit", () => {
+  test("one test case per rule × resource: failures, skips and errors as counted", () => {
+    const report = fixtureReport("current");
+    const xml = renderJunit(report);
+    expect(xml.match(/<testcase /g)?.length).toBe(report.findings.length);
+    expect(xml.match(/<failure /g)?.length).toBe(report.summary.totals.NON_COMPLIANT);
+    expect(xml.match(/<skipped /g)?.length).toBe(report.summary.totals.NOT_APPLICABLE);
+    expect(xml.match(/<error /g)?.length).toBe(report.summary.totals.INSUFFICIENT_DATA);
+    expect(xml).toMatch(/<testsuite name="imdsv2-required" tests="3" failures="1" errors="0" skipped="0"/);
+  });
+});
+
+describe("SARIF", () => {
+  test("2.1.0 with one rule per rule and one result per non-compliant finding, level from severity", () => {
+    const report = fixtureReport("current");
+    const sarif = JSON.parse(renderSarif(report));
+    expect(sarif.version).toBe("2.1.0");
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(report.rules.map((rule) => rule.id));
+    expect(run.results).toHaveLength(report.summary.totals.NON_COMPLIANT);
+    const level = (ruleId: string) => run.results.find((result: { ruleId: string }) => result.ruleId === ruleId)?.level;
+    expect(level("imdsv2-required")).toBe("error"); // high
+    expect(level("sg-attached-to-eni")).toBe("warning"); // medium
+    expect(level("eip-attached")).toBe("note"); // low
+    for (const result of run.results) {
+      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+      expect(result.locations[0].logicalLocations[0].name).toBeTruthy();
+      expect(result.partialFingerprints["ec2ConfigRulesFinding/v1"]).toContain(result.locations[0].logicalLocations[0].name);
+    }
+  });
+});

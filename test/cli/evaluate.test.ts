@@ -1,0 +1,123 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const root = join(__dirname, "..", "..");
+const example = join(root, "examples", "account-snapshot.json");
+
+/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "cli-evaluate-"));
+const write = (name: string, content: string | Buffer) => {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe("ec2-config-rules evaluate", () => {
+  it("prints a table for the example and exits 1 because it has violations", () => {
+    const { code, stdout } = cli("evaluate", "--snapshot", example);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^RULE\s+RESOURCE\s+REGION\s+COMPLIANCE\s+WHY/);
+    expect(stdout).toContain("eipalloc-0idle000000000001");
+    expect(stdout).toMatch(/\d+ evaluations: \d+ non-compliant/);
+  });
+
+  it("exits 0 when nothing is non-compliant", () => {
+    const { code, stdout } = cli("evaluate", "--snapshot", example, "--rule", "eip-attached", "--format", "json", "--exemptions",
+      write("exempt.json", JSON.stringify({ exemptions: [{ rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" }] })));
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as { resourceId: string; complianceType: string; annotation: string }[];
+    expect(rows.find((row) => row.resourceId === "eipalloc-0idle000000000001")).toMatchObject({
+      complianceType: "NOT_APPLICABLE",
+      annotation: "Exempted (file) by net until 2999-01-01: DR",
+    });
+  });
+
+  it("prints the documented JSON array, and the same verdicts from the AWS Config snapshot of the same account", () => {
+    const recorded = cli("evaluate", "--snapshot", example, "--format", "json");
+    const rows = JSON.parse(recorded.stdout) as Record<string, string>[];
+    expect(Object.keys(rows[0] ?? {})).toEqual(["ruleId", "resourceType", "resourceId", "region", "accountId", "complianceType", "annotation"]);
+    const viaConfig = cli("evaluate", "--format", "json", "--snapshot", join(root, "examples", "config-snapshot.json.gz"), join(root, "examples", "not-recorded-by-config.json"));
+    const key = (row: Record<string, string>) => `${row.ruleId} ${row.resourceId}`;
+    const sort = (list: Record<string, string>[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    // Config snapshots hold no terminated instances; everything else must match exactly.
+    const live = rows.filter((row) => row.resourceId !== "i-0old00000000000001");
+    expect(sort(JSON.parse(viaConfig.stdout))).toEqual(sort(live));
+    expect(viaConfig.code).toBe(recorded.code);
+  });
+
+  it("writes CSV atomically to --output", () => {
+    const output = join(tmp, "out.csv");
+    const { code, stdout } = cli("evaluate", "--snapshot", example, "--format", "csv", "--output", output);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    const lines = readFileSync(output, "utf8").trim().split("\r\n");
+    expect(lines[0]).toBe("ruleId,resourceType,resourceId,region,accountId,complianceType,annotation");
+    expect(lines.length).toBeGreaterThan(10);
+  });
+
+  it("reports a rule's missing inputs as INSUFFICIENT_DATA, never COMPLIANT", () => {
+    const { code, stdout, stderr } = cli("evaluate", "--snapshot", join(root, "examples", "config-snapshot.json.gz"), "--rule", "placement-group-limits", "--format", "json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ complianceType: "INSUFFICIENT_DATA", annotation: expect.stringContaining("AWS::EC2::PlacementGroup") }),
+    ]);
+    expect(stderr).toContain("INSUFFICIENT_DATA");
+  });
+
+  describe("bad input: exit 2 and one line naming the file and the field or value", () => {
+    const cases: [string, () => string[], RegExp][] = [
+      ["not JSON", () => ["--snapshot", write("bad.json", "{ not json")], /bad\.json.*JSON/],
+      ["truncated gzip", () => ["--snapshot", write("cut.json.gz", gzipSync(readFileSync(example)).subarray(0, 2000))], /cut\.json\.gz.*(gzip|truncated|unexpected end)/i],
+      ["unknown schemaVersion", () => ["--snapshot", write("v9.json", JSON.stringify({ schemaVersion: "9", accountId: "111122223333", capturedAt: "2026-01-01T00:00:00Z", regions: {} }))], /v9\.json.*schemaVersion.*"9"/],
+      ["a required field missing", () => ["--snapshot", write("noid.json", JSON.stringify({ schemaVersion: "1.0", accountId: "111122223333", capturedAt: "2026-01-01T00:00:00Z", regions: { "eu-west-1": { DescribeAddresses: { Addresses: [{ Domain: "vpc" }] } } } }))], /noid\.json.*Addresses\[0\].*(AllocationId|PublicIp)/],
+      ["a parameter of the wrong type", () => ["--snapshot", example, "--params", write("params.json", JSON.stringify({ "eip-attached": { requireInUseEni: "perhaps" } }))], /eip-attached.*requireInUseEni.*"perhaps"/],
+      ["an unknown parameter", () => ["--snapshot", example, "--params", write("params2.json", JSON.stringify({ "imdsv2-required": { maxHopLimt: 1 } }))], /imdsv2-required.*maxHopLimt/],
+      ["an unknown rule id", () => ["--snapshot", example, "--rule", "eip-atached"], /unknown rule id "eip-atached"/],
+      ["an unknown rule in the params file", () => ["--snapshot", example, "--params", write("params3.json", JSON.stringify({ "no-such-rule": {} }))], /params3\.json.*no-such-rule/],
+      ["a missing snapshot file", () => ["--snapshot", join(tmp, "nope.json")], /nope\.json.*not found/],
+      ["an invalid exemptions file", () => ["--snapshot", example, "--exemptions", write("ex.json", JSON.stringify({ exemptions: [{ resourceId: "x", reason: "r", owner: "o" }] }))], /ex\.json.*expires/],
+      ["an unknown format", () => ["--snapshot", example, "--format", "xml"], /xml/],
+    ];
+    it.each(cases)("%s", (_name, args, message) => {
+      const { code, stderr, stdout } = cli("evaluate", ...args());
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stdout).toBe("");
+    });
+  });
+});
+
+describe("ec2-config-rules rules", () => {
+  it("lists every rule with its parameters and defaults", () => {
+    const { code, stdout } = cli("rules", "--format", "json");
+    expect(code).toBe(0);
+    const rules = JSON.parse(stdout) as { id: string; parameters: { name: string; default: unknown }[] }[];
+    expect(rules.map((rule) => rule.id)).toEqual([
+      "eip-attached",
+      "ec2-no-public-ip",
+      "sg-attached-to-eni",
+      "endpoint-route-present",
+      "imdsv2-required",
+      "placement-group-limits",
+    ]);
+    const placement = rules.find((rule) => rule.id === "placement-group-limits");
+    expect(placement?.parameters).toEqual(expect.arrayContaining([{ name: "maxSpreadInstancesPerAz", type: expect.any(String), default: 7 }]));
+  });
+
+  it("has --help", () => {
+    const { code, stdout } = cli("evaluate", "--help");
+    expect(code).toBe(0);
+    expect(stdout).toContain("--snapshot");
+  });
+});

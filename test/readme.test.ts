@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const ciScript = readFileSync(join(root, ".ci/run"), "utf8");
+
+describe("README and CI agree", () => {
+  it("CI runs the README's test command", () => {
+    expect(readme).toContain("```sh\nnpm ci && npm test\n```");
+    expect(ciScript).toMatch(/^npm ci && npm test$/m);
+  });
+
+  it("CI installs exactly the system prerequisites the README gives", () => {
+    const aptLine = ciScript.match(/^\s*(apt-get update && apt-get install .*)$/m)?.[1];
+    expect(aptLine).toBeDefined();
+    expect(readme).toContain(`\`${aptLine}\``);
+  });
+
+  it("the README's quick start runs the example snapshot that exists", () => {
+    const command = readme.match(/```sh\n(npm ci && npm run build && node bin\/ec2-config-rules\.js evaluate --snapshot (\S+))\n```/);
+    expect(command).not.toBeNull();
+    expect(() => readFileSync(join(root, command?.[2] ?? ""))).not.toThrow();
+  });
+});

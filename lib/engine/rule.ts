@@ -165,11 +165,13 @@ export function parseRuleParameters<Schema extends z.ZodType>(
 /** The parameter names, types and defaults of a rule, for `rules` listings and docs. */
 export function describeParameters(rule: AnyRule): { name: string; type: string; default: unknown }[] {
   const json = z.toJSONSchema(rule.meta.parameters, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, { type?: string | string[]; default?: unknown; enum?: unknown[]; anyOf?: unknown }>;
+    properties?: Record<string, { type?: string | string[]; enum?: unknown[] }>;
   };
+  // Parsing no parameters at all yields exactly the defaults the rule runs with.
+  const defaults = rule.meta.parameters.parse({}) as Record<string, unknown>;
   return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
     name,
     type: schema.enum ? schema.enum.join("|") : Array.isArray(schema.type) ? schema.type.join("|") : (schema.type ?? "any"),
-    default: schema.default,
+    default: defaults[name],
   }));
 }

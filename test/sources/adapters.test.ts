@@ -1,7 +1,7 @@
 import { InputError } from "../../lib/errors";
 import { configItemToRecords, normalizeConfigurationItem, toEc2Shape } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
-import { ec2ItemToConfigItem } from "../support/config-item-fixtures";
+import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 
 const origin = { region: "eu-west-1", accountId: "111122223333" };
 

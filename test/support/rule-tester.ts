@@ -5,7 +5,7 @@ import { ModelBuilder, type ResourceModel } from "../../lib/model/resource-model
 import { type ResourceKind, RESOURCE_KINDS } from "../../lib/model/types";
 import { configItemToRecords, type ConfigItemShape } from "../../lib/sources/config-items";
 import { EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
-import { ec2ItemToConfigItem } from "./config-item-fixtures";
+import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 
 export const TEST_ACCOUNT = "111122223333";
 export const TEST_REGION = "eu-west-1";

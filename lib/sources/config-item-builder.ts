@@ -1,6 +1,6 @@
-import type { Origin } from "../../lib/model/types";
-import { type ConfigItemShape, CONFIG_TYPE_OPERATIONS } from "../../lib/sources/config-items";
-import type { Ec2Operation } from "../../lib/sources/ec2-adapter";
+import type { Origin } from "../model/types";
+import { type ConfigItemShape, CONFIG_TYPE_OPERATIONS } from "./config-items";
+import type { Ec2Operation } from "./ec2-adapter";
 
 const RESOURCE_TYPE_BY_OPERATION = new Map<Ec2Operation, string>(
   Object.entries(CONFIG_TYPE_OPERATIONS).map(([resourceType, operation]) => [operation, resourceType]),
@@ -48,6 +48,7 @@ export function ec2ItemToConfigItem(
   origin: Origin,
   shape: ConfigItemShape,
   status = "OK",
+  captureTime = "2026-11-20T10:00:00.000Z",
 ): Record<string, unknown>[] {
   const resourceType = RESOURCE_TYPE_BY_OPERATION.get(operation);
   if (!resourceType) throw new Error(`AWS Config does not record the items of ${operation}`);
@@ -59,11 +60,10 @@ export function ec2ItemToConfigItem(
     const idKey = ID_KEY[operation] ?? "";
     const resourceId = String(ec2Item[idKey] ?? ec2Item.PublicIp);
     const configuration = toConfigShape(ec2Item) as Record<string, unknown>;
-    const captureTime = "2026-11-20T10:00:00.000Z";
     const common = {
       configurationItemCaptureTime: shape === "api" ? new Date(captureTime) : captureTime,
       configurationItemStatus: status,
-      configurationStateId: shape === "api" ? "1763632800000" : 1763632800000,
+      configurationStateId: shape === "api" ? String(Date.parse(captureTime)) : Date.parse(captureTime),
       resourceType,
       resourceId,
       resourceName: null,

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench [-- --json] [-- --sizes 10000,100000]`: generates synthetic accounts (cached in
+ * bench-data/), measures the parse floor, the product's read and parse, model build and each rule,
+ * and checks the performance targets of issue 2. Figures only: this is not a test and never fails
+ * on a missed target (it prints FAIL).
+ *
+ * Every measurement runs in a fresh child process (this same script with `--child`), so peaks
+ * and heaps of one phase or size never mix with another's.
+ */
+import { spawn } from "node:child_process";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { ensureDataset, type DatasetMeta } from "./bench/generate";
+import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
+import { formatReport, type Run } from "./bench/report";
+
+const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
+const DATA_DIR = "bench-data";
+/** Small sizes run in a few milliseconds and vary with JIT and GC timing; take the median of several runs. */
+const repeatsFor = (resources: number) => (resources <= 100_000 ? 3 : 1);
+
+function parseSizes(value: string): number[] {
+  const sizes = value.split(",").map((part) => Number(part.trim()));
+  for (const [index, size] of sizes.entries()) {
+    if (!Number.isInteger(size) || size <= 0) {
+      throw new InvalidArgumentError(`size ${index + 1} ("${value.split(",")[index]}") is not a positive integer`);
+    }
+  }
+  return sizes;
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0) throw new InvalidArgumentError(`"${value}" is not a non-negative integer`);
+  return seed;
+}
+
+/** Runs one measurement in a fresh Node process and returns the JSON it prints. */
+function inChild<T>(kind: ChildKind, path: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, "--child", kind, path], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (text: string) => {
+      out += text;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`bench: ${kind} measurement of ${path} exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        reject(new Error(`bench: ${kind} measurement of ${path} printed no result: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+async function measureSize(path: string, meta: DatasetMeta, log: (line: string) => void): Promise<Run> {
+  const repeats = repeatsFor(meta.resources);
+  const floors: FloorResult[] = [];
+  const reads: ReadResult[] = [];
+  const models: ModelResult[] = [];
+  const products: ProductResult[] = [];
+  for (let round = 0; round < repeats; round++) {
+    log(`  ${meta.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
+    floors.push(await inChild<FloorResult>("floor", path));
+    reads.push(await inChild<ReadResult>("read", path));
+    models.push(await inChild<ModelResult>("model", path));
+    products.push(await inChild<ProductResult>("product", path));
+  }
+  for (const [what, count] of [
+    ["floor", floors[0]?.records],
+    ["read", reads[0]?.records],
+    ["model", models[0]?.records],
+  ] as const) {
+    if (count !== meta.records) throw new Error(`bench: the ${what} pass saw ${count} records, the file has ${meta.records}`);
+  }
+  for (const product of products) {
+    if (product.resources !== meta.resources) {
+      throw new Error(`bench: loadSnapshots built ${product.resources} resources, the file has ${meta.resources}`);
+    }
+  }
+  const rulesMs: Record<string, number> = {};
+  for (const id of Object.keys(products[0]?.rulesMs ?? {})) rulesMs[id] = median(products.map((p) => p.rulesMs[id] as number));
+  const parseMs = median(floors.map((f) => f.parseMs));
+  const modelMs = median(models.map((m) => m.modelMs));
+  const rulesTotal = Object.values(rulesMs).reduce((sum, ms) => sum + ms, 0);
+  return {
+    resources: meta.resources,
+    fileBytes: meta.fileBytes,
+    parseMs,
+    readMs: median(reads.map((r) => r.readMs)),
+    modelMs,
+    rulesMs,
+    loadMs: median(products.map((p) => p.loadMs)),
+    totalMs: median(products.map((p) => p.totalMs)),
+    peakRssBytes: Math.max(...products.map((p) => p.peakRssBytes)),
+    ratio: (modelMs + rulesTotal) / parseMs,
+    repeats,
+    meta,
+    verdicts: products[0]?.verdicts ?? {},
+  };
+}
+
+async function main(): Promise<void> {
+  const childAt = process.argv.indexOf("--child");
+  if (childAt >= 0) {
+    const kind = process.argv[childAt + 1] as ChildKind;
+    const path = process.argv[childAt + 2] as string;
+    process.stdout.write(`${JSON.stringify(await runChild(kind, path))}\n`);
+    return;
+  }
+  const program = new Command("bench")
+    .description("Benchmark the offline evaluation path on synthetic accounts (figures, not a test)")
+    .option("--json", "print one JSON object {runs:[…]} instead of the table")
+    .option("--sizes <list>", "comma-separated resource counts", parseSizes, DEFAULT_SIZES)
+    .option("--seed <n>", "generator seed (same seed, same bytes)", parseSeed, 1)
+    .parse();
+  const options = program.opts<{ json?: boolean; sizes: number[]; seed: number }>();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const runs: Run[] = [];
+  for (const resources of options.sizes) {
+    const { path, meta } = await ensureDataset(DATA_DIR, options.seed, resources, log);
+    runs.push(await measureSize(path, meta, log));
+  }
+  if (options.json) {
+    const json = runs.map(({ resources, fileBytes, parseMs, readMs, modelMs, rulesMs, totalMs, peakRssBytes, ratio }) => ({
+      resources,
+      fileBytes,
+      parseMs,
+      readMs,
+      modelMs,
+      rulesMs,
+      totalMs,
+      peakRssBytes,
+      ratio,
+    }));
+    process.stdout.write(`${JSON.stringify({ runs: json })}\n`);
+  } else {
+    process.stdout.write(formatReport(runs, { node: process.version, cpus: cpuModel(), dataDir: join(process.cwd(), DATA_DIR) }));
+  }
+}
+
+function cpuModel(): string {
+  return `${availableParallelism()} × ${cpus()[0]?.model ?? "unknown CPU"}`;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

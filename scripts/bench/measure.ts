@@ -1,0 +1,190 @@
+/**
+ * The measurements, each run in a fresh child process (see bench.ts) so that one phase's heap and
+ * peak RSS never leak into another's figures.
+ */
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { runRules } from "../../lib/engine/run";
+import { ModelBuilder } from "../../lib/model/resource-model";
+import { RESOURCE_KINDS } from "../../lib/model/types";
+import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import { type JsonStreamHandler, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
+import { loadSnapshots } from "../../lib/sources/load";
+import { RULES } from "../../rules";
+
+export type ChildKind = "floor" | "read" | "model" | "product";
+
+export interface FloorResult {
+  parseMs: number;
+  records: number;
+}
+export interface ReadResult {
+  readMs: number;
+  records: number;
+}
+export interface ModelResult {
+  modelMs: number;
+  records: number;
+  resources: number;
+}
+export interface ProductResult {
+  loadMs: number;
+  rulesMs: Record<string, number>;
+  /** Verdict counts per rule: evidence that the synthetic account exercises every verdict. */
+  verdicts: Record<string, Record<string, number>>;
+  resources: number;
+  totalMs: number;
+  peakRssBytes: number;
+}
+
+const READ_CHUNK = 16 << 20;
+
+/**
+ * The floor: JSON.parse alone over every record's text. The generator writes one record per
+ * line, so lines are cut outside the timed section and only the JSON.parse calls are timed.
+ */
+export async function measureFloor(path: string): Promise<FloorResult> {
+  const decoder = new StringDecoder("utf8");
+  let leftover = "";
+  let parseMs = 0;
+  let records = 0;
+  let keys = 0;
+  const flush = (lines: string[]) => {
+    const texts: string[] = [];
+    for (const line of lines) {
+      if (line.charCodeAt(0) !== 0x7b) continue; // records start with '{'
+      const last = line.charCodeAt(line.length - 1);
+      if (last === 0x7d) texts.push(line);
+      else if (last === 0x2c && line.charCodeAt(line.length - 2) === 0x7d) texts.push(line.slice(0, -1));
+    }
+    const started = performance.now();
+    for (const text of texts) keys += (JSON.parse(text) as object) === null ? 0 : 1;
+    parseMs += performance.now() - started;
+    records += texts.length;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+    const lines = (leftover + decoder.write(chunk as Buffer)).split("\n");
+    leftover = lines.pop() ?? "";
+    flush(lines);
+  }
+  flush([leftover + decoder.end()]);
+  if (keys !== records) throw new Error("unreachable: every record parses to an object");
+  return { parseMs, records };
+}
+
+/** Walks a recorded snapshot down to its record lists: regions.<region>.<Operation>.<listKey>[]. */
+function snapshotModes(path: readonly string[]): ValueMode {
+  if (path.length === 1) return path[0] === "regions" ? "descend" : "capture";
+  if (path[0] !== "regions") return "skip";
+  if (path.length <= 3) return "descend";
+  const operation = path[2] as string;
+  return path.length === 4 && isEc2Operation(operation) && EC2_OPERATIONS[operation].listKey === path[3] ? "records" : "skip";
+}
+
+/** The product's streaming reader alone (lib/sources/json-stream.ts): bytes to parsed records. */
+export async function measureRead(path: string): Promise<ReadResult> {
+  let records = 0;
+  const started = performance.now();
+  await readJsonStream(path, {
+    modeOf: snapshotModes,
+    onRecord: () => {
+      records++;
+    },
+    onValue: () => {},
+  });
+  return { readMs: performance.now() - started, records };
+}
+
+/**
+ * Model build as a pass of its own: the reader fills batches of parsed records untimed, and only
+ * normalizing them (normalizeEc2Item), adding them to a ModelBuilder and building the indexed
+ * ResourceModel are timed: the same steps loadSnapshots takes per record.
+ */
+export async function measureModel(path: string): Promise<ModelResult> {
+  const builder = new ModelBuilder();
+  const accountId = { value: "" };
+  let batch: { operation: Ec2Operation; region: string; item: unknown }[] = [];
+  let modelMs = 0;
+  let records = 0;
+  let resources = 0;
+  const regions = new Set<string>();
+  const drain = () => {
+    const started = performance.now();
+    for (const { operation, region, item } of batch) {
+      for (const record of normalizeEc2Item(operation, item, { region, accountId: accountId.value })) {
+        builder.add(record);
+        resources++;
+      }
+    }
+    modelMs += performance.now() - started;
+    records += batch.length;
+    batch = [];
+  };
+  const handler: JsonStreamHandler = {
+    modeOf: (where) => {
+      if (where.length === 2 && where[0] === "regions") regions.add(where[1] as string);
+      return snapshotModes(where);
+    },
+    onRecord: (where, _index, item) => {
+      batch.push({ operation: where[2] as Ec2Operation, region: where[1] as string, item });
+      if (batch.length === 2000) drain();
+    },
+    onValue: (where, value) => {
+      if (where[0] === "accountId") accountId.value = String(value);
+    },
+  };
+  await readJsonStream(path, handler);
+  drain();
+  const started = performance.now();
+  for (const region of regions) {
+    for (const kind of RESOURCE_KINDS) builder.markCollected({ region, accountId: accountId.value }, kind);
+  }
+  const model = builder.build();
+  modelMs += performance.now() - started;
+  if (model.count("instance") === 0) throw new Error("model build produced no instances");
+  return { modelMs, records, resources };
+}
+
+/**
+ * The product path end to end: loadSnapshots (read, parse, normalize, build), then each rule on
+ * its own through runRules, with default parameters and no exemptions file.
+ */
+export async function measureProduct(path: string): Promise<ProductResult> {
+  const started = performance.now();
+  const { model } = await loadSnapshots([path]);
+  const loaded = performance.now();
+  const rulesMs: Record<string, number> = {};
+  const verdicts: Record<string, Record<string, number>> = {};
+  for (const rule of RULES) {
+    const ruleStarted = performance.now();
+    const evaluations = runRules(model, { rules: [rule] });
+    rulesMs[rule.meta.id] = performance.now() - ruleStarted;
+    const counts: Record<string, number> = {};
+    for (const evaluation of evaluations) counts[evaluation.complianceType] = (counts[evaluation.complianceType] ?? 0) + 1;
+    verdicts[rule.meta.id] = counts;
+  }
+  const finished = performance.now();
+  let resources = 0;
+  for (const kind of RESOURCE_KINDS) resources += model.count(kind);
+  return {
+    loadMs: loaded - started,
+    rulesMs,
+    verdicts,
+    resources,
+    totalMs: finished - started,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+export async function runChild(kind: ChildKind, path: string): Promise<unknown> {
+  switch (kind) {
+    case "floor":
+      return measureFloor(path);
+    case "read":
+      return measureRead(path);
+    case "model":
+      return measureModel(path);
+    case "product":
+      return measureProduct(path);
+  }
+}

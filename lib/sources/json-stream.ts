@@ -51,6 +51,13 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** A value's JSON type, for "expected …, got …" messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
 /** Formats a path of keys as `regions.eu-west-1.DescribeInstances.Reservations`. */
 export function formatPath(path: readonly string[]): string {
   return path.join(".");

@@ -1,0 +1,93 @@
+import { stat } from "node:fs/promises";
+import { InputError } from "../errors";
+import { ModelBuilder, type ResourceModel } from "../model/resource-model";
+import { loadConfigFiles } from "./config-files";
+import { loadDescribeFolder } from "./describe-folder";
+import { describeFsError, readJsonStream } from "./json-stream";
+import { loadRecordedSnapshot } from "./recorded-snapshot";
+
+export type SnapshotFormat = "recorded" | "config" | "describe-folder";
+
+export interface LoadedInput {
+  path: string;
+  format: SnapshotFormat;
+  accountIds: string[];
+  regions: string[];
+  capturedAt?: string;
+}
+
+/** Top-level keys that tell the file formats apart. */
+const FORMAT_BY_KEY: Readonly<Record<string, SnapshotFormat>> = {
+  schemaVersion: "recorded",
+  configurationItems: "config",
+  fileVersion: "config",
+  configSnapshotId: "config",
+};
+
+/**
+ * Tells a recorded snapshot from an AWS Config file by its top-level keys. Reads only until the
+ * first telling key (normally the first key); a file with neither is read through to be sure.
+ */
+export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
+  let format: SnapshotFormat | undefined;
+  const keys: string[] = [];
+  await readJsonStream(file, {
+    modeOf(path) {
+      keys.push(path[0] as string);
+      format = FORMAT_BY_KEY[path[0] as string];
+      return format ? "stop" : "skip";
+    },
+    onRecord: () => {},
+    onValue: () => {},
+  });
+  if (format) return format;
+  throw new InputError(
+    `neither a recorded snapshot (no schemaVersion) nor an AWS Config snapshot or history file (no configurationItems); top-level keys: ${keys.join(", ") || "none"}`,
+    { file },
+  );
+}
+
+/**
+ * Loads every input into one model. Order does not matter for coverage: a kind any input
+ * collected is collected. For the resources themselves, recorded snapshots and describe folders
+ * are applied in the order given, then the AWS Config files (merged by capture time) on top, so
+ * that Config's deletions and later changes win.
+ */
+export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceModel; inputs: LoadedInput[] }> {
+  const builder = new ModelBuilder();
+  const inputs: LoadedInput[] = [];
+  const configPaths: string[] = [];
+  const configSlots: number[] = [];
+
+  for (const path of paths) {
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(path)).isDirectory();
+    } catch (error) {
+      throw new InputError(describeFsError(error), { file: path });
+    }
+    if (isFolder) {
+      const { accountId, region } = await loadDescribeFolder(path, builder);
+      inputs.push({ path, format: "describe-folder", accountIds: [accountId], regions: [region] });
+      continue;
+    }
+    const format = await detectFileFormat(path);
+    if (format === "recorded") {
+      const { accountId, regions, capturedAt } = await loadRecordedSnapshot(path, builder);
+      inputs.push({ path, format, accountIds: [accountId], regions, capturedAt });
+    } else {
+      configSlots.push(inputs.length);
+      configPaths.push(path);
+      inputs.push({ path, format, accountIds: [], regions: [] });
+    }
+  }
+
+  if (configPaths.length > 0) {
+    const summaries = await loadConfigFiles(configPaths, builder);
+    summaries.forEach((summary, index) => {
+      const { accountIds, regions, capturedAt } = summary;
+      inputs[configSlots[index] as number] = { path: summary.path, format: "config", accountIds, regions, capturedAt };
+    });
+  }
+  return { model: builder.build(), inputs };
+}

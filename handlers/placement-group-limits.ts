@@ -1,0 +1,4 @@
+import { createRuleHandler } from "../lib/lambda/handler";
+import rule from "../rules/placement-group-limits";
+
+export const handler = createRuleHandler(rule);

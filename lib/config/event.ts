@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { InputError } from "../errors";
+
+/**
+ * The event AWS Config sends a custom Lambda rule (spec §1.1). @types/aws-lambda has no type
+ * for it. `invokingEvent` and `ruleParameters` are JSON strings that are parsed a second time.
+ */
+export interface ConfigEvent {
+  version?: string;
+  invokingEvent: string;
+  ruleParameters?: string;
+  resultToken: string;
+  eventLeftScope?: boolean;
+  executionRoleArn?: string;
+  configRuleArn?: string;
+  configRuleName?: string;
+  configRuleId?: string;
+  accountId: string;
+  evaluationMode?: string;
+}
+
+export const CHANGE = "ConfigurationItemChangeNotification";
+export const OVERSIZED = "OversizedConfigurationItemChangeNotification";
+export const SCHEDULED = "ScheduledNotification";
+
+const timestamp = z.union([z.string(), z.date()]).refine((value) => !Number.isNaN(new Date(value).getTime()), {
+  message: "not a valid timestamp",
+});
+
+const accountId = z.string().regex(/^\d{12}$/, { message: "not a 12-digit account id" });
+
+export const configEventSchema = z.object({
+  version: z.string().optional(),
+  invokingEvent: z.string({ error: "required, a JSON string" }),
+  ruleParameters: z.string().optional(),
+  resultToken: z.string({ error: "required" }).min(1, { message: "must not be empty" }),
+  eventLeftScope: z.boolean().optional(),
+  executionRoleArn: z.string().optional(),
+  configRuleArn: z.string().optional(),
+  configRuleName: z.string().optional(),
+  configRuleId: z.string().optional(),
+  accountId,
+  evaluationMode: z.string().optional(),
+}) satisfies z.ZodType<ConfigEvent>;
+
+/**
+ * The part of a configuration item every event needs, common to both CI shapes (notification
+ * and GetResourceConfigHistory): which resource, where, its status and when it was captured.
+ * The configuration itself is validated by the Config-item adapter.
+ */
+export const itemHeaderSchema = z.looseObject({
+  resourceType: z.string().min(1),
+  resourceId: z.string().min(1),
+  configurationItemStatus: z.string().min(1),
+  configurationItemCaptureTime: timestamp,
+  awsRegion: z.string().optional(),
+  awsAccountId: z.string().optional(),
+  accountId: z.string().optional(),
+});
+
+export type ItemHeader = z.output<typeof itemHeaderSchema>;
+
+const changeSchema = z.object({
+  messageType: z.literal(CHANGE),
+  notificationCreationTime: timestamp.optional(),
+  configurationItem: itemHeaderSchema,
+});
+
+const oversizedSchema = z.object({
+  messageType: z.literal(OVERSIZED),
+  notificationCreationTime: timestamp.optional(),
+  configurationItemSummary: itemHeaderSchema,
+});
+
+const scheduledSchema = z.object({
+  messageType: z.literal(SCHEDULED),
+  notificationCreationTime: timestamp,
+  awsAccountId: z.string().optional(),
+});
+
+const invokingEventSchema = z.discriminatedUnion("messageType", [changeSchema, oversizedSchema, scheduledSchema]);
+
+export type InvokingEvent = z.output<typeof invokingEventSchema>;
+export type MessageType = InvokingEvent["messageType"];
+
+export interface ParsedConfigEvent {
+  event: ConfigEvent;
+  invoking: InvokingEvent;
+  /** `ruleParameters` parsed; absent or `""` is `{}`. */
+  parameters: Record<string, unknown>;
+}
+
+function fail(issues: readonly z.core.$ZodIssue[], prefix: string): never {
+  const issue = issues[0];
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter((part) => part !== "").join(".");
+  let problem = issue?.message ?? "invalid";
+  if (issue?.code === "invalid_union" && issue.path.length === 0 && prefix === "invokingEvent") {
+    problem = `messageType must be one of ${CHANGE}, ${OVERSIZED}, ${SCHEDULED}`;
+  }
+  throw new InputError(`invalid Config event: ${problem}`, { field: path || undefined });
+}
+
+function parseJsonField(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`invalid Config event: not valid JSON (${(error as Error).message})`, { field });
+  }
+}
+
+/**
+ * Validates a Config rule event and parses its two JSON-string members. Every error is an
+ * {@link InputError} naming the field, e.g. `field invokingEvent.configurationItem.resourceId`.
+ */
+export function parseConfigEvent(input: unknown): ParsedConfigEvent {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new InputError("invalid Config event: expected a JSON object");
+  }
+  const envelope = configEventSchema.safeParse(input);
+  if (!envelope.success) fail(envelope.error.issues, "");
+  const event = envelope.data;
+
+  const invokingJson = parseJsonField(event.invokingEvent, "invokingEvent");
+  if (typeof invokingJson !== "object" || invokingJson === null) {
+    throw new InputError("invalid Config event: expected a JSON object", { field: "invokingEvent" });
+  }
+  const messageType = (invokingJson as { messageType?: unknown }).messageType;
+  if (![CHANGE, OVERSIZED, SCHEDULED].includes(messageType as string)) {
+    throw new InputError(
+      `invalid Config event: unsupported messageType ${JSON.stringify(messageType)} (expected ${CHANGE}, ${OVERSIZED} or ${SCHEDULED})`,
+      { field: "invokingEvent.messageType" },
+    );
+  }
+  const invoking = invokingEventSchema.safeParse(invokingJson);
+  if (!invoking.success) fail(invoking.error.issues, "invokingEvent");
+
+  const rawParameters = event.ruleParameters?.trim() ? parseJsonField(event.ruleParameters, "ruleParameters") : {};
+  if (typeof rawParameters !== "object" || rawParameters === null || Array.isArray(rawParameters)) {
+    throw new InputError("invalid Config event: expected a JSON object", { field: "ruleParameters" });
+  }
+  return { event, invoking: invoking.data, parameters: rawParameters as Record<string, unknown> };
+}
+
+/**
+ * Parameters the Lambda wrapper reads itself (RDK's names where RDK has one); every other
+ * parameter belongs to the rule and is validated by its schema.
+ */
+export interface HandlerParameters {
+  /** Assume the event's executionRoleArn (or ExecutionRoleName) before calling AWS. Default false. */
+  assumeRole: boolean;
+  /** A role name in the rule's account, or a full role ARN, to assume instead of executionRoleArn. */
+  executionRoleName?: string;
+  /** The exemption tag key (default `compliance-exempt`). */
+  exemptionTagKey?: string;
+}
+
+const HANDLER_PARAMETER_NAMES = ["AssumeRoleMode", "ExecutionRoleName", "ExemptionTagKey"] as const;
+
+const handlerParametersSchema = z
+  .object({
+    AssumeRoleMode: z
+      .union([z.boolean(), z.enum(["true", "false", "True", "False", "TRUE", "FALSE"])])
+      .transform((value) => value === true || String(value).toLowerCase() === "true")
+      .optional(),
+    ExecutionRoleName: z.string().min(1).optional(),
+    ExemptionTagKey: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Splits raw rule parameters into the wrapper's own and the rule's. */
+export function splitParameters(raw: Record<string, unknown>): {
+  handler: HandlerParameters;
+  rule: Record<string, unknown>;
+} {
+  const own: Record<string, unknown> = {};
+  const rule: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if ((HANDLER_PARAMETER_NAMES as readonly string[]).includes(name)) own[name] = value;
+    else rule[name] = value;
+  }
+  const parsed = handlerParametersSchema.safeParse(own);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "?");
+    throw new InputError(`invalid parameter ${name} = ${JSON.stringify(own[name])}: ${issue?.message ?? "invalid"}`, {
+      field: `ruleParameters.${name}`,
+    });
+  }
+  const { AssumeRoleMode, ExecutionRoleName, ExemptionTagKey } = parsed.data;
+  return {
+    handler: {
+      assumeRole: AssumeRoleMode ?? ExecutionRoleName !== undefined,
+      executionRoleName: ExecutionRoleName,
+      exemptionTagKey: ExemptionTagKey,
+    },
+    rule,
+  };
+}

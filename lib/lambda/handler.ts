@@ -1,0 +1,71 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { ApiCallCounter } from "../aws/clients";
+import type { AnyRule } from "../engine/rule";
+import { countByCompliance } from "../cli/format";
+import { type EventRunResult, type RunEventOptions, runConfigEvent } from "../config/run-event";
+
+export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter"> {
+  logger?: Logger;
+}
+
+/** The message type for the logs, read without trusting the event (it may be the malformed one). */
+function messageTypeOf(event: unknown): string | undefined {
+  try {
+    const invoking = (event as { invokingEvent?: unknown }).invokingEvent;
+    const parsed = typeof invoking === "string" ? JSON.parse(invoking) : undefined;
+    return typeof parsed?.messageType === "string" ? parsed.messageType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Lambda handler of one rule: AWS Config event in, PutEvaluations out, through the same rule
+ * module and engine as the CLI. Logs one structured JSON line per invocation (rule, message
+ * type, resources evaluated, counts by compliance, API calls, duration); never the event, the
+ * result token or credentials. Any failure is logged and rethrown, so the invocation fails and
+ * Config records the error instead of a verdict.
+ */
+export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {}) {
+  const logger =
+    options.logger ?? new Logger({ serviceName: "ec2-config-rules", persistentKeys: { rule: rule.meta.id } });
+
+  const evaluate = async (event: unknown, _context: Context): Promise<EventRunResult> => {
+    const started = performance.now();
+    const counter = new ApiCallCounter();
+    const messageType = messageTypeOf(event);
+    try {
+      const result = await runConfigEvent(rule, event, { ...options, counter });
+      const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
+      const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
+      logger.info("evaluations posted", {
+        messageType,
+        region: result.region,
+        resource: result.subject,
+        resourcesEvaluated: verdicts.length,
+        compliance: countByCompliance(verdicts),
+        staleResults: result.staleResults,
+        putEvaluationsCalls: result.putEvaluationsCalls,
+        testMode: result.testMode,
+        apiCalls: result.apiCalls,
+        apiCallsTotal: counter.total(),
+        durationMs: Math.round(performance.now() - started),
+      });
+      return result;
+    } catch (error) {
+      logger.error("invocation failed", {
+        messageType,
+        error: error as Error,
+        apiCalls: counter.snapshot(),
+        apiCallsTotal: counter.total(),
+        durationMs: Math.round(performance.now() - started),
+      });
+      throw error;
+    }
+  };
+
+  return middy(evaluate).use(injectLambdaContext(logger));
+}

@@ -85,7 +85,7 @@ function slotCost(bulletin: Bulletin, { section, item }: Slot): number {
   const value = source.items[item];
   // Text sits once in the envelope (escaped once); the JSON body once per machine protocol, escaped twice.
   const text = byteLength(JSON.stringify(`  ${source.line(value)}\n`)) - 2;
-  const json = byteLength(JSON.stringify(JSON.stringify(source.record(value)) + ",")) - 2;
+  const json = byteLength(JSON.stringify(`${JSON.stringify(source.record(value))},`)) - 2;
   return text + json * MACHINE_PROTOCOLS.length;
 }
 

@@ -1,0 +1,71 @@
+import type { ResourceModel } from "../lib/model/resource-model";
+import type { ElasticIp } from "../lib/model/types";
+import { type PlannedCall, plannedAction, type RemediationAction } from "./types";
+
+/** EIPs by the instance and by the ENIs they sit on; built once per model. */
+const eipIndex = new WeakMap<ResourceModel, Map<string, ElasticIp[]>>();
+
+function eipsOn(model: ResourceModel, ids: readonly string[]): ElasticIp[] {
+  let index = eipIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const eip of model.all("eip")) {
+      if (!eip.associationId) continue;
+      for (const key of new Set([eip.instanceId, eip.networkInterfaceId])) {
+        if (key) index.set(key, [...(index.get(key) ?? []), eip]);
+      }
+    }
+    eipIndex.set(model, index);
+  }
+  const found = new Map<string, ElasticIp>();
+  for (const id of ids) for (const eip of index.get(id) ?? []) found.set(eip.id, eip);
+  return [...found.values()];
+}
+
+/**
+ * Disassociates the instance's Elastic IPs (the addresses stay allocated to the account). An
+ * auto-assigned address cannot be taken off a running instance: the plan says so and proposes
+ * turning off MapPublicIpOnLaunch on the subnet. Nothing is ever stopped or terminated.
+ */
+const ec2NoPublicIp: RemediationAction = {
+  ruleId: "ec2-no-public-ip",
+  automatic: true,
+  plan(evaluation, model) {
+    const instance = model.get("instance", evaluation.resourceId);
+    if (!instance) {
+      return plannedAction(evaluation, { status: "skip", why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+    }
+    const eniIds = instance.networkInterfaces.map((eni) => eni.id);
+    const eips = eipsOn(model, [instance.id, ...eniIds]);
+    const calls: PlannedCall[] = eips.map((eip) => ({ operation: "DisassociateAddress", parameters: { AssociationId: eip.associationId } }));
+    const eipIps = new Set(eips.map((eip) => eip.publicIp));
+    const autoAssigned = instance.networkInterfaces.flatMap((eni) =>
+      eni.publicIps.filter((address) => address.source === "auto-assigned" || (address.source === "eip" && !eipIps.has(address.ip))).map((address) => ({ eni, address })),
+    );
+    const manualSteps: string[] = [];
+    if (autoAssigned.length > 0) {
+      const listed = autoAssigned.map(({ eni, address }) => `${address.ip} on ${eni.id}`).join(", ");
+      manualSteps.push(`Auto-assigned ${listed} cannot be removed from a running instance; it is left as is (nothing is stopped or terminated).`);
+      const subnet = instance.subnetId ? model.get("subnet", instance.subnetId) : undefined;
+      if (instance.subnetId && subnet?.mapPublicIpOnLaunch !== false) {
+        manualSteps.push(`Stop new instances getting one: aws ec2 modify-subnet-attribute --subnet-id ${instance.subnetId} --no-map-public-ip-on-launch (affects new launches only)`);
+      }
+      manualSteps.push("Then relaunch the instance without a public address (or in a private subnet), reaching it through a load balancer, NAT or Session Manager.");
+    }
+    if (calls.length === 0) {
+      return plannedAction(evaluation, { status: "manual", why: `Instance ${instance.id} has only auto-assigned public addresses`, manualSteps });
+    }
+    const why = `Instance ${instance.id} holds Elastic IP ${eips.map((eip) => `${eip.publicIp ?? eip.id} (${eip.allocationId ?? eip.id})`).join(", ")}: disassociating removes its public address; the EIP stays allocated to the account`;
+    return plannedAction(evaluation, { status: "fix", calls, why, manualSteps });
+  },
+  extraQueries(resourceId, model) {
+    // The rule reads only the instance; the fix needs the association ids of its EIPs, on any of its ENIs.
+    const eniIds = model.get("instance", resourceId)?.networkInterfaces.map((eni) => eni.id) ?? [];
+    return [
+      { kind: "eip", filters: [{ Name: "instance-id", Values: [resourceId] }] },
+      ...(eniIds.length > 0 ? [{ kind: "eip" as const, filters: [{ Name: "network-interface-id", Values: eniIds }] }] : []),
+    ];
+  },
+};
+
+export default ec2NoPublicIp;

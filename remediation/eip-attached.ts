@@ -1,0 +1,33 @@
+import { plannedAction, type RemediationAction } from "./types";
+
+/** Releases an Elastic IP that nothing is associated with. An associated one is never released. */
+const eipAttached: RemediationAction = {
+  ruleId: "eip-attached",
+  automatic: true,
+  plan(evaluation, model) {
+    const eip = model.elasticIp(evaluation.resourceId);
+    if (!eip) {
+      return plannedAction(evaluation, { status: "skip", why: `EIP ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+    }
+    const address = eip.publicIp ?? eip.id;
+    if (eip.associationId) {
+      // Non-compliant only under requireInUseEni: it sits on a detached ENI. Releasing would fail (InUse) and may be wrong.
+      return plannedAction(evaluation, {
+        status: "manual",
+        why: `EIP ${address} is associated (${eip.associationId}) with ENI ${eip.networkInterfaceId ?? "?"}, which is detached; it is not released automatically`,
+        manualSteps: [
+          `Attach ENI ${eip.networkInterfaceId ?? "?"} to the instance that needs it, or`,
+          `aws ec2 disassociate-address --association-id ${eip.associationId}, then aws ec2 release-address --allocation-id ${eip.allocationId ?? eip.id}`,
+        ],
+      });
+    }
+    const parameters = eip.allocationId ? { AllocationId: eip.allocationId } : { PublicIp: eip.publicIp ?? eip.id };
+    return plannedAction(evaluation, {
+      status: "fix",
+      calls: [{ operation: "ReleaseAddress", parameters }],
+      why: `EIP ${address} has no association: releasing it ends the idle-address charge. The address returns to AWS and may not be recoverable (RecoverAddress is best effort)`,
+    });
+  },
+};
+
+export default eipAttached;

@@ -1,0 +1,196 @@
+import { createHash } from "node:crypto";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { type SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
+import { z } from "zod";
+import { DEFAULT_REMEDIATION_CAP } from "../apply";
+import deleteUnusedSecurityGroup from "./delete-unused-security-group.json";
+import disassociateInstanceEips from "./disassociate-instance-eips.json";
+import enforceImdsv2 from "./enforce-imdsv2.json";
+import releaseElasticIp from "./release-elastic-ip.json";
+import routeGatewayEndpoints from "./route-gateway-endpoints.json";
+
+/** An SSM Automation document (schemaVersion 0.3) that fixes one rule's resources, and how Config feeds it. */
+export interface AutomationBinding {
+  ruleId: string;
+  /** Suffix of the deployed document's name (`<prefix>-<suffix>`). */
+  nameSuffix: string;
+  content: Record<string, unknown>;
+  /** The document parameter Config fills with the evaluated resource id (RESOURCE_ID). */
+  resourceParameter: string;
+  /** Set only where the rule reports one resource type. */
+  resourceType?: string;
+}
+
+/** Every rule with an automatic fix. placement-group-limits has none: moving instances means stopping them. */
+export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
+  { ruleId: "eip-attached", nameSuffix: "ReleaseElasticIp", content: releaseElasticIp, resourceParameter: "AllocationId", resourceType: "AWS::EC2::EIP" },
+  { ruleId: "ec2-no-public-ip", nameSuffix: "DisassociateInstanceEips", content: disassociateInstanceEips, resourceParameter: "InstanceId", resourceType: "AWS::EC2::Instance" },
+  { ruleId: "sg-attached-to-eni", nameSuffix: "DeleteUnusedSecurityGroup", content: deleteUnusedSecurityGroup, resourceParameter: "GroupId", resourceType: "AWS::EC2::SecurityGroup" },
+  { ruleId: "endpoint-route-present", nameSuffix: "RouteGatewayEndpoints", content: routeGatewayEndpoints, resourceParameter: "ResourceId" },
+  { ruleId: "imdsv2-required", nameSuffix: "EnforceImdsV2", content: enforceImdsv2, resourceParameter: "InstanceId", resourceType: "AWS::EC2::Instance" },
+];
+
+export const DEFAULT_DOCUMENT_PREFIX = "Ec2ConfigRules";
+
+export function automationFor(ruleId: string): AutomationBinding | undefined {
+  return AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === ruleId);
+}
+
+export const documentName = (binding: AutomationBinding, prefix = DEFAULT_DOCUMENT_PREFIX): string => `${prefix}-${binding.nameSuffix}`;
+
+/**
+ * How a rule remediates, from the deploy parameters:
+ * - manual (default): the remediation is attached in Config, run by a person ("Remediate");
+ * - automatic: the rule's Lambda starts the automation for newly non-compliant resources, at
+ *   most `cap` per run (above it none, and the alert says why); Config's own automatic mode
+ *   stays off so that no resource is remediated twice;
+ * - config-automatic: Config runs it for every non-compliant resource (MaximumAutomaticAttempts,
+ *   RetryAttemptSeconds, ExecutionControls apply; there is no per-run cap); the Lambda starts none.
+ */
+const ruleSettings = z
+  .object({
+    mode: z.enum(["manual", "automatic", "config-automatic"]).default("manual"),
+    cap: z.number().int().min(0).max(1000).default(DEFAULT_REMEDIATION_CAP),
+    maximumAutomaticAttempts: z.number().int().min(1).max(25).default(5),
+    retryAttemptSeconds: z.number().int().min(1).max(2_678_000).default(60),
+    concurrentExecutionRatePercentage: z.number().int().min(1).max(100).default(10),
+    errorPercentage: z.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+
+export type RuleRemediationSettings = z.output<typeof ruleSettings>;
+export const remediationSettingsSchema = z.record(z.string(), ruleSettings);
+
+/** Validates per-rule settings (`{ "imdsv2-required": { "mode": "automatic" } }`), naming the bad field. */
+export function parseRemediationSettings(raw: unknown, where = "remediation settings"): Record<string, RuleRemediationSettings> {
+  const result = remediationSettingsSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`${where}: field ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+  }
+  for (const ruleId of Object.keys(result.data)) {
+    if (!automationFor(ruleId)) throw new Error(`${where}: field ${ruleId}: no automatic fix exists for this rule`);
+  }
+  return result.data;
+}
+
+/** A CloudFormation value: a literal or an intrinsic such as `{ Ref: … }`. */
+export type CfnValue = string | Record<string, unknown>;
+
+export interface CloudFormationOptions {
+  settings?: Record<string, RuleRemediationSettings>;
+  /** The role Automation assumes (must trust ssm.amazonaws.com). */
+  assumeRoleArn: CfnValue;
+  /** Each rule's deployed Config rule name (e.g. `{ Ref: "EipAttachedConfigRule" }`). */
+  configRuleName: (ruleId: string) => CfnValue;
+  /** Logical ids of the Config rules, so that each remediation waits for its rule. */
+  configRuleLogicalId?: (ruleId: string) => string;
+  documentPrefix?: string;
+  /** Only these rules (those deployed). */
+  ruleIds?: readonly string[];
+}
+
+const logicalName = (ruleId: string) => ruleId.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
+
+/** The AWS::SSM::Document and AWS::Config::RemediationConfiguration resources for serverless.yml. */
+export function remediationCloudFormation(options: CloudFormationOptions): Record<string, unknown> {
+  const resources: Record<string, unknown> = {};
+  for (const binding of AUTOMATION_DOCUMENTS) {
+    if (options.ruleIds && !options.ruleIds.includes(binding.ruleId)) continue;
+    const settings = options.settings?.[binding.ruleId] ?? ruleSettings.parse({});
+    const name = logicalName(binding.ruleId);
+    const automatic = settings.mode === "config-automatic";
+    resources[`${name}RemediationDocument`] = {
+      Type: "AWS::SSM::Document",
+      Properties: {
+        Name: documentName(binding, options.documentPrefix),
+        DocumentType: "Automation",
+        DocumentFormat: "JSON",
+        UpdateMethod: "NewVersion",
+        Content: binding.content,
+      },
+    };
+    resources[`${name}Remediation`] = {
+      Type: "AWS::Config::RemediationConfiguration",
+      ...(options.configRuleLogicalId ? { DependsOn: [options.configRuleLogicalId(binding.ruleId)] } : {}),
+      Properties: {
+        ConfigRuleName: options.configRuleName(binding.ruleId),
+        TargetType: "SSM_DOCUMENT",
+        TargetId: { Ref: `${name}RemediationDocument` },
+        ...(binding.resourceType ? { ResourceType: binding.resourceType } : {}),
+        Parameters: {
+          [binding.resourceParameter]: { ResourceValue: { Value: "RESOURCE_ID" } },
+          AutomationAssumeRole: { StaticValue: { Values: [options.assumeRoleArn] } },
+        },
+        Automatic: automatic,
+        ...(automatic
+          ? {
+              MaximumAutomaticAttempts: settings.maximumAutomaticAttempts,
+              RetryAttemptSeconds: settings.retryAttemptSeconds,
+              ExecutionControls: {
+                SsmControls: {
+                  ConcurrentExecutionRatePercentage: settings.concurrentExecutionRatePercentage,
+                  ErrorPercentage: settings.errorPercentage,
+                },
+              },
+            }
+          : {}),
+      },
+    };
+  }
+  return resources;
+}
+
+/** SSM wants a UUID as ClientToken; derived from the key, a retried invocation cannot start a second execution. */
+export function idempotencyToken(key: string): string {
+  const hex = createHash("sha256").update(key).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+export interface StartAutomationsOptions {
+  ssm: SSMClient;
+  ruleId: string;
+  /** Newly non-compliant resources of this run (exempted ones are never among them). */
+  resourceIds: readonly string[];
+  assumeRoleArn: string;
+  cap?: number;
+  documentPrefix?: string;
+  /** Distinguishes runs (e.g. Config's result token), so a retried invocation is not a new run. */
+  runKey: string;
+  logger?: Logger;
+}
+
+export interface StartAutomationsResult {
+  started: { resourceId: string; executionId?: string }[];
+  /** Why nothing was started, for the digest. */
+  note?: string;
+}
+
+const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "remediation" } });
+
+/** The automatic mode: one automation per newly non-compliant resource, within the cap, or none. */
+export async function startAutomations(options: StartAutomationsOptions): Promise<StartAutomationsResult> {
+  const logger = options.logger ?? defaultLogger;
+  const binding = automationFor(options.ruleId);
+  if (!binding) throw new Error(`rule ${options.ruleId} has no automatic fix`);
+  const cap = options.cap ?? DEFAULT_REMEDIATION_CAP;
+  if (options.resourceIds.length > cap) {
+    const note = `Automatic remediation not started: ${options.resourceIds.length} newly non-compliant resources, above the cap of ${cap} per run.`;
+    logger.warn(note, { audit: true, ruleId: options.ruleId, resources: options.resourceIds.length, cap });
+    return { started: [], note };
+  }
+  const started: StartAutomationsResult["started"] = [];
+  for (const resourceId of options.resourceIds) {
+    const name = documentName(binding, options.documentPrefix);
+    const result = await options.ssm.send(
+      new StartAutomationExecutionCommand({
+        DocumentName: name,
+        Parameters: { [binding.resourceParameter]: [resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
+        ClientToken: idempotencyToken(`${options.ruleId}|${resourceId}|${options.runKey}`),
+      }),
+    );
+    started.push({ resourceId, executionId: result.AutomationExecutionId });
+    logger.info("Automation started", { audit: true, ruleId: options.ruleId, resourceId, document: name, executionId: result.AutomationExecutionId });
+  }
+  return { started };
+}

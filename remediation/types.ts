@@ -1,0 +1,77 @@
+import type { AnyRule, Evaluation } from "../lib/engine/rule";
+import type { ResourceModel } from "../lib/model/resource-model";
+
+/** One EC2 API call of a plan, exactly as it will be sent (without DryRun). */
+export interface PlannedCall {
+  operation: Ec2WriteOperation;
+  parameters: Record<string, unknown>;
+}
+
+export type Ec2WriteOperation =
+  | "ReleaseAddress"
+  | "DisassociateAddress"
+  | "DeleteSecurityGroup"
+  | "ModifyVpcEndpoint"
+  | "DeleteRoute"
+  | "ModifyInstanceMetadataOptions";
+
+/**
+ * What a plan proposes for one non-compliant resource:
+ * - fix: `calls` are made by `apply` (after re-checking, and a dry run);
+ * - manual: no automatic fix exists or would be safe; `manualSteps` say what a person should do;
+ * - skip: a fix exists but must not be made now (`reason` says why).
+ */
+export type PlanStatus = "fix" | "manual" | "skip";
+
+export interface PlannedAction {
+  ruleId: string;
+  resourceType: string;
+  resourceId: string;
+  region: string;
+  accountId: string;
+  status: PlanStatus;
+  calls: PlannedCall[];
+  /** The violation and what the calls change (or why nothing is done). */
+  why: string;
+  /** Steps for a person: the whole fix for `manual`, extra proposals beside a `fix`. */
+  manualSteps: string[];
+}
+
+/** The remediation of one rule: how to plan it from a model, and how to re-check it live. */
+export interface RemediationAction {
+  ruleId: string;
+  /** Whether `plan` can return calls at all (false: manual steps only). */
+  automatic: boolean;
+  /**
+   * Plans the fix of one NON_COMPLIANT evaluation from a model. Pure: the same function plans
+   * offline from a snapshot and re-plans at apply time from a freshly collected model, so the
+   * re-check and the plan can never disagree.
+   */
+  plan(evaluation: Evaluation, model: ResourceModel, params: Record<string, unknown>): PlannedAction;
+  /** Filters reading what else the re-check must see of one resource (beyond the rule's own inputs). */
+  extraQueries?: (resourceId: string, model: ResourceModel) => ExtraQuery[];
+}
+
+export interface ExtraQuery {
+  kind: "eip" | "security-group" | "network-interface";
+  filters: { Name: string; Values: string[] }[];
+}
+
+export type RuleLike = Pick<AnyRule, "meta" | "evaluate">;
+
+export function plannedAction(
+  evaluation: Evaluation,
+  fields: Pick<PlannedAction, "status" | "why"> & Partial<Pick<PlannedAction, "calls" | "manualSteps">>,
+): PlannedAction {
+  return {
+    ruleId: evaluation.ruleId,
+    resourceType: evaluation.resourceType,
+    resourceId: evaluation.resourceId,
+    region: evaluation.region,
+    accountId: evaluation.accountId,
+    status: fields.status,
+    calls: fields.calls ?? [],
+    why: fields.why,
+    manualSteps: fields.manualSteps ?? [],
+  };
+}

@@ -1,0 +1,181 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { renderHtml } from "../../lib/reports/html";
+import { parseReport, renderJson } from "../../lib/reports/json";
+import { buildReport, type Report } from "../../lib/reports/model";
+import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
+import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fixture";
+
+/**
+ * Renders the HTML report in Debian's headless Chromium (never a browser Playwright downloads).
+ * Without a browser the test fails under CI and is skipped, loudly, elsewhere: it never passes
+ * without having rendered anything.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HAVE_BROWSER = existsSync(CHROMIUM);
+const MISSING = `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`;
+
+// Flags that let Chromium start in this sandbox with no network and no phoning home.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+if (!HAVE_BROWSER && !process.env.CI) {
+  console.warn(`SKIPPING the HTML render test: ${MISSING}`);
+}
+
+interface Opened {
+  page: Page;
+  /** Console errors, uncaught exceptions and any request that left the file. */
+  problems: string[];
+}
+
+const describeBrowser = HAVE_BROWSER ? describe : process.env.CI ? describe : describe.skip;
+
+describeBrowser("HTML report in headless Chromium", () => {
+  let context: BrowserContext;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!HAVE_BROWSER) throw new Error(`CI requires the HTML render test: ${MISSING}`);
+    dir = mkdtempSync(join(tmpdir(), "report-html-"));
+    context = await chromium.launchPersistentContext(join(dir, "profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(report: Report, name: string): Promise<Opened> {
+    const file = join(dir, name);
+    writeFileSync(file, renderHtml(report));
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("request", (request) => {
+      if (!request.url().startsWith("file:") && !request.url().startsWith("data:")) problems.push(`network request: ${request.url()}`);
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+    return { page, problems };
+  }
+
+  /** Waits for the debounced search (the page's CSP forbids the string evaluation waitForFunction uses). */
+  async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error("timed out waiting for the page");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const rowCount = (page: Page) => page.locator("#rows tr").count();
+  const columnTexts = (page: Page, column: number) =>
+    page.locator(`#rows tr td:nth-child(${column})`).allTextContents();
+
+  test("renders the diffed fixture report with no console errors; summary first; filters, search and change links work", async () => {
+    const previous = parseReport(JSON.parse(renderJson(fixtureReport("previous"))), "previous.json");
+    const report = fixtureReport("current", previous);
+    const { page, problems } = await open(report, "fixture.html");
+
+    // Summary, then changes, then findings, in document order; two SVG charts with a bar per rule.
+    const sections = page.locator("body > section");
+    const order = await Promise.all(
+      Array.from({ length: await sections.count() }, (_, index) => sections.nth(index).getAttribute("id")),
+    );
+    expect(order).toEqual(["summary", "changes", "findings", "inputs"]);
+    expect(await page.locator("#summary svg").count()).toBe(2);
+    expect(await page.locator("#summary figure").first().locator("text[data-filter]").count()).toBe(report.rules.length);
+
+    expect(await rowCount(page)).toBe(report.findings.length);
+    expect(await page.locator("#page-info").textContent()).toContain(`of ${report.findings.length}`);
+
+    // Filter on compliance: only the non-compliant rows remain.
+    const nonCompliantOption = await page.locator("#f-state option", { hasText: "Non-compliant" }).getAttribute("value");
+    await page.selectOption("#f-state", nonCompliantOption ?? "");
+    expect(await rowCount(page)).toBe(report.summary.totals.NON_COMPLIANT);
+    expect(new Set(await columnTexts(page, 3))).toEqual(new Set(["Non-compliant"]));
+
+    // Narrow by rule as well.
+    await page.selectOption("#f-rule", { label: `eip-attached (${report.summary.byRule["eip-attached"]?.total})` });
+    expect(await columnTexts(page, 4)).toEqual(["EIP eipalloc-0fresh", "EIP eipalloc-0idle"]);
+
+    // Search combines with the filters.
+    await page.fill("#f-search", "0IDLE");
+    await until(async () => (await rowCount(page)) === 1);
+    expect(await columnTexts(page, 4)).toEqual(["EIP eipalloc-0idle"]);
+
+    // The "new" card of the changes section selects the new findings only.
+    await page.click("#changes a.change-new");
+    expect(await columnTexts(page, 8)).toEqual(["New", "New"]);
+    expect(await page.inputValue("#f-search")).toBe("");
+
+    // Clear filters: everything again.
+    await page.click("#reset");
+    expect(await rowCount(page)).toBe(report.findings.length);
+
+    // The resources gone or unjudged since the previous run are listed in the changes section.
+    const changes = await page.locator("#changes").textContent();
+    expect(changes).toContain("eipalloc-0released");
+    expect(changes).toContain("eipalloc-0east");
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("stays usable with 100k findings: first page at once, paging and filtering over all of them", async () => {
+    const previous = buildReport({
+      evaluations: syntheticEvaluations(100_000),
+      rules: reportRules(),
+      scopes: SYNTHETIC_SCOPES,
+      tool: TOOL,
+      now: () => PREVIOUS_AT,
+    });
+    const report = buildReport({
+      evaluations: syntheticEvaluations(100_000, { changed: true }),
+      rules: reportRules(),
+      scopes: SYNTHETIC_SCOPES,
+      previous,
+      tool: TOOL,
+      now: () => CURRENT_AT,
+    });
+    const { page, problems } = await open(report, "big.html");
+    expect(await rowCount(page)).toBe(100);
+    expect(await page.locator("#page-info").textContent()).toBe("Findings 1–100 of 100000 (page 1 of 1000)");
+
+    await page.click("#next");
+    expect(await page.locator("#page-info").textContent()).toBe("Findings 101–200 of 100000 (page 2 of 1000)");
+
+    const regionOption = page.locator("#f-region option", { hasText: "ap-southeast-2" });
+    await page.selectOption("#f-region", (await regionOption.getAttribute("value")) ?? "");
+    const inRegion = report.findings.filter((finding) => finding.region === "ap-southeast-2").length;
+    expect(await page.locator("#page-info").textContent()).toContain(`of ${inRegion} `);
+    expect(new Set(await columnTexts(page, 5))).toEqual(new Set(["ap-southeast-2"]));
+
+    const target = report.findings[54_321];
+    await page.click("#reset");
+    await page.fill("#f-search", target?.resourceId ?? "");
+    await until(async () => (await rowCount(page)) < 100);
+    expect(await page.locator("#page-info").textContent()).toBe("Findings 1–1 of 1 (page 1 of 1)");
+    expect(await columnTexts(page, 4)).toContain(`${target?.resourceType.replace("AWS::EC2::", "")} ${target?.resourceId}`);
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -74,7 +74,7 @@ const RBRACKET = 0x5d;
 
 const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-const enum Expect {
+enum Expect {
   KeyOrEnd,
   Key,
   Colon,
@@ -88,7 +88,7 @@ interface ObjectFrame {
   key: string;
 }
 
-const enum State {
+enum State {
   Start,
   Navigate,
   Key,

@@ -19,6 +19,8 @@ export interface LoadedInput {
 /** Top-level keys that tell the file formats apart. */
 const FORMAT_BY_KEY: Readonly<Record<string, SnapshotFormat>> = {
   schemaVersion: "recorded",
+  regions: "recorded",
+  capturedAt: "recorded",
   configurationItems: "config",
   fileVersion: "config",
   configSnapshotId: "config",
@@ -42,7 +44,7 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
   });
   if (format) return format;
   throw new InputError(
-    `neither a recorded snapshot (no schemaVersion) nor an AWS Config snapshot or history file (no configurationItems); top-level keys: ${keys.join(", ") || "none"}`,
+    `neither a recorded snapshot (no schemaVersion or regions) nor an AWS Config snapshot or history file (no configurationItems); top-level keys: ${keys.join(", ") || "none"}`,
     { file },
   );
 }

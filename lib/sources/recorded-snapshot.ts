@@ -51,7 +51,7 @@ export type RecordedSnapshotHeader = z.infer<typeof headerSchema>;
 
 /** The published JSON Schema (schema/snapshot.schema.json is this, committed). */
 export function snapshotJsonSchema(): unknown {
-  return z.toJSONSchema(recordedSnapshotSchema, { target: "draft-2020-12" });
+  return z.toJSONSchema(recordedSnapshotSchema, { target: "draft-2020-12", io: "input" });
 }
 
 /** The resource id an item's error should name, taken from the field that identifies it. */

@@ -158,7 +158,7 @@ describe("readJsonStream", () => {
     const { handler } = collector(snapshotModes);
     const error = await readJsonStream(file, handler).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(new RegExp(`^${escape(file)}: truncated gzip \\(.*\\) at compressed byte \\d+$`));
+    expect((error as Error).message).toMatch(new RegExp(`^${escapeRegExp(file)}: truncated gzip \\(.*\\) at compressed byte \\d+$`));
   });
 
   it("names the file for a corrupt gzip file", async () => {
@@ -167,7 +167,7 @@ describe("readJsonStream", () => {
     zipped.fill(0xff, 12, 40);
     writeFileSync(file, zipped);
     await expect(readJsonStream(file, collector(snapshotModes).handler)).rejects.toThrow(
-      new RegExp(`^${escape(file)}: corrupt gzip`),
+      new RegExp(`^${escapeRegExp(file)}: corrupt gzip`),
     );
   });
 
@@ -186,6 +186,6 @@ describe("readJsonStream", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,0 +1,328 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { type Instance, ReleaseAddressCommand, type SecurityGroup } from "@aws-sdk/client-ec2";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import "aws-sdk-client-mock-jest";
+import { publishBulletin } from "../../lib/alerts";
+import type { AnyRule } from "../../lib/engine/rule";
+import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
+import { applyRemediation, fixesOf, planRemediation, remediationBulletin } from "../../remediation";
+import { findRule } from "../../rules";
+import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
+
+const rule = (id: string): AnyRule => {
+  const found = findRule(id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+};
+
+let ec2: FakeEc2;
+beforeEach(() => {
+  ec2 = new FakeEc2();
+});
+afterEach(() => ec2.mock.restore());
+
+/** Plans from the fake's current state (as offline), then applies against it (live). */
+async function planAndApply(ruleId: string, options: { params?: Record<string, unknown>; cap?: number; exemptions?: ExemptionPolicy; between?: () => void } = {}) {
+  const plan = planRemediation({ rule: rule(ruleId), model: ec2.model(), params: options.params, exemptions: options.exemptions });
+  options.between?.();
+  const report = await applyRemediation({ ec2: ec2.client(), rule: rule(ruleId), plan, params: options.params, cap: options.cap, exemptions: options.exemptions });
+  return { plan, report };
+}
+
+const eip = (id: string, extra: Record<string, unknown> = {}) => ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", ...extra });
+
+const group = (id: string, name = id, extra: Partial<SecurityGroup> = {}): SecurityGroup => ({
+  GroupId: id, GroupName: name, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: name, IpPermissions: [], IpPermissionsEgress: [], ...extra,
+});
+
+const referencing = (id: string, target: string): SecurityGroup =>
+  group(id, id, { IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: target, UserId: ACCOUNT }] }] });
+
+function instance(id: string, extra: Partial<Instance> = {}): Instance {
+  return {
+    InstanceId: id, InstanceType: "t3.micro", State: { Code: 16, Name: "running" }, VpcId: "vpc-1", SubnetId: "subnet-1",
+    Placement: { AvailabilityZone: "eu-west-1a" },
+    MetadataOptions: { State: "applied", HttpTokens: "optional", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
+    NetworkInterfaces: [{ NetworkInterfaceId: `eni-${id}`, Attachment: { DeviceIndex: 0, Status: "attached" }, Groups: [] }],
+    SecurityGroups: [], Tags: [], ...extra,
+  } as Instance;
+}
+
+describe("eip-attached: release an unassociated address", () => {
+  it("plans ReleaseAddress only for the unassociated address, then dry-runs, applies and re-evaluates", async () => {
+    ec2.addresses = [eip("eipalloc-idle"), eip("eipalloc-used", { AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" })];
+    const { plan, report } = await planAndApply("eip-attached");
+    expect(plan.actions).toEqual([
+      expect.objectContaining({ resourceId: "eipalloc-idle", status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-idle" } }] }),
+    ]);
+    expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "eipalloc-idle", status: "applied", after: "deleted" })]);
+    expect(report.outcomes[0]?.calls[0]).toMatchObject({ dryRun: "DryRunOperation", result: "ok" });
+    const releases = ec2.mock.commandCalls(ReleaseAddressCommand).map((call) => call.args[0].input);
+    expect(releases).toEqual([{ AllocationId: "eipalloc-idle", DryRun: true }, { AllocationId: "eipalloc-idle", DryRun: false }]);
+    expect(ec2.addresses.map((a) => a.AllocationId)).toEqual(["eipalloc-used"]);
+  });
+
+  it("does nothing on a second run, with the old plan or a new one", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const { plan } = await planAndApply("eip-attached");
+    ec2.writes = [];
+    const again = await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan });
+    expect(again.outcomes).toEqual([expect.objectContaining({ status: "gone" })]);
+    expect(planRemediation({ rule: rule("eip-attached"), model: ec2.model() }).actions).toEqual([]);
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("reports a missing permission from the dry run and changes nothing", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    ec2.denied.add("ReleaseAddress");
+    const { report } = await planAndApply("eip-attached");
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ status: "unauthorized", detail: "missing permission for ec2:ReleaseAddress: nothing was changed" }),
+    ]);
+    expect(ec2.writes).toEqual([]);
+    expect(ec2.addresses).toHaveLength(1);
+  });
+
+  it("treats an address released between plan and apply as done", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const { report } = await planAndApply("eip-attached", { between: () => { ec2.addresses = []; } });
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "gone" })]);
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("re-checks at apply time: an address associated since the plan is left alone", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const { report } = await planAndApply("eip-attached", {
+      between: () => Object.assign(ec2.addresses[0] as object, { AssociationId: "eipassoc-new", InstanceId: "i-9", NetworkInterfaceId: "eni-9" }),
+    });
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "already-compliant" })]);
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("never plans nor applies on an exempted address, even one exempted after the plan", async () => {
+    ec2.addresses = [eip("eipalloc-exempt", { Tags: [{ Key: "compliance-exempt", Value: "eip-attached" }] }), eip("eipalloc-late")];
+    const { plan, report } = await planAndApply("eip-attached", {
+      between: () => { ec2.addresses[1] = { ...ec2.addresses[1], Tags: [{ Key: "compliance-exempt", Value: "all" }] }; },
+    });
+    expect(plan.actions.map((action) => action.resourceId)).toEqual(["eipalloc-late"]);
+    expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "eipalloc-late", status: "exempted" })]);
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("leaves an address on a detached ENI to a person (requireInUseEni)", () => {
+    ec2.addresses = [eip("eipalloc-detached", { AssociationId: "eipassoc-2", NetworkInterfaceId: "eni-loose" })];
+    ec2.enis = [{ NetworkInterfaceId: "eni-loose", Status: "available", VpcId: "vpc-1", SubnetId: "subnet-1", Groups: [], InterfaceType: "interface" }];
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), params: { requireInUseEni: true } });
+    expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
+    expect(plan.actions[0]?.manualSteps.join(" ")).toContain("disassociate-address --association-id eipassoc-2");
+  });
+
+  it("applies nothing above the cap, and the announcement says why", async () => {
+    ec2.addresses = Array.from({ length: 11 }, (_, i) => eip(`eipalloc-${i}`));
+    const { report } = await planAndApply("eip-attached");
+    expect(report.capExceeded).toBe(true);
+    expect(report.outcomes.every((outcome) => outcome.status === "over-cap")).toBe(true);
+    expect(ec2.writes).toEqual([]);
+
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: "m" });
+    await publishBulletin(new SNSClient({}), "arn:aws:sns:eu-west-1:111122223333:alerts", remediationBulletin(report, "low"));
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Subject).toContain("cap of 10 exceeded, nothing applied");
+    expect(JSON.parse(input?.Message ?? "{}").default).toContain("11 resources need a fix, above the cap of 10 per run: nothing was applied");
+    expect(input?.MessageAttributes?.kind).toEqual({ DataType: "String", StringValue: "remediation" });
+    sns.restore();
+
+    const within = await planAndApply("eip-attached", { cap: 11 });
+    expect(within.report.outcomes.filter((outcome) => outcome.status === "applied")).toHaveLength(11);
+  });
+
+  it("writes one audit record per action", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const logger = new Logger({ serviceName: "test" });
+    const info = jest.spyOn(logger, "info");
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
+    await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan, logger });
+    expect(info).toHaveBeenCalledWith("Remediation action", expect.objectContaining({ audit: true, ruleId: "eip-attached", resourceId: "eipalloc-idle", status: "applied", accountId: ACCOUNT, region: REGION }));
+  });
+});
+
+describe("sg-attached-to-eni: delete an unused group", () => {
+  it("deletes an unused group, skips default and referenced groups with a reason", async () => {
+    ec2.groups = [group("sg-default", "default"), group("sg-unused"), group("sg-referenced"), referencing("sg-referrer", "sg-referenced"), group("sg-used")];
+    ec2.enis = [{ NetworkInterfaceId: "eni-1", Status: "in-use", VpcId: "vpc-1", SubnetId: "subnet-1", InterfaceType: "interface", Groups: [{ GroupId: "sg-used" }, { GroupId: "sg-referrer" }] }];
+    const { plan, report } = await planAndApply("sg-attached-to-eni");
+    const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
+    expect(Object.keys(byId).sort()).toEqual(["sg-referenced", "sg-unused"]);
+    expect(byId["sg-referenced"]).toMatchObject({ status: "skip", why: "sg-referenced is referenced by the rules of sg-referrer: not deleted" });
+    expect(byId["sg-unused"]).toMatchObject({ status: "fix", calls: [{ operation: "DeleteSecurityGroup", parameters: { GroupId: "sg-unused" } }] });
+    expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "sg-unused", status: "applied", after: "deleted" })]);
+    expect(ec2.groups.map((g) => g.GroupId)).toEqual(["sg-default", "sg-referenced", "sg-referrer", "sg-used"]);
+  });
+
+  it("never deletes a default group, even when told the rule found it non-compliant", () => {
+    const model = (ec2.groups = [group("sg-default", "default")], ec2.model());
+    const plan = planRemediation({
+      rule: rule("sg-attached-to-eni"), model,
+      evaluations: [{ ruleId: "sg-attached-to-eni", resourceType: "AWS::EC2::SecurityGroup", resourceId: "sg-default", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "x" }],
+    });
+    expect(plan.actions).toEqual([expect.objectContaining({ status: "skip", calls: [], why: "sg-default is a default group: it is never deleted" })]);
+  });
+
+  it("re-checks at apply time: a group an ENI started using, or another group started referencing, is not deleted", async () => {
+    ec2.groups = [group("sg-a"), group("sg-b"), group("sg-other")];
+    const { report } = await planAndApply("sg-attached-to-eni", {
+      between: () => {
+        ec2.enis = [{ NetworkInterfaceId: "eni-new", Status: "in-use", VpcId: "vpc-1", SubnetId: "subnet-1", InterfaceType: "lambda", Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-other" }] }];
+        ec2.groups[2] = { ...referencing("sg-other", "sg-b") };
+      },
+    });
+    const byId = Object.fromEntries(report.outcomes.map((outcome) => [outcome.resourceId, outcome]));
+    expect(byId["sg-a"]).toMatchObject({ status: "already-compliant" });
+    expect(byId["sg-b"]).toMatchObject({ status: "skipped", detail: "sg-b is referenced by the rules of sg-other: not deleted" });
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("reports UnauthorizedOperation from the dry run", async () => {
+    ec2.groups = [group("sg-unused")];
+    ec2.denied.add("DeleteSecurityGroup");
+    const { report } = await planAndApply("sg-attached-to-eni");
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "unauthorized" })]);
+    expect(report.outcomes[0]?.calls[0]?.dryRun).toBe("UnauthorizedOperation");
+    expect(ec2.groups).toHaveLength(1);
+  });
+});
+
+describe("imdsv2-required: require tokens, change nothing else", () => {
+  it("passes the current endpoint and hop limit, and re-evaluates to COMPLIANT", async () => {
+    ec2.instances = [instance("i-v1"), instance("i-v2", { MetadataOptions: { State: "applied", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 } })];
+    const { plan, report } = await planAndApply("imdsv2-required");
+    expect(plan.actions.map((action) => action.calls)).toEqual([
+      [{ operation: "ModifyInstanceMetadataOptions", parameters: { InstanceId: "i-v1", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 } }],
+    ]);
+    expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "i-v1", status: "applied", after: "COMPLIANT" })]);
+    expect(ec2.instances[0]?.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+  });
+
+  it("lowers the hop limit only when maxHopLimit is what failed", () => {
+    ec2.instances = [instance("i-hop", { MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 5 } })];
+    const plan = planRemediation({ rule: rule("imdsv2-required"), model: ec2.model(), params: { maxHopLimit: 2 } });
+    expect(plan.actions[0]?.calls[0]?.parameters).toEqual({ InstanceId: "i-hop", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+  });
+
+  it("treats an instance terminated between plan and apply as done", async () => {
+    ec2.instances = [instance("i-v1")];
+    const { report } = await planAndApply("imdsv2-required", { between: () => { ec2.instances = []; } });
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "gone" })]);
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("reports UnauthorizedOperation and leaves the instance as it was", async () => {
+    ec2.instances = [instance("i-v1")];
+    ec2.denied.add("ModifyInstanceMetadataOptions");
+    const { report } = await planAndApply("imdsv2-required");
+    expect(report.outcomes[0]?.status).toBe("unauthorized");
+    expect(ec2.instances[0]?.MetadataOptions?.HttpTokens).toBe("optional");
+  });
+});
+
+describe("ec2-no-public-ip: disassociate EIPs, never stop an instance", () => {
+  const withAddresses = () => {
+    ec2.instances = [
+      instance("i-eip", {
+        NetworkInterfaces: [
+          { NetworkInterfaceId: "eni-p", Attachment: { DeviceIndex: 0 }, Groups: [] },
+          { NetworkInterfaceId: "eni-s", Attachment: { DeviceIndex: 1 }, Groups: [], Association: { PublicIp: "198.51.100.7", IpOwnerId: ACCOUNT } },
+        ],
+      }),
+      instance("i-auto", { NetworkInterfaces: [{ NetworkInterfaceId: "eni-a", Attachment: { DeviceIndex: 0 }, Groups: [], Association: { PublicIp: "203.0.113.9", IpOwnerId: "amazon" } }] }),
+    ];
+    ec2.addresses = [eip("eipalloc-sec", { PublicIp: "198.51.100.7", AssociationId: "eipassoc-sec", NetworkInterfaceId: "eni-s", InstanceId: "i-eip" })];
+    ec2.subnets = [{ SubnetId: "subnet-1", VpcId: "vpc-1", MapPublicIpOnLaunch: true, CidrBlock: "10.0.0.0/24", AvailabilityZone: "eu-west-1a" }];
+  };
+
+  it("disassociates an EIP on a secondary ENI and proposes the subnet setting for an auto-assigned address", async () => {
+    withAddresses();
+    const { plan, report } = await planAndApply("ec2-no-public-ip");
+    const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
+    expect(byId["i-eip"]).toMatchObject({ status: "fix", calls: [{ operation: "DisassociateAddress", parameters: { AssociationId: "eipassoc-sec" } }] });
+    expect(byId["i-auto"]).toMatchObject({ status: "manual", calls: [] });
+    expect(byId["i-auto"]?.manualSteps.join(" ")).toContain("modify-subnet-attribute --subnet-id subnet-1 --no-map-public-ip-on-launch");
+    expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "i-eip", status: "applied", after: "COMPLIANT" })]);
+    expect(ec2.writes).toEqual(['DisassociateAddress:{"AssociationId":"eipassoc-sec"}']);
+  });
+
+  it("does nothing the second time", async () => {
+    withAddresses();
+    await planAndApply("ec2-no-public-ip");
+    ec2.writes = [];
+    const { report } = await planAndApply("ec2-no-public-ip");
+    expect(report.outcomes).toEqual([]);
+    expect(ec2.writes).toEqual([]);
+  });
+});
+
+describe("endpoint-route-present: route through the gateway endpoint", () => {
+  const vpc = () => {
+    ec2.subnets = [{ SubnetId: "subnet-private", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24", AvailabilityZone: "eu-west-1a" }];
+    ec2.prefixLists = [{ PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.eu-west-1.s3" }];
+    ec2.endpoints = [
+      { VpcEndpointId: "vpce-s3", VpcId: "vpc-1", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.eu-west-1.s3", State: "available", RouteTableIds: [] },
+      { VpcEndpointId: "vpce-ssm", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.ssm", State: "available", PrivateDnsEnabled: false, SubnetIds: ["subnet-private"] },
+    ];
+  };
+
+  it("adds the table to the endpoint (after removing a dead route) and enables private DNS on the interface endpoint", async () => {
+    vpc();
+    ec2.routeTables = [{
+      RouteTableId: "rtb-private", VpcId: "vpc-1",
+      Associations: [{ Main: true, RouteTableAssociationId: "rtbassoc-1" }],
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-deleted", State: "blackhole" },
+      ],
+    }];
+    const { plan, report } = await planAndApply("endpoint-route-present", { params: { services: ["s3"] } });
+    const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
+    expect(byId["rtb-private"]?.calls).toEqual([
+      { operation: "DeleteRoute", parameters: { RouteTableId: "rtb-private", DestinationPrefixListId: "pl-s3" } },
+      { operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: "vpce-s3", AddRouteTableIds: ["rtb-private"] } },
+    ]);
+    expect(byId["vpce-ssm"]?.calls).toEqual([{ operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: "vpce-ssm", PrivateDnsEnabled: true } }]);
+    const outcomes = Object.fromEntries(report.outcomes.map((outcome) => [outcome.resourceId, outcome]));
+    expect(outcomes["rtb-private"]).toMatchObject({ status: "applied", after: "COMPLIANT" });
+    expect(outcomes["vpce-ssm"]).toMatchObject({ status: "applied", after: "COMPLIANT" });
+  });
+
+  it("only proposes creating a missing endpoint", () => {
+    vpc();
+    ec2.endpoints = [];
+    ec2.routeTables = [{ RouteTableId: "rtb-private", VpcId: "vpc-1", Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" }] }];
+    const plan = planRemediation({ rule: rule("endpoint-route-present"), model: ec2.model(), params: { services: ["s3"], requireEndpoint: true } });
+    expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
+    expect(plan.actions[0]?.manualSteps[0]).toContain("create-vpc-endpoint --vpc-id vpc-1 --vpc-endpoint-type Gateway --service-name com.amazonaws.eu-west-1.s3");
+  });
+});
+
+describe("placement-group-limits: manual steps only", () => {
+  it("never plans a call", () => {
+    const plan = planRemediation({
+      rule: rule("placement-group-limits"), model: ec2.model(),
+      evaluations: [{ ruleId: "placement-group-limits", resourceType: "AWS::EC2::PlacementGroup", resourceId: "pg-1", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "8 running instances in eu-west-1a" }],
+    });
+    expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
+    expect(fixesOf(plan)).toEqual([]);
+    expect(plan.actions[0]?.manualSteps.join(" ")).toContain("modify-instance-placement");
+  });
+});
+
+describe("dry run", () => {
+  it("refuses to continue when the dry run fails for another reason", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
+    ec2.mock.on(ReleaseAddressCommand).rejects(awsError("InvalidParameterValue", "bad"));
+    const report = await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan });
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "failed", detail: "dry run of ReleaseAddress failed: InvalidParameterValue: bad" })]);
+  });
+});

@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { RuleParameterError } from "../engine/rule";
 import { InputError } from "../errors";
 import { registerEvaluateCommand } from "./commands/evaluate";
+import { registerEventCommand } from "./commands/event";
+import { registerInvokeCommand } from "./commands/invoke";
 import { registerRulesCommand } from "./commands/rules";
 
 const EXIT_USAGE = 2;
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEvaluateCommand(program);
   registerRulesCommand(program);
+  registerInvokeCommand(program);
+  registerEventCommand(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

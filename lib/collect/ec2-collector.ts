@@ -62,7 +62,7 @@ export class CollectionError extends Error {
 type Page = object;
 
 /** The pages of one operation, each page one request, at the largest page size the API allows. */
-function pagesOf(ec2: EC2Client, operation: Ec2Operation, query: Query): AsyncIterable<Page> {
+export function pagesOf(ec2: EC2Client, operation: Ec2Operation, query: Query): AsyncIterable<Page> {
   const pageSize = PAGE_SIZE[operation];
   const config = { client: ec2, pageSize };
   const Filters = query.filters;

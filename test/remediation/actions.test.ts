@@ -1,11 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { type Instance, ReleaseAddressCommand, type SecurityGroup } from "@aws-sdk/client-ec2";
+import { type Address, type Instance, ReleaseAddressCommand, type SecurityGroup, type VpcEndpoint } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { publishBulletin } from "../../lib/alerts";
 import type { AnyRule } from "../../lib/engine/rule";
-import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
+import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { applyRemediation, fixesOf, planRemediation, remediationBulletin } from "../../remediation";
 import { findRule } from "../../rules";
 import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
@@ -30,7 +30,7 @@ async function planAndApply(ruleId: string, options: { params?: Record<string, u
   return { plan, report };
 }
 
-const eip = (id: string, extra: Record<string, unknown> = {}) => ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", ...extra });
+const eip = (id: string, extra: Record<string, unknown> = {}): Address => ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", ...extra }) as Address;
 
 const group = (id: string, name = id, extra: Partial<SecurityGroup> = {}): SecurityGroup => ({
   GroupId: id, GroupName: name, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: name, IpPermissions: [], IpPermissionsEgress: [], ...extra,
@@ -162,7 +162,8 @@ describe("sg-attached-to-eni: delete an unused group", () => {
   });
 
   it("never deletes a default group, even when told the rule found it non-compliant", () => {
-    const model = (ec2.groups = [group("sg-default", "default")], ec2.model());
+    ec2.groups = [group("sg-default", "default")];
+    const model = ec2.model();
     const plan = planRemediation({
       rule: rule("sg-attached-to-eni"), model,
       evaluations: [{ ruleId: "sg-attached-to-eni", resourceType: "AWS::EC2::SecurityGroup", resourceId: "sg-default", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "x" }],
@@ -267,9 +268,10 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
   const vpc = () => {
     ec2.subnets = [{ SubnetId: "subnet-private", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24", AvailabilityZone: "eu-west-1a" }];
     ec2.prefixLists = [{ PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.eu-west-1.s3" }];
+    // The wire value of State is lowercase, unlike the SDK's enum.
     ec2.endpoints = [
-      { VpcEndpointId: "vpce-s3", VpcId: "vpc-1", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.eu-west-1.s3", State: "available", RouteTableIds: [] },
-      { VpcEndpointId: "vpce-ssm", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.ssm", State: "available", PrivateDnsEnabled: false, SubnetIds: ["subnet-private"] },
+      { VpcEndpointId: "vpce-s3", VpcId: "vpc-1", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.eu-west-1.s3", State: "available", RouteTableIds: [] } as unknown as VpcEndpoint,
+      { VpcEndpointId: "vpce-ssm", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.ssm", State: "available", PrivateDnsEnabled: false, SubnetIds: ["subnet-private"] } as unknown as VpcEndpoint,
     ];
   };
 

@@ -4,6 +4,7 @@ import { InputError } from "../errors";
 import { registerEvaluateCommand } from "./commands/evaluate";
 import { registerEventCommand } from "./commands/event";
 import { registerInvokeCommand } from "./commands/invoke";
+import { registerReportCommand } from "./commands/report";
 import { registerRulesCommand } from "./commands/rules";
 
 const EXIT_USAGE = 2;
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEvaluateCommand(program);
+  registerReportCommand(program);
   registerRulesCommand(program);
   registerInvokeCommand(program);
   registerEventCommand(program);

@@ -218,7 +218,7 @@ export function renderHtml(report: Report): string {
   const inputs = report.inputs
     .map(
       (input) =>
-        `<li><code>${htmlEscape(input.path)}</code>${input.kind ? ` (${htmlEscape(input.kind)})` : ""}${input.accountId ? `, account ${htmlEscape(input.accountId)}` : ""}${input.capturedAt ? `, captured ${htmlEscape(input.capturedAt)}` : ""}</li>`,
+        `<li><code>${htmlEscape(input.path)}</code> (${htmlEscape(input.format)})${input.accountIds.length > 0 ? `, account ${htmlEscape(input.accountIds.join(", "))}` : ""}${input.regions.length > 0 ? `, ${htmlEscape(input.regions.join(", "))}` : ""}${input.capturedAt ? `, captured ${htmlEscape(input.capturedAt)}` : ""}</li>`,
     )
     .join("");
   const payload = JSON.stringify(encodeFindings(report)).replace(/</g, "\\u003c");

@@ -43,8 +43,9 @@ const reportSchema = z.object({
   inputs: z.array(
     z.object({
       path: z.string(),
-      kind: z.string().optional(),
-      accountId: z.string().optional(),
+      format: z.string(),
+      accountIds: z.array(z.string()),
+      regions: z.array(z.string()),
       capturedAt: z.string().optional(),
     }),
   ),

@@ -61,8 +61,9 @@ export interface ReportRule {
 /** One input the evaluated model was built from (a snapshot file, a Config file, a folder). */
 export interface ReportInput {
   path: string;
-  kind?: string;
-  accountId?: string;
+  format: string;
+  accountIds: string[];
+  regions: string[];
   capturedAt?: string;
 }
 

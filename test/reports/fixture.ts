@@ -152,7 +152,9 @@ export function modelOf(fixture: RegionFixture[]) {
   return builder.build();
 }
 
-export const FIXTURE_INPUTS: ReportInput[] = [{ path: "test/reports/fixture.ts", kind: "recorded-snapshot", accountId: ACCOUNT }];
+export const FIXTURE_INPUTS: ReportInput[] = [
+  { path: "test/reports/fixture.ts", format: "recorded", accountIds: [ACCOUNT], regions: ["eu-west-1", "us-east-1"] },
+];
 
 export const reportRules = () =>
   RULES.map((rule) => ({ id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity }));

@@ -1,0 +1,66 @@
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type Command, Option } from "commander";
+import { InputError } from "../../errors";
+import { writeFileAtomic } from "../../io/atomic-write";
+import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
+import { readReport } from "../../reports/json";
+import { buildReport } from "../../reports/model";
+import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
+
+export interface ReportOptions extends EvaluateOptions {
+  previous?: string;
+  format: ReportFormat;
+  output: string;
+}
+
+/** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
+export async function writeReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date) {
+  // The output folder and the previous report are checked first, so bad ones fail before any evaluation work.
+  await checkOutputFolder(options.output);
+  const previous = options.previous ? await readReport(options.previous) : undefined;
+  const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
+  const report = buildReport({
+    evaluations,
+    rules: rules.map((rule) => ({ id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity })),
+    scopes: model.scopes(),
+    inputs,
+    previous,
+    tool,
+    now,
+  });
+  try {
+    await writeFileAtomic(options.output, renderReport(report, options.format));
+  } catch (error) {
+    throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      file: options.output,
+    });
+  }
+  return report;
+}
+
+async function checkOutputFolder(output: string): Promise<void> {
+  const folder = dirname(output);
+  const found = await stat(folder).catch(() => undefined);
+  if (!found?.isDirectory()) throw new InputError(`output folder ${folder} does not exist`, { file: output, field: "--output" });
+}
+
+export function registerReportCommand(program: Command): void {
+  addEvaluationOptions(program.command("report"))
+    .description(
+      "Evaluate the snapshots and write a compliance report (HTML with charts, Markdown, CSV, JSON, JUnit XML or SARIF), with the changes since a previous JSON report. Exit 0 when written, 2 on a usage or input error.",
+    )
+    .option("--previous <report.json>", "a JSON report of an earlier run, for new/resolved/still failing/exempted and first-seen dates")
+    .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS as unknown as string[]).makeOptionMandatory())
+    .requiredOption("-o, --output <file>", "file to write (atomically)")
+    .action(async (options: ReportOptions) => {
+      const report = await writeReport(options, { name: program.name(), version: program.version() ?? "0.0.0" });
+      const { totals } = report.summary;
+      const changes = report.diff
+        ? `; since ${report.diff.previousGeneratedAt}: ${report.diff.counts.new} new, ${report.diff.counts.resolved} resolved, ${report.diff.counts["still-failing"]} still failing`
+        : "";
+      process.stderr.write(
+        `wrote ${options.output}: ${totals.NON_COMPLIANT} non-compliant of ${totals.total} evaluations, ${totals.INSUFFICIENT_DATA} could not be evaluated${changes}\n`,
+      );
+    });
+}

@@ -1,0 +1,74 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+const example = join(root, "examples", "account-snapshot.json");
+
+/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "cli-report-"));
+
+describe("ec2-config-rules report", () => {
+  it("writes a JSON report, then diffs a second run against it with --previous", () => {
+    const first = join(tmp, "first.json");
+    const written = cli("report", "--snapshot", example, "--format", "json", "--output", first);
+    expect(written).toMatchObject({ code: 0, stdout: "" });
+    expect(written.stderr).toMatch(/^wrote .*first\.json: \d+ non-compliant of \d+ evaluations/);
+    const report = JSON.parse(readFileSync(first, "utf8"));
+    expect(report.reportVersion).toBe(1);
+    expect(report.inputs[0]).toMatchObject({ path: example, format: "recorded" });
+    expect(report.diff).toBeUndefined();
+
+    const second = join(tmp, "second.json");
+    expect(cli("report", "-s", example, "--previous", first, "-f", "json", "-o", second).code).toBe(0);
+    const diffed = JSON.parse(readFileSync(second, "utf8"));
+    const failing = report.findings.filter((finding: { complianceType: string }) => finding.complianceType === "NON_COMPLIANT");
+    expect(diffed.diff.counts).toMatchObject({ new: 0, resolved: 0, "still-failing": failing.length });
+    // First seen is carried from the first run.
+    expect(diffed.findings.map((finding: { firstSeen: string }) => finding.firstSeen)).toEqual(
+      report.findings.map((finding: { firstSeen: string }) => finding.firstSeen),
+    );
+  });
+
+  it("honours --rule and --exemptions like evaluate", () => {
+    const exemptions = join(tmp, "exempt.json");
+    writeFileSync(
+      exemptions,
+      JSON.stringify({ exemptions: [{ rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" }] }),
+    );
+    const output = join(tmp, "eip.csv");
+    expect(cli("report", "-s", example, "--rule", "eip-attached", "--exemptions", exemptions, "-f", "csv", "-o", output).code).toBe(0);
+    const rows = readFileSync(output, "utf8").trim().split("\r\n").slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.startsWith("eip-attached,"))).toBe(true);
+    expect(rows.find((row) => row.includes("eipalloc-0idle000000000001"))).toContain("NOT_APPLICABLE,true,");
+  });
+
+  it("refuses a previous report of another version with one line naming the file and field, and writes nothing", () => {
+    const previous = join(tmp, "v2.json");
+    writeFileSync(previous, JSON.stringify({ reportVersion: 2 }));
+    const output = join(tmp, "keep.md");
+    writeFileSync(output, "old content");
+    const { code, stderr } = cli("report", "-s", example, "--previous", previous, "-f", "md", "-o", output);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain(`${previous}: field reportVersion: `);
+    expect(readFileSync(output, "utf8")).toBe("old content");
+  });
+
+  it("exits 2 on an unknown format, a missing --format or a missing output folder, leaving no temp file", () => {
+    expect(cli("report", "-s", example, "-f", "pdf", "-o", join(tmp, "x.pdf")).code).toBe(2);
+    expect(cli("report", "-s", example, "-o", join(tmp, "x.html")).code).toBe(2);
+    const missing = cli("report", "-s", example, "-f", "html", "-o", join(tmp, "no-such-dir", "r.html"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-dir\/r\.html: field --output: output folder .* does not exist/);
+    expect(existsSync(join(tmp, "x.html"))).toBe(false);
+    expect(readdirSync(tmp).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});

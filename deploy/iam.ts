@@ -1,0 +1,161 @@
+import type { AnyRule } from "../lib/engine/rule";
+import type { ResourceKind } from "../lib/model/types";
+import { EC2_OPERATION_BY_KIND } from "../lib/sources/ec2-adapter";
+
+/** A CloudFormation value: a literal or an intrinsic function. */
+export type CfnValue = string | Record<string, unknown>;
+
+export interface PolicyStatement {
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: CfnValue | CfnValue[];
+  Condition?: Record<string, unknown>;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<rest>` in this stack's account and region. */
+export const localArn = (service: string, rest: string): CfnValue => ({
+  "Fn::Sub": `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`,
+});
+
+/** Every kind a rule reads, required or optional: the Lambda collects all of them (lib/config/run-event). */
+export const kindsRead = (rule: AnyRule): ResourceKind[] => [...new Set([...rule.meta.requires, ...(rule.meta.optional ?? [])])];
+
+/** The EC2 Describe* actions a rule's collection makes, derived from what the rule reads. */
+export function describeActions(rule: AnyRule): string[] {
+  return [...new Set(kindsRead(rule).map((kind) => `ec2:${EC2_OPERATION_BY_KIND[kind]}`))].sort();
+}
+
+/**
+ * The Config actions of a rule function: PutEvaluations always; GetResourceConfigHistory for
+ * oversized change notifications; GetComplianceDetailsByConfigRule for the periodic stale-result
+ * cleanup and for the alerts' previous results (every rule alerts).
+ */
+export function configActions(rule: AnyRule): string[] {
+  const actions = ["config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
+  if (rule.meta.triggers.includes("change")) actions.push("config:GetResourceConfigHistory");
+  return actions.sort();
+}
+
+/**
+ * Statements for the rule's reads and Config reporting. EC2 Describe*, PutEvaluations and
+ * GetResourceConfigHistory have no resource-level permissions (spec §6.1); the rule results
+ * are scoped to Config rules of this account and region (the rule's own ARN holds its generated
+ * id, and naming it would make the role depend on the rule that depends on the function).
+ */
+export function ruleEvaluationStatements(
+  rules: readonly AnyRule[],
+  configRules: CfnValue = localArn("config", "config-rule/*"),
+): PolicyStatement[] {
+  const unscoped = new Set<string>();
+  const byRule = new Set<string>();
+  for (const rule of rules) {
+    for (const action of describeActions(rule)) unscoped.add(action);
+    for (const action of configActions(rule)) {
+      if (action === "config:GetComplianceDetailsByConfigRule") byRule.add(action);
+      else unscoped.add(action);
+    }
+  }
+  return [
+    { Effect: "Allow", Action: [...unscoped].sort(), Resource: "*" },
+    { Effect: "Allow", Action: [...byRule].sort(), Resource: configRules },
+  ];
+}
+
+// Actions an SSM Automation document performs, read from the document itself, so that the
+// remediation role follows the documents as they change.
+
+interface AutomationStep {
+  name?: string;
+  action?: string;
+  inputs?: { Service?: string; Api?: string; Script?: string };
+}
+
+/** describe_network_interfaces → DescribeNetworkInterfaces */
+const pascal = (snake: string): string =>
+  snake
+    .split("_")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+
+const API_STEP_ACTIONS = new Set(["aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty"]);
+const STEPS_WITHOUT_CALLS = new Set(["aws:sleep", "aws:branch", "aws:pause", "aws:approve"]);
+
+/** `service:Operation` for every AWS call a document's steps make; throws on a step it cannot read. */
+export function documentActions(documentName: string, content: { mainSteps?: AutomationStep[] }): string[] {
+  const actions = new Set<string>();
+  for (const step of content.mainSteps ?? []) {
+    const where = `SSM document ${documentName}: step ${step.name ?? "?"}`;
+    if (API_STEP_ACTIONS.has(step.action ?? "")) {
+      if (!step.inputs?.Service || !step.inputs.Api) throw new Error(`${where}: ${step.action} without Service/Api`);
+      actions.add(`${step.inputs.Service.toLowerCase()}:${step.inputs.Api}`);
+    } else if (step.action === "aws:executeScript") {
+      const script = step.inputs?.Script ?? "";
+      const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*["'](\w+)["']/g)];
+      if (clients.length === 0 && /boto3/.test(script)) throw new Error(`${where}: boto3 used without a named client`);
+      for (const [, variable, service] of clients) {
+        for (const [, method, argument] of script.matchAll(new RegExp(`\\b${variable}\\.(\\w+)\\(\\s*(?:["'](\\w+)["'])?`, "g"))) {
+          const operation = method === "get_paginator" ? argument : method;
+          if (!operation) throw new Error(`${where}: get_paginator without an operation name`);
+          actions.add(`${service}:${pascal(operation)}`);
+        }
+      }
+    } else if (!STEPS_WITHOUT_CALLS.has(step.action ?? "")) {
+      throw new Error(`${where}: action ${step.action} is not understood; add its permissions to deploy/iam.ts`);
+    }
+  }
+  return [...actions].sort();
+}
+
+/**
+ * The EC2 resource types each write action can be limited to. A write missing here stops
+ * packaging, so that a new document action gets a deliberate scope rather than "*".
+ */
+const WRITE_RESOURCES: Readonly<Record<string, readonly string[]>> = {
+  "ec2:ReleaseAddress": ["elastic-ip/*"],
+  "ec2:DisassociateAddress": ["elastic-ip/*", "instance/*", "network-interface/*"],
+  "ec2:DeleteSecurityGroup": ["security-group/*"],
+  "ec2:ModifyInstanceMetadataOptions": ["instance/*"],
+  "ec2:ModifyVpcEndpoint": ["vpc-endpoint/*", "route-table/*"],
+  "ec2:DeleteRoute": ["route-table/*"],
+  "ec2:ModifySubnetAttribute": ["subnet/*"],
+};
+
+const isReadOnly = (action: string): boolean => /^ec2:(Describe|Get)/.test(action);
+
+/** The remediation role's statements: reads on "*", each write on its resource types in this account and region. */
+export function remediationStatements(actions: readonly string[]): PolicyStatement[] {
+  const reads = actions.filter(isReadOnly);
+  const writes = actions.filter((action) => !isReadOnly(action));
+  const statements: PolicyStatement[] = [];
+  if (reads.length > 0) statements.push({ Effect: "Allow", Action: [...reads].sort(), Resource: "*" });
+  const byScope = new Map<string, string[]>();
+  for (const action of writes) {
+    const scope = WRITE_RESOURCES[action];
+    if (!scope) throw new Error(`remediation action ${action} has no resource scope in deploy/iam.ts WRITE_RESOURCES`);
+    const key = scope.join(",");
+    byScope.set(key, [...(byScope.get(key) ?? []), action]);
+  }
+  for (const [key, grouped] of byScope) {
+    statements.push({ Effect: "Allow", Action: grouped.sort(), Resource: key.split(",").map((rest) => localArn("ec2", rest)) });
+  }
+  return statements;
+}
+
+/** Logs of one function: its own log group only (the group itself is created by the stack). */
+export const logStatement = (functionName: string): PolicyStatement => ({
+  Effect: "Allow",
+  Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  Resource: localArn("logs", `log-group:/aws/lambda/${functionName}:*`),
+});
+
+export const assumeRolePolicy = (service: string, condition?: Record<string, unknown>) => ({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: ["sts:AssumeRole"],
+      ...(condition ? { Condition: condition } : {}),
+    },
+  ],
+});

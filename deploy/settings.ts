@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { InputError } from "../lib/errors";
+
+/** Config's periodic frequencies (spec §1.7). */
+export const EXECUTION_FREQUENCIES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] as const;
+export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
+
+const frequency = z.enum(EXECUTION_FREQUENCIES);
+
+/** A rule parameter as an admin writes it; Config receives every value as a string. */
+const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+const ruleSettings = z
+  .object({
+    /** The rule's own parameters, validated against its schema at package time. */
+    parameters: z.record(z.string(), parameterValue).default({}),
+    /** Overrides the stage-wide frequency for this rule's periodic runs. */
+    maximumExecutionFrequency: frequency.optional(),
+  })
+  .strict();
+
+export type RuleSettings = z.output<typeof ruleSettings>;
+
+const awsAccountId = z.string().regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id" });
+
+export const stageSettingsSchema = z
+  .object({
+    /** Periodic frequency of every rule that runs on a schedule. */
+    maximumExecutionFrequency: frequency.default("TwentyFour_Hours"),
+    /** Exemption tag key the rules honour (handler parameter ExemptionTagKey); the handler's default when absent. */
+    exemptionTagKey: z.string().min(1).optional(),
+    alerts: z
+      .object({
+        /** Subscribes this address to the alerts topic (the recipient must confirm). */
+        email: z.email().optional(),
+        /** Re-announce resources that stay non-compliant after this many minutes; off when absent. */
+        renotifyMinutes: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    reports: z
+      .object({
+        /** EventBridge schedule of the report function. */
+        schedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, { message: 'expected an EventBridge schedule such as "cron(0 6 * * ? *)"' })
+          .default("cron(0 6 * * ? *)"),
+        /** Reports are deleted from the bucket after this many days. */
+        expirationDays: z.number().int().min(1).default(90),
+        /** Validity of the pre-signed link in the digest; S3 allows at most 7 days. */
+        linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+      })
+      .strict()
+      .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400 }),
+    /** Days CloudWatch keeps the functions' logs. */
+    logRetentionDays: z.number().int().min(1).default(30),
+    organization: z
+      .object({
+        /** Deploy AWS::Config::OrganizationConfigRule (delegated administrator account) instead of account rules. */
+        enabled: z.boolean().default(false),
+        /** The role deploy/member-role.yml creates in each member account. */
+        memberRoleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+          .default("ec2-config-rules-member"),
+        excludedAccounts: z.array(awsAccountId).default([]),
+      })
+      .strict()
+      .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [] }),
+    rules: z.record(z.string(), ruleSettings).default({}),
+    /** Per rule: `{ "mode": "manual" | "automatic" | "config-automatic", "cap": 10, … }`, validated by remediation/ssm. */
+    remediation: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type StageSettings = z.output<typeof stageSettingsSchema>;
+
+/** Validates a parsed parameters file; errors name the file and the field. */
+export function parseStageSettings(raw: unknown, file: string): StageSettings {
+  const result = stageSettingsSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join(".") || undefined;
+  const detail = issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
+  throw new InputError(detail, { file, field });
+}
+
+export function loadStageSettings(file: string): StageSettings {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read the stage parameters file: ${(error as Error).message}`, { file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`not valid JSON: ${(error as Error).message}`, { file });
+  }
+  return parseStageSettings(raw, file);
+}

@@ -1,0 +1,421 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
+import { InputError } from "../lib/errors";
+import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
+import { RULES } from "../rules";
+import {
+  assumeRolePolicy,
+  type CfnValue,
+  documentActions,
+  localArn,
+  logStatement,
+  type PolicyStatement,
+  remediationStatements,
+  ruleEvaluationStatements,
+} from "./iam";
+import type { StageSettings } from "./settings";
+
+export const SERVICE = "ec2-config-rules";
+
+/**
+ * Sized for a periodic scan of a large account (10k instances, 10k groups): the run holds a few
+ * hundred MB of API pages and model at most, and Lambda gives CPU in proportion to memory, so
+ * 1024 MB keeps JSON parsing of 1000-item pages short. A throttled scan spends most of its time
+ * in adaptive-retry backoff, hence the maximum timeout: a run that times out posts nothing, and
+ * a run cut short at a lower timeout would waste every page already read.
+ */
+export const RULE_FUNCTION_MEMORY_MB = 1024;
+export const RULE_FUNCTION_TIMEOUT_S = 900;
+export const REPORT_FUNCTION_MEMORY_MB = 1024;
+export const REPORT_FUNCTION_TIMEOUT_S = 300;
+
+const CHANGE_MESSAGE_TYPES = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"] as const;
+const SCHEDULED = "ScheduledNotification";
+
+/** Resource types the rules report on that AWS Config does not record (spec §2.9): no Scope for them. */
+const UNRECORDED_TYPES = new Set(["AWS::EC2::PlacementGroup"]);
+
+/** eip-attached → EipAttached */
+export const logicalName = (ruleId: string): string =>
+  ruleId
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+
+/** eip-attached → eipAttached (the serverless function key) */
+export const functionKey = (ruleId: string): string => {
+  const name = logicalName(ruleId);
+  return name.charAt(0).toLowerCase() + name.slice(1);
+};
+
+export interface StackInput {
+  stage: string;
+  settings: StageSettings;
+  /** The parameters file, for error messages. */
+  settingsFile: string;
+  /** Repository root (to look for optional handlers). */
+  root: string;
+}
+
+export interface Stack {
+  functions: Record<string, unknown>;
+  resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
+  logRetentionDays: number;
+}
+
+/** The names every resource of a stage derives from. */
+export function stageNames(stage: string) {
+  const prefix = `${SERVICE}-${stage}`;
+  return {
+    prefix,
+    functionName: (id: string) => `${prefix}-${id}`,
+    configRuleName: (ruleId: string) => `${prefix}-${ruleId}`,
+    roleName: (id: string) => `${prefix}-${id}`,
+    documentPrefix: `${logicalName(SERVICE)}-${stage}`,
+  };
+}
+
+const MAX_IAM_ROLE_NAME = 64;
+const MAX_LAMBDA_NAME = 64;
+const MAX_ORGANIZATION_RULE_NAME = 64;
+const MAX_INPUT_PARAMETERS = 1024;
+
+/** Config passes parameters to the rule as the strings an admin types; the rules' schemas read those forms. */
+function inputParameters(rule: AnyRule, input: StackInput): Record<string, string> {
+  const raw = input.settings.rules[rule.meta.id]?.parameters ?? {};
+  try {
+    parseRuleParameters(rule, raw);
+  } catch (error) {
+    if (error instanceof RuleParameterError) {
+      throw new InputError(error.message, { file: input.settingsFile, field: `rules.${rule.meta.id}.parameters.${error.parameter}` });
+    }
+    throw error;
+  }
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) values[name] = Array.isArray(value) ? value.join(",") : String(value);
+  if (input.settings.exemptionTagKey) values.ExemptionTagKey = input.settings.exemptionTagKey;
+  if (input.settings.organization.enabled) {
+    // The handler assumes this role in the account named by each event (lib/config/run-event).
+    values.AssumeRoleMode = "true";
+    values.ExecutionRoleName = input.settings.organization.memberRoleName;
+  }
+  const size = JSON.stringify(values).length;
+  if (size > MAX_INPUT_PARAMETERS) {
+    throw new InputError(`the rule's parameters take ${size} characters as JSON; Config accepts at most ${MAX_INPUT_PARAMETERS}`, {
+      file: input.settingsFile,
+      field: `rules.${rule.meta.id}.parameters`,
+    });
+  }
+  return values;
+}
+
+function checkLength(kind: string, value: string, max: number): void {
+  if (value.length > max) throw new InputError(`${kind} "${value}" is longer than ${max} characters: use a shorter stage name`, { field: "stage" });
+}
+
+const role = (name: string, service: string, statements: PolicyStatement[], condition?: Record<string, unknown>) => ({
+  Type: "AWS::IAM::Role",
+  Properties: {
+    RoleName: name,
+    AssumeRolePolicyDocument: assumeRolePolicy(service, condition),
+    Policies: [{ PolicyName: "least-privilege", PolicyDocument: { Version: "2012-10-17", Statement: statements } }],
+  },
+});
+
+/** The whole stack of one stage: the serverless `functions` and the CloudFormation `resources`. */
+export function buildStack(input: StackInput): Stack {
+  const { settings, stage } = input;
+  const names = stageNames(stage);
+  const organization = settings.organization.enabled;
+  const knownRules = new Set(RULES.map((rule) => rule.meta.id));
+  for (const ruleId of Object.keys(settings.rules)) {
+    if (!knownRules.has(ruleId)) {
+      throw new InputError(`no such rule (rules: ${[...knownRules].join(", ")})`, { file: input.settingsFile, field: `rules.${ruleId}` });
+    }
+  }
+  let remediation: ReturnType<typeof parseRemediationSettings>;
+  try {
+    remediation = parseRemediationSettings(settings.remediation, `${input.settingsFile}: remediation`);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  if (organization) {
+    const notManual = Object.entries(remediation).find(([, value]) => value.mode !== "manual");
+    if (notManual) {
+      throw new InputError("remediation is per account: Config allows no remediation on organization rules", {
+        file: input.settingsFile,
+        field: `remediation.${notManual[0]}.mode`,
+      });
+    }
+  }
+
+  const resources: Record<string, unknown> = {};
+  const outputs: Record<string, unknown> = {};
+  const functions: Record<string, unknown> = {};
+  const topic = { Ref: "AlertsTopic" };
+  const publishAlerts: PolicyStatement = { Effect: "Allow", Action: ["sns:Publish"], Resource: topic };
+  const remediationRoleName = names.roleName("remediation");
+  const remediationRoleArn: CfnValue = { "Fn::GetAtt": ["RemediationRole", "Arn"] };
+  const deployedDocuments = organization ? [] : AUTOMATION_DOCUMENTS;
+
+  resources.AlertsTopic = {
+    Type: "AWS::SNS::Topic",
+    Properties: {
+      TopicName: `${names.prefix}-alerts`,
+      // The AWS managed key: publishers need no KMS grant (its key policy admits SNS callers of
+      // this account), so sns:Publish on this topic stays the functions' only alert permission.
+      KmsMasterKeyId: "alias/aws/sns",
+    },
+  };
+  outputs.AlertsTopicArn = { Value: topic };
+  if (settings.alerts.email) {
+    resources.AlertsEmailSubscription = {
+      Type: "AWS::SNS::Subscription",
+      Properties: { TopicArn: topic, Protocol: "email", Endpoint: settings.alerts.email },
+    };
+  }
+
+  for (const rule of RULES) {
+    const ruleId = rule.meta.id;
+    const name = logicalName(ruleId);
+    const functionName = names.functionName(ruleId);
+    const roleName = names.roleName(ruleId);
+    const configRuleName = names.configRuleName(ruleId);
+    checkLength("function name", functionName, MAX_LAMBDA_NAME);
+    checkLength("role name", roleName, MAX_IAM_ROLE_NAME);
+    if (organization) checkLength("organization rule name", configRuleName, MAX_ORGANIZATION_RULE_NAME);
+
+    const ruleSettings = settings.rules[ruleId];
+    const frequency = ruleSettings?.maximumExecutionFrequency ?? settings.maximumExecutionFrequency;
+    const change = rule.meta.triggers.includes("change");
+    const periodic = rule.meta.triggers.includes("periodic");
+    const parameters = inputParameters(rule, input);
+    const recordedTypes = rule.meta.resourceTypes.filter((type) => !UNRECORDED_TYPES.has(type));
+    const scoped = recordedTypes.length === rule.meta.resourceTypes.length;
+    const ruleRemediation = remediation[ruleId];
+    const startsAutomations = ruleRemediation?.mode === "automatic";
+
+    const statements: PolicyStatement[] = [logStatement(functionName), publishAlerts];
+    if (organization) {
+      // Every read and every Config call happens in the member account, as the member role.
+      statements.push({
+        Effect: "Allow",
+        Action: ["sts:AssumeRole"],
+        Resource: { "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/${settings.organization.memberRoleName}` },
+      });
+    } else {
+      statements.push(...ruleEvaluationStatements([rule]));
+    }
+    if (startsAutomations) {
+      const binding = AUTOMATION_DOCUMENTS.find((candidate) => candidate.ruleId === ruleId);
+      statements.push(
+        {
+          Effect: "Allow",
+          Action: ["ssm:StartAutomationExecution"],
+          Resource: localArn("ssm", `automation-definition/${names.documentPrefix}-${binding?.nameSuffix}:*`),
+        },
+        {
+          Effect: "Allow",
+          Action: ["iam:PassRole"],
+          Resource: remediationRoleArn,
+          Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+        },
+      );
+    }
+    resources[`${name}Role`] = role(roleName, "lambda.amazonaws.com", statements);
+
+    functions[functionKey(ruleId)] = {
+      name: functionName,
+      handler: `handlers/${ruleId}.handler`,
+      description: `AWS Config rule ${ruleId}: ${rule.meta.description}`.slice(0, 256),
+      role: `${name}Role`,
+      memorySize: RULE_FUNCTION_MEMORY_MB,
+      timeout: RULE_FUNCTION_TIMEOUT_S,
+      environment: {
+        ALERTS_TOPIC_ARN: topic,
+        ...(settings.alerts.renotifyMinutes ? { ALERTS_RENOTIFY_MINUTES: String(settings.alerts.renotifyMinutes) } : {}),
+        ...(ruleRemediation
+          ? {
+              REMEDIATION_MODE: ruleRemediation.mode,
+              REMEDIATION_CAP: String(ruleRemediation.cap),
+              REMEDIATION_DOCUMENT_PREFIX: names.documentPrefix,
+              ...(startsAutomations ? { REMEDIATION_ROLE_ARN: remediationRoleArn } : {}),
+            }
+          : {}),
+      },
+    };
+
+    const functionArn = { "Fn::GetAtt": [`${name}LambdaFunction`, "Arn"] };
+    resources[`${name}ConfigPermission`] = {
+      Type: "AWS::Lambda::Permission",
+      Properties: {
+        FunctionName: functionArn,
+        Action: "lambda:InvokeFunction",
+        Principal: "config.amazonaws.com",
+        // Organization rules invoke from every member account, which SourceAccount cannot list;
+        // there the member role's trust policy is what limits the accounts the function can act in.
+        ...(organization ? {} : { SourceAccount: { Ref: "AWS::AccountId" } }),
+      },
+    };
+
+    const messageTypes = [...(change ? CHANGE_MESSAGE_TYPES : []), ...(periodic ? [SCHEDULED] : [])];
+    if (organization) {
+      resources[`${name}OrganizationConfigRule`] = {
+        Type: "AWS::Config::OrganizationConfigRule",
+        DependsOn: [`${name}ConfigPermission`],
+        Properties: {
+          OrganizationConfigRuleName: configRuleName,
+          ...(settings.organization.excludedAccounts.length > 0 ? { ExcludedAccounts: settings.organization.excludedAccounts } : {}),
+          OrganizationCustomRuleMetadata: {
+            Description: rule.meta.description.slice(0, 256),
+            LambdaFunctionArn: functionArn,
+            OrganizationConfigRuleTriggerTypes: messageTypes,
+            ...(periodic ? { MaximumExecutionFrequency: frequency } : {}),
+            ...(scoped ? { ResourceTypesScope: [...rule.meta.resourceTypes] } : {}),
+            InputParameters: JSON.stringify(parameters),
+          },
+        },
+      };
+    } else {
+      resources[`${name}ConfigRule`] = {
+        Type: "AWS::Config::ConfigRule",
+        DependsOn: [`${name}ConfigPermission`],
+        Properties: {
+          ConfigRuleName: configRuleName,
+          Description: rule.meta.description.slice(0, 256),
+          Source: {
+            Owner: "CUSTOM_LAMBDA",
+            SourceIdentifier: functionArn,
+            SourceDetails: messageTypes.map((messageType) => ({
+              EventSource: "aws.config",
+              MessageType: messageType,
+              ...(messageType === SCHEDULED ? { MaximumExecutionFrequency: frequency } : {}),
+            })),
+          },
+          ...(scoped ? { Scope: { ComplianceResourceTypes: [...rule.meta.resourceTypes] } } : {}),
+          InputParameters: parameters,
+        },
+      };
+    }
+  }
+
+  if (deployedDocuments.length > 0) {
+    const actions = [
+      ...new Set(deployedDocuments.flatMap((binding) => documentActions(binding.nameSuffix, binding.content as { mainSteps?: [] }))),
+    ];
+    resources.RemediationRole = role(remediationRoleName, "ssm.amazonaws.com", remediationStatements(actions), {
+      StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+    });
+    Object.assign(
+      resources,
+      remediationCloudFormation({
+        settings: remediation,
+        assumeRoleArn: remediationRoleArn,
+        configRuleName: (ruleId) => ({ Ref: `${logicalName(ruleId)}ConfigRule` }),
+        documentPrefix: names.documentPrefix,
+        ruleIds: RULES.map((rule) => rule.meta.id),
+      }),
+    );
+  }
+
+  addReports(input, resources, outputs, functions, publishAlerts);
+  return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
+}
+
+/** The reports bucket, always; the scheduled report function once its handler exists. */
+function addReports(
+  input: StackInput,
+  resources: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+  functions: Record<string, unknown>,
+  publishAlerts: PolicyStatement,
+): void {
+  const { settings } = input;
+  const names = stageNames(input.stage);
+  const bucket = { Ref: "ReportsBucket" };
+  const bucketArn = { "Fn::GetAtt": ["ReportsBucket", "Arn"] };
+  const objectsArn = { "Fn::Sub": "${ReportsBucket.Arn}/*" };
+  resources.ReportsBucket = {
+    Type: "AWS::S3::Bucket",
+    Properties: {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: "expire-reports",
+            Status: "Enabled",
+            ExpirationInDays: settings.reports.expirationDays,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+    },
+  };
+  resources.ReportsBucketPolicy = {
+    Type: "AWS::S3::BucketPolicy",
+    Properties: {
+      Bucket: bucket,
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, objectsArn],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          {
+            Sid: "Tls12OrLater",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucketArn, objectsArn],
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+          },
+        ],
+      },
+    },
+  };
+  outputs.ReportsBucketName = { Value: bucket };
+
+  if (!existsSync(path.join(input.root, "handlers", "scheduled-report.ts"))) return;
+  const functionName = names.functionName("scheduled-report");
+  const ruleNames = Object.fromEntries(RULES.map((rule) => [rule.meta.id, names.configRuleName(rule.meta.id)]));
+  resources.ScheduledReportRole = role(names.roleName("scheduled-report"), "lambda.amazonaws.com", [
+    logStatement(functionName),
+    publishAlerts,
+    {
+      Effect: "Allow",
+      Action: ["config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule"],
+      Resource: localArn("config", "config-rule/*"),
+    },
+    { Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
+    // GetObject also backs the pre-signed link, which is signed with this role's credentials.
+    { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: objectsArn },
+  ]);
+  functions.scheduledReport = {
+    name: functionName,
+    handler: "handlers/scheduled-report.handler",
+    description: "Scheduled compliance report from AWS Config's results: HTML and JSON to S3, digest to SNS",
+    role: "ScheduledReportRole",
+    memorySize: REPORT_FUNCTION_MEMORY_MB,
+    timeout: REPORT_FUNCTION_TIMEOUT_S,
+    events: [{ schedule: settings.reports.schedule }],
+    environment: {
+      ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
+      REPORTS_BUCKET: bucket,
+      REPORT_LINK_EXPIRY_SECONDS: String(settings.reports.linkExpirySeconds),
+      CONFIG_RULE_NAMES: JSON.stringify(ruleNames),
+    },
+  };
+}

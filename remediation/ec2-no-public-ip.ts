@@ -30,6 +30,7 @@ function eipsOn(model: ResourceModel, ids: readonly string[]): ElasticIp[] {
 const ec2NoPublicIp: RemediationAction = {
   ruleId: "ec2-no-public-ip",
   automatic: true,
+  planKinds: ["eip", "subnet"],
   plan(evaluation, model) {
     const instance = model.get("instance", evaluation.resourceId);
     if (!instance) {

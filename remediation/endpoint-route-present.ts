@@ -29,6 +29,7 @@ function planRouteTable(table: RouteTable, model: ResourceModel, services: reado
     if (!route.destinationPrefixListId || deleted.has(route.destinationPrefixListId)) return;
     deleted.add(route.destinationPrefixListId);
     calls.push({ operation: "DeleteRoute", parameters: { RouteTableId: table.id, DestinationPrefixListId: route.destinationPrefixListId } });
+    reasons.push(`delete the ${route.state} route to ${route.destinationPrefixListId} via ${route.gatewayId} (endpoint gone), which drops that traffic`);
   };
   for (const service of services) {
     const endpoints = gatewayEndpoints(model, table.vpcId, service);
@@ -48,10 +49,7 @@ function planRouteTable(table: RouteTable, model: ResourceModel, services: reado
     reasons.push(`add ${table.id} to ${service} endpoint ${target.id}, which adds its prefix-list route`);
   }
   for (const route of table.routes) {
-    if (isEndpointRoute(route) && !isActive(route) && routeService(model, route) === undefined) {
-      deadRoute(route);
-      reasons.push(`delete the ${route.state} route to ${route.destinationPrefixListId} via ${route.gatewayId} (endpoint gone): it drops that traffic`);
-    }
+    if (isEndpointRoute(route) && !isActive(route) && routeService(model, route) === undefined) deadRoute(route);
   }
   return { calls, reasons, manualSteps };
 }

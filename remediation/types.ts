@@ -1,5 +1,6 @@
-import type { AnyRule, Evaluation } from "../lib/engine/rule";
+import type { Evaluation } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
+import type { ResourceKind } from "../lib/model/types";
 
 /** One EC2 API call of a plan, exactly as it will be sent (without DryRun). */
 export interface PlannedCall {
@@ -48,6 +49,8 @@ export interface RemediationAction {
    * re-check and the plan can never disagree.
    */
   plan(evaluation: Evaluation, model: ResourceModel, params: Record<string, unknown>): PlannedAction;
+  /** Kinds the plan reads beyond the rule's own inputs (collected for a live plan). */
+  planKinds?: readonly ResourceKind[];
   /** Filters reading what else the re-check must see of one resource (beyond the rule's own inputs). */
   extraQueries?: (resourceId: string, model: ResourceModel) => ExtraQuery[];
 }
@@ -56,8 +59,6 @@ export interface ExtraQuery {
   kind: "eip" | "security-group" | "network-interface";
   filters: { Name: string; Values: string[] }[];
 }
-
-export type RuleLike = Pick<AnyRule, "meta" | "evaluate">;
 
 export function plannedAction(
   evaluation: Evaluation,

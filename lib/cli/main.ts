@@ -4,6 +4,7 @@ import { InputError } from "../errors";
 import { registerEvaluateCommand } from "./commands/evaluate";
 import { registerEventCommand } from "./commands/event";
 import { registerInvokeCommand } from "./commands/invoke";
+import { registerRemediateCommand } from "./commands/remediate";
 import { registerReportCommand } from "./commands/report";
 import { registerRulesCommand } from "./commands/rules";
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRulesCommand(program);
   registerInvokeCommand(program);
   registerEventCommand(program);
+  registerRemediateCommand(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   return program;
 }

@@ -1,0 +1,142 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { type Command, Option } from "commander";
+import { RULES } from "../../../rules";
+import {
+  applyRemediation,
+  DEFAULT_REMEDIATION_CAP,
+  formatPlanTable,
+  planRemediation,
+  type RemediationPlan,
+  type RemediationReport,
+  remediationBulletin,
+  remediationFor,
+} from "../../../remediation";
+import { alertsTopicArn, publishBulletin } from "../../alerts";
+import { AwsClients } from "../../aws/clients";
+import { collectAll } from "../../collect/ec2-collector";
+import type { AnyRule } from "../../engine/rule";
+import { InputError } from "../../errors";
+import { ModelBuilder } from "../../model/resource-model";
+import type { ResourceKind } from "../../model/types";
+import { readExemptions, readParamsFile, selectRules } from "../options";
+import { evaluateSnapshots } from "./evaluate";
+
+interface RemediateOptions {
+  snapshot?: string[];
+  plan?: boolean;
+  apply?: boolean;
+  rule?: string[];
+  resource?: string[];
+  yes?: boolean;
+  cap: string;
+  params?: string;
+  exemptions?: string;
+  exemptionTagKey?: string;
+  region?: string;
+  accountId?: string;
+  format: "table" | "json";
+}
+
+/** Exit code when some planned fix was not made (failed, permission missing, cap exceeded). */
+export const EXIT_NOT_APPLIED = 1;
+
+function parseCap(raw: string): number {
+  const cap = Number(raw);
+  if (!Number.isInteger(cap) || cap < 0) throw new InputError(`expected a whole number >= 0, got "${raw}"`, { field: "--cap" });
+  return cap;
+}
+
+/** Offline: the plan of every selected rule over snapshots; no AWS call. */
+async function planOffline(options: RemediateOptions): Promise<void> {
+  if (!options.snapshot?.length) throw new InputError("--plan needs --snapshot <path>", { field: "--snapshot" });
+  const { rules, model, evaluations } = await evaluateSnapshots({ ...options, snapshot: options.snapshot });
+  const params = await readParamsFile(options.params);
+  const resourceIds = options.resource?.length ? new Set(options.resource) : undefined;
+  const plans = rules.map((rule) => planRemediation({ rule, model, evaluations, params: params[rule.meta.id], resourceIds }));
+  process.stdout.write(options.format === "json" ? `${JSON.stringify({ plans }, null, 2)}\n` : formatPlanTable(plans));
+}
+
+/** The live model a plan for one rule needs: the rule's inputs and the plan's own, in one account and region. */
+async function collectLive(rule: AnyRule, clients: AwsClients, scope: { region: string; accountId: string }) {
+  const kinds = new Set<ResourceKind>([...rule.meta.requires, ...(rule.meta.optional ?? []), ...(remediationFor(rule.meta.id).planKinds ?? [])]);
+  const builder = new ModelBuilder();
+  await collectAll(kinds, { ec2: clients.ec2(), scope, builder });
+  return builder.build();
+}
+
+/** Live: plan one rule against the account, show it, and with --yes apply it within the cap. */
+async function applyLive(options: RemediateOptions): Promise<void> {
+  if (options.snapshot?.length) throw new InputError("--apply works on the live account; --snapshot is for --plan", { field: "--snapshot" });
+  if (options.rule?.length !== 1) throw new InputError("--apply needs exactly one --rule <id>", { field: "--rule" });
+  const [rule] = selectRules(options.rule) as [AnyRule];
+  const cap = parseCap(options.cap);
+  const params = (await readParamsFile(options.params))[rule.meta.id];
+  const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey);
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new InputError("no region: give --region or set AWS_REGION", { field: "--region" });
+  const clients = new AwsClients({ region });
+  const accountId = options.accountId ?? (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+  if (!accountId) throw new InputError("sts:GetCallerIdentity returned no account; give --account-id", { field: "--account-id" });
+
+  const model = await collectLive(rule, clients, { region, accountId });
+  const resourceIds = options.resource?.length ? new Set(options.resource) : undefined;
+  const plan = planRemediation({ rule, model, params, exemptions, resourceIds });
+  const planned = new Set(plan.actions.map((action) => action.resourceId));
+  for (const id of options.resource ?? []) {
+    if (!planned.has(id)) process.stderr.write(`note: ${id} is not a non-compliant resource of ${rule.meta.id} (or is exempted): nothing to do\n`);
+  }
+  if (!options.yes) {
+    process.stdout.write(options.format === "json" ? `${JSON.stringify({ plans: [plan] }, null, 2)}\n` : formatPlanTable([plan]));
+    process.stderr.write("Plan only: nothing was changed. Run again with --yes to apply it.\n");
+    return;
+  }
+  const logger = new Logger({ serviceName: "ec2-config-rules", logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT" });
+  const report = await applyRemediation({ ec2: clients.ec2(), rule, plan, params, exemptions, cap, logger });
+  const topicArn = alertsTopicArn();
+  if (topicArn && (report.outcomes.length > 0 || report.notApplied.length > 0)) {
+    await publishBulletin(clients.sns(), topicArn, remediationBulletin(report, rule.meta.severity));
+  }
+  process.stdout.write(options.format === "json" ? `${JSON.stringify({ plan, report }, null, 2)}\n` : formatReport(plan, report));
+  const notApplied = report.outcomes.some((outcome) => ["failed", "unauthorized", "over-cap"].includes(outcome.status));
+  process.exitCode = notApplied ? EXIT_NOT_APPLIED : 0;
+}
+
+function formatReport(plan: RemediationPlan, report: RemediationReport): string {
+  const lines = [formatPlanTable([plan]).trimEnd(), "", `Outcome (cap ${report.cap} per run):`];
+  if (report.note) lines.push(`  ${report.note}`);
+  for (const outcome of report.outcomes) {
+    const after = outcome.after ? ` → now ${outcome.after}` : "";
+    lines.push(`  ${outcome.resourceId}: ${outcome.status}${after}: ${outcome.detail}`);
+  }
+  if (report.outcomes.length === 0) lines.push("  nothing to apply");
+  return `${lines.join("\n")}\n`;
+}
+
+export function registerRemediateCommand(program: Command): void {
+  program
+    .command("remediate")
+    .description(
+      "Plan the fixes of non-compliant resources offline (--plan --snapshot), or plan and apply them for one rule on the live account " +
+        `(--apply --rule <id> --yes): each fix re-checked live, dry-run first, at most --cap per run (default ${DEFAULT_REMEDIATION_CAP}), then re-evaluated. ` +
+        `Without --yes, --apply only shows the plan. Exit 0: done; ${EXIT_NOT_APPLIED}: some fix not made; 2: usage or input error.`,
+    )
+    .option("--plan", "print the plan; with --snapshot, offline")
+    .option("--apply", "apply the plan of one --rule on the live account (AWS_REGION, credentials, AWS_ENDPOINT_URL honoured)")
+    .option("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), or a folder of describe-* outputs (--plan)")
+    .option("-r, --rule <id...>", `rules to plan (default: all): ${RULES.map((rule) => rule.meta.id).join(", ")}`)
+    .option("--resource <id...>", "only these resources")
+    .option("--yes", "with --apply: really make the changes")
+    .option("--cap <n>", "most fixes applied in one run; above it none is", String(DEFAULT_REMEDIATION_CAP))
+    .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
+    .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
+    .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
+    .option("--region <region>", "region for --apply (default: AWS_REGION)")
+    .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (options: RemediateOptions) => {
+      if (Boolean(options.plan) === Boolean(options.apply)) throw new InputError("give exactly one of --plan or --apply", { field: "--plan/--apply" });
+      if (options.plan) await planOffline(options);
+      else await applyLive(options);
+    });
+}

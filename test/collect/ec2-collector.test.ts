@@ -13,7 +13,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { collectAll, CollectionError, collectRelated, PAGE_SIZE, relatedQuery } from "../../lib/collect/ec2-collector";
 import { ModelBuilder } from "../../lib/model/resource-model";
-import type { RouteTable } from "../../lib/model/types";
+import type { Instance, RouteTable } from "../../lib/model/types";
 import { ACCOUNT, ec2Error, instance, REGION, reservation } from "../lambda/fixtures";
 
 const ec2 = mockClient(EC2Client);
@@ -114,7 +114,7 @@ describe("collectRelated (change events)", () => {
   });
 
   it("needs nothing more for an instance judged on its own item", () => {
-    const subject = { kind: "instance", id: "i-1", state: "running", networkInterfaces: [], securityGroupIds: [], tags: {}, ...scope } as const;
+    const subject: Instance = { kind: "instance", id: "i-1", state: "running", networkInterfaces: [], securityGroupIds: [], tags: {}, ...scope };
     expect(relatedQuery("instance", subject)).toBeNull();
     expect(relatedQuery("network-interface", subject)).toEqual({ filters: [{ Name: "attachment.instance-id", Values: ["i-1"] }] });
   });

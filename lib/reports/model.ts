@@ -149,13 +149,19 @@ function classify(current: Evaluation, previous: Evaluation | undefined): Change
   return "unchanged";
 }
 
-const byFindingOrder = (a: Finding, b: Finding): number =>
-  a.ruleId.localeCompare(b.ruleId) ||
-  COMPLIANCE_TYPES.indexOf(a.complianceType) - COMPLIANCE_TYPES.indexOf(b.complianceType) ||
-  a.accountId.localeCompare(b.accountId) ||
-  a.region.localeCompare(b.region) ||
-  a.resourceType.localeCompare(b.resourceType) ||
-  a.resourceId.localeCompare(b.resourceId);
+/**
+ * Findings in report order (rule, failing first, account, region, type, id), sorted on one
+ * precomputed code-point key per finding: one string comparison instead of six, and never
+ * localeCompare, whose collation is slow at 100k findings and differs between machines.
+ */
+function sortFindings(findings: Finding[]): Finding[] {
+  const keyed = findings.map((finding) => ({
+    key: `${finding.ruleId}\u0000${COMPLIANCE_TYPES.indexOf(finding.complianceType)}\u0000${finding.accountId}\u0000${finding.region}\u0000${finding.resourceType}\u0000${finding.resourceId}`,
+    finding,
+  }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((entry) => entry.finding);
+}
 
 /**
  * Builds the report every renderer reads: findings with severity and first-seen date, summary
@@ -189,11 +195,11 @@ export function buildReport(options: BuildReportOptions): Report {
     if (comparing) finding.change = classify(evaluation, previous);
     findings.push(finding);
   }
-  findings.sort(byFindingOrder);
 
+  const sorted = sortFindings(findings);
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
-  for (const finding of findings) {
+  for (const finding of sorted) {
     summary.totals[finding.complianceType] += 1;
     if (finding.exempted) summary.totals.exempted += 1;
     summary.totals.total += 1;
@@ -210,9 +216,9 @@ export function buildReport(options: BuildReportOptions): Report {
     scopes: [...options.scopes],
     rules: [...options.rules],
     summary,
-    findings,
+    findings: sorted,
   };
-  if (options.previous) report.diff = diffAgainst(options.previous, findings, seen, options);
+  if (options.previous) report.diff = diffAgainst(options.previous, report.findings, seen, options);
   return report;
 }
 
@@ -251,7 +257,10 @@ function diffAgainst(
       counts.resolved += 1;
     }
   }
-  resolved.sort(byFindingOrder);
-  unverified.sort(byFindingOrder);
-  return { previousGeneratedAt: previous.generatedAt, counts, resolved, unverified };
+  return {
+    previousGeneratedAt: previous.generatedAt,
+    counts,
+    resolved: sortFindings(resolved),
+    unverified: sortFindings(unverified),
+  };
 }

@@ -1,4 +1,5 @@
 import { GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
+import type { BeforePut } from "../alerts/after-run";
 import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
 import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "../engine/rule";
@@ -40,6 +41,8 @@ export interface RunEventOptions {
   putRetryDelayMs?: number;
   /** Receives a count of every AWS request made, also when the run fails. */
   counter?: ApiCallCounter;
+  /** Alerting: reads previous results before PutEvaluations, announces changes after it. */
+  beforePut?: BeforePut;
 }
 
 export interface EventRunResult {
@@ -200,10 +203,12 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   }
 
   const toPost = evaluations.map((evaluation) => toConfigEvaluation(evaluation, orderingTimestamp));
+  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,
     retryDelayMs: options.putRetryDelayMs,
   });
+  await afterPut?.(evaluations);
   return {
     ruleId: rule.meta.id,
     messageType: invoking.messageType,

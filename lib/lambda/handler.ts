@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import { alertsAroundPut } from "../alerts/after-run";
 import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../cli/format";
@@ -38,7 +39,7 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
     const counter = new ApiCallCounter();
     const messageType = messageTypeOf(event);
     try {
-      const result = await runConfigEvent(rule, event, { ...options, counter });
+      const result = await runConfigEvent(rule, event, { beforePut: alertsAroundPut(rule, logger), ...options, counter });
       const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
       const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
       logger.info("evaluations posted", {

@@ -1,0 +1,105 @@
+import {
+  ConfigServiceClient,
+  GetComplianceDetailsByConfigRuleCommand,
+  PutEvaluationsCommand,
+} from "@aws-sdk/client-config-service";
+import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+import "aws-sdk-client-mock-jest";
+import { createRuleHandler } from "../../lib/lambda/handler";
+import { localContext } from "../../lib/lambda/local-context";
+import eipAttached from "../../rules/eip-attached";
+import { scheduled } from "../lambda/fixtures";
+
+const ec2 = mockClient(EC2Client);
+const config = mockClient(ConfigServiceClient);
+const sns = mockClient(SNSClient);
+const ssm = mockClient(SSMClient);
+const TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts";
+const order: string[] = [];
+
+const previousResult = (id: string) => ({
+  ComplianceType: "NON_COMPLIANT" as const,
+  ResultRecordedTime: new Date("2026-11-21T09:00:00Z"),
+  EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+});
+
+beforeEach(() => {
+  for (const mock of [ec2, config, sns, ssm]) mock.reset();
+  order.length = 0;
+  ec2.on(DescribeAddressesCommand).resolves({
+    Addresses: [
+      { AllocationId: "eipalloc-new", PublicIp: "198.51.100.1", Domain: "vpc" },
+      { AllocationId: "eipalloc-fixed", PublicIp: "198.51.100.2", Domain: "vpc", AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" },
+    ],
+  });
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+  config.on(GetComplianceDetailsByConfigRuleCommand).callsFake((input) => {
+    order.push(`GetComplianceDetails:${input.ComplianceTypes?.join("+")}`);
+    return { EvaluationResults: [previousResult("eipalloc-fixed")] };
+  });
+  config.on(PutEvaluationsCommand).callsFake(() => {
+    order.push("PutEvaluations");
+    return { FailedEvaluations: [] };
+  });
+  sns.on(PublishCommand).callsFake(() => {
+    order.push("Publish");
+    return { MessageId: "m" };
+  });
+  ssm.on(StartAutomationExecutionCommand).callsFake(() => {
+    order.push("StartAutomation");
+    return { AutomationExecutionId: "e" };
+  });
+});
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const key of ["ALERTS_TOPIC_ARN", "REMEDIATION_MODE", "REMEDIATION_ROLE_ARN", "REMEDIATION_CAP"]) {
+    if (saved[key] === undefined) delete process.env[key];
+    else process.env[key] = saved[key];
+  }
+});
+
+const invoke = (event = scheduled("eip-attached")) => createRuleHandler(eipAttached)(event, localContext("eip-attached"));
+
+describe("the rule Lambda's alerts", () => {
+  it("reads previous results before PutEvaluations and publishes the digest after it", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    await invoke();
+    expect(order).toEqual(["GetComplianceDetails:COMPLIANT+NON_COMPLIANT", "GetComplianceDetails:NON_COMPLIANT", "PutEvaluations", "Publish"]);
+    const body = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}").sqs);
+    expect(body.newlyNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-new"]);
+    expect(body.backToCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-fixed"]);
+    expect(body.configRuleName).toBe("eip-attached");
+  });
+
+  it("sends nothing, and reads nothing more, without a topic or in TestMode", async () => {
+    await invoke();
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(order).not.toContain("GetComplianceDetails:NON_COMPLIANT");
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    await invoke(scheduled("eip-attached", { resultToken: "TESTMODE" }));
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it("in automatic mode starts the automation for the newly non-compliant address after posting", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    process.env.REMEDIATION_MODE = "automatic";
+    process.env.REMEDIATION_ROLE_ARN = "arn:aws:iam::111122223333:role/Remediation";
+    await invoke();
+    expect(order.slice(-3)).toEqual(["PutEvaluations", "StartAutomation", "Publish"]);
+    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      DocumentName: "Ec2ConfigRules-ReleaseElasticIp",
+      Parameters: { AllocationId: ["eipalloc-new"], AutomationAssumeRole: ["arn:aws:iam::111122223333:role/Remediation"] },
+    });
+  });
+
+  it("keeps the posted verdicts when publishing fails", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    sns.on(PublishCommand).rejects(new Error("AuthorizationError"));
+    const result = await invoke();
+    expect(result.putEvaluationsCalls).toBe(1);
+  });
+});

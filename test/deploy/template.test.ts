@@ -1,0 +1,403 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
+import { type PackageRun, readTemplate, removeRun, ROOT, runPackage, type Template } from "./package";
+
+// The templates `osls package` produces for two stages: an account deployment (test/deploy/fixtures/
+// account.json) and an organization deployment (organization.json). Packaged once, in parallel.
+
+/** cfn-lint's path, if installed. */
+function cfnLint(): string | undefined {
+  const found = spawnSync("sh", ["-c", "command -v cfn-lint"], { encoding: "utf8" });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+const FIXTURES = path.join("test", "deploy", "fixtures");
+let accountRun: PackageRun;
+let organizationRun: PackageRun;
+let account: Template;
+let organization: Template;
+
+beforeAll(async () => {
+  [accountRun, organizationRun] = await Promise.all([
+    runPackage("test", path.join(FIXTURES, "account.json")),
+    runPackage("orgtest", path.join(FIXTURES, "organization.json")),
+  ]);
+  account = readTemplate(accountRun);
+  organization = readTemplate(organizationRun);
+}, 300_000);
+
+afterAll(() => {
+  removeRun(accountRun);
+  removeRun(organizationRun);
+});
+
+const CHANGE = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"];
+const SCHEDULED = "ScheduledNotification";
+const COMMON = ["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
+
+/** What each rule must get, written out from the spec (§1.7, §2.9, §6.1), not from the generator. */
+const EXPECTED: Record<string, { logicalName: string; change: boolean; scope?: string[]; reads: string[] }> = {
+  "eip-attached": { logicalName: "EipAttached", change: true, scope: ["AWS::EC2::EIP"], reads: ["ec2:DescribeAddresses", "ec2:DescribeNetworkInterfaces"] },
+  "ec2-no-public-ip": { logicalName: "Ec2NoPublicIp", change: true, scope: ["AWS::EC2::Instance"], reads: ["ec2:DescribeInstances"] },
+  "sg-attached-to-eni": {
+    logicalName: "SgAttachedToEni",
+    change: false,
+    scope: ["AWS::EC2::SecurityGroup"],
+    reads: ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"],
+  },
+  "endpoint-route-present": {
+    logicalName: "EndpointRoutePresent",
+    change: true,
+    scope: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
+    reads: ["ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"],
+  },
+  "imdsv2-required": { logicalName: "Imdsv2Required", change: true, scope: ["AWS::EC2::Instance"], reads: ["ec2:DescribeInstances"] },
+  // Config does not record placement groups: no Scope (a periodic rule needs none).
+  "placement-group-limits": {
+    logicalName: "PlacementGroupLimits",
+    change: false,
+    reads: ["ec2:DescribePlacementGroups", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes"],
+  },
+};
+const RULE_IDS = Object.keys(EXPECTED);
+
+const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+}
+
+const statementsOf = (role: Template["Resources"][string]): Statement[] =>
+  (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement);
+
+const actionsOf = (statements: Statement[]): string[] =>
+  [...new Set(statements.filter((s) => s.Effect === "Allow").flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
+
+const sorted = (values: string[]) => [...values].sort();
+
+const resourceFor = (statements: Statement[], action: string): unknown[] =>
+  statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action)).map((s) => s.Resource);
+
+/** Every IAM statement anywhere in a template: role policies, managed policies, bucket and topic policies. */
+function allStatements(value: unknown, found: Statement[] = []): Statement[] {
+  if (Array.isArray(value)) for (const item of value) allStatements(item, found);
+  else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (Array.isArray(record.Statement)) found.push(...(record.Statement as Statement[]));
+    for (const item of Object.values(record)) allStatements(item, found);
+  }
+  return found;
+}
+
+describe("account deployment", () => {
+  test("one Config rule per rule, with its triggers, frequency, scope and parameters", () => {
+    const rules = ofType(account, "AWS::Config::ConfigRule");
+    expect(rules.map(([, rule]) => rule.Properties.ConfigRuleName).sort()).toEqual(RULE_IDS.map((id) => `ec2-config-rules-test-${id}`).sort());
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const rule = account.Resources[`${expected.logicalName}ConfigRule`];
+      expect(rule?.Type).toBe("AWS::Config::ConfigRule");
+      const source = rule!.Properties.Source;
+      expect(source.Owner).toBe("CUSTOM_LAMBDA");
+      expect(source.SourceIdentifier).toEqual({ "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] });
+      // The fixture sets Six_Hours for the stage and Twelve_Hours for sg-attached-to-eni.
+      const frequency = id === "sg-attached-to-eni" ? "Twelve_Hours" : "Six_Hours";
+      expect(source.SourceDetails).toEqual([
+        ...(expected.change ? CHANGE.map((MessageType) => ({ EventSource: "aws.config", MessageType })) : []),
+        { EventSource: "aws.config", MessageType: SCHEDULED, MaximumExecutionFrequency: frequency },
+      ]);
+      if (expected.scope) expect(rule!.Properties.Scope).toEqual({ ComplianceResourceTypes: expected.scope });
+      else expect(rule!.Properties.Scope).toBeUndefined();
+      expect(rule!.DependsOn).toContain(`${expected.logicalName}ConfigPermission`);
+    }
+  });
+
+  test("InputParameters come from the stage's file as strings, with the exemption tag key", () => {
+    expect(account.Resources.EndpointRoutePresentConfigRule!.Properties.InputParameters).toEqual({
+      services: "s3,dynamodb",
+      requireEndpoint: "true",
+      ExemptionTagKey: "compliance-exempt",
+    });
+    expect(account.Resources.SgAttachedToEniConfigRule!.Properties.InputParameters).toEqual({
+      countReferencesAsUse: "true",
+      ExemptionTagKey: "compliance-exempt",
+    });
+    expect(account.Resources.EipAttachedConfigRule!.Properties.InputParameters).toEqual({ ExemptionTagKey: "compliance-exempt" });
+  });
+
+  test("each rule function may be invoked by Config from this account only", () => {
+    const permissions = ofType(account, "AWS::Lambda::Permission");
+    expect(permissions).toHaveLength(RULE_IDS.length);
+    for (const expected of Object.values(EXPECTED)) {
+      expect(account.Resources[`${expected.logicalName}ConfigPermission`]!.Properties).toEqual({
+        FunctionName: { "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] },
+        Action: "lambda:InvokeFunction",
+        Principal: "config.amazonaws.com",
+        SourceAccount: { Ref: "AWS::AccountId" },
+      });
+    }
+  });
+
+  test("rule functions: nodejs22.x on arm64, own role, sized for a large account, alerts topic in the environment", () => {
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const fn = account.Resources[`${expected.logicalName}LambdaFunction`]!.Properties;
+      expect(fn).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        Handler: `handlers/${id}.handler`,
+        FunctionName: `ec2-config-rules-test-${id}`,
+        MemorySize: 1024,
+        Timeout: 900,
+        Role: { "Fn::GetAtt": [`${expected.logicalName}Role`, "Arn"] },
+      });
+      expect(fn.Environment.Variables).toMatchObject({ ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" }, ALERTS_RENOTIFY_MINUTES: "1440" });
+    }
+    expect(ofType(account, "AWS::IAM::Role").map(([name]) => name)).not.toContain("IamRoleLambdaExecution");
+  });
+
+  test("each rule role holds exactly the actions its function calls, scoped where the API allows", () => {
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const statements = statementsOf(account.Resources[`${expected.logicalName}Role`]!);
+      const automatic = id === "imdsv2-required"; // the fixture's Lambda-driven remediation
+      expect(actionsOf(statements)).toEqual(
+        sorted([
+          ...COMMON,
+          ...expected.reads,
+          ...(expected.change ? ["config:GetResourceConfigHistory"] : []),
+          ...(automatic ? ["ssm:StartAutomationExecution", "iam:PassRole"] : []),
+        ]),
+      );
+      expect(resourceFor(statements, "sns:Publish")).toEqual([{ Ref: "AlertsTopic" }]);
+      expect(resourceFor(statements, "logs:PutLogEvents")).toEqual([
+        { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-test-${id}:*` },
+      ]);
+      expect(resourceFor(statements, "config:GetComplianceDetailsByConfigRule")).toEqual([
+        { "Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*" },
+      ]);
+      const trust = account.Resources[`${expected.logicalName}Role`]!.Properties.AssumeRolePolicyDocument.Statement;
+      expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
+    }
+    const imds = statementsOf(account.Resources.Imdsv2RequiredRole!);
+    expect(resourceFor(imds, "ssm:StartAutomationExecution")).toEqual([
+      { "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-definition/Ec2ConfigRules-test-EnforceImdsV2:*" },
+    ]);
+    const passRole = imds.find((s) => s.Action.includes("iam:PassRole"));
+    expect(passRole).toMatchObject({
+      Resource: { "Fn::GetAtt": ["RemediationRole", "Arn"] },
+      Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+    });
+  });
+
+  test("remediation writes only in the remediation role, which only SSM of this account assumes", () => {
+    const remediation = account.Resources.RemediationRole!;
+    expect(remediation.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "ssm.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+      },
+    ]);
+    const statements = statementsOf(remediation);
+    const writes = actionsOf(statements).filter((action) => !/^ec2:Describe/.test(action));
+    expect(writes).toEqual(
+      sorted(["ec2:ReleaseAddress", "ec2:DisassociateAddress", "ec2:DeleteSecurityGroup", "ec2:ModifyVpcEndpoint", "ec2:DeleteRoute", "ec2:ModifyInstanceMetadataOptions"]),
+    );
+    for (const write of writes) {
+      for (const resource of resourceFor(statements, write).flat()) {
+        expect(JSON.stringify(resource)).toMatch(/^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*"\}$/);
+      }
+    }
+    for (const [name, role] of ofType(account, "AWS::IAM::Role")) {
+      if (name === "RemediationRole") continue;
+      const mutating = actionsOf(statementsOf(role)).filter((action) => action.startsWith("ec2:") && !action.startsWith("ec2:Describe"));
+      expect({ name, mutating }).toEqual({ name, mutating: [] });
+    }
+  });
+
+  test("SSM documents and remediation configurations: manual unless the stage says otherwise", () => {
+    const documents = ofType(account, "AWS::SSM::Document");
+    expect(documents.map(([, doc]) => doc.Properties.Name).sort()).toEqual(
+      ["DeleteUnusedSecurityGroup", "DisassociateInstanceEips", "EnforceImdsV2", "ReleaseElasticIp", "RouteGatewayEndpoints"].map((s) => `Ec2ConfigRules-test-${s}`),
+    );
+    for (const [, doc] of documents) expect(doc.Properties).toMatchObject({ DocumentType: "Automation", Content: { schemaVersion: "0.3" } });
+    const configs = Object.fromEntries(ofType(account, "AWS::Config::RemediationConfiguration").map(([, r]) => [r.Properties.ConfigRuleName.Ref, r.Properties]));
+    expect(Object.keys(configs).sort()).toEqual(
+      ["EipAttachedConfigRule", "Ec2NoPublicIpConfigRule", "SgAttachedToEniConfigRule", "EndpointRoutePresentConfigRule", "Imdsv2RequiredConfigRule"].sort(),
+    );
+    expect(configs.EipAttachedConfigRule).toMatchObject({ Automatic: true, MaximumAutomaticAttempts: 3, RetryAttemptSeconds: 300 });
+    // Lambda-driven automatic mode keeps Config's own automatic mode off (no double remediation).
+    expect(configs.Imdsv2RequiredConfigRule).toMatchObject({ Automatic: false });
+    expect(configs.SgAttachedToEniConfigRule).toMatchObject({ Automatic: false });
+    for (const config of Object.values(configs)) {
+      expect(config.Parameters.AutomationAssumeRole).toEqual({ StaticValue: { Values: [{ "Fn::GetAtt": ["RemediationRole", "Arn"] }] } });
+    }
+    expect(account.Resources.Imdsv2RequiredLambdaFunction!.Properties.Environment.Variables).toMatchObject({
+      REMEDIATION_MODE: "automatic",
+      REMEDIATION_CAP: "5",
+      REMEDIATION_ROLE_ARN: { "Fn::GetAtt": ["RemediationRole", "Arn"] },
+      REMEDIATION_DOCUMENT_PREFIX: "Ec2ConfigRules-test",
+    });
+  });
+
+  test("alerts topic is encrypted, with the stage's email subscription", () => {
+    expect(account.Resources.AlertsTopic!.Properties.KmsMasterKeyId).toBe("alias/aws/sns");
+    expect(account.Resources.AlertsEmailSubscription!.Properties).toEqual({
+      TopicArn: { Ref: "AlertsTopic" },
+      Protocol: "email",
+      Endpoint: "secops@example.com",
+    });
+  });
+
+  test("reports bucket: encrypted, public access blocked, TLS only, reports expire", () => {
+    const bucket = account.Resources.ReportsBucket!.Properties;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/^(AES256|aws:kms)$/);
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Status: "Enabled", ExpirationInDays: 30 }));
+    const policy = account.Resources.ReportsBucketPolicy!.Properties;
+    expect(policy.Bucket).toEqual({ Ref: "ReportsBucket" });
+    const tls = (policy.PolicyDocument.Statement as Statement[]).find((s) => JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}');
+    expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*" });
+    expect(tls!.Resource).toEqual([{ "Fn::GetAtt": ["ReportsBucket", "Arn"] }, { "Fn::Sub": "${ReportsBucket.Arn}/*" }]);
+  });
+
+  test("the scheduled report function, once its handler exists, reads Config and writes only the reports bucket", () => {
+    const fn = account.Resources.ScheduledReportLambdaFunction;
+    if (!existsSync(path.join(ROOT, "handlers", "scheduled-report.ts"))) {
+      expect(fn).toBeUndefined();
+      return;
+    }
+    expect(fn!.Properties.Environment.Variables).toMatchObject({ REPORTS_BUCKET: { Ref: "ReportsBucket" }, ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" } });
+    const statements = statementsOf(account.Resources.ScheduledReportRole!);
+    expect(actionsOf(statements)).toEqual(
+      sorted([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sns:Publish",
+        "config:DescribeComplianceByConfigRule",
+        "config:GetComplianceDetailsByConfigRule",
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+      ]),
+    );
+    expect(resourceFor(statements, "s3:PutObject")).toEqual([{ "Fn::Sub": "${ReportsBucket.Arn}/*" }]);
+    expect(ofType(account, "AWS::Events::Rule")).toHaveLength(1);
+    expect(ofType(account, "AWS::Events::Rule")[0]![1].Properties.ScheduleExpression).toBe("cron(0 5 * * ? *)");
+  });
+});
+
+describe("organization deployment", () => {
+  test("organization rules only: no account rules, no remediation", () => {
+    expect(ofType(organization, "AWS::Config::ConfigRule")).toHaveLength(0);
+    expect(ofType(organization, "AWS::Config::RemediationConfiguration")).toHaveLength(0);
+    expect(ofType(organization, "AWS::SSM::Document")).toHaveLength(0);
+    expect(organization.Resources.RemediationRole).toBeUndefined();
+    expect(ofType(organization, "AWS::Config::OrganizationConfigRule")).toHaveLength(RULE_IDS.length);
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const rule = organization.Resources[`${expected.logicalName}OrganizationConfigRule`]!;
+      expect(rule.DependsOn).toContain(`${expected.logicalName}ConfigPermission`);
+      expect(rule.Properties.OrganizationConfigRuleName).toBe(`ec2-config-rules-orgtest-${id}`);
+      expect(rule.Properties.ExcludedAccounts).toEqual(["111122223333"]);
+      const metadata = rule.Properties.OrganizationCustomRuleMetadata;
+      expect(metadata.LambdaFunctionArn).toEqual({ "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] });
+      expect(metadata.OrganizationConfigRuleTriggerTypes).toEqual([...(expected.change ? CHANGE : []), SCHEDULED]);
+      expect(metadata.MaximumExecutionFrequency).toBe("Twelve_Hours");
+      expect(metadata.ResourceTypesScope).toEqual(expected.scope);
+      const parameters = JSON.parse(metadata.InputParameters);
+      expect(parameters).toMatchObject({ AssumeRoleMode: "true", ExecutionRoleName: "ec2-config-rules-member" });
+      if (id === "placement-group-limits") expect(parameters.maxPartitions).toBe("5");
+    }
+  });
+
+  test("functions act in member accounts through the member role only", () => {
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const statements = statementsOf(organization.Resources[`${expected.logicalName}Role`]!);
+      expect(actionsOf(statements)).toEqual(sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "sts:AssumeRole"]));
+      expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:iam::*:role/ec2-config-rules-member" }]);
+      const permission = organization.Resources[`${expected.logicalName}ConfigPermission`]!.Properties;
+      expect(permission).toMatchObject({ Principal: "config.amazonaws.com", Action: "lambda:InvokeFunction" });
+      expect(permission.SourceAccount).toBeUndefined();
+      expect(organization.Resources[`${expected.logicalName}LambdaFunction`]!.Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
+    }
+    expect(organization.Resources.AlertsEmailSubscription).toBeUndefined();
+  });
+});
+
+describe("both deployments", () => {
+  test("no Allow statement anywhere grants a wildcard action; the only wildcards are the bucket's TLS denials", () => {
+    for (const template of [account, organization]) {
+      const statements = allStatements(template.Resources);
+      expect(statements.length).toBeGreaterThan(20);
+      for (const statement of statements) {
+        const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+        if (actions.some((action) => action.includes("*"))) {
+          expect({ effect: statement.Effect, actions }).toEqual({ effect: "Deny", actions: ["s3:*"] });
+        }
+      }
+    }
+  });
+
+  test("nothing in the templates was resolved through AWS: account and region stay pseudo parameters", () => {
+    for (const template of [account, organization]) {
+      const text = JSON.stringify(template.Resources);
+      expect(text).toContain("${AWS::AccountId}");
+      expect(text).not.toMatch(/arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/);
+      expect(text).not.toMatch(/us-east-1/);
+    }
+  });
+});
+
+describe("cfn-lint", () => {
+  const lint = cfnLint();
+  const lintTest = lint ? test : test.skip;
+  if (!lint) {
+    if (process.env.CI) throw new Error("cfn-lint is required in CI (pip install cfn-lint) and was not found on PATH");
+    console.warn("SKIPPED: cfn-lint not found on PATH; the generated templates were not linted");
+  }
+
+  lintTest("passes on both generated templates and member-role.yml", () => {
+    const files = [
+      path.join(accountRun.dir, "cloudformation-template-update-stack.json"),
+      path.join(organizationRun.dir, "cloudformation-template-update-stack.json"),
+      path.join(ROOT, "deploy", "member-role.yml"),
+    ];
+    // W3005: the framework adds DependsOn on each function's role, which its Fn::GetAtt already implies.
+    const result = spawnSync(lint!, ["--ignore-checks", "W3005", "--", ...files], { encoding: "utf8", timeout: 120_000 });
+    expect({ status: result.status, findings: `${result.stdout}${result.stderr}`.trim() }).toEqual({ status: 0, findings: "" });
+  });
+});
+
+describe("member-role.yml", () => {
+  test("is the generator's current output (regenerate with `npm run member-role`)", () => {
+    const committed = readFileSync(path.join(ROOT, "deploy", "member-role.yml"), "utf8");
+    expect(committed).toBe(`${toYaml(memberRoleTemplate()).trimStart()}\n`);
+  });
+
+  test("grants the union of the rules' reads and Config calls, and trusts only the rule functions' roles", () => {
+    const role = (memberRoleTemplate().Resources as Template["Resources"]).MemberRole!;
+    expect(actionsOf(statementsOf(role))).toEqual(
+      sorted([
+        ...new Set([
+          "config:PutEvaluations",
+          "config:GetComplianceDetailsByConfigRule",
+          "config:GetResourceConfigHistory",
+          ...Object.values(EXPECTED).flatMap((expected) => expected.reads),
+        ]),
+      ]),
+    );
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Condition.ArnEquals["aws:PrincipalArn"]).toEqual(
+      RULE_IDS.map((id) => ({ "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/ec2-config-rules-\${Stage}-${id}` })),
+    );
+  });
+});

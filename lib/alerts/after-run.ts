@@ -17,6 +17,8 @@ export interface BeforePutContext {
   testMode: boolean;
   /** Config's result token: the same on a retried invocation, so automations are not started twice. */
   resultToken: string;
+  /** The resource of a change event. */
+  subject?: { resourceType: string; resourceId: string };
 }
 
 /** Called before PutEvaluations; returns what to do once the evaluations are posted. */
@@ -42,7 +44,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
     const renotifyIntervalMs = renotifyIntervalFromEnv(env);
     let previous: Awaited<ReturnType<typeof fetchPreviousResults>>;
     try {
-      previous = await fetchPreviousResults(context.config, context.configRuleName);
+      previous = await fetchPreviousResults(context.config, context.configRuleName, context.subject);
     } catch (error) {
       logger.error("alerts skipped: could not read the rule's previous results", { error: error as Error });
       return undefined;

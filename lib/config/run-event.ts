@@ -203,7 +203,8 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   }
 
   const toPost = evaluations.map((evaluation) => toConfigEvaluation(evaluation, orderingTimestamp));
-  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken });
+  const changed = header ? { resourceType: header.resourceType, resourceId: header.resourceId } : undefined;
+  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken, subject: changed });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,
     retryDelayMs: options.putRetryDelayMs,

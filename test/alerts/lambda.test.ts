@@ -1,6 +1,7 @@
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
+  GetComplianceDetailsByResourceCommand,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
 import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -11,7 +12,7 @@ import "aws-sdk-client-mock-jest";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import eipAttached from "../../rules/eip-attached";
-import { scheduled } from "../lambda/fixtures";
+import { change, configItem, scheduled } from "../lambda/fixtures";
 
 const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
@@ -101,5 +102,37 @@ describe("the rule Lambda's alerts", () => {
     sns.on(PublishCommand).rejects(new Error("AuthorizationError"));
     const result = await invoke();
     expect(result.putEvaluationsCalls).toBe(1);
+  });
+});
+
+describe("the rule Lambda's alerts on a change event", () => {
+  const otherRules = (id: string) => ({
+    ...previousResult(id),
+    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "other-rule", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+  });
+  const item = () => configItem("DescribeAddresses", { AllocationId: "eipalloc-new", PublicIp: "198.51.100.1", Domain: "vpc" });
+
+  it("reads only the changed resource's previous results, and stays quiet when it was already failing", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    config.on(GetComplianceDetailsByResourceCommand).callsFake(() => {
+      order.push("GetComplianceDetailsByResource");
+      return { EvaluationResults: [previousResult("eipalloc-new")] };
+    });
+    await invoke(change("eip-attached", item()));
+    expect(order).toEqual(["GetComplianceDetailsByResource", "PutEvaluations"]);
+    expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByResourceCommand, {
+      ResourceType: "AWS::EC2::EIP",
+      ResourceId: "eipalloc-new",
+      ComplianceTypes: ["NON_COMPLIANT"],
+    });
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it("ignores another rule's result on the same resource", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    config.on(GetComplianceDetailsByResourceCommand).resolves({ EvaluationResults: [otherRules("eipalloc-new")] });
+    await invoke(change("eip-attached", item()));
+    const body = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}").sqs);
+    expect(body.newlyNonCompliant.map((entry: { resourceId: string }) => entry.resourceId)).toEqual(["eipalloc-new"]);
   });
 });

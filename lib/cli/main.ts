@@ -5,6 +5,7 @@ import { registerEvaluateCommand } from "./commands/evaluate";
 import { registerEventCommand } from "./commands/event";
 import { registerInvokeCommand } from "./commands/invoke";
 import { registerRemediateCommand } from "./commands/remediate";
+import { registerRecordCommand } from "./commands/record";
 import { registerReportCommand } from "./commands/report";
 import { registerRulesCommand } from "./commands/rules";
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEvaluateCommand(program);
   registerReportCommand(program);
+  registerRecordCommand(program);
   registerRulesCommand(program);
   registerInvokeCommand(program);
   registerEventCommand(program);

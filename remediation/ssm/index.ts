@@ -19,15 +19,51 @@ export interface AutomationBinding {
   resourceParameter: string;
   /** Set only where the rule reports one resource type. */
   resourceType?: string;
+  /** Every EC2 action the document calls: the Automation role's policy, and nothing more. */
+  iamActions: readonly string[];
 }
 
 /** Every rule with an automatic fix. placement-group-limits has none: moving instances means stopping them. */
 export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
-  { ruleId: "eip-attached", nameSuffix: "ReleaseElasticIp", content: releaseElasticIp, resourceParameter: "AllocationId", resourceType: "AWS::EC2::EIP" },
-  { ruleId: "ec2-no-public-ip", nameSuffix: "DisassociateInstanceEips", content: disassociateInstanceEips, resourceParameter: "InstanceId", resourceType: "AWS::EC2::Instance" },
-  { ruleId: "sg-attached-to-eni", nameSuffix: "DeleteUnusedSecurityGroup", content: deleteUnusedSecurityGroup, resourceParameter: "GroupId", resourceType: "AWS::EC2::SecurityGroup" },
-  { ruleId: "endpoint-route-present", nameSuffix: "RouteGatewayEndpoints", content: routeGatewayEndpoints, resourceParameter: "ResourceId" },
-  { ruleId: "imdsv2-required", nameSuffix: "EnforceImdsV2", content: enforceImdsv2, resourceParameter: "InstanceId", resourceType: "AWS::EC2::Instance" },
+  {
+    ruleId: "eip-attached",
+    nameSuffix: "ReleaseElasticIp",
+    content: releaseElasticIp,
+    resourceParameter: "AllocationId",
+    resourceType: "AWS::EC2::EIP",
+    iamActions: ["ec2:DescribeAddresses", "ec2:ReleaseAddress"],
+  },
+  {
+    ruleId: "ec2-no-public-ip",
+    nameSuffix: "DisassociateInstanceEips",
+    content: disassociateInstanceEips,
+    resourceParameter: "InstanceId",
+    resourceType: "AWS::EC2::Instance",
+    iamActions: ["ec2:DescribeInstances", "ec2:DescribeAddresses", "ec2:DisassociateAddress"],
+  },
+  {
+    ruleId: "sg-attached-to-eni",
+    nameSuffix: "DeleteUnusedSecurityGroup",
+    content: deleteUnusedSecurityGroup,
+    resourceParameter: "GroupId",
+    resourceType: "AWS::EC2::SecurityGroup",
+    iamActions: ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces", "ec2:DeleteSecurityGroup"],
+  },
+  {
+    ruleId: "endpoint-route-present",
+    nameSuffix: "RouteGatewayEndpoints",
+    content: routeGatewayEndpoints,
+    resourceParameter: "ResourceId",
+    iamActions: ["ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribePrefixLists", "ec2:DeleteRoute", "ec2:ModifyVpcEndpoint"],
+  },
+  {
+    ruleId: "imdsv2-required",
+    nameSuffix: "EnforceImdsV2",
+    content: enforceImdsv2,
+    resourceParameter: "InstanceId",
+    resourceType: "AWS::EC2::Instance",
+    iamActions: ["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
+  },
 ];
 
 export const DEFAULT_DOCUMENT_PREFIX = "Ec2ConfigRules";

@@ -25,6 +25,7 @@ beforeEach(() => {
 });
 
 const ROLE = "arn:aws:iam::111122223333:role/Remediation";
+const pascal = (snake: string) => `ec2:${snake.split("_").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("")}`;
 const STEP_ACTIONS = new Set(["aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:executeScript", "aws:branch"]);
 
 interface Step {
@@ -63,6 +64,21 @@ describe("SSM Automation documents", () => {
       const [head] = (reference ?? "").split(".");
       expect(head && (head in content.parameters || names.has(head))).toBeTruthy();
     }
+  });
+
+  it.each(AUTOMATION_DOCUMENTS.map((binding) => [binding.ruleId, binding] as const))("%s: lists exactly the EC2 actions its steps call", (_id, binding) => {
+    const steps = (binding.content as { mainSteps: Step[] }).mainSteps;
+    const called = new Set<string>();
+    for (const step of steps) {
+      if (typeof step.inputs.Api === "string") called.add(`ec2:${step.inputs.Api}`);
+      const script = String(step.inputs.Script ?? "");
+      // boto3 calls, ec2.describe_addresses(...) or get_paginator("describe_security_groups"), in PascalCase.
+      for (const [, direct, paginated] of script.matchAll(/ec2\.([a-z_]+)\(|get_paginator\("([a-z_]+)"\)/g)) {
+        const method = paginated ?? direct;
+        if (method && method !== "get_paginator") called.add(pascal(method));
+      }
+    }
+    expect([...called].sort()).toEqual([...binding.iamActions].sort());
   });
 
   it("never deletes a default group, and re-checks the address before releasing it", () => {

@@ -8,7 +8,7 @@
  * and heaps of one phase or size never mix with another's.
  */
 import { spawn } from "node:child_process";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { ensureDataset, type DatasetMeta } from "./bench/generate";
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
   const options = program.opts<{ json?: boolean; sizes: number[]; seed: number }>();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const runs: Run[] = [];
+  const loadBefore = loadavg()[0] as number;
   for (const resources of options.sizes) {
     const { path, meta } = await ensureDataset(DATA_DIR, options.seed, resources, log);
     runs.push(await measureSize(path, meta, log));
@@ -147,7 +148,14 @@ async function main(): Promise<void> {
     }));
     process.stdout.write(`${JSON.stringify({ runs: json })}\n`);
   } else {
-    process.stdout.write(formatReport(runs, { node: process.version, cpus: cpuModel(), dataDir: join(process.cwd(), DATA_DIR) }));
+    process.stdout.write(formatReport(runs, {
+        node: process.version,
+        cpus: cpuModel(),
+        cores: availableParallelism(),
+        dataDir: join(process.cwd(), DATA_DIR),
+        loadBefore,
+        loadAfter: loadavg()[0] as number,
+      }),);
   }
 }
 

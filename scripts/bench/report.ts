@@ -41,6 +41,10 @@ function formatRun(run: Run): string {
   let out = `\n== ${int(run.resources)} resources: ${int(meta.vpcs)} VPCs in ${meta.regions} regions, ${int(meta.records)} records` +
     `${run.repeats > 1 ? ` (median of ${run.repeats} runs, each in fresh processes)` : " (one run, fresh processes)"} ==\n`;
   out += row("file size", mb(run.fileBytes), `${int(run.fileBytes / run.resources)} bytes per resource on average`);
+  const mix = Object.entries(meta.byOperation)
+    .map(([operation, stats]) => `${operation.replace("Describe", "")} ${int(stats.resources)} (${int(stats.bytes / Math.max(1, stats.resources))} B)`)
+    .join(", ");
+  out += `  mix (resources, bytes each): ${mix}\n`;
   out += row("parse floor (JSON.parse per record)", ms(run.parseMs));
   out += row("read + parse (json-stream reader)", ms(run.readMs), `${(run.readMs / run.parseMs).toFixed(2)} × floor`);
   out += row("model build (normalize + index)", ms(run.modelMs));
@@ -98,8 +102,22 @@ export function checkTargets(runs: readonly Run[]): Target[] | string {
   return targets;
 }
 
-export function formatReport(runs: readonly Run[], env: { node: string; cpus: string; dataDir: string }): string {
+/** 10k runs are dominated by JIT warm-up, so scaling is also shown against the next size up (not a target). */
+function scalingNote(runs: readonly Run[]): string | undefined {
+  const large = runs.find((run) => run.resources === TARGET_SIZE);
+  const middle = runs.filter((run) => run.resources > BASELINE_SIZE && run.resources < TARGET_SIZE).at(-1);
+  if (!large || !middle) return undefined;
+  const factor = perResourceUs(large) / perResourceUs(middle);
+  return `  info  time per resource at 1M vs ${int(middle.resources)}: ${perResourceUs(large).toFixed(2)} µs vs ${perResourceUs(middle).toFixed(2)} µs = ${factor.toFixed(2)} × (not a target)\n`;
+}
+
+export function formatReport(
+  runs: readonly Run[],
+  env: { node: string; cpus: string; cores: number; dataDir: string; loadBefore: number; loadAfter: number },
+): string {
   let out = `ec2-config-rules benchmark: Node ${env.node}, ${env.cpus}; data in ${env.dataDir}\n`;
+  const busy = Math.max(env.loadBefore, env.loadAfter) > env.cores;
+  out += `1-minute load average: ${env.loadBefore.toFixed(1)} before, ${env.loadAfter.toFixed(1)} after${busy ? ` (above ${env.cores} cores: other processes shared the CPUs, wall times are inflated)` : ""}\n`;
   out += "floor = JSON.parse of each record's text alone (lines cut outside the timing); read + parse = lib/sources/json-stream.ts alone;\n";
   out += "model build = normalizeEc2Item + ModelBuilder + build() timed over batches of records the reader already parsed.\n";
   for (const run of runs) out += formatRun(run);
@@ -107,5 +125,6 @@ export function formatReport(runs: readonly Run[], env: { node: string; cpus: st
   out += `\nTargets (issue 2, at ${int(TARGET_SIZE)} resources):\n`;
   if (typeof targets === "string") out += `  ${targets}\n`;
   else for (const target of targets) out += `  ${target.pass ? "PASS" : "FAIL"}  ${target.name.padEnd(46)} ${target.detail}\n`;
+  out += scalingNote(runs) ?? "";
   return out;
 }

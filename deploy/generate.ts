@@ -1,5 +1,4 @@
 import path from "node:path";
-import { memberRoleTemplate } from "./member-role";
 import { loadStageSettings } from "./settings";
 import { buildStack, type Stack } from "./stack";
 

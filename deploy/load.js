@@ -1,4 +1,3 @@
-"use strict";
 // Loads deploy/generate.ts in plain Node (serverless.yml and the member-role writer are JS): one
 // in-memory esbuild bundle of the project's own code, with node_modules required as they are.
 const path = require("node:path");

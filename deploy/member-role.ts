@@ -41,7 +41,7 @@ export function memberRoleTemplate(): Record<string, unknown> {
                 Effect: "Allow",
                 // The account as principal, narrowed to the rule functions' roles by condition, so
                 // this stack deploys before or after the administrator's stack.
-                Principal: { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AdministratorAccountId}:root" } },
+                Principal: { AWS: { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:root` } },
                 Action: "sts:AssumeRole",
                 Condition: { ArnEquals: { "aws:PrincipalArn": ruleRoleArns } },
               },
@@ -52,7 +52,7 @@ export function memberRoleTemplate(): Record<string, unknown> {
               PolicyName: "ec2-config-rules-evaluation",
               PolicyDocument: {
                 Version: "2012-10-17",
-                Statement: ruleEvaluationStatements(RULES, { "Fn::Sub": "arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*" }),
+                Statement: ruleEvaluationStatements(RULES, { "Fn::Sub": `arn:\${AWS::Partition}:config:*:\${AWS::AccountId}:config-rule/*` }),
               },
             },
           ],

@@ -1,4 +1,3 @@
-"use strict";
 // serverless.yml takes its functions and resources from here: `${file(./deploy/serverless-vars.js):functions}`.
 // The stage's parameters file is deploy/params/<stage>.json, or the one named by --param="config=<path>".
 const path = require("node:path");

@@ -335,7 +335,7 @@ function addReports(
   const names = stageNames(input.stage);
   const bucket = { Ref: "ReportsBucket" };
   const bucketArn = { "Fn::GetAtt": ["ReportsBucket", "Arn"] };
-  const objectsArn = { "Fn::Sub": "${ReportsBucket.Arn}/*" };
+  const objectsArn = { "Fn::Sub": `\${ReportsBucket.Arn}/*` };
   resources.ReportsBucket = {
     Type: "AWS::S3::Bucket",
     Properties: {

@@ -1,4 +1,3 @@
-"use strict";
 // npm run member-role: regenerates deploy/member-role.yml from the rules (test/deploy checks it is current).
 const fs = require("node:fs");
 const path = require("node:path");

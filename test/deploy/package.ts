@@ -37,7 +37,10 @@ export function runPackage(stage: string, paramsFile: string): Promise<PackageRu
   });
 }
 
-export type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: string[] }> };
+// biome-ignore lint/suspicious/noExplicitAny: assertions read CloudFormation properties of every shape
+type Properties = Record<string, any>;
+
+export type Template = { Resources: Record<string, { Type: string; Properties: Properties; DependsOn?: string[] }> };
 
 export function readTemplate(run: PackageRun): Template {
   const file = path.join(run.dir, "cloudformation-template-update-stack.json");

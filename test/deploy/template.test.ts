@@ -63,6 +63,13 @@ const EXPECTED: Record<string, { logicalName: string; change: boolean; scope?: s
 };
 const RULE_IDS = Object.keys(EXPECTED);
 
+/** A resource that must exist. */
+function res(template: Template, logicalId: string): Template["Resources"][string] {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`the template has no resource ${logicalId}`);
+  return resource;
+}
+
 const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
 interface Statement {
@@ -99,9 +106,9 @@ describe("account deployment", () => {
     const rules = ofType(account, "AWS::Config::ConfigRule");
     expect(rules.map(([, rule]) => rule.Properties.ConfigRuleName).sort()).toEqual(RULE_IDS.map((id) => `ec2-config-rules-test-${id}`).sort());
     for (const [id, expected] of Object.entries(EXPECTED)) {
-      const rule = account.Resources[`${expected.logicalName}ConfigRule`];
-      expect(rule?.Type).toBe("AWS::Config::ConfigRule");
-      const source = rule!.Properties.Source;
+      const rule = res(account, `${expected.logicalName}ConfigRule`);
+      expect(rule.Type).toBe("AWS::Config::ConfigRule");
+      const source = rule.Properties.Source;
       expect(source.Owner).toBe("CUSTOM_LAMBDA");
       expect(source.SourceIdentifier).toEqual({ "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] });
       // The fixture sets Six_Hours for the stage and Twelve_Hours for sg-attached-to-eni.
@@ -110,30 +117,30 @@ describe("account deployment", () => {
         ...(expected.change ? CHANGE.map((MessageType) => ({ EventSource: "aws.config", MessageType })) : []),
         { EventSource: "aws.config", MessageType: SCHEDULED, MaximumExecutionFrequency: frequency },
       ]);
-      if (expected.scope) expect(rule!.Properties.Scope).toEqual({ ComplianceResourceTypes: expected.scope });
-      else expect(rule!.Properties.Scope).toBeUndefined();
-      expect(rule!.DependsOn).toContain(`${expected.logicalName}ConfigPermission`);
+      if (expected.scope) expect(rule.Properties.Scope).toEqual({ ComplianceResourceTypes: expected.scope });
+      else expect(rule.Properties.Scope).toBeUndefined();
+      expect(rule.DependsOn).toContain(`${expected.logicalName}ConfigPermission`);
     }
   });
 
   test("InputParameters come from the stage's file as strings, with the exemption tag key", () => {
-    expect(account.Resources.EndpointRoutePresentConfigRule!.Properties.InputParameters).toEqual({
+    expect(res(account, "EndpointRoutePresentConfigRule").Properties.InputParameters).toEqual({
       services: "s3,dynamodb",
       requireEndpoint: "true",
       ExemptionTagKey: "compliance-exempt",
     });
-    expect(account.Resources.SgAttachedToEniConfigRule!.Properties.InputParameters).toEqual({
+    expect(res(account, "SgAttachedToEniConfigRule").Properties.InputParameters).toEqual({
       countReferencesAsUse: "true",
       ExemptionTagKey: "compliance-exempt",
     });
-    expect(account.Resources.EipAttachedConfigRule!.Properties.InputParameters).toEqual({ ExemptionTagKey: "compliance-exempt" });
+    expect(res(account, "EipAttachedConfigRule").Properties.InputParameters).toEqual({ ExemptionTagKey: "compliance-exempt" });
   });
 
   test("each rule function may be invoked by Config from this account only", () => {
     const permissions = ofType(account, "AWS::Lambda::Permission");
     expect(permissions).toHaveLength(RULE_IDS.length);
     for (const expected of Object.values(EXPECTED)) {
-      expect(account.Resources[`${expected.logicalName}ConfigPermission`]!.Properties).toEqual({
+      expect(res(account, `${expected.logicalName}ConfigPermission`).Properties).toEqual({
         FunctionName: { "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] },
         Action: "lambda:InvokeFunction",
         Principal: "config.amazonaws.com",
@@ -144,7 +151,7 @@ describe("account deployment", () => {
 
   test("rule functions: nodejs22.x on arm64, own role, sized for a large account, alerts topic in the environment", () => {
     for (const [id, expected] of Object.entries(EXPECTED)) {
-      const fn = account.Resources[`${expected.logicalName}LambdaFunction`]!.Properties;
+      const fn = res(account, `${expected.logicalName}LambdaFunction`).Properties;
       expect(fn).toMatchObject({
         Runtime: "nodejs22.x",
         Architectures: ["arm64"],
@@ -161,7 +168,7 @@ describe("account deployment", () => {
 
   test("each rule role holds exactly the actions its function calls, scoped where the API allows", () => {
     for (const [id, expected] of Object.entries(EXPECTED)) {
-      const statements = statementsOf(account.Resources[`${expected.logicalName}Role`]!);
+      const statements = statementsOf(res(account, `${expected.logicalName}Role`));
       const automatic = id === "imdsv2-required"; // the fixture's Lambda-driven remediation
       expect(actionsOf(statements)).toEqual(
         sorted([
@@ -176,14 +183,14 @@ describe("account deployment", () => {
         { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-test-${id}:*` },
       ]);
       expect(resourceFor(statements, "config:GetComplianceDetailsByConfigRule")).toEqual([
-        { "Fn::Sub": "arn:${AWS::Partition}:config:${AWS::Region}:${AWS::AccountId}:config-rule/*" },
+        { "Fn::Sub": `arn:\${AWS::Partition}:config:\${AWS::Region}:\${AWS::AccountId}:config-rule/*` },
       ]);
-      const trust = account.Resources[`${expected.logicalName}Role`]!.Properties.AssumeRolePolicyDocument.Statement;
+      const trust = res(account, `${expected.logicalName}Role`).Properties.AssumeRolePolicyDocument.Statement;
       expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
     }
-    const imds = statementsOf(account.Resources.Imdsv2RequiredRole!);
+    const imds = statementsOf(res(account, "Imdsv2RequiredRole"));
     expect(resourceFor(imds, "ssm:StartAutomationExecution")).toEqual([
-      { "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-definition/Ec2ConfigRules-test-EnforceImdsV2:*" },
+      { "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/Ec2ConfigRules-test-EnforceImdsV2:*` },
     ]);
     const passRole = imds.find((s) => s.Action.includes("iam:PassRole"));
     expect(passRole).toMatchObject({
@@ -193,7 +200,7 @@ describe("account deployment", () => {
   });
 
   test("remediation writes only in the remediation role, which only SSM of this account assumes", () => {
-    const remediation = account.Resources.RemediationRole!;
+    const remediation = res(account, "RemediationRole");
     expect(remediation.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: "Allow",
@@ -225,7 +232,9 @@ describe("account deployment", () => {
       ["DeleteUnusedSecurityGroup", "DisassociateInstanceEips", "EnforceImdsV2", "ReleaseElasticIp", "RouteGatewayEndpoints"].map((s) => `Ec2ConfigRules-test-${s}`),
     );
     for (const [, doc] of documents) expect(doc.Properties).toMatchObject({ DocumentType: "Automation", Content: { schemaVersion: "0.3" } });
-    const configs = Object.fromEntries(ofType(account, "AWS::Config::RemediationConfiguration").map(([, r]) => [r.Properties.ConfigRuleName.Ref, r.Properties]));
+    const configs = Object.fromEntries(
+      ofType(account, "AWS::Config::RemediationConfiguration").map(([, r]) => [r.Properties.ConfigRuleName.Ref as string, r.Properties]),
+    );
     expect(Object.keys(configs).sort()).toEqual(
       ["EipAttachedConfigRule", "Ec2NoPublicIpConfigRule", "SgAttachedToEniConfigRule", "EndpointRoutePresentConfigRule", "Imdsv2RequiredConfigRule"].sort(),
     );
@@ -236,7 +245,7 @@ describe("account deployment", () => {
     for (const config of Object.values(configs)) {
       expect(config.Parameters.AutomationAssumeRole).toEqual({ StaticValue: { Values: [{ "Fn::GetAtt": ["RemediationRole", "Arn"] }] } });
     }
-    expect(account.Resources.Imdsv2RequiredLambdaFunction!.Properties.Environment.Variables).toMatchObject({
+    expect(res(account, "Imdsv2RequiredLambdaFunction").Properties.Environment.Variables).toMatchObject({
       REMEDIATION_MODE: "automatic",
       REMEDIATION_CAP: "5",
       REMEDIATION_ROLE_ARN: { "Fn::GetAtt": ["RemediationRole", "Arn"] },
@@ -245,8 +254,8 @@ describe("account deployment", () => {
   });
 
   test("alerts topic is encrypted, with the stage's email subscription", () => {
-    expect(account.Resources.AlertsTopic!.Properties.KmsMasterKeyId).toBe("alias/aws/sns");
-    expect(account.Resources.AlertsEmailSubscription!.Properties).toEqual({
+    expect(res(account, "AlertsTopic").Properties.KmsMasterKeyId).toBe("alias/aws/sns");
+    expect(res(account, "AlertsEmailSubscription").Properties).toEqual({
       TopicArn: { Ref: "AlertsTopic" },
       Protocol: "email",
       Endpoint: "secops@example.com",
@@ -254,7 +263,7 @@ describe("account deployment", () => {
   });
 
   test("reports bucket: encrypted, public access blocked, TLS only, reports expire", () => {
-    const bucket = account.Resources.ReportsBucket!.Properties;
+    const bucket = res(account, "ReportsBucket").Properties;
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/^(AES256|aws:kms)$/);
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -263,11 +272,11 @@ describe("account deployment", () => {
       RestrictPublicBuckets: true,
     });
     expect(bucket.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Status: "Enabled", ExpirationInDays: 30 }));
-    const policy = account.Resources.ReportsBucketPolicy!.Properties;
+    const policy = res(account, "ReportsBucketPolicy").Properties;
     expect(policy.Bucket).toEqual({ Ref: "ReportsBucket" });
     const tls = (policy.PolicyDocument.Statement as Statement[]).find((s) => JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}');
     expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*" });
-    expect(tls!.Resource).toEqual([{ "Fn::GetAtt": ["ReportsBucket", "Arn"] }, { "Fn::Sub": "${ReportsBucket.Arn}/*" }]);
+    expect(tls?.Resource).toEqual([{ "Fn::GetAtt": ["ReportsBucket", "Arn"] }, { "Fn::Sub": `\${ReportsBucket.Arn}/*` }]);
   });
 
   test("the scheduled report function, once its handler exists, reads Config and writes only the reports bucket", () => {
@@ -276,8 +285,8 @@ describe("account deployment", () => {
       expect(fn).toBeUndefined();
       return;
     }
-    expect(fn!.Properties.Environment.Variables).toMatchObject({ REPORTS_BUCKET: { Ref: "ReportsBucket" }, ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" } });
-    const statements = statementsOf(account.Resources.ScheduledReportRole!);
+    expect(fn?.Properties.Environment.Variables).toMatchObject({ REPORTS_BUCKET: { Ref: "ReportsBucket" }, ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" } });
+    const statements = statementsOf(res(account, "ScheduledReportRole"));
     expect(actionsOf(statements)).toEqual(
       sorted([
         "logs:CreateLogStream",
@@ -290,9 +299,9 @@ describe("account deployment", () => {
         "s3:PutObject",
       ]),
     );
-    expect(resourceFor(statements, "s3:PutObject")).toEqual([{ "Fn::Sub": "${ReportsBucket.Arn}/*" }]);
+    expect(resourceFor(statements, "s3:PutObject")).toEqual([{ "Fn::Sub": `\${ReportsBucket.Arn}/*` }]);
     expect(ofType(account, "AWS::Events::Rule")).toHaveLength(1);
-    expect(ofType(account, "AWS::Events::Rule")[0]![1].Properties.ScheduleExpression).toBe("cron(0 5 * * ? *)");
+    expect(ofType(account, "AWS::Events::Rule")[0]?.[1].Properties.ScheduleExpression).toBe("cron(0 5 * * ? *)");
   });
 });
 
@@ -304,7 +313,7 @@ describe("organization deployment", () => {
     expect(organization.Resources.RemediationRole).toBeUndefined();
     expect(ofType(organization, "AWS::Config::OrganizationConfigRule")).toHaveLength(RULE_IDS.length);
     for (const [id, expected] of Object.entries(EXPECTED)) {
-      const rule = organization.Resources[`${expected.logicalName}OrganizationConfigRule`]!;
+      const rule = res(organization, `${expected.logicalName}OrganizationConfigRule`);
       expect(rule.DependsOn).toContain(`${expected.logicalName}ConfigPermission`);
       expect(rule.Properties.OrganizationConfigRuleName).toBe(`ec2-config-rules-orgtest-${id}`);
       expect(rule.Properties.ExcludedAccounts).toEqual(["111122223333"]);
@@ -321,13 +330,13 @@ describe("organization deployment", () => {
 
   test("functions act in member accounts through the member role only", () => {
     for (const [id, expected] of Object.entries(EXPECTED)) {
-      const statements = statementsOf(organization.Resources[`${expected.logicalName}Role`]!);
+      const statements = statementsOf(res(organization, `${expected.logicalName}Role`));
       expect(actionsOf(statements)).toEqual(sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "sts:AssumeRole"]));
-      expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:iam::*:role/ec2-config-rules-member" }]);
-      const permission = organization.Resources[`${expected.logicalName}ConfigPermission`]!.Properties;
+      expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-member` }]);
+      const permission = res(organization, `${expected.logicalName}ConfigPermission`).Properties;
       expect(permission).toMatchObject({ Principal: "config.amazonaws.com", Action: "lambda:InvokeFunction" });
       expect(permission.SourceAccount).toBeUndefined();
-      expect(organization.Resources[`${expected.logicalName}LambdaFunction`]!.Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
+      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
     }
     expect(organization.Resources.AlertsEmailSubscription).toBeUndefined();
   });
@@ -350,7 +359,7 @@ describe("both deployments", () => {
   test("nothing in the templates was resolved through AWS: account and region stay pseudo parameters", () => {
     for (const template of [account, organization]) {
       const text = JSON.stringify(template.Resources);
-      expect(text).toContain("${AWS::AccountId}");
+      expect(text).toContain(`\${AWS::AccountId}`);
       expect(text).not.toMatch(/arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/);
       expect(text).not.toMatch(/us-east-1/);
     }
@@ -372,7 +381,7 @@ describe("cfn-lint", () => {
       path.join(ROOT, "deploy", "member-role.yml"),
     ];
     // W3005: the framework adds DependsOn on each function's role, which its Fn::GetAtt already implies.
-    const result = spawnSync(lint!, ["--ignore-checks", "W3005", "--", ...files], { encoding: "utf8", timeout: 120_000 });
+    const result = spawnSync(lint as string, ["--ignore-checks", "W3005", "--", ...files], { encoding: "utf8", timeout: 120_000 });
     expect({ status: result.status, findings: `${result.stdout}${result.stderr}`.trim() }).toEqual({ status: 0, findings: "" });
   });
 });
@@ -384,7 +393,7 @@ describe("member-role.yml", () => {
   });
 
   test("grants the union of the rules' reads and Config calls, and trusts only the rule functions' roles", () => {
-    const role = (memberRoleTemplate().Resources as Template["Resources"]).MemberRole!;
+    const role = res(memberRoleTemplate() as Template, "MemberRole");
     expect(actionsOf(statementsOf(role))).toEqual(
       sorted([
         ...new Set([

@@ -1,0 +1,140 @@
+import { spawnSync } from "node:child_process";
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeAddressesCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { AUTOMATION_DOCUMENTS } from "../../remediation";
+import { type MotoServer, startMoto } from "../integration/moto-server";
+
+// The Python steps of the SSM documents, run as SSM would (handler(events, context)) with boto3
+// against a moto server this file starts: the scripts are code too, and must be able to fail.
+const REGION = "eu-west-1";
+let moto: MotoServer | undefined;
+let boto3 = false;
+const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+
+beforeAll(async () => {
+  boto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
+  if (boto3) moto = await startMoto();
+  if (moto) process.env.AWS_ENDPOINT_URL = moto.endpoint;
+}, 30_000);
+
+afterAll(async () => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+  await moto?.stop();
+});
+
+function withMoto(name: string, body: () => Promise<void>) {
+  it(name, async () => {
+    if (!moto) {
+      console.warn(`skipped (moto or boto3 not installed): ${name}`);
+      return;
+    }
+    await body();
+  }, 60_000);
+}
+
+function script(ruleId: string, step: string): string {
+  const content = AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === ruleId)?.content as { mainSteps: { name: string; inputs: { Script?: string } }[] };
+  const found = content.mainSteps.find((candidate) => candidate.name === step)?.inputs.Script;
+  if (!found) throw new Error(`no script ${step} in ${ruleId}`);
+  return found;
+}
+
+/** Runs a step's script; resolves with its output, or the exception's message. */
+function runStep(ruleId: string, step: string, events: Record<string, unknown>): { ok: boolean; output: unknown } {
+  const runner = "import json,sys\nns={}\nexec(sys.stdin.read(),ns)\ntry:\n print(json.dumps({'ok':True,'output':ns['handler'](json.loads(sys.argv[1]),None)}))\nexcept Exception as e:\n print(json.dumps({'ok':False,'output':str(e)}))";
+  const result = spawnSync("python3", ["-c", runner, JSON.stringify(events)], {
+    input: script(ruleId, step),
+    encoding: "utf8",
+    env: { ...process.env, AWS_DEFAULT_REGION: REGION, AWS_ENDPOINT_URL: moto?.endpoint },
+  });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}");
+}
+
+const ec2 = () => new EC2Client({ region: REGION });
+
+async function network() {
+  const client = ec2();
+  const { Vpc } = await client.send(new CreateVpcCommand({ CidrBlock: "10.88.0.0/16" }));
+  const vpcId = Vpc?.VpcId as string;
+  const { Subnet } = await client.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.88.1.0/24", AvailabilityZone: `${REGION}a` }));
+  return { client, vpcId, subnetId: Subnet?.SubnetId as string };
+}
+
+const launch = async (client: EC2Client, subnetId: string, extra: Record<string, unknown> = {}) =>
+  (await client.send(new RunInstancesCommand({ ImageId: "ami-0123456789abcdef0", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: subnetId, ...extra }))).Instances?.[0]
+    ?.InstanceId as string;
+
+describe("SSM document scripts against moto", () => {
+  withMoto("eip-attached CheckUnassociated passes an idle address and stops on an associated one", async () => {
+    const { client, subnetId } = await network();
+    const instanceId = await launch(client, subnetId);
+    const idle = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    const used = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    await client.send(new AssociateAddressCommand({ AllocationId: used.AllocationId, InstanceId: instanceId }));
+    expect(runStep("eip-attached", "CheckUnassociated", { AllocationId: idle.AllocationId })).toEqual({ ok: true, output: { PublicIp: idle.PublicIp } });
+    const refused = runStep("eip-attached", "CheckUnassociated", { AllocationId: used.AllocationId });
+    expect(refused.ok).toBe(false);
+    expect(String(refused.output)).toMatch(/is associated .*not released/);
+  });
+
+  withMoto("sg-attached-to-eni CheckUnused passes an unused group, stops on default, used and referenced groups", async () => {
+    const { client, vpcId, subnetId } = await network();
+    const group = async (name: string) => (await client.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId }))).GroupId as string;
+    const unused = await group("unused");
+    const used = await group("used");
+    const referenced = await group("referenced");
+    await client.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: used, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: referenced }] }] }));
+    await launch(client, subnetId, { SecurityGroupIds: [used] });
+    const { SecurityGroups } = await client.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "group-name", Values: ["default"] }] }));
+    const defaultGroup = SecurityGroups?.[0]?.GroupId as string;
+
+    expect(runStep("sg-attached-to-eni", "CheckUnused", { GroupId: unused })).toEqual({ ok: true, output: { GroupName: "unused" } });
+    expect(runStep("sg-attached-to-eni", "CheckUnused", { GroupId: defaultGroup }).output).toBe(`${defaultGroup} is a default security group: never deleted`);
+    expect(String(runStep("sg-attached-to-eni", "CheckUnused", { GroupId: used }).output)).toMatch(new RegExp(`^${used} is used by eni-`));
+    expect(runStep("sg-attached-to-eni", "CheckUnused", { GroupId: referenced }).output).toBe(`${referenced} is referenced by the rules of ${used}: not deleted`);
+  });
+
+  withMoto("ec2-no-public-ip DisassociateElasticIps takes the EIP off and keeps it allocated", async () => {
+    const { client, subnetId } = await network();
+    const instanceId = await launch(client, subnetId);
+    const eip = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    await client.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: instanceId }));
+    const result = runStep("ec2-no-public-ip", "DisassociateElasticIps", { InstanceId: instanceId });
+    expect(result).toMatchObject({ ok: true, output: { Disassociated: [eip.PublicIp] } });
+    const { Addresses } = await client.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId as string] }));
+    expect(Addresses?.[0]).toMatchObject({ AllocationId: eip.AllocationId });
+    expect(Addresses?.[0]?.AssociationId).toBeUndefined();
+  });
+
+  withMoto("endpoint-route-present RouteThroughEndpoints adds the table to the S3 gateway endpoint", async () => {
+    const { client, vpcId } = await network();
+    const { RouteTable } = await client.send(new CreateRouteTableCommand({ VpcId: vpcId }));
+    const tableId = RouteTable?.RouteTableId as string;
+    const other = (await client.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId as string;
+    const { VpcEndpoint } = await client.send(
+      new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: `com.amazonaws.${REGION}.s3`, VpcEndpointType: "Gateway", RouteTableIds: [other] }),
+    );
+    const first = runStep("endpoint-route-present", "RouteThroughEndpoints", { ResourceId: tableId, Services: ["s3"] });
+    expect(first).toEqual({ ok: true, output: { Changes: [`added ${tableId} to s3 endpoint ${VpcEndpoint?.VpcEndpointId}`] } });
+    // AWS then adds the prefix-list route itself; moto (5.2) only records the association, so check that.
+    const { VpcEndpoints } = await client.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [VpcEndpoint?.VpcEndpointId as string] }));
+    expect(VpcEndpoints?.[0]?.RouteTableIds?.sort()).toEqual([other, tableId].sort());
+    // A table already routed through the endpoint is left alone.
+    expect(runStep("endpoint-route-present", "RouteThroughEndpoints", { ResourceId: other, Services: ["s3"] })).toEqual({ ok: true, output: { Changes: [] } });
+  });
+});

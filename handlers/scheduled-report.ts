@@ -1,0 +1,35 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { AwsClients } from "../lib/aws/clients";
+import { runScheduledReport, scheduledReportSettings } from "../lib/reports/scheduled";
+
+const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scheduled-report" } });
+
+/** The account id is the fifth field of the function's own ARN. */
+const accountOf = (context: Context): string => context.invokedFunctionArn.split(":")[4] ?? "";
+
+/** EventBridge schedule → AWS Config results → HTML + JSON in S3 → one SNS digest. Logs counts, never the link. */
+async function scheduledReport(_event: unknown, context: Context) {
+  const started = performance.now();
+  const settings = scheduledReportSettings();
+  const clients = new AwsClients({ region: settings.AWS_REGION });
+  try {
+    const result = await runScheduledReport(settings, { config: clients.config(), s3: clients.s3(), sns: clients.sns() }, accountOf(context));
+    logger.info("report written", {
+      htmlKey: result.htmlKey,
+      jsonKey: result.jsonKey,
+      previousKey: result.previousKey,
+      totals: result.report.summary.totals,
+      changes: result.report.diff?.counts,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return { htmlKey: result.htmlKey, jsonKey: result.jsonKey, previousKey: result.previousKey, totals: result.report.summary.totals };
+  } catch (error) {
+    logger.error("report failed", { error: error as Error });
+    throw error;
+  }
+}
+
+export const handler = middy(scheduledReport).use(injectLambdaContext(logger));

@@ -1,0 +1,231 @@
+import {
+  type ConfigServiceClient,
+  paginateDescribeComplianceByConfigRule,
+  paginateGetComplianceDetailsByConfigRule,
+} from "@aws-sdk/client-config-service";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { z } from "zod";
+import type { ComplianceType, Evaluation } from "../engine/rule";
+import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
+import { InputError } from "../errors";
+import { RULES } from "../../rules";
+import { renderHtml } from "./html";
+import { parseReport, renderJson } from "./json";
+import { buildReport, type Finding, type Report } from "./model";
+
+export const REPORTS_PREFIX = "reports/";
+/** Findings named per change in the SNS digest; the rest are counted. */
+const DIGEST_FINDINGS = 10;
+
+const settingsSchema = z.object({
+  ALERTS_TOPIC_ARN: z.string().startsWith("arn:"),
+  REPORTS_BUCKET: z.string().min(3),
+  REPORT_LINK_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(604_800),
+  CONFIG_RULE_NAMES: z.string().transform((text, context) => {
+    try {
+      return z.record(z.string(), z.string().min(1)).parse(JSON.parse(text));
+    } catch {
+      context.addIssue({ code: "custom", message: 'expected JSON {"<rule id>": "<Config rule name>"}' });
+      return z.NEVER;
+    }
+  }),
+  AWS_REGION: z.string().min(1),
+});
+
+export type ScheduledReportSettings = z.output<typeof settingsSchema>;
+
+/** The function's settings from its environment (deploy/stack.ts sets them), naming the variable at fault. */
+export function scheduledReportSettings(env: NodeJS.ProcessEnv = process.env): ScheduledReportSettings {
+  const result = settingsSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new InputError(issue?.message ?? "invalid", { field: `environment ${String(issue?.path[0] ?? "?")}` });
+}
+
+export interface ScheduledReportClients {
+  config: ConfigServiceClient;
+  s3: S3Client;
+  sns: SNSClient;
+}
+
+export interface ScheduledReportResult {
+  htmlKey: string;
+  jsonKey: string;
+  previousKey?: string;
+  link: string;
+  report: Report;
+  digest: { subject: string; message: string };
+}
+
+const COMPLIANCE: ReadonlySet<string> = new Set(["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"]);
+
+/** AWS Config's current results for the stack's rules, as evaluations: every page of both APIs. */
+async function readConfigResults(
+  config: ConfigServiceClient,
+  settings: ScheduledReportSettings,
+  accountId: string,
+): Promise<Evaluation[]> {
+  const ruleIdByName = new Map(Object.entries(settings.CONFIG_RULE_NAMES).map(([ruleId, name]) => [name, ruleId]));
+  const names = [...ruleIdByName.keys()];
+  const evaluations: Evaluation[] = [];
+  const region = settings.AWS_REGION;
+  // A rule with no results at all is INSUFFICIENT_DATA in Config: report it, never read it as compliant.
+  const withoutResults: string[] = [];
+  for await (const page of paginateDescribeComplianceByConfigRule({ client: config }, { ConfigRuleNames: names })) {
+    for (const entry of page.ComplianceByConfigRules ?? []) {
+      if (entry.ConfigRuleName && entry.Compliance?.ComplianceType === "INSUFFICIENT_DATA") withoutResults.push(entry.ConfigRuleName);
+    }
+  }
+  for (const name of names) {
+    const ruleId = ruleIdByName.get(name) as string;
+    if (withoutResults.includes(name)) {
+      evaluations.push({
+        ruleId,
+        resourceType: ACCOUNT_RESOURCE_TYPE,
+        resourceId: accountId,
+        region,
+        accountId,
+        complianceType: "INSUFFICIENT_DATA",
+        annotation: `AWS Config has no results for rule ${name} yet`,
+      });
+      continue;
+    }
+    const pages = paginateGetComplianceDetailsByConfigRule(
+      { client: config, pageSize: 100 },
+      { ConfigRuleName: name, ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"] },
+    );
+    for await (const page of pages) {
+      for (const result of page.EvaluationResults ?? []) {
+        const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
+        if (!qualifier?.ResourceId || !qualifier.ResourceType || !COMPLIANCE.has(result.ComplianceType ?? "")) continue;
+        evaluations.push({
+          ruleId,
+          resourceType: qualifier.ResourceType,
+          resourceId: qualifier.ResourceId,
+          region,
+          accountId,
+          complianceType: result.ComplianceType as ComplianceType,
+          annotation: result.Annotation ?? "",
+        });
+      }
+    }
+  }
+  return evaluations;
+}
+
+/** The newest JSON report in the bucket (keys are dated, so the greatest key is the latest). */
+async function latestReportKey(s3: S3Client, bucket: string): Promise<string | undefined> {
+  let latest: string | undefined;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: REPORTS_PREFIX, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      if (object.Key?.endsWith(".json") && (latest === undefined || object.Key > latest)) latest = object.Key;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return latest;
+}
+
+async function readPreviousReport(s3: S3Client, bucket: string, key: string): Promise<Report> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = (await object.Body?.transformToString("utf-8")) ?? "";
+  const where = `s3://${bucket}/${key}`;
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`not JSON: ${(error as Error).message}`, { file: where });
+  }
+  return parseReport(content, where);
+}
+
+/** `reports/2026/11/23/compliance-2026-11-23T06-00-00-000Z`: sorts by time, one folder per day. */
+export function reportKeyBase(generatedAt: string): string {
+  const [year, month, day] = generatedAt.slice(0, 10).split("-");
+  return `${REPORTS_PREFIX}${year}/${month}/${day}/compliance-${generatedAt.replace(/[:.]/g, "-")}`;
+}
+
+const line = (finding: Finding): string =>
+  `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.region}): ${finding.annotation}`;
+
+function listed(title: string, findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return [];
+  const more = findings.length > DIGEST_FINDINGS ? [`  …and ${findings.length - DIGEST_FINDINGS} more`] : [];
+  return ["", `${title} (${findings.length}):`, ...findings.slice(0, DIGEST_FINDINGS).map(line), ...more];
+}
+
+/** One SNS message per run: counts, the main changes and the link. */
+export function digestOf(report: Report, link: string, expirySeconds: number, jsonUri: string) {
+  const { totals } = report.summary;
+  const diff = report.diff;
+  const change = diff ? ` (${diff.counts.new} new, ${diff.counts.resolved} resolved)` : "";
+  const subject = `EC2 compliance: ${totals.NON_COMPLIANT} non-compliant${change}`.slice(0, 100);
+  const account = report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
+  const lines = [
+    `EC2 compliance report of ${report.generatedAt} for ${account}`,
+    `Non-compliant: ${totals.NON_COMPLIANT}; compliant: ${totals.COMPLIANT}; exempted: ${totals.exempted}; not applicable: ${totals.NOT_APPLICABLE - totals.exempted}; insufficient data: ${totals.INSUFFICIENT_DATA}`,
+  ];
+  if (diff) {
+    lines.push(
+      `Since ${diff.previousGeneratedAt}: ${diff.counts.new} new, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable`,
+      ...listed("New", report.findings.filter((finding) => finding.change === "new")),
+      ...listed("Resolved", diff.resolved),
+      ...listed("Newly exempted", report.findings.filter((finding) => finding.change === "exempted")),
+      ...listed("No longer verifiable", diff.unverified),
+    );
+  } else {
+    lines.push("First report: no previous report in the bucket to compare with.");
+  }
+  lines.push("", `Report (link valid ${Math.round(expirySeconds / 3600)} h): ${link}`, `JSON: ${jsonUri}`);
+  return { subject, message: lines.join("\n") };
+}
+
+/**
+ * The scheduled report: AWS Config's current results for the stack's rules, diffed against the
+ * newest JSON report in the bucket, written as HTML and JSON under dated keys, announced in one
+ * SNS digest with a pre-signed link to the HTML.
+ */
+export async function runScheduledReport(
+  settings: ScheduledReportSettings,
+  clients: ScheduledReportClients,
+  accountId: string,
+  options: { now?: () => Date; version?: string } = {},
+): Promise<ScheduledReportResult> {
+  const bucket = settings.REPORTS_BUCKET;
+  const evaluations = await readConfigResults(clients.config, settings, accountId);
+  const previousKey = await latestReportKey(clients.s3, bucket);
+  const previous = previousKey ? await readPreviousReport(clients.s3, bucket, previousKey) : undefined;
+  const ruleIds = new Set(Object.keys(settings.CONFIG_RULE_NAMES));
+  const report = buildReport({
+    evaluations,
+    rules: RULES.filter((rule) => ruleIds.has(rule.meta.id)).map((rule) => ({
+      id: rule.meta.id,
+      description: rule.meta.description,
+      severity: rule.meta.severity,
+    })),
+    scopes: [{ region: settings.AWS_REGION, accountId }],
+    inputs: [{ path: `aws-config:${settings.AWS_REGION}`, format: "config-results", accountIds: [accountId], regions: [settings.AWS_REGION] }],
+    previous,
+    tool: { name: "ec2-config-rules", version: options.version ?? "0.1.0" },
+    now: options.now,
+  });
+  const base = reportKeyBase(report.generatedAt);
+  const htmlKey = `${base}.html`;
+  const jsonKey = `${base}.json`;
+  // HTML first: the JSON is what the next run diffs against, so it only appears once the HTML is there.
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: htmlKey, Body: renderHtml(report), ContentType: "text/html; charset=utf-8" }),
+  );
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: jsonKey, Body: renderJson(report), ContentType: "application/json" }),
+  );
+  const link = await getSignedUrl(clients.s3, new GetObjectCommand({ Bucket: bucket, Key: htmlKey }), {
+    expiresIn: settings.REPORT_LINK_EXPIRY_SECONDS,
+  });
+  const digest = digestOf(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${jsonKey}`);
+  await clients.sns.send(new PublishCommand({ TopicArn: settings.ALERTS_TOPIC_ARN, Subject: digest.subject, Message: digest.message }));
+  return { htmlKey, jsonKey, previousKey, link, report, digest };
+}

@@ -26,19 +26,21 @@ export function describeActions(rule: AnyRule): string[] {
 }
 
 /**
- * The Config actions of a rule function: PutEvaluations always; GetResourceConfigHistory for
- * oversized change notifications; GetComplianceDetailsByConfigRule for the periodic stale-result
- * cleanup and for the alerts' previous results (every rule alerts).
+ * The Config actions of a rule function: PutEvaluations always; GetComplianceDetailsByConfigRule
+ * for the periodic stale-result cleanup and the alerts' previous results of a periodic run; on
+ * change-triggered rules, GetResourceConfigHistory for oversized notifications and
+ * GetComplianceDetailsByResource for the changed resource's previous results (lib/alerts).
  */
 export function configActions(rule: AnyRule): string[] {
   const actions = ["config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
-  if (rule.meta.triggers.includes("change")) actions.push("config:GetResourceConfigHistory");
+  if (rule.meta.triggers.includes("change")) actions.push("config:GetResourceConfigHistory", "config:GetComplianceDetailsByResource");
   return actions.sort();
 }
 
 /**
- * Statements for the rule's reads and Config reporting. EC2 Describe*, PutEvaluations and
- * GetResourceConfigHistory have no resource-level permissions (spec §6.1); the rule results
+ * Statements for the rule's reads and Config reporting. EC2 Describe*, PutEvaluations,
+ * GetResourceConfigHistory and GetComplianceDetailsByResource have no resource-level
+ * permissions (spec §6.1); the rule results
  * are scoped to Config rules of this account and region (the rule's own ARN holds its generated
  * id, and naming it would make the role depend on the rule that depends on the function).
  */
@@ -59,51 +61,6 @@ export function ruleEvaluationStatements(
     { Effect: "Allow", Action: [...unscoped].sort(), Resource: "*" },
     { Effect: "Allow", Action: [...byRule].sort(), Resource: configRules },
   ];
-}
-
-// Actions an SSM Automation document performs, read from the document itself, so that the
-// remediation role follows the documents as they change.
-
-interface AutomationStep {
-  name?: string;
-  action?: string;
-  inputs?: { Service?: string; Api?: string; Script?: string };
-}
-
-/** describe_network_interfaces → DescribeNetworkInterfaces */
-const pascal = (snake: string): string =>
-  snake
-    .split("_")
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join("");
-
-const API_STEP_ACTIONS = new Set(["aws:executeAwsApi", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty"]);
-const STEPS_WITHOUT_CALLS = new Set(["aws:sleep", "aws:branch", "aws:pause", "aws:approve"]);
-
-/** `service:Operation` for every AWS call a document's steps make; throws on a step it cannot read. */
-export function documentActions(documentName: string, content: { mainSteps?: AutomationStep[] }): string[] {
-  const actions = new Set<string>();
-  for (const step of content.mainSteps ?? []) {
-    const where = `SSM document ${documentName}: step ${step.name ?? "?"}`;
-    if (API_STEP_ACTIONS.has(step.action ?? "")) {
-      if (!step.inputs?.Service || !step.inputs.Api) throw new Error(`${where}: ${step.action} without Service/Api`);
-      actions.add(`${step.inputs.Service.toLowerCase()}:${step.inputs.Api}`);
-    } else if (step.action === "aws:executeScript") {
-      const script = step.inputs?.Script ?? "";
-      const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*["'](\w+)["']/g)];
-      if (clients.length === 0 && /boto3/.test(script)) throw new Error(`${where}: boto3 used without a named client`);
-      for (const [, variable, service] of clients) {
-        for (const [, method, argument] of script.matchAll(new RegExp(`\\b${variable}\\.(\\w+)\\(\\s*(?:["'](\\w+)["'])?`, "g"))) {
-          const operation = method === "get_paginator" ? argument : method;
-          if (!operation) throw new Error(`${where}: get_paginator without an operation name`);
-          actions.add(`${service}:${pascal(operation)}`);
-        }
-      }
-    } else if (!STEPS_WITHOUT_CALLS.has(step.action ?? "")) {
-      throw new Error(`${where}: action ${step.action} is not understood; add its permissions to deploy/iam.ts`);
-    }
-  }
-  return [...actions].sort();
 }
 
 /**

@@ -7,7 +7,6 @@ import { RULES } from "../rules";
 import {
   assumeRolePolicy,
   type CfnValue,
-  documentActions,
   localArn,
   logStatement,
   type PolicyStatement,
@@ -301,9 +300,7 @@ export function buildStack(input: StackInput): Stack {
   }
 
   if (deployedDocuments.length > 0) {
-    const actions = [
-      ...new Set(deployedDocuments.flatMap((binding) => documentActions(binding.nameSuffix, binding.content as { mainSteps?: [] }))),
-    ];
+    const actions = [...new Set(deployedDocuments.flatMap((binding) => binding.iamActions))];
     resources.RemediationRole = role(remediationRoleName, "ssm.amazonaws.com", remediationStatements(actions), {
       StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
     });
@@ -319,11 +316,13 @@ export function buildStack(input: StackInput): Stack {
     );
   }
 
-  addReports(input, resources, outputs, functions, publishAlerts);
+  // The report reads the stack's account rules; organization rules live in the member accounts
+  // (a report over them needs a Config aggregator, which this stack does not build).
+  if (!organization) addReports(input, resources, outputs, functions, publishAlerts);
   return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
 }
 
-/** The reports bucket, always; the scheduled report function once its handler exists. */
+/** The reports bucket and the scheduled report function (once its handler exists). */
 function addReports(
   input: StackInput,
   resources: Record<string, unknown>,

@@ -137,7 +137,7 @@ describe("account deployment", () => {
   });
 
   test("each rule function may be invoked by Config from this account only", () => {
-    const permissions = ofType(account, "AWS::Lambda::Permission");
+    const permissions = ofType(account, "AWS::Lambda::Permission").filter(([, p]) => p.Properties.Principal === "config.amazonaws.com");
     expect(permissions).toHaveLength(RULE_IDS.length);
     for (const expected of Object.values(EXPECTED)) {
       expect(res(account, `${expected.logicalName}ConfigPermission`).Properties).toEqual({
@@ -174,7 +174,7 @@ describe("account deployment", () => {
         sorted([
           ...COMMON,
           ...expected.reads,
-          ...(expected.change ? ["config:GetResourceConfigHistory"] : []),
+          ...(expected.change ? ["config:GetResourceConfigHistory", "config:GetComplianceDetailsByResource"] : []),
           ...(automatic ? ["ssm:StartAutomationExecution", "iam:PassRole"] : []),
         ]),
       );
@@ -339,6 +339,8 @@ describe("organization deployment", () => {
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
     }
     expect(organization.Resources.AlertsEmailSubscription).toBeUndefined();
+    // Reports read account rules; over organization rules they would need an aggregator.
+    expect(organization.Resources.ScheduledReportLambdaFunction).toBeUndefined();
   });
 });
 
@@ -400,6 +402,7 @@ describe("member-role.yml", () => {
           "config:PutEvaluations",
           "config:GetComplianceDetailsByConfigRule",
           "config:GetResourceConfigHistory",
+          "config:GetComplianceDetailsByResource",
           ...Object.values(EXPECTED).flatMap((expected) => expected.reads),
         ]),
       ]),

@@ -6,7 +6,7 @@ import { runRules } from "../lib/engine/run";
 import { ExemptionPolicy } from "../lib/exemptions/exemptions";
 import type { ResourceModel } from "../lib/model/resource-model";
 import { dryRun, errorCode, errorMessage, isGone, sendCall } from "./ec2-calls";
-import { collectAround } from "./fresh-model";
+import { collectAround, kindOfType } from "./fresh-model";
 import { fixesOf, type RemediationPlan } from "./plan";
 import { remediationFor } from "./registry";
 import type { PlannedAction, PlannedCall } from "./types";
@@ -112,11 +112,12 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
   const { ec2, rule } = options;
   const action = remediationFor(rule.meta.id);
   const params = parseRuleParameters(rule, options.params) as Record<string, unknown>;
+  const exemptions = options.exemptions ?? new ExemptionPolicy();
   const judge = (model: ResourceModel): Evaluation | undefined =>
     runRules(model, {
       rules: [rule],
       params: { [rule.meta.id]: options.params },
-      exemptions: options.exemptions ?? new ExemptionPolicy(),
+      exemptions,
       resourceIds: new Set([planned.resourceId]),
     }).find((evaluation) => evaluation.resourceType === planned.resourceType);
   const outcome = (status: OutcomeStatus, detail: string, calls: CallRecord[] = []): ActionOutcome => ({ ...identity(planned), status, detail, calls });
@@ -130,7 +131,15 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
   const current = judge(fresh);
   if (!current) return outcome("gone", "the resource no longer exists: nothing to do");
   if (current.complianceType !== "NON_COMPLIANT") {
-    const exempt = current.annotation.startsWith("Exempted");
+    const kind = kindOfType(planned.resourceType);
+    const record = kind ? fresh.get(kind, planned.resourceId, planned.region) : undefined;
+    const exempt =
+      record !== undefined &&
+      exemptions.find(rule.meta.id, {
+        id: record.id,
+        tags: "tags" in record ? record.tags : {},
+        name: "name" in record ? record.name : undefined,
+      }) !== undefined;
     return outcome(exempt ? "exempted" : "already-compliant", `now ${current.complianceType}: ${current.annotation}`);
   }
   // Re-plan on the live state: the calls made are those the current state calls for, or none.

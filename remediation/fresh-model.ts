@@ -9,6 +9,8 @@ const KIND_BY_TYPE = new Map<string, ResourceKind>(
   (Object.entries(CONFIG_RESOURCE_TYPE) as [ResourceKind, string][]).map(([kind, type]) => [type, kind]),
 );
 
+export const kindOfType = (resourceType: string): ResourceKind | undefined => KIND_BY_TYPE.get(resourceType);
+
 /** The Describe* filter that returns exactly one resource of a kind by its id. */
 function idFilter(kind: ResourceKind, id: string) {
   switch (kind) {

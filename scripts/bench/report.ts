@@ -56,6 +56,7 @@ function formatRun(run: Run): string {
   }
   out += row("all six rules", ms(rulesTotal));
   out += row("loadSnapshots (read+parse+model)", ms(run.loadMs));
+  out += row("  of which beyond read + parse", ms(run.loadMs - run.readMs), "model build plus the GC its growing heap adds to reading (info)");
   out += row("total (loadSnapshots + rules)", ms(run.totalMs), `${perResourceUs(run).toFixed(2)} µs per resource`);
   out += row("resources per second", int(run.resources / (run.totalMs / 1000)));
   out += row("peak RSS (product process)", mb(run.peakRssBytes), `${(run.peakRssBytes / run.fileBytes).toFixed(2)} × file size`);

@@ -31,7 +31,7 @@ export const errorCode = (error: unknown): string =>
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The resource the call names no longer exists: for a fix, that is the goal reached. */
-export const isGone = (code: string): boolean => /\.NotFound$/.test(code) || code === "InvalidAllocationID.NotFound";
+export const isGone = (code: string): boolean => /\.NotFound$/.test(code);
 
 /** `ignored`: the endpoint ran the call for real instead of dry-running it (AWS never does). */
 export type DryRunResult = { ok: true; ignored?: boolean } | { ok: false; code: string; message: string };

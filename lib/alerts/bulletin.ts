@@ -118,7 +118,7 @@ function render(bulletin: Bulletin, group: readonly Slot[], part: number, parts:
 }
 
 /** A subject SNS accepts: printable, one line, under 100 characters, with the part counter kept. */
-export function subjectLine(subject: string, part = 1, parts = 1): string {
+function subjectLine(subject: string, part = 1, parts = 1): string {
   const suffix = parts > 1 ? ` (${part}/${parts})` : "";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what SNS refuses
   const clean = subject.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();

@@ -7,11 +7,11 @@ import type { PreviousResults } from "./previous-results";
 import { alertsTopicArn, publishBulletin } from "./publish";
 import { computeTransitions, type Transitions } from "./transitions";
 
-export { type Bulletin, type BulletinSection, splitBulletin, subjectLine, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
+export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
 export { fetchPreviousResults, type PreviousResult, type PreviousResults, resourceKey } from "./previous-results";
 export { alertsTopicArn, publishBulletin } from "./publish";
-export { computeTransitions, hasChanges, type Transition, type TransitionOptions, type Transitions } from "./transitions";
+export { computeTransitions, type Transition, type TransitionOptions, type Transitions } from "./transitions";
 
 const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "alerts" } });
 

@@ -61,6 +61,3 @@ export function computeTransitions(
 }
 
 const windowOf = (time: Date, intervalMs: number): number => Math.floor(time.getTime() / intervalMs);
-
-export const hasChanges = (transitions: Transitions): boolean =>
-  transitions.newlyNonCompliant.length + transitions.backToCompliant.length + transitions.reminders.length > 0;

@@ -95,7 +95,7 @@ const ruleSettings = z
   .strict();
 
 export type RuleRemediationSettings = z.output<typeof ruleSettings>;
-export const remediationSettingsSchema = z.record(z.string(), ruleSettings);
+const remediationSettingsSchema = z.record(z.string(), ruleSettings);
 
 /** Validates per-rule settings (`{ "imdsv2-required": { "mode": "automatic" } }`), naming the bad field. */
 export function parseRemediationSettings(raw: unknown, where = "remediation settings"): Record<string, RuleRemediationSettings> {

@@ -1,4 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  AssociateRouteTableCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { existsSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 
@@ -82,4 +94,114 @@ export async function startMoto(): Promise<MotoServer | undefined> {
         setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 300).unref();
       }),
   };
+}
+
+/** The ids of what `useMotoAccount` creates: one resource per verdict the integration tests expect. */
+export interface SampleAccount {
+  vpcId: string;
+  subnetId: string;
+  /** Attached to both instances. */
+  usedGroup: string;
+  unusedGroup: string;
+  /** Launched with HttpTokens optional; holds `attachedEip`. */
+  imdsv1: string;
+  /** Launched with HttpTokens required. */
+  imdsv2: string;
+  attachedEip: string;
+  idleEip: string;
+  /** Associated with the subnet and routed to the S3 gateway `endpoint`. */
+  routeTable: string;
+  endpoint: string;
+}
+
+/** Creates the sample account through the SDK's standard endpoint configuration (AWS_ENDPOINT_URL). */
+async function createSampleAccount(region: string): Promise<SampleAccount> {
+  const ec2 = new EC2Client({ region });
+  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
+  const vpcId = Vpc?.VpcId as string;
+  const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.42.1.0/24", AvailabilityZone: `${region}a` }));
+  const subnetId = Subnet?.SubnetId as string;
+  const used = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "used", Description: "used", VpcId: vpcId }));
+  const unused = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "unused", Description: "unused", VpcId: vpcId }));
+  // moto does not check the image; describing its AMI catalogue would cost seconds.
+  const imageId = "ami-0123456789abcdef0";
+  const launch = async (httpTokens: "optional" | "required") =>
+    (
+      await ec2.send(
+        new RunInstancesCommand({
+          ImageId: imageId,
+          InstanceType: "t3.micro",
+          MinCount: 1,
+          MaxCount: 1,
+          SubnetId: subnetId,
+          SecurityGroupIds: [used.GroupId as string],
+          MetadataOptions: { HttpTokens: httpTokens, HttpEndpoint: "enabled" },
+        }),
+      )
+    ).Instances?.[0]?.InstanceId as string;
+  const imdsv1 = await launch("optional");
+  const imdsv2 = await launch("required");
+  const attached = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+  const idle = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+  await ec2.send(new AssociateAddressCommand({ AllocationId: attached.AllocationId, InstanceId: imdsv1 }));
+  const { RouteTable } = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
+  const routeTable = RouteTable?.RouteTableId as string;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: routeTable, SubnetId: subnetId }));
+  const endpoint = await ec2.send(
+    new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: `com.amazonaws.${region}.s3`, VpcEndpointType: "Gateway", RouteTableIds: [routeTable] }),
+  );
+  return {
+    vpcId,
+    subnetId,
+    usedGroup: used.GroupId as string,
+    unusedGroup: unused.GroupId as string,
+    imdsv1,
+    imdsv2,
+    attachedEip: attached.AllocationId as string,
+    idleEip: idle.AllocationId as string,
+    routeTable,
+    endpoint: endpoint.VpcEndpoint?.VpcEndpointId as string,
+  };
+}
+
+/**
+ * For one test file: starts moto before its tests, points the SDK at it (AWS_ENDPOINT_URL, plus
+ * `env`), creates the sample account, and afterwards restores the environment and stops moto.
+ * `account` is filled in before the first test runs; `motoIt` tests are skipped, visibly, when moto
+ * is not installed.
+ */
+export function useMotoAccount(region: string, env: Record<string, string> = {}) {
+  let moto: MotoServer | undefined;
+  const account = {} as SampleAccount;
+  const saved = Object.fromEntries(["AWS_ENDPOINT_URL", ...Object.keys(env)].map((name) => [name, process.env[name]]));
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    if (!moto) return;
+    Object.assign(process.env, env, { AWS_ENDPOINT_URL: moto.endpoint });
+    Object.assign(account, await createSampleAccount(region));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await moto?.stop();
+  });
+
+  const motoIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
+    it(
+      name,
+      async () => {
+        if (!moto) {
+          console.warn(`skipped (moto not installed): ${name}`);
+          return;
+        }
+        await fn();
+      },
+      timeout,
+    );
+
+  return { account, motoIt };
 }

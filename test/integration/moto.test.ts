@@ -1,15 +1,3 @@
-import {
-  AllocateAddressCommand,
-  AssociateAddressCommand,
-  AssociateRouteTableCommand,
-  CreateRouteTableCommand,
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  CreateVpcEndpointCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from "@aws-sdk/client-ec2";
 import type { Evaluation } from "../../lib/engine/rule";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,73 +7,12 @@ import { main } from "../../lib/cli/main";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import { findRule } from "../../rules";
-import { startMoto, type MotoServer } from "./moto-server";
+import { useMotoAccount } from "./moto-server";
 
 // Real HTTP against moto's server, started once for this file. Everything below goes through
 // the SDK's standard endpoint configuration (AWS_ENDPOINT_URL), as a user's `invoke` would.
 const REGION = "eu-west-1";
-let moto: MotoServer | undefined;
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
-const created: Record<string, string> = {};
-
-async function setUpAccount(): Promise<void> {
-  const ec2 = new EC2Client({ region: REGION });
-  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
-  const vpcId = Vpc?.VpcId as string;
-  const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.42.1.0/24", AvailabilityZone: `${REGION}a` }));
-  const subnetId = Subnet?.SubnetId as string;
-  const used = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "used", Description: "used", VpcId: vpcId }));
-  const unused = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "unused", Description: "unused", VpcId: vpcId }));
-  // moto does not check the image; describing its AMI catalogue would cost seconds.
-  const imageId = "ami-0123456789abcdef0";
-  const launch = (httpTokens: "optional" | "required") =>
-    ec2.send(
-      new RunInstancesCommand({
-        ImageId: imageId,
-        InstanceType: "t3.micro",
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: subnetId,
-        SecurityGroupIds: [used.GroupId as string],
-        MetadataOptions: { HttpTokens: httpTokens, HttpEndpoint: "enabled" },
-      }),
-    );
-  const imdsv1 = (await launch("optional")).Instances?.[0]?.InstanceId as string;
-  const imdsv2 = (await launch("required")).Instances?.[0]?.InstanceId as string;
-  const attached = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
-  const idle = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
-  await ec2.send(new AssociateAddressCommand({ AllocationId: attached.AllocationId, InstanceId: imdsv1 }));
-  const { RouteTable } = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
-  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: RouteTable?.RouteTableId, SubnetId: subnetId }));
-  const endpoint = await ec2.send(
-    new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: `com.amazonaws.${REGION}.s3`, VpcEndpointType: "Gateway", RouteTableIds: [RouteTable?.RouteTableId as string] }),
-  );
-  Object.assign(created, {
-    vpcId,
-    subnetId,
-    usedGroup: used.GroupId,
-    unusedGroup: unused.GroupId,
-    imdsv1,
-    imdsv2,
-    attachedEip: attached.AllocationId,
-    idleEip: idle.AllocationId,
-    routeTable: RouteTable?.RouteTableId,
-    endpoint: endpoint.VpcEndpoint?.VpcEndpointId,
-  });
-}
-
-beforeAll(async () => {
-  moto = await startMoto();
-  if (!moto) return;
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
-  await setUpAccount();
-}, 60_000);
-
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-  await moto?.stop();
-});
+const { account: created, motoIt } = useMotoAccount(REGION);
 
 /** Builds a sample event as `ec2-config-rules event` does, then runs the rule's real handler. */
 async function invoke(ruleId: string, type: "scheduled" | "change" | "oversized", resource?: string) {
@@ -96,15 +23,6 @@ async function invoke(ruleId: string, type: "scheduled" | "change" | "oversized"
 }
 
 const verdictOf = (evaluations: Evaluation[], id: string) => evaluations.find((e) => e.resourceId === id)?.complianceType;
-
-const motoIt = (name: string, fn: () => Promise<void>) =>
-  it(name, async () => {
-    if (!moto) {
-      console.warn(`skipped (moto not installed): ${name}`);
-      return;
-    }
-    await fn();
-  });
 
 describe("periodic runs against moto over HTTP (TestMode)", () => {
   motoIt("eip-attached", async () => {

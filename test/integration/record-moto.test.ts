@@ -2,18 +2,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import {
-  AllocateAddressCommand,
-  AssociateAddressCommand,
-  AssociateRouteTableCommand,
-  CreateRouteTableCommand,
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  CreateVpcEndpointCommand,
-  EC2Client,
-  RunInstancesCommand,
-} from "@aws-sdk/client-ec2";
 import { buildSampleEvent } from "../../lib/cli/commands/event";
 import { main } from "../../lib/cli/main";
 import { runRules } from "../../lib/engine/run";
@@ -22,67 +10,14 @@ import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import { loadSnapshots } from "../../lib/sources/load";
 import { findRule, RULES } from "../../rules";
-import { type MotoServer, startMoto } from "./moto-server";
+import { useMotoAccount } from "./moto-server";
 
 // `record` against moto's server on 127.0.0.1 (started here), then `evaluate` on what it recorded
 // must give the verdicts of the live periodic Lambda run on the same account.
 const REGION = "eu-west-1";
-const saved = { endpoint: process.env.AWS_ENDPOINT_URL, attempts: process.env.AWS_MAX_ATTEMPTS };
 const tmp = mkdtempSync(join(tmpdir(), "record-moto-"));
-let moto: MotoServer | undefined;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  if (!moto) return;
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
-  // moto answers DescribePlacementGroups with an error page; don't wait out ten backed-off retries.
-  process.env.AWS_MAX_ATTEMPTS = "2";
-  const ec2 = new EC2Client({ region: REGION });
-  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.7.0.0/16" }));
-  const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: "10.7.1.0/24", AvailabilityZone: `${REGION}a` }));
-  const used = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "used", Description: "used", VpcId: Vpc?.VpcId }));
-  await ec2.send(new CreateSecurityGroupCommand({ GroupName: "unused", Description: "unused", VpcId: Vpc?.VpcId }));
-  const launch = async (HttpTokens: "optional" | "required") =>
-    (
-      await ec2.send(
-        new RunInstancesCommand({
-          ImageId: "ami-0123456789abcdef0",
-          InstanceType: "t3.micro",
-          MinCount: 1,
-          MaxCount: 1,
-          SubnetId: Subnet?.SubnetId,
-          SecurityGroupIds: [used.GroupId as string],
-          MetadataOptions: { HttpTokens, HttpEndpoint: "enabled" },
-        }),
-      )
-    ).Instances?.[0]?.InstanceId;
-  const instance = await launch("optional");
-  await launch("required");
-  const attached = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
-  await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
-  await ec2.send(new AssociateAddressCommand({ AllocationId: attached.AllocationId, InstanceId: instance }));
-  const { RouteTable } = await ec2.send(new CreateRouteTableCommand({ VpcId: Vpc?.VpcId }));
-  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: RouteTable?.RouteTableId, SubnetId: Subnet?.SubnetId }));
-  await ec2.send(
-    new CreateVpcEndpointCommand({
-      VpcId: Vpc?.VpcId,
-      ServiceName: `com.amazonaws.${REGION}.s3`,
-      VpcEndpointType: "Gateway",
-      RouteTableIds: [RouteTable?.RouteTableId as string],
-    }),
-  );
-}, 60_000);
-
-afterAll(async () => {
-  for (const [name, value] of [
-    ["AWS_ENDPOINT_URL", saved.endpoint],
-    ["AWS_MAX_ATTEMPTS", saved.attempts],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  await moto?.stop();
-});
+// moto answers DescribePlacementGroups with an error page; don't wait out ten backed-off retries.
+const { motoIt } = useMotoAccount(REGION, { AWS_MAX_ATTEMPTS: "2" });
 
 /** Runs the CLI in-process, returning its exit code and what it wrote to stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -99,19 +34,6 @@ async function cli(...args: string[]): Promise<{ code: number; stderr: string }>
     process.exitCode = previousExitCode;
   }
 }
-
-const motoIt = (name: string, fn: () => Promise<void>, timeout = 60_000) =>
-  it(
-    name,
-    async () => {
-      if (!moto) {
-        console.warn(`skipped (moto not installed): ${name}`);
-        return;
-      }
-      await fn();
-    },
-    timeout,
-  );
 
 const comparable = (evaluations: readonly Evaluation[]) =>
   evaluations

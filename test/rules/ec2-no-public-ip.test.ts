@@ -1,9 +1,6 @@
-import { ModelBuilder } from "../../lib/model/resource-model";
-import { runRules } from "../../lib/engine/run";
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/ec2-no-public-ip";
-import { TEST_ACCOUNT, TEST_REGION, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -286,31 +283,13 @@ testRule(rule, [
   },
 ]);
 
-describe("ec2-no-public-ip parameters", () => {
-  it("defaults ignoreStopped to false", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({ ignoreStopped: false });
-    expect(parseRuleParameters(rule, { ignoreStopped: "yes" })).toEqual({ ignoreStopped: true });
-  });
-
-  it.each([
+testRuleParameters(rule, {
+  defaults: { ignoreStopped: false },
+  accepted: [[{ ignoreStopped: "yes" }, { ignoreStopped: true }]],
+  invalid: [
     ["a word that is not a boolean", { ignoreStopped: "stopped" }, "ignoreStopped", "stopped"],
+    ["another word that is not a boolean", { ignoreStopped: "often" }, "ignoreStopped", "often"],
     ["a list", { ignoreStopped: [true] }, "ignoreStopped", [true]],
     ["an unknown parameter", { ignoreTerminated: true }, "ignoreTerminated", true],
-  ])("rejects %s, naming the parameter and value", (_label, raw, parameter, value) => {
-    let thrown: unknown;
-    try {
-      parseRuleParameters(rule, raw);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(RuleParameterError);
-    expect(thrown).toMatchObject({ ruleId: "ec2-no-public-ip", parameter, value });
-  });
-
-  it("makes runRules throw with the parameter and value", () => {
-    const model = new ModelBuilder().markCollected({ region: TEST_REGION, accountId: TEST_ACCOUNT }, "instance").build();
-    expect(() => runRules(model, { rules: [rule], params: { "ec2-no-public-ip": { ignoreStopped: "often" } } })).toThrow(
-      /invalid parameter "ignoreStopped" = "often"/,
-    );
-  });
+  ],
 });

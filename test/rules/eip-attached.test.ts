@@ -1,9 +1,6 @@
-import { ModelBuilder } from "../../lib/model/resource-model";
-import { runRules } from "../../lib/engine/run";
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/eip-attached";
-import { TEST_ACCOUNT, TEST_REGION, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -275,32 +272,13 @@ testRule(rule, [
   },
 ]);
 
-describe("eip-attached parameters", () => {
-  it("defaults requireInUseEni to false", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({ requireInUseEni: false });
-    expect(parseRuleParameters(rule, { requireInUseEni: "TRUE" })).toEqual({ requireInUseEni: true });
-  });
-
-  it.each([
+testRuleParameters(rule, {
+  defaults: { requireInUseEni: false },
+  accepted: [[{ requireInUseEni: "TRUE" }, { requireInUseEni: true }]],
+  invalid: [
     ["a word that is not a boolean", { requireInUseEni: "sometimes" }, "requireInUseEni", "sometimes"],
+    ["another word that is not a boolean", { requireInUseEni: "maybe" }, "requireInUseEni", "maybe"],
     ["a number", { requireInUseEni: 2 }, "requireInUseEni", 2],
     ["a misspelt name", { requireInuseEni: true }, "requireInuseEni", true],
-  ])("rejects %s, naming the parameter and value", (_label, raw, parameter, value) => {
-    let thrown: unknown;
-    try {
-      parseRuleParameters(rule, raw);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(RuleParameterError);
-    expect(thrown).toMatchObject({ ruleId: "eip-attached", parameter, value });
-    expect((thrown as Error).message).toContain(`"${parameter}" = ${JSON.stringify(value)}`);
-  });
-
-  it("makes runRules throw before evaluating anything", () => {
-    const model = new ModelBuilder().markCollected({ region: TEST_REGION, accountId: TEST_ACCOUNT }, "eip").build();
-    expect(() => runRules(model, { rules: [rule], params: { "eip-attached": { requireInUseEni: "maybe" } } })).toThrow(
-      /invalid parameter "requireInUseEni" = "maybe"/,
-    );
-  });
+  ],
 });

@@ -1,7 +1,6 @@
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/endpoint-route-present";
-import { TEST_ACCOUNT, TEST_REGION, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC_A = "vpc-0aaaaaaaaaaaaaaa1";
@@ -389,31 +388,24 @@ testRule(rule, [
   },
 ]);
 
-describe("endpoint-route-present parameters", () => {
-  it("defaults to AWS's two gateway services, private scope, private DNS required", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({
-      services: ["s3", "dynamodb"],
-      scope: "private",
-      requireEndpoint: false,
-      requirePrivateDns: true,
-    });
-  });
-
-  it("accepts services as a comma-separated string", () => {
-    expect(parseRuleParameters(rule, { services: "s3, dynamodb" }).services).toEqual(["s3", "dynamodb"]);
-  });
-
-  it.each([
-    ["scope", "public"],
-    ["services", ""],
-    ["services", "S3 buckets"],
-    ["services", [42]],
-    ["requireEndpoint", "perhaps"],
-    ["requirePrivateDns", 3],
-    ["service", "s3"],
-  ])("rejects %s = %p naming the parameter and value", (parameter, value) => {
-    const parse = () => parseRuleParameters(rule, { [parameter]: value });
-    expect(parse).toThrow(RuleParameterError);
-    expect(parse).toThrow(`"${parameter}" = ${JSON.stringify(value)}`);
-  });
+// Defaults: AWS's two gateway services, private scope, private DNS required.
+testRuleParameters(rule, {
+  defaults: { services: ["s3", "dynamodb"], scope: "private", requireEndpoint: false, requirePrivateDns: true },
+  accepted: [
+    [{ services: "s3, dynamodb" }, { services: ["s3", "dynamodb"] }],
+    [{ services: "ssm,s3" }, { services: ["ssm", "s3"] }],
+    [
+      { scope: "all", requireEndpoint: "true", requirePrivateDns: "false" },
+      { scope: "all", requireEndpoint: true, requirePrivateDns: false },
+    ],
+  ],
+  invalid: [
+    ["a scope that is not an option", { scope: "public" }, "scope", "public"],
+    ["an empty service list", { services: "" }, "services", ""],
+    ["a service name with a space and capitals", { services: "S3 buckets" }, "services", "S3 buckets"],
+    ["a list holding a number", { services: [42] }, "services", [42]],
+    ["a word that is not a boolean", { requireEndpoint: "perhaps" }, "requireEndpoint", "perhaps"],
+    ["a number for a boolean", { requirePrivateDns: 3 }, "requirePrivateDns", 3],
+    ["an unknown parameter", { service: "s3" }, "service", "s3"],
+  ],
 });

@@ -1,7 +1,6 @@
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/imdsv2-required";
-import { TEST_ACCOUNT, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -174,20 +173,15 @@ testRule(rule, [
   },
 ]);
 
-describe("imdsv2-required parameters", () => {
-  it("defaults: endpoint disabled not allowed, no hop limit", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({ allowDisabledEndpoint: false });
-  });
-
-  it.each([
-    ["maxHopLimit", 0],
-    ["maxHopLimit", 65],
-    ["maxHopLimit", "two"],
-    ["allowDisabledEndpoint", "maybe"],
-    ["hopLimit", 2],
-  ])("rejects %s = %p naming the parameter and value", (parameter, value) => {
-    const parse = () => parseRuleParameters(rule, { [parameter]: value });
-    expect(parse).toThrow(RuleParameterError);
-    expect(parse).toThrow(`"${parameter}" = ${JSON.stringify(value)}`);
-  });
+// Defaults: endpoint disabled not allowed, no hop limit.
+testRuleParameters(rule, {
+  defaults: { allowDisabledEndpoint: false },
+  accepted: [[{ maxHopLimit: "2", allowDisabledEndpoint: "true" }, { maxHopLimit: 2, allowDisabledEndpoint: true }]],
+  invalid: [
+    ["a hop limit below 1", { maxHopLimit: 0 }, "maxHopLimit", 0],
+    ["a hop limit above 64", { maxHopLimit: 65 }, "maxHopLimit", 65],
+    ["a hop limit that is not a number", { maxHopLimit: "two" }, "maxHopLimit", "two"],
+    ["a word that is not a boolean", { allowDisabledEndpoint: "maybe" }, "allowDisabledEndpoint", "maybe"],
+    ["an unknown parameter", { hopLimit: 2 }, "hopLimit", 2],
+  ],
 });

@@ -1,7 +1,6 @@
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/placement-group-limits";
-import { TEST_ACCOUNT, TEST_REGION, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -344,29 +343,29 @@ testRule(rule, [
   },
 ]);
 
-describe("placement-group-limits parameters", () => {
-  it("has the documented limits as defaults", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({
-      resourceType: "AWS::EC2::PlacementGroup",
-      maxSpreadInstancesPerAz: 7,
-      maxPartitions: 7,
-      clusterSameInstanceType: true,
-      clusterRequireEnhancedNetworking: true,
-    });
-  });
-
-  it.each([
-    ["maxSpreadInstancesPerAz", 0],
-    ["maxSpreadInstancesPerAz", "seven"],
-    ["maxPartitions", 7.5],
-    ["maxPartitions", -1],
-    ["clusterSameInstanceType", "sometimes"],
-    ["clusterRequireEnhancedNetworking", 2],
-    ["resourceType", "AWS::EC2::Instance"],
-    ["maxSpreadInstances", 7],
-  ])("rejects %s = %p naming the parameter and value", (parameter, value) => {
-    const parse = () => parseRuleParameters(rule, { [parameter]: value });
-    expect(parse).toThrow(RuleParameterError);
-    expect(parse).toThrow(`"${parameter}" = ${JSON.stringify(value)}`);
-  });
+// Defaults: the documented limits.
+testRuleParameters(rule, {
+  defaults: {
+    resourceType: "AWS::EC2::PlacementGroup",
+    maxSpreadInstancesPerAz: 7,
+    maxPartitions: 7,
+    clusterSameInstanceType: true,
+    clusterRequireEnhancedNetworking: true,
+  },
+  accepted: [
+    [
+      { maxSpreadInstancesPerAz: "5", maxPartitions: "3", clusterSameInstanceType: "false" },
+      { maxSpreadInstancesPerAz: 5, maxPartitions: 3, clusterSameInstanceType: false },
+    ],
+  ],
+  invalid: [
+    ["a spread limit of 0", { maxSpreadInstancesPerAz: 0 }, "maxSpreadInstancesPerAz", 0],
+    ["a spread limit that is not a number", { maxSpreadInstancesPerAz: "seven" }, "maxSpreadInstancesPerAz", "seven"],
+    ["a fractional partition limit", { maxPartitions: 7.5 }, "maxPartitions", 7.5],
+    ["a negative partition limit", { maxPartitions: -1 }, "maxPartitions", -1],
+    ["a word that is not a boolean", { clusterSameInstanceType: "sometimes" }, "clusterSameInstanceType", "sometimes"],
+    ["a number for a boolean", { clusterRequireEnhancedNetworking: 2 }, "clusterRequireEnhancedNetworking", 2],
+    ["a resource type the rule does not report on", { resourceType: "AWS::EC2::Instance" }, "resourceType", "AWS::EC2::Instance"],
+    ["an unknown parameter", { maxSpreadInstances: 7 }, "maxSpreadInstances", 7],
+  ],
 });

@@ -1,9 +1,6 @@
-import { ModelBuilder } from "../../lib/model/resource-model";
-import { runRules } from "../../lib/engine/run";
-import { parseRuleParameters, RuleParameterError } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/sg-attached-to-eni";
-import { TEST_ACCOUNT, TEST_REGION, testRule } from "../support/rule-tester";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -222,31 +219,13 @@ testRule(rule, [
   },
 ]);
 
-describe("sg-attached-to-eni parameters", () => {
-  it("defaults countReferencesAsUse to false", () => {
-    expect(parseRuleParameters(rule, {})).toEqual({ countReferencesAsUse: false });
-    expect(parseRuleParameters(rule, { countReferencesAsUse: "1" })).toEqual({ countReferencesAsUse: true });
-  });
-
-  it.each([
+testRuleParameters(rule, {
+  defaults: { countReferencesAsUse: false },
+  accepted: [[{ countReferencesAsUse: "1" }, { countReferencesAsUse: true }]],
+  invalid: [
     ["a word that is not a boolean", { countReferencesAsUse: "ingress" }, "countReferencesAsUse", "ingress"],
+    ["another word that is not a boolean", { countReferencesAsUse: "sometimes" }, "countReferencesAsUse", "sometimes"],
     ["null", { countReferencesAsUse: null }, "countReferencesAsUse", null],
     ["an unknown parameter", { countReferences: true }, "countReferences", true],
-  ])("rejects %s, naming the parameter and value", (_label, raw, parameter, value) => {
-    let thrown: unknown;
-    try {
-      parseRuleParameters(rule, raw);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(RuleParameterError);
-    expect(thrown).toMatchObject({ ruleId: "sg-attached-to-eni", parameter, value });
-  });
-
-  it("makes runRules throw with the parameter and value", () => {
-    const model = new ModelBuilder().markCollected({ region: TEST_REGION, accountId: TEST_ACCOUNT }, "security-group").build();
-    expect(() => runRules(model, { rules: [rule], params: { "sg-attached-to-eni": { countReferencesAsUse: "sometimes" } } })).toThrow(
-      /invalid parameter "countReferencesAsUse" = "sometimes"/,
-    );
-  });
+  ],
 });

@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import { runRules } from "../../lib/engine/run";
-import type { AnyRule, ComplianceType, Evaluation } from "../../lib/engine/rule";
+import { type AnyRule, type ComplianceType, type Evaluation, parseRuleParameters, type Rule, RuleParameterError } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder, type ResourceModel } from "../../lib/model/resource-model";
 import { type ResourceKind, RESOURCE_KINDS } from "../../lib/model/types";
@@ -133,5 +134,71 @@ export function testRule(rule: AnyRule, cases: RuleCase[]): void {
         }
       });
     }
+  });
+}
+
+export interface RuleParameterCases<Schema extends z.ZodType> {
+  /** What no parameters at all parse to. */
+  defaults: z.output<Schema>;
+  /** Raw parameters (Config passes strings) and the parameters they set; all others must stay at their defaults. */
+  accepted?: [raw: Record<string, unknown>, parsed: Partial<z.output<Schema>>][];
+  /** Raw parameters that must be refused, with the parameter and value the error must name. */
+  invalid: [label: string, raw: Record<string, unknown>, parameter: string, value: unknown][];
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/**
+ * The parameter tests every rule needs: defaults, accepted forms, each refused value named in a
+ * RuleParameterError, and runRules refusing them before the rule evaluates anything.
+ */
+export function testRuleParameters<Schema extends z.ZodType>(rule: Rule<Schema>, cases: RuleParameterCases<Schema>): void {
+  const ruleId = rule.meta.id;
+  describe(`${ruleId} parameters`, () => {
+    it("defaults", () => {
+      expect(parseRuleParameters(rule, {})).toEqual(cases.defaults);
+    });
+
+    for (const [raw, parsed] of cases.accepted ?? []) {
+      it(`accepts ${JSON.stringify(raw)}`, () => {
+        expect(parseRuleParameters(rule, raw)).toEqual({ ...(cases.defaults as Record<string, unknown>), ...parsed });
+      });
+    }
+
+    for (const [label, raw, parameter, value] of cases.invalid) {
+      it(`rejects ${label} (${JSON.stringify(raw)}), naming the parameter and value`, () => {
+        const thrown = thrownBy(() => parseRuleParameters(rule, raw));
+        expect(thrown).toBeInstanceOf(RuleParameterError);
+        expect(thrown).toMatchObject({ ruleId, parameter, value });
+        expect((thrown as Error).message).toContain(`invalid parameter "${parameter}" = ${JSON.stringify(value)}`);
+      });
+    }
+
+    it("makes runRules throw on each rejected value before evaluating anything", () => {
+      const builder = new ModelBuilder();
+      for (const kind of rule.meta.requires) builder.markCollected({ region: TEST_REGION, accountId: TEST_ACCOUNT }, kind);
+      const model = builder.build();
+      const evaluate = jest.spyOn(rule, "evaluate");
+      try {
+        runRules(model, { rules: [rule] });
+        expect(evaluate).toHaveBeenCalledTimes(1);
+        evaluate.mockClear();
+        for (const [, raw, parameter, value] of cases.invalid) {
+          const thrown = thrownBy(() => runRules(model, { rules: [rule], params: { [ruleId]: raw } }));
+          expect(thrown).toBeInstanceOf(RuleParameterError);
+          expect((thrown as Error).message).toContain(`invalid parameter "${parameter}" = ${JSON.stringify(value)}`);
+        }
+        expect(evaluate).not.toHaveBeenCalled();
+      } finally {
+        evaluate.mockRestore();
+      }
+    });
   });
 }

@@ -28,7 +28,7 @@ export const CLIENT_SCRIPT = `
       if (counts && !counts[index]) return;
       const option = document.createElement("option");
       option.value = String(index);
-      option.textContent = counts ? label + " (" + counts[index] + ")" : label;
+      option.textContent = counts ? \`\${label} (\${counts[index]})\` : label;
       select.appendChild(option);
     });
   };
@@ -49,7 +49,7 @@ export const CLIENT_SCRIPT = `
       .map(([column, select]) => [Number(column), Number(select.value)]);
     const needle = search.value.trim().toLowerCase();
     if (needle && !haystack) {
-      haystack = rows.map((row) => (dict.r[row[0]] + " " + dict.t[row[1]] + " " + row[2] + " " + dict.a[row[4]] + " " + dict.n[row[6]]).toLowerCase());
+      haystack = rows.map((row) => [dict.r[row[0]], dict.t[row[1]], row[2], dict.a[row[4]], dict.n[row[6]]].join(" ").toLowerCase());
     }
     matched = [];
     for (let index = 0; index < rows.length; index++) {
@@ -81,9 +81,9 @@ export const CLIENT_SCRIPT = `
       const row = rows[index];
       const tr = document.createElement("tr");
       cell(tr, dict.r[row[0]]);
-      cell(tr, data.rs[row[0]], "sev-" + data.rs[row[0]]);
-      cell(tr, STATES[row[5]], "state " + STATE_CLASS[row[5]]);
-      cell(tr, dict.t[row[1]].replace("AWS::EC2::", "") + " " + row[2], "mono");
+      cell(tr, data.rs[row[0]], \`sev-\${data.rs[row[0]]}\`);
+      cell(tr, STATES[row[5]], \`state \${STATE_CLASS[row[5]]}\`);
+      cell(tr, \`\${dict.t[row[1]].replace("AWS::EC2::", "")} \${row[2]}\`, "mono");
       cell(tr, dict.g[row[3]]);
       cell(tr, dict.a[row[4]]);
       cell(tr, dict.s[row[7]].slice(0, 10));
@@ -94,7 +94,7 @@ export const CLIENT_SCRIPT = `
     body.replaceChildren(fragment);
     info.textContent = matched.length === 0
       ? "No findings match"
-      : "Findings " + (start + 1) + "–" + (start + slice.length) + " of " + matched.length + " (page " + (page + 1) + " of " + pages + ")";
+      : \`Findings \${start + 1}–\${start + slice.length} of \${matched.length} (page \${page + 1} of \${pages})\`;
     $("prev").disabled = page === 0;
     $("next").disabled = page >= pages - 1;
   };

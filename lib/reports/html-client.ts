@@ -84,9 +84,9 @@ export const CLIENT_SCRIPT = `
       cell(tr, data.rs[row[0]], \`sev-\${data.rs[row[0]]}\`);
       cell(tr, STATES[row[5]], \`state \${STATE_CLASS[row[5]]}\`);
       cell(tr, \`\${dict.t[row[1]].replace("AWS::EC2::", "")} \${row[2]}\`, "mono");
-      cell(tr, dict.g[row[3]]);
+      cell(tr, dict.g[row[3]], "nowrap");
       cell(tr, dict.a[row[4]]);
-      cell(tr, dict.s[row[7]].slice(0, 10));
+      cell(tr, dict.s[row[7]].slice(0, 10), "nowrap");
       if (data.hasDiff) cell(tr, row[8] >= 0 ? CHANGES[row[8]] : "");
       cell(tr, dict.n[row[6]], "annotation");
       fragment.appendChild(tr);

@@ -184,7 +184,7 @@ svg text{font-size:12px;fill:#333}svg [data-filter]{cursor:pointer}
 .legend span{margin-right:14px;font-size:.85rem}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:.85rem}
 th,td{border:1px solid #e0e0e0;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f0f0}
-[hidden]{display:none!important}
+.controls label[hidden]{display:none}
 .num{text-align:right}.nowrap{white-space:nowrap}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 .annotation{max-width:480px}
 .state.nc{color:#c62828;font-weight:600}.state.id{color:#ef8f00}.state.ok{color:#2e7d32}.state.ex{color:#1565c0}

@@ -14,6 +14,15 @@ const tmp = mkdtempSync(join(tmpdir(), "example-golden-"));
 const now = () => new Date("2026-11-23T06:00:00.000Z");
 
 describe("golden reports of the bundled example", () => {
+  // Exemption expiry is judged against the clock (the example's exemptions end in 2027): fake only Date.
+  beforeAll(() => {
+    jest.useFakeTimers({
+      now: now(),
+      doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"],
+    });
+  });
+  afterAll(() => jest.useRealTimers());
+
   test.each(REPORT_FORMATS)("%s", async (format) => {
     const output = join(tmp, `report.${EXTENSION[format]}`);
     await writeReport({ snapshot: [EXAMPLE], format, output }, TOOL, now);

@@ -139,6 +139,15 @@ describeBrowser("HTML report in headless Chromium", () => {
     await page.close();
   });
 
+  test("without a previous report the change filter and column are hidden", async () => {
+    const { page, problems } = await open(fixtureReport("previous"), "first.html");
+    expect(await page.locator("#f-change").isVisible()).toBe(false);
+    expect(await page.locator("table.findings thead th", { hasText: "Change" }).count()).toBe(0);
+    expect(await page.locator("#rows tr").first().locator("td").count()).toBe(8);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("stays usable with 100k findings: first page at once, paging and filtering over all of them", async () => {
     const previous = buildReport({
       evaluations: syntheticEvaluations(100_000),

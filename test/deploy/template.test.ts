@@ -162,6 +162,10 @@ describe("account deployment", () => {
         Role: { "Fn::GetAtt": [`${expected.logicalName}Role`, "Arn"] },
       });
       expect(fn.Environment.Variables).toMatchObject({ ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" }, ALERTS_RENOTIFY_MINUTES: "1440" });
+      expect(res(account, `${expected.logicalName}LogGroup`).Properties).toEqual({
+        LogGroupName: `/aws/lambda/ec2-config-rules-test-${id}`,
+        RetentionInDays: 14,
+      });
     }
     expect(ofType(account, "AWS::IAM::Role").map(([name]) => name)).not.toContain("IamRoleLambdaExecution");
   });

@@ -6,6 +6,18 @@ const RESOURCE_TYPE_BY_OPERATION = new Map<Ec2Operation, string>(
   Object.entries(CONFIG_TYPE_OPERATIONS).map(([resourceType, operation]) => [operation, resourceType]),
 );
 
+/** The resource part of each type's ARN, as EC2 writes it. */
+const ARN_RESOURCE: Partial<Record<Ec2Operation, string>> = {
+  DescribeInstances: "instance",
+  DescribeAddresses: "elastic-ip",
+  DescribeSecurityGroups: "security-group",
+  DescribeNetworkInterfaces: "network-interface",
+  DescribeSubnets: "subnet",
+  DescribeRouteTables: "route-table",
+  DescribeVpcEndpoints: "vpc-endpoint",
+  DescribeInternetGateways: "internet-gateway",
+};
+
 const ID_KEY: Partial<Record<Ec2Operation, string>> = {
   DescribeInstances: "InstanceId",
   DescribeAddresses: "AllocationId",
@@ -60,6 +72,7 @@ export function ec2ItemToConfigItem(
     const idKey = ID_KEY[operation] ?? "";
     const resourceId = String(ec2Item[idKey] ?? ec2Item.PublicIp);
     const configuration = toConfigShape(ec2Item) as Record<string, unknown>;
+    const arn = `arn:aws:ec2:${origin.region}:${origin.accountId}:${ARN_RESOURCE[operation]}/${resourceId}`;
     const common = {
       configurationItemCaptureTime: shape === "api" ? new Date(captureTime) : captureTime,
       configurationItemStatus: status,
@@ -77,7 +90,7 @@ export function ec2ItemToConfigItem(
         ...common,
         configurationItemVersion: "1.3",
         awsAccountId: origin.accountId,
-        ARN: `arn:aws:ec2:${origin.region}:${origin.accountId}:${resourceType}/${resourceId}`,
+        ARN: arn,
         configurationStateMd5Hash: "",
         relationships: [],
         configuration,
@@ -88,7 +101,7 @@ export function ec2ItemToConfigItem(
       ...common,
       version: "1.3",
       accountId: origin.accountId,
-      arn: `arn:aws:ec2:${origin.region}:${origin.accountId}:${resourceType}/${resourceId}`,
+      arn,
       configurationItemMD5Hash: "",
       relationships: [],
       configuration: JSON.stringify(wrapEnums(configuration)),

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../lib/errors";
 
 /** Config's periodic frequencies (spec §1.7). */

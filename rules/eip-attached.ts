@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { booleanParam, defineRule, type Evaluation, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";

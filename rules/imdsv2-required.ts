@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../errors";
 import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 

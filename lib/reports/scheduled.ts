@@ -6,7 +6,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { z } from "zod";
+import * as z from "zod";
 import type { ComplianceType, Evaluation } from "../engine/rule";
 import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
 import { InputError } from "../errors";

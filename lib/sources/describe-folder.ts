@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../errors";
 import type { ModelBuilder } from "../model/resource-model";
 import type { ResourceRecord } from "../model/types";

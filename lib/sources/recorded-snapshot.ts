@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../errors";
 import type { ModelBuilder } from "../model/resource-model";
 import type { Origin, ResourceRecord } from "../model/types";

@@ -3,6 +3,9 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { AwsClients } from "../lib/aws/clients";
+import { configClient } from "../lib/aws/config";
+import { s3Client } from "../lib/aws/s3";
+import { snsClient } from "../lib/aws/sns";
 import { runScheduledReport, scheduledReportSettings } from "../lib/reports/scheduled";
 
 const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scheduled-report" } });
@@ -16,7 +19,7 @@ async function scheduledReport(_event: unknown, context: Context) {
   const settings = scheduledReportSettings();
   const clients = new AwsClients({ region: settings.AWS_REGION });
   try {
-    const result = await runScheduledReport(settings, { config: clients.config(), s3: clients.s3(), sns: clients.sns() }, accountOf(context));
+    const result = await runScheduledReport(settings, { config: configClient(clients), s3: s3Client(clients), sns: snsClient(clients) }, accountOf(context));
     logger.info("report written", {
       htmlKey: result.htmlKey,
       jsonKey: result.jsonKey,

@@ -5,13 +5,12 @@ import { parseRuleParameters } from "../lib/engine/rule";
 import { runRules } from "../lib/engine/run";
 import { ExemptionPolicy } from "../lib/exemptions/exemptions";
 import type { ResourceModel } from "../lib/model/resource-model";
+import { DEFAULT_REMEDIATION_CAP } from "./cap";
 import { dryRun, errorCode, errorMessage, isGone, sendCall } from "./ec2-calls";
 import { collectAround, kindOfType } from "./fresh-model";
 import { fixesOf, type RemediationPlan } from "./plan";
 import { remediationFor } from "./registry";
 import type { PlannedAction, PlannedCall } from "./types";
-
-export const DEFAULT_REMEDIATION_CAP = 10;
 
 /**
  * - applied: the calls were made;

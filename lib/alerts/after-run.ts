@@ -1,10 +1,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import { followUpRuleRun, remediationFromEnv } from "../../remediation";
 import { AwsClients } from "../aws/clients";
+import { snsClient } from "../aws/sns";
+import type { StoredResult } from "../config/stored-results";
 import type { AnyRule, Evaluation } from "../engine/rule";
-import { renotifyIntervalFromEnv } from "./index";
-import { fetchPreviousResults } from "./previous-results";
+import { alertOnRuleRun, renotifyIntervalFromEnv } from "./index";
+import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "./previous-results";
 import { alertsTopicArn } from "./publish";
 
 /** What a rule run knows just before PutEvaluations. */
@@ -19,6 +20,8 @@ export interface BeforePutContext {
   resultToken: string;
   /** The resource of a change event. */
   subject?: { resourceType: string; resourceId: string };
+  /** A periodic run's stored results, already read for its stale-result cleanup: the previous results come from them. */
+  stored?: readonly StoredResult[];
 }
 
 /** Called before PutEvaluations; returns what to do once the evaluations are posted. */
@@ -35,38 +38,48 @@ export type BeforePut = (context: BeforePutContext) => Promise<((evaluations: re
 export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.ProcessEnv = process.env): BeforePut {
   return async (context) => {
     const topicArn = alertsTopicArn(env);
-    const remediation = remediationFromEnv(rule.meta.id, env);
-    if (context.testMode || (!topicArn && remediation?.settings.mode !== "automatic")) return undefined;
+    // The remediation code is loaded only in functions deployed with remediation settings.
+    const remediating = env.REMEDIATION_MODE || env.REMEDIATION_CAP ? await import("../../remediation/automatic") : undefined;
+    const remediation = remediating?.remediationFromEnv(rule.meta.id, env);
+    const automatic = remediation?.settings.mode === "automatic";
+    if (context.testMode || (!topicArn && !automatic)) return undefined;
     if (!context.configRuleName) {
       logger.error("alerts skipped: the event names no configRuleName to read previous results from");
       return undefined;
     }
+    const configRuleName = context.configRuleName;
     const renotifyIntervalMs = renotifyIntervalFromEnv(env);
-    let previous: Awaited<ReturnType<typeof fetchPreviousResults>>;
+    let previous: PreviousResults;
     try {
-      previous = await fetchPreviousResults(context.config, context.configRuleName, context.subject);
+      if (context.stored) previous = previousResultsOf(context.stored);
+      else if (context.subject) previous = await fetchPreviousResults(context.config, configRuleName, context.subject);
+      else throw new Error("neither stored results (periodic run) nor a changed resource (change event)");
     } catch (error) {
       logger.error("alerts skipped: could not read the rule's previous results", { error: error as Error });
       return undefined;
     }
     return async (evaluations) => {
       const clients = new AwsClients({ region: context.region });
+      const alert = {
+        sns: snsClient(clients),
+        topicArn,
+        rule: { id: rule.meta.id, severity: rule.meta.severity },
+        configRuleName,
+        accountId: context.accountId,
+        region: context.region,
+        evaluations,
+        previous,
+        renotifyIntervalMs,
+        logger,
+      };
       try {
-        await followUpRuleRun({
-          sns: clients.sns(),
-          ssm: clients.ssm(),
-          topicArn,
-          rule: { id: rule.meta.id, severity: rule.meta.severity },
-          configRuleName: context.configRuleName,
-          accountId: context.accountId,
-          region: context.region,
-          evaluations,
-          previous,
-          renotifyIntervalMs,
-          remediation,
-          runKey: context.resultToken,
-          logger,
-        });
+        if (!remediating) {
+          await alertOnRuleRun(alert);
+          return;
+        }
+        // The SSM client only where automations can start.
+        const ssm = automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined;
+        await remediating.followUpRuleRun({ ...alert, ssm, remediation, runKey: context.resultToken });
       } catch (error) {
         logger.error("alerting or automatic remediation failed after the evaluations were posted", { error: error as Error });
       }

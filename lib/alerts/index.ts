@@ -9,7 +9,7 @@ import { computeTransitions, type Transitions } from "./transitions";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
-export { fetchPreviousResults, type PreviousResult, type PreviousResults, resourceKey } from "./previous-results";
+export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "./previous-results";
 export { alertsTopicArn, publishBulletin } from "./publish";
 export { computeTransitions, type Transition, type TransitionOptions, type Transitions } from "./transitions";
 
@@ -36,7 +36,7 @@ export interface RuleRunAlertInput {
   region: string;
   /** This run's evaluations (after exemptions). */
   evaluations: readonly Evaluation[];
-  /** Config's results from before this run's PutEvaluations: see {@link fetchPreviousResults}. */
+  /** Config's results from before this run's PutEvaluations: see {@link previousResultsOf} and {@link fetchPreviousResults}. */
   previous: PreviousResults;
   now?: Date;
   renotifyIntervalMs?: number;

@@ -1,9 +1,5 @@
-import {
-  type ConfigServiceClient,
-  type EvaluationResult,
-  paginateGetComplianceDetailsByConfigRule,
-  paginateGetComplianceDetailsByResource,
-} from "@aws-sdk/client-config-service";
+import { type ConfigServiceClient, type EvaluationResult, paginateGetComplianceDetailsByResource } from "@aws-sdk/client-config-service";
+import type { StoredResult } from "../config/stored-results";
 
 /** What AWS Config holds from the rule's earlier runs for one resource. */
 export interface PreviousResult {
@@ -21,26 +17,35 @@ export const resourceKey = (resource: { resourceType: string; resourceId: string
   `${resource.resourceType}|${resource.resourceId}`;
 
 /**
- * The rule's stored NON_COMPLIANT results, all pages (only one resource's with `resource`). Only those are needed: a resource is
- * "newly" non-compliant when it is not among them, and "back to compliant" when it was. Call it
- * before this run's PutEvaluations, or Config already holds this run's verdicts.
+ * A periodic run's previous results: the NON_COMPLIANT ones among the rule's stored results, which
+ * the run has already read for its stale-result cleanup (see readStoredResults). Only those are
+ * needed: a resource is "newly" non-compliant when it is not among them, and "back to compliant"
+ * when it was.
+ */
+export function previousResultsOf(stored: readonly StoredResult[]): PreviousResults {
+  const results = new Map<string, PreviousResult>();
+  for (const result of stored) {
+    if (result.complianceType !== "NON_COMPLIANT") continue;
+    const previous: PreviousResult = { ...result, complianceType: result.complianceType };
+    results.set(resourceKey(previous), previous);
+  }
+  return results;
+}
+
+/**
+ * A change event's previous results: the changed resource's stored NON_COMPLIANT result under this
+ * rule, all pages. Call it before this run's PutEvaluations, or Config already holds this run's verdict.
  */
 export async function fetchPreviousResults(
   client: ConfigServiceClient,
   configRuleName: string,
-  resource?: { resourceType: string; resourceId: string },
+  resource: { resourceType: string; resourceId: string },
 ): Promise<PreviousResults> {
   const results = new Map<string, PreviousResult>();
-  // A change event judges one resource: its own results, not every failing resource of the rule.
-  const pages = resource
-    ? paginateGetComplianceDetailsByResource(
-        { client },
-        { ResourceType: resource.resourceType, ResourceId: resource.resourceId, ComplianceTypes: ["NON_COMPLIANT"] },
-      )
-    : paginateGetComplianceDetailsByConfigRule(
-        { client, pageSize: 100 },
-        { ConfigRuleName: configRuleName, ComplianceTypes: ["NON_COMPLIANT"] },
-      );
+  const pages = paginateGetComplianceDetailsByResource(
+    { client },
+    { ResourceType: resource.resourceType, ResourceId: resource.resourceId, ComplianceTypes: ["NON_COMPLIANT"] },
+  );
   for await (const page of pages) {
     for (const result of page.EvaluationResults ?? []) add(results, configRuleName, result);
   }

@@ -1,13 +1,8 @@
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-
 /**
- * The one place AWS clients are built. Everything else in the SDK's standard configuration is
+ * The one place AWS clients are configured. Everything else in the SDK's standard configuration is
  * honoured as it is (credential chain, AWS_ENDPOINT_URL*, profiles): no endpoint is ever set here.
+ * This module imports no SDK client: each service has its own module (./ec2, ./config, ./sns, …),
+ * so that a Lambda bundle holds only the clients its function can call.
  */
 
 /** Static credentials, e.g. from sts:AssumeRole. */
@@ -64,7 +59,7 @@ function baseConfig(settings: ClientSettings) {
   };
 }
 
-interface Sendable {
+export interface Sendable {
   send(command: unknown, ...rest: unknown[]): Promise<unknown>;
 }
 
@@ -83,6 +78,9 @@ function counted<C extends Sendable>(client: C, service: string, counter: ApiCal
   return client;
 }
 
+/** An SDK client class: every one takes the region, credentials and retry settings built here. */
+export type ClientClass<C extends Sendable> = new (config: ReturnType<typeof baseConfig>) => C;
+
 /** Builds the clients of one invocation or command, all with the same region, credentials and retry policy. */
 export class AwsClients {
   constructor(
@@ -90,44 +88,13 @@ export class AwsClients {
     readonly counter?: ApiCallCounter,
   ) {}
 
-  ec2(): EC2Client {
-    return counted(new EC2Client(baseConfig(this.settings)), "ec2", this.counter);
+  /** A client of `Client`, its requests counted under `service` (the IAM prefix: "ec2", "config", …). */
+  make<C extends Sendable>(Client: ClientClass<C>, service: string): C {
+    return counted(new Client(baseConfig(this.settings)), service, this.counter);
   }
 
-  config(): ConfigServiceClient {
-    return counted(new ConfigServiceClient(baseConfig(this.settings)), "config", this.counter);
-  }
-
-  sns(): SNSClient {
-    return counted(new SNSClient(baseConfig(this.settings)), "sns", this.counter);
-  }
-
-  ssm(): SSMClient {
-    return counted(new SSMClient(baseConfig(this.settings)), "ssm", this.counter);
-  }
-
-  s3(): S3Client {
-    return counted(new S3Client(baseConfig(this.settings)), "s3", this.counter);
-  }
-
-  sts(): STSClient {
-    return counted(new STSClient(baseConfig(this.settings)), "sts", this.counter);
-  }
-
-  /** The same settings with another role's temporary credentials. */
-  async assumingRole(roleArn: string, sessionName = "ec2ConfigRules"): Promise<AwsClients> {
-    const { Credentials } = await this.sts().send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 900 }),
-    );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
-      throw new Error(`sts:AssumeRole of ${roleArn} returned no credentials`);
-    }
-    const credentials: AwsCredentialIdentity = {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-      expiration: Credentials.Expiration,
-    };
+  /** The same settings and counter with other credentials, e.g. an assumed role's (see ./assume-role). */
+  withCredentials(credentials: AwsCredentialIdentity): AwsClients {
     return new AwsClients({ ...this.settings, credentials }, this.counter);
   }
 }

@@ -2,10 +2,10 @@ import {
   type ComplianceType as ConfigComplianceType,
   type ConfigServiceClient,
   type Evaluation as ConfigEvaluation,
-  paginateGetComplianceDetailsByConfigRule,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
 import { clampAnnotation, type Evaluation } from "../engine/rule";
+import type { StoredResult } from "./stored-results";
 
 /** PutEvaluations accepts at most 100 evaluations per request. */
 export const MAX_EVALUATIONS_PER_CALL = 100;
@@ -79,37 +79,20 @@ export async function putEvaluations(
   return calls;
 }
 
-/** A resource Config holds a result for, identified as Config reports it. */
-export interface StoredResult {
-  resourceType: string;
-  resourceId: string;
-}
-
 /**
  * Resources Config holds a COMPLIANT or NON_COMPLIANT result for under this rule that this run
  * did not evaluate: they no longer exist (or left the rule's reach), and are to be re-posted as
  * NOT_APPLICABLE. Matched by type and id. Periodic runs only: a change-triggered run sees one
  * resource and would wipe every other one's result.
  */
-export async function findStaleResults(
-  config: ConfigServiceClient,
-  configRuleName: string,
-  evaluated: readonly Evaluation[],
-): Promise<StoredResult[]> {
+export function findStaleResults(stored: readonly StoredResult[], evaluated: readonly Evaluation[]): StoredResult[] {
   const seen = new Set(evaluated.map((evaluation) => `${evaluation.resourceType}\u0000${evaluation.resourceId}`));
   const stale: StoredResult[] = [];
-  const pages = paginateGetComplianceDetailsByConfigRule(
-    { client: config, pageSize: 100 },
-    { ConfigRuleName: configRuleName, ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT"] },
-  );
-  for await (const page of pages) {
-    for (const result of page.EvaluationResults ?? []) {
-      const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
-      if (!qualifier?.ResourceType || !qualifier.ResourceId) continue;
-      if (seen.has(`${qualifier.ResourceType}\u0000${qualifier.ResourceId}`)) continue;
-      seen.add(`${qualifier.ResourceType}\u0000${qualifier.ResourceId}`);
-      stale.push({ resourceType: qualifier.ResourceType, resourceId: qualifier.ResourceId });
-    }
+  for (const result of stored) {
+    const key = `${result.resourceType}\u0000${result.resourceId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    stale.push(result);
   }
   return stale;
 }

@@ -1,6 +1,8 @@
-import { GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
+import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
 import type { BeforePut } from "../alerts/after-run";
 import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
+import { configClient } from "../aws/config";
+import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
 import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "../engine/rule";
 import { runRules } from "../engine/run";
@@ -20,6 +22,7 @@ import {
   splitParameters,
 } from "./event";
 import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "./put-evaluations";
+import { readStoredResults, type StoredResult } from "./stored-results";
 
 /** A rule could not judge a resource for lack of data. In the Lambda that fails the invocation. */
 export class MissingDataError extends Error {
@@ -117,8 +120,12 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   const counter = options.counter ?? new ApiCallCounter();
   const makeClients = options.clients ?? ((settings, calls) => new AwsClients(settings, calls));
   let clients = makeClients({ region }, counter);
-  if (own.assumeRole) clients = await clients.assumingRole(roleToAssume(parsed, own), "configLambdaExecution");
-  const config = clients.config();
+  if (own.assumeRole) {
+    // Loaded in cross-account mode only, so that STS costs nothing at any other cold start.
+    const { assumingRole } = await import("../aws/assume-role");
+    clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
+  }
+  const config = configClient(clients);
   const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey });
   const params = { [rule.meta.id]: ruleParameters };
   const testMode = event.resultToken === TEST_MODE_TOKEN;
@@ -138,6 +145,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   let evaluations: Evaluation[];
   let orderingTimestamp: Date;
   let staleResults: EventRunResult["staleResults"] = "not run (change event)";
+  let stored: StoredResult[] | undefined;
 
   if (header) {
     orderingTimestamp = new Date(header.configurationItemCaptureTime);
@@ -153,7 +161,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     } else {
       const field = invoking.messageType === CHANGE ? "invokingEvent.configurationItem" : "configurationItems[0]";
       const rawItem =
-        invoking.messageType === CHANGE ? invoking.configurationItem : await fetchItem(clients.config(), header);
+        invoking.messageType === CHANGE ? invoking.configurationItem : await fetchItem(config, header);
       const item = configItemToRecords(rawItem, field);
       if (!item.evaluable) {
         evaluations = notApplicable(header, `Configuration item status ${item.status}: deleted or not recorded`);
@@ -164,7 +172,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
         }
         const builder = new ModelBuilder();
         const itemScope = { region: item.region, accountId: item.accountId };
-        await collectRelated(kindsOf(rule), subject, { ec2: clients.ec2(), scope: itemScope, builder });
+        await collectRelated(kindsOf(rule), subject, { ec2: ec2Client(clients), scope: itemScope, builder });
         for (const record of item.records) builder.add(record);
         evaluations = runRules(builder.build(), { rules: [rule], params, exemptions, resourceIds: new Set([item.resourceId]) });
         if (evaluations.length === 0) {
@@ -176,7 +184,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   } else {
     orderingTimestamp = new Date((invoking as { notificationCreationTime: string | Date }).notificationCreationTime);
     const builder = new ModelBuilder();
-    await collectAll(kindsOf(rule), { ec2: clients.ec2(), scope, builder });
+    await collectAll(kindsOf(rule), { ec2: ec2Client(clients), scope, builder });
     evaluations = runRules(builder.build(), { rules: [rule], params, exemptions });
     assertNoGaps(evaluations);
     if (testMode) {
@@ -186,7 +194,8 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
       if (!event.configRuleName) {
         throw new InputError("required for the stale-result cleanup of a periodic run", { field: "configRuleName" });
       }
-      const stale = await findStaleResults(config, event.configRuleName, evaluations);
+      stored = await readStoredResults(config, event.configRuleName);
+      const stale = findStaleResults(stored, evaluations);
       staleResults = stale.length;
       for (const result of stale) {
         evaluations.push({
@@ -204,7 +213,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
 
   const toPost = evaluations.map((evaluation) => toConfigEvaluation(evaluation, orderingTimestamp));
   const changed = header ? { resourceType: header.resourceType, resourceId: header.resourceId } : undefined;
-  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken, subject: changed });
+  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken, subject: changed, stored });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,
     retryDelayMs: options.putRetryDelayMs,
@@ -226,7 +235,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
 }
 
 /** The full item behind an oversized notification: the one captured at the summary's capture time (RDK's form). */
-async function fetchItem(config: ReturnType<AwsClients["config"]>, summary: ItemHeader): Promise<unknown> {
+async function fetchItem(config: ConfigServiceClient, summary: ItemHeader): Promise<unknown> {
   const response = await config.send(
     new GetResourceConfigHistoryCommand({
       resourceType: summary.resourceType as ResourceType,

@@ -1,6 +1,8 @@
 import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients";
+import { ec2Client } from "../aws/ec2";
+import { stsClient } from "../aws/sts";
 import { pagesOf } from "../collect/ec2-collector";
 import { EC2_OPERATIONS, type Ec2Operation } from "../sources/ec2-adapter";
 
@@ -57,7 +59,7 @@ async function readAll(clients: AwsClients, operation: Ec2Operation, instanceTyp
   const { listKey } = EC2_OPERATIONS[operation];
   const items: unknown[] = [];
   let pages = 0;
-  const ec2 = clients.ec2();
+  const ec2 = ec2Client(clients);
   try {
     for await (const page of pagesOf(ec2, operation, { instanceTypes })) {
       pages += 1;
@@ -146,7 +148,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 /** The regions to record: those given, or every region enabled in the account. */
 export async function resolveRegions(options: Pick<RecordOptions, "regions" | "clientsFor">, homeRegion: string): Promise<string[]> {
   if (options.regions !== "all") return options.regions;
-  const ec2 = options.clientsFor(homeRegion).ec2();
+  const ec2 = ec2Client(options.clientsFor(homeRegion));
   try {
     const { Regions = [] } = await ec2.send(new DescribeRegionsCommand({}));
     return Regions.map((region) => region.RegionName)
@@ -163,7 +165,7 @@ export async function resolveRegions(options: Pick<RecordOptions, "regions" | "c
  * `failures` with their operation absent from the region, so evaluation reports a gap there.
  */
 export async function recordAccount(options: RecordOptions, homeRegion: string): Promise<RecordedSnapshot> {
-  const sts = options.clientsFor(homeRegion).sts();
+  const sts = stsClient(options.clientsFor(homeRegion));
   let accountId: string;
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));

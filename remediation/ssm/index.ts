@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
-import { z } from "zod";
-import { DEFAULT_REMEDIATION_CAP } from "../apply";
+import * as z from "zod";
+import { DEFAULT_REMEDIATION_CAP } from "../cap";
 import deleteUnusedSecurityGroup from "./delete-unused-security-group.json";
 import disassociateInstanceEips from "./disassociate-instance-eips.json";
 import enforceImdsv2 from "./enforce-imdsv2.json";

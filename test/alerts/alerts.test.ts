@@ -4,7 +4,6 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
   alertOnRuleRun,
-  fetchPreviousResults,
   type PreviousResult,
   resourceKey,
   SNS_MAX_MESSAGE_BYTES,
@@ -12,7 +11,9 @@ import {
   buildDigest,
   computeTransitions,
   renotifyIntervalFromEnv,
+  previousResultsOf,
 } from "../../lib/alerts";
+import { readStoredResults } from "../../lib/config/stored-results";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
@@ -85,26 +86,39 @@ describe("computeTransitions", () => {
   });
 });
 
-describe("fetchPreviousResults", () => {
-  it("walks every page of the rule's NON_COMPLIANT results", async () => {
-    const result = (id: string) => ({
-      ComplianceType: "NON_COMPLIANT" as const,
-      ResultRecordedTime: new Date("2026-11-20T10:00:00Z"),
-      EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
-    });
+describe("the rule's stored results", () => {
+  const result = (id: string, complianceType: "COMPLIANT" | "NON_COMPLIANT") => ({
+    ComplianceType: complianceType,
+    ResultRecordedTime: new Date("2026-11-20T10:00:00Z"),
+    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+  });
+
+  it("walks every page of the rule's COMPLIANT and NON_COMPLIANT results", async () => {
     config
       .on(GetComplianceDetailsByConfigRuleCommand)
-      .resolvesOnce({ EvaluationResults: [result("eipalloc-1")], NextToken: "t1" })
+      .resolvesOnce({ EvaluationResults: [result("eipalloc-1", "NON_COMPLIANT")], NextToken: "t1" })
       .resolvesOnce({ EvaluationResults: [], NextToken: "t2" })
-      .resolvesOnce({ EvaluationResults: [result("eipalloc-2")] });
-    const results = await fetchPreviousResults(new ConfigServiceClient({}), "eip-attached");
-    expect([...results.keys()]).toEqual(["AWS::EC2::EIP|eipalloc-1", "AWS::EC2::EIP|eipalloc-2"]);
+      .resolvesOnce({ EvaluationResults: [result("eipalloc-2", "COMPLIANT")] });
+    const stored = await readStoredResults(new ConfigServiceClient({}), "eip-attached");
+    expect(stored.map((entry) => [entry.resourceId, entry.complianceType])).toEqual([
+      ["eipalloc-1", "NON_COMPLIANT"],
+      ["eipalloc-2", "COMPLIANT"],
+    ]);
     expect(config).toHaveReceivedCommandTimes(GetComplianceDetailsByConfigRuleCommand, 3);
     expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByConfigRuleCommand, {
       ConfigRuleName: "eip-attached",
-      ComplianceTypes: ["NON_COMPLIANT"],
+      ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT"],
       Limit: 100,
     });
+  });
+
+  it("gives the alerts only the NON_COMPLIANT ones as previous results, with the time Config recorded them", () => {
+    const recordedAt = new Date("2026-11-20T10:00:00Z");
+    const previous = previousResultsOf([
+      { resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-1", complianceType: "NON_COMPLIANT", recordedAt },
+      { resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-2", complianceType: "COMPLIANT", recordedAt },
+    ]);
+    expect([...previous.values()]).toEqual([{ resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-1", complianceType: "NON_COMPLIANT", recordedAt }]);
   });
 });
 

@@ -69,17 +69,42 @@ describe("the rule Lambda's alerts", () => {
   it("reads previous results before PutEvaluations and publishes the digest after it", async () => {
     process.env.ALERTS_TOPIC_ARN = TOPIC;
     await invoke();
-    expect(order).toEqual(["GetComplianceDetails:COMPLIANT+NON_COMPLIANT", "GetComplianceDetails:NON_COMPLIANT", "PutEvaluations", "Publish"]);
+    expect(order).toEqual(["GetComplianceDetails:COMPLIANT+NON_COMPLIANT", "PutEvaluations", "Publish"]);
     const body = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}").sqs);
     expect(body.newlyNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-new"]);
     expect(body.backToCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-fixed"]);
     expect(body.configRuleName).toBe("eip-attached");
   });
 
+  it("pages the rule's stored results once per periodic run, for the stale-result cleanup and the digest alike", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    const compliant = (id: string) => ({ ...previousResult(id), ComplianceType: "COMPLIANT" as const });
+    config
+      .on(GetComplianceDetailsByConfigRuleCommand)
+      .resolvesOnce({ EvaluationResults: [previousResult("eipalloc-fixed"), compliant("eipalloc-gone")], NextToken: "page-2" })
+      .resolvesOnce({ EvaluationResults: [previousResult("eipalloc-deleted")] });
+    const result = await invoke();
+    expect(config).toHaveReceivedCommandTimes(GetComplianceDetailsByConfigRuleCommand, 2);
+    expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByResourceCommand);
+    // Both pages served the cleanup…
+    expect(result.staleResults).toBe(2);
+    const posted = config.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
+    expect(Object.fromEntries(posted.map((evaluation) => [evaluation.ComplianceResourceId, evaluation.ComplianceType]))).toEqual({
+      "eipalloc-new": "NON_COMPLIANT",
+      "eipalloc-fixed": "COMPLIANT",
+      "eipalloc-gone": "NOT_APPLICABLE",
+      "eipalloc-deleted": "NOT_APPLICABLE",
+    });
+    // …and the digest: eipalloc-fixed was failing, eipalloc-new was not.
+    const body = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}").sqs);
+    expect(body.newlyNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-new"]);
+    expect(body.backToCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-fixed"]);
+  });
+
   it("sends nothing, and reads nothing more, without a topic or in TestMode", async () => {
     await invoke();
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
-    expect(order).not.toContain("GetComplianceDetails:NON_COMPLIANT");
+    expect(order).toEqual(["GetComplianceDetails:COMPLIANT+NON_COMPLIANT", "PutEvaluations"]);
     process.env.ALERTS_TOPIC_ARN = TOPIC;
     await invoke(scheduled("eip-attached", { resultToken: "TESTMODE" }));
     expect(sns).not.toHaveReceivedCommand(PublishCommand);

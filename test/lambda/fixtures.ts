@@ -1,5 +1,5 @@
-import type { Address, Instance, NetworkInterface, Reservation, SecurityGroup } from "@aws-sdk/client-ec2";
-import type { ApiCallCounter, ClientSettings } from "../../lib/aws/clients";
+import { type Address, EC2Client, type Instance, type NetworkInterface, type Reservation, type SecurityGroup } from "@aws-sdk/client-ec2";
+import type { ApiCallCounter, ClientClass, ClientSettings, Sendable } from "../../lib/aws/clients";
 import { AwsClients } from "../../lib/aws/clients";
 import type { ConfigEvent } from "../../lib/config/event";
 import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } from "../../lib/config/sample-events";
@@ -110,9 +110,10 @@ type Respond = (operation: string, input: Record<string, unknown>) => object;
 export function fakeEc2Transport(respond: Respond) {
   return (settings: ClientSettings, counter: ApiCallCounter): AwsClients => {
     const clients = new AwsClients(settings, counter);
-    const makeEc2 = clients.ec2.bind(clients);
-    clients.ec2 = () => {
-      const client = makeEc2();
+    const make = clients.make.bind(clients);
+    clients.make = <C extends Sendable>(Client: ClientClass<C>, service: string): C => {
+      const client = make(Client, service);
+      if (!(client instanceof EC2Client)) return client;
       client.middlewareStack.add(
         (_next, context) => async (args) => ({
           output: { $metadata: {}, ...respond(String(context.commandName).replace(/Command$/, ""), args.input as Record<string, unknown>) },

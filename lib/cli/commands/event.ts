@@ -1,6 +1,8 @@
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { type Command, Option } from "commander";
 import { AwsClients } from "../../aws/clients";
+import { ec2Client } from "../../aws/ec2";
+import { stsClient } from "../../aws/sts";
 import { pagesOf } from "../../collect/ec2-collector";
 import type { ConfigEvent } from "../../config/event";
 import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } from "../../config/sample-events";
@@ -85,7 +87,7 @@ async function itemFromEc2(resourceId: string, region: string, accountId: string
     throw new InputError(`cannot tell the resource type of "${resourceId}" (expected one of ${LOOKUP_BY_PREFIX.map(([p]) => `${p}…`).join(", ")})`, { field: "--resource" });
   }
   const [, operation, filterName] = lookup;
-  const ec2 = new AwsClients({ region }).ec2();
+  const ec2 = ec2Client(new AwsClients({ region }));
   for await (const page of pagesOf(ec2, operation, { filters: [{ Name: filterName, Values: [resourceId] }] })) {
     for (const raw of ((page as Record<string, unknown>)[EC2_OPERATIONS[operation].listKey] ?? []) as unknown[]) {
       const item = itemFor(operation, raw, { region, accountId }, resourceId, status);
@@ -96,7 +98,7 @@ async function itemFromEc2(resourceId: string, region: string, accountId: string
 }
 
 async function callerAccount(region: string): Promise<string> {
-  const { Account } = await new AwsClients({ region }).sts().send(new GetCallerIdentityCommand({}));
+  const { Account } = await stsClient(new AwsClients({ region })).send(new GetCallerIdentityCommand({}));
   if (!Account) throw new InputError("sts:GetCallerIdentity returned no account; give --account-id", { field: "--account-id" });
   return Account;
 }

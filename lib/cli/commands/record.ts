@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { AwsClients } from "../../aws/clients";
+import { ec2Client } from "../../aws/ec2";
 import { InputError } from "../../errors";
 import { type RecordedSnapshot, type RecordOptions, type RecordProgress, RECORDED_OPERATIONS, recordAccount, resolveRegions } from "../../record/record";
 import { writeSnapshot } from "../../record/write-snapshot";
@@ -80,7 +81,7 @@ export async function runRecord(
   tool: { name: string; version: string },
   settings: Pick<RecordOptions, "now" | "onProgress"> = {},
 ): Promise<{ snapshot: RecordedSnapshot; output?: string }> {
-  const homeRegion = await new AwsClients().ec2().config.region().catch(() => undefined);
+  const homeRegion = await ec2Client(new AwsClients()).config.region().catch(() => undefined);
   if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
   const concurrency = parseConcurrency(options.concurrency);

@@ -14,6 +14,9 @@ import {
 } from "../../../remediation";
 import { alertsTopicArn, publishBulletin } from "../../alerts";
 import { AwsClients } from "../../aws/clients";
+import { ec2Client } from "../../aws/ec2";
+import { snsClient } from "../../aws/sns";
+import { stsClient } from "../../aws/sts";
 import { collectAll } from "../../collect/ec2-collector";
 import type { AnyRule } from "../../engine/rule";
 import { InputError } from "../../errors";
@@ -61,7 +64,7 @@ async function planOffline(options: RemediateOptions): Promise<void> {
 async function collectLive(rule: AnyRule, clients: AwsClients, scope: { region: string; accountId: string }) {
   const kinds = new Set<ResourceKind>([...rule.meta.requires, ...(rule.meta.optional ?? []), ...(remediationFor(rule.meta.id).planKinds ?? [])]);
   const builder = new ModelBuilder();
-  await collectAll(kinds, { ec2: clients.ec2(), scope, builder });
+  await collectAll(kinds, { ec2: ec2Client(clients), scope, builder });
   return builder.build();
 }
 
@@ -76,7 +79,7 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new InputError("no region: give --region or set AWS_REGION", { field: "--region" });
   const clients = new AwsClients({ region });
-  const accountId = options.accountId ?? (await clients.sts().send(new GetCallerIdentityCommand({}))).Account;
+  const accountId = options.accountId ?? (await stsClient(clients).send(new GetCallerIdentityCommand({}))).Account;
   if (!accountId) throw new InputError("sts:GetCallerIdentity returned no account; give --account-id", { field: "--account-id" });
 
   const model = await collectLive(rule, clients, { region, accountId });
@@ -92,10 +95,10 @@ async function applyLive(options: RemediateOptions): Promise<void> {
     return;
   }
   const logger = new Logger({ serviceName: "ec2-config-rules", logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT" });
-  const report = await applyRemediation({ ec2: clients.ec2(), rule, plan, params, exemptions, cap, logger });
+  const report = await applyRemediation({ ec2: ec2Client(clients), rule, plan, params, exemptions, cap, logger });
   const topicArn = alertsTopicArn();
   if (topicArn && (report.outcomes.length > 0 || report.notApplied.length > 0)) {
-    await publishBulletin(clients.sns(), topicArn, remediationBulletin(report, rule.meta.severity));
+    await publishBulletin(snsClient(clients), topicArn, remediationBulletin(report, rule.meta.severity));
   }
   process.stdout.write(options.format === "json" ? `${JSON.stringify({ plan, report }, null, 2)}\n` : formatReport(plan, report));
   const notApplied = report.outcomes.some((outcome) => ["failed", "unauthorized", "over-cap"].includes(outcome.status));

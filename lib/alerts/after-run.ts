@@ -2,9 +2,11 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { AwsClients } from "../aws/clients";
 import { snsClient } from "../aws/sns";
+import { ssmClient } from "../aws/ssm";
 import type { StoredResult } from "../config/stored-results";
 import type { AnyRule, Evaluation } from "../engine/rule";
-import { alertOnRuleRun, renotifyIntervalFromEnv } from "./index";
+import { followUpRuleRun, remediationFromEnv } from "../../remediation/automatic";
+import { renotifyIntervalFromEnv } from "./index";
 import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "./previous-results";
 import { alertsTopicArn } from "./publish";
 
@@ -38,11 +40,8 @@ export type BeforePut = (context: BeforePutContext) => Promise<((evaluations: re
 export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.ProcessEnv = process.env): BeforePut {
   return async (context) => {
     const topicArn = alertsTopicArn(env);
-    // The remediation code is loaded only in functions deployed with remediation settings.
-    const remediating = env.REMEDIATION_MODE || env.REMEDIATION_CAP ? await import("../../remediation/automatic") : undefined;
-    const remediation = remediating?.remediationFromEnv(rule.meta.id, env);
-    const automatic = remediation?.settings.mode === "automatic";
-    if (context.testMode || (!topicArn && !automatic)) return undefined;
+    const remediation = remediationFromEnv(rule.meta.id, env);
+    if (context.testMode || (!topicArn && remediation?.settings.mode !== "automatic")) return undefined;
     if (!context.configRuleName) {
       logger.error("alerts skipped: the event names no configRuleName to read previous results from");
       return undefined;
@@ -60,26 +59,22 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
     }
     return async (evaluations) => {
       const clients = new AwsClients({ region: context.region });
-      const alert = {
-        sns: snsClient(clients),
-        topicArn,
-        rule: { id: rule.meta.id, severity: rule.meta.severity },
-        configRuleName,
-        accountId: context.accountId,
-        region: context.region,
-        evaluations,
-        previous,
-        renotifyIntervalMs,
-        logger,
-      };
       try {
-        if (!remediating) {
-          await alertOnRuleRun(alert);
-          return;
-        }
-        // The SSM client only where automations can start.
-        const ssm = automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined;
-        await remediating.followUpRuleRun({ ...alert, ssm, remediation, runKey: context.resultToken });
+        await followUpRuleRun({
+          sns: snsClient(clients),
+          ssm: ssmClient(clients),
+          topicArn,
+          rule: { id: rule.meta.id, severity: rule.meta.severity },
+          configRuleName,
+          accountId: context.accountId,
+          region: context.region,
+          evaluations,
+          previous,
+          renotifyIntervalMs,
+          remediation,
+          runKey: context.resultToken,
+          logger,
+        });
       } catch (error) {
         logger.error("alerting or automatic remediation failed after the evaluations were posted", { error: error as Error });
       }

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 
 const RULE_ID = "ec2-no-public-ip";
@@ -16,12 +16,10 @@ export default defineRule({
     triggers: ["change", "periodic"],
     severity: "high",
     requires: ["instance"],
-    parameters: z
-      .object({
-        /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */
-        ignoreStopped: booleanParam(false),
-      })
-      .strict(),
+    parameters: z.strictObject({
+      /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */
+      ignoreStopped: booleanParam(false),
+    }),
     remediation: {
       automatic: false,
       summary:

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { booleanParam, defineRule, type Evaluation, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";
@@ -27,12 +27,10 @@ export default defineRule({
     severity: "low",
     requires: ["eip"],
     optional: ["network-interface"],
-    parameters: z
-      .object({
-        /** AWS's newer wording ("attached to an instance or an in-use ENI"): an EIP on a detached ENI is unused. */
-        requireInUseEni: booleanParam(false),
-      })
-      .strict(),
+    parameters: z.strictObject({
+      /** AWS's newer wording ("attached to an instance or an in-use ENI"): an EIP on a detached ENI is unused. */
+      requireInUseEni: booleanParam(false),
+    }),
     remediation: {
       automatic: false,
       summary: "Associate the address with the resource that needs it, or release it (ec2:ReleaseAddress) once it is confirmed unused.",

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import {
   booleanParam,
   defineRule,
@@ -13,21 +13,19 @@ import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types"
 
 const ID = "endpoint-route-present";
 
-const parameters = z
-  .object({
-    /** Services whose gateway endpoints must be routed: the last segment of com.amazonaws.<region>.<service>. */
-    services: listParam(
-      z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a service name such as s3 or dynamodb"),
-      ["s3", "dynamodb"],
-    ),
-    /** private: only route tables serving a private subnet; all: every route table. */
-    scope: enumParam(["private", "all"], "private"),
-    /** A VPC with private subnets must have a gateway endpoint for each listed service. */
-    requireEndpoint: booleanParam(false),
-    /** Interface endpoints must have private DNS on, or clients using the default hostname bypass them. */
-    requirePrivateDns: booleanParam(true),
-  })
-  .strict();
+const parameters = z.strictObject({
+  /** Services whose gateway endpoints must be routed: the last segment of com.amazonaws.<region>.<service>. */
+  services: listParam(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, "a service name such as s3 or dynamodb")),
+    ["s3", "dynamodb"],
+  ),
+  /** private: only route tables serving a private subnet; all: every route table. */
+  scope: enumParam(["private", "all"], "private"),
+  /** A VPC with private subnets must have a gateway endpoint for each listed service. */
+  requireEndpoint: booleanParam(false),
+  /** Interface endpoints must have private DNS on, or clients using the default hostname bypass them. */
+  requirePrivateDns: booleanParam(true),
+});
 
 type Params = z.output<typeof parameters>;
 

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
 
@@ -7,14 +7,12 @@ const ID = "imdsv2-required";
 /** States in which the instance is going away: AWS reports them as deleted resources. */
 const GONE_STATES: ReadonlySet<string> = new Set(["terminated", "shutting-down"]);
 
-const parameters = z
-  .object({
-    /** An instance whose metadata endpoint is off cannot be queried with IMDSv1 either. AWS still fails it. */
-    allowDisabledEndpoint: booleanParam(false),
-    /** A hop limit above this lets containers on the host reach the instance's credentials. */
-    maxHopLimit: optionalIntegerParam(1, 64),
-  })
-  .strict();
+const parameters = z.strictObject({
+  /** An instance whose metadata endpoint is off cannot be queried with IMDSv1 either. AWS still fails it. */
+  allowDisabledEndpoint: booleanParam(false),
+  /** A hop limit above this lets containers on the host reach the instance's credentials. */
+  maxHopLimit: optionalIntegerParam(1, 64),
+});
 
 type Params = z.output<typeof parameters>;
 

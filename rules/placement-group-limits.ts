@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type ResourceModel, scopeKey } from "../lib/model/resource-model";
 import { ACCOUNT_RESOURCE_TYPE } from "../lib/engine/run";
 import type { Instance, PlacementGroup } from "../lib/model/types";
@@ -30,15 +30,13 @@ const COUNTED_STATES: ReadonlySet<string> = new Set(["pending", "running"]);
 /** EC2's limit for both: 7 running instances per AZ in a rack spread group, 7 partitions per AZ. */
 const DOCUMENTED_LIMIT = 7;
 
-const parameters = z
-  .object({
-    resourceType: enumParam(RESOURCE_TYPES, "AWS::EC2::PlacementGroup"),
-    maxSpreadInstancesPerAz: integerParam(DOCUMENTED_LIMIT, 1, 1000),
-    maxPartitions: integerParam(DOCUMENTED_LIMIT, 1, 100),
-    clusterSameInstanceType: booleanParam(true),
-    clusterRequireEnhancedNetworking: booleanParam(true),
-  })
-  .strict();
+const parameters = z.strictObject({
+  resourceType: enumParam(RESOURCE_TYPES, "AWS::EC2::PlacementGroup"),
+  maxSpreadInstancesPerAz: integerParam(DOCUMENTED_LIMIT, 1, 1000),
+  maxPartitions: integerParam(DOCUMENTED_LIMIT, 1, 100),
+  clusterSameInstanceType: booleanParam(true),
+  clusterRequireEnhancedNetworking: booleanParam(true),
+});
 
 type Params = z.output<typeof parameters>;
 

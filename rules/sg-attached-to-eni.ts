@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { NetworkInterface } from "../lib/model/types";
@@ -42,12 +42,10 @@ export default defineRule({
     triggers: ["periodic"],
     severity: "medium",
     requires: ["security-group", "network-interface"],
-    parameters: z
-      .object({
-        /** AWS counts only ENIs; a group referenced by another group's rules may still be part of a design. */
-        countReferencesAsUse: booleanParam(false),
-      })
-      .strict(),
+    parameters: z.strictObject({
+      /** AWS counts only ENIs; a group referenced by another group's rules may still be part of a design. */
+      countReferencesAsUse: booleanParam(false),
+    }),
     remediation: {
       automatic: false,
       summary:

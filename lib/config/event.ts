@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { InputError } from "../errors";
 
 /**
@@ -23,59 +23,61 @@ export const CHANGE = "ConfigurationItemChangeNotification";
 export const OVERSIZED = "OversizedConfigurationItemChangeNotification";
 export const SCHEDULED = "ScheduledNotification";
 
-const timestamp = z.union([z.string(), z.date()]).refine((value) => !Number.isNaN(new Date(value).getTime()), {
-  message: "not a valid timestamp",
-});
+const timestamp = z.union([z.string(), z.date()]).check(
+  z.refine((value) => !Number.isNaN(new Date(value).getTime()), { message: "not a valid timestamp" }),
+);
 
-const accountId = z.string().regex(/^\d{12}$/, { message: "not a 12-digit account id" });
+const accountId = z.string().check(z.regex(/^\d{12}$/, { message: "not a 12-digit account id" }));
 
 export const configEventSchema = z.object({
-  version: z.string().optional(),
+  version: z.optional(z.string()),
   invokingEvent: z.string({ error: "required, a JSON string" }),
-  ruleParameters: z.string().optional(),
-  resultToken: z.string({ error: "required" }).min(1, { message: "must not be empty" }),
-  eventLeftScope: z.boolean().optional(),
-  executionRoleArn: z.string().optional(),
-  configRuleArn: z.string().optional(),
-  configRuleName: z.string().optional(),
-  configRuleId: z.string().optional(),
+  ruleParameters: z.optional(z.string()),
+  resultToken: z.string({ error: "required" }).check(z.minLength(1, { message: "must not be empty" })),
+  eventLeftScope: z.optional(z.boolean()),
+  executionRoleArn: z.optional(z.string()),
+  configRuleArn: z.optional(z.string()),
+  configRuleName: z.optional(z.string()),
+  configRuleId: z.optional(z.string()),
   accountId,
-  evaluationMode: z.string().optional(),
-}) satisfies z.ZodType<ConfigEvent>;
+  evaluationMode: z.optional(z.string()),
+}) satisfies z.ZodMiniType<ConfigEvent>;
 
 /**
  * The part of a configuration item every event needs, common to both CI shapes (notification
  * and GetResourceConfigHistory): which resource, where, its status and when it was captured.
  * The configuration itself is validated by the Config-item adapter.
  */
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 export const itemHeaderSchema = z.looseObject({
-  resourceType: z.string().min(1),
-  resourceId: z.string().min(1),
-  configurationItemStatus: z.string().min(1),
+  resourceType: nonEmpty(),
+  resourceId: nonEmpty(),
+  configurationItemStatus: nonEmpty(),
   configurationItemCaptureTime: timestamp,
-  awsRegion: z.string().optional(),
-  awsAccountId: z.string().optional(),
-  accountId: z.string().optional(),
+  awsRegion: z.optional(z.string()),
+  awsAccountId: z.optional(z.string()),
+  accountId: z.optional(z.string()),
 });
 
 export type ItemHeader = z.output<typeof itemHeaderSchema>;
 
 const changeSchema = z.object({
   messageType: z.literal(CHANGE),
-  notificationCreationTime: timestamp.optional(),
+  notificationCreationTime: z.optional(timestamp),
   configurationItem: itemHeaderSchema,
 });
 
 const oversizedSchema = z.object({
   messageType: z.literal(OVERSIZED),
-  notificationCreationTime: timestamp.optional(),
+  notificationCreationTime: z.optional(timestamp),
   configurationItemSummary: itemHeaderSchema,
 });
 
 const scheduledSchema = z.object({
   messageType: z.literal(SCHEDULED),
   notificationCreationTime: timestamp,
-  awsAccountId: z.string().optional(),
+  awsAccountId: z.optional(z.string()),
 });
 
 const invokingEventSchema = z.discriminatedUnion("messageType", [changeSchema, oversizedSchema, scheduledSchema]);
@@ -156,16 +158,16 @@ export interface HandlerParameters {
 
 const HANDLER_PARAMETER_NAMES = ["AssumeRoleMode", "ExecutionRoleName", "ExemptionTagKey"] as const;
 
-const handlerParametersSchema = z
-  .object({
-    AssumeRoleMode: z
-      .union([z.boolean(), z.enum(["true", "false", "True", "False", "TRUE", "FALSE"])])
-      .transform((value) => value === true || String(value).toLowerCase() === "true")
-      .optional(),
-    ExecutionRoleName: z.string().min(1).optional(),
-    ExemptionTagKey: z.string().min(1).optional(),
-  })
-  .strict();
+const handlerParametersSchema = z.strictObject({
+  AssumeRoleMode: z.optional(
+    z.pipe(
+      z.union([z.boolean(), z.enum(["true", "false", "True", "False", "TRUE", "FALSE"])]),
+      z.transform((value) => value === true || String(value).toLowerCase() === "true"),
+    ),
+  ),
+  ExecutionRoleName: z.optional(nonEmpty()),
+  ExemptionTagKey: z.optional(nonEmpty()),
+});
 
 /** Splits raw rule parameters into the wrapper's own and the rule's. */
 export function splitParameters(raw: Record<string, unknown>): {

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { ResourceModel } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type ResourceKind, type ResourceRecord } from "../model/types";
 
@@ -22,7 +22,7 @@ export interface Evaluation {
 export type Severity = "low" | "medium" | "high" | "critical";
 export type TriggerKind = "change" | "periodic";
 
-export interface RuleMeta<Schema extends z.ZodType> {
+export interface RuleMeta<Schema extends z.ZodMiniType> {
   id: string;
   description: string;
   /** AWS resource types this rule reports on (its Config scope). */
@@ -45,14 +45,14 @@ export interface RuleContext<Params> {
   params: Params;
 }
 
-export interface Rule<Schema extends z.ZodType = z.ZodType> {
+export interface Rule<Schema extends z.ZodMiniType = z.ZodMiniType> {
   meta: RuleMeta<Schema>;
   evaluate(context: RuleContext<z.output<Schema>>): Evaluation[];
 }
 
-export type AnyRule = Rule<z.ZodType>;
+export type AnyRule = Rule<z.ZodMiniType>;
 
-export function defineRule<Schema extends z.ZodType>(rule: Rule<Schema>): Rule<Schema> {
+export function defineRule<Schema extends z.ZodMiniType>(rule: Rule<Schema>): Rule<Schema> {
   return rule;
 }
 
@@ -94,32 +94,37 @@ export function listIds(ids: readonly string[], max = 5): string {
 const TRUE_WORDS = new Set(["true", "yes", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "0"]);
 
+/** zod/mini has no preprocess: the same pipe that zod's classic API builds for it. */
+const preprocess = <Out>(prepare: (value: unknown) => unknown, schema: z.ZodMiniType<Out>) =>
+  z.pipe(z.transform(prepare), schema);
+
 export const booleanParam = (fallback: boolean) =>
-  z
-    .preprocess((value) => {
+  z._default(
+    preprocess((value) => {
       if (typeof value !== "string") return value;
       const word = value.trim().toLowerCase();
       if (TRUE_WORDS.has(word)) return true;
       if (FALSE_WORDS.has(word)) return false;
       return value;
-    }, z.boolean())
-    .default(fallback);
-
-const integer = (min: number, max: number) =>
-  z.preprocess(
-    (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
-    z.number().int().min(min).max(max),
+    }, z.boolean()),
+    fallback,
   );
 
-export const integerParam = (fallback: number, min: number, max: number) => integer(min, max).default(fallback);
+const integer = (min: number, max: number) =>
+  preprocess(
+    (value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.int().check(z.gte(min), z.lte(max)),
+  );
+
+export const integerParam = (fallback: number, min: number, max: number) => z._default(integer(min, max), fallback);
 
 /** An integer parameter that is off unless given. */
-export const optionalIntegerParam = (min: number, max: number) => integer(min, max).optional();
+export const optionalIntegerParam = (min: number, max: number) => z.optional(integer(min, max));
 
 /** A list given as an array or a comma-separated string. */
-export const listParam = <T extends string>(values: z.ZodType<T>, fallback: T[]) =>
-  z
-    .preprocess(
+export const listParam = <T extends string>(values: z.ZodMiniType<T>, fallback: T[]) =>
+  z._default(
+    preprocess(
       (value) =>
         typeof value === "string"
           ? value
@@ -127,12 +132,13 @@ export const listParam = <T extends string>(values: z.ZodType<T>, fallback: T[])
               .map((item) => item.trim())
               .filter((item) => item.length > 0)
           : value,
-      z.array(values).min(1),
-    )
-    .default(fallback);
+      z.array(values).check(z.minLength(1)),
+    ),
+    fallback,
+  );
 
 export const enumParam = <T extends string>(values: readonly [T, ...T[]], fallback: T) =>
-  z.enum(values).default(fallback as never);
+  z._default(z.enum(values), fallback as never);
 
 export class RuleParameterError extends Error {
   constructor(
@@ -150,7 +156,7 @@ export class RuleParameterError extends Error {
  * Validates raw parameters against a rule's schema and fills defaults. Unknown parameters are
  * refused, so a typo never silently falls back to a default.
  */
-export function parseRuleParameters<Schema extends z.ZodType>(
+export function parseRuleParameters<Schema extends z.ZodMiniType>(
   rule: Rule<Schema>,
   raw: Record<string, unknown> = {},
 ): z.output<Schema> {

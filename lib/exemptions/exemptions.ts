@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { InputError } from "../errors";
 import type { Tags } from "../model/types";
 
@@ -20,31 +20,32 @@ export interface Exemption {
   expires?: Date;
 }
 
-const isoDate = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" })
-  .transform((value) => new Date(value));
+const isoDate = z.pipe(
+  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" })),
+  z.transform((value) => new Date(value)),
+);
 
-const ruleList = z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]);
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+const ruleList = z.union([z.literal("all"), z.array(nonEmpty()).check(z.minLength(1))]);
 
 const fileEntry = z
-  .object({
-    rules: ruleList.default("all"),
-    resourceId: z.string().min(1).optional(),
-    tag: z.object({ key: z.string().min(1), value: z.string().optional() }).strict().optional(),
-    namePattern: z.string().min(1).optional(),
-    reason: z.string().min(1),
-    owner: z.string().min(1),
+  .strictObject({
+    rules: z._default(ruleList, "all"),
+    resourceId: z.optional(nonEmpty()),
+    tag: z.optional(z.strictObject({ key: nonEmpty(), value: z.optional(z.string()) })),
+    namePattern: z.optional(nonEmpty()),
+    reason: nonEmpty(),
+    owner: nonEmpty(),
     expires: isoDate,
   })
-  .strict()
-  .refine((entry) => [entry.resourceId, entry.tag, entry.namePattern].filter(Boolean).length === 1, {
-    message: "give exactly one of resourceId, tag or namePattern",
-  });
+  .check(
+    z.refine((entry) => [entry.resourceId, entry.tag, entry.namePattern].filter(Boolean).length === 1, {
+      message: "give exactly one of resourceId, tag or namePattern",
+    }),
+  );
 
-export const exemptionsFileSchema = z
-  .object({ exemptions: z.array(fileEntry) })
-  .strict();
+export const exemptionsFileSchema = z.strictObject({ exemptions: z.array(fileEntry) });
 
 export type ExemptionsFile = z.output<typeof exemptionsFileSchema>;
 type FileEntry = ExemptionsFile["exemptions"][number];

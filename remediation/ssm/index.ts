@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { DEFAULT_REMEDIATION_CAP } from "../cap";
 import deleteUnusedSecurityGroup from "./delete-unused-security-group.json";
 import disassociateInstanceEips from "./disassociate-instance-eips.json";
@@ -83,16 +83,16 @@ export const documentName = (binding: AutomationBinding, prefix = DEFAULT_DOCUME
  * - config-automatic: Config runs it for every non-compliant resource (MaximumAutomaticAttempts,
  *   RetryAttemptSeconds, ExecutionControls apply; there is no per-run cap); the Lambda starts none.
  */
-const ruleSettings = z
-  .object({
-    mode: z.enum(["manual", "automatic", "config-automatic"]).default("manual"),
-    cap: z.number().int().min(0).max(1000).default(DEFAULT_REMEDIATION_CAP),
-    maximumAutomaticAttempts: z.number().int().min(1).max(25).default(5),
-    retryAttemptSeconds: z.number().int().min(1).max(2_678_000).default(60),
-    concurrentExecutionRatePercentage: z.number().int().min(1).max(100).default(10),
-    errorPercentage: z.number().int().min(1).max(100).default(50),
-  })
-  .strict();
+const integer = (min: number, max: number, fallback: number) => z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
+
+const ruleSettings = z.strictObject({
+  mode: z._default(z.enum(["manual", "automatic", "config-automatic"]), "manual"),
+  cap: integer(0, 1000, DEFAULT_REMEDIATION_CAP),
+  maximumAutomaticAttempts: integer(1, 25, 5),
+  retryAttemptSeconds: integer(1, 2_678_000, 60),
+  concurrentExecutionRatePercentage: integer(1, 100, 10),
+  errorPercentage: integer(1, 100, 50),
+});
 
 export type RuleRemediationSettings = z.output<typeof ruleSettings>;
 const remediationSettingsSchema = z.record(z.string(), ruleSettings);

@@ -1,4 +1,4 @@
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { runRules } from "../../lib/engine/run";
 import { type AnyRule, type ComplianceType, type Evaluation, parseRuleParameters, type Rule, RuleParameterError } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
@@ -137,7 +137,7 @@ export function testRule(rule: AnyRule, cases: RuleCase[]): void {
   });
 }
 
-export interface RuleParameterCases<Schema extends z.ZodType> {
+export interface RuleParameterCases<Schema extends z.ZodMiniType> {
   /** What no parameters at all parse to. */
   defaults: z.output<Schema>;
   /** Raw parameters (Config passes strings) and the parameters they set; all others must stay at their defaults. */
@@ -159,7 +159,7 @@ function thrownBy(fn: () => unknown): unknown {
  * The parameter tests every rule needs: defaults, accepted forms, each refused value named in a
  * RuleParameterError, and runRules refusing them before the rule evaluates anything.
  */
-export function testRuleParameters<Schema extends z.ZodType>(rule: Rule<Schema>, cases: RuleParameterCases<Schema>): void {
+export function testRuleParameters<Schema extends z.ZodMiniType>(rule: Rule<Schema>, cases: RuleParameterCases<Schema>): void {
   const ruleId = rule.meta.id;
   describe(`${ruleId} parameters`, () => {
     it("defaults", () => {

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
 

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../lib/zod";
 import { type ResourceModel, scopeKey } from "../lib/model/resource-model";
 import { ACCOUNT_RESOURCE_TYPE } from "../lib/engine/run";
 import type { Instance, PlacementGroup } from "../lib/model/types";

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { NetworkInterface } from "../lib/model/types";

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "../zod";
 import type { ResourceModel } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type ResourceKind, type ResourceRecord } from "../model/types";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
-import * as z from "zod/mini";
+import * as z from "../../lib/zod";
 import { DEFAULT_REMEDIATION_CAP } from "../cap";
 import deleteUnusedSecurityGroup from "./delete-unused-security-group.json";
 import disassociateInstanceEips from "./disassociate-instance-eips.json";

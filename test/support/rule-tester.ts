@@ -1,4 +1,4 @@
-import type * as z from "zod/mini";
+import type * as z from "../../lib/zod";
 import { runRules } from "../../lib/engine/run";
 import { type AnyRule, type ComplianceType, type Evaluation, parseRuleParameters, type Rule, RuleParameterError } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import * as z from "zod";
+import * as z from "../zod";
 import { InputError } from "../errors";
 import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
@@ -8,23 +8,25 @@ export function renderJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-const isoTimestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" });
+const isoTimestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" }));
+const count = () => z.int().check(z.gte(0));
+const nonEmpty = () => z.string().check(z.minLength(1));
 const complianceType = z.enum(COMPLIANCE_TYPES as [string, ...string[]]);
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
 const counts = z.object({
-  COMPLIANT: z.number().int().min(0),
-  NON_COMPLIANT: z.number().int().min(0),
-  NOT_APPLICABLE: z.number().int().min(0),
-  INSUFFICIENT_DATA: z.number().int().min(0),
-  exempted: z.number().int().min(0),
-  total: z.number().int().min(0),
+  COMPLIANT: count(),
+  NON_COMPLIANT: count(),
+  NOT_APPLICABLE: count(),
+  INSUFFICIENT_DATA: count(),
+  exempted: count(),
+  total: count(),
 });
 
 const finding = z.object({
-  ruleId: z.string().min(1),
-  resourceType: z.string().min(1),
-  resourceId: z.string().min(1),
+  ruleId: nonEmpty(),
+  resourceType: nonEmpty(),
+  resourceId: nonEmpty(),
   region: z.string(),
   accountId: z.string(),
   complianceType,
@@ -32,8 +34,8 @@ const finding = z.object({
   severity,
   exempted: z.boolean(),
   firstSeen: isoTimestamp,
-  change: z.enum(CHANGES as [string, ...string[]]).optional(),
-  absent: z.boolean().optional(),
+  change: z.optional(z.enum(CHANGES as [string, ...string[]])),
+  absent: z.optional(z.boolean()),
 });
 
 const reportSchema = z.object({
@@ -46,25 +48,25 @@ const reportSchema = z.object({
       format: z.string(),
       accountIds: z.array(z.string()),
       regions: z.array(z.string()),
-      capturedAt: z.string().optional(),
+      capturedAt: z.optional(z.string()),
     }),
   ),
   scopes: z.array(z.object({ region: z.string(), accountId: z.string() })),
-  rules: z.array(z.object({ id: z.string().min(1), description: z.string(), severity })),
+  rules: z.array(z.object({ id: nonEmpty(), description: z.string(), severity })),
   summary: z.object({
     totals: counts,
     byRule: z.record(z.string(), counts),
     byRegion: z.record(z.string(), counts),
     bySeverity: z.record(z.string(), counts),
   }),
-  diff: z
-    .object({
+  diff: z.optional(
+    z.object({
       previousGeneratedAt: isoTimestamp,
-      counts: z.record(z.string(), z.number().int().min(0)),
+      counts: z.record(z.string(), count()),
       resolved: z.array(finding),
       unverified: z.array(finding),
-    })
-    .optional(),
+    }),
+  ),
   findings: z.array(finding),
 });
 

@@ -6,7 +6,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import * as z from "zod";
+import * as z from "../zod";
 import type { ComplianceType, Evaluation } from "../engine/rule";
 import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
 import { InputError } from "../errors";
@@ -20,18 +20,21 @@ export const REPORTS_PREFIX = "reports/";
 const DIGEST_FINDINGS = 10;
 
 const settingsSchema = z.object({
-  ALERTS_TOPIC_ARN: z.string().startsWith("arn:"),
-  REPORTS_BUCKET: z.string().min(3),
-  REPORT_LINK_EXPIRY_SECONDS: z.coerce.number().int().min(60).max(604_800),
-  CONFIG_RULE_NAMES: z.string().transform((text, context) => {
-    try {
-      return z.record(z.string(), z.string().min(1)).parse(JSON.parse(text));
-    } catch {
-      context.addIssue({ code: "custom", message: 'expected JSON {"<rule id>": "<Config rule name>"}' });
-      return z.NEVER;
-    }
-  }),
-  AWS_REGION: z.string().min(1),
+  ALERTS_TOPIC_ARN: z.string().check(z.startsWith("arn:")),
+  REPORTS_BUCKET: z.string().check(z.minLength(3)),
+  REPORT_LINK_EXPIRY_SECONDS: z.coerce.number().check(z.int(), z.gte(60), z.lte(604_800)),
+  CONFIG_RULE_NAMES: z.pipe(
+    z.string(),
+    z.transform((text, context) => {
+      try {
+        return z.record(z.string(), z.string().check(z.minLength(1))).parse(JSON.parse(text));
+      } catch {
+        context.issues.push({ code: "custom", message: 'expected JSON {"<rule id>": "<Config rule name>"}', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  AWS_REGION: z.string().check(z.minLength(1)),
 });
 
 export type ScheduledReportSettings = z.output<typeof settingsSchema>;

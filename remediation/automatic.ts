@@ -1,6 +1,6 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { alertOnRuleRun, computeTransitions, type RuleRunAlertInput, type RuleRunAlertResult } from "../lib/alerts";
-import { parseRemediationSettings, type RuleRemediationSettings, startAutomations } from "./ssm";
+import { parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
 /**
  * A rule function's remediation settings from its environment: REMEDIATION_MODE
@@ -40,6 +40,8 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<RuleRunAl
     if (!input.ssm || !remediation.assumeRoleArn) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
     const { newlyNonCompliant } = computeTransitions(input.evaluations, input.previous, { now: input.now, isExempted: input.isExempted });
     if (newlyNonCompliant.length > 0) {
+      // Loaded only when automations start: the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
+      const { startAutomations } = await import("./ssm/start");
       const result = await startAutomations({
         ssm: input.ssm,
         ruleId: input.rule.id,

@@ -10,6 +10,6 @@ export {
   parseRemediationSettings,
   remediationCloudFormation,
   type RuleRemediationSettings,
-  startAutomations,
 } from "./ssm";
+export { startAutomations } from "./ssm/start";
 export type { PlannedAction, PlannedCall, RemediationAction } from "./types";

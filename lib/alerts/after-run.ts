@@ -2,7 +2,6 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { AwsClients } from "../aws/clients";
 import { snsClient } from "../aws/sns";
-import { ssmClient } from "../aws/ssm";
 import type { StoredResult } from "../config/stored-results";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { followUpRuleRun, remediationFromEnv } from "../../remediation/automatic";
@@ -41,7 +40,8 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
   return async (context) => {
     const topicArn = alertsTopicArn(env);
     const remediation = remediationFromEnv(rule.meta.id, env);
-    if (context.testMode || (!topicArn && remediation?.settings.mode !== "automatic")) return undefined;
+    const automatic = remediation?.settings.mode === "automatic";
+    if (context.testMode || (!topicArn && !automatic)) return undefined;
     if (!context.configRuleName) {
       logger.error("alerts skipped: the event names no configRuleName to read previous results from");
       return undefined;
@@ -62,7 +62,8 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
       try {
         await followUpRuleRun({
           sns: snsClient(clients),
-          ssm: ssmClient(clients),
+          // Loaded only where automations start; the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
+          ssm: automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined,
           topicArn,
           rule: { id: rule.meta.id, severity: rule.meta.severity },
           configRuleName,

@@ -1,7 +1,6 @@
 import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
 import type { BeforePut } from "../alerts/after-run";
 import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
-import { assumingRole } from "../aws/assume-role";
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
@@ -121,7 +120,11 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   const counter = options.counter ?? new ApiCallCounter();
   const makeClients = options.clients ?? ((settings, calls) => new AwsClients(settings, calls));
   let clients = makeClients({ region }, counter);
-  if (own.assumeRole) clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
+  if (own.assumeRole) {
+    // Loaded only in cross-account mode; the Lambda bundle leaves STS to the runtime's SDK (serverless.yml).
+    const { assumingRole } = await import("../aws/assume-role");
+    clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
+  }
   const config = configClient(clients);
   const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey });
   const params = { [rule.meta.id]: ruleParameters };

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
 import { type PackageRun, readTemplate, removeRun, ROOT, runPackage, type Template } from "./package";
@@ -368,6 +369,29 @@ describe("both deployments", () => {
       expect(text).toContain(`\${AWS::AccountId}`);
       expect(text).not.toMatch(/arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/);
       expect(text).not.toMatch(/us-east-1/);
+    }
+  });
+});
+
+describe("rule function bundles", () => {
+  test("leave STS and SSM to the runtime's SDK, and load neither at import", () => {
+    const unpacked = mkdtempSync(path.join(tmpdir(), "ec2-config-rules-zip-"));
+    try {
+      const unzip = spawnSync("unzip", ["-q", path.join(accountRun.dir, "eipAttached.zip"), "-d", unpacked], { encoding: "utf8" });
+      expect(unzip.stderr).toBe("");
+      const bundle = path.join(unpacked, "handlers", "eip-attached.js");
+      const text = readFileSync(bundle, "utf8");
+      expect(text).toContain('require("@aws-sdk/client-sts")');
+      expect(text).toContain('require("@aws-sdk/client-ssm")');
+      // Outside the repository neither package resolves: importing works only if neither is loaded.
+      const load = spawnSync(process.execPath, ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle], {
+        cwd: unpacked,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, AWS_REGION: "us-east-1" },
+      });
+      expect({ status: load.status, stderr: load.stderr }).toEqual({ status: 0, stderr: "" });
+    } finally {
+      rmSync(unpacked, { recursive: true, force: true });
     }
   });
 });

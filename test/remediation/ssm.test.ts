@@ -12,7 +12,7 @@ import {
   REMEDIATIONS,
   startAutomations,
 } from "../../remediation";
-import { idempotencyToken } from "../../remediation/ssm";
+import { idempotencyToken } from "../../remediation/ssm/start";
 import { RULES } from "../../rules";
 
 const ssm = mockClient(SSMClient);

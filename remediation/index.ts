@@ -5,6 +5,7 @@ export { fixesOf, planRemediation, type PlanOptions, type RemediationPlan } from
 export { REMEDIATIONS, remediationFor } from "./registry";
 export { formatPlanTable, remediationBulletin } from "./report";
 export {
+  AUTOMATION_DOCUMENT_CONTENT,
   AUTOMATION_DOCUMENTS,
   automationFor,
   parseRemediationSettings,

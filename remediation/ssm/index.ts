@@ -11,7 +11,6 @@ export interface AutomationBinding {
   ruleId: string;
   /** Suffix of the deployed document's name (`<prefix>-<suffix>`). */
   nameSuffix: string;
-  content: Record<string, unknown>;
   /** The document parameter Config fills with the evaluated resource id (RESOURCE_ID). */
   resourceParameter: string;
   /** Set only where the rule reports one resource type. */
@@ -25,7 +24,6 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
   {
     ruleId: "eip-attached",
     nameSuffix: "ReleaseElasticIp",
-    content: releaseElasticIp,
     resourceParameter: "AllocationId",
     resourceType: "AWS::EC2::EIP",
     iamActions: ["ec2:DescribeAddresses", "ec2:ReleaseAddress"],
@@ -33,7 +31,6 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
   {
     ruleId: "ec2-no-public-ip",
     nameSuffix: "DisassociateInstanceEips",
-    content: disassociateInstanceEips,
     resourceParameter: "InstanceId",
     resourceType: "AWS::EC2::Instance",
     iamActions: ["ec2:DescribeInstances", "ec2:DescribeAddresses", "ec2:DisassociateAddress"],
@@ -41,7 +38,6 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
   {
     ruleId: "sg-attached-to-eni",
     nameSuffix: "DeleteUnusedSecurityGroup",
-    content: deleteUnusedSecurityGroup,
     resourceParameter: "GroupId",
     resourceType: "AWS::EC2::SecurityGroup",
     iamActions: ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces", "ec2:DeleteSecurityGroup"],
@@ -49,19 +45,26 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
   {
     ruleId: "endpoint-route-present",
     nameSuffix: "RouteGatewayEndpoints",
-    content: routeGatewayEndpoints,
     resourceParameter: "ResourceId",
     iamActions: ["ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribePrefixLists", "ec2:DeleteRoute", "ec2:ModifyVpcEndpoint"],
   },
   {
     ruleId: "imdsv2-required",
     nameSuffix: "EnforceImdsV2",
-    content: enforceImdsv2,
     resourceParameter: "InstanceId",
     resourceType: "AWS::EC2::Instance",
     iamActions: ["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"],
   },
 ];
+
+/** Each document's JSON, by rule id. Only the CloudFormation resources read it, so that rule bundles leave it out. */
+export const AUTOMATION_DOCUMENT_CONTENT: Readonly<Record<string, Record<string, unknown>>> = {
+  "eip-attached": releaseElasticIp,
+  "ec2-no-public-ip": disassociateInstanceEips,
+  "sg-attached-to-eni": deleteUnusedSecurityGroup,
+  "endpoint-route-present": routeGatewayEndpoints,
+  "imdsv2-required": enforceImdsv2,
+};
 
 export const DEFAULT_DOCUMENT_PREFIX = "Ec2ConfigRules";
 
@@ -140,7 +143,7 @@ export function remediationCloudFormation(options: CloudFormationOptions): Recor
         DocumentType: "Automation",
         DocumentFormat: "JSON",
         UpdateMethod: "NewVersion",
-        Content: binding.content,
+        Content: AUTOMATION_DOCUMENT_CONTENT[binding.ruleId],
       },
     };
     resources[`${name}Remediation`] = {

@@ -14,7 +14,7 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { AUTOMATION_DOCUMENTS } from "../../remediation";
+import { AUTOMATION_DOCUMENT_CONTENT } from "../../remediation";
 import { type MotoServer, startMoto } from "../integration/moto-server";
 
 // The Python steps of the SSM documents, run as SSM would (handler(events, context)) with boto3
@@ -47,7 +47,7 @@ function withMoto(name: string, body: () => Promise<void>) {
 }
 
 function script(ruleId: string, step: string): string {
-  const content = AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === ruleId)?.content as { mainSteps: { name: string; inputs: { Script?: string } }[] };
+  const content = AUTOMATION_DOCUMENT_CONTENT[ruleId] as { mainSteps: { name: string; inputs: { Script?: string } }[] };
   const found = content.mainSteps.find((candidate) => candidate.name === step)?.inputs.Script;
   if (!found) throw new Error(`no script ${step} in ${ruleId}`);
   return found;

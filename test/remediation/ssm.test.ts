@@ -4,6 +4,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { Evaluation } from "../../lib/engine/rule";
 import {
+  AUTOMATION_DOCUMENT_CONTENT,
   AUTOMATION_DOCUMENTS,
   followUpRuleRun,
   parseRemediationSettings,
@@ -43,7 +44,7 @@ describe("SSM Automation documents", () => {
   });
 
   it.each(AUTOMATION_DOCUMENTS.map((binding) => [binding.ruleId, binding] as const))("%s: is a valid schemaVersion 0.3 document", (_id, binding) => {
-    const content = binding.content as { schemaVersion: string; assumeRole: string; parameters: Record<string, unknown>; mainSteps: Step[] };
+    const content = AUTOMATION_DOCUMENT_CONTENT[binding.ruleId] as { schemaVersion: string; assumeRole: string; parameters: Record<string, unknown>; mainSteps: Step[] };
     expect(content.schemaVersion).toBe("0.3");
     expect(content.assumeRole).toBe("{{ AutomationAssumeRole }}");
     expect(Object.keys(content.parameters)).toEqual(expect.arrayContaining([binding.resourceParameter, "AutomationAssumeRole"]));
@@ -67,7 +68,7 @@ describe("SSM Automation documents", () => {
   });
 
   it.each(AUTOMATION_DOCUMENTS.map((binding) => [binding.ruleId, binding] as const))("%s: lists exactly the EC2 actions its steps call", (_id, binding) => {
-    const steps = (binding.content as { mainSteps: Step[] }).mainSteps;
+    const steps = (AUTOMATION_DOCUMENT_CONTENT[binding.ruleId] as { mainSteps: Step[] }).mainSteps;
     const called = new Set<string>();
     for (const step of steps) {
       if (typeof step.inputs.Api === "string") called.add(`ec2:${step.inputs.Api}`);
@@ -82,12 +83,12 @@ describe("SSM Automation documents", () => {
   });
 
   it("never deletes a default group, and re-checks the address before releasing it", () => {
-    const sg = AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === "sg-attached-to-eni")?.content as { mainSteps: Step[] };
+    const sg = AUTOMATION_DOCUMENT_CONTENT["sg-attached-to-eni"] as { mainSteps: Step[] };
     expect(sg.mainSteps.map((step) => step.name)).toEqual(["CheckUnused", "DeleteSecurityGroup"]);
     expect(String(sg.mainSteps[0]?.inputs.Script)).toContain('== "default"');
-    const eip = AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === "eip-attached")?.content as { mainSteps: Step[] };
+    const eip = AUTOMATION_DOCUMENT_CONTENT["eip-attached"] as { mainSteps: Step[] };
     expect(eip.mainSteps.map((step) => step.name)).toEqual(["CheckUnassociated", "ReleaseAddress"]);
-    const imds = AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === "imdsv2-required")?.content as { mainSteps: Step[] };
+    const imds = AUTOMATION_DOCUMENT_CONTENT["imdsv2-required"] as { mainSteps: Step[] };
     expect(imds.mainSteps[1]?.inputs).toMatchObject({
       Api: "ModifyInstanceMetadataOptions",
       HttpTokens: "required",

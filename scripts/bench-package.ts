@@ -62,6 +62,15 @@ function floorEntry(key: string): string {
   return [...byPackage].map(([pkg, names]) => `export { ${[...names].sort().join(", ")} } from "${pkg}";`).join("\n");
 }
 
+/** serverless.yml's `custom.esbuild.exclude`: packages left to the Lambda runtime, absent from the zips. */
+function excludedPackages(): string[] {
+  const list = /^\s*exclude:\s*\[(.*)\]/m.exec(readFileSync(path.join(ROOT, "serverless.yml"), "utf8"))?.[1] ?? "";
+  return list
+    .split(",")
+    .map((name) => name.trim().replace(/^["']|["']$/g, ""))
+    .filter((name) => name.length > 0);
+}
+
 /** The packages (or project folders) that contribute most to a function's bundle, from esbuild's metafile. */
 function largestPackages(esbuild: string, key: string, work: string): string {
   const handler = key === "scheduledReport" ? "scheduled-report" : (RULES.find((rule) => functionKey(rule.meta.id) === key)?.meta.id ?? key);
@@ -75,6 +84,7 @@ function largestPackages(esbuild: string, key: string, work: string): string {
     "--minify",
     "--keep-names",
     "--main-fields=module,main",
+    ...excludedPackages().map((name) => `--external:${name}`),
     `--outfile=${path.join(work, `${key}.meta.js`)}`,
     `--metafile=${metafile}`,
     "--log-level=error",

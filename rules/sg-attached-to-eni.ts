@@ -5,6 +5,7 @@ import type { NetworkInterface } from "../lib/model/types";
 
 const RULE_ID = "sg-attached-to-eni";
 const DIRECTIONS = ["ingress", "egress"] as const;
+const SHOWN_ENIS = 3;
 
 /** "3 ENIs: 2 lambda, 1 interface", most common type first. */
 function describeUse(enis: readonly NetworkInterface[]): string {
@@ -17,7 +18,10 @@ function describeUse(enis: readonly NetworkInterface[]): string {
     .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))
     .map(([type, count]) => `${count} ${type}`);
   const noun = enis.length === 1 ? "ENI" : "ENIs";
-  return `${enis.length} ${noun}: ${types.join(", ")} (${listIds(enis.map((eni) => eni.id), 3)})`;
+  // Map only the ids that are printed: a shared group can be used by thousands of ENIs.
+  const shown = enis.slice(0, SHOWN_ENIS).map((eni) => eni.id).join(", ");
+  const more = enis.length - SHOWN_ENIS;
+  return `${enis.length} ${noun}: ${types.join(", ")} (${more > 0 ? `${shown} and ${more} more` : shown})`;
 }
 
 /** Other groups whose rules point at this one, each with the directions it does so in: "sg-a (ingress, egress)". */

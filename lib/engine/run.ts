@@ -29,9 +29,10 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
   const evaluations: Evaluation[] = [];
   for (const { rule, params } of prepared) {
     const gaps = findGaps(model, rule);
+    const mayBeExempt = exemptionCandidates(model, rule, exemptions);
     for (const evaluation of rule.evaluate({ model, params })) {
-      if (gaps.has(scopeKey(evaluation))) continue;
-      evaluations.push(applyExemption(model, rule.meta.id, evaluation, exemptions));
+      if (gaps.size > 0 && gaps.has(scopeKey(evaluation))) continue;
+      evaluations.push(mayBeExempt(evaluation.resourceId) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
     }
     for (const [key, missing] of gaps) {
       const scope = model.coverage.scopes.get(key);
@@ -89,6 +90,24 @@ function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, miss
       annotation,
     },
   ];
+}
+
+/**
+ * A cheap test of which evaluations an exemption could touch, so that the record lookup and the
+ * policy's matching run only for those: without file entries for the rule, only resources that
+ * carry the exemption tag can be exempt.
+ */
+function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (resourceId: string) => boolean {
+  if (exemptions.hasFileEntriesFor(rule.meta.id)) return () => true;
+  const tagged = new Set<string>();
+  for (const resourceType of rule.meta.resourceTypes) {
+    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    if (!kind) continue;
+    for (const record of model.all(kind)) {
+      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(record.id);
+    }
+  }
+  return (resourceId) => tagged.size > 0 && tagged.has(resourceId);
 }
 
 function applyExemption(

@@ -90,6 +90,11 @@ export class ExemptionPolicy {
     }));
   }
 
+  /** Whether some unexpired exemptions-file entry covers this rule (tag exemptions aside). */
+  hasFileEntriesFor(ruleId: string): boolean {
+    return this.entries.some(({ entry, rules }) => (rules === "all" || rules.has(ruleId)) && entry.expires > this.now);
+  }
+
   find(ruleId: string, resource: ExemptionSubject): Exemption | undefined {
     return this.fromTags(ruleId, resource.tags) ?? this.fromFile(ruleId, resource);
   }

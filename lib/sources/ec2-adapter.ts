@@ -61,11 +61,57 @@ function asObject(value: unknown, field: string): Item {
   throw new InputError(`expected an object, got ${describeValue(value)}`, { field });
 }
 
+const NO_ITEMS: Item[] = [];
+
+/** The array itself once its entries are checked: no copy, since the caller only reads it. */
 function list(item: Item, key: string, field: string): Item[] {
   const value = item[key];
-  if (value === undefined || value === null) return [];
+  if (value === undefined || value === null) return NO_ITEMS;
   if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { field: join(field, key) });
-  return value.map((entry, index) => asObject(entry, `${join(field, key)}[${index}]`));
+  for (let index = 0; index < value.length; index++) {
+    const entry = value[index];
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) asObject(entry, `${join(field, key)}[${index}]`);
+  }
+  return value as Item[];
+}
+
+/**
+ * One copy of each string value that repeats across records (account ids, VPC, subnet and group
+ * ids, descriptions): parsed JSON gives every record its own copies, and a million-resource model
+ * would keep them all. Bounded, so that a long-lived process (a warm Lambda) never grows it
+ * without end; starting over only costs sharing.
+ */
+const sharedStrings = new Map<string, string>();
+const SHARED_STRINGS_LIMIT = 1 << 18;
+
+function shared(value: string): string;
+function shared(value: string | undefined): string | undefined;
+function shared(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
+  sharedStrings.set(value, value);
+  return value;
+}
+
+const isAbsent = (value: unknown): boolean => value === undefined || value === null;
+const isStringOrAbsent = (value: unknown): boolean => typeof value === "string" || isAbsent(value);
+
+/** Shared by every record without tags or without entries in a list; model records are never mutated in place. */
+const NO_TAGS: Tags = Object.freeze({});
+const none = <T>(): T[] => NO_VALUES as unknown as T[];
+const NO_VALUES: readonly never[] = Object.freeze([]);
+
+/** The string `key` of each entry of a list that has one (group ids of `Groups`, VPC ids of attachments). */
+function idsOf(entries: Item[], key: string): string[] {
+  if (entries.length === 0) return none();
+  const ids: string[] = [];
+  for (const entry of entries) {
+    const id = entry[key];
+    if (typeof id === "string") ids.push(shared(id));
+  }
+  return ids;
 }
 
 function optionalString(item: Item, key: string, field: string): string | undefined {
@@ -112,8 +158,10 @@ const lower = (value: string | undefined): string | undefined => value?.toLowerC
 
 /** EC2 tags (`[{Key, Value}]`, or very old Config items' `[{TagName, TagValue}]`) as a map. */
 function tagsOf(item: Item, key: "Tags" | "TagSet", field: string): Tags {
+  const entries = list(item, key, field);
+  if (entries.length === 0) return NO_TAGS;
   const tags: Record<string, string> = {};
-  for (const tag of list(item, key, field)) {
+  for (const tag of entries) {
     const name = tag.Key ?? tag.TagName;
     const value = tag.Value ?? tag.TagValue;
     if (typeof name === "string") tags[name] = typeof value === "string" ? value : "";
@@ -127,19 +175,25 @@ function tagsOf(item: Item, key: "Tags" | "TagSet", field: string): Tags {
  * marks an auto-assigned address; an account id marks an Elastic IP.
  */
 function publicIpsOf(eni: Item, field: string): PublicIpv4[] {
-  const byIp = new Map<string, PublicIpv4>();
+  let found: PublicIpv4[] | undefined;
   const addFrom = (association: Item | undefined, privateIp: string | undefined, at: string) => {
     const ip = association && optionalString(association, "PublicIp", at);
-    if (!association || !ip || byIp.has(ip)) return;
+    if (!association || !ip || found?.some((known) => known.ip === ip)) return;
     const owner = optionalString(association, "IpOwnerId", at);
-    byIp.set(ip, { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp });
+    found ??= [];
+    found.push({ ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp });
   };
-  list(eni, "PrivateIpAddresses", field).forEach((address, index) => {
+  const addresses = list(eni, "PrivateIpAddresses", field);
+  for (let index = 0; index < addresses.length; index++) {
+    const address = addresses[index] as Item;
+    if (isAbsent(address.Association) && isStringOrAbsent(address.PrivateIpAddress)) continue;
     const at = `${join(field, "PrivateIpAddresses")}[${index}]`;
     addFrom(optionalObject(address, "Association", at), optionalString(address, "PrivateIpAddress", at), `${at}.Association`);
-  });
-  addFrom(optionalObject(eni, "Association", field), optionalString(eni, "PrivateIpAddress", field), join(field, "Association"));
-  return [...byIp.values()];
+  }
+  if (!isAbsent(eni.Association) || !isStringOrAbsent(eni.PrivateIpAddress)) {
+    addFrom(optionalObject(eni, "Association", field), optionalString(eni, "PrivateIpAddress", field), join(field, "Association"));
+  }
+  return found ?? none();
 }
 
 function nameOf(tags: Tags): string | undefined {
@@ -152,7 +206,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
   const placement = optionalObject(instance, "Placement", field);
   const state = optionalObject(instance, "State", field);
   const metadata = optionalObject(instance, "MetadataOptions", field);
-  const networkInterfaces: InstanceNetworkInterface[] = list(instance, "NetworkInterfaces", field).map((eni, index) => {
+  let networkInterfaces: InstanceNetworkInterface[] = list(instance, "NetworkInterfaces", field).map((eni, index) => {
     const at = `${join(field, "NetworkInterfaces")}[${index}]`;
     const attachment = optionalObject(eni, "Attachment", at);
     return {
@@ -164,7 +218,10 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
   // An instance record with a public address but no interface details still has that address.
   const publicIp = optionalString(instance, "PublicIpAddress", field);
   if (publicIp && !networkInterfaces.some((eni) => eni.publicIps.some((address) => address.ip === publicIp))) {
-    networkInterfaces.unshift({ id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }] });
+    networkInterfaces = [
+      { id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }] },
+      ...networkInterfaces,
+    ];
   }
   const groupName = placement && optionalString(placement, "GroupName", join(field, "Placement"));
   return {
@@ -174,9 +231,9 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
     region: origin.region,
     accountId: origin.accountId,
     state: lower(state && optionalString(state, "Name", join(field, "State"))) ?? "unknown",
-    instanceType: optionalString(instance, "InstanceType", field),
-    vpcId: optionalString(instance, "VpcId", field),
-    subnetId: optionalString(instance, "SubnetId", field),
+    instanceType: shared(optionalString(instance, "InstanceType", field)),
+    vpcId: shared(optionalString(instance, "VpcId", field)),
+    subnetId: shared(optionalString(instance, "SubnetId", field)),
     availabilityZone: placement && optionalString(placement, "AvailabilityZone", join(field, "Placement")),
     placementGroupName: groupName === "" ? undefined : groupName,
     placementGroupId: (placement && optionalString(placement, "GroupId", join(field, "Placement"))) || undefined,
@@ -190,9 +247,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
       hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", join(field, "MetadataOptions")),
       state: lower(optionalString(metadata, "State", join(field, "MetadataOptions"))),
     },
-    securityGroupIds: list(instance, "SecurityGroups", field)
-      .map((group) => group.GroupId)
-      .filter((groupId): groupId is string => typeof groupId === "string"),
+    securityGroupIds: idsOf(list(instance, "SecurityGroups", field), "GroupId"),
     tags,
   };
 }
@@ -214,7 +269,7 @@ function normalizeAddress(address: Item, origin: Origin, field: string): Elastic
     associationId: optionalString(address, "AssociationId", field),
     instanceId: optionalString(address, "InstanceId", field) || undefined,
     networkInterfaceId: optionalString(address, "NetworkInterfaceId", field),
-    networkInterfaceOwnerId: optionalString(address, "NetworkInterfaceOwnerId", field),
+    networkInterfaceOwnerId: shared(optionalString(address, "NetworkInterfaceOwnerId", field)),
     privateIpAddress: optionalString(address, "PrivateIpAddress", field),
     domain: optionalString(address, "Domain", field),
     serviceManaged: optionalString(address, "ServiceManaged", field),
@@ -224,7 +279,7 @@ function normalizeAddress(address: Item, origin: Origin, field: string): Elastic
 
 function normalizeSecurityGroup(group: Item, origin: Origin, field: string): SecurityGroup {
   const id = requiredString(group, "GroupId", field);
-  const references = new Map<string, SecurityGroupReference>();
+  let references: Map<string, SecurityGroupReference> | undefined;
   for (const [key, direction] of [
     ["IpPermissions", "ingress"],
     ["IpPermissionsEgress", "egress"],
@@ -233,11 +288,12 @@ function normalizeSecurityGroup(group: Item, origin: Origin, field: string): Sec
       const at = `${join(field, key)}[${index}]`;
       for (const pair of list(permission, "UserIdGroupPairs", at)) {
         const groupId = optionalString(pair, "GroupId", at);
-        if (!groupId || groupId === id || references.has(`${direction}/${groupId}`)) continue;
+        if (!groupId || groupId === id || references?.has(`${direction}/${groupId}`)) continue;
+        references ??= new Map();
         references.set(`${direction}/${groupId}`, {
-          groupId,
+          groupId: shared(groupId),
           direction,
-          userId: optionalString(pair, "UserId", at),
+          userId: shared(optionalString(pair, "UserId", at)),
           vpcPeeringConnectionId: optionalString(pair, "VpcPeeringConnectionId", at),
         });
       }
@@ -249,10 +305,10 @@ function normalizeSecurityGroup(group: Item, origin: Origin, field: string): Sec
     name: optionalString(group, "GroupName", field) ?? id,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: optionalString(group, "VpcId", field),
-    ownerId: optionalString(group, "OwnerId", field),
+    vpcId: shared(optionalString(group, "VpcId", field)),
+    ownerId: shared(optionalString(group, "OwnerId", field)),
     description: optionalString(group, "Description", field),
-    references: [...references.values()],
+    references: references ? [...references.values()] : none(),
     tags: tagsOf(group, "Tags", field),
   };
 }
@@ -270,13 +326,11 @@ function normalizeNetworkInterface(eni: Item, origin: Origin, field: string): Ne
     interfaceType: optionalString(eni, "InterfaceType", field),
     requesterManaged: optionalBoolean(eni, "RequesterManaged", field),
     description: optionalString(eni, "Description", field),
-    ownerId: optionalString(eni, "OwnerId", field),
-    vpcId: optionalString(eni, "VpcId", field),
-    subnetId: optionalString(eni, "SubnetId", field),
+    ownerId: shared(optionalString(eni, "OwnerId", field)),
+    vpcId: shared(optionalString(eni, "VpcId", field)),
+    subnetId: shared(optionalString(eni, "SubnetId", field)),
     availabilityZone: optionalString(eni, "AvailabilityZone", field),
-    groupIds: list(eni, "Groups", field)
-      .map((group) => group.GroupId)
-      .filter((groupId): groupId is string => typeof groupId === "string"),
+    groupIds: idsOf(list(eni, "Groups", field), "GroupId"),
     attachmentInstanceId: attachment && optionalString(attachment, "InstanceId", join(field, "Attachment")),
     publicIps: publicIpsOf(eni, field),
     tags,
@@ -291,7 +345,7 @@ function normalizeSubnet(subnet: Item, origin: Origin, field: string): Subnet {
     name: nameOf(tags),
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: requiredString(subnet, "VpcId", field),
+    vpcId: shared(requiredString(subnet, "VpcId", field)),
     availabilityZone: optionalString(subnet, "AvailabilityZone", field),
     cidrBlock: optionalString(subnet, "CidrBlock", field),
     mapPublicIpOnLaunch: optionalBoolean(subnet, "MapPublicIpOnLaunch", field),
@@ -299,23 +353,26 @@ function normalizeSubnet(subnet: Item, origin: Origin, field: string): Subnet {
   };
 }
 
-const ROUTE_FIELDS = [
-  "DestinationCidrBlock",
-  "DestinationIpv6CidrBlock",
-  "DestinationPrefixListId",
-  "GatewayId",
-  "NatGatewayId",
-  "TransitGatewayId",
-  "NetworkInterfaceId",
-  "VpcPeeringConnectionId",
-  "Origin",
-] as const;
+/** EC2's route keys and the model's, which only lowercase the first letter. */
+const ROUTE_FIELDS = (
+  [
+    "DestinationCidrBlock",
+    "DestinationIpv6CidrBlock",
+    "DestinationPrefixListId",
+    "GatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "NetworkInterfaceId",
+    "VpcPeeringConnectionId",
+    "Origin",
+  ] as const
+).map((key) => [key, (key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] as const);
 
 function normalizeRoute(route: Item, field: string): Route {
   const normalized: Route = {};
-  for (const key of ROUTE_FIELDS) {
+  for (const [key, modelKey] of ROUTE_FIELDS) {
     const value = optionalString(route, key, field);
-    if (value !== undefined) normalized[(key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] = value;
+    if (value !== undefined) normalized[modelKey] = shared(value);
   }
   const state = lower(optionalString(route, "State", field));
   if (state !== undefined) normalized.state = state;
@@ -330,14 +387,14 @@ function normalizeRouteTable(table: Item, origin: Origin, field: string): RouteT
     name: nameOf(tags),
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: requiredString(table, "VpcId", field),
+    vpcId: shared(requiredString(table, "VpcId", field)),
     routes: list(table, "Routes", field).map((route, index) => normalizeRoute(route, `${join(field, "Routes")}[${index}]`)),
     associations: list(table, "Associations", field).map((association, index) => {
       const at = `${join(field, "Associations")}[${index}]`;
       const state = optionalObject(association, "AssociationState", at);
       return {
         main: optionalBoolean(association, "Main", at) ?? false,
-        subnetId: optionalString(association, "SubnetId", at),
+        subnetId: shared(optionalString(association, "SubnetId", at)),
         gatewayId: optionalString(association, "GatewayId", at),
         state: lower(state && optionalString(state, "State", `${at}.AssociationState`)),
       };
@@ -363,7 +420,7 @@ function normalizeVpcEndpoint(endpoint: Item, origin: Origin, field: string): Vp
     name: nameOf(tags),
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: requiredString(endpoint, "VpcId", field),
+    vpcId: shared(requiredString(endpoint, "VpcId", field)),
     // CreateVpcEndpoint's default type is Gateway.
     type: lower(optionalString(endpoint, "VpcEndpointType", field)) ?? "gateway",
     serviceName: requiredString(endpoint, "ServiceName", field),
@@ -393,13 +450,13 @@ function normalizeInternetGateway(gateway: Item, origin: Origin, field: string):
     name: nameOf(tags),
     region: origin.region,
     accountId: origin.accountId,
-    attachedVpcIds: list(gateway, "Attachments", field)
-      .filter((attachment) => {
+    attachedVpcIds: idsOf(
+      list(gateway, "Attachments", field).filter((attachment) => {
         const state = lower(optionalString(attachment, "State", field));
         return state === undefined || state === "available" || state === "attached";
-      })
-      .map((attachment) => attachment.VpcId)
-      .filter((vpcId): vpcId is string => typeof vpcId === "string"),
+      }),
+      "VpcId",
+    ),
     tags,
   };
 }

@@ -91,6 +91,23 @@ describe("exemptions", () => {
     expect(verdicts.map((verdict) => verdict.complianceType)).toEqual(["NOT_APPLICABLE", "NON_COMPLIANT"]);
   });
 
+  it("honours a tag when the file's entries cover only other rules or have expired", () => {
+    const tagged = eip("eipalloc-1", { tags: { "compliance-exempt": "all" } });
+    const otherRule = new ExemptionPolicy({ file: file({ resourceId: "eipalloc-2", rules: ["imdsv2-required"] }), now });
+    expect(otherRule.hasFileEntriesFor("eip-attached")).toBe(false);
+    expect(run(otherRule, tagged, eip("eipalloc-2")).map((verdict) => verdict.complianceType)).toEqual(["NOT_APPLICABLE", "NON_COMPLIANT"]);
+    const expired = new ExemptionPolicy({ file: file({ resourceId: "eipalloc-2", expires: "2026-01-01" }), now });
+    expect(expired.hasFileEntriesFor("eip-attached")).toBe(false);
+    expect(run(expired, tagged, eip("eipalloc-2")).map((verdict) => verdict.complianceType)).toEqual(["NOT_APPLICABLE", "NON_COMPLIANT"]);
+  });
+
+  it("says which rules a file's unexpired entries cover", () => {
+    const policy = new ExemptionPolicy({ file: file({ namePattern: "dr-*", rules: ["eip-attached"] }), now });
+    expect(policy.hasFileEntriesFor("eip-attached")).toBe(true);
+    expect(policy.hasFileEntriesFor("imdsv2-required")).toBe(false);
+    expect(new ExemptionPolicy({ file: file({ namePattern: "dr-*" }), now }).hasFileEntriesFor("imdsv2-required")).toBe(true);
+  });
+
   it("uses a configured tag key", () => {
     const verdicts = run(new ExemptionPolicy({ tagKey: "waiver", now }), eip("eipalloc-1", { tags: { waiver: "all" } }));
     expect(verdicts[0]?.complianceType).toBe("NOT_APPLICABLE");

@@ -120,6 +120,20 @@ testRule(rule, [
     expected: [{ resourceId: WEB.id, complianceType: "COMPLIANT", annotation: "Used by 3 ENIs: 2 lambda, 1 interface" }],
   },
   {
+    name: "a group used by more ENIs than the annotation names counts the rest",
+    fixture: accountWith(
+      [securityGroup(WEB)],
+      [INSTANCE_ENI, LAMBDA_ENI_A, LAMBDA_ENI_B, networkInterface("eni-0ff6600112233aabb", "10.20.1.17", [WEB], "interface"), networkInterface("eni-000112233aabbccdd", "10.20.1.18", [WEB], "interface")],
+    ),
+    expected: [
+      {
+        resourceId: WEB.id,
+        complianceType: "COMPLIANT",
+        annotation: "Used by 5 ENIs: 3 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 2 more)",
+      },
+    ],
+  },
+  {
     name: "a group used only by a Lambda ENI (requester-managed) is compliant",
     fixture: accountWith([securityGroup(LAMBDA)], [LAMBDA_ONLY_ENI]),
     expected: [{ resourceId: LAMBDA.id, complianceType: "COMPLIANT", annotation: "Used by 1 ENI: 1 lambda (eni-0dd44ee55ff660011)" }],

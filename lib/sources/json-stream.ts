@@ -9,10 +9,16 @@ import { InputError } from "../errors";
  * A streaming reader for snapshot files that may be larger than V8's 512 MB string limit.
  *
  * Only the few navigation levels of the document (the top-level object, `regions`, …) are
- * tokenized here. The bodies of the large record arrays are never tokenized in JavaScript: the
- * bytes are scanned for element boundaries (string/escape state and bracket depth only), and each
- * run of complete elements in a chunk is handed to `JSON.parse` in one call. That keeps reading
- * within a small factor of `JSON.parse` alone, and JSON.parse still validates every record.
+ * tokenized here. The bodies of the large record arrays are never tokenized in JavaScript, and
+ * mostly not even scanned: the bytes that separate two records (say `},\n{`) are learned from the
+ * first separator found by an exact scan (string/escape state and bracket depth), then found with
+ * a native search, and the run of records up to such a candidate goes to one `JSON.parse` call.
+ * A wrong candidate (inside a string or a nested value, or past the array's end) always makes that
+ * call fail, since the text then has an open string or bracket, or text after the closing `]`;
+ * the exact scan then takes over for that stretch. So JSON.parse still validates every record,
+ * and errors are found and reported by the exact scan, as if there were no shortcut.
+ * On compact JSON (`},{` also separates nested objects) misses are common: after two in a row,
+ * the rest of that array is left to the exact scan.
  */
 
 /**
@@ -39,6 +45,16 @@ export interface JsonStreamOptions {
 }
 
 const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+/**
+ * Bytes of records parsed per call when records are cut at learned separators: large enough that
+ * the call costs nothing, small enough that a miss (the array ends within it) wastes little.
+ */
+const RUN_BYTES = 64 << 10;
+/** After this many misses in a row in one array, its separators are found by the exact scan only. */
+const MAX_MISSES = 2;
+/** Separators longer than this (deeply indented layouts) are not learned. */
+const MAX_SEPARATOR_BYTES = 64;
 
 /** A syntax problem at an absolute byte offset (of the decompressed JSON) and a JSON path. */
 export class JsonSyntaxError extends Error {
@@ -100,13 +116,16 @@ enum State {
 
 /**
  * A push parser: feed it chunks with `write`, then call `end`. Handlers are called synchronously
- * from `write`. Throws {@link JsonSyntaxError} on malformed or truncated input.
+ * from `write`. Throws {@link JsonSyntaxError} on malformed or truncated input. `write` briefly
+ * changes two bytes of its chunk around each run of records it decodes, and restores them.
  */
 export class JsonStreamParser {
   private state = State.Start;
   private readonly stack: ObjectFrame[] = [];
   /** Absolute offset of the current chunk's first byte. */
   private chunkOffset = 0;
+  /** Whether the current chunk is all ASCII, so that any part of it decodes as latin1. */
+  private chunkAscii = false;
 
   // Scanning a key, or a captured/skipped value: raw bytes so far (kept only when needed).
   private parts: Buffer[] = [];
@@ -123,6 +142,11 @@ export class JsonStreamParser {
   private arrayPath: string[] = [];
   private arrayIndex = 0;
   private arrayCommaSeen = false;
+  /** The bytes around a record separator, from the last byte of one record to the first of the next. */
+  private separator: Buffer | undefined;
+  /** Where the comma is in `separator`. */
+  private separatorComma = 0;
+  private misses = 0;
 
   constructor(private readonly handler: JsonStreamHandler) {}
 
@@ -132,6 +156,7 @@ export class JsonStreamParser {
 
   write(chunk: Buffer): void {
     const n = chunk.length;
+    this.chunkAscii = isAscii(chunk);
     let i = 0;
     if (this.chunkOffset === 0 && this.state === State.Start && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
       i = 3; // UTF-8 byte order mark
@@ -252,6 +277,7 @@ export class JsonStreamParser {
       this.arrayPath = path;
       this.arrayIndex = 0;
       this.arrayCommaSeen = false;
+      this.misses = 0;
       this.inString = false;
       this.escaped = false;
       this.depth = 0;
@@ -380,11 +406,82 @@ export class JsonStreamParser {
   }
 
   /**
-   * The hot loop: inside a records array, track only string/escape state and depth, and note the
-   * commas (and the closing bracket) at the array's own level. Everything between two such
-   * boundaries within one chunk is parsed by one JSON.parse call.
+   * Inside a records array: runs of records up to a learned separator go to JSON.parse directly;
+   * where that misses (or nothing is learned yet), the exact scan finds the boundaries.
    */
   private scanArray(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    while (i < n && this.state === State.Array) {
+      if (this.misses >= MAX_MISSES) return this.scanExactly(chunk, i, n);
+      if (!this.separator) {
+        i = this.scanExactly(chunk, i, i);
+        continue;
+      }
+      const comma = this.nextSeparator(chunk, i);
+      if (comma < 0) return this.scanExactly(chunk, i, n);
+      if (this.parseRun(chunk, comma)) {
+        this.misses = 0;
+        i = comma + 1;
+        continue;
+      }
+      this.misses++;
+      i = this.scanExactly(chunk, i, comma);
+    }
+    return i;
+  }
+
+  /** The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after. */
+  private nextSeparator(chunk: Buffer, i: number): number {
+    const separator = this.separator as Buffer;
+    let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
+    if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
+    return at < i ? -1 : at + this.separatorComma;
+  }
+
+  /**
+   * Tries the text from the current element's start up to `comma` as a run of whole records: it
+   * parses only if `comma` separates two elements of this array. On a miss nothing is changed.
+   */
+  private parseRun(chunk: Buffer, comma: number): boolean {
+    const startInChunk = this.partsStart - this.chunkOffset;
+    let text: string;
+    if (this.parts.length === 0 && startInChunk > 0) {
+      // The bytes around the run are the boundaries `,` or `[` before and `,` after: make them the
+      // run's brackets for the time of decoding, so JSON.parse gets a flat string, not a concatenation.
+      const before = chunk[startInChunk - 1] as number;
+      chunk[startInChunk - 1] = LBRACKET;
+      chunk[comma] = RBRACKET;
+      text = this.decodeChunk(chunk, startInChunk - 1, comma + 1);
+      chunk[startInChunk - 1] = before;
+      chunk[comma] = COMMA;
+    } else {
+      text = `[${decode(Buffer.concat([...this.parts, chunk.subarray(0, comma)]))}]`;
+    }
+    let elements: unknown[];
+    try {
+      elements = JSON.parse(text) as unknown[];
+    } catch {
+      return false;
+    }
+    if (elements.length === 0) return false; // `[ ,`: the exact scan reports it
+    this.parts = [];
+    this.partsStart = this.chunkOffset + comma + 1;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.arrayCommaSeen = true;
+    const { handler, arrayPath } = this;
+    for (const element of elements) handler.onRecord(arrayPath, this.arrayIndex++, element);
+    return true;
+  }
+
+  /**
+   * The exact scan: track string/escape state and depth, and note the commas (and the closing
+   * bracket) at the array's own level; everything between two such boundaries within one chunk is
+   * parsed by one JSON.parse call. Stops at the array's end, at the first boundary at or after
+   * `stopAt` (returning the position after it, where the state is known again), or at the chunk's end.
+   */
+  private scanExactly(chunk: Buffer, i: number, stopAt: number): number {
     const n = chunk.length;
     let depth = this.depth;
     let firstBoundary = -1;
@@ -431,6 +528,7 @@ export class JsonStreamParser {
       } else if (c === COMMA && depth === 0) {
         if (firstBoundary < 0) firstBoundary = i;
         lastBoundary = i;
+        if (i >= stopAt) break;
       }
     }
     this.depth = depth;
@@ -440,7 +538,7 @@ export class JsonStreamParser {
     this.emitPiece(this.takeText(chunk, firstBoundary), firstStart, !this.arrayCommaSeen, chunk[firstBoundary] === RBRACKET);
     if (chunk[firstBoundary] === COMMA) this.arrayCommaSeen = true;
     if (lastBoundary > firstBoundary) {
-      const batch = decode(chunk.subarray(firstBoundary + 1, lastBoundary));
+      const batch = this.decodeChunk(chunk, firstBoundary + 1, lastBoundary);
       this.emitPiece(batch, this.chunkOffset + firstBoundary + 1, false, closed);
     }
     this.partsStart = this.chunkOffset + lastBoundary + 1;
@@ -448,7 +546,27 @@ export class JsonStreamParser {
       this.state = State.Navigate;
       return lastBoundary + 1;
     }
+    if (i < n) {
+      // Stopped at a separator: depth is 0 and no string is open here.
+      this.learnSeparator(chunk, lastBoundary);
+      return lastBoundary + 1;
+    }
     return n;
+  }
+
+  private decodeChunk(chunk: Buffer, start: number, end: number): string {
+    return this.chunkAscii ? chunk.toString("latin1", start, end) : decode(chunk.subarray(start, end));
+  }
+
+  /** Keeps the bytes around the separator at `comma`, if they are all within this chunk. */
+  private learnSeparator(chunk: Buffer, comma: number): void {
+    let from = comma - 1;
+    while (from >= 0 && isWhitespace(chunk[from] as number)) from--;
+    let to = comma + 1;
+    while (to < chunk.length && isWhitespace(chunk[to] as number)) to++;
+    if (from < 0 || to >= chunk.length || to - from >= MAX_SEPARATOR_BYTES) return;
+    this.separator = Buffer.from(chunk.subarray(from, to + 1));
+    this.separatorComma = comma - from;
   }
 
   /** Parses the comma-separated elements between two boundaries and hands them over. */
@@ -457,13 +575,9 @@ export class JsonStreamParser {
     try {
       elements = JSON.parse(`[${text}]`) as unknown[];
     } catch (error) {
-      const at = positionOf(error, text, 1);
+      const { at, problem } = locateSyntaxError(text, error);
       const index = this.arrayIndex + countTopLevelCommas(text, at);
-      throw new JsonSyntaxError(
-        `invalid JSON: ${syntaxMessage(error)}`,
-        startOffset + Buffer.byteLength(text.slice(0, at)),
-        `${formatPath(this.arrayPath)}[${index}]`,
-      );
+      throw new JsonSyntaxError(problem, startOffset + Buffer.byteLength(text.slice(0, at)), `${formatPath(this.arrayPath)}[${index}]`);
     }
     if (elements.length === 0 && !(opensArray && closesArray)) {
       throw new JsonSyntaxError("invalid JSON: expected a value between commas", startOffset, `${formatPath(this.arrayPath)}[${this.arrayIndex}]`);
@@ -489,7 +603,7 @@ function describeByte(c: number): string {
 }
 
 function syntaxMessage(error: unknown): string {
-  return (error as Error).message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/,? ".*" is not valid JSON$/s, "");
+  return (error as Error).message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
 }
 
 /** The character position JSON.parse complained about, within `text` (minus `prefix` added chars). */
@@ -497,6 +611,51 @@ function positionOf(error: unknown, text: string, prefix: number): number {
   const match = /position (\d+)/.exec((error as Error).message);
   const position = match ? Number(match[1]) - prefix : text.length;
   return Math.min(Math.max(position, 0), text.length);
+}
+
+/**
+ * Where JSON.parse found a piece of array elements invalid. Its message gives no position for an
+ * unexpected token, so then the elements are parsed one by one, and the first that fails is named
+ * (at the position its own error gives, else at its first byte), whatever piece it came in.
+ */
+function locateSyntaxError(text: string, error: unknown): { at: number; problem: string } {
+  if (hasPosition(error)) return { at: positionOf(error, text, 1), problem: `invalid JSON: ${syntaxMessage(error)}` };
+  let start = 0;
+  for (const end of [...topLevelCommas(text), text.length]) {
+    const element = text.slice(start, end);
+    try {
+      JSON.parse(element);
+    } catch (elementError) {
+      const leading = element.length - element.trimStart().length;
+      if (leading === element.length) return { at: start, problem: "invalid JSON: expected a value between commas" };
+      const at = start + (hasPosition(elementError) ? positionOf(elementError, element, 0) : leading);
+      return { at, problem: `invalid JSON: ${syntaxMessage(elementError)}` };
+    }
+    start = end + 1;
+  }
+  return { at: text.length, problem: `invalid JSON: ${syntaxMessage(error)}` };
+}
+
+function hasPosition(error: unknown): boolean {
+  return /position \d+/.test((error as Error).message);
+}
+
+/** The positions of an array piece's commas that separate its elements (outside strings and nesting). */
+function topLevelCommas(text: string): number[] {
+  const commas: number[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) depth--;
+    else if (c === COMMA && depth === 0) commas.push(i);
+  }
+  return commas;
 }
 
 /** How many elements of an array piece precede position `end` (commas outside strings and nesting). */

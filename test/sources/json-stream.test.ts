@@ -121,6 +121,117 @@ describe("JsonStreamParser", () => {
   });
 });
 
+describe("JsonStreamParser on record arrays parsed in runs cut at learned separators", () => {
+  /** Records whose strings hold what a separator search could trip on: separators, brackets, escapes. */
+  function tricky(i: number): unknown {
+    const backslashes = "\\".repeat(i % 5);
+    return {
+      Id: `r-${i}`,
+      Text: `${backslashes}"},{"x":[${i}]}${backslashes}`,
+      Escaped: `${"\\".repeat(i % 4)}"${"},\n{".repeat(i % 3)}`,
+      Brackets: "]]]}}},[{,",
+      Nested: [{ Key: "a", Value: `${i}` }, { Key: "b", Value: "}, {" }],
+      Pad: "x".repeat((i * 37) % 300),
+    };
+  }
+  const manyRecords = (from: number, count: number) => Array.from({ length: count }, (_, k) => tricky(from + k));
+  const big = {
+    regions: {
+      r: {
+        A: { L: manyRecords(0, 700) },
+        B: { L: [7, "s", null, [1], ...manyRecords(700, 5)] },
+        C: { L: [] },
+        D: { L: manyRecords(705, 300) },
+      },
+    },
+  };
+  const expected = {
+    "regions.r.A.L": big.regions.r.A.L,
+    "regions.r.B.L": big.regions.r.B.L,
+    "regions.r.D.L": big.regions.r.D.L,
+  };
+  /** One record per line, as the bench's generator and many tools write arrays of records. */
+  const oneRecordPerLine = (value: { regions: { r: Record<string, { L: unknown[] }> } }): string => {
+    const operations = Object.entries(value.regions.r).map(
+      ([operation, { L }]) => `"${operation}":{"L":[${L.length ? `\n${L.map((record) => JSON.stringify(record)).join(",\n")}\n` : ""}]}`,
+    );
+    return `{"regions":{"r":{\n${operations.join(",\n")}\n}}}\n`;
+  };
+  const layouts: [string, string][] = [
+    ["one record per line", oneRecordPerLine(big)],
+    ["indented", JSON.stringify(big, null, 4)],
+    ["compact", JSON.stringify(big)],
+  ];
+
+  it("has test documents in the layouts they are named after", () => {
+    const [, perLine] = layouts[0] as [string, string];
+    expect(perLine.split("\n").filter((line) => line.startsWith('{"Id":"r-'))).toHaveLength(1005);
+    expect(JSON.parse(perLine)).toEqual(big);
+    expect(perLine.length).toBeGreaterThan(3 * 64 * 1024);
+  });
+
+  it.each(layouts)("gives the same records as JSON.parse for a %s document at every chunk size", (_name, text) => {
+    const bytes = Buffer.from(text);
+    for (const chunkSize of [1, 3, 8, 64, 199, 1000, 4096, 70_001, bytes.length]) {
+      const { handler, records } = collector(snapshotModes);
+      feed(bytes, chunkSize, handler);
+      expect(records).toEqual(expected);
+    }
+  });
+
+  it("reads backslash runs and escaped quotes cut at every position by a chunk boundary", () => {
+    const values = ["\\", '\\"', '\\\\"', "\\\\", '"},{"', "]", "[{", "\\},{"];
+    const records = Array.from({ length: 40 }, (_, i) => ({ s: values[i % values.length], t: `${values[(i * 3) % values.length]}}` }));
+    const text = oneRecordPerLine({ regions: { r: { Op: { L: records } } } });
+    const bytes = Buffer.from(text);
+    for (let chunkSize = 1; chunkSize <= 48; chunkSize++) {
+      for (const shift of [0, 1, 2]) {
+        const { handler, records: got } = collector(snapshotModes);
+        const parser = new JsonStreamParser(handler);
+        parser.write(bytes.subarray(0, shift));
+        for (let i = shift; i < bytes.length; i += chunkSize) parser.write(bytes.subarray(i, i + chunkSize));
+        parser.end();
+        expect(got["regions.r.Op.L"]).toEqual(records);
+      }
+    }
+  });
+
+  it("leaves the bytes it is given unchanged", () => {
+    const bytes = Buffer.from((layouts[0] as [string, string])[1]);
+    const copy = Buffer.from(bytes);
+    feed(bytes, 4096, collector(snapshotModes).handler);
+    feed(bytes, bytes.length, collector(snapshotModes).handler);
+    expect(bytes.equals(copy)).toBe(true);
+  });
+
+  it.each(layouts)("names the same byte and record for a bad record deep in a %s document at every chunk size", (_name, text) => {
+    const bad = text.replace(/"Id":\s*"r-900"/, '"Id": r-900');
+    const recordStart = Buffer.byteLength(bad.slice(0, bad.search(/\{\s*"Id": r-900/)));
+    for (const chunkSize of [5, 4096, 70_001, bad.length]) {
+      expect(() => feed(Buffer.from(bad), chunkSize, collector(snapshotModes).handler)).toThrow(
+        new Error(`invalid JSON: Unexpected token 'r' at byte ${recordStart} (in regions.r.D.L[195])`),
+      );
+    }
+  });
+
+  it.each(layouts)("rejects an empty element between records deep in a %s document at every chunk size", (_name, text) => {
+    const bad = text.replace(/(\{\s*"Id":\s*"r-900")/, "null,,$1");
+    for (const chunkSize of [5, 4096, 70_001, bad.length]) {
+      expect(() => feed(Buffer.from(bad), chunkSize, collector(snapshotModes).handler)).toThrow(/ \(in regions\.r\.D\.L\[196\]\)$/);
+    }
+  });
+
+  it("reports a record truncated after many complete ones", () => {
+    const text = (layouts[0] as [string, string])[1];
+    const cut = text.indexOf('"Id":"r-900"') + 3;
+    for (const chunkSize of [7, 4096, cut]) {
+      expect(() => feed(Buffer.from(text.slice(0, cut)), chunkSize, collector(snapshotModes).handler)).toThrow(
+        `truncated JSON: unexpected end of file at byte ${cut} (in regions.r.D.L[195])`,
+      );
+    }
+  });
+});
+
 describe("readJsonStream", () => {
   const text = JSON.stringify(document);
 

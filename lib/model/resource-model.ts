@@ -32,6 +32,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/**
+ * Copies each list that push grew to its exact length: push leaves room for half as many again
+ * plus 16, and an index holds a list per group, VPC or table for as long as the model lives.
+ */
+function trimLists(index: Map<string, unknown[]>): void {
+  for (const [key, list] of index) if (list.length > 1) index.set(key, list.slice());
+}
+
 /** A subnet's effective route table: its explicit association, else its VPC's main table. */
 export interface EffectiveRouteTable {
   table: RouteTable;
@@ -151,6 +159,17 @@ export class ResourceModel {
       }
     }
     for (const list of this.all("prefix-list")) this.prefixListsById.set(list.id, list);
+    for (const index of [
+      this.enisBySecurityGroup,
+      this.referencesToGroup,
+      this.subnetsByVpc,
+      this.endpointsByVpc,
+      this.internetGatewaysByVpc,
+      this.instancesByPlacementGroup,
+      this.subnetsByTable,
+    ] as Map<string, unknown[]>[]) {
+      trimLists(index);
+    }
   }
 
   /** Every record of a kind, in insertion order. */

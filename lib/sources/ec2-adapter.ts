@@ -76,10 +76,11 @@ function list(item: Item, key: string, field: string): Item[] {
 }
 
 /**
- * One copy of each string value that repeats across records (account ids, VPC, subnet and group
- * ids, descriptions): parsed JSON gives every record its own copies, and a million-resource model
- * would keep them all. Bounded, so that a long-lived process (a warm Lambda) never grows it
- * without end; starting over only costs sharing.
+ * One copy of each string value that repeats across many records (account ids, VPC and subnet
+ * ids, zones, types): parsed JSON gives every record its own copies (V8 shares only values of up
+ * to 10 characters), and a million-resource model would keep them all. Only for values of few
+ * distinct strings: ids of groups or instances would fill it and start it over. Bounded, so that
+ * a long-lived process (a warm Lambda) never grows it without end.
  */
 const sharedStrings = new Map<string, string>();
 const SHARED_STRINGS_LIMIT = 1 << 18;
@@ -103,15 +104,15 @@ const NO_TAGS: Tags = Object.freeze({});
 const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
-/** The string `key` of each entry of a list that has one (group ids of `Groups`, VPC ids of attachments). */
+/**
+ * The string `key` of each entry of a list that has one (group ids of `Groups`, VPC ids of
+ * attachments). Built by map when every entry has one: an array grown by push from empty keeps
+ * room for 17 elements, and the model keeps these arrays for good.
+ */
 function idsOf(entries: Item[], key: string): string[] {
   if (entries.length === 0) return none();
-  const ids: string[] = [];
-  for (const entry of entries) {
-    const id = entry[key];
-    if (typeof id === "string") ids.push(shared(id));
-  }
-  return ids;
+  if (entries.every((entry) => typeof entry[key] === "string")) return entries.map((entry) => entry[key] as string);
+  return entries.map((entry) => entry[key]).filter((id): id is string => typeof id === "string");
 }
 
 function optionalString(item: Item, key: string, field: string): string | undefined {
@@ -180,8 +181,10 @@ function publicIpsOf(eni: Item, field: string): PublicIpv4[] {
     const ip = association && optionalString(association, "PublicIp", at);
     if (!association || !ip || found?.some((known) => known.ip === ip)) return;
     const owner = optionalString(association, "IpOwnerId", at);
-    found ??= [];
-    found.push({ ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp });
+    const address: PublicIpv4 = { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp };
+    // A literal, not push onto [], so that the kept array has no spare room.
+    if (found) found.push(address);
+    else found = [address];
   };
   const addresses = list(eni, "PrivateIpAddresses", field);
   for (let index = 0; index < addresses.length; index++) {
@@ -234,7 +237,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
     instanceType: shared(optionalString(instance, "InstanceType", field)),
     vpcId: shared(optionalString(instance, "VpcId", field)),
     subnetId: shared(optionalString(instance, "SubnetId", field)),
-    availabilityZone: placement && optionalString(placement, "AvailabilityZone", join(field, "Placement")),
+    availabilityZone: placement && shared(optionalString(placement, "AvailabilityZone", join(field, "Placement"))),
     placementGroupName: groupName === "" ? undefined : groupName,
     placementGroupId: (placement && optionalString(placement, "GroupId", join(field, "Placement"))) || undefined,
     partitionNumber: placement && optionalNumber(placement, "PartitionNumber", join(field, "Placement")),
@@ -291,7 +294,7 @@ function normalizeSecurityGroup(group: Item, origin: Origin, field: string): Sec
         if (!groupId || groupId === id || references?.has(`${direction}/${groupId}`)) continue;
         references ??= new Map();
         references.set(`${direction}/${groupId}`, {
-          groupId: shared(groupId),
+          groupId,
           direction,
           userId: shared(optionalString(pair, "UserId", at)),
           vpcPeeringConnectionId: optionalString(pair, "VpcPeeringConnectionId", at),
@@ -323,13 +326,13 @@ function normalizeNetworkInterface(eni: Item, origin: Origin, field: string): Ne
     region: origin.region,
     accountId: origin.accountId,
     status: lower(optionalString(eni, "Status", field)),
-    interfaceType: optionalString(eni, "InterfaceType", field),
+    interfaceType: shared(optionalString(eni, "InterfaceType", field)),
     requesterManaged: optionalBoolean(eni, "RequesterManaged", field),
     description: optionalString(eni, "Description", field),
     ownerId: shared(optionalString(eni, "OwnerId", field)),
     vpcId: shared(optionalString(eni, "VpcId", field)),
     subnetId: shared(optionalString(eni, "SubnetId", field)),
-    availabilityZone: optionalString(eni, "AvailabilityZone", field),
+    availabilityZone: shared(optionalString(eni, "AvailabilityZone", field)),
     groupIds: idsOf(list(eni, "Groups", field), "GroupId"),
     attachmentInstanceId: attachment && optionalString(attachment, "InstanceId", join(field, "Attachment")),
     publicIps: publicIpsOf(eni, field),
@@ -346,7 +349,7 @@ function normalizeSubnet(subnet: Item, origin: Origin, field: string): Subnet {
     region: origin.region,
     accountId: origin.accountId,
     vpcId: shared(requiredString(subnet, "VpcId", field)),
-    availabilityZone: optionalString(subnet, "AvailabilityZone", field),
+    availabilityZone: shared(optionalString(subnet, "AvailabilityZone", field)),
     cidrBlock: optionalString(subnet, "CidrBlock", field),
     mapPublicIpOnLaunch: optionalBoolean(subnet, "MapPublicIpOnLaunch", field),
     tags,

@@ -7,21 +7,30 @@ const RULE_ID = "sg-attached-to-eni";
 const DIRECTIONS = ["ingress", "egress"] as const;
 const SHOWN_ENIS = 3;
 
-/** "3 ENIs: 2 lambda, 1 interface", most common type first. */
+const typeOf = (eni: NetworkInterface): string => eni.interfaceType ?? "unknown type";
+
+/** "3 ENIs: 2 lambda, 1 interface (eni-a, eni-b, eni-c)". */
 function describeUse(enis: readonly NetworkInterface[]): string {
-  const byType = new Map<string, number>();
-  for (const eni of enis) {
-    const type = eni.interfaceType ?? "unknown type";
-    byType.set(type, (byType.get(type) ?? 0) + 1);
-  }
-  const types = [...byType]
-    .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))
-    .map(([type, count]) => `${count} ${type}`);
   const noun = enis.length === 1 ? "ENI" : "ENIs";
-  // Map only the ids that are printed: a shared group can be used by thousands of ENIs.
   const shown = enis.slice(0, SHOWN_ENIS).map((eni) => eni.id).join(", ");
   const more = enis.length - SHOWN_ENIS;
-  return `${enis.length} ${noun}: ${types.join(", ")} (${more > 0 ? `${shown} and ${more} more` : shown})`;
+  const ids = more > 0 ? `${shown} and ${more} more` : shown;
+  return `${enis.length} ${noun}: ${countByType(enis)} (${ids})`;
+}
+
+/** "2 lambda, 1 interface", most common type first; most groups see one type, counted without a map. */
+function countByType(enis: readonly NetworkInterface[]): string {
+  const first = typeOf(enis[0] as NetworkInterface);
+  if (enis.every((eni) => typeOf(eni) === first)) return `${enis.length} ${first}`;
+  const byType = new Map<string, number>();
+  for (const eni of enis) {
+    const type = typeOf(eni);
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  return [...byType]
+    .sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))
+    .map(([type, count]) => `${count} ${type}`)
+    .join(", ");
 }
 
 /** Other groups whose rules point at this one, each with the directions it does so in: "sg-a (ingress, egress)". */

@@ -10,8 +10,9 @@ import {
 } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types";
+import { ENDPOINT_ROUTE_PRESENT } from "./catalog";
 
-const ID = "endpoint-route-present";
+const ID = ENDPOINT_ROUTE_PRESENT.id;
 
 const parameters = z.strictObject({
   /** Services whose gateway endpoints must be routed: the last segment of com.amazonaws.<region>.<service>. */
@@ -171,12 +172,9 @@ function judgeEndpoint(endpoint: VpcEndpoint, params: Params): Evaluation {
 
 export default defineRule({
   meta: {
-    id: ID,
-    description:
-      "Route tables of private subnets route S3/DynamoDB traffic through their VPC's gateway endpoint (active prefix-list route), and interface endpoints have private DNS enabled.",
+    ...ENDPOINT_ROUTE_PRESENT,
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
     triggers: ["periodic", "change"],
-    severity: "medium",
     requires: ["route-table", "subnet", "vpc-endpoint"],
     optional: ["prefix-list"],
     parameters,

@@ -1,8 +1,9 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
+import { IMDSV2_REQUIRED } from "./catalog";
 
-const ID = "imdsv2-required";
+const ID = IMDSV2_REQUIRED.id;
 
 /** States in which the instance is going away: AWS reports them as deleted resources. */
 const GONE_STATES: ReadonlySet<string> = new Set(["terminated", "shutting-down"]);
@@ -52,12 +53,9 @@ function judge(instance: Instance, params: Params): Evaluation {
 
 export default defineRule({
   meta: {
-    id: ID,
-    description:
-      "EC2 instances must require IMDSv2 session tokens (HttpTokens required), optionally with a maximum PUT response hop limit.",
+    ...IMDSV2_REQUIRED,
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
-    severity: "high",
     requires: ["instance"],
     parameters,
     remediation: {

@@ -1,8 +1,7 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
-import { EC2_NO_PUBLIC_IP } from "./catalog";
 
-const RULE_ID = EC2_NO_PUBLIC_IP.id;
+const RULE_ID = "ec2-no-public-ip";
 
 /** States in which an instance is going away; whatever address it holds is about to be released. */
 const ENDING_STATES: ReadonlySet<string> = new Set(["shutting-down", "terminated"]);
@@ -10,9 +9,12 @@ const STOPPED_STATES: ReadonlySet<string> = new Set(["stopping", "stopped"]);
 
 export default defineRule({
   meta: {
-    ...EC2_NO_PUBLIC_IP,
+    id: RULE_ID,
+    description:
+      "EC2 instances must not have a public IPv4 address (auto-assigned or an Elastic IP) on any network interface, primary or secondary. IPv6 addresses are not considered.",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
+    severity: "high",
     requires: ["instance"],
     parameters: z.strictObject({
       /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */

@@ -2,9 +2,8 @@ import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";
-import { EIP_ATTACHED } from "./catalog";
 
-const RULE_ID = EIP_ATTACHED.id;
+const RULE_ID = "eip-attached";
 
 /** What an associated address is attached to, in words, e.g. "ENI eni-0a1b… (nat_gateway)". */
 function describeTarget(eip: ElasticIp, model: ResourceModel): string {
@@ -20,9 +19,12 @@ function describeTarget(eip: ElasticIp, model: ResourceModel): string {
 
 export default defineRule({
   meta: {
-    ...EIP_ATTACHED,
+    id: RULE_ID,
+    description:
+      "Elastic IP addresses must be associated with something (an instance, a network interface, a NAT gateway or a load balancer); an unassociated address is billed and unused.",
     resourceTypes: ["AWS::EC2::EIP"],
     triggers: ["change", "periodic"],
+    severity: "low",
     requires: ["eip"],
     optional: ["network-interface"],
     parameters: z.strictObject({

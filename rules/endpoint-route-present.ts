@@ -10,9 +10,8 @@ import {
 } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types";
-import { ENDPOINT_ROUTE_PRESENT } from "./catalog";
 
-const ID = ENDPOINT_ROUTE_PRESENT.id;
+const ID = "endpoint-route-present";
 
 const parameters = z.strictObject({
   /** Services whose gateway endpoints must be routed: the last segment of com.amazonaws.<region>.<service>. */
@@ -172,9 +171,12 @@ function judgeEndpoint(endpoint: VpcEndpoint, params: Params): Evaluation {
 
 export default defineRule({
   meta: {
-    ...ENDPOINT_ROUTE_PRESENT,
+    id: ID,
+    description:
+      "Route tables of private subnets route S3/DynamoDB traffic through their VPC's gateway endpoint (active prefix-list route), and interface endpoints have private DNS enabled.",
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
     triggers: ["periodic", "change"],
+    severity: "medium",
     requires: ["route-table", "subnet", "vpc-endpoint"],
     optional: ["prefix-list"],
     parameters,

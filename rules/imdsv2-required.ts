@@ -1,9 +1,8 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
-import { IMDSV2_REQUIRED } from "./catalog";
 
-const ID = IMDSV2_REQUIRED.id;
+const ID = "imdsv2-required";
 
 /** States in which the instance is going away: AWS reports them as deleted resources. */
 const GONE_STATES: ReadonlySet<string> = new Set(["terminated", "shutting-down"]);
@@ -53,9 +52,12 @@ function judge(instance: Instance, params: Params): Evaluation {
 
 export default defineRule({
   meta: {
-    ...IMDSV2_REQUIRED,
+    id: ID,
+    description:
+      "EC2 instances must require IMDSv2 session tokens (HttpTokens required), optionally with a maximum PUT response hop limit.",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
+    severity: "high",
     requires: ["instance"],
     parameters,
     remediation: {

@@ -13,9 +13,8 @@ import {
   listIds,
   verdict,
 } from "../lib/engine/rule";
-import { PLACEMENT_GROUP_LIMITS } from "./catalog";
 
-const ID = PLACEMENT_GROUP_LIMITS.id;
+const ID = "placement-group-limits";
 
 /**
  * AWS Config does not record placement groups, and whether it accepts evaluations reported on
@@ -186,10 +185,13 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
 
 export default defineRule({
   meta: {
-    ...PLACEMENT_GROUP_LIMITS,
+    id: ID,
+    description:
+      "Placement groups stay within EC2's documented limits: rack spread at most 7 running instances per AZ, partition at most 7 partitions, cluster in one AZ with one ENA-capable instance type.",
     resourceTypes: ["AWS::EC2::PlacementGroup"],
     // Config records no placement groups, so nothing can trigger on a change (spec §2.9).
     triggers: ["periodic"],
+    severity: "medium",
     requires: ["placement-group", "instance"],
     optional: ["instance-type"],
     parameters,

@@ -2,9 +2,8 @@ import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { NetworkInterface } from "../lib/model/types";
-import { SG_ATTACHED_TO_ENI } from "./catalog";
 
-const RULE_ID = SG_ATTACHED_TO_ENI.id;
+const RULE_ID = "sg-attached-to-eni";
 const DIRECTIONS = ["ingress", "egress"] as const;
 const SHOWN_ENIS = 3;
 
@@ -48,10 +47,13 @@ function referencingGroups(model: ResourceModel, groupId: string): string[] {
 
 export default defineRule({
   meta: {
-    ...SG_ATTACHED_TO_ENI,
+    id: RULE_ID,
+    description:
+      "Security groups should be used by at least one network interface; an unused group is clutter that someone may attach by mistake. Default groups and groups shared from other accounts are not judged.",
     resourceTypes: ["AWS::EC2::SecurityGroup"],
     // Config no longer updates a group's item when an ENI attaches or detaches, so only a sweep sees use change.
     triggers: ["periodic"],
+    severity: "medium",
     requires: ["security-group", "network-interface"],
     parameters: z.strictObject({
       /** AWS counts only ENIs; a group referenced by another group's rules may still be part of a design. */

@@ -10,7 +10,7 @@ import * as z from "../zod";
 import type { ComplianceType, Evaluation } from "../engine/rule";
 import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
 import { InputError } from "../errors";
-import { RULE_CATALOG } from "../../rules/catalog";
+import { RULES } from "../../rules";
 import { renderHtml } from "./html";
 import { parseReport, renderJson } from "./json";
 import { buildReport, type Finding, type Report } from "./model";
@@ -204,7 +204,11 @@ export async function runScheduledReport(
   const ruleIds = new Set(Object.keys(settings.CONFIG_RULE_NAMES));
   const report = buildReport({
     evaluations,
-    rules: RULE_CATALOG.filter((rule) => ruleIds.has(rule.id)).map(({ id, description, severity }) => ({ id, description, severity })),
+    rules: RULES.filter((rule) => ruleIds.has(rule.meta.id)).map((rule) => ({
+      id: rule.meta.id,
+      description: rule.meta.description,
+      severity: rule.meta.severity,
+    })),
     scopes: [{ region: settings.AWS_REGION, accountId }],
     inputs: [{ path: `aws-config:${settings.AWS_REGION}`, format: "config-results", accountIds: [accountId], regions: [settings.AWS_REGION] }],
     previous,

@@ -165,21 +165,23 @@ async function createSampleAccount(region: string): Promise<SampleAccount> {
 }
 
 /**
- * For one test file: starts moto before its tests, points the SDK at it (AWS_ENDPOINT_URL, plus
- * `env`), creates the sample account, and afterwards restores the environment and stops moto.
- * `account` is filled in before the first test runs; `motoIt` tests are skipped, visibly, when moto
- * is not installed.
+ * For one test file: starts moto before its tests and points the SDK at it (AWS_ENDPOINT_URL,
+ * plus `env`); afterwards restores the environment and stops moto. `motoIt` tests are skipped,
+ * visibly, when moto (or what `prerequisite` checks) is not installed.
  */
-export function useMotoAccount(region: string, env: Record<string, string> = {}) {
+export function useMotoServer(
+  options: { env?: Record<string, string>; prerequisite?: { check: () => boolean; missing: string }; setup?: () => Promise<void> } = {},
+) {
+  const env = options.env ?? {};
   let moto: MotoServer | undefined;
-  const account = {} as SampleAccount;
   const saved = Object.fromEntries(["AWS_ENDPOINT_URL", ...Object.keys(env)].map((name) => [name, process.env[name]]));
 
   beforeAll(async () => {
+    if (options.prerequisite && !options.prerequisite.check()) return;
     moto = await startMoto();
     if (!moto) return;
     Object.assign(process.env, env, { AWS_ENDPOINT_URL: moto.endpoint });
-    Object.assign(account, await createSampleAccount(region));
+    await options.setup?.();
   }, 60_000);
 
   afterAll(async () => {
@@ -190,12 +192,13 @@ export function useMotoAccount(region: string, env: Record<string, string> = {})
     await moto?.stop();
   });
 
+  const missing = options.prerequisite ? `moto or ${options.prerequisite.missing}` : "moto";
   const motoIt = (name: string, fn: () => Promise<void>, timeout?: number) =>
     it(
       name,
       async () => {
         if (!moto) {
-          console.warn(`skipped (moto not installed): ${name}`);
+          console.warn(`skipped (${missing} not installed): ${name}`);
           return;
         }
         await fn();
@@ -203,5 +206,17 @@ export function useMotoAccount(region: string, env: Record<string, string> = {})
       timeout,
     );
 
+  return { motoIt };
+}
+
+/** {@link useMotoServer} with the sample account created; `account` is filled in before the first test. */
+export function useMotoAccount(region: string, env: Record<string, string> = {}) {
+  const account = {} as SampleAccount;
+  const { motoIt } = useMotoServer({
+    env,
+    setup: async () => {
+      Object.assign(account, await createSampleAccount(region));
+    },
+  });
   return { account, motoIt };
 }

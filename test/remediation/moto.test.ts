@@ -15,36 +15,14 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { alertOnRuleRun } from "../../lib/alerts";
 import type { Evaluation } from "../../lib/engine/rule";
 import { main } from "../../lib/cli/main";
-import { type MotoServer, startMoto } from "../integration/moto-server";
+import { useMotoServer } from "../integration/moto-server";
 
 // Real HTTP against a moto server this file starts on 127.0.0.1; every client reaches it through
 // the SDK's standard AWS_ENDPOINT_URL, as `remediate --apply` would reach AWS.
 const REGION = "eu-west-1";
 const MOTO_ACCOUNT = "123456789012";
-let moto: MotoServer | undefined;
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  if (moto) process.env.AWS_ENDPOINT_URL = moto.endpoint;
-}, 30_000);
-
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-  await moto?.stop();
-});
-
-/** A test that needs moto; skipped with a visible message where moto is not installed. */
-function withMoto(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    if (!moto) {
-      console.warn(`skipped (moto not installed): ${name}`);
-      return;
-    }
-    await body();
-  }, 60_000);
-}
+const { motoIt } = useMotoServer();
+const withMoto = (name: string, body: () => Promise<void>) => motoIt(name, body, 60_000);
 
 async function cli(...args: string[]) {
   let stdout = "";
@@ -143,7 +121,7 @@ describe("remediation against moto", () => {
 
 /** moto's SQS through its JSON protocol (the project has no SQS client; the test only reads one queue). */
 async function sqs(target: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${moto?.endpoint}/`, {
+  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/`, {
     method: "POST",
     headers: {
       "Content-Type": "application/x-amz-json-1.0",

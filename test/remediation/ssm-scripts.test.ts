@@ -15,36 +15,15 @@ import {
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { AUTOMATION_DOCUMENT_CONTENT } from "../../remediation";
-import { type MotoServer, startMoto } from "../integration/moto-server";
+import { useMotoServer } from "../integration/moto-server";
 
 // The Python steps of the SSM documents, run as SSM would (handler(events, context)) with boto3
 // against a moto server this file starts: the scripts are code too, and must be able to fail.
 const REGION = "eu-west-1";
-let moto: MotoServer | undefined;
-let boto3 = false;
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
-
-beforeAll(async () => {
-  boto3 = spawnSync("python3", ["-c", "import boto3"]).status === 0;
-  if (boto3) moto = await startMoto();
-  if (moto) process.env.AWS_ENDPOINT_URL = moto.endpoint;
-}, 30_000);
-
-afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-  await moto?.stop();
+const { motoIt } = useMotoServer({
+  prerequisite: { check: () => spawnSync("python3", ["-c", "import boto3"]).status === 0, missing: "boto3" },
 });
-
-function withMoto(name: string, body: () => Promise<void>) {
-  it(name, async () => {
-    if (!moto) {
-      console.warn(`skipped (moto or boto3 not installed): ${name}`);
-      return;
-    }
-    await body();
-  }, 60_000);
-}
+const withMoto = (name: string, body: () => Promise<void>) => motoIt(name, body, 60_000);
 
 function script(ruleId: string, step: string): string {
   const content = AUTOMATION_DOCUMENT_CONTENT[ruleId] as { mainSteps: { name: string; inputs: { Script?: string } }[] };
@@ -59,7 +38,7 @@ function runStep(ruleId: string, step: string, events: Record<string, unknown>):
   const result = spawnSync("python3", ["-c", runner, JSON.stringify(events)], {
     input: script(ruleId, step),
     encoding: "utf8",
-    env: { ...process.env, AWS_DEFAULT_REGION: REGION, AWS_ENDPOINT_URL: moto?.endpoint },
+    env: { ...process.env, AWS_DEFAULT_REGION: REGION, AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL },
   });
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}");

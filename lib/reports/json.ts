@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import * as z from "../zod";
 import { InputError } from "../errors";
+import { readJsonFile } from "../io/read-json-file";
 import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
 /** The complete report as JSON: what `--previous` reads back. */
@@ -81,17 +81,5 @@ export function parseReport(content: unknown, file: string): Report {
 
 /** Reads a previous JSON report for the run-to-run diff. */
 export async function readReport(file: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read the previous report: ${(error as Error).message}`, { file });
-  }
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`not JSON: ${(error as Error).message}`, { file });
-  }
-  return parseReport(content, file);
+  return parseReport(await readJsonFile(file, "previous report"), file);
 }

@@ -1,7 +1,8 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod";
 import { InputError } from "../errors";
+import { readJsonFile } from "../io/read-json-file";
 import type { ModelBuilder } from "../model/resource-model";
 import type { ResourceRecord } from "../model/types";
 import { EC2_OPERATIONS, type Ec2Operation } from "./ec2-adapter";
@@ -113,12 +114,7 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder):
 }
 
 async function readMetadata(file: string): Promise<DescribeFolderSummary> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    throw new InputError(`not JSON (${(error as Error).message})`, { file });
-  }
+  const value = await readJsonFile(file, "folder metadata");
   const parsed = metadataSchema.safeParse(value, { error: (issue) => (issue.input === undefined ? "required" : undefined) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;

@@ -12,7 +12,7 @@ import { ec2ItemToConfigItem } from "../../sources/config-item-builder";
 import { CONFIG_TYPE_OPERATIONS } from "../../sources/config-items";
 import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "../../sources/ec2-adapter";
 import { detectFileFormat } from "../../sources/load";
-import { readJsonFile } from "../options";
+import { readJsonFile } from "../../io/read-json-file";
 import { ruleById } from "./invoke";
 
 type EventType = "change" | "oversized" | "scheduled";

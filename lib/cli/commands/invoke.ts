@@ -5,7 +5,7 @@ import { createRuleHandler } from "../../lambda/handler";
 import { localContext } from "../../lambda/local-context";
 import { findRule, RULES } from "../../../rules";
 import { countByCompliance, formatEvaluations } from "../format";
-import { readJsonFile } from "../options";
+import { readJsonFile } from "../../io/read-json-file";
 
 /** Exit code when the invocation itself failed (an AWS call, PutEvaluations): nothing is reported as a verdict. */
 export const EXIT_INVOCATION_FAILED = 3;

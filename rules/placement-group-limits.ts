@@ -1,8 +1,8 @@
 import * as z from "../lib/zod";
 import { type ResourceModel, scopeKey } from "../lib/model/resource-model";
-import { ACCOUNT_RESOURCE_TYPE } from "../lib/engine/run";
 import type { Instance, PlacementGroup } from "../lib/model/types";
 import {
+  ACCOUNT_RESOURCE_TYPE,
   booleanParam,
   clampAnnotation,
   type ComplianceType,

@@ -8,6 +8,9 @@ export type ComplianceType = "COMPLIANT" | "NON_COMPLIANT" | "NOT_APPLICABLE" | 
 
 export const MAX_ANNOTATION_LENGTH = 256;
 
+/** The pseudo-type for verdicts on a whole account (and region), as the RDK reports them. */
+export const ACCOUNT_RESOURCE_TYPE = "AWS::::Account";
+
 /** One verdict on one resource: the same shape offline, in the Lambda and in reports. */
 export interface Evaluation {
   ruleId: string;

@@ -1,13 +1,11 @@
 import { describeExemption, ExemptionPolicy } from "../exemptions/exemptions";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
-import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
+import { ACCOUNT_RESOURCE_TYPE, type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
 
 const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
   RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
 );
-
-export const ACCOUNT_RESOURCE_TYPE = "AWS::::Account";
 
 export interface RunRulesOptions {
   rules: readonly AnyRule[];

@@ -1,5 +1,4 @@
-import type { ComplianceType, Evaluation, Severity } from "../engine/rule";
-import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
+import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type Evaluation, type Severity } from "../engine/rule";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */

@@ -7,8 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import * as z from "../zod";
-import type { ComplianceType, Evaluation } from "../engine/rule";
-import { ACCOUNT_RESOURCE_TYPE } from "../engine/run";
+import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type Evaluation } from "../engine/rule";
 import { InputError } from "../errors";
 import { RULES } from "../../rules";
 import { renderHtml } from "./html";

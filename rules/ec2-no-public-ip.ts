@@ -15,6 +15,7 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",
+    controls: [],
     requires: ["instance"],
     parameters: z.strictObject({
       /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */

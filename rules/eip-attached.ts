@@ -25,6 +25,7 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::EIP"],
     triggers: ["change", "periodic"],
     severity: "low",
+    controls: [],
     requires: ["eip"],
     optional: ["network-interface"],
     parameters: z.strictObject({

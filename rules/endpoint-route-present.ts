@@ -177,6 +177,7 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
     triggers: ["periodic", "change"],
     severity: "medium",
+    controls: [],
     requires: ["route-table", "subnet", "vpc-endpoint"],
     optional: ["prefix-list"],
     parameters,

@@ -58,6 +58,7 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",
+    controls: [],
     requires: ["instance"],
     parameters,
     remediation: {

@@ -192,6 +192,7 @@ export default defineRule({
     // Config records no placement groups, so nothing can trigger on a change (spec §2.9).
     triggers: ["periodic"],
     severity: "medium",
+    controls: [],
     requires: ["placement-group", "instance"],
     optional: ["instance-type"],
     parameters,

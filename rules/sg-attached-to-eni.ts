@@ -54,6 +54,7 @@ export default defineRule({
     // Config no longer updates a group's item when an ENI attaches or detaches, so only a sweep sees use change.
     triggers: ["periodic"],
     severity: "medium",
+    controls: [],
     requires: ["security-group", "network-interface"],
     parameters: z.strictObject({
       /** AWS counts only ENIs; a group referenced by another group's rules may still be part of a design. */

@@ -23,6 +23,21 @@ export interface Evaluation {
 }
 
 export type Severity = "low" | "medium" | "high" | "critical";
+
+/** The compliance frameworks a rule's controls can belong to. */
+export type FrameworkId = "aws-fsbp" | "cis-aws" | "nist-800-53" | "pci-dss";
+
+/** A framework control this rule checks, as AWS maps the equivalent managed rule. */
+export interface ControlMapping {
+  framework: FrameworkId;
+  /** The framework's version, e.g. "3.0.0" for CIS or "rev5" for NIST SP 800-53. */
+  version: string;
+  /** The control id as the framework writes it, e.g. "EC2.8". */
+  control: string;
+  title: string;
+  /** Where AWS documents this mapping (a documentation or conformance-pack URL). */
+  source: string;
+}
 export type TriggerKind = "change" | "periodic";
 
 export interface RuleMeta<Schema extends z.ZodMiniType> {
@@ -32,6 +47,8 @@ export interface RuleMeta<Schema extends z.ZodMiniType> {
   resourceTypes: readonly string[];
   triggers: readonly TriggerKind[];
   severity: Severity;
+  /** Framework controls this rule checks; empty when no framework maps it. */
+  controls: readonly ControlMapping[];
   /** What the rule reads from the model; a kind not collected in a region is reported as a gap. */
   requires: readonly ResourceKind[];
   /** Read when present, but verdicts do not depend on them. */

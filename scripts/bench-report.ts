@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { writeFileAtomic } from "../lib/io/atomic-write";
 import { REPORT_FORMATS, renderReport } from "../lib/reports";
 import { readReport, renderJson } from "../lib/reports/json";
-import { buildReport } from "../lib/reports/model";
+import { buildReport, reportRuleOf } from "../lib/reports/model";
 import { RULES } from "../rules";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "./synthetic-findings";
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const count = Number(argument("--findings") ?? 100_000);
   const asJson = process.argv.includes("--json");
   const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
-  const rules = RULES.map((rule) => ({ id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity }));
+  const rules = RULES.map(reportRuleOf);
   const tool = { name: "ec2-config-rules", version: "bench" };
   try {
     // The previous run, written as the JSON report that --previous reads (set-up, not timed).

@@ -14,6 +14,14 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const complianceType = z.enum(COMPLIANCE_TYPES as [string, ...string[]]);
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
+const control = z.object({
+  framework: nonEmpty(),
+  version: z.string(),
+  control: nonEmpty(),
+  title: z.string(),
+  source: z.string(),
+});
+
 const counts = z.object({
   COMPLIANT: count(),
   NON_COMPLIANT: count(),
@@ -52,7 +60,15 @@ const reportSchema = z.object({
     }),
   ),
   scopes: z.array(z.object({ region: z.string(), accountId: z.string() })),
-  rules: z.array(z.object({ id: nonEmpty(), description: z.string(), severity })),
+  rules: z.array(
+    z.object({
+      id: nonEmpty(),
+      description: z.string(),
+      severity,
+      // Reports written before rules carried control mappings have none.
+      controls: z._default(z.array(control), []),
+    }),
+  ),
   summary: z.object({
     totals: counts,
     byRule: z.record(z.string(), counts),

@@ -1,4 +1,11 @@
-import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type Evaluation, type Severity } from "../engine/rule";
+import {
+  ACCOUNT_RESOURCE_TYPE,
+  type AnyRule,
+  type ComplianceType,
+  type ControlMapping,
+  type Evaluation,
+  type Severity,
+} from "../engine/rule";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -55,6 +62,13 @@ export interface ReportRule {
   id: string;
   description: string;
   severity: Severity;
+  controls: readonly ControlMapping[];
+}
+
+/** What a report says about a rule, taken from its metadata. */
+export function reportRuleOf(rule: AnyRule): ReportRule {
+  const { id, description, severity, controls } = rule.meta;
+  return { id, description, severity, controls };
 }
 
 /** One input the evaluated model was built from (a snapshot file, a Config file, a folder). */

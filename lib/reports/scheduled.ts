@@ -12,7 +12,7 @@ import { InputError } from "../errors";
 import { RULES } from "../../rules";
 import { renderHtml } from "./html";
 import { parseReport, renderJson } from "./json";
-import { buildReport, type Finding, type Report } from "./model";
+import { buildReport, type Finding, type Report, reportRuleOf } from "./model";
 
 export const REPORTS_PREFIX = "reports/";
 /** Findings named per change in the SNS digest; the rest are counted. */
@@ -203,11 +203,7 @@ export async function runScheduledReport(
   const ruleIds = new Set(Object.keys(settings.CONFIG_RULE_NAMES));
   const report = buildReport({
     evaluations,
-    rules: RULES.filter((rule) => ruleIds.has(rule.meta.id)).map((rule) => ({
-      id: rule.meta.id,
-      description: rule.meta.description,
-      severity: rule.meta.severity,
-    })),
+    rules: RULES.filter((rule) => ruleIds.has(rule.meta.id)).map(reportRuleOf),
     scopes: [{ region: settings.AWS_REGION, accountId }],
     inputs: [{ path: `aws-config:${settings.AWS_REGION}`, format: "config-results", accountIds: [accountId], regions: [settings.AWS_REGION] }],
     previous,

@@ -2,7 +2,7 @@ import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import { RESOURCE_KINDS, type ResourceKind } from "../../lib/model/types";
-import { buildReport, type Report, type ReportInput } from "../../lib/reports/model";
+import { buildReport, type Report, type ReportInput, reportRuleOf } from "../../lib/reports/model";
 import { EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { RULES } from "../../rules";
 
@@ -156,8 +156,7 @@ export const FIXTURE_INPUTS: ReportInput[] = [
   { path: "test/reports/fixture.ts", format: "recorded", accountIds: [ACCOUNT], regions: ["eu-west-1", "us-east-1"] },
 ];
 
-export const reportRules = () =>
-  RULES.map((rule) => ({ id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity }));
+export const reportRules = () => RULES.map(reportRuleOf);
 
 /** The report of one version of the fixture, optionally diffed against a previous report. */
 export function fixtureReport(version: "previous" | "current", previous?: Report): Report {

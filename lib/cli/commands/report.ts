@@ -5,7 +5,7 @@ import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
 import { readReport } from "../../reports/json";
-import { buildReport } from "../../reports/model";
+import { buildReport, reportRuleOf } from "../../reports/model";
 import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
 
 export interface ReportOptions extends EvaluateOptions {
@@ -22,7 +22,7 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
   const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
   const report = buildReport({
     evaluations,
-    rules: rules.map((rule) => ({ id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity })),
+    rules: rules.map(reportRuleOf),
     scopes: model.scopes(),
     inputs,
     previous,

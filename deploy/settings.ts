@@ -30,6 +30,8 @@ export const stageSettingsSchema = z
     maximumExecutionFrequency: frequency.default("TwentyFour_Hours"),
     /** Exemption tag key the rules honour (handler parameter ExemptionTagKey); the handler's default when absent. */
     exemptionTagKey: z.string().min(1).optional(),
+    /** Exemption tags may exempt for at most this many days, and must then carry an expiry (handler parameter MaxExemptionDays). */
+    maxExemptionDays: z.number().int().min(1).optional(),
     alerts: z
       .object({
         /** Subscribes this address to the alerts topic (the recipient must confirm). */

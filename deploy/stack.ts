@@ -94,6 +94,7 @@ function inputParameters(rule: AnyRule, input: StackInput): Record<string, strin
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) values[name] = Array.isArray(value) ? value.join(",") : String(value);
   if (input.settings.exemptionTagKey) values.ExemptionTagKey = input.settings.exemptionTagKey;
+  if (input.settings.maxExemptionDays !== undefined) values.MaxExemptionDays = String(input.settings.maxExemptionDays);
   if (input.settings.organization.enabled) {
     // The handler assumes this role in the account named by each event (lib/config/run-event).
     values.AssumeRoleMode = "true";

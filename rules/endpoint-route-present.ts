@@ -13,12 +13,15 @@ import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types"
 
 const ID = "endpoint-route-present";
 
+/** The services that offer gateway VPC endpoints. */
+const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
+
 const parameters = z.strictObject({
-  /** Services whose gateway endpoints must be routed: the last segment of com.amazonaws.<region>.<service>. */
-  services: listParam(
-    z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, "a service name such as s3 or dynamodb")),
-    ["s3", "dynamodb"],
-  ),
+  /**
+   * Services whose gateway endpoints must be routed (the last segment of com.amazonaws.<region>.<service>):
+   * only S3 and DynamoDB have gateway endpoints, and a name outside them would check nothing.
+   */
+  services: listParam(z.enum(GATEWAY_ENDPOINT_SERVICES), [...GATEWAY_ENDPOINT_SERVICES]),
   /** private: only route tables serving a private subnet; all: every route table. */
   scope: enumParam(["private", "all"], "private"),
   /** A VPC with private subnets must have a gateway endpoint for each listed service. */

@@ -35,7 +35,24 @@ export async function readParamsFile(path: string | undefined): Promise<Record<s
   return content as Record<string, Record<string, unknown>>;
 }
 
-export async function readExemptions(path: string | undefined, tagKey: string | undefined): Promise<ExemptionPolicy> {
-  const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path) : undefined;
-  return new ExemptionPolicy({ file, tagKey });
+/** `--max-exemption-days`: a whole number of days, at least 1. */
+export function parseMaxExemptionDays(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const days = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(days) || days < 1) {
+    throw new InputError(`expected a whole number of days >= 1, got ${JSON.stringify(raw)}`, { field: "--max-exemption-days" });
+  }
+  return days;
+}
+
+/**
+ * The exemption policy of an offline run: the tag key, the exemptions file (validated, its lapsed
+ * entries warned about on stderr) and the longest exemption allowed.
+ */
+export async function readExemptions(path: string | undefined, tagKey: string | undefined, maxDays?: string): Promise<ExemptionPolicy> {
+  const maxExemptionDays = parseMaxExemptionDays(maxDays);
+  const now = new Date();
+  const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { now, maxExemptionDays }) : undefined;
+  for (const warning of file?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+  return new ExemptionPolicy({ file, tagKey, now, maxExemptionDays });
 }

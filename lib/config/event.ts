@@ -154,9 +154,11 @@ export interface HandlerParameters {
   executionRoleName?: string;
   /** The exemption tag key (default `compliance-exempt`). */
   exemptionTagKey?: string;
+  /** Exemption tags may exempt for at most this many days, and must then carry an expiry. */
+  maxExemptionDays?: number;
 }
 
-const HANDLER_PARAMETER_NAMES = ["AssumeRoleMode", "ExecutionRoleName", "ExemptionTagKey"] as const;
+const HANDLER_PARAMETER_NAMES = ["AssumeRoleMode", "ExecutionRoleName", "ExemptionTagKey", "MaxExemptionDays"] as const;
 
 const handlerParametersSchema = z.strictObject({
   AssumeRoleMode: z.optional(
@@ -167,6 +169,13 @@ const handlerParametersSchema = z.strictObject({
   ),
   ExecutionRoleName: z.optional(nonEmpty()),
   ExemptionTagKey: z.optional(nonEmpty()),
+  // Config passes every value as a string.
+  MaxExemptionDays: z.optional(
+    z.pipe(
+      z.union([z.int(), z.string().check(z.regex(/^\s*\d+\s*$/, { message: "expected a whole number of days" }))]),
+      z.pipe(z.transform(Number), z.int().check(z.gte(1))),
+    ),
+  ),
 });
 
 /** Splits raw rule parameters into the wrapper's own and the rule's. */
@@ -188,12 +197,13 @@ export function splitParameters(raw: Record<string, unknown>): {
       field: `ruleParameters.${name}`,
     });
   }
-  const { AssumeRoleMode, ExecutionRoleName, ExemptionTagKey } = parsed.data;
+  const { AssumeRoleMode, ExecutionRoleName, ExemptionTagKey, MaxExemptionDays } = parsed.data;
   return {
     handler: {
       assumeRole: AssumeRoleMode ?? ExecutionRoleName !== undefined,
       executionRoleName: ExecutionRoleName,
       exemptionTagKey: ExemptionTagKey,
+      maxExemptionDays: MaxExemptionDays,
     },
     rule,
   };

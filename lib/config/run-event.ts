@@ -126,7 +126,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
   }
   const config = configClient(clients);
-  const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey });
+  const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
   const params = { [rule.meta.id]: ruleParameters };
   const testMode = event.resultToken === TEST_MODE_TOKEN;
 

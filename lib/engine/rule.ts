@@ -172,32 +172,64 @@ export class RuleParameterError extends Error {
   }
 }
 
+interface ParameterJsonSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  items?: { enum?: unknown[] };
+}
+
+function parameterSchemas(rule: AnyRule): Record<string, ParameterJsonSchema> {
+  const json = z.toJSONSchema(rule.meta.parameters, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, ParameterJsonSchema>;
+  };
+  return json.properties ?? {};
+}
+
+/** The values an enum parameter, or each item of a list parameter, may take; undefined when any value of its type may. */
+export function allowedValues(rule: AnyRule, parameter: string): string[] | undefined {
+  const schema = parameterSchemas(rule)[parameter];
+  const values = schema?.enum ?? schema?.items?.enum;
+  return values?.map(String);
+}
+
 /**
  * Validates raw parameters against a rule's schema and fills defaults. Unknown parameters are
- * refused, so a typo never silently falls back to a default.
+ * refused, so a typo never silently falls back to a default; a value outside an enum or list
+ * parameter's domain is refused naming the value and the allowed ones.
  */
 export function parseRuleParameters<Schema extends z.ZodMiniType>(
   rule: Rule<Schema>,
   raw: Record<string, unknown> = {},
 ): z.output<Schema> {
-  const result = rule.meta.parameters.safeParse(raw);
+  const result = rule.meta.parameters.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];
   const parameter = issue?.code === "unrecognized_keys" ? (issue.keys[0] ?? "?") : String(path[0] ?? "?");
-  throw new RuleParameterError(rule.meta.id, parameter, raw[parameter], issue?.message ?? "invalid");
+  let detail = issue?.message ?? "invalid";
+  const allowed = issue?.code === "unrecognized_keys" ? undefined : allowedValues(rule as AnyRule, parameter);
+  if (allowed) {
+    const list = allowed.join(", ");
+    if (issue?.code === "invalid_value") detail = `${JSON.stringify(issue.input)} is not one of the allowed values: ${list}`;
+    else if (issue?.code === "too_small") detail = `must name at least one of the allowed values: ${list}`;
+    else detail = `${detail} (allowed values: ${list})`;
+  }
+  throw new RuleParameterError(rule.meta.id, parameter, raw[parameter], detail);
 }
 
-/** The parameter names, types and defaults of a rule, for `rules` listings and docs. */
-export function describeParameters(rule: AnyRule): { name: string; type: string; default: unknown }[] {
-  const json = z.toJSONSchema(rule.meta.parameters, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, { type?: string | string[]; enum?: unknown[] }>;
-  };
+/** The parameter names, types, allowed values and defaults of a rule, for `rules` listings and docs. */
+export function describeParameters(rule: AnyRule): { name: string; type: string; allowed?: string[]; default: unknown }[] {
   // Parsing no parameters at all yields exactly the defaults the rule runs with.
   const defaults = rule.meta.parameters.parse({}) as Record<string, unknown>;
-  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
-    name,
-    type: schema.enum ? schema.enum.join("|") : Array.isArray(schema.type) ? schema.type.join("|") : (schema.type ?? "any"),
-    default: defaults[name],
-  }));
+  return Object.entries(parameterSchemas(rule)).map(([name, schema]) => {
+    const allowed = allowedValues(rule, name);
+    const type = schema.enum
+      ? schema.enum.join("|")
+      : schema.items?.enum
+        ? `list of ${schema.items.enum.join("|")}`
+        : Array.isArray(schema.type)
+          ? schema.type.join("|")
+          : (schema.type ?? "any");
+    return { name, type, ...(allowed ? { allowed } : {}), default: defaults[name] };
+  });
 }

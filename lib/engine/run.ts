@@ -1,4 +1,4 @@
-import { describeExemption, ExemptionPolicy } from "../exemptions/exemptions";
+import { describeExemption, ExemptionPolicy, withInvalidTagNote } from "../exemptions/exemptions";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
 import { ACCOUNT_RESOURCE_TYPE, type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
@@ -108,6 +108,10 @@ function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: Ex
   return (resourceId) => tagged.size > 0 && tagged.has(resourceId);
 }
 
+/**
+ * An exemption turns the verdict into NOT_APPLICABLE, saying by whom, until when and why. An
+ * exemption tag that is invalid exempts nothing: the verdict stands, and says the tag was ignored.
+ */
 function applyExemption(
   model: ResourceModel,
   ruleId: string,
@@ -117,11 +121,14 @@ function applyExemption(
   const kind = KIND_BY_RESOURCE_TYPE.get(evaluation.resourceType);
   const record = kind && model.get(kind, evaluation.resourceId, evaluation.region);
   if (!record) return evaluation;
-  const exemption = exemptions.find(ruleId, {
+  const assessment = exemptions.assess(ruleId, {
     id: record.id,
     tags: "tags" in record ? record.tags : {},
     name: "name" in record ? record.name : undefined,
   });
-  if (!exemption) return evaluation;
-  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(exemption)) };
+  if (!assessment) return evaluation;
+  if ("invalidTag" in assessment) {
+    return { ...evaluation, annotation: clampAnnotation(withInvalidTagNote(evaluation.annotation, assessment.invalidTag)) };
+  }
+  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(assessment.exemption)) };
 }

@@ -48,6 +48,30 @@ describe("stage parameters", () => {
     expect(() => build({ rules: { "eip-attached": { parameters: { requireInUseENI: true } } } })).toThrow(/requireInUseENI/);
   });
 
+  test.each([
+    [{ "endpoint-route-present": { parameters: { services: ["dynamo"] } } }, "services", '"dynamo" is not one of the allowed values: s3, dynamodb'],
+    [{ "endpoint-route-present": { parameters: { services: "s3,s4" } } }, "services", '"s4" is not one of the allowed values: s3, dynamodb'],
+    [{ "endpoint-route-present": { parameters: { services: [] } } }, "services", "must name at least one of the allowed values: s3, dynamodb"],
+    [{ "endpoint-route-present": { parameters: { scope: "public" } } }, "scope", '"public" is not one of the allowed values: private, all'],
+    [
+      { "placement-group-limits": { parameters: { resourceType: "AWS::EC2::Instance" } } },
+      "resourceType",
+      "allowed values: AWS::EC2::PlacementGroup, AWS::::Account",
+    ],
+  ])("a parameter outside its domain (%j) is refused at package time, naming rule, parameter, value and the allowed values", (rules, parameter, detail) => {
+    const [ruleId] = Object.keys(rules);
+    const thrown = (() => {
+      try {
+        build({ rules });
+      } catch (error) {
+        return error as Error;
+      }
+      return undefined;
+    })();
+    expect(thrown?.message).toContain(`deploy/params/x.json: field rules.${ruleId}.parameters.${parameter}: rule ${ruleId}: invalid parameter "${parameter}"`);
+    expect(thrown?.message).toContain(detail);
+  });
+
   test("remediation settings are validated; none but manual in organization mode", () => {
     expect(() => build({ remediation: { "placement-group-limits": { mode: "automatic" } } })).toThrow(/no automatic fix exists/);
     expect(() => build({ remediation: { "imdsv2-required": { mode: "sometimes" } } })).toThrow(/imdsv2-required\.mode/);

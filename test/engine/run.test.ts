@@ -19,7 +19,7 @@ function model(...records: ElasticIp[]) {
 }
 
 const file = (entry: Record<string, unknown>) =>
-  parseExemptionsFile({ exemptions: [{ reason: "kept for DR", owner: "net-team", expires: "2027-01-31", ...entry }] }, "ex.json");
+  parseExemptionsFile({ exemptions: [{ reason: "kept for DR", owner: "net-team", expires: "2027-01-31", ...entry }] }, "ex.json", { now });
 
 describe("runRules", () => {
   it("gives INSUFFICIENT_DATA, naming the missing input, where a required kind was not collected", () => {
@@ -96,7 +96,7 @@ describe("exemptions", () => {
     const otherRule = new ExemptionPolicy({ file: file({ resourceId: "eipalloc-2", rules: ["imdsv2-required"] }), now });
     expect(otherRule.hasFileEntriesFor("eip-attached")).toBe(false);
     expect(run(otherRule, tagged, eip("eipalloc-2")).map((verdict) => verdict.complianceType)).toEqual(["NOT_APPLICABLE", "NON_COMPLIANT"]);
-    const expired = new ExemptionPolicy({ file: file({ resourceId: "eipalloc-2", expires: "2026-01-01" }), now });
+    const expired = new ExemptionPolicy({ file: file({ resourceId: "eipalloc-2", expires: "2026-11-10" }), now });
     expect(expired.hasFileEntriesFor("eip-attached")).toBe(false);
     expect(run(expired, tagged, eip("eipalloc-2")).map((verdict) => verdict.complianceType)).toEqual(["NOT_APPLICABLE", "NON_COMPLIANT"]);
   });
@@ -116,7 +116,7 @@ describe("exemptions", () => {
   it("refuses an entry with two ways of matching, naming the file and field", () => {
     expect(() => file({ resourceId: "x", namePattern: "y" })).toThrow(/ex\.json: field exemptions\.0: give exactly one/);
     expect(() => parseExemptionsFile({ exemptions: [{ resourceId: "x", reason: "r", owner: "o", expires: "soon" }] }, "ex.json")).toThrow(
-      "ex.json: field exemptions.0.expires: not an ISO 8601 date",
+      'ex.json: field exemptions.0.expires: "soon" is not an ISO 8601 date',
     );
   });
 });

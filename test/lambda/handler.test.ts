@@ -24,6 +24,7 @@ import { PutEvaluationsError } from "../../lib/config/put-evaluations";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import ec2NoPublicIp from "../../rules/ec2-no-public-ip";
 import eipAttached from "../../rules/eip-attached";
+import endpointRoutePresent from "../../rules/endpoint-route-present";
 import imdsv2Required from "../../rules/imdsv2-required";
 import sgAttachedToEni from "../../rules/sg-attached-to-eni";
 import {
@@ -252,6 +253,18 @@ describe("bad input fails the invocation before any AWS call", () => {
     const run = createRuleHandler(eipAttached)(scheduled("eip-attached", { ruleParameters: { requireInUseEni: "maybe" } }), context);
     await expect(run).rejects.toThrow(RuleParameterError);
     await expect(run).rejects.toThrow(/invalid parameter "requireInUseEni" = "maybe"/);
+    expect(ec2.calls()).toHaveLength(0);
+    expect(config.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    [{ services: "dynamo" }, '"services" = "dynamo": "dynamo" is not one of the allowed values: s3, dynamodb'],
+    [{ services: "s4" }, '"s4" is not one of the allowed values: s3, dynamodb'],
+    [{ scope: "public" }, '"public" is not one of the allowed values: private, all'],
+  ])("refuses endpoint-route-present parameters %j outside their domain, listing the allowed values", async (ruleParameters, message) => {
+    const run = createRuleHandler(endpointRoutePresent)(scheduled("endpoint-route-present", { ruleParameters }), context);
+    await expect(run).rejects.toThrow(RuleParameterError);
+    await expect(run).rejects.toThrow(message);
     expect(ec2.calls()).toHaveLength(0);
     expect(config.calls()).toHaveLength(0);
   });

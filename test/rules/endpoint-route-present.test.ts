@@ -1,3 +1,4 @@
+import { parseRuleParameters } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/endpoint-route-present";
 import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
@@ -393,7 +394,7 @@ testRuleParameters(rule, {
   defaults: { services: ["s3", "dynamodb"], scope: "private", requireEndpoint: false, requirePrivateDns: true },
   accepted: [
     [{ services: "s3, dynamodb" }, { services: ["s3", "dynamodb"] }],
-    [{ services: "ssm,s3" }, { services: ["ssm", "s3"] }],
+    [{ services: "dynamodb" }, { services: ["dynamodb"] }],
     [
       { scope: "all", requireEndpoint: "true", requirePrivateDns: "false" },
       { scope: "all", requireEndpoint: true, requirePrivateDns: false },
@@ -404,8 +405,23 @@ testRuleParameters(rule, {
     ["an empty service list", { services: "" }, "services", ""],
     ["a service name with a space and capitals", { services: "S3 buckets" }, "services", "S3 buckets"],
     ["a list holding a number", { services: [42] }, "services", [42]],
+    // Only S3 and DynamoDB have gateway endpoints: any other name would check nothing (issue 10, finding 6).
+    ["a misspelt service", { services: ["dynamo"] }, "services", ["dynamo"]],
+    ["a service that does not exist", { services: ["s4"] }, "services", ["s4"]],
+    ["a service with interface endpoints only", { services: "ssm,s3" }, "services", "ssm,s3"],
+    ["an empty list", { services: [] }, "services", []],
     ["a word that is not a boolean", { requireEndpoint: "perhaps" }, "requireEndpoint", "perhaps"],
     ["a number for a boolean", { requirePrivateDns: 3 }, "requirePrivateDns", 3],
     ["an unknown parameter", { service: "s3" }, "service", "s3"],
   ],
+});
+
+describe("endpoint-route-present services domain", () => {
+  it("names the value outside the domain and lists the allowed values", () => {
+    expect(() => parseRuleParameters(rule, { services: ["s3", "dynamo"] })).toThrow(
+      'rule endpoint-route-present: invalid parameter "services" = ["s3","dynamo"]: "dynamo" is not one of the allowed values: s3, dynamodb',
+    );
+    expect(() => parseRuleParameters(rule, { services: "" })).toThrow("must name at least one of the allowed values: s3, dynamodb");
+    expect(() => parseRuleParameters(rule, { scope: "public" })).toThrow('"public" is not one of the allowed values: private, all');
+  });
 });

@@ -11,6 +11,7 @@ export interface EvaluateOptions {
   params?: string;
   exemptions?: string;
   exemptionTagKey?: string;
+  maxExemptionDays?: string;
 }
 
 /** The options every command that evaluates snapshots shares (evaluate, report, remediate --plan). */
@@ -20,14 +21,15 @@ export function addEvaluationOptions(command: Command): Command {
     .option("-r, --rule <id...>", "evaluate only these rules (default: all)")
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
-    .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt");
+    .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
+    .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now (a tag then needs an expiry)");
 }
 
 /** Loads the inputs and runs the selected rules: the evaluation every offline command starts from. */
 export async function evaluateSnapshots(options: EvaluateOptions) {
   const rules = selectRules(options.rule);
   const params = await readParamsFile(options.params);
-  const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey);
+  const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey, options.maxExemptionDays);
   const { model, inputs } = await loadSnapshots(options.snapshot);
   const evaluations = runRules(model, { rules, params, exemptions });
   return { rules, model, inputs, evaluations };

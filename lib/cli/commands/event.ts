@@ -4,8 +4,9 @@ import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";
 import { stsClient } from "../../aws/sts";
 import { pagesOf } from "../../collect/ec2-collector";
-import type { ConfigEvent } from "../../config/event";
+import { type ConfigEvent, splitParameters } from "../../config/event";
 import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } from "../../config/sample-events";
+import { parseRuleParameters } from "../../engine/rule";
 import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { ec2ItemToConfigItem } from "../../sources/config-item-builder";
@@ -103,7 +104,7 @@ async function callerAccount(region: string): Promise<string> {
   return Account;
 }
 
-function parseRuleParameters(text: string | undefined): Record<string, unknown> | undefined {
+function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text);
@@ -116,7 +117,9 @@ function parseRuleParameters(text: string | undefined): Record<string, unknown> 
 
 export async function buildSampleEvent(ruleId: string, options: EventOptions): Promise<ConfigEvent> {
   const rule = ruleById(ruleId);
-  const ruleParameters = parseRuleParameters(options.ruleParameters);
+  const ruleParameters = parseJsonObject(options.ruleParameters);
+  // The same checks the Lambda makes, so an event it would refuse is never written.
+  if (ruleParameters) parseRuleParameters(rule, splitParameters(ruleParameters).rule);
   const trigger = options.type === "scheduled" ? "periodic" : "change";
   if (!rule.meta.triggers.includes(trigger)) {
     throw new InputError(`rule ${rule.meta.id} is ${rule.meta.triggers.join(" and ")}-triggered; it takes no ${options.type} events`, { field: "--type" });

@@ -36,6 +36,7 @@ interface RemediateOptions {
   params?: string;
   exemptions?: string;
   exemptionTagKey?: string;
+  maxExemptionDays?: string;
   region?: string;
   accountId?: string;
   format: "table" | "json";
@@ -75,7 +76,7 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   const [rule] = selectRules(options.rule) as [AnyRule];
   const cap = parseCap(options.cap);
   const params = (await readParamsFile(options.params))[rule.meta.id];
-  const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey);
+  const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey, options.maxExemptionDays);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new InputError("no region: give --region or set AWS_REGION", { field: "--region" });
   const clients = new AwsClients({ region });
@@ -134,6 +135,7 @@ export function registerRemediateCommand(program: Command): void {
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
+    .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now")
     .option("--region <region>", "region for --apply (default: AWS_REGION)")
     .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))

@@ -72,6 +72,13 @@ describe("stage parameters", () => {
     expect(thrown?.message).toContain(detail);
   });
 
+  test("maxExemptionDays reaches every rule as the handler parameter MaxExemptionDays", () => {
+    const { resources } = build({ maxExemptionDays: 90 });
+    const rule = resources.Resources.EipAttachedConfigRule as { Properties: { InputParameters: Record<string, string> } };
+    expect(rule.Properties.InputParameters).toMatchObject({ MaxExemptionDays: "90" });
+    expect(() => build({ maxExemptionDays: 0 })).toThrow(/deploy\/params\/x\.json: field maxExemptionDays/);
+  });
+
   test("remediation settings are validated; none but manual in organization mode", () => {
     expect(() => build({ remediation: { "placement-group-limits": { mode: "automatic" } } })).toThrow(/no automatic fix exists/);
     expect(() => build({ remediation: { "imdsv2-required": { mode: "sometimes" } } })).toThrow(/imdsv2-required\.mode/);

@@ -248,6 +248,31 @@ describe("oversized (OversizedConfigurationItemChangeNotification)", () => {
   });
 });
 
+describe("exemption tags in the Lambda: the same shared code as the CLI", () => {
+  const tagged = (tags: Record<string, string>) =>
+    configItem("DescribeAddresses", address("eipalloc-7", false, { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+
+  it.each([
+    [{ "compliance-exempt": "eip-attached", "compliance-exempt-expires": "next-year" }, {}, 'compliance-exempt-expires "next-year" is not an ISO date'],
+    [{ "compliance-exempt": "eip-atached" }, {}, 'compliance-exempt names unknown rule "eip-atached"'],
+    [{ "compliance-exempt": "all" }, { MaxExemptionDays: "90" }, "no compliance-exempt-expires tag, required with maxExemptionDays 90"],
+  ])("an invalid tag %j (parameters %j) exempts nothing: NON_COMPLIANT posted, annotated with why", async (tags, ruleParameters, why) => {
+    await createRuleHandler(eipAttached)(change("eip-attached", tagged(tags), { ruleParameters }), context);
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceId: "eipalloc-7",
+        ComplianceType: "NON_COMPLIANT",
+        Annotation: expect.stringMatching(new RegExp(`^\\[exemption tag ignored: ${why.replace(/[()[\]]/g, "\\$&")}\\] EIP `)),
+      }),
+    ]);
+  });
+
+  it("a valid tag still exempts", async () => {
+    await createRuleHandler(eipAttached)(change("eip-attached", tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "2999-01-01" })), context);
+    expect(posted()).toEqual([expect.objectContaining({ ComplianceType: "NOT_APPLICABLE", Annotation: "Exempted (tag) until 2999-01-01" })]);
+  });
+});
+
 describe("bad input fails the invocation before any AWS call", () => {
   it("names an invalid rule parameter and its value", async () => {
     const run = createRuleHandler(eipAttached)(scheduled("eip-attached", { ruleParameters: { requireInUseEni: "maybe" } }), context);

@@ -1,5 +1,6 @@
 import { CLIENT_SCRIPT } from "./html-client";
-import { CHANGES, type ComplianceCounts, emptyCounts, type Finding, type Report, SEVERITIES } from "./model";
+import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
+import { CHANGES, type ComplianceCounts, emptyCounts, type ExemptionSubjectRef, type Finding, type Report, SEVERITIES } from "./model";
 
 export function htmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
@@ -170,6 +171,34 @@ function changesSection(report: Report): string {
   return `<section id="changes"><h2>Changes since the previous report</h2><p>Compared with the report of ${htmlEscape(diff.previousGeneratedAt)}. Select a count to list those findings.</p><div class="cards">${cards}</div>${gone}${unjudged}</section>`;
 }
 
+const subjectCells = (subject: ExemptionSubjectRef): string =>
+  `<td>${htmlEscape(subject.ruleId)}</td><td class="mono">${htmlEscape(`${subject.resourceType.replace("AWS::EC2::", "")} ${subject.resourceId}`)}</td><td>${htmlEscape(subject.region)}</td><td>${htmlEscape(subject.accountId)}</td>`;
+
+function boundedRows<T>(entries: readonly T[], row: (entry: T) => string): string {
+  const more = entries.length > ABSENT_ROWS ? `<p>…and ${entries.length - ABSENT_ROWS} more in the JSON report.</p>` : "";
+  return `${entries.slice(0, ABSENT_ROWS).map(row).join("")}</table>${more}`;
+}
+
+/** Invalid exemption tags (evaluated as if untagged) and exemptions about to end. */
+function exemptionsSection(report: Report): string {
+  const { invalid, expiringSoon } = report.exemptions;
+  const invalidPart =
+    invalid.length === 0
+      ? "<p>None.</p>"
+      : `<p>These tags exempt nothing: the resources were evaluated as if untagged.</p><table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>Why</th></tr>${boundedRows(
+          invalid,
+          (entry) => `<tr>${subjectCells(entry)}<td class="annotation">${htmlEscape(entry.why)}</td></tr>`,
+        )}`;
+  const soonPart =
+    expiringSoon.length === 0
+      ? "<p>None.</p>"
+      : `<table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>Expires</th><th>Owner</th></tr>${boundedRows(
+          expiringSoon,
+          (entry) => `<tr>${subjectCells(entry)}<td class="nowrap">${htmlEscape(entry.expires)}</td><td>${htmlEscape(entry.owner ?? "(none)")} (${entry.source})</td></tr>`,
+        )}`;
+  return `<section id="exemptions"><h2>Exemptions</h2><h3>Invalid exemption tags (${invalid.length})</h3>${invalidPart}<h3>Expiring within ${EXPIRING_SOON_DAYS} days (${expiringSoon.length})</h3>${soonPart}</section>`;
+}
+
 const STYLE = `
 :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fafafa}
 body{margin:0 auto;max-width:1280px;padding:16px 24px}
@@ -258,6 +287,7 @@ ${countsTable("Rule", "rule", ruleRows)}
 ${countsTable("Region", "region", regionRows)}
 </section>
 ${changesSection(report)}
+${exemptionsSection(report)}
 <section id="findings">
 <h2>Findings</h2>
 <div class="controls">

@@ -46,6 +46,21 @@ const finding = z.object({
   absent: z.optional(z.boolean()),
 });
 
+const exemptionSubject = {
+  ruleId: nonEmpty(),
+  resourceType: nonEmpty(),
+  resourceId: nonEmpty(),
+  region: z.string(),
+  accountId: z.string(),
+};
+
+const exemptions = z.object({
+  invalid: z.array(z.object({ ...exemptionSubject, why: z.string() })),
+  expiringSoon: z.array(
+    z.object({ ...exemptionSubject, source: z.enum(["tag", "file"]), expires: z.string(), owner: z.optional(z.string()) }),
+  ),
+});
+
 const reportSchema = z.object({
   reportVersion: z.literal(REPORT_VERSION, { error: `unsupported report version (this tool reads reportVersion ${REPORT_VERSION})` }),
   generatedAt: isoTimestamp,
@@ -83,6 +98,8 @@ const reportSchema = z.object({
       unverified: z.array(finding),
     }),
   ),
+  // Reports written before reports listed exemptions have none.
+  exemptions: z._default(exemptions, { invalid: [], expiringSoon: [] }),
   findings: z.array(finding),
 });
 

@@ -1,4 +1,5 @@
-import { type ComplianceCounts, emptyCounts, type Finding, type Report, SEVERITIES } from "./model";
+import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
+import { type ComplianceCounts, emptyCounts, type ExemptionSubjectRef, type Finding, type Report, SEVERITIES } from "./model";
 
 /** Rows per findings table: a pull-request comment or wiki page must stay readable (GitHub caps comments at 65 536 characters). */
 export const MARKDOWN_ROW_LIMIT = 100;
@@ -38,6 +39,34 @@ function findingsTable(findings: readonly Finding[], columns: "current" | "previ
   if (findings.length > shown.length) {
     lines.push("", `…and ${findings.length - shown.length} more (see the HTML, CSV or JSON report).`);
   }
+  return lines;
+}
+
+const subjectCells = (subject: ExemptionSubjectRef): string =>
+  `${markdownCell(subject.ruleId)} | ${markdownCell(subject.resourceType)} \`${subject.resourceId.replace(/`/g, "'")}\` | ${markdownCell(subject.region)} | ${markdownCell(subject.accountId)}`;
+
+/** Invalid exemption tags (evaluated as if untagged) and exemptions about to end. */
+function exemptionsSection(report: Report): string[] {
+  const { invalid, expiringSoon } = report.exemptions;
+  const lines = ["## Exemptions", ""];
+  lines.push(`### Invalid exemption tags (${invalid.length})`, "");
+  if (invalid.length === 0) lines.push("None.");
+  else {
+    lines.push("These tags exempt nothing: the resources were evaluated as if untagged.", "");
+    lines.push("| Rule | Resource | Region | Account | Why |", "|---|---|---|---|---|");
+    for (const entry of invalid.slice(0, MARKDOWN_ROW_LIMIT)) lines.push(`| ${subjectCells(entry)} | ${markdownCell(entry.why)} |`);
+    if (invalid.length > MARKDOWN_ROW_LIMIT) lines.push("", `…and ${invalid.length - MARKDOWN_ROW_LIMIT} more (see the JSON report).`);
+  }
+  lines.push("", `### Expiring within ${EXPIRING_SOON_DAYS} days (${expiringSoon.length})`, "");
+  if (expiringSoon.length === 0) lines.push("None.");
+  else {
+    lines.push("| Rule | Resource | Region | Account | Expires | Owner |", "|---|---|---|---|---|---|");
+    for (const entry of expiringSoon.slice(0, MARKDOWN_ROW_LIMIT)) {
+      lines.push(`| ${subjectCells(entry)} | ${markdownCell(entry.expires)} | ${markdownCell(entry.owner ?? "(none)")} (${entry.source}) |`);
+    }
+    if (expiringSoon.length > MARKDOWN_ROW_LIMIT) lines.push("", `…and ${expiringSoon.length - MARKDOWN_ROW_LIMIT} more (see the JSON report).`);
+  }
+  lines.push("");
   return lines;
 }
 
@@ -91,6 +120,7 @@ export function renderMarkdown(report: Report): string {
     if (exempted.length > 0) lines.push("### Newly exempted", "", ...findingsTable(exempted, "current"), "");
     if (diff.unverified.length > 0) lines.push("### No longer verifiable", "", ...findingsTable(diff.unverified, "previous"), "");
   }
+  lines.push(...exemptionsSection(report));
   const failing = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT");
   lines.push("## Non-compliant resources", "");
   if (failing.length === 0) lines.push("None.");

@@ -6,6 +6,7 @@ import {
   type Evaluation,
   type Severity,
 } from "../engine/rule";
+import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf } from "../exemptions/exemptions";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -96,6 +97,33 @@ export interface ReportDiff {
   unverified: Finding[];
 }
 
+/** The resource and rule an exemption concerns. */
+export interface ExemptionSubjectRef {
+  ruleId: string;
+  resourceType: string;
+  resourceId: string;
+  region: string;
+  accountId: string;
+}
+
+/** An exemption tag that was ignored (the resource was evaluated normally), and why. */
+export interface InvalidExemption extends ExemptionSubjectRef {
+  why: string;
+}
+
+/** An exemption in force that ends within {@link EXPIRING_SOON_DAYS} days of the report. */
+export interface ExpiringExemption extends ExemptionSubjectRef {
+  source: "tag" | "file";
+  /** The expiry as written: a date (through the end of that day UTC) or a timestamp. */
+  expires: string;
+  owner?: string;
+}
+
+export interface ReportExemptions {
+  invalid: InvalidExemption[];
+  expiringSoon: ExpiringExemption[];
+}
+
 export interface Report {
   reportVersion: typeof REPORT_VERSION;
   generatedAt: string;
@@ -106,6 +134,8 @@ export interface Report {
   rules: ReportRule[];
   summary: ReportSummary;
   diff?: ReportDiff;
+  /** Exemption tags that were ignored, and exemptions about to end: read from the findings' annotations. */
+  exemptions: ReportExemptions;
   findings: Finding[];
 }
 
@@ -229,10 +259,47 @@ export function buildReport(options: BuildReportOptions): Report {
     scopes: [...options.scopes],
     rules: [...options.rules],
     summary,
+    exemptions: exemptionsOf(sorted, generatedAt),
     findings: sorted,
   };
   if (options.previous) report.diff = diffAgainst(options.previous, report.findings, seen, options);
   return report;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The invalid exemption tags and the exemptions ending within 14 days, from the annotations the
+ * engine wrote: so a report built from Config's stored results lists them just as an offline one.
+ */
+function exemptionsOf(findings: readonly Finding[], generatedAt: string): ReportExemptions {
+  const now = Date.parse(generatedAt);
+  const soon = now + EXPIRING_SOON_DAYS * DAY_MS;
+  const invalid: InvalidExemption[] = [];
+  const expiringSoon: ExpiringExemption[] = [];
+  for (const finding of findings) {
+    const subject = {
+      ruleId: finding.ruleId,
+      resourceType: finding.resourceType,
+      resourceId: finding.resourceId,
+      region: finding.region,
+      accountId: finding.accountId,
+    };
+    const why = invalidTagOf(finding.annotation);
+    if (why !== undefined) invalid.push({ ...subject, why });
+    if (!finding.exempted) continue;
+    const exemption = exemptionOf(finding.annotation);
+    const end = exemption?.expires?.end.getTime();
+    if (exemption?.expires && end !== undefined && end > now && end <= soon) {
+      expiringSoon.push({
+        ...subject,
+        source: exemption.source,
+        expires: exemption.expires.label,
+        ...(exemption.owner === undefined ? {} : { owner: exemption.owner }),
+      });
+    }
+  }
+  return { invalid, expiringSoon };
 }
 
 function diffAgainst(

@@ -62,8 +62,9 @@ const group = (id: string, name: string) => ({
 /**
  * A small two-region account, in two versions a few weeks apart, chosen so that the second run
  * has every kind of change: an EIP released (resolved, gone), one associated (resolved), one
- * newly idle (new), one still idle (still failing), one tagged exempt (exempted), an S3 route
- * turned blackhole (new), and us-east-1 addresses no longer collected (unverified).
+ * newly idle (new), one still idle (still failing), one tagged exempt until soon (exempted, and
+ * expiring), an S3 route turned blackhole (new), and us-east-1 addresses no longer collected
+ * (unverified); and an instance whose exemption tag is invalid (ignored, listed).
  */
 export function accountFixture(version: "previous" | "current"): RegionFixture[] {
   const current = version === "current";
@@ -75,7 +76,12 @@ export function accountFixture(version: "previous" | "current"): RegionFixture[]
       PublicIp: "203.0.113.12",
       Domain: "vpc",
       Tags: current
-        ? tags({ "compliance-exempt": "eip-attached", "compliance-exempt-owner": "netops", "compliance-exempt-reason": "DR standby" })
+        ? tags({
+            "compliance-exempt": "eip-attached",
+            "compliance-exempt-owner": "netops",
+            "compliance-exempt-reason": "DR standby",
+            "compliance-exempt-expires": "2026-12-01",
+          })
         : [],
     },
     current
@@ -91,7 +97,13 @@ export function accountFixture(version: "previous" | "current"): RegionFixture[]
       DescribeInstances: [
         {
           Instances: [
-            instance("i-0web", "optional", "198.51.100.7"),
+            // An exemption tag with an expiry that is no date: ignored, and listed as invalid.
+            instance(
+              "i-0web",
+              "optional",
+              "198.51.100.7",
+              current ? { Tags: tags({ Name: "i-0web", "compliance-exempt": "imdsv2-required", "compliance-exempt-expires": "next-year" }) } : {},
+            ),
             instance("i-0app", "required"),
             instance("i-0batch", current ? "required" : "optional", undefined, { State: { Name: "stopped" } }),
           ],

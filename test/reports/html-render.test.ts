@@ -94,12 +94,15 @@ describeBrowser("HTML report in headless Chromium", () => {
     const report = fixtureReport("current", previous);
     const { page, problems } = await open(report, "fixture.html");
 
-    // Summary, then changes, then findings, in document order; two SVG charts with a bar per rule.
+    // Summary, changes, exemptions, then findings, in document order; two SVG charts with a bar per rule.
     const sections = page.locator("body > section");
     const order = await Promise.all(
       Array.from({ length: await sections.count() }, (_, index) => sections.nth(index).getAttribute("id")),
     );
-    expect(order).toEqual(["summary", "changes", "findings", "inputs"]);
+    expect(order).toEqual(["summary", "changes", "exemptions", "findings", "inputs"]);
+    // The invalid exemption tag and the exemption ending within 14 days are listed.
+    expect(await page.locator("#exemptions").textContent()).toContain('compliance-exempt-expires "next-year" is not an ISO date');
+    expect(await page.locator("#exemptions tr", { hasText: "eipalloc-0later" }).textContent()).toContain("2026-12-01");
     expect(await page.locator("#summary svg").count()).toBe(2);
     expect(await page.locator("#summary figure").first().locator("text[data-filter]").count()).toBe(report.rules.length);
 

@@ -77,7 +77,9 @@ const knownList = () => [...KNOWN_RULE_IDS].join(", ");
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-const ruleList = z.union([z.literal("all"), z.array(nonEmpty()).check(z.minLength(1))]);
+const ruleList = z.union([z.literal("all"), z.array(nonEmpty()).check(z.minLength(1))], {
+  error: `expected "all" or a non-empty list of rule ids (known: ${knownList()})`,
+});
 
 const fileEntrySchema = z
   .strictObject({

@@ -122,14 +122,15 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
  * (an instance state). Only those exact shapes: any other object is structure, not an enum.
  */
 function enumValue(value: Record<string, unknown>): unknown {
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === "value") {
+  // Counted without Object.keys: this runs on every object of every item.
+  let keys = 0;
+  for (const _ in value) if (++keys > 2) return undefined;
+  if (keys === 1 && "value" in value) {
     const inner = value.value;
     return inner !== null && typeof inner === "object" ? undefined : inner;
   }
-  if (keys.length === 2 && typeof value.name === "string" && "code" in value) {
-    const code = value.code;
-    return typeof code === "number" || typeof code === "string" ? value.name : undefined;
+  if (keys === 2 && typeof value.name === "string" && (typeof value.code === "number" || typeof value.code === "string")) {
+    return value.name;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, region
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
-import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "../engine/rule";
+import { type AnyRule, clampAnnotation, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "../engine/rule";
 import { runRules } from "../engine/run";
 import { InputError } from "../errors";
 import { ExemptionPolicy } from "../exemptions/exemptions";
@@ -157,14 +157,14 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
         `${header.resourceType} is outside this rule's scope (${rule.meta.resourceTypes.join(", ")})`,
       );
     } else if (!EVALUABLE_STATUSES.has(header.configurationItemStatus)) {
-      evaluations = notApplicable(header, `Configuration item status ${header.configurationItemStatus}: deleted or not recorded`);
+      evaluations = notApplicable(header, itemStatusAnnotation(header.configurationItemStatus, orderingTimestamp.toISOString()));
     } else {
       const field = invoking.messageType === CHANGE ? "invokingEvent.configurationItem" : "configurationItems[0]";
       const rawItem =
         invoking.messageType === CHANGE ? invoking.configurationItem : await fetchItem(config, header);
       const item = configItemToRecords(rawItem, field);
       if (!item.evaluable) {
-        evaluations = notApplicable(header, `Configuration item status ${item.status}: deleted or not recorded`);
+        evaluations = notApplicable(header, itemStatusAnnotation(item.status, orderingTimestamp.toISOString()));
       } else {
         const subject = item.records.find((record) => record.id === item.resourceId) ?? item.records[0];
         if (!subject) {

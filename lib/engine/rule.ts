@@ -1,6 +1,6 @@
 import * as z from "../zod";
 import type { ResourceModel } from "../model/resource-model";
-import { CONFIG_RESOURCE_TYPE, type ResourceKind, type ResourceRecord } from "../model/types";
+import { CONFIG_RESOURCE_TYPE, DELETED_ITEM_STATUSES, type ResourceKind, type ResourceRecord } from "../model/types";
 
 /** The compliance types a rule can give. Config rejects INSUFFICIENT_DATA from custom rules, so
  * it is used only offline, where it marks resources a rule could not judge for lack of data. */
@@ -81,6 +81,15 @@ export function clampAnnotation(text: string): string {
   if (text.length <= MAX_ANNOTATION_LENGTH) return text;
   const marker = "… [truncated]";
   return text.slice(0, MAX_ANNOTATION_LENGTH - marker.length) + marker;
+}
+
+/**
+ * Why a resource whose configuration item says it is gone or not recorded gets no verdict. One
+ * wording for the Lambda (a change event's item) and offline runs (a deleted item in a file).
+ */
+export function itemStatusAnnotation(status: string, captureTime: string): string {
+  const why = DELETED_ITEM_STATUSES.has(status) ? `deleted at ${captureTime}` : "not recorded";
+  return clampAnnotation(`Configuration item status ${status}: ${why}`);
 }
 
 /** Builds the evaluation of a model record, reported under its AWS resource type. */

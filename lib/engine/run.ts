@@ -1,7 +1,14 @@
 import { describeExemption, ExemptionPolicy, withInvalidTagNote } from "../exemptions/exemptions";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
-import { ACCOUNT_RESOURCE_TYPE, type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
+import {
+  ACCOUNT_RESOURCE_TYPE,
+  type AnyRule,
+  clampAnnotation,
+  type Evaluation,
+  itemStatusAnnotation,
+  parseRuleParameters,
+} from "./rule";
 
 const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
   RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
@@ -36,6 +43,7 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
       const scope = model.coverage.scopes.get(key);
       if (scope) evaluations.push(...gapEvaluations(model, rule, scope, missing));
     }
+    evaluations.push(...deletedEvaluations(model, rule));
   }
   const { resourceIds } = options;
   return resourceIds ? evaluations.filter((evaluation) => resourceIds.has(evaluation.resourceId)) : evaluations;
@@ -88,6 +96,30 @@ function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, miss
       annotation,
     },
   ];
+}
+
+/**
+ * A resource the inputs say was deleted is NOT_APPLICABLE for every rule that reports on its
+ * type, worded as the Lambda words a deleted item, whatever else is missing in its scope: the
+ * deletion is a fact, and it lets a report tell "resolved by deletion" from "no longer seen".
+ */
+function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
+  if (model.deleted.length === 0) return [];
+  const evaluations: Evaluation[] = [];
+  for (const resource of model.deleted) {
+    const resourceType = CONFIG_RESOURCE_TYPE[resource.kind];
+    if (!rule.meta.resourceTypes.includes(resourceType)) continue;
+    evaluations.push({
+      ruleId: rule.meta.id,
+      resourceType,
+      resourceId: resource.id,
+      region: resource.region,
+      accountId: resource.accountId,
+      complianceType: "NOT_APPLICABLE",
+      annotation: itemStatusAnnotation(resource.status, resource.deletedAt),
+    });
+  }
+  return evaluations;
 }
 
 /**

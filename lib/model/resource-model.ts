@@ -1,5 +1,6 @@
 import type {
   Coverage,
+  DeletedResource,
   ElasticIp,
   Instance,
   InstanceTypeInfo,
@@ -53,6 +54,7 @@ export interface EffectiveRouteTable {
 export class ModelBuilder {
   private readonly records = new Map<ResourceKind, Map<string, ResourceRecord>>();
   private readonly coverage: Coverage = { scopes: new Map(), collected: new Map(), gaps: new Map() };
+  private readonly deleted = new Map<string, DeletedResource>();
 
   add(record: ResourceRecord): this {
     let byId = this.records.get(record.kind);
@@ -65,9 +67,11 @@ export class ModelBuilder {
     return this;
   }
 
-  /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item). */
-  remove(kind: ResourceKind, id: string, region: string): this {
-    this.records.get(kind)?.delete(keyOf(kind, id, region));
+  /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item), and keeps the deletion. */
+  markDeleted(resource: DeletedResource): this {
+    const key = keyOf(resource.kind, resource.id, resource.region);
+    this.records.get(resource.kind)?.delete(key);
+    this.deleted.set(`${resource.kind}/${key}`, resource);
     return this;
   }
 
@@ -85,6 +89,16 @@ export class ModelBuilder {
     return this;
   }
 
+  /**
+   * Says that what was read of `kind` in this account and region is incomplete (a truncated
+   * listing), whatever another source supplied: its resources may have changed since.
+   */
+  markIncomplete(scope: Origin, kind: ResourceKind, reason: string): this {
+    this.coverage.collected.get(scopeKey(scope))?.delete(kind);
+    this.coverage.gaps.get(scopeKey(scope))?.delete(kind);
+    return this.markGap(scope, kind, reason);
+  }
+
   /** Records why a kind is missing in an account and region, unless another source supplied it. */
   markGap(scope: Origin, kind: ResourceKind, reason: string): this {
     const key = scopeKey(scope);
@@ -100,7 +114,7 @@ export class ModelBuilder {
   }
 
   build(): ResourceModel {
-    return new ResourceModel(this.records, this.coverage);
+    return new ResourceModel(this.records, this.coverage, [...this.deleted.values()]);
   }
 }
 
@@ -126,6 +140,8 @@ export class ResourceModel {
   constructor(
     private readonly byKind: Map<ResourceKind, Map<string, ResourceRecord>>,
     readonly coverage: Coverage,
+    /** Resources the inputs say were deleted: no rule judges them, each is NOT_APPLICABLE. */
+    readonly deleted: readonly DeletedResource[] = EMPTY,
   ) {
     for (const eni of this.all("network-interface")) {
       for (const groupId of eni.groupIds) push(this.enisBySecurityGroup, groupId, eni);

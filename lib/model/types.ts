@@ -257,6 +257,22 @@ export const CONFIG_RESOURCE_TYPE: Readonly<Record<ResourceKind, string>> = {
   "instance-type": "AWS::EC2::InstanceType",
 };
 
+/** Configuration item statuses that say the resource no longer exists (spec §1.3). */
+export const DELETED_ITEM_STATUSES: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
+
+/**
+ * A resource an AWS Config input says was deleted (its latest item is ResourceDeleted or
+ * ResourceDeletedNotRecorded). Kept beside the live records so that every rule whose resource
+ * type it is reports it NOT_APPLICABLE, and a report's diff shows it resolved by deletion.
+ */
+export interface DeletedResource extends Origin {
+  kind: ResourceKind;
+  id: string;
+  status: string;
+  /** The deleted item's configurationItemCaptureTime. */
+  deletedAt: string;
+}
+
 export type RecordOfKind<K extends ResourceKind> = Extract<ResourceRecord, { kind: K }>;
 
 /**

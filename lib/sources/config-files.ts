@@ -1,14 +1,23 @@
+import { basename } from "node:path";
 import { InputError } from "../errors";
 import type { ModelBuilder } from "../model/resource-model";
-import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
+import { DELETED_ITEM_STATUSES, type Origin, type ResourceKind, type ResourceRecord } from "../model/types";
 import { CONFIG_TYPE_OPERATIONS, configItemToRecords } from "./config-items";
+import type { RecorderStatement } from "./config-recorders";
 import { EC2_OPERATIONS } from "./ec2-adapter";
 import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
 
 /**
- * AWS Config snapshot and history files (spec §2.10): `{fileVersion, configSnapshotId?,
- * configurationItems[]}`, plain or gzip. Many files are merged: each resource keeps its latest
- * configuration item by capture time, whatever the file order.
+ * Files of AWS Config items, told apart by their item list and read the same way:
+ * - snapshot and history files delivered to S3 (spec §2.10) and `aws configservice
+ *   get-resource-config-history` output: `configurationItems[]`;
+ * - `batch-get-resource-config`: `baseConfigurationItems[]` (`BaseConfigurationItems[]` from
+ *   batch-get-aggregate-resource-config), with the keys it could not process;
+ * - `select-resource-config` / `select-aggregate-resource-config`: `Results[]`, one JSON string
+ *   per item, spanning any number of accounts and regions.
+ * Items come in either CI shape (spec §1.3). Many files are merged: each resource keeps its
+ * latest item by capture time, whatever the file order. A page token left in a file (a
+ * `--max-items` or `--no-paginate` run) makes what it lists a gap, never a complete listing.
  */
 
 /** Kinds AWS Config records, from the resource types the Config-item adapter reads. */
@@ -25,14 +34,27 @@ const UNRECORDED_KINDS: ReadonlyMap<ResourceKind, string> = new Map<ResourceKind
 
 /** Statuses that say the resource type is not recorded: they prove nothing about coverage. */
 const NOT_RECORDED_STATUSES = new Set(["ResourceNotRecorded", "ResourceDeletedNotRecorded"]);
-const DELETED_STATUSES = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
+
+/** The top-level lists of items, by the command that writes each. */
+const ITEM_LISTS: Readonly<Record<string, string>> = {
+  configurationItems: "get-resource-config-history",
+  baseConfigurationItems: "batch-get-resource-config",
+  BaseConfigurationItems: "batch-get-aggregate-resource-config",
+  Results: "select-resource-config",
+};
+const PAGE_TOKENS = new Set(["nextToken", "NextToken"]);
+const UNPROCESSED_LISTS = new Set(["unprocessedResourceKeys", "UnprocessedResourceIdentifiers"]);
+
+/** What advanced queries must select for items the rules can judge (README gives the query). */
+const SELECT_HINT = "select it: SELECT *, configurationItemStatus, configuration, tags WHERE resourceType IN (…) (see README)";
 
 interface LatestItem {
   time: number;
   kind: ResourceKind;
   resourceId: string;
-  region: string;
-  deleted: boolean;
+  scope: Origin;
+  status: string;
+  captureTime?: string;
   records: ResourceRecord[];
 }
 
@@ -46,43 +68,87 @@ export interface ConfigFileSummary {
 
 const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
 
+/** Why a kind is a gap in a scope, per scope: the first reason found is kept. */
+type Reasons = Map<string, Map<ResourceKind, string>>;
+
+function addReason(reasons: Reasons, scope: Origin, kind: ResourceKind, reason: string): void {
+  const byKind = reasons.get(scopeKey(scope)) ?? new Map<ResourceKind, string>();
+  reasons.set(scopeKey(scope), byKind);
+  if (!byKind.has(kind)) byKind.set(kind, reason);
+}
+
+/** One file's items, by account and region. */
+interface FileReading {
+  listKey?: string;
+  /** Whether the file looks like advanced-query output (it has its QueryInfo or NextToken). */
+  query: boolean;
+  snapshot: boolean;
+  pageToken?: string;
+  unprocessed?: unknown;
+  scopes: Map<string, Origin>;
+  kinds: Map<string, Set<ResourceKind>>;
+}
+
 /**
  * Reads every file, then applies the merged result to the builder: live resources added,
- * deleted ones removed, and coverage per account and region.
+ * deleted ones removed and kept as deletions, and coverage per account and region. A recorder
+ * statement (describe-configuration-recorders) turns a recorded type with no items in a
+ * snapshot into "none exist" rather than a gap.
  */
-export async function loadConfigFiles(files: readonly string[], builder: ModelBuilder): Promise<ConfigFileSummary[]> {
+export async function loadConfigFiles(
+  files: readonly string[],
+  builder: ModelBuilder,
+  recorders: readonly RecorderStatement[] = [],
+): Promise<ConfigFileSummary[]> {
   const latest = new Map<string, LatestItem>();
   const scopes = new Map<string, Origin>();
   const recordedIn = new Map<string, Set<ResourceKind>>();
+  const snapshotScopes = new Set<string>();
+  const incomplete: Reasons = new Map();
+  /** Unprocessed keys of files that name no account or region: they apply to every scope. */
+  const unscoped: { kind: ResourceKind; reason: string; file: string }[] = [];
   const summaries: ConfigFileSummary[] = [];
 
   for (const file of files) {
-    const accountIds = new Set<string>();
-    const regions = new Set<string>();
+    const reading: FileReading = { query: false, snapshot: false, scopes: new Map(), kinds: new Map() };
     let latestTime = Number.NEGATIVE_INFINITY;
     let latestTimeText: string | undefined;
-    let itemsSeen = false;
 
     await readJsonStream(file, {
       modeOf(path): ValueMode {
-        if (path[0] !== "configurationItems") return "skip";
-        itemsSeen = true;
-        return "records";
+        const key = path[0] as string;
+        if (ITEM_LISTS[key]) {
+          reading.listKey = key;
+          return "records";
+        }
+        if (key === "configSnapshotId") reading.snapshot = true;
+        if (key === "QueryInfo" || key === "NextToken") reading.query = true;
+        return PAGE_TOKENS.has(key) || UNPROCESSED_LISTS.has(key) ? "capture" : "skip";
       },
       onValue(path, value) {
-        throw new InputError(`expected an array, got ${describeValue(value)}`, { field: path.join(".") });
+        const key = path[0] as string;
+        if (PAGE_TOKENS.has(key)) {
+          if (value !== null && value !== "") reading.pageToken = key;
+        } else if (UNPROCESSED_LISTS.has(key)) {
+          reading.unprocessed = value;
+        } else {
+          throw new InputError(`expected an array, got ${describeValue(value)}`, { field: key });
+        }
       },
-      onRecord(_path, index, raw) {
-        const field = `configurationItems[${index}]`;
-        const type = (raw as { resourceType?: unknown } | null)?.resourceType;
+      onRecord(path, index, raw) {
+        const field = `${path[0]}[${index}]`;
+        const value = path[0] === "Results" ? parseResult(raw, field) : raw;
+        const type = (value as { resourceType?: unknown } | null)?.resourceType;
         if (typeof type === "string" && !RECORDED_KINDS.has(type)) return; // other services' resources
-        const item = configItemToRecords(raw, field);
+        const item = configItemToRecords(value, field);
         const kind = RECORDED_KINDS.get(item.resourceType) as ResourceKind;
         const scope = { accountId: item.accountId, region: item.region };
         const key = scopeKey(scope);
         scopes.set(key, scope);
-        accountIds.add(item.accountId);
-        regions.add(item.region);
+        reading.scopes.set(key, scope);
+        const kindsHere = reading.kinds.get(key) ?? new Set<ResourceKind>();
+        reading.kinds.set(key, kindsHere);
+        kindsHere.add(kind);
         if (item.status === "ResourceNotRecorded") return;
         if (!NOT_RECORDED_STATUSES.has(item.status)) {
           const kinds = recordedIn.get(key) ?? new Set<ResourceKind>();
@@ -107,24 +173,88 @@ export async function loadConfigFiles(files: readonly string[], builder: ModelBu
           time,
           kind,
           resourceId: item.resourceId,
-          region: item.region,
-          deleted: DELETED_STATUSES.has(item.status),
+          scope,
+          status: item.status,
+          captureTime: item.captureTime,
           records: item.records,
         });
       },
     });
-    if (!itemsSeen) throw new InputError("required", { file, field: "configurationItems" });
-    summaries.push({ path: file, accountIds: [...accountIds].sort(), regions: [...regions].sort(), capturedAt: latestTimeText });
+
+    const listKey = reading.listKey;
+    if (!listKey && reading.unprocessed === undefined) {
+      throw new InputError("required", { file, field: reading.query ? "Results" : "configurationItems" });
+    }
+    const command = ITEM_LISTS[listKey ?? "baseConfigurationItems"] ?? "batch-get-resource-config";
+    if (reading.snapshot) for (const key of reading.scopes.keys()) snapshotScopes.add(key);
+    if (reading.pageToken) {
+      if (reading.scopes.size === 0) {
+        throw new InputError(
+          `incomplete (${reading.pageToken} present: a --max-items or --no-paginate run) and holds no item of the types the rules read, so what is missing cannot be told; fetch every page`,
+          { file, field: reading.pageToken },
+        );
+      }
+      const reason = `${basename(file)} is incomplete: ${command} output with a ${reading.pageToken} (a --max-items or --no-paginate run); fetch every page`;
+      for (const [key, scope] of reading.scopes) {
+        // A select query may list any type on its later pages; a history lists one resource's.
+        const kinds = listKey === "Results" ? RECORDED_KINDS.values() : (reading.kinds.get(key) ?? []);
+        for (const kind of kinds) addReason(incomplete, scope, kind, reason);
+      }
+    }
+    if (reading.unprocessed !== undefined) {
+      for (const { kind, reason, scope } of unprocessedKeys(reading.unprocessed, file, command)) {
+        if (scope) {
+          scopes.set(scopeKey(scope), scope);
+          addReason(incomplete, scope, kind, reason);
+        } else if (reading.scopes.size > 0) {
+          for (const fileScope of reading.scopes.values()) addReason(incomplete, fileScope, kind, reason);
+        } else {
+          unscoped.push({ kind, reason, file });
+        }
+      }
+    }
+    const accountIds = [...new Set([...reading.scopes.values()].map((scope) => scope.accountId))].sort();
+    const regions = [...new Set([...reading.scopes.values()].map((scope) => scope.region))].sort();
+    summaries.push({ path: file, accountIds, regions, capturedAt: latestTimeText });
+  }
+
+  if (unscoped.length > 0) {
+    const first = unscoped[0] as (typeof unscoped)[number];
+    if (scopes.size === 0) {
+      throw new InputError(
+        "no item was processed, so the keys left unprocessed belong to no known account or region; run it again, or give the account's other AWS Config files alongside",
+        { file: first.file, field: "unprocessedResourceKeys" },
+      );
+    }
+    for (const { kind, reason } of unscoped) for (const scope of scopes.values()) addReason(incomplete, scope, kind, reason);
   }
 
   for (const item of latest.values()) {
-    if (item.deleted) builder.remove(item.kind, item.resourceId, item.region);
-    else for (const record of item.records) builder.add(record);
+    if (DELETED_ITEM_STATUSES.has(item.status)) {
+      builder.markDeleted({
+        kind: item.kind,
+        id: item.resourceId,
+        ...item.scope,
+        status: item.status,
+        deletedAt: item.captureTime ?? "an unknown time",
+      });
+    } else {
+      for (const record of item.records) builder.add(record);
+    }
   }
+
+  const recorderOf = assignRecorders(recorders, scopes);
   for (const [key, scope] of scopes) {
     const kinds = recordedIn.get(key);
+    const recorder = recorderOf.get(key);
     for (const [type, kind] of RECORDED_KINDS) {
-      if (kinds?.has(kind)) builder.markCollected(scope, kind);
+      const truncated = incomplete.get(key)?.get(kind);
+      if (truncated) builder.markIncomplete(scope, kind, truncated);
+      else if (kinds?.has(kind)) builder.markCollected(scope, kind);
+      else if (recorder?.records(type) && snapshotScopes.has(key)) builder.markCollected(scope, kind); // recorded, none exist
+      else if (recorder?.records(type)) {
+        builder.markGap(scope, kind, `no ${type} items, and no AWS Config snapshot file of this account and region to show that none exist`);
+      } else if (recorder) builder.markGap(scope, kind, `not recorded: ${recorder.describe} (${basename(recorder.file)})`);
       else builder.markGap(scope, kind, `no ${type} items in the AWS Config files: not recorded, or none exist`);
     }
     for (const [kind, name] of UNRECORDED_KINDS) {
@@ -132,4 +262,96 @@ export async function loadConfigFiles(files: readonly string[], builder: ModelBu
     }
   }
   return summaries;
+}
+
+/** One `Results` entry of an advanced query: a JSON string holding the selected fields. */
+function parseResult(raw: unknown, field: string): unknown {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new InputError(`not valid JSON (${(error as Error).message})`, { field });
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InputError(`expected a JSON object of the selected fields, got ${describeValue(value)}`, { field });
+  }
+  const selected = value as Record<string, unknown>;
+  const resource = typeof selected.resourceId === "string" ? selected.resourceId : undefined;
+  for (const key of ["resourceType", "resourceId", "accountId", "awsRegion", "configurationItemStatus"]) {
+    if (selected[key] === undefined) throw new InputError(`required: ${SELECT_HINT}`, { field: `${field}.${key}`, resource });
+  }
+  const readable = RECORDED_KINDS.has(selected.resourceType as string);
+  if (readable && !("configuration" in selected) && !DELETED_ITEM_STATUSES.has(selected.configurationItemStatus as string)) {
+    throw new InputError(`required: ${SELECT_HINT}`, { field: `${field}.configuration`, resource });
+  }
+  return selected;
+}
+
+interface UnprocessedKey {
+  kind: ResourceKind;
+  reason: string;
+  /** The aggregate form names the account and region; the single-account form does not. */
+  scope?: Origin;
+}
+
+/** The keys a batch-get could not process, grouped by kind: each makes its kind a gap. */
+function unprocessedKeys(value: unknown, file: string, command: string): UnprocessedKey[] {
+  if (value === null) return [];
+  if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { file, field: "unprocessedResourceKeys" });
+  const byKind = new Map<string, { kind: ResourceKind; scope?: Origin; ids: string[] }>();
+  value.forEach((entry: Record<string, unknown> | null, index) => {
+    const field = `unprocessedResourceKeys[${index}]`;
+    const type = entry?.resourceType ?? entry?.ResourceType;
+    const id = entry?.resourceId ?? entry?.ResourceId;
+    if (typeof type !== "string" || typeof id !== "string") {
+      throw new InputError("expected {resourceType, resourceId}", { file, field });
+    }
+    const kind = RECORDED_KINDS.get(type);
+    if (!kind) return;
+    const accountId = entry?.SourceAccountId;
+    const region = entry?.SourceRegion;
+    const scope = typeof accountId === "string" && typeof region === "string" ? { accountId, region } : undefined;
+    const key = `${kind}/${scope ? scopeKey(scope) : ""}`;
+    const group = byKind.get(key) ?? { kind, scope, ids: [] };
+    byKind.set(key, group);
+    group.ids.push(id);
+  });
+  return [...byKind.values()].map(({ kind, scope, ids }) => ({
+    kind,
+    scope,
+    reason: `${basename(file)}: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ` and ${ids.length - 3} more` : ""} not processed by ${command}; run it again for those keys`,
+  }));
+}
+
+/**
+ * Which recorder statement speaks for each account and region. A recorder's ARN names both; a
+ * role ARN only the account, and then the statement covers that account's regions in the
+ * inputs; with neither it covers every scope. Two statements for one scope are refused.
+ */
+function assignRecorders(recorders: readonly RecorderStatement[], scopes: ReadonlyMap<string, Origin>): Map<string, RecorderStatement> {
+  const assigned = new Map<string, RecorderStatement>();
+  for (const recorder of recorders) {
+    const covered = [...scopes].filter(
+      ([, scope]) =>
+        (recorder.accountId === undefined || recorder.accountId === scope.accountId) &&
+        (recorder.region === undefined || recorder.region === scope.region),
+    );
+    if (covered.length === 0) {
+      const names = [recorder.accountId, recorder.region].filter(Boolean).join("/") || "any account";
+      throw new InputError(`the configuration recorder is for ${names}, which no AWS Config input holds items of`, { file: recorder.file });
+    }
+    for (const [key] of covered) {
+      const other = assigned.get(key);
+      if (other) {
+        throw new InputError(
+          `two configuration recorders speak for ${key} (${other.file} and this one): give one per account and region, with its ARN`,
+          { file: recorder.file },
+        );
+      }
+      assigned.set(key, recorder);
+    }
+  }
+  return assigned;
 }

@@ -65,7 +65,25 @@ function parseJsonField(value: unknown, field: string): unknown {
   }
 }
 
-const toIso = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
+/**
+ * Timestamps: SDK Date objects, ISO strings (the notification shape, AWS CLI v2), or epoch
+ * seconds (the API's wire format, printed as is by AWS CLI v1), all as ISO strings.
+ */
+function toIso(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000).toISOString();
+  return value;
+}
+
+/** Item-level tags: a map in both CI shapes, `[{key, value}]` in advanced-query results. */
+function tagMap(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const tags: Record<string, string> = {};
+  for (const tag of value as { key?: unknown; value?: unknown }[]) {
+    if (typeof tag?.key === "string") tags[tag.key] = typeof tag.value === "string" ? tag.value : "";
+  }
+  return tags;
+}
 
 /** Turns either shape of a configuration item into the notification shape. */
 export function normalizeConfigurationItem(raw: unknown, field = "configurationItem"): ConfigurationItem {
@@ -75,6 +93,7 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
   const item: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) item[API_KEY_RENAMES[key] ?? key] = value;
   for (const key of ["configurationItemCaptureTime", "resourceCreationTime"]) item[key] = toIso(item[key]);
+  item.tags = tagMap(item.tags);
   item.configuration = parseJsonField(item.configuration, `${field}.configuration`);
   if (item.supplementaryConfiguration && typeof item.supplementaryConfiguration === "object") {
     item.supplementaryConfiguration = Object.fromEntries(
@@ -99,16 +118,37 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
 }
 
 /**
- * camelCase configuration → PascalCase EC2 API shape. Config writes some enums as
- * `{ "value": "…" }`; those are unwrapped to the bare string the EC2 API returns.
+ * An enum as AWS Config may write it: `{"value": …}` around a scalar, or `{"code": …, "name": …}`
+ * (an instance state). Only those exact shapes: any other object is structure, not an enum.
+ */
+function enumValue(value: Record<string, unknown>): unknown {
+  // Counted without Object.keys: this runs on every object of every item.
+  let keys = 0;
+  for (const _ in value) if (++keys > 2) return undefined;
+  if (keys === 1 && "value" in value) {
+    const inner = value.value;
+    return inner !== null && typeof inner === "object" ? undefined : inner;
+  }
+  if (keys === 2 && typeof value.name === "string" && (typeof value.code === "number" || typeof value.code === "string")) {
+    return value.name;
+  }
+  return undefined;
+}
+
+/**
+ * camelCase configuration → PascalCase EC2 API shape. Every enum-like field, whatever its type,
+ * is reduced to its bare value (a string stays a string, a number or boolean keeps its type), so
+ * the EC2 adapter reads `state: "running"`, `{"value": "running"}` and `{"code": 16, "name":
+ * "running"}` alike.
  */
 export function toEc2Shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toEc2Shape);
   if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value);
-  if (entries.length === 1 && entries[0]?.[0] === "value" && typeof entries[0][1] === "string") return entries[0][1];
+  const object = value as Record<string, unknown>;
+  const bare = enumValue(object);
+  if (bare !== undefined) return bare;
   const converted: Record<string, unknown> = {};
-  for (const [key, inner] of entries) converted[key.charAt(0).toUpperCase() + key.slice(1)] = toEc2Shape(inner);
+  for (const key in object) converted[key.charAt(0).toUpperCase() + key.slice(1)] = toEc2Shape(object[key]);
   return converted;
 }
 

@@ -144,6 +144,17 @@ function optionalBoolean(item: Item, key: string, field: string): boolean | unde
   throw new InputError(`expected a boolean, got ${describeValue(value)}`, { field: join(field, key) });
 }
 
+/**
+ * An enum the EC2 API nests in an object (`State: {Code, Name}`, `AssociationState: {State}`),
+ * also accepted bare, as AWS Config may write it.
+ */
+function nestedEnum(item: Item, key: string, inner: string, field: string): string | undefined {
+  const value = item[key];
+  if (typeof value === "string") return value;
+  const object = optionalObject(item, key, field);
+  return object && optionalString(object, inner, join(field, key));
+}
+
 function optionalObject(item: Item, key: string, field: string): Item | undefined {
   const value = item[key];
   return value === undefined || value === null ? undefined : asObject(value, join(field, key));
@@ -207,7 +218,6 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
   const id = requiredString(instance, "InstanceId", field);
   const tags = tagsOf(instance, "Tags", field);
   const placement = optionalObject(instance, "Placement", field);
-  const state = optionalObject(instance, "State", field);
   const metadata = optionalObject(instance, "MetadataOptions", field);
   let networkInterfaces: InstanceNetworkInterface[] = list(instance, "NetworkInterfaces", field).map((eni, index) => {
     const at = `${join(field, "NetworkInterfaces")}[${index}]`;
@@ -233,7 +243,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
     name: nameOf(tags),
     region: origin.region,
     accountId: origin.accountId,
-    state: lower(state && optionalString(state, "Name", join(field, "State"))) ?? "unknown",
+    state: lower(nestedEnum(instance, "State", "Name", field)) ?? "unknown",
     instanceType: shared(optionalString(instance, "InstanceType", field)),
     vpcId: shared(optionalString(instance, "VpcId", field)),
     subnetId: shared(optionalString(instance, "SubnetId", field)),
@@ -394,12 +404,11 @@ function normalizeRouteTable(table: Item, origin: Origin, field: string): RouteT
     routes: list(table, "Routes", field).map((route, index) => normalizeRoute(route, `${join(field, "Routes")}[${index}]`)),
     associations: list(table, "Associations", field).map((association, index) => {
       const at = `${join(field, "Associations")}[${index}]`;
-      const state = optionalObject(association, "AssociationState", at);
       return {
         main: optionalBoolean(association, "Main", at) ?? false,
         subnetId: shared(optionalString(association, "SubnetId", at)),
         gatewayId: optionalString(association, "GatewayId", at),
-        state: lower(state && optionalString(state, "State", `${at}.AssociationState`)),
+        state: lower(nestedEnum(association, "AssociationState", "State", at)),
       };
     }),
     tags,

@@ -2,11 +2,12 @@ import { stat } from "node:fs/promises";
 import { InputError } from "../errors";
 import { ModelBuilder, type ResourceModel } from "../model/resource-model";
 import { loadConfigFiles } from "./config-files";
+import { type RecorderStatement, readConfigurationRecorders } from "./config-recorders";
 import { loadDescribeFolder } from "./describe-folder";
 import { describeFsError, readJsonStream } from "./json-stream";
 import { loadRecordedSnapshot } from "./recorded-snapshot";
 
-export type SnapshotFormat = "recorded" | "config" | "describe-folder";
+export type SnapshotFormat = "recorded" | "config" | "config-recorders" | "describe-folder";
 
 export interface LoadedInput {
   path: string;
@@ -24,6 +25,14 @@ const FORMAT_BY_KEY: Readonly<Record<string, SnapshotFormat>> = {
   configurationItems: "config",
   fileVersion: "config",
   configSnapshotId: "config",
+  // The Config API's outputs (aws configservice …), read by the same loader.
+  baseConfigurationItems: "config",
+  BaseConfigurationItems: "config",
+  unprocessedResourceKeys: "config",
+  UnprocessedResourceIdentifiers: "config",
+  Results: "config",
+  QueryInfo: "config",
+  ConfigurationRecorders: "config-recorders",
 };
 
 /**
@@ -44,7 +53,7 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
   });
   if (format) return format;
   throw new InputError(
-    `neither a recorded snapshot (no schemaVersion or regions) nor an AWS Config snapshot or history file (no configurationItems); top-level keys: ${keys.join(", ") || "none"}`,
+    `neither a recorded snapshot (no schemaVersion or regions) nor AWS Config items (no configurationItems, baseConfigurationItems or Results) nor configuration recorders (no ConfigurationRecorders); top-level keys: ${keys.join(", ") || "none"}`,
     { file },
   );
 }
@@ -53,13 +62,15 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
  * Loads every input into one model. Order does not matter for coverage: a kind any input
  * collected is collected. For the resources themselves, recorded snapshots and describe folders
  * are applied in the order given, then the AWS Config files (merged by capture time) on top, so
- * that Config's deletions and later changes win.
+ * that Config's deletions and later changes win. Configuration recorder outputs say which types
+ * the Config files' accounts record.
  */
 export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceModel; inputs: LoadedInput[] }> {
   const builder = new ModelBuilder();
   const inputs: LoadedInput[] = [];
   const configPaths: string[] = [];
   const configSlots: number[] = [];
+  const recorders: { slot: number; statements: RecorderStatement[] }[] = [];
 
   for (const path of paths) {
     let isFolder: boolean;
@@ -74,7 +85,10 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
       continue;
     }
     const format = await detectFileFormat(path);
-    if (format === "recorded") {
+    if (format === "config-recorders") {
+      recorders.push({ slot: inputs.length, statements: await readConfigurationRecorders(path) });
+      inputs.push({ path, format, accountIds: [], regions: [] });
+    } else if (format === "recorded") {
       const { accountId, regions, capturedAt } = await loadRecordedSnapshot(path, builder);
       inputs.push({ path, format, accountIds: [accountId], regions, capturedAt });
     } else {
@@ -84,12 +98,24 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
     }
   }
 
+  if (recorders.length > 0 && configPaths.length === 0) {
+    throw new InputError(
+      "configuration recorders only say which types AWS Config records: give the account's AWS Config snapshot files alongside",
+      { file: inputs[recorders[0]?.slot ?? 0]?.path },
+    );
+  }
   if (configPaths.length > 0) {
-    const summaries = await loadConfigFiles(configPaths, builder);
+    const statements = recorders.flatMap((recorder) => recorder.statements);
+    const summaries = await loadConfigFiles(configPaths, builder, statements);
     summaries.forEach((summary, index) => {
       const { accountIds, regions, capturedAt } = summary;
       inputs[configSlots[index] as number] = { path: summary.path, format: "config", accountIds, regions, capturedAt };
     });
+    for (const { slot, statements } of recorders) {
+      const input = inputs[slot] as LoadedInput;
+      input.accountIds = [...new Set(statements.flatMap((statement) => (statement.accountId ? [statement.accountId] : [])))].sort();
+      input.regions = [...new Set(statements.flatMap((statement) => (statement.region ? [statement.region] : [])))].sort();
+    }
   }
   return { model: builder.build(), inputs };
 }

@@ -205,6 +205,18 @@ describe("change-triggered (ConfigurationItemChangeNotification)", () => {
     ]);
   });
 
+  it("words a deleted item as offline runs do: deleted at its capture time", async () => {
+    const ci = configItem("DescribeInstances", reservation(instance("i-gone")), "ResourceDeleted");
+    ci.configuration = null;
+    await createRuleHandler(imdsv2Required)(change("imdsv2-required", ci), context);
+    expect(posted()).toEqual([
+      expect.objectContaining({
+        ComplianceResourceId: "i-gone",
+        Annotation: `Configuration item status ResourceDeleted: deleted at ${new Date(CAPTURE_TIME).toISOString()}`,
+      }),
+    ]);
+  });
+
   it("reports a resource type outside the rule's scope as NOT_APPLICABLE", async () => {
     const ci = configItem("DescribeSecurityGroups", securityGroup("sg-x"));
     await createRuleHandler(imdsv2Required)(change("imdsv2-required", ci), context);

@@ -161,7 +161,7 @@ describe("recorded snapshot", () => {
     expect((await inputError([missing])).message).toBe(`${missing}: no such file or folder`);
     const other = write("other.json", { hello: 1, world: [] });
     expect((await inputError([other])).message).toBe(
-      `${other}: neither a recorded snapshot (no schemaVersion or regions) nor an AWS Config snapshot or history file (no configurationItems); top-level keys: hello, world`,
+      `${other}: neither a recorded snapshot (no schemaVersion or regions) nor AWS Config items (no configurationItems, baseConfigurationItems or Results) nor configuration recorders (no ConfigurationRecorders); top-level keys: hello, world`,
     );
   });
 

@@ -7,7 +7,8 @@
 //
 // moto 5 implements no placement-group actions, so no describe-placement-groups is recorded.
 // Writes test/corpus/moto/{account,account-with-unread-commands}/ and
-// test/corpus/moto/configservice-describe-configuration-recorders.json, and this project's own
+// test/corpus/moto/configservice-*.json (describe-configuration-recorders; get-resource-config-history
+// and batch-get-resource-config of an SNS topic), and this project's own
 // recorded snapshot of the same account (`ec2-config-rules record`, from dist/), then prints the ids of
 // the resources by Name tag, from which the manifest's expected verdicts are written.
 import { spawn, spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ec2 from "@aws-sdk/client-ec2";
 import * as config from "@aws-sdk/client-config-service";
+import * as sns from "@aws-sdk/client-sns";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "moto");
@@ -179,6 +181,18 @@ try {
   );
   const recorders = await configClient.send(new config.DescribeConfigurationRecordersCommand({}));
   writeFileSync(join(out, "configservice-describe-configuration-recorders.json"), cliJson(recorders));
+
+  // moto's Config records no EC2 type, only a few others (SNS topics among them): these two
+  // files show the Config API's own shape (configuration as a JSON string), with no item a rule reads.
+  const { TopicArn } = await new sns.SNSClient(clientConfig).send(new sns.CreateTopicCommand({ Name: "corpus-alerts" }));
+  const topicName = TopicArn.slice(TopicArn.lastIndexOf(":") + 1);
+  const history = await configClient.send(new config.GetResourceConfigHistoryCommand({ resourceType: "AWS::SNS::Topic", resourceId: TopicArn }));
+  writeFileSync(join(out, "configservice-get-resource-config-history-sns-topic.json"), cliJson(history));
+  const batch = await configClient.send(
+    new config.BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: "AWS::SNS::Topic", resourceId: TopicArn }] }),
+  );
+  writeFileSync(join(out, "configservice-batch-get-resource-config-sns-topic.json"), cliJson(batch));
+  console.log(`SNS topic ${topicName}`);
 
   // The same account through this project's recorder; moto fails DescribePlacementGroups, hence --allow-partial.
   const recorded = spawnSync(

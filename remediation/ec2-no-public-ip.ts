@@ -36,7 +36,7 @@ const ec2NoPublicIp: RemediationAction = {
     if (!instance) {
       return plannedAction(evaluation, { status: "skip", why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked` });
     }
-    const eniIds = instance.networkInterfaces.map((eni) => eni.id);
+    const eniIds = instance.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id);
     const eips = eipsOn(model, [instance.id, ...eniIds]);
     const calls: PlannedCall[] = eips.map((eip) => ({ operation: "DisassociateAddress", parameters: { AssociationId: eip.associationId } }));
     const eipIps = new Set(eips.map((eip) => eip.publicIp));
@@ -61,7 +61,7 @@ const ec2NoPublicIp: RemediationAction = {
   },
   extraQueries(resourceId, model) {
     // The rule reads only the instance; the fix needs the association ids of its EIPs, on any of its ENIs.
-    const eniIds = model.get("instance", resourceId)?.networkInterfaces.map((eni) => eni.id) ?? [];
+    const eniIds = model.get("instance", resourceId)?.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id) ?? [];
     return [
       { kind: "eip", filters: [{ Name: "instance-id", Values: [resourceId] }] },
       ...(eniIds.length > 0 ? [{ kind: "eip" as const, filters: [{ Name: "network-interface-id", Values: eniIds }] }] : []),

@@ -21,6 +21,9 @@ const eipAttached: RemediationAction = {
         ],
       });
     }
+    if (eip.domain?.toLowerCase() === "standard" && eip.instanceId) {
+      return plannedAction(evaluation, { status: "skip", why: `EIP ${address} is an EC2-Classic address attached to instance ${eip.instanceId}; it is never released` });
+    }
     const parameters = eip.allocationId ? { AllocationId: eip.allocationId } : { PublicIp: eip.publicIp ?? eip.id };
     return plannedAction(evaluation, {
       status: "fix",

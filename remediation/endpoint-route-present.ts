@@ -1,4 +1,5 @@
 import type { ResourceModel } from "../lib/model/resource-model";
+import { REQUESTER_MANAGED } from "../rules/endpoint-route-present";
 import type { Route, RouteTable, VpcEndpoint } from "../lib/model/types";
 import { type PlannedCall, plannedAction, type RemediationAction } from "./types";
 
@@ -67,6 +68,9 @@ const endpointRoutePresent: RemediationAction = {
       const endpoint = model.get("vpc-endpoint", evaluation.resourceId);
       if (endpoint?.type.toLowerCase() !== "interface") {
         return plannedAction(evaluation, { status: "skip", why: `Interface endpoint ${evaluation.resourceId} is not in the input` });
+      }
+      if (endpoint.requesterManaged === true) {
+        return plannedAction(evaluation, { status: "skip", why: `Interface endpoint ${endpoint.id} is ${REQUESTER_MANAGED}` });
       }
       return plannedAction(evaluation, {
         status: "fix",

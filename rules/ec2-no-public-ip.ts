@@ -48,12 +48,19 @@ export default defineRule({
         );
         continue;
       }
-      const findings = holders.map((eni) => {
-        const addresses = eni.publicIps.map((address) => `${address.ip} (${address.source === "eip" ? "EIP" : "auto-assigned"})`);
-        const role = eni.deviceIndex === undefined ? "" : eni.deviceIndex === 0 ? " primary" : ` secondary #${eni.deviceIndex}`;
-        return `${eni.id}${role}: ${addresses.join(", ")}`;
-      });
-      evaluations.push(verdict(RULE_ID, instance, "NON_COMPLIANT", `Public IPv4 on ${listIds(findings, 3)}`));
+      // An address known only from the instance's PublicIpAddress: say so, claim no interface or source.
+      const undescribed = holders
+        .filter((eni) => eni.undescribed)
+        .flatMap((eni) => eni.publicIps.map((address) => `${address.ip} (instance PublicIpAddress; no network interface details)`));
+      const findings = holders
+        .filter((eni) => !eni.undescribed)
+        .map((eni) => {
+          const addresses = eni.publicIps.map((address) => `${address.ip} (${address.source === "eip" ? "EIP" : "auto-assigned"})`);
+          const role = eni.deviceIndex === undefined ? "" : eni.deviceIndex === 0 ? " primary" : ` secondary #${eni.deviceIndex}`;
+          return `${eni.id}${role}: ${addresses.join(", ")}`;
+        });
+      const parts = [...undescribed, ...(findings.length > 0 ? [`on ${listIds(findings, 3)}`] : [])];
+      evaluations.push(verdict(RULE_ID, instance, "NON_COMPLIANT", `Public IPv4 ${parts.join("; ")}`));
     }
     return evaluations;
   },

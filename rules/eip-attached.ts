@@ -17,6 +17,8 @@ function describeTarget(eip: ElasticIp, model: ResourceModel): string {
   return parts.length > 0 ? parts.join(", ") : `association ${eip.associationId}`;
 }
 
+const isClassic = (eip: ElasticIp) => eip.domain?.toLowerCase() === "standard";
+
 export default defineRule({
   meta: {
     id: RULE_ID,
@@ -43,6 +45,11 @@ export default defineRule({
     const evaluations: Evaluation[] = [];
     for (const eip of model.all("eip")) {
       const address = eip.publicIp ? `${eip.publicIp} ` : "";
+      // EC2-Classic addresses (Domain standard) have no association ids: InstanceId is their association.
+      if (!eip.associationId && isClassic(eip) && eip.instanceId) {
+        evaluations.push(verdict(RULE_ID, eip, "COMPLIANT", `EIP ${address}is attached to instance ${eip.instanceId} (EC2-Classic address, associated through InstanceId)`));
+        continue;
+      }
       // Keyed on AssociationId, never InstanceId: NAT gateway and load balancer EIPs have no instance.
       if (!eip.associationId) {
         const stale = eip.instanceId ? ` (InstanceId ${eip.instanceId} recorded without an association)` : "";

@@ -150,8 +150,12 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   );
 }
 
+/** Why a requester-managed endpoint is not judged; remediation gives the same reason. */
+export const REQUESTER_MANAGED = "requester-managed: created by an AWS service; the account cannot change its private DNS";
+
 /**
- * Interface endpoints are judged on private DNS. Gateway endpoints are NOT_APPLICABLE here on
+ * Interface endpoints are judged on private DNS, except requester-managed ones (Transfer Family,
+ * for example, creates them in the account's VPC; only the service can modify them). Gateway endpoints are NOT_APPLICABLE here on
  * purpose: their routes live in the route tables, which are judged (and changed, and so
  * re-evaluated) themselves, and a second finding on the endpoint for the same missing route
  * would only double the alert.
@@ -162,6 +166,9 @@ function judgeEndpoint(endpoint: VpcEndpoint, params: Params): Evaluation {
     return verdict(ID, endpoint, "NOT_APPLICABLE", `Gateway endpoint: its routes are judged on the route tables of ${endpoint.vpcId}`);
   }
   if (type !== "interface") return verdict(ID, endpoint, "NOT_APPLICABLE", `Endpoint type ${type} is not checked`);
+  if (endpoint.requesterManaged === true) {
+    return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${REQUESTER_MANAGED}`);
+  }
   if (!isAvailable(endpoint)) {
     return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${endpoint.state}, not available`);
   }

@@ -4,8 +4,12 @@ import type { Instance } from "../lib/model/types";
 
 const ID = "imdsv2-required";
 
-/** States in which the instance is going away: AWS reports them as deleted resources. */
-const GONE_STATES: ReadonlySet<string> = new Set(["terminated", "shutting-down"]);
+/**
+ * Only a terminated instance is gone (AWS Config records it as deleted). A shutting-down one is
+ * still a recorded, running resource whose metadata options can be read, so it is judged, as
+ * AWS's ec2-imdsv2-check judges every recorded instance on HttpTokens alone.
+ */
+const GONE_STATES: ReadonlySet<string> = new Set(["terminated"]);
 
 const parameters = z.strictObject({
   /** An instance whose metadata endpoint is off cannot be queried with IMDSv1 either. AWS still fails it. */

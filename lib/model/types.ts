@@ -34,6 +34,11 @@ export interface InstanceNetworkInterface {
   id: string;
   deviceIndex?: number;
   publicIps: PublicIpv4[];
+  /**
+   * Set on the stand-in for an interface the record does not describe: its address was seen only
+   * in the instance's PublicIpAddress, so `id` names no real ENI.
+   */
+  undescribed?: true;
 }
 
 export interface MetadataOptions {
@@ -175,6 +180,8 @@ export interface VpcEndpoint extends Origin {
   routeTableIds: string[];
   subnetIds: string[];
   privateDnsEnabled?: boolean;
+  /** Created and managed by an AWS service (e.g. Transfer Family): the account cannot modify it. */
+  requesterManaged?: boolean;
   tags: Tags;
 }
 

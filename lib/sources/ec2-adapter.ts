@@ -232,7 +232,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
   const publicIp = optionalString(instance, "PublicIpAddress", field);
   if (publicIp && !networkInterfaces.some((eni) => eni.publicIps.some((address) => address.ip === publicIp))) {
     networkInterfaces = [
-      { id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }] },
+      { id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }], undescribed: true },
       ...networkInterfaces,
     ];
   }
@@ -440,6 +440,7 @@ function normalizeVpcEndpoint(endpoint: Item, origin: Origin, field: string): Vp
     routeTableIds: stringList(endpoint, "RouteTableIds", field),
     subnetIds: stringList(endpoint, "SubnetIds", field),
     privateDnsEnabled: optionalBoolean(endpoint, "PrivateDnsEnabled", field),
+    requesterManaged: optionalBoolean(endpoint, "RequesterManaged", field),
     tags,
   };
 }

@@ -297,6 +297,23 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
     expect(outcomes["vpce-ssm"]).toMatchObject({ status: "applied", after: "COMPLIANT" });
   });
 
+  it("proposes nothing for a requester-managed interface endpoint, even given a NON_COMPLIANT verdict on it", () => {
+    vpc();
+    ec2.endpoints = [
+      { VpcEndpointId: "vpce-transfer", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.transfer.server", State: "available", PrivateDnsEnabled: false, RequesterManaged: true, SubnetIds: ["subnet-private"] } as unknown as VpcEndpoint,
+    ];
+    ec2.routeTables = [];
+    const model = ec2.model();
+    expect(planRemediation({ rule: rule("endpoint-route-present"), model }).actions).toEqual([]);
+    const stale = planRemediation({
+      rule: rule("endpoint-route-present"), model,
+      evaluations: [{ ruleId: "endpoint-route-present", resourceType: "AWS::EC2::VPCEndpoint", resourceId: "vpce-transfer", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "Private DNS is disabled" }],
+    });
+    expect(stale.actions).toEqual([expect.objectContaining({ resourceId: "vpce-transfer", status: "skip", calls: [] })]);
+    expect(stale.actions[0]?.why).toContain("requester-managed: created by an AWS service; the account cannot change its private DNS");
+    expect(fixesOf(stale)).toEqual([]);
+  });
+
   it("only proposes creating a missing endpoint", () => {
     vpc();
     ec2.endpoints = [];
@@ -304,6 +321,19 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
     const plan = planRemediation({ rule: rule("endpoint-route-present"), model: ec2.model(), params: { services: ["s3"], requireEndpoint: true } });
     expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
     expect(plan.actions[0]?.manualSteps[0]).toContain("create-vpc-endpoint --vpc-id vpc-1 --vpc-endpoint-type Gateway --service-name com.amazonaws.eu-west-1.s3");
+  });
+});
+
+describe("eip-attached: an EC2-Classic address attached through InstanceId", () => {
+  it("is never released, even given a NON_COMPLIANT verdict on it", () => {
+    ec2.addresses = [{ InstanceId: "i-1234567890abcdef0", PublicIp: "198.51.100.0", Domain: "standard" } as Address];
+    const model = ec2.model();
+    expect(planRemediation({ rule: rule("eip-attached"), model }).actions).toEqual([]);
+    const stale = planRemediation({
+      rule: rule("eip-attached"), model,
+      evaluations: [{ ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "198.51.100.0", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "not associated" }],
+    });
+    expect(stale.actions).toEqual([expect.objectContaining({ status: "skip", calls: [] })]);
   });
 });
 

@@ -117,3 +117,45 @@ describe("SSM document scripts against moto", () => {
     expect(runStep("endpoint-route-present", "RouteThroughEndpoints", { ResourceId: other, Services: ["s3"] })).toEqual({ ok: true, output: { Changes: [] } });
   });
 });
+
+// A requester-managed endpoint cannot come from moto (it never sets RequesterManaged), so this step
+// runs against a stand-in boto3 that answers DescribeVpcEndpoints and records every other call.
+describe("endpoint-route-present RouteThroughEndpoints on an interface endpoint, with a stand-in boto3", () => {
+  function runWithEndpoint(endpoint: Record<string, unknown>) {
+    const runner = [
+      "import json, sys, types",
+      "endpoint = json.loads(sys.argv[1])",
+      "calls = []",
+      "class EC2:",
+      "    def describe_vpc_endpoints(self, **kw):",
+      "        calls.append('describe_vpc_endpoints')",
+      "        return {'VpcEndpoints': [endpoint]}",
+      "    def __getattr__(self, name):",
+      "        def call(**kw):",
+      "            calls.append(name)",
+      "            return {}",
+      "        return call",
+      "boto3 = types.ModuleType('boto3')",
+      "boto3.client = lambda service: EC2()",
+      "sys.modules['boto3'] = boto3",
+      "ns = {}",
+      "exec(sys.stdin.read(), ns)",
+      "print(json.dumps({'output': ns['handler']({'ResourceId': endpoint['VpcEndpointId'], 'Services': ['s3']}, None), 'calls': calls}))",
+    ].join("\n");
+    const result = spawnSync("python3", ["-c", runner, JSON.stringify(endpoint)], { input: script("endpoint-route-present", "RouteThroughEndpoints"), encoding: "utf8" });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return JSON.parse(result.stdout);
+  }
+  const endpoint = { VpcEndpointId: "vpce-0transfer000000001", VpcEndpointType: "Interface", PrivateDnsEnabled: false, ServiceName: "com.amazonaws.eu-west-1.transfer.server" };
+
+  it("changes nothing on a requester-managed one (created by an AWS service such as Transfer Family)", () => {
+    expect(runWithEndpoint({ ...endpoint, RequesterManaged: true })).toEqual({ output: { Changes: [] }, calls: ["describe_vpc_endpoints"] });
+  });
+
+  it("enables private DNS on the account's own one", () => {
+    expect(runWithEndpoint({ ...endpoint, RequesterManaged: false })).toEqual({
+      output: { Changes: ["enabled private DNS on vpce-0transfer000000001"] },
+      calls: ["describe_vpc_endpoints", "modify_vpc_endpoint"],
+    });
+  });
+});

@@ -182,6 +182,17 @@ const SHUTTING_DOWN = reservation({
   enis: [eni({ id: "eni-0c0d0e0f010203040", deviceIndex: 0, privateIp: "10.20.1.22", publicIp: { ip: "203.0.113.60", owner: "amazon" } })],
 });
 
+/** An instance record whose public address is known only from PublicIpAddress (no interface details). */
+const ADDRESS_ONLY = (() => {
+  const item = reservation({
+    id: "i-04b4c5d6e7f809102",
+    state: "running",
+    enis: [eni({ id: "eni-0e0f0102030405060", deviceIndex: 0, privateIp: "10.20.1.24", publicIp: AUTO })],
+  });
+  const { NetworkInterfaces: _dropped, ...instance } = item.Instances[0] as (typeof item.Instances)[number];
+  return { ...item, Instances: [{ ...instance, NetworkInterfaces: [] }] };
+})();
+
 const idOf = (item: ReturnType<typeof reservation>) => item.Instances[0]?.InstanceId ?? "";
 const instances = (...items: ReturnType<typeof reservation>[]) => ({ responses: { DescribeInstances: { Reservations: items } } });
 
@@ -208,6 +219,17 @@ testRule(rule, [
     fixture: instances(SECONDARY_ONLY),
     expected: [
       { resourceId: idOf(SECONDARY_ONLY), complianceType: "NON_COMPLIANT", annotation: "eni-0ee55ff6600112233 secondary #1: 203.0.113.30 (EIP)" },
+    ],
+  },
+  {
+    name: "a public IP known only from PublicIpAddress is non-compliant, and the annotation says where it was seen",
+    fixture: instances(ADDRESS_ONLY),
+    expected: [
+      {
+        resourceId: idOf(ADDRESS_ONLY),
+        complianceType: "NON_COMPLIANT",
+        annotation: /^Public IPv4 203\.0\.113\.\d+ \(instance PublicIpAddress; no network interface details\)$/,
+      },
     ],
   },
   {

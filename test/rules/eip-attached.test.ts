@@ -175,6 +175,24 @@ testRule(rule, [
     expected: [{ resourceId: "198.51.100.7", complianceType: "NON_COMPLIANT", annotation: "no AssociationId" }],
   },
   {
+    name: "an EC2-Classic address associated through InstanceId (no AssociationId) is attached; a VPC address in that shape is not",
+    fixture: {
+      responses: {
+        DescribeAddresses: {
+          Addresses: [
+            // As the AWS CLI's describe-addresses example prints an EC2-Classic address.
+            { InstanceId: "i-1234567890abcdef0", PublicIp: "198.51.100.0", Domain: "standard" },
+            { AllocationId: "eipalloc-0c0c0c0c0c0c0c0c0", InstanceId: "i-0c0c0c0c0c0c0c0c0", PublicIp: "198.51.100.9", Domain: "vpc" },
+          ],
+        },
+      },
+    },
+    expected: [
+      { resourceId: "198.51.100.0", complianceType: "COMPLIANT", annotation: "attached to instance i-1234567890abcdef0 (EC2-Classic address, associated through InstanceId)" },
+      { resourceId: "eipalloc-0c0c0c0c0c0c0c0c0", complianceType: "NON_COMPLIANT", annotation: "recorded without an association" },
+    ],
+  },
+  {
     name: "an EIP on a detached ENI is compliant by default (AWS keys on AssociationId)",
     fixture: {
       responses: { DescribeAddresses: { Addresses: [DETACHED_ENI_EIP] }, DescribeNetworkInterfaces: { NetworkInterfaces: [DETACHED_ENI] } },

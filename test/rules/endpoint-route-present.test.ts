@@ -85,7 +85,7 @@ function endpoint(
   id: string,
   vpc: string,
   service: string,
-  options: { type?: string; state?: string; privateDns?: boolean; routeTableIds?: string[] } = {},
+  options: { type?: string; state?: string; privateDns?: boolean; routeTableIds?: string[]; requesterManaged?: boolean } = {},
 ) {
   const type = options.type ?? "Gateway";
   return {
@@ -101,7 +101,7 @@ function endpoint(
     NetworkInterfaceIds: [],
     DnsEntries: [],
     PrivateDnsEnabled: options.privateDns ?? false,
-    RequesterManaged: false,
+    RequesterManaged: options.requesterManaged ?? false,
     OwnerId: TEST_ACCOUNT,
     CreationTimestamp: "2026-09-01T08:00:00.000Z",
     Tags: [],
@@ -349,6 +349,27 @@ testRule(rule, [
       { resourceId: "vpce-0000000000000i002", complianceType: "COMPLIANT", annotation: "Private DNS is enabled" },
       { resourceId: "vpce-0000000000000i003", complianceType: "NOT_APPLICABLE", annotation: "pendingacceptance, not available" },
       { resourceId: "vpce-0000000000000g004", complianceType: "NOT_APPLICABLE", annotation: "gatewayloadbalancer is not checked" },
+    ],
+  },
+  {
+    name: "a requester-managed interface endpoint (e.g. Transfer Family's) is NOT_APPLICABLE whatever its private DNS; the account's own are judged",
+    fixture: account({
+      endpoints: [
+        endpoint("vpce-0000000000000r001", VPC_A, "transfer.server", { type: "Interface", privateDns: false, requesterManaged: true }),
+        endpoint("vpce-0000000000000r002", VPC_A, "transfer", { type: "Interface", privateDns: true, requesterManaged: true }),
+        endpoint("vpce-0000000000000i001", VPC_A, "transfer.server", { type: "Interface", privateDns: false }),
+        endpoint("vpce-0000000000000i002", VPC_A, "transfer", { type: "Interface", privateDns: true }),
+      ],
+    }),
+    expected: [
+      {
+        resourceId: "vpce-0000000000000r001",
+        complianceType: "NOT_APPLICABLE",
+        annotation: "requester-managed: created by an AWS service; the account cannot change its private DNS",
+      },
+      { resourceId: "vpce-0000000000000r002", complianceType: "NOT_APPLICABLE", annotation: "requester-managed" },
+      { resourceId: "vpce-0000000000000i001", complianceType: "NON_COMPLIANT", annotation: "Private DNS is disabled" },
+      { resourceId: "vpce-0000000000000i002", complianceType: "COMPLIANT", annotation: "Private DNS is enabled" },
     ],
   },
   {

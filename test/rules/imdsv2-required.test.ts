@@ -89,16 +89,18 @@ testRule(rule, [
     ],
   },
   {
-    name: "terminated and shutting-down instances are NOT_APPLICABLE; stopped and pending ones are judged",
+    name: "only terminated instances are NOT_APPLICABLE; shutting-down, stopped and pending ones are judged",
     fixture: account(
       instance("i-0000000000000000a", { HttpTokens: "optional" }, { state: "terminated" }),
       instance("i-0000000000000000b", { HttpTokens: "optional" }, { state: "shutting-down" }),
       instance("i-0000000000000000c", { HttpTokens: "optional" }, { state: "stopped" }),
       instance("i-0000000000000000d", { HttpTokens: "optional" }, { state: "pending" }),
+      instance("i-0000000000000000e", { HttpTokens: "required" }, { state: "shutting-down" }),
     ),
     expected: [
       { resourceId: "i-0000000000000000a", complianceType: "NOT_APPLICABLE", annotation: "terminated" },
-      { resourceId: "i-0000000000000000b", complianceType: "NOT_APPLICABLE", annotation: "shutting-down" },
+      { resourceId: "i-0000000000000000b", complianceType: "NON_COMPLIANT", annotation: "HttpTokens is optional" },
+      { resourceId: "i-0000000000000000e", complianceType: "COMPLIANT", annotation: "HttpTokens is required" },
       { resourceId: "i-0000000000000000c", complianceType: "NON_COMPLIANT" },
       { resourceId: "i-0000000000000000d", complianceType: "NON_COMPLIANT" },
     ],

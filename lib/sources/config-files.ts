@@ -42,6 +42,8 @@ export interface ConfigFileSummary {
   regions: string[];
   /** The latest capture time of the file's items. */
   capturedAt?: string;
+  /** Resource types in the file that no rule reads, with their item counts ("AWS::EC2::Volume (2 items)"). */
+  otherTypes: string[];
 }
 
 const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
@@ -62,6 +64,7 @@ export async function loadConfigFiles(files: readonly string[], builder: ModelBu
     let latestTime = Number.NEGATIVE_INFINITY;
     let latestTimeText: string | undefined;
     let itemsSeen = false;
+    const otherTypes = new Map<string, number>();
 
     await readJsonStream(file, {
       modeOf(path): ValueMode {
@@ -75,7 +78,10 @@ export async function loadConfigFiles(files: readonly string[], builder: ModelBu
       onRecord(_path, index, raw) {
         const field = `configurationItems[${index}]`;
         const type = (raw as { resourceType?: unknown } | null)?.resourceType;
-        if (typeof type === "string" && !RECORDED_KINDS.has(type)) return; // other services' resources
+        if (typeof type === "string" && !RECORDED_KINDS.has(type)) {
+          otherTypes.set(type, (otherTypes.get(type) ?? 0) + 1); // other services' resources
+          return;
+        }
         const item = configItemToRecords(raw, field);
         const kind = RECORDED_KINDS.get(item.resourceType) as ResourceKind;
         const scope = { accountId: item.accountId, region: item.region };
@@ -114,7 +120,13 @@ export async function loadConfigFiles(files: readonly string[], builder: ModelBu
       },
     });
     if (!itemsSeen) throw new InputError("required", { file, field: "configurationItems" });
-    summaries.push({ path: file, accountIds: [...accountIds].sort(), regions: [...regions].sort(), capturedAt: latestTimeText });
+    summaries.push({
+      path: file,
+      accountIds: [...accountIds].sort(),
+      regions: [...regions].sort(),
+      capturedAt: latestTimeText,
+      otherTypes: [...otherTypes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, count]) => `${type} (${count} item${count === 1 ? "" : "s"})`),
+    });
   }
 
   for (const item of latest.values()) {

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { InputError } from "../errors";
 import { ModelBuilder, type ResourceModel } from "../model/resource-model";
 import { loadConfigFiles } from "./config-files";
-import { loadDescribeFolder } from "./describe-folder";
+import { type DescribeFolderScope, loadDescribeFolder } from "./describe-folder";
 import { describeFsError, readJsonStream } from "./json-stream";
 import { loadRecordedSnapshot } from "./recorded-snapshot";
 
@@ -49,15 +49,31 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
   );
 }
 
+export interface LoadOptions {
+  /** The account and region of describe folders (`--account-id`, `--region`). */
+  describeFolderScope?: DescribeFolderScope;
+}
+
+export interface LoadResult {
+  model: ResourceModel;
+  inputs: LoadedInput[];
+  /** One line each, for stderr: what was left unread and why. */
+  warnings: string[];
+  /** Per input path, what it held that no rule reads (other resource types, ignored files). */
+  unread: Map<string, string[]>;
+}
+
 /**
  * Loads every input into one model. Order does not matter for coverage: a kind any input
  * collected is collected. For the resources themselves, recorded snapshots and describe folders
  * are applied in the order given, then the AWS Config files (merged by capture time) on top, so
  * that Config's deletions and later changes win.
  */
-export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceModel; inputs: LoadedInput[] }> {
+export async function loadSnapshots(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const builder = new ModelBuilder();
   const inputs: LoadedInput[] = [];
+  const warnings: string[] = [];
+  const unread = new Map<string, string[]>();
   const configPaths: string[] = [];
   const configSlots: number[] = [];
 
@@ -69,8 +85,12 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
       throw new InputError(describeFsError(error), { file: path });
     }
     if (isFolder) {
-      const { accountId, region } = await loadDescribeFolder(path, builder);
+      const { accountId, region, ignored } = await loadDescribeFolder(path, builder, options.describeFolderScope);
       inputs.push({ path, format: "describe-folder", accountIds: [accountId], regions: [region] });
+      if (ignored.length > 0) {
+        warnings.push(`${path}: ignored ${ignored.join(", ")} (EC2 outputs that no rule reads)`);
+        unread.set(path, ignored);
+      }
       continue;
     }
     const format = await detectFileFormat(path);
@@ -87,9 +107,15 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
   if (configPaths.length > 0) {
     const summaries = await loadConfigFiles(configPaths, builder);
     summaries.forEach((summary, index) => {
-      const { accountIds, regions, capturedAt } = summary;
+      const { accountIds, regions, capturedAt, otherTypes } = summary;
       inputs[configSlots[index] as number] = { path: summary.path, format: "config", accountIds, regions, capturedAt };
+      if (otherTypes.length > 0) unread.set(summary.path, otherTypes);
     });
   }
-  return { model: builder.build(), inputs };
+  const { describeFolderScope: scope } = options;
+  if ((scope?.accountId !== undefined || scope?.region !== undefined) && !inputs.some((input) => input.format === "describe-folder")) {
+    const flag = scope.accountId === undefined ? "--region" : "--account-id";
+    throw new InputError(`${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`);
+  }
+  return { model: builder.build(), inputs, warnings, unread };
 }

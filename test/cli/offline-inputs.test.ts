@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -101,6 +101,36 @@ describe("describe folders made with the AWS CLI", () => {
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout).plans).toHaveLength(6);
     expect(cli("remediate", "--plan", "--snapshot", folder).stderr).toMatch(/cannot tell the region.*give --account-id and --region/);
+  });
+
+  it("reads AWS-managed prefix lists from describe-managed-prefix-lists.json as it does from describe-prefix-lists.json", () => {
+    const viaPrefixLists = exampleFolder();
+    const viaManaged = exampleFolder();
+    const lists = JSON.parse(readFileSync(join(viaManaged, "describe-prefix-lists.json"), "utf8")) as { PrefixLists: Row[] };
+    rmSync(join(viaManaged, "describe-prefix-lists.json"));
+    // The shape `aws ec2 describe-managed-prefix-lists` prints for AWS-managed lists (no Cidrs; OwnerId "AWS").
+    const managed = lists.PrefixLists.map(({ PrefixListId, PrefixListName }) => ({
+      PrefixListId,
+      AddressFamily: "IPv4",
+      State: "create-complete",
+      PrefixListArn: `arn:aws:ec2:${REGION}:aws:prefix-list/${PrefixListId}`,
+      PrefixListName,
+      MaxEntries: 20,
+      Version: 1,
+      Tags: [],
+      OwnerId: "AWS",
+    }));
+    writeFileSync(join(viaManaged, "describe-managed-prefix-lists.json"), JSON.stringify({ PrefixLists: managed }));
+    const neither = exampleFolder();
+    rmSync(join(neither, "describe-prefix-lists.json"));
+
+    const run = (folder: string) => cli("evaluate", "--snapshot", folder, "--rule", "endpoint-route-present", "--format", "json").stdout;
+    const expected = verdicts(run(viaPrefixLists));
+    expect(verdicts(run(viaManaged))).toEqual(expected);
+    // The blackhole route to a deleted endpoint is told to be s3's by its prefix list's name alone.
+    const blackhole = "endpoint-route-present rtb-0private00000c01 NON_COMPLIANT s3 route to pl-6da54004 via vpce-0deleted00000001 is blackhole, endpoint gone.";
+    expect(expected.some((line) => line.startsWith(blackhole))).toBe(true);
+    expect(verdicts(run(neither)).some((line) => line.startsWith(blackhole))).toBe(false);
   });
 
   it("judges the kind of an output that holds a NextToken as INSUFFICIENT_DATA, never as complete", () => {

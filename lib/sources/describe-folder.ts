@@ -1,3 +1,4 @@
+import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod";
@@ -91,7 +92,7 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder, 
     if (name.startsWith(".")) continue;
     const path = join(folder, name);
     const command = OUTPUT_FILE.exec(name)?.[1];
-    if (command !== undefined || name === METADATA_FILE) await checkIsFile(path, entry.isDirectory());
+    if (command !== undefined || name === METADATA_FILE) await checkIsFile(path, entry);
     if (name === METADATA_FILE) {
       metadataPath = path;
     } else if (command === undefined) {
@@ -160,9 +161,9 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder, 
   return { ...origin, ignored };
 }
 
-async function checkIsFile(path: string, isDirectory: boolean): Promise<void> {
+async function checkIsFile(path: string, entry: Dirent): Promise<void> {
   // A symbolic link is followed: what counts is what it points to.
-  const folder = isDirectory || (await stat(path).then((found) => found.isDirectory(), () => false));
+  const folder = entry.isSymbolicLink() ? await stat(path).then((found) => found.isDirectory(), () => false) : entry.isDirectory();
   if (folder) throw new InputError("is a folder, expected a file (the JSON output of an aws ec2 command)", { file: path });
 }
 

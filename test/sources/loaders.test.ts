@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -411,6 +411,9 @@ describe("describe folder", () => {
     const path = folder(files());
     mkdirSync(join(path, "describe-subnets.json"));
     expect((await inputError([path])).message).toBe(`${join(path, "describe-subnets.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    const linked = folder(files());
+    symlinkSync(root, join(linked, "describe-route-tables.json"));
+    expect((await inputError([linked])).message).toBe(`${join(linked, "describe-route-tables.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
     const ignored = folder(files());
     mkdirSync(join(ignored, "describe-vpcs.json"));
     expect((await inputError([ignored])).message).toBe(`${join(ignored, "describe-vpcs.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);

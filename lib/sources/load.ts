@@ -77,15 +77,23 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
   const configPaths: string[] = [];
   const configSlots: number[] = [];
 
+  const folders = new Set<string>();
   for (const path of paths) {
-    let isFolder: boolean;
     try {
-      isFolder = (await stat(path)).isDirectory();
+      if ((await stat(path)).isDirectory()) folders.add(path);
     } catch (error) {
       throw new InputError(describeFsError(error), { file: path });
     }
-    if (isFolder) {
-      const { accountId, region, ignored } = await loadDescribeFolder(path, builder, options.describeFolderScope);
+  }
+  const { describeFolderScope: scope } = options;
+  if ((scope?.accountId !== undefined || scope?.region !== undefined) && folders.size === 0) {
+    const flag = scope.accountId === undefined ? "--region" : "--account-id";
+    throw new InputError(`${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`);
+  }
+
+  for (const path of paths) {
+    if (folders.has(path)) {
+      const { accountId, region, ignored } = await loadDescribeFolder(path, builder, scope);
       inputs.push({ path, format: "describe-folder", accountIds: [accountId], regions: [region] });
       if (ignored.length > 0) {
         warnings.push(`${path}: ignored ${ignored.join(", ")} (EC2 outputs that no rule reads)`);
@@ -111,11 +119,6 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
       inputs[configSlots[index] as number] = { path: summary.path, format: "config", accountIds, regions, capturedAt };
       if (otherTypes.length > 0) unread.set(summary.path, otherTypes);
     });
-  }
-  const { describeFolderScope: scope } = options;
-  if ((scope?.accountId !== undefined || scope?.region !== undefined) && !inputs.some((input) => input.format === "describe-folder")) {
-    const flag = scope.accountId === undefined ? "--region" : "--account-id";
-    throw new InputError(`${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`);
   }
   return { model: builder.build(), inputs, warnings, unread };
 }

@@ -1,7 +1,12 @@
-import type { AnyRule } from "../engine/rule";
+import { InvalidArgumentError } from "commander";
+import type { AnyRule, Evaluation } from "../engine/rule";
 import { InputError } from "../errors";
 import { ExemptionPolicy, parseExemptionsFile } from "../exemptions/exemptions";
 import { readJsonFile } from "../io/read-json-file";
+import type { ResourceModel } from "../model/resource-model";
+import { CONFIG_RESOURCE_TYPE, RESOURCE_KINDS } from "../model/types";
+import type { LoadedInput, SnapshotFormat } from "../sources/load";
+import { REGION_NAME } from "../sources/recorded-snapshot";
 import { findRule, RULES } from "../../rules";
 
 /** `--rule` ids → rule modules; every rule when none is given. */
@@ -55,4 +60,57 @@ export async function readExemptions(path: string | undefined, tagKey: string | 
   const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { now, maxExemptionDays }) : undefined;
   for (const warning of file?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return new ExemptionPolicy({ file, tagKey, now, maxExemptionDays });
+}
+
+/** commander argument parsers: a malformed value is a usage error (exit 2) before any work. */
+export function parseAccountId(value: string): string {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError("expected an account id of 12 digits");
+  return value;
+}
+
+export function parseRegion(value: string): string {
+  if (!REGION_NAME.test(value)) throw new InvalidArgumentError("expected a region name such as eu-west-1");
+  return value;
+}
+
+/** What `--fail-on` makes exit 1: violations only, or also what could not be judged. */
+export const FAIL_ON_LEVELS = ["non-compliant", "insufficient-data"] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+export function failsGate(evaluations: readonly Evaluation[], failOn: FailOn): boolean {
+  return evaluations.some(
+    ({ complianceType }) => complianceType === "NON_COMPLIANT" || (failOn === "insufficient-data" && complianceType === "INSUFFICIENT_DATA"),
+  );
+}
+
+const FORMAT_NAMES: Readonly<Record<SnapshotFormat, string>> = {
+  recorded: "recorded snapshot",
+  config: "AWS Config file",
+  "config-recorders": "AWS Config recorder list",
+  "describe-folder": "describe folder",
+};
+
+/**
+ * Refuses a run that made no evaluation at all (not even INSUFFICIENT_DATA): the inputs held no
+ * resource of the selected rules' types, so a gate would pass without having judged anything.
+ * The message says what was read and what was found.
+ */
+export function checkNotEmpty(
+  evaluations: readonly Evaluation[],
+  context: { rules: readonly AnyRule[]; model: ResourceModel; inputs: readonly LoadedInput[]; unread: ReadonlyMap<string, string[]>; allowEmpty?: boolean },
+): void {
+  if (evaluations.length > 0 || context.allowEmpty) return;
+  const { rules, model, inputs, unread } = context;
+  const judged = [...new Set(rules.flatMap((rule) => rule.meta.resourceTypes))].sort();
+  const read = inputs.map((input) => {
+    const scopes = input.accountIds.length > 0 ? ` of ${input.accountIds.join(", ")} in ${input.regions.join(", ") || "no region"}` : "";
+    const others = unread.get(input.path);
+    return `${input.path} (${FORMAT_NAMES[input.format]}${scopes}${others ? `; not read by any rule: ${others.join(", ")}` : ""})`;
+  });
+  const found = RESOURCE_KINDS.filter((kind) => model.count(kind) > 0).map((kind) => `${model.count(kind)} ${CONFIG_RESOURCE_TYPE[kind]}`);
+  throw new InputError(
+    `nothing to evaluate: the inputs hold no resource of the types the selected rules judge (${judged.join(", ")}), so no verdict at all was made; ` +
+      `read ${read.join(", ")}; found ${found.length > 0 ? found.join(", ") : "no resource of a type the rules read"}. ` +
+      "Give --allow-empty to accept an empty result",
+  );
 }

@@ -64,6 +64,8 @@ export interface ConfigFileSummary {
   regions: string[];
   /** The latest capture time of the file's items. */
   capturedAt?: string;
+  /** Resource types in the file that no rule reads, with their item counts ("AWS::EC2::Volume (2 items)"). */
+  otherTypes: string[];
 }
 
 const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
@@ -113,6 +115,7 @@ export async function loadConfigFiles(
     const reading: FileReading = { query: false, snapshot: false, scopes: new Map(), kinds: new Map() };
     let latestTime = Number.NEGATIVE_INFINITY;
     let latestTimeText: string | undefined;
+    const otherTypes = new Map<string, number>();
 
     await readJsonStream(file, {
       modeOf(path): ValueMode {
@@ -139,7 +142,10 @@ export async function loadConfigFiles(
         const field = `${path[0]}[${index}]`;
         const value = path[0] === "Results" ? parseResult(raw, field) : raw;
         const type = (value as { resourceType?: unknown } | null)?.resourceType;
-        if (typeof type === "string" && !RECORDED_KINDS.has(type)) return; // other services' resources
+        if (typeof type === "string" && !RECORDED_KINDS.has(type)) {
+          otherTypes.set(type, (otherTypes.get(type) ?? 0) + 1); // other services' resources
+          return;
+        }
         const item = configItemToRecords(value, field);
         const kind = RECORDED_KINDS.get(item.resourceType) as ResourceKind;
         const scope = { accountId: item.accountId, region: item.region };
@@ -215,7 +221,13 @@ export async function loadConfigFiles(
     }
     const accountIds = [...new Set([...reading.scopes.values()].map((scope) => scope.accountId))].sort();
     const regions = [...new Set([...reading.scopes.values()].map((scope) => scope.region))].sort();
-    summaries.push({ path: file, accountIds, regions, capturedAt: latestTimeText });
+    summaries.push({
+      path: file,
+      accountIds,
+      regions,
+      capturedAt: latestTimeText,
+      otherTypes: [...otherTypes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, count]) => `${type} (${count} item${count === 1 ? "" : "s"})`),
+    });
   }
 
   if (unscoped.length > 0) {

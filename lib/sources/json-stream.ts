@@ -692,7 +692,10 @@ export async function isGzipFile(file: string): Promise<boolean> {
   const handle = await openOrThrow(file);
   try {
     const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    // Opening a folder succeeds; reading it fails (EISDIR).
+    const { bytesRead } = await handle.read(head, 0, 2, 0).catch((error: unknown) => {
+      throw new InputError(describeFsError(error), { file });
+    });
     return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   } finally {
     await handle.close();

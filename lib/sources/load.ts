@@ -3,7 +3,7 @@ import { InputError } from "../errors";
 import { ModelBuilder, type ResourceModel } from "../model/resource-model";
 import { loadConfigFiles } from "./config-files";
 import { type RecorderStatement, readConfigurationRecorders } from "./config-recorders";
-import { loadDescribeFolder } from "./describe-folder";
+import { type DescribeFolderScope, loadDescribeFolder } from "./describe-folder";
 import { describeFsError, readJsonStream } from "./json-stream";
 import { loadRecordedSnapshot } from "./recorded-snapshot";
 
@@ -58,6 +58,20 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
   );
 }
 
+export interface LoadOptions {
+  /** The account and region of describe folders (`--account-id`, `--region`). */
+  describeFolderScope?: DescribeFolderScope;
+}
+
+export interface LoadResult {
+  model: ResourceModel;
+  inputs: LoadedInput[];
+  /** One line each, for stderr: what was left unread and why. */
+  warnings: string[];
+  /** Per input path, what it held that no rule reads (other resource types, ignored files). */
+  unread: Map<string, string[]>;
+}
+
 /**
  * Loads every input into one model. Order does not matter for coverage: a kind any input
  * collected is collected. For the resources themselves, recorded snapshots and describe folders
@@ -65,23 +79,37 @@ export async function detectFileFormat(file: string): Promise<SnapshotFormat> {
  * that Config's deletions and later changes win. Configuration recorder outputs say which types
  * the Config files' accounts record.
  */
-export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceModel; inputs: LoadedInput[] }> {
+export async function loadSnapshots(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const builder = new ModelBuilder();
   const inputs: LoadedInput[] = [];
+  const warnings: string[] = [];
+  const unread = new Map<string, string[]>();
   const configPaths: string[] = [];
   const configSlots: number[] = [];
   const recorders: { slot: number; statements: RecorderStatement[] }[] = [];
 
+  const folders = new Set<string>();
   for (const path of paths) {
-    let isFolder: boolean;
     try {
-      isFolder = (await stat(path)).isDirectory();
+      if ((await stat(path)).isDirectory()) folders.add(path);
     } catch (error) {
       throw new InputError(describeFsError(error), { file: path });
     }
-    if (isFolder) {
-      const { accountId, region } = await loadDescribeFolder(path, builder);
+  }
+  const { describeFolderScope: scope } = options;
+  if ((scope?.accountId !== undefined || scope?.region !== undefined) && folders.size === 0) {
+    const flag = scope.accountId === undefined ? "--region" : "--account-id";
+    throw new InputError(`${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`);
+  }
+
+  for (const path of paths) {
+    if (folders.has(path)) {
+      const { accountId, region, ignored } = await loadDescribeFolder(path, builder, scope);
       inputs.push({ path, format: "describe-folder", accountIds: [accountId], regions: [region] });
+      if (ignored.length > 0) {
+        warnings.push(`${path}: ignored ${ignored.join(", ")} (EC2 outputs that no rule reads)`);
+        unread.set(path, ignored);
+      }
       continue;
     }
     const format = await detectFileFormat(path);
@@ -108,8 +136,9 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
     const statements = recorders.flatMap((recorder) => recorder.statements);
     const summaries = await loadConfigFiles(configPaths, builder, statements);
     summaries.forEach((summary, index) => {
-      const { accountIds, regions, capturedAt } = summary;
+      const { accountIds, regions, capturedAt, otherTypes } = summary;
       inputs[configSlots[index] as number] = { path: summary.path, format: "config", accountIds, regions, capturedAt };
+      if (otherTypes.length > 0) unread.set(summary.path, otherTypes);
     });
     for (const { slot, statements } of recorders) {
       const input = inputs[slot] as LoadedInput;
@@ -117,5 +146,5 @@ export async function loadSnapshots(paths: string[]): Promise<{ model: ResourceM
       input.regions = [...new Set(statements.flatMap((statement) => (statement.region ? [statement.region] : [])))].sort();
     }
   }
-  return { model: builder.build(), inputs };
+  return { model: builder.build(), inputs, warnings, unread };
 }

@@ -39,7 +39,10 @@ const headerSchema = z.object({
 
 export const recordedSnapshotSchema = headerSchema
   .extend({
-    regions: z.record(z.string().regex(REGION_NAME), z.strictObject(operationSchemas)),
+    regions: z
+      .record(z.string().regex(REGION_NAME), z.strictObject(operationSchemas))
+      .refine((regions) => Object.keys(regions).length > 0, "expected at least one region")
+      .meta({ minProperties: 1, description: "At least one region, keyed by region name" }),
   })
   .meta({
     title: "ec2-config-rules recorded snapshot",
@@ -179,6 +182,9 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
       return "records";
     },
     onValue(path, value) {
+      if (path.length === 1 && path[0] === "regions") {
+        throw new InputError(`expected an object of regions (e.g. {"eu-west-1": {…}}), got ${describeValue(value)}`, { field: "regions" });
+      }
       if (path.length === 1) {
         header[path[0] as string] = value;
         if (path[0] === "schemaVersion") checkVersion();
@@ -212,6 +218,8 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
     throw new InputError(issue.message, { file, field: issue.path.map(String).join(".") || undefined });
   }
   if (!regionsSeen) throw new InputError("required", { file, field: "regions" });
+  // An empty recording judges nothing: it would pass any gate without having looked at an account.
+  if (present.size === 0) throw new InputError("no region: expected at least one region with its Describe* responses", { file, field: "regions" });
   if (firstItemError) throw firstItemError;
   for (const key of opened) {
     const [region, operation] = key.split("/") as [string, Ec2Operation];

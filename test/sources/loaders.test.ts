@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -165,11 +165,22 @@ describe("recorded snapshot", () => {
     );
   });
 
+  it.each([
+    ["an array", [], "expected an object of regions (e.g. {\"eu-west-1\": {…}}), got an array"],
+    ["a string", "eu-west-1", 'expected an object of regions (e.g. {"eu-west-1": {…}}), got string "eu-west-1"'],
+    ["null", null, 'expected an object of regions (e.g. {"eu-west-1": {…}}), got null'],
+    ["an empty object", {}, "no region: expected at least one region with its Describe* responses"],
+  ])("refuses regions that is %s, naming the file and field regions", async (_what, regions, problem) => {
+    const file = write("regions.json", recorded({ regions }));
+    expect((await inputError([file])).message).toBe(`${file}: field regions: ${problem}`);
+  });
+
   it("publishes the JSON Schema generated from the loader's zod schema", () => {
     const committed = readFileSync(join(__dirname, "..", "..", "schema", "snapshot.schema.json"), "utf8");
     expect(committed).toBe(renderSnapshotSchema());
     const schema = JSON.parse(committed);
     expect(schema.required).toEqual(expect.arrayContaining(["schemaVersion", "accountId", "capturedAt", "regions"]));
+    expect(schema.properties.regions).toMatchObject({ type: "object", minProperties: 1 });
     const region = schema.properties.regions.additionalProperties;
     expect(region.properties.DescribeInstances.required).toEqual(["Reservations"]);
   });
@@ -236,6 +247,18 @@ describe("AWS Config files", () => {
     }
   });
 
+  it("names the resource types it holds that no rule reads", async () => {
+    const file = write("history1.json", history1());
+    expect((await loadSnapshots([file])).unread.get(file)).toEqual(["AWS::S3::Bucket (1 item)"]);
+    const volumes = write("volumes.json", {
+      fileVersion: "1.0",
+      configurationItems: ["vol-1", "vol-2"].map((id) => configItem("AWS::EC2::Volume", id, "2026-11-20T10:00:00.000Z", "OK", { volumeId: id })),
+    });
+    const { model, unread } = await loadSnapshots([volumes]);
+    expect(unread.get(volumes)).toEqual(["AWS::EC2::Volume (2 items)"]);
+    expect(model.scopes()).toEqual([]);
+  });
+
   it("rejects a file whose configurationItems is not an array", async () => {
     const file = write("bad-config.json", { fileVersion: "1.0", configurationItems: { oops: true } });
     expect((await inputError([file])).message).toBe(`${file}: field configurationItems: expected an array, got an object`);
@@ -281,20 +304,130 @@ describe("describe folder", () => {
     expect(model.get("eip", "eipalloc-1")).toMatchObject({ accountId: "444455556666", region: "us-east-2" });
   });
 
-  it("says what to add when the account or region cannot be told", async () => {
+  it("says what to give when the account or region cannot be told", async () => {
     const path = folder({ "describe-addresses.json": responses.DescribeAddresses });
     expect((await inputError([path])).message).toBe(
-      `${path}: cannot tell the account id (no OwnerId in the files); add metadata.json with {"accountId": "123456789012", "region": "eu-west-1"}`,
+      `${path}: cannot tell the account id (no OwnerId in the files); give --account-id and --region, or add metadata.json with {"accountId": "123456789012", "region": "eu-west-1"}`,
     );
   });
 
-  it("rejects a file it does not know, naming it", async () => {
+  it("rejects a name that is no EC2 Describe command, suggesting the nearest", async () => {
     const path = folder({ "describe-instance.json": responses.DescribeInstances });
-    expect((await inputError([path])).message).toMatch(
-      new RegExp(`^${escapeRegExp(join(path, "describe-instance.json"))}: unexpected file in a describe folder \\(expected metadata.json or one of describe-instances.json, `),
+    expect((await inputError([path])).message).toBe(
+      `${join(path, "describe-instance.json")}: "describe-instance" is not an EC2 Describe command; did you mean describe-instances.json? ` +
+        "(files are named after the aws ec2 command that printed them, e.g. describe-instances.json)",
+    );
+    const gz = folder({ ...files(), "describe-nat-gateway.json.gz": { NatGateways: [] } });
+    expect((await inputError([gz])).message).toContain("did you mean describe-nat-gateways.json.gz?");
+    const far = folder({ ...files(), "describe-everything.json": {} });
+    expect((await inputError([far])).message).toBe(
+      `${join(far, "describe-everything.json")}: "describe-everything" is not an EC2 Describe command; (files are named after the aws ec2 command that printed them, e.g. describe-instances.json)`,
+    );
+    const other = folder({ ...files(), "notes.txt": "hello" });
+    expect((await inputError([other])).message).toMatch(new RegExp(`^${escapeRegExp(join(other, "notes.txt"))}: unexpected file in a describe folder`));
+  });
+
+  /** Files that the rules read, from which account and region can be inferred. */
+  const files = () => ({
+    "describe-instances.json": responses.DescribeInstances,
+    "describe-addresses.json": responses.DescribeAddresses,
+    "describe-security-groups.json": responses.DescribeSecurityGroups,
+  });
+
+  it("ignores the outputs of real EC2 Describe commands that no rule reads, naming them in one warning", async () => {
+    const plain = await loadSnapshots([folder(files())]);
+    const path = folder({ ...files(), "describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-1", OwnerId: "999999999999" }] }, "describe-volumes.json.gz": { Volumes: [] }, "describe-ipv6-pools.json": "not even read" });
+    const { model, inputs, warnings, unread } = await loadSnapshots([path]);
+    expect(warnings).toEqual([`${path}: ignored describe-ipv6-pools.json, describe-volumes.json.gz, describe-vpcs.json (EC2 outputs that no rule reads)`]);
+    expect(unread.get(path)).toEqual(["describe-ipv6-pools.json", "describe-volumes.json.gz", "describe-vpcs.json"]);
+    expect(inputs[0]).toMatchObject({ accountIds: [ACCOUNT], regions: [REGION] });
+    expect(contents(model)).toEqual(contents(plain.model));
+    expect(model.coverage.collected).toEqual(plain.model.coverage.collected);
+    expect((await loadSnapshots([folder(files())])).warnings).toEqual([]);
+  });
+
+  const managed = {
+    PrefixLists: [
+      { PrefixListId: "pl-6da54004", AddressFamily: "IPv4", State: "create-complete", PrefixListName: "com.amazonaws.eu-west-1.s3", MaxEntries: 20, Version: 1, Tags: [], OwnerId: "AWS" },
+      { PrefixListId: "pl-0123456abcabcabc1", AddressFamily: "IPv4", State: "active", PrefixListName: "vpc-cidrs", MaxEntries: 10, Version: 1, Tags: [], OwnerId: ACCOUNT },
+    ],
+  };
+
+  it("reads describe-managed-prefix-lists.json as prefix lists, alone or merged by id with describe-prefix-lists.json", async () => {
+    const alone = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed })])).model;
+    expect(alone.hasCollected(scope, "prefix-list")).toBe(true);
+    expect(alone.prefixList("pl-6da54004")).toMatchObject({ name: "com.amazonaws.eu-west-1.s3", accountId: ACCOUNT, region: REGION });
+    expect(alone.prefixList("pl-0123456abcabcabc1")?.name).toBe("vpc-cidrs");
+    const service = { PrefixLists: [{ PrefixListId: "pl-6ea54007", PrefixListName: "com.amazonaws.eu-west-1.dynamodb", Cidrs: ["52.94.24.0/23"] }] };
+    const both = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed, "describe-prefix-lists.json": service })])).model;
+    expect([...both.all("prefix-list")].map((list) => list.id).sort()).toEqual(["pl-0123456abcabcabc1", "pl-6da54004", "pl-6ea54007"]);
+    const neither = (await loadSnapshots([folder(files())])).model;
+    expect(neither.gapReason(scope, "prefix-list")).toMatch(/^no describe-prefix-lists.json or describe-managed-prefix-lists.json in /);
+  });
+
+  it("treats an output that still holds a NextToken as incomplete: its kind is a gap, its items are kept", async () => {
+    const path = folder({ ...files(), "describe-addresses.json": { ...responses.DescribeAddresses, NextToken: "eyJOZXh0VG9rZW4iOiBudWxsfQ==" } });
+    const { model } = await loadSnapshots([path]);
+    expect(model.hasCollected(scope, "eip")).toBe(false);
+    expect(model.gapReason(scope, "eip")).toBe("describe-addresses.json holds a NextToken: incomplete output");
+    expect(model.get("eip", "eipalloc-1")).toBeDefined();
+    expect(model.hasCollected(scope, "instance")).toBe(true);
+    // One complete source of a kind is enough: a partial managed list beside a complete describe-prefix-lists.
+    const lists = folder({ ...files(), "describe-managed-prefix-lists.json": { ...managed, NextToken: "abc" }, "describe-prefix-lists.json": { PrefixLists: [] } });
+    expect((await loadSnapshots([lists])).model.hasCollected(scope, "prefix-list")).toBe(true);
+  });
+
+  it("takes the account and region from --account-id/--region, which must agree with metadata.json and the files", async () => {
+    const bare = folder({ "describe-addresses.json": responses.DescribeAddresses });
+    const { model, inputs } = await loadSnapshots([bare], { describeFolderScope: { accountId: "444455556666", region: "us-east-2" } });
+    expect(model.get("eip", "eipalloc-1")).toMatchObject({ accountId: "444455556666", region: "us-east-2" });
+    expect(inputs[0]).toMatchObject({ accountIds: ["444455556666"], regions: ["us-east-2"] });
+    // One flag, the other inferred.
+    const inferred = await loadSnapshots([folder(files())], { describeFolderScope: { region: REGION } });
+    expect(inferred.inputs[0]).toMatchObject({ accountIds: [ACCOUNT], regions: [REGION] });
+
+    const withMetadata = folder({ "metadata.json": { accountId: "444455556666", region: "us-east-2" }, "describe-addresses.json": responses.DescribeAddresses });
+    expect((await loadSnapshots([withMetadata], { describeFolderScope: { accountId: "444455556666" } })).inputs[0]?.regions).toEqual(["us-east-2"]);
+    expect((await inputError2([withMetadata], { accountId: "111111111111" })).message).toBe(
+      `${join(withMetadata, "metadata.json")}: --account-id 111111111111 disagrees with accountId 444455556666 in metadata.json`,
+    );
+    expect((await inputError2([withMetadata], { region: "eu-west-1" })).message).toBe(
+      `${join(withMetadata, "metadata.json")}: --region eu-west-1 disagrees with region us-east-2 in metadata.json`,
+    );
+    const named = folder(files());
+    expect((await inputError2([named], { accountId: "444455556666" })).message).toBe(
+      `${named}: --account-id 444455556666 disagrees with OwnerId ${ACCOUNT} in describe-instances.json`,
+    );
+    expect((await inputError2([named], { region: "us-east-2" })).message).toBe(
+      `${named}: --region us-east-2 disagrees with region ${REGION} of the Availability Zones in describe-instances.json`,
+    );
+    const snapshot = write("snap.json", recorded());
+    expect((await inputError2([snapshot], { region: REGION })).message).toBe(
+      "--region is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)",
     );
   });
+
+  it("names a describe-*.json that is a folder in one line", async () => {
+    const path = folder(files());
+    mkdirSync(join(path, "describe-subnets.json"));
+    expect((await inputError([path])).message).toBe(`${join(path, "describe-subnets.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    const linked = folder(files());
+    symlinkSync(root, join(linked, "describe-route-tables.json"));
+    expect((await inputError([linked])).message).toBe(`${join(linked, "describe-route-tables.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    const ignored = folder(files());
+    mkdirSync(join(ignored, "describe-vpcs.json"));
+    expect((await inputError([ignored])).message).toBe(`${join(ignored, "describe-vpcs.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+  });
 });
+
+async function inputError2(paths: string[], describeFolderScope: { accountId?: string; region?: string }): Promise<InputError> {
+  const error = await loadSnapshots(paths, { describeFolderScope }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

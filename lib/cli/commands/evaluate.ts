@@ -3,7 +3,17 @@ import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { loadSnapshots } from "../../sources/load";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
-import { readExemptions, readParamsFile, selectRules } from "../options";
+import {
+  checkNotEmpty,
+  FAIL_ON_LEVELS,
+  type FailOn,
+  failsGate,
+  parseAccountId,
+  parseRegion,
+  readExemptions,
+  readParamsFile,
+  selectRules,
+} from "../options";
 
 export interface EvaluateOptions {
   snapshot: string[];
@@ -12,6 +22,9 @@ export interface EvaluateOptions {
   exemptions?: string;
   exemptionTagKey?: string;
   maxExemptionDays?: string;
+  accountId?: string;
+  region?: string;
+  allowEmpty?: boolean;
 }
 
 /** The options every command that evaluates snapshots shares (evaluate, report, remediate --plan). */
@@ -22,25 +35,40 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
-    .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now (a tag then needs an expiry)");
+    .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now (a tag then needs an expiry)")
+    .option("--account-id <id>", "account id of the describe folders (default: their metadata.json, else their OwnerIds)", parseAccountId)
+    .option("--region <region>", "region of the describe folders (default: their metadata.json, else their Availability Zones)", parseRegion)
+    .option("--allow-empty", "accept inputs that yield no evaluation at all (otherwise exit 2)");
 }
 
-/** Loads the inputs and runs the selected rules: the evaluation every offline command starts from. */
+/**
+ * Loads the inputs and runs the selected rules: the evaluation every offline command starts from.
+ * Warns on stderr about what was left unread, and refuses a run that evaluated nothing.
+ */
 export async function evaluateSnapshots(options: EvaluateOptions) {
   const rules = selectRules(options.rule);
   const params = await readParamsFile(options.params);
   const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey, options.maxExemptionDays);
-  const { model, inputs } = await loadSnapshots(options.snapshot);
+  const { model, inputs, warnings, unread } = await loadSnapshots(options.snapshot, {
+    describeFolderScope: { accountId: options.accountId, region: options.region },
+  });
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   const evaluations = runRules(model, { rules, params, exemptions });
+  checkNotEmpty(evaluations, { rules, model, inputs, unread, allowEmpty: options.allowEmpty });
   return { rules, model, inputs, evaluations };
 }
 
 export function registerEvaluateCommand(program: Command): void {
   addEvaluationOptions(program.command("evaluate"))
-    .description("Evaluate the rules offline on recorded snapshots. Exit 0: nothing non-compliant; 1: something is; 2: usage or input error.")
+    .description("Evaluate the rules offline on recorded snapshots. Exit 0: nothing fails --fail-on; 1: something does; 2: usage or input error.")
     .addOption(new Option("-f, --format <format>", "output format").choices(EVALUATION_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write the output to a file (atomically) instead of stdout")
-    .action(async (options: EvaluateOptions & { format: EvaluationFormat; output?: string }) => {
+    .addOption(
+      new Option("--fail-on <level>", "exit 1 on NON_COMPLIANT (non-compliant), or on NON_COMPLIANT or INSUFFICIENT_DATA (insufficient-data)")
+        .choices(FAIL_ON_LEVELS)
+        .default("non-compliant"),
+    )
+    .action(async (options: EvaluateOptions & { format: EvaluationFormat; output?: string; failOn: FailOn }) => {
       const { evaluations } = await evaluateSnapshots(options);
       const text = formatEvaluations(evaluations, options.format, { color: !options.output && process.stdout.isTTY });
       if (options.output) await writeFileAtomic(options.output, text);
@@ -51,6 +79,6 @@ export function registerEvaluateCommand(program: Command): void {
           `warning: ${counts.INSUFFICIENT_DATA} evaluation(s) could not be made for lack of input data (INSUFFICIENT_DATA); see their annotations\n`,
         );
       }
-      process.exitCode = counts.NON_COMPLIANT > 0 ? 1 : 0;
+      process.exitCode = failsGate(evaluations, options.failOn) ? 1 : 0;
     });
 }

@@ -22,7 +22,7 @@ import type { AnyRule } from "../../engine/rule";
 import { InputError } from "../../errors";
 import { ModelBuilder } from "../../model/resource-model";
 import type { ResourceKind } from "../../model/types";
-import { readExemptions, readParamsFile, selectRules } from "../options";
+import { parseAccountId, parseRegion, readExemptions, readParamsFile, selectRules } from "../options";
 import { evaluateSnapshots } from "./evaluate";
 
 interface RemediateOptions {
@@ -39,6 +39,7 @@ interface RemediateOptions {
   maxExemptionDays?: string;
   region?: string;
   accountId?: string;
+  allowEmpty?: boolean;
   format: "table" | "json";
 }
 
@@ -136,8 +137,9 @@ export function registerRemediateCommand(program: Command): void {
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
     .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now")
-    .option("--region <region>", "region for --apply (default: AWS_REGION)")
-    .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity)")
+    .option("--region <region>", "region for --apply (default: AWS_REGION); with --plan, of the describe folders", parseRegion)
+    .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity); with --plan, of the describe folders", parseAccountId)
+    .option("--allow-empty", "with --plan: accept inputs that yield no evaluation at all (otherwise exit 2)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (options: RemediateOptions) => {
       if (Boolean(options.plan) === Boolean(options.apply)) throw new InputError("give exactly one of --plan or --apply", { field: "--plan/--apply" });

@@ -1,3 +1,4 @@
+import { FRAMEWORK_NAMES } from "../engine/controls";
 import { type ComplianceCounts, emptyCounts, type Finding, type Report, SEVERITIES } from "./model";
 
 /** Rows per findings table: a pull-request comment or wiki page must stay readable (GitHub caps comments at 65 536 characters). */
@@ -41,6 +42,18 @@ function findingsTable(findings: readonly Finding[], columns: "current" | "previ
   return lines;
 }
 
+/** Each rule's framework controls, with the source of the mapping. */
+function controlsSection(report: Report): string[] {
+  const rows = report.rules.flatMap((rule) =>
+    rule.controls.map(
+      (control) =>
+        `| ${markdownCell(rule.id)} | ${markdownCell(`${FRAMEWORK_NAMES[control.framework] ?? control.framework} ${control.version}`)} | ${markdownCell(control.control)} | ${markdownCell(control.title)} | [source](${control.source.replace(/[()\s]/g, encodeURIComponent)}) |`,
+    ),
+  );
+  if (rows.length === 0) return [];
+  return ["## Framework controls", "", "| Rule | Framework | Control | Title | Mapping |", "|---|---|---|---|---|", ...rows, ""];
+}
+
 /** A summary for a pull request or a wiki page: counts, changes, then the failing findings. */
 export function renderMarkdown(report: Report): string {
   const { summary } = report;
@@ -58,6 +71,7 @@ export function renderMarkdown(report: Report): string {
     ...COUNTS_HEADER("Rule"),
     ...report.rules.map((rule) => countsRow(`${rule.id} (${rule.severity})`, summary.byRule[rule.id] ?? emptyCounts())),
     "",
+    ...controlsSection(report),
     "## By region",
     "",
     ...COUNTS_HEADER("Region"),

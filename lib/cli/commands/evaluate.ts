@@ -3,11 +3,15 @@ import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { loadSnapshots } from "../../sources/load";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
-import { readExemptions, readParamsFile, selectRules } from "../options";
+import type { FrameworkId } from "../../engine/rule";
+import { FRAMEWORK_IDS } from "../../engine/controls";
+import { filterByFramework, parseFrameworkOption, readExemptions, readParamsFile, selectRules } from "../options";
 
 export interface EvaluateOptions {
   snapshot: string[];
   rule?: string[];
+  /** Keep only rules mapped to one of these frameworks (intersected with `rule`). */
+  framework?: FrameworkId[];
   params?: string;
   exemptions?: string;
   exemptionTagKey?: string;
@@ -18,6 +22,11 @@ export function addEvaluationOptions(command: Command): Command {
   return command
     .requiredOption("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), or a folder of describe-* outputs")
     .option("-r, --rule <id...>", "evaluate only these rules (default: all)")
+    .option(
+      "--framework <id>",
+      `evaluate only rules mapped to this framework (${FRAMEWORK_IDS.join(", ")}); repeatable or comma-separated, combined with --rule as an intersection`,
+      parseFrameworkOption,
+    )
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt");
@@ -25,7 +34,7 @@ export function addEvaluationOptions(command: Command): Command {
 
 /** Loads the inputs and runs the selected rules: the evaluation every offline command starts from. */
 export async function evaluateSnapshots(options: EvaluateOptions) {
-  const rules = selectRules(options.rule);
+  const rules = filterByFramework(selectRules(options.rule), options.framework);
   const params = await readParamsFile(options.params);
   const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey);
   const { model, inputs } = await loadSnapshots(options.snapshot);

@@ -42,12 +42,16 @@ function findingsTable(findings: readonly Finding[], columns: "current" | "previ
   return lines;
 }
 
+/** A URL safe inside a Markdown link: parentheses and spaces would end or split it. */
+const markdownUrl = (url: string): string =>
+  url.replace(/[()\s|]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+
 /** Each rule's framework controls, with the source of the mapping. */
 function controlsSection(report: Report): string[] {
   const rows = report.rules.flatMap((rule) =>
     rule.controls.map(
       (control) =>
-        `| ${markdownCell(rule.id)} | ${markdownCell(`${FRAMEWORK_NAMES[control.framework] ?? control.framework} ${control.version}`)} | ${markdownCell(control.control)} | ${markdownCell(control.title)} | [source](${control.source.replace(/[()\s]/g, encodeURIComponent)}) |`,
+        `| ${markdownCell(rule.id)} | ${markdownCell(`${FRAMEWORK_NAMES[control.framework] ?? control.framework} ${control.version}`)} | ${markdownCell(control.control)} | ${markdownCell(control.title)} | [source](${markdownUrl(control.source)}) |`,
     ),
   );
   if (rows.length === 0) return [];

@@ -126,8 +126,13 @@ export function toAsffFinding(input: FindingInput): AwsSecurityFinding {
     Types: [FINDING_TYPE],
     CreatedAt: input.createdAt,
     UpdatedAt: input.updatedAt,
-    // Security Hub's own control findings are INFORMATIONAL once they pass.
-    Severity: { Label: status === "PASSED" ? "INFORMATIONAL" : SEVERITY_LABEL[rule.severity], Original: rule.severity },
+    // INFORMATIONAL is ASFF's "no issue was found": Security Hub's own control findings take it once
+    // they pass, and so does a resource the rule does not apply to. An exempted finding keeps the
+    // rule's severity: the issue is there, only suppressed.
+    Severity: {
+      Label: status === "PASSED" || (status === "NOT_AVAILABLE" && !input.exempted) ? "INFORMATIONAL" : SEVERITY_LABEL[rule.severity],
+      Original: rule.severity,
+    },
     Title: clip(`${rule.id}: ${rule.description}`, LIMITS.title),
     Description: clip(`${evaluation.complianceType}: ${evaluation.annotation || "no annotation"}`, LIMITS.description),
     ProductFields: {

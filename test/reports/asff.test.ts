@@ -103,6 +103,9 @@ describe("report --format asff on the example", () => {
     const statuses = new Set(example.map((finding) => `${finding.ProductFields?.["ec2-config-rules/ComplianceType"]}->${finding.Compliance?.Status}`));
     expect([...statuses].sort()).toEqual(expect.arrayContaining(["COMPLIANT->PASSED", "NON_COMPLIANT->FAILED", "NOT_APPLICABLE->NOT_AVAILABLE"]));
     for (const finding of example.filter((candidate) => candidate.Compliance?.Status === "PASSED")) expect(finding.Severity?.Label).toBe("INFORMATIONAL");
+    const notApplicable = example.filter((candidate) => candidate.Compliance?.Status === "NOT_AVAILABLE");
+    expect(notApplicable.filter((finding) => !finding.Workflow).length).toBeGreaterThan(0);
+    for (const finding of notApplicable) expect(finding.Severity?.Label === "INFORMATIONAL").toBe(finding.Workflow === undefined);
     const imds = example.find((finding) => finding.GeneratorId === "ec2-config-rules/imdsv2-required" && finding.Compliance?.Status === "FAILED");
     expect(imds?.Severity?.Label).toBe("HIGH");
     expect(imds?.Compliance?.RelatedRequirements).toContain("CIS AWS Foundations Benchmark v3.0.0/5.6");

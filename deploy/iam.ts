@@ -116,3 +116,13 @@ export const assumeRolePolicy = (service: string, condition?: Record<string, unk
     },
   ],
 });
+
+/**
+ * The Security Hub sink's one permission: BatchImportFindings into this account's default product
+ * in this region, the ARN every imported finding names as its ProductArn (lib/securityhub/finding).
+ */
+export const importFindingsStatement = (): PolicyStatement => ({
+  Effect: "Allow",
+  Action: ["securityhub:BatchImportFindings"],
+  Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
+});

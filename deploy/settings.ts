@@ -55,6 +55,13 @@ export const stageSettingsSchema = z
       })
       .strict()
       .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400 }),
+    securityHub: z
+      .object({
+        /** After each run, the rule functions import the findings that changed into Security Hub (the account's default product). */
+        enabled: z.boolean().default(false),
+      })
+      .strict()
+      .default({ enabled: false }),
     /** Days CloudWatch keeps the functions' logs. */
     logRetentionDays: z.number().int().min(1).default(30),
     organization: z

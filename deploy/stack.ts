@@ -8,6 +8,7 @@ import {
   assumeRolePolicy,
   type CfnValue,
   localArn,
+  importFindingsStatement,
   logStatement,
   type PolicyStatement,
   remediationStatements,
@@ -150,6 +151,15 @@ export function buildStack(input: StackInput): Stack {
     }
   }
 
+  if (organization && settings.securityHub.enabled) {
+    // BatchImportFindings into the default product takes only the calling account's own findings,
+    // and an organization rule's findings belong to the member accounts.
+    throw new InputError("the Security Hub sink imports into this account's own product, so it cannot take organization rules' findings", {
+      file: input.settingsFile,
+      field: "securityHub.enabled",
+    });
+  }
+
   const resources: Record<string, unknown> = {};
   const outputs: Record<string, unknown> = {};
   const functions: Record<string, unknown> = {};
@@ -207,6 +217,7 @@ export function buildStack(input: StackInput): Stack {
     } else {
       statements.push(...ruleEvaluationStatements([rule]));
     }
+    if (settings.securityHub.enabled) statements.push(importFindingsStatement());
     if (startsAutomations) {
       const binding = AUTOMATION_DOCUMENTS.find((candidate) => candidate.ruleId === ruleId);
       statements.push(
@@ -235,6 +246,7 @@ export function buildStack(input: StackInput): Stack {
       environment: {
         ALERTS_TOPIC_ARN: topic,
         ...(settings.alerts.renotifyMinutes ? { ALERTS_RENOTIFY_MINUTES: String(settings.alerts.renotifyMinutes) } : {}),
+        ...(settings.securityHub.enabled ? { SECURITY_HUB_ENABLED: "true" } : {}),
         ...(ruleRemediation
           ? {
               REMEDIATION_MODE: ruleRemediation.mode,

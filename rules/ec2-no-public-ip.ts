@@ -1,5 +1,6 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
+import { fsbpControl, nistControls } from "../lib/engine/controls";
 
 const RULE_ID = "ec2-no-public-ip";
 
@@ -15,7 +16,14 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",
-    controls: [],
+    // Security Hub EC2.9 runs the managed rule ec2-instance-no-public-ip; its related requirements are AWS's mapping.
+    controls: [
+      fsbpControl("EC2.9", "Amazon EC2 instances should not have a public IPv4 address"),
+      ...nistControls(
+        ["AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)"],
+        "EC2.9",
+      ),
+    ],
     requires: ["instance"],
     parameters: z.strictObject({
       /** AWS evaluates stopped instances as they are; a stopped instance keeps its EIPs. */

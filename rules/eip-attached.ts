@@ -2,6 +2,7 @@ import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";
+import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
 
 const RULE_ID = "eip-attached";
 
@@ -27,7 +28,18 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::EIP"],
     triggers: ["change", "periodic"],
     severity: "low",
-    controls: [],
+    // Security Hub EC2.12 runs the managed rule eip-attached; its related requirements are AWS's mapping.
+    controls: [
+      fsbpControl("EC2.12", "Unused Amazon EC2 EIPs should be removed"),
+      ...nistControls(["CM-8(1)"], "EC2.12"),
+      {
+        framework: "pci-dss",
+        version: "3.2.1",
+        control: "2.4",
+        title: "Maintain an inventory of system components that are in scope for PCI DSS",
+        source: `${SECURITY_HUB_EC2_CONTROLS}#ec2-12`,
+      },
+    ],
     requires: ["eip"],
     optional: ["network-interface"],
     parameters: z.strictObject({

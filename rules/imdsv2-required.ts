@@ -1,6 +1,7 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
+import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
 
 const ID = "imdsv2-required";
 
@@ -62,7 +63,32 @@ export default defineRule({
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",
-    controls: [],
+    // Security Hub EC2.8 runs the managed rule ec2-imdsv2-check; its related requirements are AWS's mapping.
+    controls: [
+      fsbpControl("EC2.8", "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)"),
+      {
+        framework: "cis-aws",
+        version: "3.0.0",
+        control: "5.6",
+        title: "Ensure that EC2 Metadata Service only allows IMDSv2",
+        source: `${SECURITY_HUB_EC2_CONTROLS}#ec2-8`,
+      },
+      {
+        framework: "cis-aws",
+        version: "5.0.0",
+        control: "5.7",
+        title: "Ensure that EC2 Metadata Service only allows IMDSv2",
+        source: `${SECURITY_HUB_EC2_CONTROLS}#ec2-8`,
+      },
+      ...nistControls(["AC-3", "AC-3(15)", "AC-3(7)", "AC-6"], "EC2.8"),
+      {
+        framework: "pci-dss",
+        version: "4.0.1",
+        control: "2.2.6",
+        title: "System security parameters are configured to prevent misuse",
+        source: `${SECURITY_HUB_EC2_CONTROLS}#ec2-8`,
+      },
+    ],
     requires: ["instance"],
     parameters,
     remediation: {

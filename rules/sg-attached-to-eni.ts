@@ -54,6 +54,11 @@ export default defineRule({
     // Config no longer updates a group's item when an ENI attaches or detaches, so only a sweep sees use change.
     triggers: ["periodic"],
     severity: "medium",
+    // None: Security Hub's EC2.22 ("Unused Amazon EC2 security groups should be removed"), which runs
+    // ec2-security-group-attached-to-eni-periodic, was retired from FSBP and NIST SP 800-53 on
+    // 2023-09-20 (unused groups are no risk in themselves) and now lists no related requirements
+    // (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-22);
+    // it remains only in the service-managed AWS Control Tower standard, which is no framework here.
     controls: [],
     requires: ["security-group", "network-interface"],
     parameters: z.strictObject({

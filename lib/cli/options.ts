@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
-import type { AnyRule, Evaluation } from "../engine/rule";
+import { FRAMEWORK_IDS, isFrameworkId } from "../engine/controls";
+import type { AnyRule, Evaluation, FrameworkId } from "../engine/rule";
 import { InputError } from "../errors";
 import { ExemptionPolicy, parseExemptionsFile } from "../exemptions/exemptions";
 import { readJsonFile } from "../io/read-json-file";
@@ -19,6 +20,36 @@ export function selectRules(ids: readonly string[] | undefined): AnyRule[] {
     }
     return rule;
   });
+}
+
+/** `--framework` values, repeatable or comma-separated, each checked against the known frameworks. */
+export function parseFrameworkOption(value: string, previous: FrameworkId[] = []): FrameworkId[] {
+  const ids = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+  if (ids.length === 0) throw new InvalidArgumentError(`expected a framework id (${FRAMEWORK_IDS.join(", ")})`);
+  for (const id of ids) {
+    if (!isFrameworkId(id)) throw new InvalidArgumentError(`unknown framework "${id}" (known: ${FRAMEWORK_IDS.join(", ")})`);
+  }
+  return [...new Set([...previous, ...(ids as FrameworkId[])])];
+}
+
+/**
+ * Keeps the rules that map to at least one of the frameworks. A framework none of the rules maps is
+ * an error rather than an empty, passing run.
+ */
+export function filterByFramework(rules: readonly AnyRule[], frameworks: readonly FrameworkId[] | undefined): AnyRule[] {
+  if (!frameworks || frameworks.length === 0) return [...rules];
+  for (const framework of frameworks) {
+    if (!rules.some((rule) => rule.meta.controls.some((control) => control.framework === framework))) {
+      throw new InputError(
+        `no selected rule maps to framework ${framework} (selected: ${rules.map((rule) => rule.meta.id).join(", ")})`,
+        { field: "--framework" },
+      );
+    }
+  }
+  return rules.filter((rule) => rule.meta.controls.some((control) => frameworks.includes(control.framework)));
 }
 
 /**

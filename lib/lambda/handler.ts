@@ -2,11 +2,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { alertsAroundPut } from "../alerts/after-run";
+import { alertsAroundPut, type BeforePut } from "../alerts/after-run";
 import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../cli/format";
 import { type EventRunResult, type RunEventOptions, runConfigEvent } from "../config/run-event";
+import { securityHubAroundPut } from "../securityhub/sink";
 
 export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter"> {
   logger?: Logger;
@@ -21,6 +22,17 @@ function messageTypeOf(event: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Runs each step's before-half in turn, then each after-half once the evaluations are posted. */
+export function aroundPutSteps(...steps: BeforePut[]): BeforePut {
+  return async (context) => {
+    const afters: Awaited<ReturnType<BeforePut>>[] = [];
+    for (const step of steps) afters.push(await step(context));
+    return async (evaluations) => {
+      for (const after of afters) await after?.(evaluations);
+    };
+  };
 }
 
 /**
@@ -39,7 +51,7 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
     const counter = new ApiCallCounter();
     const messageType = messageTypeOf(event);
     try {
-      const result = await runConfigEvent(rule, event, { beforePut: alertsAroundPut(rule, logger), ...options, counter });
+      const result = await runConfigEvent(rule, event, { beforePut: aroundPutSteps(alertsAroundPut(rule, logger), securityHubAroundPut(rule, logger)), ...options, counter });
       const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
       const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
       logger.info("evaluations posted", {

@@ -1,3 +1,4 @@
+import { relatedRequirement } from "../engine/controls";
 import type { Finding, Report } from "./model";
 
 const COLUMNS = [
@@ -24,11 +25,16 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** Every finding, one row each, CRLF line ends as RFC 4180 says. */
+/**
+ * Every finding, one row each, CRLF line ends as RFC 4180 says. The last column holds the rule's
+ * framework controls as Security Hub writes related requirements, separated by "; ".
+ */
 export function renderCsv(report: Report): string {
-  const lines = [COLUMNS.join(",")];
+  const controlsOf = new Map(report.rules.map((rule) => [rule.id, csvField(rule.controls.map(relatedRequirement).join("; "))]));
+  const lines = [[...COLUMNS, "controls"].join(",")];
   for (const finding of report.findings) {
-    lines.push(COLUMNS.map((column) => csvField(String(finding[column] ?? ""))).join(","));
+    const cells = COLUMNS.map((column) => csvField(String(finding[column] ?? "")));
+    lines.push([...cells, controlsOf.get(finding.ruleId) ?? ""].join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
 }

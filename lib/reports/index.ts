@@ -1,3 +1,4 @@
+import { renderAsff } from "./asff";
 import { renderCsv } from "./csv";
 import { renderHtml } from "./html";
 import { renderJson } from "./json";
@@ -6,7 +7,7 @@ import { renderMarkdown } from "./markdown";
 import type { Report } from "./model";
 import { renderSarif } from "./sarif";
 
-export const REPORT_FORMATS = ["html", "md", "csv", "json", "junit", "sarif"] as const;
+export const REPORT_FORMATS = ["html", "md", "csv", "json", "junit", "sarif", "asff"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
@@ -16,6 +17,7 @@ const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
   json: renderJson,
   junit: renderJunit,
   sarif: renderSarif,
+  asff: renderAsff,
 };
 
 export function renderReport(report: Report, format: ReportFormat): string {

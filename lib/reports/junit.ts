@@ -1,4 +1,5 @@
-import type { Finding, Report } from "./model";
+import { relatedRequirement } from "../engine/controls";
+import type { Finding, Report, ReportRule } from "./model";
 
 // XML 1.0 forbids most control characters even when escaped; drop them rather than emit invalid XML.
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -30,6 +31,16 @@ function testcase(finding: Finding): string {
   }
 }
 
+/** The rule's framework controls, one `control` property each, as Security Hub writes related requirements. */
+function properties(rule: ReportRule | undefined): string[] {
+  if (!rule || rule.controls.length === 0) return [];
+  return [
+    "    <properties>",
+    ...rule.controls.map((control) => `      <property name="control" value="${xmlEscape(relatedRequirement(control))}"/>`),
+    "    </properties>",
+  ];
+}
+
 /** JUnit XML: one test suite per rule, one test case per rule × resource. */
 export function renderJunit(report: Report): string {
   const byRule = new Map<string, Finding[]>(report.rules.map((rule) => [rule.id, []]));
@@ -39,11 +50,13 @@ export function renderJunit(report: Report): string {
     else byRule.set(finding.ruleId, [finding]);
   }
   const { totals } = report.summary;
+  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const suites: string[] = [];
   for (const [ruleId, findings] of byRule) {
     const count = (type: Finding["complianceType"]) => findings.filter((finding) => finding.complianceType === type).length;
     suites.push(
       `  <testsuite name="${xmlEscape(ruleId)}" tests="${findings.length}" failures="${count("NON_COMPLIANT")}" errors="${count("INSUFFICIENT_DATA")}" skipped="${count("NOT_APPLICABLE")}" timestamp="${report.generatedAt}">`,
+      ...properties(rules.get(ruleId)),
       ...findings.map(testcase),
       "  </testsuite>",
     );

@@ -1,3 +1,4 @@
+import { FRAMEWORK_NAMES } from "../engine/controls";
 import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
 import { type ComplianceCounts, emptyCounts, type ExemptionSubjectRef, type Finding, type Report, SEVERITIES } from "./model";
 
@@ -70,6 +71,22 @@ function exemptionsSection(report: Report): string[] {
   return lines;
 }
 
+/** A URL safe inside a Markdown link: parentheses and spaces would end or split it. */
+const markdownUrl = (url: string): string =>
+  url.replace(/[()\s|]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+
+/** Each rule's framework controls, with the source of the mapping. */
+function controlsSection(report: Report): string[] {
+  const rows = report.rules.flatMap((rule) =>
+    rule.controls.map(
+      (control) =>
+        `| ${markdownCell(rule.id)} | ${markdownCell(`${FRAMEWORK_NAMES[control.framework] ?? control.framework} ${control.version}`)} | ${markdownCell(control.control)} | ${markdownCell(control.title)} | [source](${markdownUrl(control.source)}) |`,
+    ),
+  );
+  if (rows.length === 0) return [];
+  return ["## Framework controls", "", "| Rule | Framework | Control | Title | Mapping |", "|---|---|---|---|---|", ...rows, ""];
+}
+
 /** A summary for a pull request or a wiki page: counts, changes, then the failing findings. */
 export function renderMarkdown(report: Report): string {
   const { summary } = report;
@@ -87,6 +104,7 @@ export function renderMarkdown(report: Report): string {
     ...COUNTS_HEADER("Rule"),
     ...report.rules.map((rule) => countsRow(`${rule.id} (${rule.severity})`, summary.byRule[rule.id] ?? emptyCounts())),
     "",
+    ...controlsSection(report),
     "## By region",
     "",
     ...COUNTS_HEADER("Region"),

@@ -27,6 +27,39 @@ describe("stage parameters", () => {
     expect(resources.Resources.Imdsv2RequiredRemediation).toMatchObject({ Properties: { Automatic: false } });
   });
 
+  test("Security Hub sink: off by default; on, each rule role may import into this account's default product only", () => {
+    const roleStatements = (stack: ReturnType<typeof build>) =>
+      Object.entries(stack.resources.Resources)
+        .filter(([name]) => name.endsWith("Role") && name !== "RemediationRole" && name !== "ScheduledReportRole")
+        .map(([, role]) => (role as { Properties: { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] } }).Properties.Policies[0]?.PolicyDocument.Statement ?? []);
+    const importing = (stack: ReturnType<typeof build>) =>
+      roleStatements(stack).map((statements) => statements.filter((statement) => statement.Action.includes("securityhub:BatchImportFindings")));
+    const off = build({});
+    expect(importing(off).flat()).toEqual([]);
+    for (const fn of Object.values(off.functions)) expect((fn as { environment: object }).environment).not.toHaveProperty("SECURITY_HUB_ENABLED");
+
+    const on = build({ securityHub: { enabled: true } });
+    const statements = importing(on);
+    expect(statements).toHaveLength(6);
+    for (const found of statements) {
+      expect(found).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["securityhub:BatchImportFindings"],
+          Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
+        },
+      ]);
+    }
+    const ruleFunctions = Object.values(on.functions).filter((fn) => (fn as { handler: string }).handler !== "handlers/scheduled-report.handler");
+    expect(ruleFunctions).toHaveLength(6);
+    for (const fn of ruleFunctions) expect((fn as { environment: object }).environment).toHaveProperty("SECURITY_HUB_ENABLED", "true");
+  });
+
+  test("the Security Hub sink is refused on organization stages, naming the field", () => {
+    expect(() => build({ organization: { enabled: true }, securityHub: { enabled: true } })).toThrow(/securityHub\.enabled/);
+    expect(() => build({ securityHub: { enabled: "yes" } })).toThrow(/securityHub\.enabled/);
+  });
+
   test.each([
     [{ maximumExecutionFrequency: "Two_Hours" }, /deploy\/params\/x\.json: field maximumExecutionFrequency: /],
     [{ alert: {} }, /deploy\/params\/x\.json: unknown key\(s\) alert/],

@@ -162,7 +162,11 @@ describe("account deployment", () => {
         Timeout: 900,
         Role: { "Fn::GetAtt": [`${expected.logicalName}Role`, "Arn"] },
       });
-      expect(fn.Environment.Variables).toMatchObject({ ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" }, ALERTS_RENOTIFY_MINUTES: "1440" });
+      expect(fn.Environment.Variables).toMatchObject({
+        ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
+        ALERTS_RENOTIFY_MINUTES: "1440",
+        SECURITY_HUB_ENABLED: "true",
+      });
       expect(res(account, `${expected.logicalName}LogGroup`).Properties).toEqual({
         LogGroupName: `/aws/lambda/ec2-config-rules-test-${id}`,
         RetentionInDays: 14,
@@ -181,8 +185,17 @@ describe("account deployment", () => {
           ...expected.reads,
           ...(expected.change ? ["config:GetResourceConfigHistory", "config:GetComplianceDetailsByResource"] : []),
           ...(automatic ? ["ssm:StartAutomationExecution", "iam:PassRole"] : []),
+          "securityhub:BatchImportFindings", // the fixture turns on securityHub.enabled
         ]),
       );
+      // Only into this account's default product, in this region: the ProductArn of every finding it imports.
+      expect(statements.filter((s) => actionsOf([s]).includes("securityhub:BatchImportFindings"))).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["securityhub:BatchImportFindings"],
+          Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
+        },
+      ]);
       expect(resourceFor(statements, "sns:Publish")).toEqual([{ Ref: "AlertsTopic" }]);
       expect(resourceFor(statements, "logs:PutLogEvents")).toEqual([
         { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-test-${id}:*` },
@@ -344,6 +357,13 @@ describe("organization deployment", () => {
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
     }
     expect(organization.Resources.AlertsEmailSubscription).toBeUndefined();
+    // The Security Hub sink is off unless the stage turns it on (and organization stages cannot).
+    expect(allStatements(organization.Resources).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))).not.toContain(
+      "securityhub:BatchImportFindings",
+    );
+    for (const expected of Object.values(EXPECTED)) {
+      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.SECURITY_HUB_ENABLED).toBeUndefined();
+    }
     // Reports read account rules; over organization rules they would need an aggregator.
     expect(organization.Resources.ScheduledReportLambdaFunction).toBeUndefined();
   });
@@ -374,7 +394,7 @@ describe("both deployments", () => {
 });
 
 describe("rule function bundles", () => {
-  test("leave STS and SSM to the runtime's SDK, and load neither at import", () => {
+  test("leave STS, SSM and Security Hub to the runtime's SDK, and load none at import", () => {
     const unpacked = mkdtempSync(path.join(tmpdir(), "ec2-config-rules-zip-"));
     try {
       const unzip = spawnSync("unzip", ["-q", path.join(accountRun.dir, "eipAttached.zip"), "-d", unpacked], { encoding: "utf8" });
@@ -383,6 +403,7 @@ describe("rule function bundles", () => {
       const text = readFileSync(bundle, "utf8");
       expect(text).toContain('require("@aws-sdk/client-sts")');
       expect(text).toContain('require("@aws-sdk/client-ssm")');
+      expect(text).toContain('require("@aws-sdk/client-securityhub")');
       // Outside the repository neither package resolves: importing works only if neither is loaded.
       const load = spawnSync(process.execPath, ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle], {
         cwd: unpacked,

@@ -36,8 +36,16 @@ describe("CSV", () => {
     const csv = renderCsv(fixtureReport("current"));
     expect(csv.endsWith("\r\n")).toBe(true);
     expect(csv.split("\r\n")[0]).toBe(
-      "ruleId,severity,resourceType,resourceId,region,accountId,complianceType,exempted,change,firstSeen,annotation",
+      "ruleId,severity,resourceType,resourceId,region,accountId,complianceType,exempted,change,firstSeen,annotation,controls",
     );
+  });
+
+  test("the controls column holds the rule's control mappings as Security Hub writes them", () => {
+    const rows = renderCsv(fixtureReport("current")).split("\r\n");
+    const eip = rows.find((row) => row.startsWith("eip-attached,"));
+    expect(eip?.endsWith(",AWS Foundational Security Best Practices v1.0.0/EC2.12; NIST.800-53.r5 CM-8(1); PCI DSS v3.2.1/2.4")).toBe(true);
+    const placement = rows.find((row) => row.startsWith("placement-group-limits,"));
+    expect(placement?.endsWith(",")).toBe(true);
   });
 
   test("neutralizes spreadsheet formulas in any field", () => {
@@ -116,6 +124,26 @@ describe("JUnit", () => {
     expect(xml.match(/<skipped /g)?.length).toBe(report.summary.totals.NOT_APPLICABLE);
     expect(xml.match(/<error /g)?.length).toBe(report.summary.totals.INSUFFICIENT_DATA);
     expect(xml).toMatch(/<testsuite name="imdsv2-required" tests="3" failures="1" errors="0" skipped="0"/);
+  });
+
+  test("each suite lists its rule's controls as properties; a rule with none has no properties", () => {
+    const xml = renderJunit(fixtureReport("current"));
+    const suite = (ruleId: string) => xml.slice(xml.indexOf(`<testsuite name="${ruleId}"`), xml.indexOf("</testsuite>", xml.indexOf(`<testsuite name="${ruleId}"`)));
+    expect(suite("imdsv2-required")).toContain('<property name="control" value="CIS AWS Foundations Benchmark v3.0.0/5.6"/>');
+    expect(suite("imdsv2-required").match(/<property /g)).toHaveLength(8);
+    expect(suite("placement-group-limits")).not.toContain("<properties>");
+  });
+});
+
+describe("Markdown controls", () => {
+  test("one row per rule × control, with the mapping's source", () => {
+    const md = renderMarkdown(fixtureReport("current"));
+    expect(md).toContain(
+      "| imdsv2-required | AWS Foundational Security Best Practices 1.0.0 | EC2.8 | EC2 instances should use Instance Metadata Service Version 2 (IMDSv2) | [source](https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8) |",
+    );
+    const section = md.slice(md.indexOf("## Framework controls"), md.indexOf("## By region"));
+    expect(section.match(/^\| imdsv2-required \| /gm)).toHaveLength(8);
+    expect(section).not.toContain("sg-attached-to-eni");
   });
 });
 

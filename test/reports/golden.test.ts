@@ -13,6 +13,7 @@ const EXTENSION: Record<ReportFormat, string> = {
   json: "json",
   junit: "junit.xml",
   sarif: "sarif",
+  asff: "asff.json",
 };
 
 function expectGolden(name: string, actual: string): void {

@@ -3,12 +3,16 @@ import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { loadSnapshots } from "../../sources/load";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
+import { FRAMEWORK_IDS } from "../../engine/controls";
+import type { FrameworkId } from "../../engine/rule";
 import {
   checkNotEmpty,
   FAIL_ON_LEVELS,
   type FailOn,
   failsGate,
+  filterByFramework,
   parseAccountId,
+  parseFrameworkOption,
   parseRegion,
   readExemptions,
   readParamsFile,
@@ -18,6 +22,8 @@ import {
 export interface EvaluateOptions {
   snapshot: string[];
   rule?: string[];
+  /** Keep only rules mapped to one of these frameworks (intersected with `rule`). */
+  framework?: FrameworkId[];
   params?: string;
   exemptions?: string;
   exemptionTagKey?: string;
@@ -32,6 +38,11 @@ export function addEvaluationOptions(command: Command): Command {
   return command
     .requiredOption("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), or a folder of describe-* outputs")
     .option("-r, --rule <id...>", "evaluate only these rules (default: all)")
+    .option(
+      "--framework <id>",
+      `evaluate only rules mapped to this framework (${FRAMEWORK_IDS.join(", ")}); repeatable or comma-separated, combined with --rule as an intersection`,
+      parseFrameworkOption,
+    )
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
@@ -46,7 +57,7 @@ export function addEvaluationOptions(command: Command): Command {
  * Warns on stderr about what was left unread, and refuses a run that evaluated nothing.
  */
 export async function evaluateSnapshots(options: EvaluateOptions) {
-  const rules = selectRules(options.rule);
+  const rules = filterByFramework(selectRules(options.rule), options.framework);
   const params = await readParamsFile(options.params);
   const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey, options.maxExemptionDays);
   const { model, inputs, warnings, unread } = await loadSnapshots(options.snapshot, {

@@ -48,7 +48,7 @@ async function checkOutputFolder(output: string): Promise<void> {
 export function registerReportCommand(program: Command): void {
   addEvaluationOptions(program.command("report"))
     .description(
-      "Evaluate the snapshots and write a compliance report (HTML with charts, Markdown, CSV, JSON, JUnit XML or SARIF), with the changes since a previous JSON report. Exit 0 when written, 2 on a usage or input error.",
+      "Evaluate the snapshots and write a compliance report (HTML with charts, Markdown, CSV, JSON, JUnit XML, SARIF or ASFF for Security Hub), with the changes since a previous JSON report. Exit 0 when written, 2 on a usage or input error.",
     )
     .option("--previous <report.json>", "a JSON report of an earlier run, for new/resolved/still failing/exempted and first-seen dates")
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS as unknown as string[]).makeOptionMandatory())

@@ -1,0 +1,106 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
+import type { BeforePut } from "../alerts/after-run";
+import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../alerts/previous-results";
+import { computeTransitions } from "../alerts/transitions";
+import { AwsClients } from "../aws/clients";
+import type { AnyRule, Evaluation } from "../engine/rule";
+import { isExempted } from "../reports/model";
+import type { FindingImporter } from "../aws/securityhub";
+import { toAsffFinding } from "./finding";
+
+/** The stage parameter securityHub.enabled, as the stack passes it to each rule function. */
+export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.SECURITY_HUB_ENABLED === "true";
+
+/**
+ * The findings whose Security Hub state this run changed, from the same comparison alerts make
+ * (lib/alerts/transitions): newly non-compliant (FAILED), back to compliant (PASSED), and failing
+ * before but now not applicable: exempted (SUPPRESSED) or gone / out of scope (ARCHIVED). Anything
+ * else is what Security Hub already holds, so it is not imported again.
+ */
+export function changedFindings(
+  rule: AnyRule,
+  evaluations: readonly Evaluation[],
+  previous: PreviousResults,
+  now: Date = new Date(),
+): AwsSecurityFinding[] {
+  const updatedAt = now.toISOString();
+  const meta = { id: rule.meta.id, description: rule.meta.description, severity: rule.meta.severity, controls: rule.meta.controls };
+  const finding = (evaluation: Evaluation, since: Date | undefined, state: { exempted?: boolean; archived?: boolean } = {}) =>
+    toAsffFinding({
+      evaluation,
+      rule: meta,
+      // An update keeps the failing finding's creation time: when Config recorded it as non-compliant.
+      createdAt: (since ?? now).toISOString(),
+      updatedAt,
+      exempted: state.exempted ?? false,
+      archived: state.archived,
+    });
+
+  const { newlyNonCompliant, backToCompliant } = computeTransitions(evaluations, previous, { now });
+  const findings = [
+    ...newlyNonCompliant.map((transition) => finding(transition.evaluation, undefined)),
+    ...backToCompliant.map((transition) => finding(transition.evaluation, transition.previous?.recordedAt)),
+  ];
+  const seen = new Set<string>();
+  for (const evaluation of evaluations) {
+    const key = resourceKey(evaluation);
+    if (seen.has(key) || evaluation.complianceType !== "NOT_APPLICABLE") continue;
+    seen.add(key);
+    const before = previous.get(key);
+    if (before?.complianceType !== "NON_COMPLIANT") continue;
+    const exempted = isExempted(evaluation);
+    findings.push(finding(evaluation, before.recordedAt, exempted ? { exempted } : { archived: true }));
+  }
+  return findings;
+}
+
+/**
+ * The Lambda's Security Hub step, around PutEvaluations like alerts: previous results are read
+ * before this run's verdicts replace them, and the changed findings imported once they are posted.
+ * Off unless SECURITY_HUB_ENABLED is "true", and in TestMode. A failed import (the call, or
+ * findings Security Hub refused) is logged as an error and never fails the run: the verdicts are
+ * already stored in Config.
+ */
+export function securityHubAroundPut(
+  rule: AnyRule,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+  makeImporter: (clients: AwsClients) => Promise<FindingImporter> = async (clients) =>
+    // Loaded only where the sink is on: the Lambda bundle leaves Security Hub to the runtime's SDK (serverless.yml).
+    (await import("../aws/securityhub")).findingImporter(clients),
+): BeforePut {
+  return async (context) => {
+    if (!securityHubEnabled(env) || context.testMode) return undefined;
+    let previous: PreviousResults;
+    try {
+      if (context.stored) previous = previousResultsOf(context.stored);
+      else if (context.subject && context.configRuleName) {
+        previous = await fetchPreviousResults(context.config, context.configRuleName, context.subject);
+      } else throw new Error("neither stored results (periodic run) nor a changed resource and configRuleName (change event)");
+    } catch (error) {
+      logger.error("Security Hub import skipped: could not read the rule's previous results", { error: error as Error });
+      return undefined;
+    }
+    return async (evaluations) => {
+      const findings = changedFindings(rule, evaluations, previous);
+      if (findings.length === 0) return;
+      try {
+        const importFindings = await makeImporter(new AwsClients({ region: context.region }));
+        const result = await importFindings(findings);
+        if (result.failed.length > 0) {
+          logger.error("Security Hub refused findings", {
+            securityHub: { imported: result.imported, failedCount: result.failed.length, failed: result.failed.slice(0, 10) },
+          });
+        } else {
+          logger.info("findings imported into Security Hub", { securityHub: { imported: result.imported, calls: result.calls } });
+        }
+      } catch (error) {
+        logger.error("Security Hub import failed after the evaluations were posted", {
+          error: error as Error,
+          securityHub: { findings: findings.length },
+        });
+      }
+    };
+  };
+}

@@ -123,5 +123,17 @@ function applyExemption(
     name: "name" in record ? record.name : undefined,
   });
   if (!exemption) return evaluation;
-  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(exemption)) };
+  const { source, reason, owner, expires } = exemption;
+  return {
+    ...evaluation,
+    complianceType: "NOT_APPLICABLE",
+    annotation: clampAnnotation(describeExemption(exemption)),
+    exemption: {
+      source,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(owner !== undefined ? { owner } : {}),
+      ...(expires ? { expires: expires.toISOString() } : {}),
+      verdict: evaluation.complianceType,
+    },
+  };
 }

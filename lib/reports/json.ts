@@ -44,6 +44,16 @@ const finding = z.object({
   firstSeen: isoTimestamp,
   change: z.optional(z.enum(CHANGES as [string, ...string[]])),
   absent: z.optional(z.boolean()),
+  // Reports written before exemptions were carried apart have only the annotation.
+  exemption: z.optional(
+    z.object({
+      source: z.enum(["tag", "file"]),
+      reason: z.optional(z.string()),
+      owner: z.optional(z.string()),
+      expires: z.optional(isoTimestamp),
+      verdict: complianceType,
+    }),
+  ),
 });
 
 const reportSchema = z.object({
@@ -67,6 +77,7 @@ const reportSchema = z.object({
       severity,
       // Reports written before rules carried control mappings have none.
       controls: z._default(z.array(control), []),
+      helpUri: z.optional(z.string()),
     }),
   ),
   summary: z.object({

@@ -9,7 +9,6 @@ import { parseReport, readReport, renderJson } from "../../lib/reports/json";
 import { renderJunit } from "../../lib/reports/junit";
 import { renderMarkdown } from "../../lib/reports/markdown";
 import { buildReport, type Report } from "../../lib/reports/model";
-import { renderSarif } from "../../lib/reports/sarif";
 import { CURRENT_AT, fixtureReport, reportRules, TOOL } from "./fixture";
 
 const HOSTILE = '=HYPERLINK("http://x","a,b")</script><img src=x onerror=alert(1)>|"quoted"\nnext line\u0007';
@@ -116,25 +115,5 @@ describe("JUnit", () => {
     expect(xml.match(/<skipped /g)?.length).toBe(report.summary.totals.NOT_APPLICABLE);
     expect(xml.match(/<error /g)?.length).toBe(report.summary.totals.INSUFFICIENT_DATA);
     expect(xml).toMatch(/<testsuite name="imdsv2-required" tests="3" failures="1" errors="0" skipped="0"/);
-  });
-});
-
-describe("SARIF", () => {
-  test("2.1.0 with one rule per rule and one result per non-compliant finding, level from severity", () => {
-    const report = fixtureReport("current");
-    const sarif = JSON.parse(renderSarif(report));
-    expect(sarif.version).toBe("2.1.0");
-    const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(report.rules.map((rule) => rule.id));
-    expect(run.results).toHaveLength(report.summary.totals.NON_COMPLIANT);
-    const level = (ruleId: string) => run.results.find((result: { ruleId: string }) => result.ruleId === ruleId)?.level;
-    expect(level("imdsv2-required")).toBe("error"); // high
-    expect(level("sg-attached-to-eni")).toBe("warning"); // medium
-    expect(level("eip-attached")).toBe("note"); // low
-    for (const result of run.results) {
-      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
-      expect(result.locations[0].logicalLocations[0].name).toBeTruthy();
-      expect(result.partialFingerprints["ec2ConfigRulesFinding/v1"]).toContain(result.locations[0].logicalLocations[0].name);
-    }
   });
 });

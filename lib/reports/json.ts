@@ -106,7 +106,7 @@ export function parseReport(content: unknown, file: string): Report {
   throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, { file, field });
 }
 
-/** Reads a previous JSON report for the run-to-run diff. */
-export async function readReport(file: string): Promise<Report> {
-  return parseReport(await readJsonFile(file, "previous report"), file);
+/** Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline. */
+export async function readReport(file: string, what = "previous report"): Promise<Report> {
+  return parseReport(await readJsonFile(file, what), file);
 }

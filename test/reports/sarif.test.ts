@@ -5,8 +5,9 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { writeReport } from "../../lib/cli/commands/report";
 import { readReport, renderJson } from "../../lib/reports/json";
-import { buildReport, type Report, type ReportRule } from "../../lib/reports/model";
+import { buildReport, type Report } from "../../lib/reports/model";
 import { renderSarif } from "../../lib/reports/sarif";
+import { withTestControls } from "./controls-fixture";
 import { CURRENT_AT, fixtureReport, TOOL } from "./fixture";
 
 // The SARIF 2.1.0 schema as Microsoft's SARIF SDK ships it (provenance in sarif-schema/README.md).
@@ -186,20 +187,9 @@ describe("what becomes a result", () => {
 });
 
 describe("rules", () => {
-  const withControls = (rule: ReportRule): ReportRule =>
-    rule.id === "imdsv2-required"
-      ? {
-          ...rule,
-          controls: [
-            { framework: "aws-fsbp", version: "1.0.0", control: "EC2.8", title: "EC2 instances should use IMDSv2", source: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8" },
-            { framework: "cis-aws", version: "3.0.0", control: "5.6", title: "Ensure that EC2 Metadata Service only allows IMDSv2", source: "https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html" },
-          ],
-        }
-      : rule;
-
   test("each rule has a description, help, helpUri, a level and security-severity; tags carry its control ids", () => {
     const base = fixtureReport("current");
-    const report = buildReport({ evaluations: base.findings, rules: base.rules.map(withControls), scopes: base.scopes, inputs: base.inputs, tool: TOOL, now: () => CURRENT_AT });
+    const report = buildReport({ evaluations: base.findings, rules: base.rules.map(withTestControls), scopes: base.scopes, inputs: base.inputs, tool: TOOL, now: () => CURRENT_AT });
     const sarif = expectValidSarif(renderSarif(report));
     const rules = sarif.runs[0].tool.driver.rules as {
       id: string;
@@ -221,7 +211,7 @@ describe("rules", () => {
     expect(imds?.helpUri).toBe("https://docs.aws.amazon.com/config/latest/developerguide/ec2-imdsv2-check.html");
     expect(imds?.defaultConfiguration.level).toBe("error");
     expect(imds?.properties["security-severity"]).toBe("8.0");
-    expect(imds?.properties.tags).toEqual(expect.arrayContaining(["aws-fsbp/EC2.8", "cis-aws/5.6"]));
+    expect(imds?.properties.tags).toEqual(expect.arrayContaining(["aws-fsbp/EC2.8", "cis-aws/5.6", "nist-800-53/AC-4"]));
     expect(imds?.help.markdown).toContain("aws-fsbp 1.0.0 EC2.8: EC2 instances should use IMDSv2");
     for (const result of results(sarif)) expect(rules[result.ruleIndex]?.id).toBe(result.ruleId);
   });

@@ -155,7 +155,8 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     const baselineState = kind === "pass" ? "absent" : baselineStateOf(finding, report);
     const inputIndex = inputIndexOf(finding, report.inputs);
     const severity = severityOf.get(finding.ruleId) ?? finding.severity;
-    const prefix = kind === "pass" ? "Resolved since the previous report: " : "";
+    const prefix =
+      kind === "pass" ? "Resolved since the previous report: " : finding.absent ? "No longer verifiable (input missing), last seen failing: " : "";
     return {
       ruleId: finding.ruleId,
       ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),

@@ -158,7 +158,7 @@ function controlsSection(report: Report): string {
           .join(", ");
         return (
           `<tr class="${counts.NON_COMPLIANT > 0 ? "failing" : ""}"><td class="nowrap"><a href="#findings" data-filter="${htmlEscape(filter)}">${htmlEscape(control.control)}</a></td>` +
-          `<td>${htmlEscape(control.title)} <small>(${htmlEscape(control.version)}, <a href="${htmlEscape(control.source)}" rel="noreferrer">source</a>)</small></td><td>${rules}</td>` +
+          `<td>${htmlEscape(control.title)} <small>(${htmlEscape(control.version)}${/^https:\/\//.test(control.source) ? `, <a href="${htmlEscape(control.source)}" rel="noreferrer">source</a>` : ""})</small></td><td>${rules}</td>` +
           cell(counts.NON_COMPLIANT, `${filter};state=nc`) +
           cell(counts.COMPLIANT, `${filter};state=ok`) +
           cell(counts.INSUFFICIENT_DATA, `${filter};state=id`) +

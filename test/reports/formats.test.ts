@@ -89,6 +89,17 @@ describe("escaping of hostile annotations and ids", () => {
     expect(JSON.parse(payload).d.n).toContain(HOSTILE);
   });
 
+  test("HTML's compliance-by-control view escapes control fields and links only https sources", () => {
+    const control = { framework: "aws-fsbp" as const, version: "1.0.0", control: "EC2.<i>22</i>", title: HOSTILE, source: "javascript:alert(1)" };
+    const rules = reportRules().map((rule) => (rule.id === "sg-attached-to-eni" ? { ...rule, controls: [control] } : rule));
+    const html = renderHtml({ ...report, rules });
+    const section = html.match(/<section id="controls">.*?<\/section>/s)?.[0] ?? "";
+    expect(section).toContain("EC2.&lt;i&gt;22&lt;/i&gt;");
+    expect(section).toContain("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
+    expect(section).not.toContain("javascript:");
+    expect(section).toMatch(/data-filter="control=aws-fsbp EC2.&lt;i&gt;22&lt;\/i&gt;;state=nc">1</);
+  });
+
   test("JUnit XML escapes markup and drops characters XML cannot hold", () => {
     const xml = renderJunit(report);
     expect(xml).toContain("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;|&quot;quoted&quot;");

@@ -196,6 +196,7 @@ export default defineRule({
       summary:
         "Associate the route table with the VPC's gateway endpoint (ModifyVpcEndpoint AddRouteTableIds) or replace a blackhole route; enable private DNS on interface endpoints.",
     },
+    docs: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
   },
   evaluate({ model, params }) {
     // VPCs that hold at least one private subnet, for requireEndpoint.

@@ -201,6 +201,7 @@ export default defineRule({
       summary:
         "Stop the excess or mismatched instances and move them to another placement group (ModifyInstancePlacement needs a stopped instance).",
     },
+    docs: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html",
   },
   evaluate({ model, params }) {
     const judged: { group: PlacementGroup; outcome: GroupResult }[] = [];

@@ -108,12 +108,6 @@ export function parseRegion(value: string): string {
 export const FAIL_ON_LEVELS = ["non-compliant", "insufficient-data"] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
-export function failsGate(evaluations: readonly Evaluation[], failOn: FailOn): boolean {
-  return evaluations.some(
-    ({ complianceType }) => complianceType === "NON_COMPLIANT" || (failOn === "insufficient-data" && complianceType === "INSUFFICIENT_DATA"),
-  );
-}
-
 const FORMAT_NAMES: Readonly<Record<SnapshotFormat, string>> = {
   recorded: "recorded snapshot",
   config: "AWS Config file",

@@ -20,6 +20,19 @@ export interface Evaluation {
   accountId: string;
   complianceType: ComplianceType;
   annotation: string;
+  /** Only on an exempted evaluation (NOT_APPLICABLE): the exemption, for reports that list it apart. */
+  exemption?: ExemptionDetail;
+}
+
+/** An exemption as reports carry it: who granted it, why, until when, and what it set aside. */
+export interface ExemptionDetail {
+  source: "tag" | "file";
+  reason?: string;
+  owner?: string;
+  /** ISO 8601; absent only for a tag exemption without an expiry tag. */
+  expires?: string;
+  /** The rule's verdict that the exemption replaced. */
+  verdict: ComplianceType;
 }
 
 export type Severity = "low" | "medium" | "high" | "critical";

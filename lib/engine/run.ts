@@ -162,5 +162,18 @@ function applyExemption(
   if ("invalidTag" in assessment) {
     return { ...evaluation, annotation: clampAnnotation(withInvalidTagNote(evaluation.annotation, assessment.invalidTag)) };
   }
-  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(assessment.exemption)) };
+  const { exemption } = assessment;
+  const { source, reason, owner, expires } = exemption;
+  return {
+    ...evaluation,
+    complianceType: "NOT_APPLICABLE",
+    annotation: clampAnnotation(describeExemption(exemption)),
+    exemption: {
+      source,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(owner !== undefined ? { owner } : {}),
+      ...(expires ? { expires: expires.label } : {}),
+      verdict: evaluation.complianceType,
+    },
+  };
 }

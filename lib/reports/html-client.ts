@@ -14,7 +14,9 @@ export const CLIENT_SCRIPT = `
   const STATE_CLASS = ["nc", "id", "ok", "na", "ex"];
   const CHANGES = ["New", "Resolved", "Still failing", "Newly exempted", "No longer verifiable", "Unchanged"];
   const $ = (id) => document.getElementById(id);
-  const filters = { rule: $("f-rule"), state: $("f-state"), region: $("f-region"), change: $("f-change") };
+  const filters = { rule: $("f-rule"), control: $("f-control"), state: $("f-state"), region: $("f-region"), change: $("f-change") };
+  // Framework controls: [label, rule indexes]; a control keeps the rows of any of its rules.
+  const controls = data.c.map(([label, ruleIndexes]) => [label, new Set(ruleIndexes)]);
   const search = $("f-search");
   const pageSize = $("f-size");
   const body = $("rows");
@@ -40,6 +42,8 @@ export const CLIENT_SCRIPT = `
   addOptions(filters.rule, dict.r, countBy(0, dict.r.length));
   addOptions(filters.state, STATES, countBy(5, STATES.length));
   addOptions(filters.region, dict.g, countBy(3, dict.g.length));
+  if (controls.length > 0) addOptions(filters.control, controls.map(([label]) => label));
+  else filters.control.closest("label").hidden = true;
   if (data.hasDiff) addOptions(filters.change, CHANGES, countBy(8, CHANGES.length));
   else filters.change.closest("label").hidden = true;
 
@@ -47,6 +51,7 @@ export const CLIENT_SCRIPT = `
     const wanted = Object.entries({ 0: filters.rule, 5: filters.state, 3: filters.region, 8: filters.change })
       .filter(([, select]) => select.value !== "")
       .map(([column, select]) => [Number(column), Number(select.value)]);
+    const control = filters.control.value === "" ? null : controls[Number(filters.control.value)][1];
     const needle = search.value.trim().toLowerCase();
     if (needle && !haystack) {
       haystack = rows.map((row) => [dict.r[row[0]], dict.t[row[1]], row[2], dict.a[row[4]], dict.n[row[6]]].join(" ").toLowerCase());
@@ -56,6 +61,7 @@ export const CLIENT_SCRIPT = `
       const row = rows[index];
       let keep = true;
       for (const [column, value] of wanted) if (row[column] !== value) { keep = false; break; }
+      if (keep && control && !control.has(row[0])) keep = false;
       if (keep && needle && !haystack[index].includes(needle)) keep = false;
       if (keep) matched.push(index);
     }
@@ -132,6 +138,7 @@ export const CLIENT_SCRIPT = `
     if (name === "rule") return dict.r[index];
     if (name === "region") return dict.g[index];
     if (name === "state") return STATE_CLASS[index];
+    if (name === "control") return controls[index][0];
     return ["new", "resolved", "still-failing", "exempted", "unverified", "unchanged"][index];
   };
   apply();

@@ -71,9 +71,106 @@ export function encodeFindings(report: Report) {
   return {
     hasDiff: report.diff !== undefined,
     rs: rules.values.map((id) => severityOf.get(id) ?? "medium"),
+    // Each framework control with the indexes of its rules, for the control filter.
+    c: controlsOf(report).map((control) => [control.label, control.rules.map((id) => rules.of(id))]),
     d: { r: rules.values, t: types.values, g: regions.values, a: accounts.values, n: annotations.values, s: dates.values },
     f: rows,
   };
+}
+
+const FRAMEWORK_NAMES: Record<string, string> = {
+  "aws-fsbp": "AWS Foundational Security Best Practices",
+  "cis-aws": "CIS AWS Foundations Benchmark",
+  "nist-800-53": "NIST SP 800-53",
+  "pci-dss": "PCI DSS",
+};
+const FRAMEWORK_ORDER = Object.keys(FRAMEWORK_NAMES);
+
+interface ControlRow {
+  /** "<framework> <control>": what the findings' control filter names. */
+  label: string;
+  framework: string;
+  version: string;
+  control: string;
+  title: string;
+  source: string;
+  rules: string[];
+}
+
+/** Orders control ids as people read them: EC2.9 before EC2.10, 1.2 before 1.10. */
+function naturalCompare(a: string, b: string): number {
+  const chunks = (text: string) => text.match(/\d+|\D+/g) ?? [];
+  const left = chunks(a);
+  const right = chunks(b);
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const x = left[index] ?? "";
+    const y = right[index] ?? "";
+    if (x === y) continue;
+    const numeric = /^\d/.test(x) && /^\d/.test(y);
+    if (numeric) return Number(x) - Number(y) || (x < y ? -1 : 1);
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** The framework controls the report's rules map to, each with the rules that check it. */
+function controlsOf(report: Report): ControlRow[] {
+  const byLabel = new Map<string, ControlRow>();
+  for (const rule of report.rules) {
+    for (const mapping of rule.controls) {
+      const label = `${mapping.framework} ${mapping.control}`;
+      let row = byLabel.get(label);
+      if (!row) {
+        row = { label, ...mapping, rules: [] };
+        byLabel.set(label, row);
+      }
+      if (!row.rules.includes(rule.id)) row.rules.push(rule.id);
+    }
+  }
+  const rank = (framework: string) => {
+    const index = FRAMEWORK_ORDER.indexOf(framework);
+    return index >= 0 ? index : FRAMEWORK_ORDER.length;
+  };
+  return [...byLabel.values()].sort(
+    (a, b) => rank(a.framework) - rank(b.framework) || (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0) || naturalCompare(a.control, b.control),
+  );
+}
+
+/** Compliance by framework control: each control's rules and what they found, linked to those findings. */
+function controlsSection(report: Report): string {
+  const controls = controlsOf(report);
+  const heading = `<section id="controls"><h2>Compliance by control</h2>`;
+  if (controls.length === 0) return `${heading}<p>No rule of this report is mapped to a framework control.</p></section>`;
+  const cell = (value: number, filter: string) =>
+    `<td class="num">${value > 0 ? `<a href="#findings" data-filter="${htmlEscape(filter)}">${value}</a>` : "0"}</td>`;
+  const tables = [...new Set(controls.map((control) => control.framework))].map((framework) => {
+    const rows = controls
+      .filter((control) => control.framework === framework)
+      .map((control) => {
+        const counts = emptyCounts();
+        for (const ruleId of control.rules) {
+          const ruleCounts = report.summary.byRule[ruleId];
+          if (!ruleCounts) continue;
+          for (const key of Object.keys(counts) as (keyof ComplianceCounts)[]) counts[key] += ruleCounts[key];
+        }
+        const filter = `control=${control.label}`;
+        const rules = control.rules
+          .map((ruleId) => `<a href="#findings" data-filter="${htmlEscape(`rule=${ruleId}`)}">${htmlEscape(ruleId)}</a>`)
+          .join(", ");
+        return (
+          `<tr class="${counts.NON_COMPLIANT > 0 ? "failing" : ""}"><td class="nowrap"><a href="#findings" data-filter="${htmlEscape(filter)}">${htmlEscape(control.control)}</a></td>` +
+          `<td>${htmlEscape(control.title)} <small>(${htmlEscape(control.version)}${/^https:\/\//.test(control.source) ? `, <a href="${htmlEscape(control.source)}" rel="noreferrer">source</a>` : ""})</small></td><td>${rules}</td>` +
+          cell(counts.NON_COMPLIANT, `${filter};state=nc`) +
+          cell(counts.COMPLIANT, `${filter};state=ok`) +
+          cell(counts.INSUFFICIENT_DATA, `${filter};state=id`) +
+          cell(counts.exempted, `${filter};state=ex`) +
+          `</tr>`
+        );
+      })
+      .join("");
+    return `<h3>${htmlEscape(FRAMEWORK_NAMES[framework] ?? framework)}</h3><table class="counts controls-table"><tr><th>Control</th><th>Title</th><th>Rules</th><th class="num">Failing</th><th class="num">Passing</th><th class="num">Not judged</th><th class="num">Exempted</th></tr>${rows}</table>`;
+  });
+  return `${heading}<p>Each control AWS maps to a rule of this report, with what its rules found. Select a control or a count to list those findings.</p>${tables.join("")}</section>`;
 }
 
 const CHART_LABEL_WIDTH = 190;
@@ -214,6 +311,7 @@ svg text{font-size:12px;fill:#333}svg [data-filter]{cursor:pointer}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:.85rem}
 th,td{border:1px solid #e0e0e0;padding:4px 6px;text-align:left;vertical-align:top}th{background:#f0f0f0}
 .controls label[hidden]{display:none}
+tr.failing td:first-child a{color:#c62828;font-weight:600}
 .num{text-align:right}.nowrap{white-space:nowrap}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
 .annotation{max-width:480px}
 .state.nc{color:#c62828;font-weight:600}.state.id{color:#ef8f00}.state.ok{color:#2e7d32}.state.ex{color:#1565c0}
@@ -286,12 +384,14 @@ ${countsTable("Rule", "rule", ruleRows)}
 <h3>By region</h3>
 ${countsTable("Region", "region", regionRows)}
 </section>
+${controlsSection(report)}
 ${changesSection(report)}
 ${exemptionsSection(report)}
 <section id="findings">
 <h2>Findings</h2>
 <div class="controls">
 <label>Rule<select id="f-rule"><option value="">All rules</option></select></label>
+<label>Control<select id="f-control"><option value="">All controls</option></select></label>
 <label>Compliance<select id="f-state"><option value="">All</option></select></label>
 <label>Region<select id="f-region"><option value="">All regions</option></select></label>
 <label>Change<select id="f-change"><option value="">All</option></select></label>

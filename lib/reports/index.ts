@@ -5,21 +5,26 @@ import { renderJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { Report } from "./model";
-import { renderSarif } from "./sarif";
+import { renderSarif, type SarifResultSet } from "./sarif";
 
 export const REPORT_FORMATS = ["html", "md", "csv", "json", "junit", "sarif", "asff"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-const RENDERERS: Record<ReportFormat, (report: Report) => string> = {
+export interface RenderOptions {
+  /** SARIF only: every result kind, or only the open failures (for GitHub code scanning). */
+  sarifResults?: SarifResultSet;
+}
+
+const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => string> = {
   html: renderHtml,
   md: renderMarkdown,
   csv: renderCsv,
   json: renderJson,
   junit: renderJunit,
-  sarif: renderSarif,
+  sarif: (report, options) => renderSarif(report, { results: options.sarifResults }),
   asff: renderAsff,
 };
 
-export function renderReport(report: Report, format: ReportFormat): string {
-  return RENDERERS[format](report);
+export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
+  return RENDERERS[format](report, options);
 }

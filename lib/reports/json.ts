@@ -44,6 +44,16 @@ const finding = z.object({
   firstSeen: isoTimestamp,
   change: z.optional(z.enum(CHANGES as [string, ...string[]])),
   absent: z.optional(z.boolean()),
+  // Reports written before exemptions were carried apart have only the annotation.
+  exemption: z.optional(
+    z.object({
+      source: z.enum(["tag", "file"]),
+      reason: z.optional(z.string()),
+      owner: z.optional(z.string()),
+      expires: z.optional(isoTimestamp),
+      verdict: complianceType,
+    }),
+  ),
 });
 
 const exemptionSubject = {
@@ -82,6 +92,7 @@ const reportSchema = z.object({
       severity,
       // Reports written before rules carried control mappings have none.
       controls: z._default(z.array(control), []),
+      helpUri: z.optional(z.string()),
     }),
   ),
   summary: z.object({
@@ -112,7 +123,7 @@ export function parseReport(content: unknown, file: string): Report {
   throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, { file, field });
 }
 
-/** Reads a previous JSON report for the run-to-run diff. */
-export async function readReport(file: string): Promise<Report> {
-  return parseReport(await readJsonFile(file, "previous report"), file);
+/** Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline. */
+export async function readReport(file: string, what = "previous report"): Promise<Report> {
+  return parseReport(await readJsonFile(file, what), file);
 }

@@ -64,12 +64,25 @@ export interface ReportRule {
   description: string;
   severity: Severity;
   controls: readonly ControlMapping[];
+  /** AWS's documentation of what the rule checks (absent in reports written before rules had it). */
+  helpUri?: string;
+}
+
+/**
+ * Where a rule is documented: its own `docs` link, else AWS's page of the managed rule whose
+ * verdicts it matches. Always AWS's documentation, so a SARIF viewer or a report links somewhere
+ * that exists wherever this tool is installed.
+ */
+export function ruleHelpUri(rule: AnyRule): string | undefined {
+  const { docs, managedRule } = rule.meta;
+  return docs ?? (managedRule ? `https://docs.aws.amazon.com/config/latest/developerguide/${managedRule}.html` : undefined);
 }
 
 /** What a report says about a rule, taken from its metadata. */
 export function reportRuleOf(rule: AnyRule): ReportRule {
   const { id, description, severity, controls } = rule.meta;
-  return { id, description, severity, controls };
+  const helpUri = ruleHelpUri(rule);
+  return { id, description, severity, controls, ...(helpUri ? { helpUri } : {}) };
 }
 
 /** One input the evaluated model was built from (a snapshot file, a Config file, a folder). */
@@ -235,6 +248,7 @@ export function buildReport(options: BuildReportOptions): Report {
       exempted: isExempted(evaluation),
       firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
     };
+    if (evaluation.exemption) finding.exemption = evaluation.exemption;
     if (comparing) finding.change = classify(evaluation, previous);
     findings.push(finding);
   }

@@ -121,3 +121,37 @@ describe("ec2-config-rules rules", () => {
     expect(stdout).toContain("--snapshot");
   });
 });
+
+describe("ec2-config-rules evaluate: gating", () => {
+  test("--fail-on-severity: the example's high-severity failures fail the gate, and no rule is critical", () => {
+    const high = cli("evaluate", "--snapshot", example, "--fail-on-severity", "high");
+    expect(high.code).toBe(1);
+    expect(high.stderr).toMatch(/^gate: [1-9]\d* finding\(s\) fail the gate; not counted: [1-9]\d* below --fail-on-severity high$/m);
+    const critical = cli("evaluate", "--snapshot", example, "--fail-on-severity", "critical");
+    expect(critical.code).toBe(0);
+    expect(critical.stderr).toMatch(/gate: 0 finding\(s\) fail the gate/);
+    expect(cli("evaluate", "--snapshot", example, "--fail-on-severity", "severe").code).toBe(2);
+  });
+
+  test("--baseline: a report of the same account lets its failures through; one of fewer rules does not", () => {
+    const all = join(tmp, "baseline-all.json");
+    expect(cli("report", "--snapshot", example, "--format", "json", "--output", all).code).toBe(0);
+    const same = cli("evaluate", "--snapshot", example, "--baseline", all);
+    expect(same.code).toBe(0);
+    expect(same.stderr).toMatch(/gate: 0 finding\(s\) fail the gate; not counted: [1-9]\d* already failing in the baseline/);
+    const partial = join(tmp, "baseline-eip.json");
+    expect(cli("report", "--snapshot", example, "--rule", "eip-attached", "--format", "json", "--output", partial).code).toBe(0);
+    const newer = cli("evaluate", "--snapshot", example, "--baseline", partial, "--fail-on-severity", "medium");
+    expect(newer.code).toBe(1);
+  });
+
+  test("a missing or foreign baseline is an input error, before any evaluation", () => {
+    const missing = cli("evaluate", "--snapshot", example, "--baseline", join(tmp, "none.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.json: cannot read the baseline report: not found/);
+    const foreign = cli("evaluate", "--snapshot", example, "--baseline", write("foreign.json", JSON.stringify({ version: "2.1.0" })));
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/foreign\.json: .*not a report of this tool/);
+    expect(foreign.stdout).toBe("");
+  });
+});

@@ -72,3 +72,19 @@ describe("ec2-config-rules report", () => {
     expect(readdirSync(tmp).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 });
+
+describe("ec2-config-rules report --format sarif", () => {
+  it("--sarif-results failing leaves out the suppressed results; it applies to SARIF only", () => {
+    const all = join(tmp, "all.sarif");
+    const failing = join(tmp, "failing.sarif");
+    expect(cli("report", "-s", example, "-f", "sarif", "-o", all).code).toBe(0);
+    expect(cli("report", "-s", example, "-f", "sarif", "--sarif-results", "failing", "-o", failing).code).toBe(0);
+    const results = (file: string) => JSON.parse(readFileSync(file, "utf8")).runs[0].results as { suppressions?: unknown[] }[];
+    expect(results(all).filter((result) => result.suppressions)).toHaveLength(2);
+    expect(results(failing)).toHaveLength(results(all).length - 2);
+    const wrong = cli("report", "-s", example, "-f", "json", "--sarif-results", "failing", "-o", join(tmp, "wrong.json"));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/field --sarif-results: applies to --format sarif only/);
+    expect(existsSync(join(tmp, "wrong.json"))).toBe(false);
+  });
+});

@@ -9,7 +9,6 @@ import { parseReport, readReport, renderJson } from "../../lib/reports/json";
 import { renderJunit } from "../../lib/reports/junit";
 import { renderMarkdown } from "../../lib/reports/markdown";
 import { buildReport, type Report } from "../../lib/reports/model";
-import { renderSarif } from "../../lib/reports/sarif";
 import { CURRENT_AT, fixtureReport, reportRules, TOOL } from "./fixture";
 
 const HOSTILE = '=HYPERLINK("http://x","a,b")</script><img src=x onerror=alert(1)>|"quoted"\nnext line\u0007';
@@ -98,6 +97,17 @@ describe("escaping of hostile annotations and ids", () => {
     expect(JSON.parse(payload).d.n).toContain(HOSTILE);
   });
 
+  test("HTML's compliance-by-control view escapes control fields and links only https sources", () => {
+    const control = { framework: "aws-fsbp" as const, version: "1.0.0", control: "EC2.<i>22</i>", title: HOSTILE, source: "javascript:alert(1)" };
+    const rules = reportRules().map((rule) => (rule.id === "sg-attached-to-eni" ? { ...rule, controls: [control] } : rule));
+    const html = renderHtml({ ...report, rules });
+    const section = html.match(/<section id="controls">.*?<\/section>/s)?.[0] ?? "";
+    expect(section).toContain("EC2.&lt;i&gt;22&lt;/i&gt;");
+    expect(section).toContain("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
+    expect(section).not.toContain("javascript:");
+    expect(section).toMatch(/data-filter="control=aws-fsbp EC2.&lt;i&gt;22&lt;\/i&gt;;state=nc">1</);
+  });
+
   test("JUnit XML escapes markup and drops characters XML cannot hold", () => {
     const xml = renderJunit(report);
     expect(xml).toContain("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;|&quot;quoted&quot;");
@@ -144,25 +154,5 @@ describe("Markdown controls", () => {
     const section = md.slice(md.indexOf("## Framework controls"), md.indexOf("## By region"));
     expect(section.match(/^\| imdsv2-required \| /gm)).toHaveLength(8);
     expect(section).not.toContain("sg-attached-to-eni");
-  });
-});
-
-describe("SARIF", () => {
-  test("2.1.0 with one rule per rule and one result per non-compliant finding, level from severity", () => {
-    const report = fixtureReport("current");
-    const sarif = JSON.parse(renderSarif(report));
-    expect(sarif.version).toBe("2.1.0");
-    const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(report.rules.map((rule) => rule.id));
-    expect(run.results).toHaveLength(report.summary.totals.NON_COMPLIANT);
-    const level = (ruleId: string) => run.results.find((result: { ruleId: string }) => result.ruleId === ruleId)?.level;
-    expect(level("imdsv2-required")).toBe("error"); // high
-    expect(level("sg-attached-to-eni")).toBe("warning"); // medium
-    expect(level("eip-attached")).toBe("note"); // low
-    for (const result of run.results) {
-      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
-      expect(result.locations[0].logicalLocations[0].name).toBeTruthy();
-      expect(result.partialFingerprints["ec2ConfigRulesFinding/v1"]).toContain(result.locations[0].logicalLocations[0].name);
-    }
   });
 });

@@ -7,6 +7,7 @@ import { renderHtml } from "../../lib/reports/html";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report } from "../../lib/reports/model";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
+import { fixtureReportWithControls } from "./controls-fixture";
 import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fixture";
 
 /**
@@ -99,7 +100,7 @@ describeBrowser("HTML report in headless Chromium", () => {
     const order = await Promise.all(
       Array.from({ length: await sections.count() }, (_, index) => sections.nth(index).getAttribute("id")),
     );
-    expect(order).toEqual(["summary", "changes", "exemptions", "findings", "inputs"]);
+    expect(order).toEqual(["summary", "controls", "changes", "exemptions", "findings", "inputs"]);
     // The invalid exemption tag and the exemption ending within 14 days are listed.
     expect(await page.locator("#exemptions").textContent()).toContain('compliance-exempt-expires "next-year" is not an ISO date');
     expect(await page.locator("#exemptions tr", { hasText: "eipalloc-0later" }).textContent()).toContain("2026-12-01");
@@ -142,8 +143,45 @@ describeBrowser("HTML report in headless Chromium", () => {
     await page.close();
   });
 
-  test("without a previous report the change filter and column are hidden", async () => {
+  test("compliance by control: each framework's controls with their rules and counts, linked to the filtered findings", async () => {
+    const previous = parseReport(JSON.parse(renderJson(fixtureReportWithControls("previous"))), "previous.json");
+    const report = fixtureReportWithControls("current", previous);
+    const { page, problems } = await open(report, "controls.html");
+    const section = page.locator("#controls");
+    expect(await section.locator("h3").allTextContents()).toEqual([
+      "AWS Foundational Security Best Practices",
+      "CIS AWS Foundations Benchmark",
+      "NIST SP 800-53",
+    ]);
+    // One row per control, in reading order (EC2.9 before EC2.12); AC-4 lists both of its rules.
+    const fsbp = section.locator("table").first().locator("tr td:first-child");
+    expect(await fsbp.allTextContents()).toEqual(["EC2.8", "EC2.9", "EC2.12"]);
+    const ac4 = section.locator("tr", { hasText: "AC-4" });
+    expect(await ac4.locator("td:nth-child(3)").textContent()).toBe("ec2-no-public-ip, imdsv2-required");
+    const failing = (ruleIds: string[]) =>
+      report.findings.filter((finding) => ruleIds.includes(finding.ruleId) && finding.complianceType === "NON_COMPLIANT").length;
+    expect(Number(await ac4.locator("td:nth-child(4)").textContent())).toBe(failing(["ec2-no-public-ip", "imdsv2-required"]));
+    const ec28 = section.locator("tr", { hasText: "EC2.8" });
+    const passing = report.summary.byRule["imdsv2-required"]?.COMPLIANT ?? 0;
+    expect(Number(await ec28.locator("td:nth-child(5)").textContent())).toBe(passing);
+
+    // The failing count of a control lists the failing findings of all its rules.
+    await ac4.locator("td:nth-child(4) a").click();
+    expect(await rowCount(page)).toBe(failing(["ec2-no-public-ip", "imdsv2-required"]));
+    expect(new Set(await columnTexts(page, 1))).toEqual(new Set(["ec2-no-public-ip", "imdsv2-required"]));
+    expect(new Set(await columnTexts(page, 3))).toEqual(new Set(["Non-compliant"]));
+    expect(await page.locator("#f-control option:checked").textContent()).toBe("nist-800-53 AC-4");
+    // The control alone: every finding of its rules.
+    await ec28.locator("td:first-child a").click();
+    expect(await rowCount(page)).toBe(report.summary.byRule["imdsv2-required"]?.total);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("without a previous report the change filter and column are hidden; without mappings, the control filter", async () => {
     const { page, problems } = await open(fixtureReport("previous"), "first.html");
+    expect(await page.locator("#f-control").isVisible()).toBe(false);
+    expect(await page.locator("#controls").textContent()).toContain("No rule of this report is mapped to a framework control.");
     expect(await page.locator("#f-change").isVisible()).toBe(false);
     expect(await page.locator("table.findings thead th", { hasText: "Change" }).count()).toBe(0);
     expect(await page.locator("#rows tr").first().locator("td").count()).toBe(8);

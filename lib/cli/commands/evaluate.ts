@@ -1,7 +1,9 @@
 import { type Command, Option } from "commander";
+import type { Severity } from "../../engine/rule";
 import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { loadSnapshots } from "../../sources/load";
+import { readReport } from "../../reports/json";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
 import { FRAMEWORK_IDS } from "../../engine/controls";
 import type { FrameworkId } from "../../engine/rule";
@@ -9,7 +11,6 @@ import {
   checkNotEmpty,
   FAIL_ON_LEVELS,
   type FailOn,
-  failsGate,
   filterByFramework,
   parseAccountId,
   parseFrameworkOption,
@@ -18,6 +19,7 @@ import {
   readParamsFile,
   selectRules,
 } from "../options";
+import { applyGate, GATE_SEVERITIES, type GateOutcome } from "../gate";
 
 export interface EvaluateOptions {
   snapshot: string[];
@@ -71,7 +73,9 @@ export async function evaluateSnapshots(options: EvaluateOptions) {
 
 export function registerEvaluateCommand(program: Command): void {
   addEvaluationOptions(program.command("evaluate"))
-    .description("Evaluate the rules offline on recorded snapshots. Exit 0: nothing fails --fail-on; 1: something does; 2: usage or input error.")
+    .description(
+      "Evaluate the rules offline on recorded snapshots. Exit 0: nothing fails the gate; 1: something does (fails --fail-on, of at least --fail-on-severity, not failing in --baseline); 2: usage or input error.",
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(EVALUATION_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write the output to a file (atomically) instead of stdout")
     .addOption(
@@ -79,8 +83,16 @@ export function registerEvaluateCommand(program: Command): void {
         .choices(FAIL_ON_LEVELS)
         .default("non-compliant"),
     )
-    .action(async (options: EvaluateOptions & { format: EvaluationFormat; output?: string; failOn: FailOn }) => {
-      const { evaluations } = await evaluateSnapshots(options);
+    .addOption(
+      new Option("--fail-on-severity <severity>", "only failing findings of rules of this severity or higher make exit 1").choices(
+        GATE_SEVERITIES as string[],
+      ),
+    )
+    .option("--baseline <report.json>", "a JSON report of an earlier run: only findings not failing in it make exit 1")
+    .action(async (options: EvaluateOptions & GateFlags & { format: EvaluationFormat; output?: string; failOn: FailOn }) => {
+      // A bad baseline fails before any evaluation work.
+      const baseline = options.baseline ? await readReport(options.baseline, "baseline report") : undefined;
+      const { rules, evaluations } = await evaluateSnapshots(options);
       const text = formatEvaluations(evaluations, options.format, { color: !options.output && process.stdout.isTTY });
       if (options.output) await writeFileAtomic(options.output, text);
       else process.stdout.write(text);
@@ -90,6 +102,27 @@ export function registerEvaluateCommand(program: Command): void {
           `warning: ${counts.INSUFFICIENT_DATA} evaluation(s) could not be made for lack of input data (INSUFFICIENT_DATA); see their annotations\n`,
         );
       }
-      process.exitCode = failsGate(evaluations, options.failOn) ? 1 : 0;
+      const severityOf = new Map(rules.map((rule) => [rule.meta.id, rule.meta.severity]));
+      const gate = applyGate(evaluations, (ruleId) => severityOf.get(ruleId) ?? "critical", {
+        failOn: options.failOn === "insufficient-data" ? ["NON_COMPLIANT", "INSUFFICIENT_DATA"] : ["NON_COMPLIANT"],
+        minSeverity: options.failOnSeverity,
+        baseline,
+      });
+      if (options.failOnSeverity || baseline) process.stderr.write(`${describeGate(gate, options)}\n`);
+      process.exitCode = gate.failures.length > 0 ? 1 : 0;
     });
+}
+
+interface GateFlags {
+  failOnSeverity?: Severity;
+  baseline?: string;
+}
+
+/** One line for the CI log: what failed the gate, and what the gate's options let through. */
+function describeGate(gate: GateOutcome, flags: GateFlags): string {
+  const passed = [
+    flags.failOnSeverity ? `${gate.belowSeverity} below --fail-on-severity ${flags.failOnSeverity}` : undefined,
+    flags.baseline ? `${gate.inBaseline} already failing in the baseline ${flags.baseline}` : undefined,
+  ].filter((part) => part !== undefined);
+  return `gate: ${gate.failures.length} finding(s) fail the gate; not counted: ${passed.join(", ")}`;
 }

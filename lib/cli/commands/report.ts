@@ -6,18 +6,23 @@ import { writeFileAtomic } from "../../io/atomic-write";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
 import { readReport } from "../../reports/json";
 import { buildReport, reportRuleOf } from "../../reports/model";
+import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
 import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
 
 export interface ReportOptions extends EvaluateOptions {
   previous?: string;
   format: ReportFormat;
   output: string;
+  sarifResults?: SarifResultSet;
 }
 
 /** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
 export async function writeReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date) {
   // The output folder and the previous report are checked first, so bad ones fail before any evaluation work.
   await checkOutputFolder(options.output);
+  if (options.sarifResults && options.format !== "sarif") {
+    throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
+  }
   const previous = options.previous ? await readReport(options.previous) : undefined;
   const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
   const report = buildReport({
@@ -30,7 +35,7 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
     now,
   });
   try {
-    await writeFileAtomic(options.output, renderReport(report, options.format));
+    await writeFileAtomic(options.output, renderReport(report, options.format, { sarifResults: options.sarifResults }));
   } catch (error) {
     throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
       file: options.output,
@@ -53,6 +58,10 @@ export function registerReportCommand(program: Command): void {
     .option("--previous <report.json>", "a JSON report of an earlier run, for new/resolved/still failing/exempted and first-seen dates")
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS as unknown as string[]).makeOptionMandatory())
     .requiredOption("-o, --output <file>", "file to write (atomically)")
+    .addOption(
+      new Option("--sarif-results <set>", "SARIF: all results (default; suppressed, open and absent ones too) or only the unsuppressed failures, for GitHub code scanning")
+        .choices(SARIF_RESULT_SETS as unknown as string[]),
+    )
     .action(async (options: ReportOptions) => {
       const report = await writeReport(options, { name: program.name(), version: program.version() ?? "0.0.0" });
       const { totals } = report.summary;

@@ -64,7 +64,7 @@ describe("exemptions", () => {
 
   it("carries the exemption apart for reports: source, reason, owner, expiry and the verdict it set aside", () => {
     const [fromFile] = runRules(model(eip("eipalloc-1")), { rules: [eipAttached], exemptions: new ExemptionPolicy({ file: file({ resourceId: "eipalloc-1" }), now }) });
-    expect(fromFile?.exemption).toEqual({ source: "file", reason: "kept for DR", owner: "net-team", expires: "2027-01-31T00:00:00.000Z", verdict: "NON_COMPLIANT" });
+    expect(fromFile?.exemption).toEqual({ source: "file", reason: "kept for DR", owner: "net-team", expires: "2027-01-31", verdict: "NON_COMPLIANT" });
     const attached = eip("eipalloc-2", { associationId: "eipassoc-2", tags: { "compliance-exempt": "all" } });
     const [fromTag] = runRules(model(attached), { rules: [eipAttached], exemptions: new ExemptionPolicy({ now }) });
     expect(fromTag).toMatchObject({ complianceType: "NOT_APPLICABLE", exemption: { source: "tag", verdict: "COMPLIANT" } });

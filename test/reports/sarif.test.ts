@@ -79,7 +79,7 @@ describe("SARIF against the official 2.1.0 schema", () => {
           expect.objectContaining({
             kind: "external",
             justification: expect.any(String),
-            properties: expect.objectContaining({ owner: expect.any(String), expires: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+            properties: expect.objectContaining({ owner: expect.any(String), expires: expect.stringMatching(/^\d{4}-\d\d-\d\d/) }),
           }),
         ]);
       }
@@ -121,7 +121,7 @@ describe("what becomes a result", () => {
     expect(others).toEqual([]);
     expect(exempted).toMatchObject({ kind: "fail", level: "note", properties: { complianceType: "NOT_APPLICABLE" } });
     expect(exempted?.suppressions).toEqual([
-      { kind: "external", status: "accepted", justification: "DR standby", properties: { source: "tag", owner: "netops", annotation: "Exempted (tag) by netops (no expiry): DR standby" } },
+      { kind: "external", status: "accepted", justification: "DR standby", properties: { source: "tag", owner: "netops", expires: "2026-12-01", annotation: "Exempted (tag) by netops until 2026-12-01: DR standby" } },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
+import { checkOutputTarget } from "../../io/output-target";
 import { loadSnapshots } from "../../sources/load";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
 import { readExemptions, readParamsFile, selectRules } from "../options";
@@ -39,6 +40,7 @@ export function registerEvaluateCommand(program: Command): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(EVALUATION_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write the output to a file (atomically) instead of stdout")
     .action(async (options: EvaluateOptions & { format: EvaluationFormat; output?: string }) => {
+      if (options.output) await checkOutputTarget(options.output);
       const { evaluations } = await evaluateSnapshots(options);
       const text = formatEvaluations(evaluations, options.format, { color: !options.output && process.stdout.isTTY });
       if (options.output) await writeFileAtomic(options.output, text);

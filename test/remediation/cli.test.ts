@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { main } from "../../lib/cli/main";
-import { ACCOUNT, FakeEc2, REGION } from "./fake-ec2";
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 
 const example = join(__dirname, "..", "..", "examples", "account-snapshot.json");
 
@@ -52,6 +53,12 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
     expect(await run("remediate", "--plan")).toMatchObject({ code: 2, stderr: "ec2-config-rules: field --snapshot: --plan needs --snapshot <path>\n" });
     expect((await run("remediate", "--plan", "--snapshot", "/nonexistent.json")).code).toBe(2);
   });
+
+  it.each(["abc", "0", "-1", "1.5", ""])("refuses --cap %j in every mode (exit 2)", async (cap) => {
+    const expected = `ec2-config-rules: field --cap: expected a positive whole number, got "${cap}"\n`;
+    expect(await run("remediate", "--plan", "--snapshot", example, "--cap", cap)).toMatchObject({ code: 2, stderr: expected, stdout: "" });
+    expect(await run("remediate", "--apply", "--rule", "eip-attached", "--region", REGION, "--account-id", ACCOUNT, "--cap", cap)).toMatchObject({ code: 2, stderr: expected });
+  });
 });
 
 describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
@@ -93,5 +100,47 @@ describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
     const { code, stderr } = await run("remediate", "--apply", "--region", REGION, "--account-id", ACCOUNT);
     expect(code).toBe(2);
     expect(stderr).toBe("ec2-config-rules: field --rule: --apply needs exactly one --rule <id>\n");
+  });
+
+  describe("exit codes", () => {
+    const group = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: id, IpPermissions: [], IpPermissionsEgress: [] });
+    const sg = ["--rule", "sg-attached-to-eni", "--region", REGION, "--account-id", ACCOUNT, "--yes", "--format", "json"];
+    beforeEach(() => {
+      ec2.addresses = [];
+      ec2.groups = [group("sg-unused")];
+    });
+
+    it("0 when every fix applied is re-verified compliant", async () => {
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "applied", after: "deleted" })]);
+      expect(code).toBe(0);
+    });
+
+    it("1 when the re-check after apply still finds the resource non-compliant", async () => {
+      // The call succeeds, but the group is still there (e.g. recreated by its stack at once).
+      ec2.mock.on(DeleteSecurityGroupCommand).callsFake((input) => {
+        if (input.DryRun) throw awsError("DryRunOperation");
+        return {};
+      });
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "applied", after: "NON_COMPLIANT" })]);
+      expect(code).toBe(1);
+    });
+
+    it("3 with one line when reading the account fails, never a stack trace", async () => {
+      ec2.mock.on(DescribeSecurityGroupsCommand).rejects(awsError("AuthFailure", "AWS was not able to validate the provided access credentials"));
+      const { code, stdout, stderr } = await run("remediate", "--apply", ...sg);
+      expect(stderr).toBe("ec2-config-rules: reading the account failed: ec2:DescribeSecurityGroups failed in 111122223333/eu-west-1 after retries: AuthFailure: AWS was not able to validate the provided access credentials\n");
+      expect(stdout).toBe("");
+      expect(code).toBe(3);
+    });
+
+    it("3 when a dry run shows a permission is missing", async () => {
+      ec2.denied.add("DeleteSecurityGroup");
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "unauthorized" })]);
+      expect(code).toBe(3);
+      expect(ec2.writes).toEqual([]);
+    });
   });
 });

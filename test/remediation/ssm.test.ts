@@ -134,7 +134,7 @@ describe("RemediationConfiguration resources", () => {
   it("are automatic in Config only in config-automatic mode, with attempts, retry window and execution controls", () => {
     const resources = build({
       "sg-attached-to-eni": { mode: "config-automatic", maximumAutomaticAttempts: 3, retryAttemptSeconds: 600, concurrentExecutionRatePercentage: 5 },
-      "eip-attached": { mode: "automatic" },
+      "eip-attached": { mode: "automatic", allowRelease: true },
     });
     expect(resources.SgAttachedToEniRemediation?.Properties).toMatchObject({
       Automatic: true,
@@ -144,6 +144,19 @@ describe("RemediationConfiguration resources", () => {
     });
     // The Lambda starts these (within its cap): Config must not start them a second time.
     expect(resources.EipAttachedRemediation?.Properties.Automatic).toBe(false);
+  });
+
+  it("never release addresses automatically unless allowRelease says so, and pass the grace period to the document", () => {
+    for (const mode of ["automatic", "config-automatic"]) {
+      expect(() => parseRemediationSettings({ "eip-attached": { mode } }, "stage.json: remediation")).toThrow(
+        `stage.json: remediation: field eip-attached.mode: "${mode}" would release Elastic IPs without a person, and a released address cannot reliably be got back; set eip-attached.allowRelease: true to allow it`,
+      );
+    }
+    expect(() => parseRemediationSettings({ "imdsv2-required": { allowRelease: true } })).toThrow(/field imdsv2-required\.allowRelease: only eip-attached releases addresses/);
+    expect(() => parseRemediationSettings({ "eip-attached": { releaseAfterDays: -1 } })).toThrow(/releaseAfterDays/);
+    expect(build().EipAttachedRemediation?.Properties).toMatchObject({ Automatic: false, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["7"] } } } });
+    const allowed = build({ "eip-attached": { mode: "config-automatic", allowRelease: true, releaseAfterDays: 30 } });
+    expect(allowed.EipAttachedRemediation?.Properties).toMatchObject({ Automatic: true, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["30"] } } } });
   });
 
   it("rejects bad settings naming the field", () => {

@@ -4,15 +4,21 @@ import { type Command, Option } from "commander";
 import { RULES } from "../../../rules";
 import {
   applyRemediation,
+  DEFAULT_RELEASE_AFTER_DAYS,
   DEFAULT_REMEDIATION_CAP,
+  evidenceKey,
   type OutcomeStatus,
   formatPlanTable,
+  planAcrossRules,
+  type PlanContext,
   planRemediation,
   type RemediationPlan,
   type RemediationReport,
   remediationBulletin,
   remediationFor,
+  type UnassociatedSince,
 } from "../../../remediation";
+import { readReport } from "../../reports/json";
 import { alertsTopicArn, publishBulletin } from "../../alerts";
 import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";
@@ -40,6 +46,8 @@ interface RemediateOptions {
   exemptionTagKey?: string;
   region?: string;
   accountId?: string;
+  previous?: string;
+  releaseAfterDays: string;
   format: "table" | "json";
 }
 
@@ -67,6 +75,32 @@ function parseCap(raw: string): number {
   return cap;
 }
 
+function parseReleaseAfterDays(raw: string): number {
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(days) || days > 3650) {
+    throw new InputError(`expected a whole number of days from 0 to 3650, got "${raw}"`, { field: "--release-after-days" });
+  }
+  return days;
+}
+
+/**
+ * The plan's grace period and its outside evidence: a previous JSON report's first-seen dates of
+ * findings that were (and are) NON_COMPLIANT say since when a resource has been so.
+ */
+async function planContextOf(options: RemediateOptions): Promise<Omit<PlanContext, "now">> {
+  const releaseAfterDays = parseReleaseAfterDays(options.releaseAfterDays);
+  if (!options.previous) return { releaseAfterDays };
+  const report = await readReport(options.previous);
+  const nonCompliantSince = new Map<string, UnassociatedSince>();
+  for (const finding of report.findings) {
+    if (finding.complianceType !== "NON_COMPLIANT" || finding.exempted) continue;
+    const since = new Date(finding.firstSeen);
+    if (Number.isNaN(since.getTime())) continue;
+    nonCompliantSince.set(evidenceKey(finding), { since, source: `first seen non-compliant in the previous report ${options.previous}` });
+  }
+  return { releaseAfterDays, nonCompliantSince };
+}
+
 /** Outcomes that leave the resource non-compliant (and what the plan left to a person). */
 const STILL_NON_COMPLIANT = new Set<OutcomeStatus>(["skipped", "over-cap"]);
 /** Outcomes where an AWS call (dry run, write, or the re-reading around them) failed. */
@@ -87,10 +121,11 @@ export function applyExitCode(report: RemediationReport): number {
 async function planOffline(options: RemediateOptions): Promise<void> {
   parseCap(options.cap);
   if (!options.snapshot?.length) throw new InputError("--plan needs --snapshot <path>", { field: "--snapshot" });
+  const context = await planContextOf(options);
   const { rules, model, evaluations } = await evaluateSnapshots({ ...options, snapshot: options.snapshot });
   const params = await readParamsFile(options.params);
   const resourceIds = options.resource?.length ? new Set(options.resource) : undefined;
-  const plans = rules.map((rule) => planRemediation({ rule, model, evaluations, params: params[rule.meta.id], resourceIds }));
+  const plans = planAcrossRules({ rules, model, evaluations, params, resourceIds, context });
   process.stdout.write(options.format === "json" ? `${JSON.stringify({ plans }, null, 2)}\n` : formatPlanTable(plans));
 }
 
@@ -108,6 +143,7 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   if (options.rule?.length !== 1) throw new InputError("--apply needs exactly one --rule <id>", { field: "--rule" });
   const [rule] = selectRules(options.rule) as [AnyRule];
   const cap = parseCap(options.cap);
+  const context = await planContextOf(options);
   const params = (await readParamsFile(options.params))[rule.meta.id];
   const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -118,7 +154,7 @@ async function applyLive(options: RemediateOptions): Promise<void> {
 
   const model = await awsCall("reading the account", () => collectLive(rule, clients, { region, accountId }));
   const resourceIds = options.resource?.length ? new Set(options.resource) : undefined;
-  const plan = planRemediation({ rule, model, params, exemptions, resourceIds });
+  const plan = planRemediation({ rule, model, params, exemptions, resourceIds, context });
   const planned = new Set(plan.actions.map((action) => action.resourceId));
   for (const id of options.resource ?? []) {
     if (!planned.has(id)) process.stderr.write(`note: ${id} is not a non-compliant resource of ${rule.meta.id} (or is exempted): nothing to do\n`);
@@ -129,7 +165,7 @@ async function applyLive(options: RemediateOptions): Promise<void> {
     return;
   }
   const logger = new Logger({ serviceName: "ec2-config-rules", logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT" });
-  const report = await applyRemediation({ ec2: ec2Client(clients), rule, plan, params, exemptions, cap, logger });
+  const report = await applyRemediation({ ec2: ec2Client(clients), rule, plan, params, exemptions, cap, context, logger });
   const topicArn = alertsTopicArn();
   let published = true;
   if (topicArn && (report.outcomes.length > 0 || report.notApplied.length > 0)) {
@@ -173,6 +209,12 @@ export function registerRemediateCommand(program: Command): void {
     .option("--params <file>", 'rule parameters as JSON: {"<rule id>": {"<parameter>": value}}')
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
+    .option("--previous <report.json>", "a JSON report of an earlier run: its first-seen dates show how long an Elastic IP has been unassociated (eip-attached)")
+    .option(
+      "--release-after-days <n>",
+      "eip-attached releases only addresses known unassociated for this many days (from the disassociation tag or --previous); without such evidence it plans nothing",
+      String(DEFAULT_RELEASE_AFTER_DAYS),
+    )
     .option("--region <region>", "region for --apply (default: AWS_REGION)")
     .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))

@@ -11,6 +11,8 @@ import { registerReportCommand } from "./commands/report";
 import { registerRulesCommand } from "./commands/rules";
 
 const EXIT_USAGE = 2;
+/** An AWS call failed (credentials, permissions, the endpoint): the same code as invoke's and remediate's. */
+const EXIT_AWS_FAILED = 3;
 /** A bug (EX_SOFTWARE): one line and a hint; the stack only when DEBUG_ENV is set. */
 const EXIT_INTERNAL = 70;
 const DEBUG_ENV = "EC2_CONFIG_RULES_DEBUG";
@@ -49,8 +51,18 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ec2-config-rules: ${describeIoError(error)}\n`);
       return EXIT_USAGE;
     }
+    if (isAwsError(error)) {
+      process.stderr.write(`ec2-config-rules: an AWS call failed: ${error.name}: ${error.message.split("\n", 1)[0]}\n`);
+      return EXIT_AWS_FAILED;
+    }
     throw error;
   }
+}
+
+/** An error from the AWS SDK: a service's answer (it carries $metadata), or no credentials or endpoint. */
+function isAwsError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  return "$metadata" in error || ["CredentialsProviderError", "TimeoutError", "CollectionError"].includes(error.name) || /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test((error as NodeJS.ErrnoException).code ?? "");
 }
 
 /** The process entry point used by bin/ec2-config-rules.js. */

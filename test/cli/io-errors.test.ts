@@ -69,6 +69,12 @@ describe("every command reports failing I/O as one line and exit 2", () => {
     expectOneLineUsageError(cli(args, "/dev/full"), /ENOSPC/);
   });
 
+  test("an AWS call that fails (no endpoint answers) is one line and exit 3", () => {
+    const result = cli(["event", "eip-attached", "--type", "scheduled", "--region", "eu-west-1"]);
+    expect(result.stderr).toBe("ec2-config-rules: an AWS call failed: Error: connect ECONNREFUSED 127.0.0.1:9\n");
+    expect(result.code).toBe(3);
+  });
+
   test.each([
     ["invoke --event under a file", ["invoke", "eip-attached", "--event", "/etc/passwd/event.json"]],
     ["invoke --event a folder", ["invoke", "eip-attached", "--event", folder]],

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { RuleParameterError } from "../engine/rule";
 import { InputError } from "../errors";
-import { describeIoError, isIoError } from "../io/output-target";
+import { describeIoError, ioErrorReason, isIoError } from "../io/output-target";
 import { registerEvaluateCommand } from "./commands/evaluate";
 import { registerEventCommand } from "./commands/event";
 import { registerInvokeCommand } from "./commands/invoke";
@@ -69,7 +69,7 @@ function isAwsError(error: unknown): error is Error {
 export function run(argv: string[] = process.argv): void {
   // A closed pipe (`| head`) ends the output, not the program with a stack trace; other stdout errors are one line.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") process.stderr.write(`ec2-config-rules: cannot write the output: ${isIoError(error) ? describeIoError(error) : String(error)}\n`);
+    if (error.code !== "EPIPE") process.stderr.write(`ec2-config-rules: cannot write to stdout: ${ioErrorReason(error)}\n`);
     process.exit(error.code === "EPIPE" ? Number(process.exitCode ?? 0) : EXIT_USAGE);
   });
   main(argv).then(

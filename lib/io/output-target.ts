@@ -32,12 +32,14 @@ export function isIoError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof code === "string" && code in IO_ERROR_TEXT;
 }
 
+/** Why an I/O call failed, in words: "no space left on the device (ENOSPC)". */
+export const ioErrorReason = (error: NodeJS.ErrnoException): string => `${IO_ERROR_TEXT[error.code ?? ""] ?? error.message} (${error.code ?? "EIO"})`;
+
 /** One line for an I/O error: what failed, on which path, and why. */
 export function describeIoError(error: NodeJS.ErrnoException & { dest?: string }): string {
-  const code = error.code ?? "EIO";
   const what = error.syscall ? `cannot ${error.syscall}` : "I/O error";
   const path = error.path ? ` ${error.path}${error.dest ? ` -> ${error.dest}` : ""}` : "";
-  return `${what}${path}: ${IO_ERROR_TEXT[code] ?? code} (${code})`;
+  return `${what}${path}: ${ioErrorReason(error)}`;
 }
 
 /**

@@ -10,12 +10,13 @@ const folder = join(tmp, "a-folder");
 mkdirSync(folder);
 
 /** Runs the built CLI (npm test builds dist/); `stdout` may be a file path such as /dev/full. */
-function cli(args: string[], stdout?: string) {
+function cli(args: string[], stdout?: string, cwd?: string) {
   const fd = stdout ? openSync(stdout, "w") : undefined;
   try {
     const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
       encoding: "utf8",
       stdio: ["ignore", fd ?? "pipe", "pipe"],
+      cwd,
       // No AWS call may happen before the output is checked; this endpoint answers nothing.
       env: { ...process.env, FORCE_COLOR: "0", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" },
     });
@@ -67,6 +68,10 @@ describe("every command reports failing I/O as one line and exit 2", () => {
     ["remediate --plan", ["remediate", "--plan", "--snapshot", example]],
   ])("%s with stdout on a full device", (_name, args) => {
     expectOneLineUsageError(cli(args, "/dev/full"), /ENOSPC/);
+  });
+
+  test("record without --output checks the current folder, where its default file goes", () => {
+    expectOneLineUsageError(cli(["record", "--regions", "eu-west-1"], undefined, "/proc"), /field --output: cannot write in \.: /);
   });
 
   test("an AWS call that fails (no endpoint answers) is one line and exit 3", () => {

@@ -79,7 +79,8 @@ export async function runRecord(
   if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
   const concurrency = parseConcurrency(options.concurrency);
-  if (options.output) await checkOutputTarget(options.output);
+  // Without --output the file goes to the current folder, under a name known only once recorded: the folder is checked now.
+  await checkOutputTarget(options.output ?? "snapshot.json.gz");
   const clientsFor = (region: string) => new AwsClients({ region });
   const regionList = await resolveRegions({ regions, clientsFor }, homeRegion);
   const reporter = progressReporter(regionList.length);

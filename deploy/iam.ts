@@ -70,6 +70,8 @@ export function ruleEvaluationStatements(
 const WRITE_RESOURCES: Readonly<Record<string, readonly string[]>> = {
   "ec2:ReleaseAddress": ["elastic-ip/*"],
   "ec2:DisassociateAddress": ["elastic-ip/*", "instance/*", "network-interface/*"],
+  // Only the disassociation tags on addresses (remediation/release-guard).
+  "ec2:CreateTags": ["elastic-ip/*"],
   "ec2:DeleteSecurityGroup": ["security-group/*"],
   "ec2:ModifyInstanceMetadataOptions": ["instance/*"],
   "ec2:ModifyVpcEndpoint": ["vpc-endpoint/*", "route-table/*"],

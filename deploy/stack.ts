@@ -252,6 +252,9 @@ export function buildStack(input: StackInput): Stack {
               REMEDIATION_MODE: ruleRemediation.mode,
               REMEDIATION_CAP: String(ruleRemediation.cap),
               REMEDIATION_DOCUMENT_PREFIX: names.documentPrefix,
+              ...(AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === ruleId)?.irreversible
+                ? { REMEDIATION_ALLOW_RELEASE: String(ruleRemediation.allowRelease), REMEDIATION_RELEASE_AFTER_DAYS: String(ruleRemediation.releaseAfterDays) }
+                : {}),
               ...(startsAutomations ? { REMEDIATION_ROLE_ARN: remediationRoleArn } : {}),
             }
           : {}),

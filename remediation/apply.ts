@@ -8,9 +8,9 @@ import type { ResourceModel } from "../lib/model/resource-model";
 import { DEFAULT_REMEDIATION_CAP } from "./cap";
 import { dryRun, errorCode, errorMessage, isGone, sendCall } from "./ec2-calls";
 import { collectAround, kindOfType } from "./fresh-model";
-import { fixesOf, type RemediationPlan } from "./plan";
+import { fixesOf, planContext, type RemediationPlan } from "./plan";
 import { remediationFor } from "./registry";
-import type { PlannedAction, PlannedCall } from "./types";
+import type { PlanContext, PlannedAction, PlannedCall } from "./types";
 
 /**
  * - applied: the calls were made;
@@ -60,6 +60,8 @@ export interface ApplyOptions {
   exemptions?: ExemptionPolicy;
   /** Most fixes one run may apply; with more, none is applied. Default 10. */
   cap?: number;
+  /** The re-plan's grace period and outside evidence; its time is always the time of the apply. */
+  context?: Omit<Partial<PlanContext>, "now">;
   logger?: Logger;
 }
 
@@ -142,7 +144,7 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
     return outcome(exempt ? "exempted" : "already-compliant", `now ${current.complianceType}: ${current.annotation}`);
   }
   // Re-plan on the live state: the calls made are those the current state calls for, or none.
-  const replanned = action.plan(current, fresh, params);
+  const replanned = action.plan(current, fresh, params, planContext({ ...options.context, now: new Date() }));
   if (replanned.status !== "fix") return outcome("skipped", replanned.why);
 
   const calls: CallRecord[] = replanned.calls.map((call) => ({ ...call }));

@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DeleteRouteCommand,
   DeleteSecurityGroupCommand,
   DisassociateAddressCommand,
@@ -17,6 +18,7 @@ const COMMANDS: Record<Ec2WriteOperation, new (input: any) => any> = {
   ModifyVpcEndpoint: ModifyVpcEndpointCommand,
   DeleteRoute: DeleteRouteCommand,
   ModifyInstanceMetadataOptions: ModifyInstanceMetadataOptionsCommand,
+  CreateTags: CreateTagsCommand,
 };
 
 export function sendCall(ec2: EC2Client, call: PlannedCall, dryRun: boolean): Promise<unknown> {

@@ -1,5 +1,6 @@
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";
+import { DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG } from "./release-guard";
 import { type PlannedCall, plannedAction, type RemediationAction } from "./types";
 
 /** EIPs by the instance and by the ENIs they sit on; built once per model. */
@@ -23,7 +24,9 @@ function eipsOn(model: ResourceModel, ids: readonly string[]): ElasticIp[] {
 }
 
 /**
- * Disassociates the instance's Elastic IPs (the addresses stay allocated to the account). An
+ * Disassociates the instance's Elastic IPs (the addresses stay allocated to the account), first
+ * tagging each with where it was and when, so that eip-attached does not release it before its
+ * grace period (no cascade from one fix into another that cannot be undone). An
  * auto-assigned address cannot be taken off a running instance: the plan says so and proposes
  * turning off MapPublicIpOnLaunch on the subnet. Nothing is ever stopped or terminated.
  */
@@ -31,14 +34,28 @@ const ec2NoPublicIp: RemediationAction = {
   ruleId: "ec2-no-public-ip",
   automatic: true,
   planKinds: ["eip", "subnet"],
-  plan(evaluation, model) {
+  plan(evaluation, model, _params, context) {
     const instance = model.get("instance", evaluation.resourceId);
     if (!instance) {
       return plannedAction(evaluation, { status: "skip", why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked` });
     }
     const eniIds = instance.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id);
     const eips = eipsOn(model, [instance.id, ...eniIds]);
-    const calls: PlannedCall[] = eips.map((eip) => ({ operation: "DisassociateAddress", parameters: { AssociationId: eip.associationId } }));
+    const at = context.now.toISOString();
+    // An EC2-Classic style address has no allocation id to tag; it is disassociated all the same.
+    const tags: PlannedCall[] = eips
+      .filter((eip) => eip.allocationId)
+      .map((eip) => ({
+        operation: "CreateTags",
+        parameters: {
+          Resources: [eip.allocationId],
+          Tags: [
+            { Key: DISASSOCIATED_FROM_TAG, Value: [instance.id, eip.networkInterfaceId].filter(Boolean).join("/") },
+            { Key: DISASSOCIATED_AT_TAG, Value: at },
+          ],
+        },
+      }));
+    const calls: PlannedCall[] = [...tags, ...eips.map((eip) => ({ operation: "DisassociateAddress" as const, parameters: { AssociationId: eip.associationId } }))];
     const eipIps = new Set(eips.map((eip) => eip.publicIp));
     const autoAssigned = instance.networkInterfaces.flatMap((eni) =>
       eni.publicIps.filter((address) => address.source === "auto-assigned" || (address.source === "eip" && !eipIps.has(address.ip))).map((address) => ({ eni, address })),
@@ -53,10 +70,10 @@ const ec2NoPublicIp: RemediationAction = {
       }
       manualSteps.push("Then relaunch the instance without a public address (or in a private subnet), reaching it through a load balancer, NAT or Session Manager.");
     }
-    if (calls.length === 0) {
+    if (eips.length === 0) {
       return plannedAction(evaluation, { status: "manual", why: `Instance ${instance.id} has only auto-assigned public addresses`, manualSteps });
     }
-    const why = `Instance ${instance.id} holds Elastic IP ${eips.map((eip) => `${eip.publicIp ?? eip.id} (${eip.allocationId ?? eip.id})`).join(", ")}: disassociating removes its public address; the EIP stays allocated to the account`;
+    const why = `Instance ${instance.id} holds Elastic IP ${eips.map((eip) => `${eip.publicIp ?? eip.id} (${eip.allocationId ?? eip.id})`).join(", ")}: disassociating removes its public address; the EIP stays allocated to the account, tagged ${DISASSOCIATED_AT_TAG}=${at} so that it is not released within eip-attached's grace period`;
     return plannedAction(evaluation, { status: "fix", calls, why, manualSteps });
   },
   extraQueries(resourceId, model) {

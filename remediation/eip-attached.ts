@@ -1,10 +1,14 @@
-import { plannedAction, type RemediationAction } from "./types";
+import { releaseDecision } from "./release-guard";
+import { evidenceKey, plannedAction, type RemediationAction } from "./types";
 
-/** Releases an Elastic IP that nothing is associated with. An associated one is never released. */
+/**
+ * Releases an Elastic IP that nothing is associated with, once it has been so for
+ * releaseAfterDays (see release-guard). An associated one is never released.
+ */
 const eipAttached: RemediationAction = {
   ruleId: "eip-attached",
   automatic: true,
-  plan(evaluation, model) {
+  plan(evaluation, model, _params, context) {
     const eip = model.elasticIp(evaluation.resourceId);
     if (!eip) {
       return plannedAction(evaluation, { status: "skip", why: `EIP ${evaluation.resourceId} is not in the input, so nothing can be checked` });
@@ -24,11 +28,20 @@ const eipAttached: RemediationAction = {
     if (eip.domain?.toLowerCase() === "standard" && eip.instanceId) {
       return plannedAction(evaluation, { status: "skip", why: `EIP ${address} is an EC2-Classic address attached to instance ${eip.instanceId}; it is never released` });
     }
+    const decision = releaseDecision(eip, { ...context, unassociatedSince: context.nonCompliantSince?.get(evidenceKey(evaluation)) });
+    const release = `aws ec2 release-address --allocation-id ${eip.allocationId ?? eip.id}`;
+    if (!decision.release) {
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `EIP ${address} has no association, but ${decision.why}`,
+        manualSteps: [`Once nothing needs ${address} any more: ${release} (a released address may not be recoverable)`],
+      });
+    }
     const parameters = eip.allocationId ? { AllocationId: eip.allocationId } : { PublicIp: eip.publicIp ?? eip.id };
     return plannedAction(evaluation, {
       status: "fix",
       calls: [{ operation: "ReleaseAddress", parameters }],
-      why: `EIP ${address} has no association: releasing it ends the idle-address charge. The address returns to AWS and may not be recoverable (RecoverAddress is best effort)`,
+      why: `EIP ${address} has no association, ${decision.why}: releasing it ends the idle-address charge. The address returns to AWS and may not be recoverable (RecoverAddress is best effort)`,
     });
   },
 };

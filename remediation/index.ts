@@ -1,7 +1,8 @@
 export { type ActionOutcome, applyRemediation, type ApplyOptions, type OutcomeStatus, type RemediationReport } from "./apply";
 export { followUpRuleRun, remediationFromEnv, type RuleRunFollowUp } from "./automatic";
 export { DEFAULT_REMEDIATION_CAP } from "./cap";
-export { fixesOf, planRemediation, type PlanOptions, type RemediationPlan } from "./plan";
+export { fixesOf, planAcrossRules, planContext, planRemediation, type PlanOptions, reconcilePlans, type RemediationPlan } from "./plan";
+export { DEFAULT_RELEASE_AFTER_DAYS, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, releaseDecision, type UnassociatedSince } from "./release-guard";
 export { REMEDIATIONS, remediationFor } from "./registry";
 export { formatPlanTable, remediationBulletin } from "./report";
 export {
@@ -13,4 +14,4 @@ export {
   type RuleRemediationSettings,
 } from "./ssm";
 export { startAutomations } from "./ssm/start";
-export type { PlannedAction, PlannedCall, RemediationAction } from "./types";
+export { evidenceKey, type PlanContext, type PlannedAction, type PlannedCall, type RemediationAction } from "./types";

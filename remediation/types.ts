@@ -1,6 +1,7 @@
 import type { Evaluation } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ResourceKind } from "../lib/model/types";
+import type { UnassociatedSince } from "./release-guard";
 
 /** One EC2 API call of a plan, exactly as it will be sent (without DryRun). */
 export interface PlannedCall {
@@ -14,7 +15,21 @@ export type Ec2WriteOperation =
   | "DeleteSecurityGroup"
   | "ModifyVpcEndpoint"
   | "DeleteRoute"
-  | "ModifyInstanceMetadataOptions";
+  | "ModifyInstanceMetadataOptions"
+  | "CreateTags";
+
+/** What a plan knows beyond the model: the time, and the evidence and limits of the fixes that cannot be undone. */
+export interface PlanContext {
+  /** The time stamped on disassociated addresses, and against which grace periods are judged. */
+  now: Date;
+  /** eip-attached releases only addresses unassociated for at least this many days. */
+  releaseAfterDays: number;
+  /** Since when a resource is known non-compliant (a previous report, Config's stored results), by {@link evidenceKey}. */
+  nonCompliantSince?: ReadonlyMap<string, UnassociatedSince>;
+}
+
+export const evidenceKey = (resource: { ruleId: string; accountId: string; region: string; resourceId: string }): string =>
+  `${resource.ruleId}|${resource.accountId}|${resource.region}|${resource.resourceId}`;
 
 /**
  * What a plan proposes for one non-compliant resource:
@@ -48,7 +63,7 @@ export interface RemediationAction {
    * offline from a snapshot and re-plans at apply time from a freshly collected model, so the
    * re-check and the plan can never disagree.
    */
-  plan(evaluation: Evaluation, model: ResourceModel, params: Record<string, unknown>): PlannedAction;
+  plan(evaluation: Evaluation, model: ResourceModel, params: Record<string, unknown>, context: PlanContext): PlannedAction;
   /** Kinds the plan reads beyond the rule's own inputs (collected for a live plan). */
   planKinds?: readonly ResourceKind[];
   /** Filters reading what else the re-check must see of one resource (beyond the rule's own inputs). */

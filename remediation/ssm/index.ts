@@ -1,5 +1,6 @@
 import * as z from "../../lib/zod";
 import { DEFAULT_REMEDIATION_CAP } from "../cap";
+import { DEFAULT_RELEASE_AFTER_DAYS } from "../release-guard";
 import deleteUnusedSecurityGroup from "./delete-unused-security-group.json";
 import disassociateInstanceEips from "./disassociate-instance-eips.json";
 import enforceImdsv2 from "./enforce-imdsv2.json";
@@ -17,6 +18,10 @@ export interface AutomationBinding {
   resourceType?: string;
   /** Every EC2 action the document calls: the Automation role's policy, and nothing more. */
   iamActions: readonly string[];
+  /** The fix cannot be undone (a released address may be gone for good): never automatic unless `allowRelease` says so. */
+  irreversible?: boolean;
+  /** Document parameters filled from the stage settings (StaticValue). */
+  staticParameters?: (settings: RuleRemediationSettings) => Record<string, string>;
 }
 
 /** Every rule with an automatic fix. placement-group-limits has none: moving instances means stopping them. */
@@ -27,13 +32,15 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
     resourceParameter: "AllocationId",
     resourceType: "AWS::EC2::EIP",
     iamActions: ["ec2:DescribeAddresses", "ec2:ReleaseAddress"],
+    irreversible: true,
+    staticParameters: (settings) => ({ ReleaseAfterDays: String(settings.releaseAfterDays) }),
   },
   {
     ruleId: "ec2-no-public-ip",
     nameSuffix: "DisassociateInstanceEips",
     resourceParameter: "InstanceId",
     resourceType: "AWS::EC2::Instance",
-    iamActions: ["ec2:DescribeInstances", "ec2:DescribeAddresses", "ec2:DisassociateAddress"],
+    iamActions: ["ec2:DescribeInstances", "ec2:DescribeAddresses", "ec2:CreateTags", "ec2:DisassociateAddress"],
   },
   {
     ruleId: "sg-attached-to-eni",
@@ -92,6 +99,10 @@ const ruleSettings = z.strictObject({
   retryAttemptSeconds: integer(1, 2_678_000, 60),
   concurrentExecutionRatePercentage: integer(1, 100, 10),
   errorPercentage: integer(1, 100, 50),
+  /** eip-attached only: let `automatic`/`config-automatic` release addresses (still only after releaseAfterDays). */
+  allowRelease: z._default(z.boolean(), false),
+  /** eip-attached only: days an address must be known unassociated before it is released. */
+  releaseAfterDays: integer(0, 3650, DEFAULT_RELEASE_AFTER_DAYS),
 });
 
 export type RuleRemediationSettings = z.output<typeof ruleSettings>;
@@ -104,8 +115,19 @@ export function parseRemediationSettings(raw: unknown, where = "remediation sett
     const issue = result.error.issues[0];
     throw new Error(`${where}: field ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
   }
-  for (const ruleId of Object.keys(result.data)) {
-    if (!automationFor(ruleId)) throw new Error(`${where}: field ${ruleId}: no automatic fix exists for this rule`);
+  for (const [ruleId, settings] of Object.entries(result.data)) {
+    const binding = automationFor(ruleId);
+    if (!binding) throw new Error(`${where}: field ${ruleId}: no automatic fix exists for this rule`);
+    const given = (raw as Record<string, Record<string, unknown>>)[ruleId] ?? {};
+    for (const field of ["allowRelease", "releaseAfterDays"]) {
+      if (!binding.irreversible && field in given) throw new Error(`${where}: field ${ruleId}.${field}: only eip-attached releases addresses`);
+    }
+    if (binding.irreversible && settings.mode !== "manual" && !settings.allowRelease) {
+      throw new Error(
+        `${where}: field ${ruleId}.mode: "${settings.mode}" would release Elastic IPs without a person, and a released address cannot reliably be got back; ` +
+          `set ${ruleId}.allowRelease: true to allow it (releases still wait releaseAfterDays=${settings.releaseAfterDays} after a disassociation), or keep mode "manual"`,
+      );
+    }
   }
   return result.data;
 }
@@ -157,6 +179,7 @@ export function remediationCloudFormation(options: CloudFormationOptions): Recor
         Parameters: {
           [binding.resourceParameter]: { ResourceValue: { Value: "RESOURCE_ID" } },
           AutomationAssumeRole: { StaticValue: { Values: [options.assumeRoleArn] } },
+          ...Object.fromEntries(Object.entries(binding.staticParameters?.(settings) ?? {}).map(([name, value]) => [name, { StaticValue: { Values: [value] } }])),
         },
         Automatic: automatic,
         ...(automatic

@@ -20,6 +20,8 @@ export interface StartAutomationsOptions {
   documentPrefix?: string;
   /** Distinguishes runs (e.g. Config's result token), so a retried invocation is not a new run. */
   runKey: string;
+  /** Document parameters beyond the resource and the role, per resource (e.g. eip-attached's UnassociatedSince). */
+  extraParameters?: (resourceId: string) => Record<string, string[]>;
   logger?: Logger;
 }
 
@@ -48,7 +50,7 @@ export async function startAutomations(options: StartAutomationsOptions): Promis
     const result = await options.ssm.send(
       new StartAutomationExecutionCommand({
         DocumentName: name,
-        Parameters: { [binding.resourceParameter]: [resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
+        Parameters: { ...options.extraParameters?.(resourceId), [binding.resourceParameter]: [resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
         ClientToken: idempotencyToken(`${options.ruleId}|${resourceId}|${options.runKey}`),
       }),
     );

@@ -57,7 +57,7 @@ beforeEach(() => {
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const key of ["ALERTS_TOPIC_ARN", "REMEDIATION_MODE", "REMEDIATION_ROLE_ARN", "REMEDIATION_CAP"]) {
+  for (const key of ["ALERTS_TOPIC_ARN", "REMEDIATION_MODE", "REMEDIATION_ROLE_ARN", "REMEDIATION_CAP", "REMEDIATION_ALLOW_RELEASE"]) {
     if (saved[key] === undefined) delete process.env[key];
     else process.env[key] = saved[key];
   }
@@ -110,16 +110,24 @@ describe("the rule Lambda's alerts", () => {
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
-  it("in automatic mode starts the automation for the newly non-compliant address after posting", async () => {
+  it("in automatic mode never releases a newly non-compliant address: Config's last result had it associated", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    process.env.REMEDIATION_MODE = "automatic";
+    process.env.REMEDIATION_ALLOW_RELEASE = "true";
+    process.env.REMEDIATION_ROLE_ARN = "arn:aws:iam::111122223333:role/Remediation";
+    await invoke();
+    expect(order.slice(-2)).toEqual(["PutEvaluations", "Publish"]);
+    expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}");
+    expect(message.default).toContain("Not released (yet): eipalloc-new");
+  });
+
+  it("refuses automatic release without REMEDIATION_ALLOW_RELEASE (the stack never deploys that)", async () => {
     process.env.ALERTS_TOPIC_ARN = TOPIC;
     process.env.REMEDIATION_MODE = "automatic";
     process.env.REMEDIATION_ROLE_ARN = "arn:aws:iam::111122223333:role/Remediation";
-    await invoke();
-    expect(order.slice(-3)).toEqual(["PutEvaluations", "StartAutomation", "Publish"]);
-    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      DocumentName: "Ec2ConfigRules-ReleaseElasticIp",
-      Parameters: { AllocationId: ["eipalloc-new"], AutomationAssumeRole: ["arn:aws:iam::111122223333:role/Remediation"] },
-    });
+    await expect(invoke()).rejects.toThrow(/allowRelease/);
+    expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
   });
 
   it("keeps the posted verdicts when publishing fails", async () => {

@@ -115,6 +115,17 @@ describe("stage parameters", () => {
   test("remediation settings are validated; none but manual in organization mode", () => {
     expect(() => build({ remediation: { "placement-group-limits": { mode: "automatic" } } })).toThrow(/no automatic fix exists/);
     expect(() => build({ remediation: { "imdsv2-required": { mode: "sometimes" } } })).toThrow(/imdsv2-required\.mode/);
+    expect(() => build({ remediation: { "eip-attached": { mode: "config-automatic" } } })).toThrow(
+      /deploy\/params\/x\.json: remediation: field eip-attached\.mode: "config-automatic" would release Elastic IPs without a person.*set eip-attached\.allowRelease: true/,
+    );
+    expect(() => build({ remediation: { "eip-attached": { mode: "automatic" } } })).toThrow(/allowRelease/);
+    const allowed = build({ remediation: { "eip-attached": { mode: "automatic", allowRelease: true, releaseAfterDays: 10 } } });
+    expect(allowed.resources.Resources.EipAttachedRemediation).toMatchObject({ Properties: { Automatic: false, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["10"] } } } } });
+    expect((allowed.functions as Record<string, { environment: Record<string, unknown> }>).eipAttached?.environment).toMatchObject({
+      REMEDIATION_MODE: "automatic",
+      REMEDIATION_ALLOW_RELEASE: "true",
+      REMEDIATION_RELEASE_AFTER_DAYS: "10",
+    });
     expect(() => build({ organization: { enabled: true }, remediation: { "imdsv2-required": { mode: "automatic" } } })).toThrow(
       /field remediation\.imdsv2-required\.mode: remediation is per account/,
     );

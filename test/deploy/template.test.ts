@@ -230,7 +230,7 @@ describe("account deployment", () => {
     const statements = statementsOf(remediation);
     const writes = actionsOf(statements).filter((action) => !/^ec2:Describe/.test(action));
     expect(writes).toEqual(
-      sorted(["ec2:ReleaseAddress", "ec2:DisassociateAddress", "ec2:DeleteSecurityGroup", "ec2:ModifyVpcEndpoint", "ec2:DeleteRoute", "ec2:ModifyInstanceMetadataOptions"]),
+      sorted(["ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DisassociateAddress", "ec2:DeleteSecurityGroup", "ec2:ModifyVpcEndpoint", "ec2:DeleteRoute", "ec2:ModifyInstanceMetadataOptions"]),
     );
     for (const write of writes) {
       for (const resource of resourceFor(statements, write).flat()) {
@@ -256,7 +256,13 @@ describe("account deployment", () => {
     expect(Object.keys(configs).sort()).toEqual(
       ["EipAttachedConfigRule", "Ec2NoPublicIpConfigRule", "SgAttachedToEniConfigRule", "EndpointRoutePresentConfigRule", "Imdsv2RequiredConfigRule"].sort(),
     );
-    expect(configs.EipAttachedConfigRule).toMatchObject({ Automatic: true, MaximumAutomaticAttempts: 3, RetryAttemptSeconds: 300 });
+    // Releases are automatic only because the fixture says allowRelease, and wait its releaseAfterDays.
+    expect(configs.EipAttachedConfigRule).toMatchObject({
+      Automatic: true,
+      MaximumAutomaticAttempts: 3,
+      RetryAttemptSeconds: 300,
+      Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["14"] } } },
+    });
     // Lambda-driven automatic mode keeps Config's own automatic mode off (no double remediation).
     expect(configs.Imdsv2RequiredConfigRule).toMatchObject({ Automatic: false });
     expect(configs.SgAttachedToEniConfigRule).toMatchObject({ Automatic: false });

@@ -6,7 +6,7 @@ import "aws-sdk-client-mock-jest";
 import { publishBulletin } from "../../lib/alerts";
 import type { AnyRule } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
-import { applyRemediation, fixesOf, planRemediation, remediationBulletin } from "../../remediation";
+import { applyRemediation, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, fixesOf, planRemediation, reconcilePlans, remediationBulletin } from "../../remediation";
 import { findRule } from "../../rules";
 import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 
@@ -30,7 +30,13 @@ async function planAndApply(ruleId: string, options: { params?: Record<string, u
   return { plan, report };
 }
 
-const eip = (id: string, extra: Record<string, unknown> = {}): Address => ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", ...extra }) as Address;
+/** Tags of an address that ec2-no-public-ip took off an instance long ago: eip-attached may release it. */
+const disassociatedLongAgo = [
+  { Key: DISASSOCIATED_FROM_TAG, Value: "i-old/eni-old" },
+  { Key: DISASSOCIATED_AT_TAG, Value: "2026-01-02T03:04:05.000Z" },
+];
+const eip = (id: string, extra: Record<string, unknown> = {}): Address =>
+  ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", Tags: disassociatedLongAgo, ...extra }) as Address;
 
 const group = (id: string, name = id, extra: Partial<SecurityGroup> = {}): SecurityGroup => ({
   GroupId: id, GroupName: name, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: name, IpPermissions: [], IpPermissionsEgress: [], ...extra,
@@ -247,11 +253,17 @@ describe("ec2-no-public-ip: disassociate EIPs, never stop an instance", () => {
     withAddresses();
     const { plan, report } = await planAndApply("ec2-no-public-ip");
     const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
-    expect(byId["i-eip"]).toMatchObject({ status: "fix", calls: [{ operation: "DisassociateAddress", parameters: { AssociationId: "eipassoc-sec" } }] });
+    expect(byId["i-eip"]).toMatchObject({
+      status: "fix",
+      calls: [
+        { operation: "CreateTags", parameters: { Resources: ["eipalloc-sec"], Tags: [{ Key: DISASSOCIATED_FROM_TAG, Value: "i-eip/eni-s" }, { Key: DISASSOCIATED_AT_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) }] } },
+        { operation: "DisassociateAddress", parameters: { AssociationId: "eipassoc-sec" } },
+      ],
+    });
     expect(byId["i-auto"]).toMatchObject({ status: "manual", calls: [] });
     expect(byId["i-auto"]?.manualSteps.join(" ")).toContain("modify-subnet-attribute --subnet-id subnet-1 --no-map-public-ip-on-launch");
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "i-eip", status: "applied", after: "COMPLIANT" })]);
-    expect(ec2.writes).toEqual(['DisassociateAddress:{"AssociationId":"eipassoc-sec"}']);
+    expect(ec2.writes).toEqual([expect.stringMatching(/^CreateTags:\{"Resources":\["eipalloc-sec"\]/), 'DisassociateAddress:{"AssociationId":"eipassoc-sec"}']);
   });
 
   it("does nothing the second time", async () => {
@@ -356,5 +368,98 @@ describe("dry run", () => {
     ec2.mock.on(ReleaseAddressCommand).rejects(awsError("InvalidParameterValue", "bad"));
     const report = await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan });
     expect(report.outcomes).toEqual([expect.objectContaining({ status: "failed", detail: "dry run of ReleaseAddress failed: InvalidParameterValue: bad" })]);
+  });
+});
+
+describe("no cascade: ec2-no-public-ip's disassociation never leads to eip-attached's release", () => {
+  const DAY = 86_400_000;
+  const onInstance = () => {
+    ec2.instances = [instance("i-web", { NetworkInterfaces: [{ NetworkInterfaceId: "eni-web", Attachment: { DeviceIndex: 0 }, Groups: [], Association: { PublicIp: "198.51.100.80", IpOwnerId: ACCOUNT } }] })];
+    ec2.addresses = [eip("eipalloc-web", { PublicIp: "198.51.100.80", AssociationId: "eipassoc-web", NetworkInterfaceId: "eni-web", InstanceId: "i-web", Tags: [] })];
+  };
+
+  it("the disassociated address is tagged, and eip-attached plans nothing within releaseAfterDays, then the release after it", async () => {
+    onInstance();
+    const before = Date.now();
+    const { report } = await planAndApply("ec2-no-public-ip");
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "applied", after: "COMPLIANT" })]);
+    const tags = Object.fromEntries((ec2.addresses[0]?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    expect(tags[DISASSOCIATED_FROM_TAG]).toBe("i-web/eni-web");
+    expect(Date.parse(tags[DISASSOCIATED_AT_TAG] ?? "")).toBeGreaterThanOrEqual(before - 1000);
+
+    // The next run: the address is now unassociated (eip-attached NON_COMPLIANT), but was on an instance moments ago.
+    ec2.writes = [];
+    const soon = await planAndApply("eip-attached");
+    expect(soon.plan.actions).toEqual([expect.objectContaining({ resourceId: "eipalloc-web", status: "skip", calls: [] })]);
+    expect(soon.plan.actions[0]?.why).toMatch(/disassociated from i-web\/eni-web at .* less than releaseAfterDays=7 day\(s\) ago: not released before \d{4}-\d\d-\d\d/);
+    expect(soon.report.outcomes).toEqual([]);
+    expect(ec2.writes).toEqual([]);
+
+    const later = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date(Date.now() + 8 * DAY) } });
+    expect(later.actions).toEqual([expect.objectContaining({ status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-web" } }] })]);
+    expect(planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date(Date.now() + 8 * DAY), releaseAfterDays: 30 } }).actions[0]?.status).toBe("skip");
+  });
+
+  it("without evidence of how long an address has been unassociated, plans nothing and says why", () => {
+    ec2.addresses = [eip("eipalloc-unknown", { Tags: [] })];
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
+    expect(plan.actions).toEqual([expect.objectContaining({ status: "skip", calls: [] })]);
+    expect(plan.actions[0]?.why).toContain(`nothing shows how long it has been unassociated (no ${DISASSOCIATED_AT_TAG} tag, no previous report`);
+    expect(plan.actions[0]?.manualSteps.join(" ")).toContain("aws ec2 release-address --allocation-id eipalloc-unknown");
+  });
+
+  it("takes a first-seen date from outside (previous report, Config) as evidence, and an unreadable tag as none", () => {
+    ec2.addresses = [eip("eipalloc-a", { Tags: [] }), eip("eipalloc-b", { Tags: [] }), eip("eipalloc-c", { Tags: [{ Key: DISASSOCIATED_AT_TAG, Value: "2026-02-30T00:00:00Z" }] })];
+    const now = new Date("2026-12-01T00:00:00Z");
+    const key = (id: string) => `eip-attached|${ACCOUNT}|${REGION}|${id}`;
+    const nonCompliantSince = new Map([
+      [key("eipalloc-a"), { since: new Date("2026-11-01T00:00:00Z"), source: "previous report r.json" }],
+      [key("eipalloc-b"), { since: new Date("2026-11-28T00:00:00Z"), source: "previous report r.json" }],
+      [key("eipalloc-c"), { since: new Date("2026-01-01T00:00:00Z"), source: "previous report r.json" }],
+    ]);
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now, nonCompliantSince } });
+    const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
+    expect(byId["eipalloc-a"]).toMatchObject({ status: "fix" });
+    expect(byId["eipalloc-a"]?.why).toContain("unassociated since at least 2026-11-01T00:00:00.000Z (previous report r.json)");
+    expect(byId["eipalloc-b"]).toMatchObject({ status: "skip" });
+    expect(byId["eipalloc-b"]?.why).toContain("not released before 2026-12-05");
+    expect(byId["eipalloc-c"]).toMatchObject({ status: "skip" });
+    expect(byId["eipalloc-c"]?.why).toContain("is not an ISO 8601 time");
+  });
+
+  it("a recent disassociation wins over an older first-seen date", () => {
+    ec2.addresses = [eip("eipalloc-x", { Tags: [{ Key: DISASSOCIATED_AT_TAG, Value: "2026-11-30T00:00:00.000Z" }] })];
+    const nonCompliantSince = new Map([[`eip-attached|${ACCOUNT}|${REGION}|eipalloc-x`, { since: new Date("2026-01-01T00:00:00Z"), source: "previous report" }]]);
+    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date("2026-12-01T00:00:00Z"), nonCompliantSince } });
+    expect(plan.actions[0]).toMatchObject({ status: "skip", calls: [] });
+  });
+
+  it("re-plans at apply time: an address disassociated (tagged) since the plan is not released", async () => {
+    ec2.addresses = [eip("eipalloc-idle")];
+    const { plan, report } = await planAndApply("eip-attached", {
+      between: () => {
+        (ec2.addresses[0] as Address).Tags = [{ Key: DISASSOCIATED_AT_TAG, Value: new Date().toISOString() }];
+      },
+    });
+    expect(plan.actions[0]?.status).toBe("fix");
+    expect(report.outcomes).toEqual([expect.objectContaining({ status: "skipped" })]);
+    expect(report.outcomes[0]?.detail).toContain("less than releaseAfterDays=7");
+    expect(ec2.writes).toEqual([]);
+  });
+
+  it("a plan across rules never both disassociates and releases one address", () => {
+    onInstance();
+    const model = ec2.model();
+    const context = { now: new Date(), releaseAfterDays: 7 };
+    const disassociate = planRemediation({ rule: rule("ec2-no-public-ip"), model, context });
+    // A release of the same address (e.g. from a stale evaluation) in the same plan.
+    const release = {
+      ruleId: "eip-attached",
+      actions: [{ ...disassociate.actions[0], ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-web", status: "fix" as const, calls: [{ operation: "ReleaseAddress" as const, parameters: { AllocationId: "eipalloc-web" } }], why: "idle", manualSteps: [] }],
+    };
+    const [kept, reconciled] = reconcilePlans([disassociate, release as typeof disassociate], model, context);
+    expect(kept).toEqual(disassociate);
+    expect(reconciled?.actions).toEqual([expect.objectContaining({ resourceId: "eipalloc-web", status: "skip", calls: [] })]);
+    expect(reconciled?.actions[0]?.why).toContain("disassociated by the fix of ec2-no-public-ip i-web in this same plan");
   });
 });

@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../lib/cli/main";
-import { ACCOUNT, FakeEc2, REGION } from "./fake-ec2";
+import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 
 const example = join(__dirname, "..", "..", "examples", "account-snapshot.json");
 
@@ -30,8 +33,10 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
   it("prints the plan of every rule as a table", async () => {
     const { code, stdout } = await run("remediate", "--plan", "--snapshot", example);
     expect(code).toBe(0);
-    expect(stdout).toContain("eip-attached: 1 non-compliant (1 fix, 0 manual, 0 skip)");
-    expect(stdout).toContain('call: ec2:ReleaseAddress {"AllocationId":"eipalloc-0idle000000000001"}');
+    // Nothing shows how long the example's idle address has been unassociated: no release is planned.
+    expect(stdout).toContain("eip-attached: 1 non-compliant (0 fix, 0 manual, 1 skip)");
+    expect(stdout).toContain("nothing shows how long it has been unassociated");
+    expect(stdout).not.toContain("ReleaseAddress");
     expect(stdout).toMatch(/placement-group-limits: \d+ non-compliant \(0 fix/);
   });
 
@@ -52,6 +57,32 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
     expect(await run("remediate", "--plan")).toMatchObject({ code: 2, stderr: "ec2-config-rules: field --snapshot: --plan needs --snapshot <path>\n" });
     expect((await run("remediate", "--plan", "--snapshot", "/nonexistent.json")).code).toBe(2);
   });
+
+  it("takes the previous report's first-seen date as evidence for a release (--previous), within --release-after-days", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "remediate-previous-"));
+    const previous = join(dir, "previous.json");
+    expect((await run("report", "--snapshot", example, "--format", "json", "--output", previous)).code).toBe(0);
+    const report = JSON.parse(readFileSync(previous, "utf8"));
+    for (const finding of report.findings) if (finding.ruleId === "eip-attached") finding.firstSeen = "2026-01-05T00:00:00.000Z";
+    writeFileSync(previous, JSON.stringify(report));
+    const planned = await run("remediate", "--plan", "--snapshot", example, "--rule", "eip-attached", "--previous", previous, "--format", "json");
+    expect(planned.code).toBe(0);
+    const [action] = JSON.parse(planned.stdout).plans[0].actions;
+    expect(action).toMatchObject({ status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-0idle000000000001" } }] });
+    expect(action.why).toContain(`unassociated since at least 2026-01-05T00:00:00.000Z (first seen non-compliant in the previous report ${previous})`);
+    const longer = await run("remediate", "--plan", "--snapshot", example, "--rule", "eip-attached", "--previous", previous, "--release-after-days", "3650", "--format", "json");
+    expect(JSON.parse(longer.stdout).plans[0].actions[0].status).toBe("skip");
+    expect(await run("remediate", "--plan", "--snapshot", example, "--release-after-days", "soon")).toMatchObject({
+      code: 2,
+      stderr: 'ec2-config-rules: field --release-after-days: expected a whole number of days from 0 to 3650, got "soon"\n',
+    });
+  });
+
+  it.each(["abc", "0", "-1", "1.5", ""])("refuses --cap %j in every mode (exit 2)", async (cap) => {
+    const expected = `ec2-config-rules: field --cap: expected a positive whole number, got "${cap}"\n`;
+    expect(await run("remediate", "--plan", "--snapshot", example, "--cap", cap)).toMatchObject({ code: 2, stderr: expected, stdout: "" });
+    expect(await run("remediate", "--apply", "--rule", "eip-attached", "--region", REGION, "--account-id", ACCOUNT, "--cap", cap)).toMatchObject({ code: 2, stderr: expected });
+  });
 });
 
 describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
@@ -59,9 +90,11 @@ describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
   const live = ["--rule", "eip-attached", "--region", REGION, "--account-id", ACCOUNT];
   beforeEach(() => {
     ec2 = new FakeEc2();
+    // Both were taken off an instance long ago (ec2-no-public-ip's tag): past the grace period.
+    const Tags = [{ Key: "ec2-config-rules:disassociated-at", Value: "2026-01-01T00:00:00.000Z" }];
     ec2.addresses = [
-      { AllocationId: "eipalloc-a", PublicIp: "198.51.100.1", Domain: "vpc" },
-      { AllocationId: "eipalloc-b", PublicIp: "198.51.100.2", Domain: "vpc" },
+      { AllocationId: "eipalloc-a", PublicIp: "198.51.100.1", Domain: "vpc", Tags },
+      { AllocationId: "eipalloc-b", PublicIp: "198.51.100.2", Domain: "vpc", Tags },
     ];
   });
   afterEach(() => ec2.mock.restore());
@@ -93,5 +126,47 @@ describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
     const { code, stderr } = await run("remediate", "--apply", "--region", REGION, "--account-id", ACCOUNT);
     expect(code).toBe(2);
     expect(stderr).toBe("ec2-config-rules: field --rule: --apply needs exactly one --rule <id>\n");
+  });
+
+  describe("exit codes", () => {
+    const group = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: id, IpPermissions: [], IpPermissionsEgress: [] });
+    const sg = ["--rule", "sg-attached-to-eni", "--region", REGION, "--account-id", ACCOUNT, "--yes", "--format", "json"];
+    beforeEach(() => {
+      ec2.addresses = [];
+      ec2.groups = [group("sg-unused")];
+    });
+
+    it("0 when every fix applied is re-verified compliant", async () => {
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "applied", after: "deleted" })]);
+      expect(code).toBe(0);
+    });
+
+    it("1 when the re-check after apply still finds the resource non-compliant", async () => {
+      // The call succeeds, but the group is still there (e.g. recreated by its stack at once).
+      ec2.mock.on(DeleteSecurityGroupCommand).callsFake((input) => {
+        if (input.DryRun) throw awsError("DryRunOperation");
+        return {};
+      });
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "applied", after: "NON_COMPLIANT" })]);
+      expect(code).toBe(1);
+    });
+
+    it("3 with one line when reading the account fails, never a stack trace", async () => {
+      ec2.mock.on(DescribeSecurityGroupsCommand).rejects(awsError("AuthFailure", "AWS was not able to validate the provided access credentials"));
+      const { code, stdout, stderr } = await run("remediate", "--apply", ...sg);
+      expect(stderr).toBe("ec2-config-rules: reading the account failed: ec2:DescribeSecurityGroups failed in 111122223333/eu-west-1 after retries: AuthFailure: AWS was not able to validate the provided access credentials\n");
+      expect(stdout).toBe("");
+      expect(code).toBe(3);
+    });
+
+    it("3 when a dry run shows a permission is missing", async () => {
+      ec2.denied.add("DeleteSecurityGroup");
+      const { code, stdout } = await run("remediate", "--apply", ...sg);
+      expect(JSON.parse(stdout).report.outcomes).toEqual([expect.objectContaining({ status: "unauthorized" })]);
+      expect(code).toBe(3);
+      expect(ec2.writes).toEqual([]);
+    });
   });
 });

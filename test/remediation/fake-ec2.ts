@@ -1,5 +1,6 @@
 import {
   type Address,
+  CreateTagsCommand,
   DeleteRouteCommand,
   DeleteSecurityGroupCommand,
   DescribeAddressesCommand,
@@ -114,6 +115,14 @@ export class FakeEc2 {
       address.AssociationId = undefined;
       address.InstanceId = undefined;
       address.NetworkInterfaceId = undefined;
+    });
+    this.write(CreateTagsCommand, "CreateTags", (input) => {
+      for (const id of input.Resources ?? []) {
+        const address = this.addresses.find((a) => a.AllocationId === id);
+        if (!address) throw awsError("InvalidAllocationID.NotFound");
+        const keys = new Set((input.Tags ?? []).map((tag: { Key: string }) => tag.Key));
+        address.Tags = [...(address.Tags ?? []).filter((tag) => !keys.has(tag.Key ?? "")), ...(input.Tags ?? [])];
+      }
     });
     this.write(DeleteSecurityGroupCommand, "DeleteSecurityGroup", (input) => {
       if (!this.groups.some((g) => g.GroupId === input.GroupId)) throw awsError("InvalidGroup.NotFound");

@@ -4,6 +4,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
@@ -63,6 +64,8 @@ describe("remediation against moto", () => {
     const { subnetId } = await network(ec2);
     const instanceId = await launch(ec2, subnetId);
     const idle = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    // Taken off an instance by ec2-no-public-ip long ago: past the grace period.
+    await ec2.send(new CreateTagsCommand({ Resources: [idle.AllocationId as string], Tags: [{ Key: "ec2-config-rules:disassociated-at", Value: "2026-01-01T00:00:00.000Z" }] }));
     const used = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
     await ec2.send(new AssociateAddressCommand({ AllocationId: used.AllocationId, InstanceId: instanceId }));
 
@@ -79,6 +82,31 @@ describe("remediation against moto", () => {
     expect(second.json.report.outcomes).toEqual([]);
   });
 
+  withMoto("never cascades: the EIP ec2-no-public-ip takes off an instance is tagged, and eip-attached then releases nothing", async () => {
+    const ec2 = new EC2Client({ region: REGION });
+    const { subnetId } = await network(ec2);
+    const instanceId = await launch(ec2, subnetId);
+    const eip = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId: eip.AllocationId, InstanceId: instanceId }));
+
+    // Other tests' instances share this moto server: only ours is looked at.
+    const disassociated = await cli("remediate", "--apply", "--rule", "ec2-no-public-ip", "--resource", instanceId, "--region", REGION, "--account-id", MOTO_ACCOUNT, "--yes", "--format", "json");
+    expect(disassociated.json.report.outcomes).toEqual([expect.objectContaining({ resourceId: instanceId, status: "applied", after: "COMPLIANT" })]);
+    expect(disassociated.code).toBe(0);
+    const tagged = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId as string] }))).Addresses?.[0];
+    expect(tagged?.AssociationId).toBeUndefined();
+    expect(tagged?.Tags).toEqual(expect.arrayContaining([expect.objectContaining({ Key: "ec2-config-rules:disassociated-from", Value: expect.stringContaining(instanceId) })]));
+
+    const release = await cli("remediate", "--apply", "--rule", "eip-attached", "--resource", eip.AllocationId as string, "--region", REGION, "--account-id", MOTO_ACCOUNT, "--yes", "--format", "json");
+    expect(release.json.plan.actions).toEqual([expect.objectContaining({ resourceId: eip.AllocationId, status: "skip", calls: [] })]);
+    expect(release.json.plan.actions[0].why).toContain(`disassociated from ${instanceId}`);
+    expect(release.json.report.outcomes).toEqual([]);
+    // Still non-compliant, on purpose: exit 1, and the address is still the account's.
+    expect(release.code).toBe(1);
+    const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId as string] }));
+    expect(Addresses).toHaveLength(1);
+  });
+
   withMoto("deletes an unused security group, never the default one nor a referenced or used one", async () => {
     const ec2 = new EC2Client({ region: REGION });
     const { vpcId, subnetId } = await network(ec2);
@@ -90,7 +118,8 @@ describe("remediation against moto", () => {
     await launch(ec2, subnetId, { SecurityGroupIds: [referrer] });
 
     const { code, json } = await apply("sg-attached-to-eni");
-    expect(code).toBe(0);
+    // The referenced group is left (and still non-compliant): exit 1.
+    expect(code).toBe(1);
     const outcomes = Object.fromEntries(json.report.outcomes.map((outcome: { resourceId: string }) => [outcome.resourceId, outcome]));
     expect(outcomes[unused]).toMatchObject({ status: "applied", after: "deleted" });
     const skipped = json.report.notApplied.find((action: { resourceId: string }) => action.resourceId === referenced);

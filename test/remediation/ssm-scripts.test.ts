@@ -6,6 +6,7 @@ import {
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   CreateVpcEndpointCommand,
   DescribeAddressesCommand,
@@ -59,16 +60,33 @@ const launch = async (client: EC2Client, subnetId: string, extra: Record<string,
     ?.InstanceId as string;
 
 describe("SSM document scripts against moto", () => {
-  withMoto("eip-attached CheckUnassociated passes an idle address and stops on an associated one", async () => {
+  withMoto("eip-attached CheckUnassociated passes an address unassociated for ReleaseAfterDays, stops on an associated, a recently disassociated or an unknown one", async () => {
     const { client, subnetId } = await network();
     const instanceId = await launch(client, subnetId);
-    const idle = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
-    const used = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    const allocate = async (tagged?: string) => {
+      const address = await client.send(new AllocateAddressCommand({ Domain: "vpc" }));
+      if (tagged) await client.send(new CreateTagsCommand({ Resources: [address.AllocationId as string], Tags: [{ Key: "ec2-config-rules:disassociated-at", Value: tagged }] }));
+      return address;
+    };
+    const old = await allocate("2026-01-01T00:00:00.000Z");
+    const recent = await allocate(new Date().toISOString());
+    const unknown = await allocate();
+    const used = await allocate();
     await client.send(new AssociateAddressCommand({ AllocationId: used.AllocationId, InstanceId: instanceId }));
-    expect(runStep("eip-attached", "CheckUnassociated", { AllocationId: idle.AllocationId })).toEqual({ ok: true, output: { PublicIp: idle.PublicIp } });
-    const refused = runStep("eip-attached", "CheckUnassociated", { AllocationId: used.AllocationId });
-    expect(refused.ok).toBe(false);
-    expect(String(refused.output)).toMatch(/is associated .*not released/);
+    expect(runStep("eip-attached", "CheckUnassociated", { AllocationId: old.AllocationId, ReleaseAfterDays: "7" })).toEqual({
+      ok: true,
+      output: { PublicIp: old.PublicIp, Evidence: "disassociated at 2026-01-01T00:00:00.000Z" },
+    });
+    const refusal = (events: Record<string, unknown>) => {
+      const result = runStep("eip-attached", "CheckUnassociated", { ReleaseAfterDays: "7", ...events });
+      expect(result.ok).toBe(false);
+      return String(result.output);
+    };
+    expect(refusal({ AllocationId: used.AllocationId })).toMatch(/is associated .*not released/);
+    expect(refusal({ AllocationId: recent.AllocationId })).toMatch(/less than ReleaseAfterDays=7 day\(s\) ago: not released/);
+    expect(refusal({ AllocationId: unknown.AllocationId })).toMatch(/nothing shows how long it has been unassociated .*not released/);
+    expect(refusal({ AllocationId: unknown.AllocationId, UnassociatedSince: new Date().toISOString() })).toMatch(/known unassociated only since/);
+    expect(runStep("eip-attached", "CheckUnassociated", { AllocationId: unknown.AllocationId, ReleaseAfterDays: "7", UnassociatedSince: "2026-01-01T00:00:00Z" })).toMatchObject({ ok: true });
   });
 
   withMoto("sg-attached-to-eni CheckUnused passes an unused group, stops on default, used and referenced groups", async () => {
@@ -98,6 +116,9 @@ describe("SSM document scripts against moto", () => {
     const { Addresses } = await client.send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId as string] }));
     expect(Addresses?.[0]).toMatchObject({ AllocationId: eip.AllocationId });
     expect(Addresses?.[0]?.AssociationId).toBeUndefined();
+    const tags = Object.fromEntries((Addresses?.[0]?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    expect(tags["ec2-config-rules:disassociated-from"]).toMatch(new RegExp(`^${instanceId}/eni-`));
+    expect(Date.now() - Date.parse(tags["ec2-config-rules:disassociated-at"] ?? "")).toBeLessThan(120_000);
   });
 
   withMoto("endpoint-route-present RouteThroughEndpoints adds the table to the S3 gateway endpoint", async () => {

@@ -134,7 +134,7 @@ describe("RemediationConfiguration resources", () => {
   it("are automatic in Config only in config-automatic mode, with attempts, retry window and execution controls", () => {
     const resources = build({
       "sg-attached-to-eni": { mode: "config-automatic", maximumAutomaticAttempts: 3, retryAttemptSeconds: 600, concurrentExecutionRatePercentage: 5 },
-      "eip-attached": { mode: "automatic" },
+      "eip-attached": { mode: "automatic", allowRelease: true },
     });
     expect(resources.SgAttachedToEniRemediation?.Properties).toMatchObject({
       Automatic: true,
@@ -144,6 +144,19 @@ describe("RemediationConfiguration resources", () => {
     });
     // The Lambda starts these (within its cap): Config must not start them a second time.
     expect(resources.EipAttachedRemediation?.Properties.Automatic).toBe(false);
+  });
+
+  it("never release addresses automatically unless allowRelease says so, and pass the grace period to the document", () => {
+    for (const mode of ["automatic", "config-automatic"]) {
+      expect(() => parseRemediationSettings({ "eip-attached": { mode } }, "stage.json: remediation")).toThrow(
+        `stage.json: remediation: field eip-attached.mode: "${mode}" would release Elastic IPs without a person, and a released address cannot reliably be got back; set eip-attached.allowRelease: true to allow it`,
+      );
+    }
+    expect(() => parseRemediationSettings({ "imdsv2-required": { allowRelease: true } })).toThrow(/field imdsv2-required\.allowRelease: only eip-attached releases addresses/);
+    expect(() => parseRemediationSettings({ "eip-attached": { releaseAfterDays: -1 } })).toThrow(/releaseAfterDays/);
+    expect(build().EipAttachedRemediation?.Properties).toMatchObject({ Automatic: false, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["7"] } } } });
+    const allowed = build({ "eip-attached": { mode: "config-automatic", allowRelease: true, releaseAfterDays: 30 } });
+    expect(allowed.EipAttachedRemediation?.Properties).toMatchObject({ Automatic: true, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["30"] } } } });
   });
 
   it("rejects bad settings naming the field", () => {
@@ -191,6 +204,34 @@ describe("automatic mode", () => {
     expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
     const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}");
     expect(message.default).toContain("Automatic remediation started for i-new.");
+  });
+
+  it("eip-attached: refuses automatic release without allowRelease, and starts it only for addresses Config has held non-compliant for releaseAfterDays", async () => {
+    expect(() => remediationFromEnv("eip-attached", { REMEDIATION_MODE: "automatic", REMEDIATION_ROLE_ARN: ROLE })).toThrow(/allowRelease/);
+    const settings = remediationFromEnv("eip-attached", {
+      REMEDIATION_MODE: "automatic", REMEDIATION_ALLOW_RELEASE: "true", REMEDIATION_RELEASE_AFTER_DAYS: "7", REMEDIATION_ROLE_ARN: ROLE,
+    });
+    const eip = (id: string): Evaluation => ({
+      ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: id, region: "eu-west-1", accountId: "111122223333", complianceType: "NON_COMPLIANT", annotation: "EIP is not associated",
+    });
+    const stored = (id: string, recordedAt: string) => [`AWS::EC2::EIP|${id}`, { resourceType: "AWS::EC2::EIP", resourceId: id, complianceType: "NON_COMPLIANT", recordedAt: new Date(recordedAt) }] as const;
+    const result = await followUpRuleRun({
+      sns: new SNSClient({}), ssm: new SSMClient({}), topicArn: "arn:aws:sns:eu-west-1:111122223333:alerts",
+      rule: { id: "eip-attached", severity: "low" }, accountId: "111122223333", region: "eu-west-1",
+      // eipalloc-new was associated at Config's last result (just disassociated, e.g. by ec2-no-public-ip); -recent is unassociated for 2 days only.
+      evaluations: [eip("eipalloc-new"), eip("eipalloc-recent"), eip("eipalloc-old")],
+      previous: new Map([stored("eipalloc-recent", "2026-11-29T00:00:00Z"), stored("eipalloc-old", "2026-11-01T00:00:00Z")]),
+      now: new Date("2026-12-01T00:00:00Z"),
+      remediation: settings, runKey: "token-9",
+    });
+    expect(result.automations).toEqual(["eipalloc-old"]);
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      DocumentName: "Ec2ConfigRules-ReleaseElasticIp",
+      Parameters: { AllocationId: ["eipalloc-old"], AutomationAssumeRole: [ROLE], UnassociatedSince: ["2026-11-01T00:00:00.000Z"], ReleaseAfterDays: ["7"] },
+    });
+    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}");
+    expect(message.default).toContain("Not released (yet): eipalloc-new, eipalloc-recent");
   });
 
   it("starts nothing in manual mode", async () => {

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import type { Severity } from "../../engine/rule";
 import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
+import { checkOutputTarget } from "../../io/output-target";
 import { loadSnapshots } from "../../sources/load";
 import { readReport } from "../../reports/json";
 import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
@@ -90,7 +91,8 @@ export function registerEvaluateCommand(program: Command): void {
     )
     .option("--baseline <report.json>", "a JSON report of an earlier run: only findings not failing in it make exit 1")
     .action(async (options: EvaluateOptions & GateFlags & { format: EvaluationFormat; output?: string; failOn: FailOn }) => {
-      // A bad baseline fails before any evaluation work.
+      // A bad output target or baseline fails before any evaluation work.
+      if (options.output) await checkOutputTarget(options.output);
       const baseline = options.baseline ? await readReport(options.baseline, "baseline report") : undefined;
       const { rules, evaluations } = await evaluateSnapshots(options);
       const text = formatEvaluations(evaluations, options.format, { color: !options.output && process.stdout.isTTY });

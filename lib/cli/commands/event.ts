@@ -9,6 +9,7 @@ import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } 
 import { parseRuleParameters } from "../../engine/rule";
 import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
+import { checkOutputTarget } from "../../io/output-target";
 import { ec2ItemToConfigItem } from "../../sources/config-item-builder";
 import { CONFIG_TYPE_OPERATIONS } from "../../sources/config-items";
 import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "../../sources/ec2-adapter";
@@ -166,6 +167,7 @@ export function registerEventCommand(program: Command): void {
     .option("--rule-parameters <json>", "the rule's InputParameters as a JSON object")
     .option("-o, --output <file>", "write the event to a file (atomically) instead of stdout")
     .action(async (ruleId: string, options: EventOptions) => {
+      if (options.output) await checkOutputTarget(options.output);
       const event = await buildSampleEvent(ruleId, options);
       const text = `${JSON.stringify(event, null, 2)}\n`;
       if (options.output) await writeFileAtomic(options.output, text);

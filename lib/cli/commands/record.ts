@@ -1,10 +1,9 @@
-import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";
 import { InputError } from "../../errors";
+import { checkOutputTarget } from "../../io/output-target";
 import { type RecordedSnapshot, type RecordOptions, type RecordProgress, RECORDED_OPERATIONS, recordAccount, resolveRegions } from "../../record/record";
 import { writeSnapshot } from "../../record/write-snapshot";
 import { REGION_NAME } from "../../sources/recorded-snapshot";
@@ -70,11 +69,6 @@ function progressReporter(regionCount: number) {
   };
 }
 
-async function checkOutputFolder(output: string): Promise<void> {
-  const found = await stat(dirname(output)).catch(() => undefined);
-  if (!found?.isDirectory()) throw new InputError(`output folder ${dirname(output)} does not exist`, { file: output, field: "--output" });
-}
-
 /** Records the account and writes the snapshot; returns it, or undefined when a call failed and nothing was written. */
 export async function runRecord(
   options: RecordCommandOptions,
@@ -85,7 +79,8 @@ export async function runRecord(
   if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
   const concurrency = parseConcurrency(options.concurrency);
-  if (options.output) await checkOutputFolder(options.output);
+  // Without --output the file goes to the current folder, under a name known only once recorded: the folder is checked now.
+  await checkOutputTarget(options.output ?? "snapshot.json.gz");
   const clientsFor = (region: string) => new AwsClients({ region });
   const regionList = await resolveRegions({ regions, clientsFor }, homeRegion);
   const reporter = progressReporter(regionList.length);

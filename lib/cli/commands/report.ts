@@ -1,8 +1,7 @@
-import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
+import { checkOutputTarget } from "../../io/output-target";
 import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
 import { readReport } from "../../reports/json";
 import { buildReport, reportRuleOf } from "../../reports/model";
@@ -19,7 +18,7 @@ export interface ReportOptions extends EvaluateOptions {
 /** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
 export async function writeReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date) {
   // The output folder and the previous report are checked first, so bad ones fail before any evaluation work.
-  await checkOutputFolder(options.output);
+  await checkOutputTarget(options.output);
   if (options.sarifResults && options.format !== "sarif") {
     throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
   }
@@ -42,12 +41,6 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
     });
   }
   return report;
-}
-
-async function checkOutputFolder(output: string): Promise<void> {
-  const folder = dirname(output);
-  const found = await stat(folder).catch(() => undefined);
-  if (!found?.isDirectory()) throw new InputError(`output folder ${folder} does not exist`, { file: output, field: "--output" });
 }
 
 export function registerReportCommand(program: Command): void {

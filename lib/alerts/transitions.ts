@@ -4,6 +4,10 @@ import { type PreviousResult, type PreviousResults, resourceKey } from "./previo
 export interface Transition {
   evaluation: Evaluation;
   previous?: PreviousResult;
+  /** When the change was first detected (announcements retried from the outbox: an earlier run). */
+  detectedAt?: string;
+  /** False when the state before was itself never announced (it changed back while publishing failed). */
+  previousAnnounced?: boolean;
 }
 
 export interface Transitions {

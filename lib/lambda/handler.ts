@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { alertsAroundPut } from "../alerts/after-run";
+import { type AlertsReport, alertsAroundPut } from "../alerts/after-run";
 import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../cli/format";
@@ -23,10 +23,24 @@ function messageTypeOf(event: unknown): string | undefined {
   }
 }
 
+/** The alerts in the invocation's log line: counts, and the resources not announced. */
+function alertsSummary(report: AlertsReport) {
+  if ("skipped" in report) return { skipped: report.skipped };
+  return {
+    announced: report.announced.length,
+    reminded: report.reminded,
+    notAnnounced: report.pending.map((entry) => entry.resourceId),
+    deadLettered: report.deadLettered.map((entry) => entry.resourceId),
+    automations: report.automations,
+    errors: report.errors,
+  };
+}
+
 /**
  * The Lambda handler of one rule: AWS Config event in, PutEvaluations out, through the same rule
  * module and engine as the CLI. Logs one structured JSON line per invocation (rule, message
- * type, resources evaluated, counts by compliance, API calls, duration); never the event, the
+ * type, resources evaluated, counts by compliance, what was and was not announced, API calls,
+ * duration); never the event, the
  * result token or credentials. Any failure is logged and rethrown, so the invocation fails and
  * Config records the error instead of a verdict.
  */
@@ -51,6 +65,7 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
         staleResults: result.staleResults,
         putEvaluationsCalls: result.putEvaluationsCalls,
         testMode: result.testMode,
+        ...(result.alerts ? { alerts: alertsSummary(result.alerts) } : {}),
         apiCalls: result.apiCalls,
         apiCallsTotal: counter.total(),
         durationMs: Math.round(performance.now() - started),

@@ -8,6 +8,9 @@ export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
 
 const frequency = z.enum(EXECUTION_FREQUENCIES);
 
+/** When the scheduled report sends its digest. */
+export const REPORT_NOTIFY = ["on-change", "always"] as const;
+
 /** A rule parameter as an admin writes it; Config receives every value as a string. */
 const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
@@ -36,9 +39,11 @@ export const stageSettingsSchema = z
         email: z.email().optional(),
         /** Re-announce resources that stay non-compliant after this many minutes; off when absent. */
         renotifyMinutes: z.number().int().min(1).optional(),
+        /** Runs that try to publish one announcement (or start one automation) before it goes to the dead-letter queue. */
+        maxAttempts: z.number().int().min(1).max(100).default(5),
       })
       .strict()
-      .default({}),
+      .default({ maxAttempts: 5 }),
     reports: z
       .object({
         /** EventBridge schedule of the report function. */
@@ -50,9 +55,11 @@ export const stageSettingsSchema = z
         expirationDays: z.number().int().min(1).default(90),
         /** Validity of the pre-signed link in the digest; S3 allows at most 7 days. */
         linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+        /** `on-change`: a digest only when the diff has new, resolved or no-longer-verifiable findings (or on the first report); `always`: every run. */
+        notify: z.enum(REPORT_NOTIFY).default("on-change"),
       })
       .strict()
-      .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400 }),
+      .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400, notify: "on-change" }),
     /** Days CloudWatch keeps the functions' logs. */
     logRetentionDays: z.number().int().min(1).default(30),
     organization: z
@@ -65,8 +72,15 @@ export const stageSettingsSchema = z
           .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
           .default("ec2-config-rules-member"),
         excludedAccounts: z.array(awsAccountId).default([]),
+        /** The organization whose Config may invoke the functions (the Lambda permission's PrincipalOrgID); required when enabled. */
+        organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organizations id such as "o-a1b2c3d4e5"' }).optional(),
       })
       .strict()
+      .superRefine((organization, context) => {
+        if (organization.enabled && !organization.organizationId) {
+          context.addIssue({ code: "custom", path: ["organizationId"], message: "required in organization mode: Config of no other organization may invoke the functions" });
+        }
+      })
       .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [] }),
     rules: z.record(z.string(), ruleSettings).default({}),
     /** Per rule: `{ "mode": "manual" | "automatic" | "config-automatic", "cap": 10, … }`, validated by remediation/ssm. */

@@ -10,11 +10,15 @@ import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client }
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { AlertsReport } from "../../lib/alerts/after-run";
 import type { AlertsOutcome } from "../../lib/alerts/outbox";
 import { OUTBOX_INDEX } from "../../lib/alerts/store";
+import { main } from "../../lib/cli/main";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import eipAttached from "../../rules/eip-attached";
@@ -252,6 +256,40 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
       await expect(run(1)).rejects.toThrow(/could not record this run's compliance changes in table no-such-table/);
       expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
       expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    },
+    60_000,
+  );
+
+  motoIt(
+    "invoke prints what was and was not announced",
+    async () => {
+      await useTable();
+      const dir = mkdtempSync(join(tmpdir(), "invoke-alerts-"));
+      const file = join(dir, "event.json");
+      let stderr = "";
+      const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+      const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+        stderr += String(chunk);
+        return true;
+      });
+      try {
+        writeFileSync(file, JSON.stringify(scheduled("eip-attached", { resultToken: "token-cli-1" })));
+        snsUp = false;
+        expect(await main(["node", "ec2-config-rules", "invoke", "eip-attached", "--event", file])).toBe(1);
+        expect(stderr).toContain(
+          "alerts: announced 0; NOT announced 2, retried by the next run (eipalloc-fixed COMPLIANT after 1 failed attempt(s), eipalloc-new NON_COMPLIANT after 1 failed attempt(s)); errors: sns:Publish: Service Unavailable (fake)",
+        );
+        stderr = "";
+        snsUp = true;
+        writeFileSync(file, JSON.stringify(scheduled("eip-attached", { resultToken: "token-cli-2" })));
+        await main(["node", "ec2-config-rules", "invoke", "eip-attached", "--event", file]);
+        expect(stderr).toContain("alerts: announced 2 (eipalloc-fixed COMPLIANT after 1 failed attempt(s), eipalloc-new NON_COMPLIANT after 1 failed attempt(s))\n");
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+        process.exitCode = undefined;
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     60_000,
   );

@@ -32,7 +32,12 @@ describe("stage parameters", () => {
     [{ alert: {} }, /deploy\/params\/x\.json: unknown key\(s\) alert/],
     [{ alerts: { email: "not-an-address" } }, /field alerts\.email/],
     [{ reports: { expirationDays: 0 } }, /field reports\.expirationDays/],
-    [{ organization: { enabled: true, excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
+    [{ organization: { enabled: true, organizationId: "o-a1b2c3d4e5", excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
+    [{ organization: { enabled: true } }, /field organization\.organizationId: required in organization mode/],
+    [{ organization: { enabled: true, organizationId: "o-short" } }, /field organization\.organizationId: expected an AWS Organizations id/],
+    [{ organization: { enabled: true, organizationId: "r-a1b2c3d4e5" } }, /field organization\.organizationId/],
+    [{ reports: { notify: "daily" } }, /field reports\.notify/],
+    [{ alerts: { maxAttempts: 0 } }, /field alerts\.maxAttempts/],
   ])("%j is refused with the file and field named", (raw, message) => {
     expect(() => build(raw)).toThrow(message);
   });
@@ -51,7 +56,7 @@ describe("stage parameters", () => {
   test("remediation settings are validated; none but manual in organization mode", () => {
     expect(() => build({ remediation: { "placement-group-limits": { mode: "automatic" } } })).toThrow(/no automatic fix exists/);
     expect(() => build({ remediation: { "imdsv2-required": { mode: "sometimes" } } })).toThrow(/imdsv2-required\.mode/);
-    expect(() => build({ organization: { enabled: true }, remediation: { "imdsv2-required": { mode: "automatic" } } })).toThrow(
+    expect(() => build({ organization: { enabled: true, organizationId: "o-a1b2c3d4e5" }, remediation: { "imdsv2-required": { mode: "automatic" } } })).toThrow(
       /field remediation\.imdsv2-required\.mode: remediation is per account/,
     );
   });

@@ -4,7 +4,7 @@ import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, region
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
-import { type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "../engine/rule";
+import { type AnyRule, type Evaluation, parseRuleParameters } from "../engine/rule";
 import { runRules } from "../engine/run";
 import { InputError } from "../errors";
 import { ExemptionPolicy } from "../exemptions/exemptions";
@@ -140,7 +140,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
       region,
       accountId,
       complianceType: "NOT_APPLICABLE",
-      annotation: clampAnnotation(why),
+      annotation: why,
     },
   ];
 

@@ -76,7 +76,11 @@ export function defineRule<Schema extends z.ZodMiniType>(rule: Rule<Schema>): Ru
   return rule;
 }
 
-/** Cuts an annotation to Config's limit, with a visible marker. */
+/**
+ * Cuts an annotation to Config's limit, with a visible marker. Only for what goes to Config
+ * (lib/config/put-evaluations.ts): evaluations keep their full annotation, so JSON, CSV and
+ * reports show all of it (an INSUFFICIENT_DATA annotation lists everything that is missing).
+ */
 export function clampAnnotation(text: string): string {
   if (text.length <= MAX_ANNOTATION_LENGTH) return text;
   const marker = "… [truncated]";
@@ -98,7 +102,7 @@ export function verdict(
     region: record.region,
     accountId: record.accountId,
     complianceType,
-    annotation: clampAnnotation(annotation),
+    annotation,
   };
 }
 

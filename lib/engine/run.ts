@@ -1,7 +1,7 @@
 import { describeExemption, ExemptionPolicy } from "../exemptions/exemptions";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
-import { ACCOUNT_RESOURCE_TYPE, type AnyRule, clampAnnotation, type Evaluation, parseRuleParameters } from "./rule";
+import { ACCOUNT_RESOURCE_TYPE, type AnyRule, type Evaluation, parseRuleParameters } from "./rule";
 
 const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
   RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
@@ -58,7 +58,7 @@ function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
  * is INSUFFICIENT_DATA, or, when it holds none of them, the account itself is.
  */
 function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, missing: string): Evaluation[] {
-  const annotation = clampAnnotation(`Cannot evaluate: missing ${missing}`);
+  const annotation = `Cannot evaluate: missing ${missing}`;
   const subjects: Evaluation[] = [];
   for (const resourceType of rule.meta.resourceTypes) {
     const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
@@ -123,5 +123,5 @@ function applyExemption(
     name: "name" in record ? record.name : undefined,
   });
   if (!exemption) return evaluation;
-  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: clampAnnotation(describeExemption(exemption)) };
+  return { ...evaluation, complianceType: "NOT_APPLICABLE", annotation: describeExemption(exemption) };
 }

@@ -25,6 +25,9 @@ describe("stage parameters", () => {
     ]);
     expect(resources.Resources.AlertsEmailSubscription).toBeUndefined();
     expect(resources.Resources.Imdsv2RequiredRemediation).toMatchObject({ Properties: { Automatic: false } });
+    const { functions } = build({});
+    expect(functions.scheduledReport).toMatchObject({ environment: { REPORT_NOTIFY: "on-change" } });
+    expect(functions.eipAttached).toMatchObject({ environment: { ALERTS_MAX_ATTEMPTS: "5", ALERTS_TABLE: { Ref: "AlertsTable" } } });
   });
 
   test.each([

@@ -8,6 +8,9 @@ export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
 
 const frequency = z.enum(EXECUTION_FREQUENCIES);
 
+/** When the scheduled report sends its digest. */
+export const REPORT_NOTIFY = ["on-change", "always"] as const;
+
 /** A rule parameter as an admin writes it; Config receives every value as a string. */
 const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
@@ -38,9 +41,11 @@ export const stageSettingsSchema = z
         email: z.email().optional(),
         /** Re-announce resources that stay non-compliant after this many minutes; off when absent. */
         renotifyMinutes: z.number().int().min(1).optional(),
+        /** Runs that try to publish one announcement (or start one automation) before it goes to the dead-letter queue. */
+        maxAttempts: z.number().int().min(1).max(100).default(5),
       })
       .strict()
-      .default({}),
+      .default({ maxAttempts: 5 }),
     reports: z
       .object({
         /** EventBridge schedule of the report function. */
@@ -52,9 +57,11 @@ export const stageSettingsSchema = z
         expirationDays: z.number().int().min(1).default(90),
         /** Validity of the pre-signed link in the digest; S3 allows at most 7 days. */
         linkExpirySeconds: z.number().int().min(60).max(604_800).default(86_400),
+        /** `on-change`: a digest only when the diff has new, resolved or no-longer-verifiable findings (or on the first report); `always`: every run. */
+        notify: z.enum(REPORT_NOTIFY).default("on-change"),
       })
       .strict()
-      .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400 }),
+      .default({ schedule: "cron(0 6 * * ? *)", expirationDays: 90, linkExpirySeconds: 86_400, notify: "on-change" }),
     securityHub: z
       .object({
         /** After each run, the rule functions import the findings that changed into Security Hub (the account's default product). */

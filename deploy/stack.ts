@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
+import { OUTBOX_INDEX } from "../lib/alerts/store";
 import { InputError } from "../lib/errors";
 import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
 import { RULES } from "../rules";
@@ -179,6 +180,7 @@ export function buildStack(input: StackInput): Stack {
     },
   };
   outputs.AlertsTopicArn = { Value: topic };
+  addAlertsOutbox(names.prefix, settings, resources, outputs);
   if (settings.alerts.email) {
     resources.AlertsEmailSubscription = {
       Type: "AWS::SNS::Subscription",
@@ -206,7 +208,7 @@ export function buildStack(input: StackInput): Stack {
     const ruleRemediation = remediation[ruleId];
     const startsAutomations = ruleRemediation?.mode === "automatic";
 
-    const statements: PolicyStatement[] = [logStatement(functionName), publishAlerts];
+    const statements: PolicyStatement[] = [logStatement(functionName), publishAlerts, ...outboxStatements(ruleId)];
     if (organization) {
       // Every read and every Config call happens in the member account, as the member role.
       statements.push({
@@ -245,6 +247,9 @@ export function buildStack(input: StackInput): Stack {
       timeout: RULE_FUNCTION_TIMEOUT_S,
       environment: {
         ALERTS_TOPIC_ARN: topic,
+        ALERTS_TABLE: { Ref: "AlertsTable" },
+        ALERTS_DEAD_LETTER_QUEUE_URL: { Ref: "AlertsDeadLetterQueue" },
+        ALERTS_MAX_ATTEMPTS: String(settings.alerts.maxAttempts),
         ...(settings.alerts.renotifyMinutes ? { ALERTS_RENOTIFY_MINUTES: String(settings.alerts.renotifyMinutes) } : {}),
         ...(settings.securityHub.enabled ? { SECURITY_HUB_ENABLED: "true" } : {}),
         ...(ruleRemediation
@@ -268,9 +273,15 @@ export function buildStack(input: StackInput): Stack {
         FunctionName: functionArn,
         Action: "lambda:InvokeFunction",
         Principal: "config.amazonaws.com",
-        // Organization rules invoke from every member account, which SourceAccount cannot list;
-        // there the member role's trust policy is what limits the accounts the function can act in.
-        ...(organization ? {} : { SourceAccount: { Ref: "AWS::AccountId" } }),
+        // Organization rules invoke from every member account, which SourceAccount cannot list. The
+        // Config rules an organization rule creates in its accounts live under the
+        // config-multiaccountsetup service-linked path (the resource of AWS's
+        // AWSConfigMultiAccountSetupPolicy), so SourceArn admits those only. aws:SourceOrgID cannot be
+        // expressed on AWS::Lambda::Permission, and PrincipalOrgID tests aws:PrincipalOrgID, which a
+        // service principal's request does not carry. The member role's trust limits where the function can act.
+        ...(organization
+          ? { SourceArn: { "Fn::Sub": `arn:\${AWS::Partition}:config:*:*:config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/*` } }
+          : { SourceAccount: { Ref: "AWS::AccountId" } }),
       },
     };
 
@@ -336,6 +347,113 @@ export function buildStack(input: StackInput): Stack {
   // (a report over them needs a Config aggregator, which this stack does not build).
   if (!organization) addReports(input, resources, outputs, functions, publishAlerts);
   return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
+}
+
+/**
+ * Durable alerts (lib/alerts/store.ts, outbox.ts): the announced-state table, whose sparse `outbox`
+ * index lists what is still to announce; the dead-letter queue for announcements and automation
+ * starts given up on after `alerts.maxAttempts` runs; and an alarm on that queue. DynamoDB rather
+ * than objects in the reports bucket: conditional writes per resource make concurrent runs of one
+ * rule announce a change once, and the table exists in organization mode too (the bucket does not).
+ */
+function addAlertsOutbox(prefix: string, settings: StageSettings, resources: Record<string, unknown>, outputs: Record<string, unknown>): void {
+  resources.AlertsTable = {
+    Type: "AWS::DynamoDB::Table",
+    Properties: {
+      TableName: `${prefix}-alerts`,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+        { AttributeName: "outbox", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: OUTBOX_INDEX,
+          KeySchema: [
+            { AttributeName: "outbox", KeyType: "HASH" },
+            { AttributeName: "sk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    },
+  };
+  resources.AlertsDeadLetterQueue = {
+    Type: "AWS::SQS::Queue",
+    Properties: {
+      QueueName: `${prefix}-alerts-dead-letters`,
+      // SQS's maximum: two weeks to read what was never announced.
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    },
+  };
+  // CloudWatch cannot publish to a topic under the AWS managed SNS key (its key policy admits no
+  // CloudWatch), so the alarm has its own topic; its messages carry only the alarm's name and state.
+  resources.AlarmsTopic = { Type: "AWS::SNS::Topic", Properties: { TopicName: `${prefix}-alarms` } };
+  resources.AlarmsTopicPolicy = {
+    Type: "AWS::SNS::TopicPolicy",
+    Properties: {
+      Topics: [{ Ref: "AlarmsTopic" }],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "CloudWatchAlarmsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: { Ref: "AlarmsTopic" },
+            Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+          },
+        ],
+      },
+    },
+  };
+  if (settings.alerts.email) {
+    resources.AlarmsEmailSubscription = {
+      Type: "AWS::SNS::Subscription",
+      Properties: { TopicArn: { Ref: "AlarmsTopic" }, Protocol: "email", Endpoint: settings.alerts.email },
+    };
+  }
+  resources.AlertsDeadLetterAlarm = {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      AlarmName: `${prefix}-alerts-not-delivered`,
+      AlarmDescription: "Compliance alerts or automatic remediations were given up on: read the dead-letter queue",
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": ["AlertsDeadLetterQueue", "QueueName"] } }],
+      Statistic: "Maximum",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: "AlarmsTopic" }],
+    },
+  };
+  outputs.AlertsTableName = { Value: { Ref: "AlertsTable" } };
+  outputs.AlertsDeadLetterQueueUrl = { Value: { Ref: "AlertsDeadLetterQueue" } };
+}
+
+/** A rule function's access to the outbox: its own rule's partition only (dynamodb:LeadingKeys), and sending to the dead-letter queue. */
+function outboxStatements(ruleId: string): PolicyStatement[] {
+  return [
+    {
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+      Resource: [{ "Fn::GetAtt": ["AlertsTable", "Arn"] }, { "Fn::Sub": `\${AlertsTable.Arn}/index/${OUTBOX_INDEX}` }],
+      Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${ruleId}#*`] } },
+    },
+    { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: { "Fn::GetAtt": ["AlertsDeadLetterQueue", "Arn"] } },
+  ];
 }
 
 /** The reports bucket and the scheduled report function (once its handler exists). */
@@ -430,6 +548,7 @@ function addReports(
       ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
       REPORTS_BUCKET: bucket,
       REPORT_LINK_EXPIRY_SECONDS: String(settings.reports.linkExpirySeconds),
+      REPORT_NOTIFY: settings.reports.notify,
       CONFIG_RULE_NAMES: JSON.stringify(ruleNames),
     },
   };

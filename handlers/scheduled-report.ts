@@ -13,7 +13,7 @@ const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { f
 /** The account id is the fifth field of the function's own ARN. */
 const accountOf = (context: Context): string => context.invokedFunctionArn.split(":")[4] ?? "";
 
-/** EventBridge schedule → AWS Config results → HTML + JSON in S3 → one SNS digest. Logs counts, never the link. */
+/** EventBridge schedule → AWS Config results → HTML + JSON in S3 → one SNS digest (when something changed, or always). Logs counts, never the link. */
 async function scheduledReport(_event: unknown, context: Context) {
   const started = performance.now();
   const settings = scheduledReportSettings();
@@ -26,9 +26,10 @@ async function scheduledReport(_event: unknown, context: Context) {
       previousKey: result.previousKey,
       totals: result.report.summary.totals,
       changes: result.report.diff?.counts,
+      digest: result.notified ? `sent in ${result.messageIds.length} message(s)` : "not sent: nothing changed (reports.notify on-change)",
       durationMs: Math.round(performance.now() - started),
     });
-    return { htmlKey: result.htmlKey, jsonKey: result.jsonKey, previousKey: result.previousKey, totals: result.report.summary.totals };
+    return { htmlKey: result.htmlKey, jsonKey: result.jsonKey, previousKey: result.previousKey, totals: result.report.summary.totals, notified: result.notified };
   } catch (error) {
     logger.error("report failed", { error: error as Error });
     throw error;

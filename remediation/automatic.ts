@@ -1,5 +1,7 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { alertOnRuleRun, computeTransitions, type PreviousResults, resourceKey, type RuleRunAlertInput, type RuleRunAlertResult } from "../lib/alerts";
+import { alertsTopicArn, type PreviousResults, resourceKey, type RuleRunAlertInput } from "../lib/alerts";
+import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, recordTransitions } from "../lib/alerts/outbox";
+import { type AlertRecord, type AnnouncedStore, InvocationStore } from "../lib/alerts/store";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
@@ -27,8 +29,36 @@ export interface RuleRunFollowUp extends RuleRunAlertInput {
     assumeRoleArn?: string;
     documentPrefix?: string;
   };
+  /** Where announcements are kept between runs; without one, for this call only (Config's results are the memory). */
+  store?: AnnouncedStore;
+  deadLetters?: DeadLetterSink;
+  maxAttempts?: number;
   /** Identifies the run (Config's result token and notification time), so a retried invocation starts nothing twice. */
-  runKey: string;
+  runKey?: string;
+}
+
+/** Starts a pending record's automation, its idempotency token derived from the rule, the resource and the run that detected the change. */
+export function automationStarter(
+  ruleId: string,
+  ssm: SSMClient,
+  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
+  logger?: RuleRunFollowUp["logger"],
+): (record: AlertRecord) => Promise<{ executionId?: string }> {
+  const assumeRoleArn = remediation.assumeRoleArn;
+  if (!assumeRoleArn) throw new Error("automatic remediation needs REMEDIATION_ROLE_ARN");
+  return async (record) => {
+    // Loaded only when automations start: the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
+    const { startAutomation } = await import("./ssm/start");
+    return startAutomation({
+      ssm,
+      ruleId,
+      resourceId: record.resourceId,
+      assumeRoleArn,
+      documentPrefix: remediation.documentPrefix,
+      key: `${ruleId}|${record.resourceId}|${record.runKey ?? record.detectedAt}`,
+      logger,
+    });
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -58,50 +88,74 @@ export function releaseCandidates(
 }
 
 /**
- * What a rule run does after PutEvaluations: in automatic mode, start the automation for newly
- * non-compliant resources within the cap, then publish the digest (which says when the cap
- * stopped remediation).
+ * An irreversible fix (eip-attached's release) is not edge-triggered like the others: each run
+ * starts it for the addresses whose stored NON_COMPLIANT result is old enough (the document then
+ * re-checks the disassociation tag), within the cap; an address not due yet is named in the digest.
+ * Being re-judged every run, a start that fails is simply tried again by the next run.
  */
-export async function followUpRuleRun(input: RuleRunFollowUp): Promise<RuleRunAlertResult & { automations: string[] }> {
-  const notes = [...(input.notes ?? [])];
-  const automations: string[] = [];
-  const remediation = input.remediation;
-  if (remediation?.settings.mode === "automatic") {
-    if (!input.ssm || !remediation.assumeRoleArn) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
-    const { newlyNonCompliant } = computeTransitions(input.evaluations, input.previous, { now: input.now, isExempted: input.isExempted });
-    let resourceIds = newlyNonCompliant.map((transition) => transition.evaluation.resourceId);
-    let extraParameters: ((resourceId: string) => Record<string, string[]>) | undefined;
-    if (automationFor(input.rule.id)?.irreversible) {
-      const judged = input.evaluations.filter((evaluation) => !input.isExempted?.(evaluation));
-      const { due, waiting } = releaseCandidates(judged, input.previous, input.now ?? new Date(), remediation.settings.releaseAfterDays);
-      resourceIds = due.map((candidate) => candidate.resourceId);
-      const since = new Map(due.map((candidate) => [candidate.resourceId, candidate.unassociatedSince.toISOString()]));
-      extraParameters = (resourceId) => ({ UnassociatedSince: [since.get(resourceId) ?? ""], ReleaseAfterDays: [String(remediation.settings.releaseAfterDays)] });
-      if (waiting.length > 0) {
-        notes.push(
-          `Not released (yet): ${waiting.join(", ")}: Config's stored results do not show them unassociated for releaseAfterDays=${remediation.settings.releaseAfterDays} day(s).`,
-        );
-      }
-    }
-    if (resourceIds.length > 0) {
-      // Loaded only when automations start: the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
-      const { startAutomations } = await import("./ssm/start");
-      const result = await startAutomations({
-        ssm: input.ssm,
-        ruleId: input.rule.id,
-        resourceIds,
-        extraParameters,
-        assumeRoleArn: remediation.assumeRoleArn,
-        cap: remediation.settings.cap,
-        documentPrefix: remediation.documentPrefix,
-        runKey: input.runKey,
-        logger: input.logger,
-      });
-      if (result.note) notes.push(result.note);
-      for (const started of result.started) automations.push(started.resourceId);
-      if (automations.length > 0) notes.push(`Automatic remediation started for ${automations.join(", ")}.`);
-    }
+async function startDueReleases(input: RuleRunFollowUp, remediation: NonNullable<RuleRunFollowUp["remediation"]>): Promise<string[]> {
+  const notes: string[] = [];
+  const judged = input.evaluations.filter((evaluation) => !input.isExempted?.(evaluation));
+  const { releaseAfterDays } = remediation.settings;
+  const { due, waiting } = releaseCandidates(judged, input.previous, input.now ?? new Date(), releaseAfterDays);
+  if (waiting.length > 0) {
+    notes.push(`Not released (yet): ${waiting.join(", ")}: Config's stored results do not show them unassociated for releaseAfterDays=${releaseAfterDays} day(s).`);
   }
-  const alert = await alertOnRuleRun({ ...input, notes });
-  return { ...alert, automations };
+  if (due.length === 0 || !input.ssm || !remediation.assumeRoleArn) return notes;
+  const since = new Map(due.map((candidate) => [candidate.resourceId, candidate.unassociatedSince.toISOString()]));
+  // Loaded only when automations start: the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
+  const { startAutomations } = await import("./ssm/start");
+  const result = await startAutomations({
+    ssm: input.ssm,
+    ruleId: input.rule.id,
+    resourceIds: due.map((candidate) => candidate.resourceId),
+    extraParameters: (resourceId) => ({ UnassociatedSince: [since.get(resourceId) ?? ""], ReleaseAfterDays: [String(releaseAfterDays)] }),
+    assumeRoleArn: remediation.assumeRoleArn,
+    cap: remediation.settings.cap,
+    documentPrefix: remediation.documentPrefix,
+    runKey: input.runKey ?? "",
+    logger: input.logger,
+  });
+  if (result.note) notes.push(result.note);
+  if (result.started.length > 0) notes.push(`Automatic release started for ${result.started.map((started) => started.resourceId).join(", ")}.`);
+  return notes;
+}
+
+/**
+ * What a rule run does after PutEvaluations, in one call: records the changes, starts the
+ * automation of newly non-compliant resources within the cap (automatic mode), then publishes the
+ * digest (which says when the cap stopped remediation). The Lambda splits it around PutEvaluations
+ * (lib/alerts/after-run).
+ */
+export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOutcome> {
+  const remediation = input.remediation;
+  const automatic = remediation?.settings.mode === "automatic";
+  if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
+  const irreversible = automatic && automationFor(input.rule.id)?.irreversible === true;
+  const releaseNotes = irreversible ? await startDueReleases(input, remediation) : [];
+  const store = input.store ?? new InvocationStore();
+  const detected = await recordTransitions({
+    store,
+    scope: { ruleId: input.rule.id, accountId: input.accountId, region: input.region },
+    evaluations: input.evaluations,
+    previous: input.previous,
+    now: input.now,
+    renotifyIntervalMs: input.renotifyIntervalMs,
+    isExempted: input.isExempted,
+    automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
+    runKey: input.runKey,
+  });
+  detected.notes.push(...(input.notes ?? []), ...releaseNotes);
+  return deliverAlerts(detected, {
+    store,
+    sns: input.sns,
+    topicArn: input.topicArn ?? alertsTopicArn(),
+    rule: input.rule,
+    configRuleName: input.configRuleName,
+    deadLetters: input.deadLetters,
+    maxAttempts: input.maxAttempts,
+    startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
+    maxMessageBytes: input.maxMessageBytes,
+    logger: input.logger,
+  });
 }

@@ -4,7 +4,6 @@ import type { Instance, PlacementGroup } from "../lib/model/types";
 import {
   ACCOUNT_RESOURCE_TYPE,
   booleanParam,
-  clampAnnotation,
   type ComplianceType,
   defineRule,
   enumParam,
@@ -178,7 +177,7 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
       region: scope.region,
       accountId: scope.accountId,
       complianceType: worst ?? "COMPLIANT",
-      annotation: clampAnnotation(annotation),
+      annotation,
     };
   });
 }

@@ -1,13 +1,16 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { AwsClients } from "../aws/clients";
+import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
 import type { StoredResult } from "../config/stored-results";
 import type { AnyRule, Evaluation } from "../engine/rule";
-import { followUpRuleRun, remediationFromEnv } from "../../remediation/automatic";
+import { automationStarter, remediationFromEnv } from "../../remediation/automatic";
 import { renotifyIntervalFromEnv } from "./index";
+import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "./outbox";
 import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "./previous-results";
 import { alertsTopicArn } from "./publish";
+import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "./store";
 
 /** What a rule run knows just before PutEvaluations. */
 export interface BeforePutContext {
@@ -23,61 +26,87 @@ export interface BeforePutContext {
   subject?: { resourceType: string; resourceId: string };
   /** A periodic run's stored results, already read for its stale-result cleanup: the previous results come from them. */
   stored?: readonly StoredResult[];
+  /** What the run is about to post. */
+  evaluations: readonly Evaluation[];
 }
 
+/** What the run reports about its alerts: the outcome, or why there were none. */
+export type AlertsReport = AlertsOutcome | { skipped: string };
+
 /** Called before PutEvaluations; returns what to do once the evaluations are posted. */
-export type BeforePut = (context: BeforePutContext) => Promise<((evaluations: readonly Evaluation[]) => Promise<void>) | undefined>;
+export type BeforePut = (context: BeforePutContext) => Promise<(() => Promise<AlertsReport>) | { skipped: string }>;
 
 /**
- * The Lambda's alerting and automatic-remediation step, in two halves around PutEvaluations:
- * Config's previous results are read before this run's verdicts replace them, and the digest
- * (and, in automatic mode, the automations) follow once they are posted. Off in TestMode, and
- * when neither ALERTS_TOPIC_ARN nor automatic remediation is configured. A failure here is
- * logged and never fails the run: the verdicts are already stored, and a retried invocation
- * would find no change left to announce.
+ * The Lambda's alerting and automatic-remediation step, in two halves around PutEvaluations.
+ * Before: Config's previous results and the announced-state table (ALERTS_TABLE) are read, and
+ * every change is recorded there as pending; a failure here fails the invocation, with nothing
+ * posted, so that no change is lost. After: the outbox is drained (automations started, one
+ * digest published, the rest left for the next run or sent to the dead-letter queue). Off in
+ * TestMode, and when neither ALERTS_TOPIC_ARN nor automatic remediation is configured.
  */
 export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.ProcessEnv = process.env): BeforePut {
   return async (context) => {
     const topicArn = alertsTopicArn(env);
     const remediation = remediationFromEnv(rule.meta.id, env);
     const automatic = remediation?.settings.mode === "automatic";
-    if (context.testMode || (!topicArn && !automatic)) return undefined;
+    if (context.testMode) return { skipped: "TestMode" };
+    if (!topicArn && !automatic) return { skipped: "no ALERTS_TOPIC_ARN" };
     if (!context.configRuleName) {
       logger.error("alerts skipped: the event names no configRuleName to read previous results from");
-      return undefined;
+      return { skipped: "the event names no configRuleName" };
     }
     const configRuleName = context.configRuleName;
     const renotifyIntervalMs = renotifyIntervalFromEnv(env);
+    const maxAttempts = maxAttemptsFromEnv(env);
+    const clients = new AwsClients({ region: env.AWS_REGION || context.region });
+    const tableName = env.ALERTS_TABLE?.trim() || undefined;
+    const store: AnnouncedStore = tableName ? new DynamoDbStore(dynamodbClient(clients), tableName) : new InvocationStore();
     let previous: PreviousResults;
+    if (context.stored) previous = previousResultsOf(context.stored);
+    else if (context.subject) previous = await fetchPreviousResults(context.config, configRuleName, context.subject);
+    else throw new Error("alerts: neither stored results (periodic run) nor a changed resource (change event)");
+    let detected: Awaited<ReturnType<typeof recordTransitions>>;
     try {
-      if (context.stored) previous = previousResultsOf(context.stored);
-      else if (context.subject) previous = await fetchPreviousResults(context.config, configRuleName, context.subject);
-      else throw new Error("neither stored results (periodic run) nor a changed resource (change event)");
+      detected = await recordTransitions({
+        store,
+        scope: { ruleId: rule.meta.id, accountId: context.accountId, region: context.region },
+        previous,
+        evaluations: context.evaluations,
+        subject: context.subject,
+        renotifyIntervalMs,
+        automation: automatic ? { cap: remediation.settings.cap } : undefined,
+        runKey: context.resultToken,
+      });
     } catch (error) {
-      logger.error("alerts skipped: could not read the rule's previous results", { error: error as Error });
-      return undefined;
+      throw new Error(`alerts: could not record this run's compliance changes in table ${tableName}: ${(error as Error).message}`);
     }
-    return async (evaluations) => {
-      const clients = new AwsClients({ region: context.region });
+    return async () => {
       try {
-        await followUpRuleRun({
+        // Loaded only where automations start or announcements are given up on: the Lambda bundle leaves SSM and SQS to the runtime's SDK (serverless.yml).
+        const ssm = automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined;
+        const queueUrl = env.ALERTS_DEAD_LETTER_QUEUE_URL?.trim();
+        const deadLetters: DeadLetterSink | undefined = queueUrl
+          ? {
+              send: async (letters) => {
+                const [{ sqsClient }, { SqsDeadLetters }] = await Promise.all([import("../aws/sqs"), import("./dead-letters")]);
+                await new SqsDeadLetters(sqsClient(clients), queueUrl).send(letters);
+              },
+            }
+          : undefined;
+        return await deliverAlerts(detected, {
+          store,
           sns: snsClient(clients),
-          // Loaded only where automations start; the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
-          ssm: automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined,
           topicArn,
           rule: { id: rule.meta.id, severity: rule.meta.severity },
           configRuleName,
-          accountId: context.accountId,
-          region: context.region,
-          evaluations,
-          previous,
-          renotifyIntervalMs,
-          remediation,
-          runKey: context.resultToken,
+          deadLetters,
+          maxAttempts,
+          startAutomation: ssm && remediation ? automationStarter(rule.meta.id, ssm, remediation, logger) : undefined,
           logger,
         });
       } catch (error) {
         logger.error("alerting or automatic remediation failed after the evaluations were posted", { error: error as Error });
+        return { skipped: `failed: ${(error as Error).message}` };
       }
     };
   };

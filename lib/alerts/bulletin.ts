@@ -46,6 +46,11 @@ interface Slot {
  * measured again once rendered and halved if the estimate was short.
  */
 export function splitBulletin(bulletin: Bulletin, maxBytes = SNS_MAX_MESSAGE_BYTES): PublishBody[] {
+  return splitBulletinParts(bulletin, maxBytes).map((part) => part.body);
+}
+
+/** {@link splitBulletin}, each message with the section items it carries (to tell which were announced when a part fails). */
+export function splitBulletinParts(bulletin: Bulletin, maxBytes = SNS_MAX_MESSAGE_BYTES): { body: PublishBody; items: unknown[] }[] {
   const budget = maxBytes - Math.min(RESERVED_BYTES, Math.floor(maxBytes / 8));
   const base = byteLength(render(bulletin, [], 1, 1).Message ?? "");
   const slots: Slot[] = bulletin.sections.flatMap((section, index) =>
@@ -67,7 +72,10 @@ export function splitBulletin(bulletin: Bulletin, maxBytes = SNS_MAX_MESSAGE_BYT
   if (current.length > 0 || groups.length === 0) groups.push(current);
 
   const fitted = groups.flatMap((group) => fitOrHalve(bulletin, group, maxBytes));
-  return fitted.map((group, index) => render(bulletin, group, index + 1, fitted.length));
+  return fitted.map((group, index) => ({
+    body: render(bulletin, group, index + 1, fitted.length),
+    items: group.map(({ section, item }) => bulletin.sections[section]?.items[item]),
+  }));
 }
 
 /** Halves a group until each half, rendered with a worst-case part counter, fits. */

@@ -14,17 +14,21 @@ export interface DigestContext {
   notes?: readonly string[];
 }
 
-const record = ({ evaluation, previous }: Transition) => ({
+const record = ({ evaluation, previous, detectedAt, previousAnnounced }: Transition) => ({
   resourceType: evaluation.resourceType,
   resourceId: evaluation.resourceId,
   complianceType: evaluation.complianceType,
   previousComplianceType: previous?.complianceType ?? null,
   annotation: evaluation.annotation,
   ...(previous?.recordedAt ? { previousRecordedAt: previous.recordedAt.toISOString() } : {}),
+  ...(detectedAt ? { detectedAt } : {}),
+  ...(previousAnnounced === false ? { previousAnnounced } : {}),
 });
 
-const line = ({ evaluation }: Transition) =>
-  `${evaluation.resourceId} (${shortType(evaluation)}): ${evaluation.annotation}`;
+const line = ({ evaluation, detectedAt, previousAnnounced }: Transition) =>
+  `${evaluation.resourceId} (${shortType(evaluation)}): ${evaluation.annotation}` +
+  (detectedAt ? ` [detected ${detectedAt}]` : "") +
+  (previousAnnounced === false ? " [its previous change was never announced]" : "");
 
 const shortType = (evaluation: Evaluation): string => evaluation.resourceType.replace(/^AWS::EC2::/, "");
 

@@ -1,17 +1,17 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
-import { SNS_MAX_MESSAGE_BYTES } from "./bulletin";
-import { buildDigest } from "./digest";
+import { type AlertsOutcome, deliverAlerts, recordTransitions } from "./outbox";
 import type { PreviousResults } from "./previous-results";
-import { alertsTopicArn, publishBulletin } from "./publish";
-import { computeTransitions, type Transitions } from "./transitions";
+import { alertsTopicArn } from "./publish";
+import { InvocationStore } from "./store";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
 export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "./previous-results";
 export { alertsTopicArn, publishBulletin } from "./publish";
-export { computeTransitions, type Transition, type TransitionOptions, type Transitions } from "./transitions";
+export { type AlertsOutcome, describeAlerts, type AnnouncementEntry } from "./outbox";
+export type { Transition, Transitions } from "./transitions";
 
 const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "alerts" } });
 
@@ -46,48 +46,35 @@ export interface RuleRunAlertInput {
   logger?: Logger;
 }
 
-export interface RuleRunAlertResult {
-  transitions: Transitions;
-  messageIds: string[];
-}
-
 /**
- * The alerting step of a rule run: compares this run with Config's previous results and
- * publishes one digest (in as many parts as SNS limits need) when something changed, nothing
- * otherwise.
+ * The alerting step of a rule run, in one call: compares this run with Config's previous results
+ * and publishes one digest (in as many parts as SNS limits need) when something changed, nothing
+ * otherwise. It keeps no state between calls; the Lambda keeps it in the announced-state table
+ * (lib/alerts/after-run.ts), so that what SNS refused is retried by the next run.
  */
-export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<RuleRunAlertResult> {
-  const logger = input.logger ?? defaultLogger;
-  const now = input.now ?? new Date();
-  const transitions = computeTransitions(input.evaluations, input.previous, {
-    now,
+export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOutcome> {
+  const store = new InvocationStore();
+  const detected = await recordTransitions({
+    store,
+    scope: { ruleId: input.rule.id, accountId: input.accountId, region: input.region },
+    evaluations: input.evaluations,
+    previous: input.previous,
+    now: input.now,
     renotifyIntervalMs: input.renotifyIntervalMs,
     isExempted: input.isExempted,
   });
-  const digest = buildDigest(transitions, {
-    ruleId: input.rule.id,
-    configRuleName: input.configRuleName,
-    severity: input.rule.severity,
-    accountId: input.accountId,
-    region: input.region,
-    runAt: now,
-    notes: input.notes,
-  });
-  const counts = {
-    newlyNonCompliant: transitions.newlyNonCompliant.length,
-    backToCompliant: transitions.backToCompliant.length,
-    reminders: transitions.reminders.length,
-  };
-  if (!digest) {
-    logger.info("No compliance change; no alert", { ruleId: input.rule.id, ...counts });
-    return { transitions, messageIds: [] };
-  }
+  detected.notes.push(...(input.notes ?? []));
   const topicArn = input.topicArn ?? alertsTopicArn();
-  if (!topicArn) {
-    logger.warn("Compliance changed but ALERTS_TOPIC_ARN is not set; no alert sent", { ruleId: input.rule.id, ...counts });
-    return { transitions, messageIds: [] };
+  if (!topicArn && detected.fresh.size + detected.reminders.length > 0) {
+    (input.logger ?? defaultLogger).warn("Compliance changed but ALERTS_TOPIC_ARN is not set; no alert sent", { ruleId: input.rule.id });
   }
-  const messageIds = await publishBulletin(input.sns, topicArn, digest, input.maxMessageBytes ?? SNS_MAX_MESSAGE_BYTES);
-  logger.info("Compliance digest published", { ruleId: input.rule.id, ...counts, messages: messageIds.length });
-  return { transitions, messageIds };
+  return deliverAlerts(detected, {
+    store,
+    sns: input.sns,
+    topicArn,
+    rule: input.rule,
+    configRuleName: input.configRuleName,
+    maxMessageBytes: input.maxMessageBytes,
+    logger: input.logger ?? defaultLogger,
+  });
 }

@@ -1,10 +1,10 @@
 import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
-import type { BeforePut } from "../alerts/after-run";
+import type { AlertsReport, BeforePut } from "../alerts/after-run";
 import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
-import { type AnyRule, clampAnnotation, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "../engine/rule";
+import { type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "../engine/rule";
 import { runRules } from "../engine/run";
 import { InputError } from "../errors";
 import { ExemptionPolicy } from "../exemptions/exemptions";
@@ -61,6 +61,8 @@ export interface EventRunResult {
   testMode: boolean;
   staleResults: number | "skipped (TestMode)" | "not run (change event)";
   putEvaluationsCalls: number;
+  /** What was and was not announced (absent when the run has no alerting step, as in the CLI's offline paths). */
+  alerts?: AlertsReport;
   apiCalls: Record<string, number>;
 }
 
@@ -138,7 +140,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
       region,
       accountId,
       complianceType: "NOT_APPLICABLE",
-      annotation: clampAnnotation(why),
+      annotation: why,
     },
   ];
 
@@ -213,12 +215,23 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
 
   const toPost = evaluations.map((evaluation) => toConfigEvaluation(evaluation, orderingTimestamp));
   const changed = header ? { resourceType: header.resourceType, resourceId: header.resourceId } : undefined;
-  const afterPut = await options.beforePut?.({ config, configRuleName: event.configRuleName, region, accountId, testMode, resultToken: event.resultToken, subject: changed, stored });
+  // Before posting: a change is recorded as pending before Config holds the verdict that would hide it.
+  const afterPut = await options.beforePut?.({
+    config,
+    configRuleName: event.configRuleName,
+    region,
+    accountId,
+    testMode,
+    resultToken: event.resultToken,
+    subject: changed,
+    stored,
+    evaluations,
+  });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,
     retryDelayMs: options.putRetryDelayMs,
   });
-  await afterPut?.(evaluations);
+  const alerts = typeof afterPut === "function" ? await afterPut() : afterPut;
   return {
     ruleId: rule.meta.id,
     messageType: invoking.messageType,
@@ -230,6 +243,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     testMode,
     staleResults,
     putEvaluationsCalls,
+    ...(alerts ? { alerts } : {}),
     apiCalls: counter.snapshot(),
   };
 }

@@ -89,7 +89,11 @@ export function defineRule<Schema extends z.ZodMiniType>(rule: Rule<Schema>): Ru
   return rule;
 }
 
-/** Cuts an annotation to Config's limit, with a visible marker. */
+/**
+ * Cuts an annotation to Config's limit, with a visible marker. Only for what goes to Config
+ * (lib/config/put-evaluations.ts): evaluations keep their full annotation, so JSON, CSV and
+ * reports show all of it (an INSUFFICIENT_DATA annotation lists everything that is missing).
+ */
 export function clampAnnotation(text: string): string {
   if (text.length <= MAX_ANNOTATION_LENGTH) return text;
   const marker = "… [truncated]";
@@ -102,7 +106,7 @@ export function clampAnnotation(text: string): string {
  */
 export function itemStatusAnnotation(status: string, captureTime: string): string {
   const why = DELETED_ITEM_STATUSES.has(status) ? `deleted at ${captureTime}` : "not recorded";
-  return clampAnnotation(`Configuration item status ${status}: ${why}`);
+  return `Configuration item status ${status}: ${why}`;
 }
 
 /** Builds the evaluation of a model record, reported under its AWS resource type. */
@@ -120,7 +124,7 @@ export function verdict(
     region: record.region,
     accountId: record.accountId,
     complianceType,
-    annotation: clampAnnotation(annotation),
+    annotation,
   };
 }
 

@@ -1,14 +1,7 @@
 import { describeExemption, ExemptionPolicy, withInvalidTagNote } from "../exemptions/exemptions";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
 import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
-import {
-  ACCOUNT_RESOURCE_TYPE,
-  type AnyRule,
-  clampAnnotation,
-  type Evaluation,
-  itemStatusAnnotation,
-  parseRuleParameters,
-} from "./rule";
+import { ACCOUNT_RESOURCE_TYPE, type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "./rule";
 
 const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
   RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
@@ -66,7 +59,7 @@ function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
  * is INSUFFICIENT_DATA, or, when it holds none of them, the account itself is.
  */
 function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, missing: string): Evaluation[] {
-  const annotation = clampAnnotation(`Cannot evaluate: missing ${missing}`);
+  const annotation = `Cannot evaluate: missing ${missing}`;
   const subjects: Evaluation[] = [];
   for (const resourceType of rule.meta.resourceTypes) {
     const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
@@ -160,14 +153,14 @@ function applyExemption(
   });
   if (!assessment) return evaluation;
   if ("invalidTag" in assessment) {
-    return { ...evaluation, annotation: clampAnnotation(withInvalidTagNote(evaluation.annotation, assessment.invalidTag)) };
+    return { ...evaluation, annotation: withInvalidTagNote(evaluation.annotation, assessment.invalidTag) };
   }
   const { exemption } = assessment;
   const { source, reason, owner, expires } = exemption;
   return {
     ...evaluation,
     complianceType: "NOT_APPLICABLE",
-    annotation: clampAnnotation(describeExemption(exemption)),
+    annotation: describeExemption(exemption),
     exemption: {
       source,
       ...(reason !== undefined ? { reason } : {}),

@@ -2,12 +2,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { alertsAroundPut, type BeforePut } from "../alerts/after-run";
+import { type AlertsReport, alertsAroundPut, type BeforePut } from "../alerts/after-run";
 import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../cli/format";
 import { type EventRunResult, type RunEventOptions, runConfigEvent } from "../config/run-event";
-import { securityHubAroundPut } from "../securityhub/sink";
+import { type SecurityHubStep, securityHubAroundPut } from "../securityhub/sink";
 
 export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter"> {
   logger?: Logger;
@@ -24,13 +24,29 @@ function messageTypeOf(event: unknown): string | undefined {
   }
 }
 
-/** Runs each step's before-half in turn, then each after-half once the evaluations are posted. */
-export function aroundPutSteps(...steps: BeforePut[]): BeforePut {
+/** The alerts in the invocation's log line: counts, and the resources not announced. */
+function alertsSummary(report: AlertsReport) {
+  if ("skipped" in report) return { skipped: report.skipped };
+  return {
+    announced: report.announced.length,
+    reminded: report.reminded,
+    notAnnounced: report.pending.map((entry) => entry.resourceId),
+    deadLettered: report.deadLettered.map((entry) => entry.resourceId),
+    automations: report.automations,
+    errors: report.errors,
+  };
+}
+
+/** Alerts, then Security Hub, around PutEvaluations: the import runs once the evaluations are posted. */
+function withSecurityHub(alerts: BeforePut, securityHub: SecurityHubStep): BeforePut {
   return async (context) => {
-    const afters: Awaited<ReturnType<BeforePut>>[] = [];
-    for (const step of steps) afters.push(await step(context));
-    return async (evaluations) => {
-      for (const after of afters) await after?.(evaluations);
+    const importChanged = await securityHub(context);
+    const afterAlerts = await alerts(context);
+    if (!importChanged) return afterAlerts;
+    return async () => {
+      const report = typeof afterAlerts === "function" ? await afterAlerts() : afterAlerts;
+      await importChanged(context.evaluations);
+      return report;
     };
   };
 }
@@ -38,7 +54,8 @@ export function aroundPutSteps(...steps: BeforePut[]): BeforePut {
 /**
  * The Lambda handler of one rule: AWS Config event in, PutEvaluations out, through the same rule
  * module and engine as the CLI. Logs one structured JSON line per invocation (rule, message
- * type, resources evaluated, counts by compliance, API calls, duration); never the event, the
+ * type, resources evaluated, counts by compliance, what was and was not announced, API calls,
+ * duration); never the event, the
  * result token or credentials. Any failure is logged and rethrown, so the invocation fails and
  * Config records the error instead of a verdict.
  */
@@ -51,7 +68,7 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
     const counter = new ApiCallCounter();
     const messageType = messageTypeOf(event);
     try {
-      const result = await runConfigEvent(rule, event, { beforePut: aroundPutSteps(alertsAroundPut(rule, logger), securityHubAroundPut(rule, logger)), ...options, counter });
+      const result = await runConfigEvent(rule, event, { beforePut: withSecurityHub(alertsAroundPut(rule, logger), securityHubAroundPut(rule, logger)), ...options, counter });
       const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
       const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
       logger.info("evaluations posted", {
@@ -63,6 +80,7 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
         staleResults: result.staleResults,
         putEvaluationsCalls: result.putEvaluationsCalls,
         testMode: result.testMode,
+        ...(result.alerts ? { alerts: alertsSummary(result.alerts) } : {}),
         apiCalls: result.apiCalls,
         apiCallsTotal: counter.total(),
         durationMs: Math.round(performance.now() - started),

@@ -5,7 +5,9 @@ import {
 } from "@aws-sdk/client-config-service";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { Bulletin } from "../alerts/bulletin";
+import { publishBulletin } from "../alerts/publish";
 import * as z from "../zod";
 import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type Evaluation } from "../engine/rule";
 import { InputError } from "../errors";
@@ -33,6 +35,7 @@ const settingsSchema = z.object({
       }
     }),
   ),
+  REPORT_NOTIFY: z._default(z.enum(["on-change", "always"]), "on-change"),
   AWS_REGION: z.string().check(z.minLength(1)),
 });
 
@@ -58,7 +61,10 @@ export interface ScheduledReportResult {
   previousKey?: string;
   link: string;
   report: Report;
-  digest: { subject: string; message: string };
+  digest: Bulletin;
+  /** False when `reports.notify` is on-change and nothing changed: no digest sent. */
+  notified: boolean;
+  messageIds: string[];
 }
 
 const COMPLIANCE: ReadonlySet<string> = new Set(["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"]);
@@ -153,42 +159,95 @@ export function reportKeyBase(generatedAt: string): string {
 const line = (finding: Finding): string =>
   `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.region}): ${finding.annotation}`;
 
-function listed(title: string, findings: readonly Finding[]): string[] {
-  if (findings.length === 0) return [];
-  const more = findings.length > DIGEST_FINDINGS ? [`  …and ${findings.length - DIGEST_FINDINGS} more`] : [];
-  return ["", `${title} (${findings.length}):`, ...findings.slice(0, DIGEST_FINDINGS).map(line), ...more];
+const record = (finding: Finding) => ({
+  ruleId: finding.ruleId,
+  severity: finding.severity,
+  resourceType: finding.resourceType,
+  resourceId: finding.resourceId,
+  region: finding.region,
+  accountId: finding.accountId,
+  complianceType: finding.complianceType,
+  annotation: finding.annotation,
+  firstSeen: finding.firstSeen,
+});
+
+/** Whether the report's diff holds a change worth a digest under `reports.notify: on-change`; the first report always is one. */
+export function hasNotableChange(report: Report): boolean {
+  const diff = report.diff;
+  return !diff || diff.counts.new + diff.counts.resolved + diff.counts.unverified > 0;
 }
 
-/** One SNS message per run: counts, the main changes and the link. */
-export function digestOf(report: Report, link: string, expirySeconds: number, jsonUri: string) {
+/**
+ * The report's digest, as a bulletin the alerts code publishes (lib/alerts/publish.ts): counts, the
+ * main changes, the link, and the message attributes of the rule digests (kind, ruleId, severity,
+ * accountId, region, complianceType), so that one subscription filter serves both.
+ */
+export function reportBulletin(report: Report, link: string, expirySeconds: number, jsonUri: string): Bulletin {
   const { totals } = report.summary;
   const diff = report.diff;
   const change = diff ? ` (${diff.counts.new} new, ${diff.counts.resolved} resolved)` : "";
-  const subject = `EC2 compliance: ${totals.NON_COMPLIANT} non-compliant${change}`.slice(0, 100);
   const account = report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
-  const lines = [
+  const intro = [
     `EC2 compliance report of ${report.generatedAt} for ${account}`,
     `Non-compliant: ${totals.NON_COMPLIANT}; compliant: ${totals.COMPLIANT}; exempted: ${totals.exempted}; not applicable: ${totals.NOT_APPLICABLE - totals.exempted}; insufficient data: ${totals.INSUFFICIENT_DATA}`,
+    diff
+      ? `Since ${diff.previousGeneratedAt}: ${diff.counts.new} new, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable`
+      : "First report: no previous report in the bucket to compare with.",
   ];
-  if (diff) {
-    lines.push(
-      `Since ${diff.previousGeneratedAt}: ${diff.counts.new} new, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable`,
-      ...listed("New", report.findings.filter((finding) => finding.change === "new")),
-      ...listed("Resolved", diff.resolved),
-      ...listed("Newly exempted", report.findings.filter((finding) => finding.change === "exempted")),
-      ...listed("No longer verifiable", diff.unverified),
-    );
-  } else {
-    lines.push("First report: no previous report in the bucket to compare with.");
-  }
-  lines.push("", `Report (link valid ${Math.round(expirySeconds / 3600)} h): ${link}`, `JSON: ${jsonUri}`);
-  return { subject, message: lines.join("\n") };
+  const lists: [key: string, title: string, findings: readonly Finding[]][] = diff
+    ? [
+        ["new", "New", report.findings.filter((finding) => finding.change === "new")],
+        ["resolved", "Resolved", diff.resolved],
+        ["newlyExempted", "Newly exempted", report.findings.filter((finding) => finding.change === "exempted")],
+        ["unverified", "No longer verifiable", diff.unverified],
+      ]
+    : [];
+  const notes = lists
+    .filter(([, , findings]) => findings.length > DIGEST_FINDINGS)
+    .map(([, title, findings]) => `${title}: ${findings.length - DIGEST_FINDINGS} more in the report.`);
+  notes.push(`Report (link valid ${Math.round(expirySeconds / 3600)} h): ${link}`, `JSON: ${jsonUri}`);
+
+  const named = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT" || finding.change === "new");
+  const concerned = [...named, ...(diff?.resolved ?? []), ...(diff?.unverified ?? [])];
+  const distinct = (values: string[]) => [...new Set(values)].sort();
+  const complianceTypes = [
+    ...(totals.NON_COMPLIANT > 0 ? ["NON_COMPLIANT"] : []),
+    ...((diff?.counts.resolved ?? 0) > 0 ? ["COMPLIANT"] : []),
+    ...((diff?.counts.unverified ?? 0) > 0 || totals.INSUFFICIENT_DATA > 0 ? ["INSUFFICIENT_DATA"] : []),
+  ];
+  const scope = report.scopes[0];
+  const attributes: Bulletin["attributes"] = { kind: "compliance-report" };
+  const ruleIds = distinct(concerned.map((finding) => finding.ruleId));
+  const severities = distinct(concerned.map((finding) => finding.severity));
+  if (ruleIds.length > 0) attributes.ruleId = ruleIds;
+  if (severities.length > 0) attributes.severity = severities;
+  if (scope) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
+  if (complianceTypes.length > 0) attributes.complianceType = complianceTypes;
+
+  return {
+    subject: `EC2 compliance: ${totals.NON_COMPLIANT} non-compliant${change}`,
+    intro,
+    notes,
+    sections: lists.map(([key, title, findings]) => ({ key, title, items: findings.slice(0, DIGEST_FINDINGS), line, record })),
+    json: {
+      kind: "compliance-report",
+      schemaVersion: 1,
+      generatedAt: report.generatedAt,
+      scopes: report.scopes,
+      totals,
+      ...(diff ? { changes: diff.counts, previousGeneratedAt: diff.previousGeneratedAt } : {}),
+      link,
+      json: jsonUri,
+    },
+    attributes,
+  };
 }
 
 /**
  * The scheduled report: AWS Config's current results for the stack's rules, diffed against the
  * newest JSON report in the bucket, written as HTML and JSON under dated keys, announced in one
- * SNS digest with a pre-signed link to the HTML.
+ * SNS digest with a pre-signed link to the HTML: on every run with REPORT_NOTIFY=always, otherwise
+ * only when something changed (see {@link hasNotableChange}).
  */
 export async function runScheduledReport(
   settings: ScheduledReportSettings,
@@ -223,7 +282,8 @@ export async function runScheduledReport(
   const link = await getSignedUrl(clients.s3, new GetObjectCommand({ Bucket: bucket, Key: htmlKey }), {
     expiresIn: settings.REPORT_LINK_EXPIRY_SECONDS,
   });
-  const digest = digestOf(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${jsonKey}`);
-  await clients.sns.send(new PublishCommand({ TopicArn: settings.ALERTS_TOPIC_ARN, Subject: digest.subject, Message: digest.message }));
-  return { htmlKey, jsonKey, previousKey, link, report, digest };
+  const digest = reportBulletin(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${jsonKey}`);
+  const notify = settings.REPORT_NOTIFY === "always" || hasNotableChange(report);
+  const messageIds = notify ? await publishBulletin(clients.sns, settings.ALERTS_TOPIC_ARN, digest) : [];
+  return { htmlKey, jsonKey, previousKey, link, report, digest, notified: notify, messageIds };
 }

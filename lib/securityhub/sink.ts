@@ -1,8 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import type { BeforePut } from "../alerts/after-run";
+import type { BeforePutContext } from "../alerts/after-run";
 import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../alerts/previous-results";
-import { computeTransitions } from "../alerts/transitions";
 import { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../reports/model";
@@ -37,23 +36,27 @@ export function changedFindings(
       archived: state.archived,
     });
 
-  const { newlyNonCompliant, backToCompliant } = computeTransitions(evaluations, previous, { now });
-  const findings = [
-    ...newlyNonCompliant.map((transition) => finding(transition.evaluation, undefined)),
-    ...backToCompliant.map((transition) => finding(transition.evaluation, transition.previous?.recordedAt)),
-  ];
+  const findings: AwsSecurityFinding[] = [];
   const seen = new Set<string>();
   for (const evaluation of evaluations) {
     const key = resourceKey(evaluation);
-    if (seen.has(key) || evaluation.complianceType !== "NOT_APPLICABLE") continue;
+    // A run can hold one resource twice (Config keeps the last); judge it once.
+    if (seen.has(key)) continue;
     seen.add(key);
     const before = previous.get(key);
-    if (before?.complianceType !== "NON_COMPLIANT") continue;
-    const exempted = isExempted(evaluation);
-    findings.push(finding(evaluation, before.recordedAt, exempted ? { exempted } : { archived: true }));
+    const wasFailing = before?.complianceType === "NON_COMPLIANT";
+    if (evaluation.complianceType === "NON_COMPLIANT" && !wasFailing) findings.push(finding(evaluation, undefined));
+    else if (evaluation.complianceType === "COMPLIANT" && wasFailing) findings.push(finding(evaluation, before.recordedAt));
+    else if (evaluation.complianceType === "NOT_APPLICABLE" && wasFailing) {
+      const exempted = isExempted(evaluation);
+      findings.push(finding(evaluation, before.recordedAt, exempted ? { exempted } : { archived: true }));
+    }
   }
   return findings;
 }
+
+/** Called before PutEvaluations; returns the import to run once the evaluations are posted. */
+export type SecurityHubStep = (context: BeforePutContext) => Promise<((evaluations: readonly Evaluation[]) => Promise<void>) | undefined>;
 
 /**
  * The Lambda's Security Hub step, around PutEvaluations like alerts: previous results are read
@@ -69,7 +72,7 @@ export function securityHubAroundPut(
   makeImporter: (clients: AwsClients) => Promise<FindingImporter> = async (clients) =>
     // Loaded only where the sink is on: the Lambda bundle leaves Security Hub to the runtime's SDK (serverless.yml).
     (await import("../aws/securityhub")).findingImporter(clients),
-): BeforePut {
+): SecurityHubStep {
   return async (context) => {
     if (!securityHubEnabled(env) || context.testMode) return undefined;
     let previous: PreviousResults;

@@ -33,6 +33,36 @@ export interface StartAutomationsResult {
 
 const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "remediation" } });
 
+/**
+ * Starts one automation. `key` makes its idempotency token: the same key (rule, resource and when
+ * the change was detected) never starts a second execution, however often the start is retried.
+ */
+export async function startAutomation(options: {
+  ssm: SSMClient;
+  ruleId: string;
+  resourceId: string;
+  assumeRoleArn: string;
+  documentPrefix?: string;
+  key: string;
+  /** Parameters beside the resource's, e.g. the release document's evidence of how long an address has been unassociated. */
+  extraParameters?: Record<string, string[]>;
+  logger?: Logger;
+}): Promise<{ resourceId: string; executionId?: string }> {
+  const logger = options.logger ?? defaultLogger;
+  const binding = automationFor(options.ruleId);
+  if (!binding) throw new Error(`rule ${options.ruleId} has no automatic fix`);
+  const name = documentName(binding, options.documentPrefix);
+  const result = await options.ssm.send(
+    new StartAutomationExecutionCommand({
+      DocumentName: name,
+      Parameters: { ...options.extraParameters, [binding.resourceParameter]: [options.resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
+      ClientToken: idempotencyToken(options.key),
+    }),
+  );
+  logger.info("Automation started", { audit: true, ruleId: options.ruleId, resourceId: options.resourceId, document: name, executionId: result.AutomationExecutionId });
+  return { resourceId: options.resourceId, executionId: result.AutomationExecutionId };
+}
+
 /** The automatic mode: one automation per newly non-compliant resource, within the cap, or none. */
 export async function startAutomations(options: StartAutomationsOptions): Promise<StartAutomationsResult> {
   const logger = options.logger ?? defaultLogger;
@@ -46,16 +76,8 @@ export async function startAutomations(options: StartAutomationsOptions): Promis
   }
   const started: StartAutomationsResult["started"] = [];
   for (const resourceId of options.resourceIds) {
-    const name = documentName(binding, options.documentPrefix);
-    const result = await options.ssm.send(
-      new StartAutomationExecutionCommand({
-        DocumentName: name,
-        Parameters: { ...options.extraParameters?.(resourceId), [binding.resourceParameter]: [resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
-        ClientToken: idempotencyToken(`${options.ruleId}|${resourceId}|${options.runKey}`),
-      }),
-    );
-    started.push({ resourceId, executionId: result.AutomationExecutionId });
-    logger.info("Automation started", { audit: true, ruleId: options.ruleId, resourceId, document: name, executionId: result.AutomationExecutionId });
+    const extraParameters = options.extraParameters?.(resourceId);
+    started.push(await startAutomation({ ...options, resourceId, extraParameters, key: `${options.ruleId}|${resourceId}|${options.runKey}`, logger }));
   }
   return { started };
 }

@@ -9,7 +9,6 @@ import {
   SNS_MAX_MESSAGE_BYTES,
   splitBulletin,
   buildDigest,
-  computeTransitions,
   renotifyIntervalFromEnv,
   previousResultsOf,
 } from "../../lib/alerts";
@@ -50,32 +49,40 @@ function envelopeOf(input: PublishCommandInput): Record<string, string> {
   return JSON.parse(input.Message ?? "{}");
 }
 
-describe("computeTransitions", () => {
-  it("sorts newly non-compliant and back-to-compliant, leaving unchanged and unevaluated resources out", () => {
+describe("what changed (the outbox's detection, no state kept between calls)", () => {
+  const base = { sns: new SNSClient({}), topicArn: TOPIC, rule: RULE, accountId: ACCOUNT, region: REGION };
+
+  it("sorts newly non-compliant and back-to-compliant, leaving unchanged and unevaluated resources out", async () => {
     const before = new Map([previous("eipalloc-stays"), previous("eipalloc-fixed"), previous("eipalloc-not-evaluated")]);
-    const result = computeTransitions(
-      [
+    const result = await alertOnRuleRun({
+      ...base,
+      evaluations: [
         evaluation("eipalloc-new", "NON_COMPLIANT"),
         evaluation("eipalloc-stays", "NON_COMPLIANT"),
         evaluation("eipalloc-fixed", "COMPLIANT"),
         evaluation("eipalloc-ok", "COMPLIANT"),
       ],
-      before,
-    );
-    expect(result.newlyNonCompliant.map((t) => t.evaluation.resourceId)).toEqual(["eipalloc-new"]);
-    expect(result.backToCompliant.map((t) => t.evaluation.resourceId)).toEqual(["eipalloc-fixed"]);
-    expect(result.reminders).toEqual([]);
+      previous: before,
+    });
+    expect(result.announced.map((entry) => [entry.resourceId, entry.complianceType])).toEqual([
+      ["eipalloc-fixed", "COMPLIANT"],
+      ["eipalloc-new", "NON_COMPLIANT"],
+    ]);
+    expect(result.reminded).toBe(0);
   });
 
-  it("reminds about still-failing resources once per re-notify window, and never by default", () => {
+  it("reminds about still-failing resources once per re-notify window, and never by default", async () => {
     const hour = 3_600_000;
     const before = new Map([previous("eipalloc-old", new Date("2026-11-20T09:10:00Z")), previous("eipalloc-recent", new Date("2026-11-20T12:05:00Z"))]);
     const current = [evaluation("eipalloc-old", "NON_COMPLIANT"), evaluation("eipalloc-recent", "NON_COMPLIANT")];
     const now = new Date("2026-11-20T12:30:00Z");
-    expect(computeTransitions(current, before, { now }).reminders).toEqual([]);
-    const reminded = computeTransitions(current, before, { now, renotifyIntervalMs: 6 * hour });
+    expect((await alertOnRuleRun({ ...base, evaluations: current, previous: before, now })).reminded).toBe(0);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    const reminded = await alertOnRuleRun({ ...base, evaluations: current, previous: before, now, renotifyIntervalMs: 6 * hour });
     // 09:10 lies in the 06:00-12:00 window, 12:05 in the current one.
-    expect(reminded.reminders.map((t) => t.evaluation.resourceId)).toEqual(["eipalloc-old"]);
+    expect(reminded.reminded).toBe(1);
+    const body = JSON.parse(envelopeOf(published()[0] as PublishCommandInput).sqs ?? "{}");
+    expect(body.stillNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-old"]);
   });
 
   it("reads the re-notify interval from the environment and rejects nonsense", () => {
@@ -188,7 +195,9 @@ describe("alertOnRuleRun", () => {
 
   it("sends nothing, and says so, without a topic", async () => {
     const result = await alertOnRuleRun({ ...base, topicArn: undefined, evaluations: [evaluation("eipalloc-new", "NON_COMPLIANT")], previous: new Map() });
-    expect(result.transitions.newlyNonCompliant).toHaveLength(1);
+    // No one to announce to: nothing is left waiting either.
+    expect(result.announced.map((entry) => entry.resourceId)).toEqual(["eipalloc-new"]);
+    expect(result.messageIds).toEqual([]);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
@@ -217,8 +226,11 @@ describe("alertOnRuleRun", () => {
 });
 
 describe("splitBulletin", () => {
-  const transitions = (count: number) =>
-    computeTransitions(Array.from({ length: count }, (_, i) => evaluation(`eipalloc-${i}`, "NON_COMPLIANT", "x".repeat(200))), new Map());
+  const transitions = (count: number) => ({
+    newlyNonCompliant: Array.from({ length: count }, (_, i) => ({ evaluation: evaluation(`eipalloc-${i}`, "NON_COMPLIANT", "x".repeat(200)) })),
+    backToCompliant: [],
+    reminders: [],
+  });
   const context = { ruleId: "eip-attached", severity: "low" as const, accountId: ACCOUNT, region: REGION, runAt: new Date(0) };
 
   it("keeps a digest that fits in one message whole, and splits exactly when the limit is crossed", () => {

@@ -56,6 +56,27 @@ describe("ec2-config-rules evaluate", () => {
     expect(viaConfig.code).toBe(recorded.code);
   });
 
+  it("keeps an annotation longer than Config's 256 characters whole in JSON, CSV and reports", () => {
+    // Only DescribeInstances recorded: endpoint-route-present lists three missing inputs.
+    const snapshot = JSON.parse(readFileSync(example, "utf8"));
+    for (const region of Object.values(snapshot.regions) as Record<string, unknown>[]) {
+      for (const operation of Object.keys(region)) if (operation !== "DescribeInstances") delete region[operation];
+    }
+    const partial = write("partial.json", JSON.stringify(snapshot));
+    const missing = ["DescribeRouteTables", "DescribeSubnets", "DescribeVpcEndpoints"];
+    const rows = JSON.parse(cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "json").stdout) as Record<string, string>[];
+    const gap = rows.find((row) => row.complianceType === "INSUFFICIENT_DATA")?.annotation ?? "";
+    expect(gap.length).toBeGreaterThan(256);
+    for (const operation of missing) expect(gap).toContain(`${operation} is not in the recorded snapshot`);
+    expect(gap).not.toContain("[truncated]");
+    expect(cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "csv").stdout).toContain(gap.replace(/"/g, '""'));
+
+    const report = join(tmp, "partial-report.json");
+    cli("report", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "json", "--output", report);
+    const findings = JSON.parse(readFileSync(report, "utf8")).findings as { complianceType: string; annotation: string }[];
+    expect(findings.find((finding) => finding.complianceType === "INSUFFICIENT_DATA")?.annotation).toBe(gap);
+  });
+
   it("writes CSV atomically to --output", () => {
     const output = join(tmp, "out.csv");
     const { code, stdout } = cli("evaluate", "--snapshot", example, "--format", "csv", "--output", output);

@@ -25,6 +25,9 @@ describe("stage parameters", () => {
     ]);
     expect(resources.Resources.AlertsEmailSubscription).toBeUndefined();
     expect(resources.Resources.Imdsv2RequiredRemediation).toMatchObject({ Properties: { Automatic: false } });
+    const { functions } = build({});
+    expect(functions.scheduledReport).toMatchObject({ environment: { REPORT_NOTIFY: "on-change" } });
+    expect(functions.eipAttached).toMatchObject({ environment: { ALERTS_MAX_ATTEMPTS: "5", ALERTS_TABLE: { Ref: "AlertsTable" } } });
   });
 
   test("Security Hub sink: off by default; on, each rule role may import into this account's default product only", () => {
@@ -66,6 +69,9 @@ describe("stage parameters", () => {
     [{ alerts: { email: "not-an-address" } }, /field alerts\.email/],
     [{ reports: { expirationDays: 0 } }, /field reports\.expirationDays/],
     [{ organization: { enabled: true, excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
+    [{ organization: { enabled: true, organizationId: "o-a1b2c3d4e5" } }, /organization.*organizationId/],
+    [{ reports: { notify: "daily" } }, /field reports\.notify/],
+    [{ alerts: { maxAttempts: 0 } }, /field alerts\.maxAttempts/],
   ])("%j is refused with the file and field named", (raw, message) => {
     expect(() => build(raw)).toThrow(message);
   });

@@ -36,7 +36,9 @@ afterAll(() => {
 
 const CHANGE = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"];
 const SCHEDULED = "ScheduledNotification";
-const COMMON = ["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
+/** The outbox (announced-state table) and its dead-letter queue. */
+const OUTBOX = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"];
+const COMMON = ["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
 
 /** What each rule must get, written out from the spec (§1.7, §2.9, §6.1), not from the generator. */
 const EXPECTED: Record<string, { logicalName: string; change: boolean; scope?: string[]; reads: string[] }> = {
@@ -286,6 +288,50 @@ describe("account deployment", () => {
     });
   });
 
+  test("durable alerts: the announced-state table, a dead-letter queue with an alarm, each function limited to its rule's records", () => {
+    const table = res(account, "AlertsTable").Properties;
+    expect(table).toMatchObject({
+      TableName: "ec2-config-rules-test-alerts",
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+    expect(table.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(["outbox"]);
+    expect(res(account, "AlertsDeadLetterQueue").Properties).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    expect(res(account, "AlertsDeadLetterAlarm").Properties).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": ["AlertsDeadLetterQueue", "QueueName"] } }],
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      AlarmActions: [{ Ref: "AlarmsTopic" }],
+    });
+    // CloudWatch cannot use the AWS managed SNS key of the alerts topic: the alarm's topic has none.
+    expect(res(account, "AlarmsTopic").Properties.KmsMasterKeyId).toBeUndefined();
+    expect(res(account, "AlarmsEmailSubscription").Properties).toMatchObject({ Protocol: "email", Endpoint: "secops@example.com" });
+    for (const [id, expected] of Object.entries(EXPECTED)) {
+      const statements = statementsOf(res(account, `${expected.logicalName}Role`));
+      const table = statements.find((statement) => statement.Action.includes("dynamodb:PutItem"));
+      expect(table).toEqual({
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+        Resource: [{ "Fn::GetAtt": ["AlertsTable", "Arn"] }, { "Fn::Sub": `\${AlertsTable.Arn}/index/outbox` }],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${id}#*`] } },
+      });
+      expect(resourceFor(statements, "sqs:SendMessage")).toEqual([{ "Fn::GetAtt": ["AlertsDeadLetterQueue", "Arn"] }]);
+      expect(res(account, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables).toMatchObject({
+        ALERTS_TABLE: { Ref: "AlertsTable" },
+        ALERTS_DEAD_LETTER_QUEUE_URL: { Ref: "AlertsDeadLetterQueue" },
+        ALERTS_MAX_ATTEMPTS: "4",
+      });
+    }
+    expect(res(organization, "AlertsTable").Type).toBe("AWS::DynamoDB::Table");
+    expect(res(organization, "EipAttachedLambdaFunction").Properties.Environment.Variables).toMatchObject({ ALERTS_MAX_ATTEMPTS: "5" });
+  });
+
   test("reports bucket: encrypted, public access blocked, TLS only, reports expire", () => {
     const bucket = res(account, "ReportsBucket").Properties;
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/^(AES256|aws:kms)$/);
@@ -309,7 +355,11 @@ describe("account deployment", () => {
       expect(fn).toBeUndefined();
       return;
     }
-    expect(fn?.Properties.Environment.Variables).toMatchObject({ REPORTS_BUCKET: { Ref: "ReportsBucket" }, ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" } });
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      REPORTS_BUCKET: { Ref: "ReportsBucket" },
+      ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
+      REPORT_NOTIFY: "always",
+    });
     const statements = statementsOf(res(account, "ScheduledReportRole"));
     expect(actionsOf(statements)).toEqual(
       sorted([
@@ -355,11 +405,15 @@ describe("organization deployment", () => {
   test("functions act in member accounts through the member role only", () => {
     for (const [id, expected] of Object.entries(EXPECTED)) {
       const statements = statementsOf(res(organization, `${expected.logicalName}Role`));
-      expect(actionsOf(statements)).toEqual(sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "sts:AssumeRole"]));
+      expect(actionsOf(statements)).toEqual(sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "sts:AssumeRole"]));
       expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-member` }]);
-      const permission = res(organization, `${expected.logicalName}ConfigPermission`).Properties;
-      expect(permission).toMatchObject({ Principal: "config.amazonaws.com", Action: "lambda:InvokeFunction" });
-      expect(permission.SourceAccount).toBeUndefined();
+      // Only the Config rules that organization rules create in member accounts, not any account's.
+      expect(res(organization, `${expected.logicalName}ConfigPermission`).Properties).toEqual({
+        FunctionName: { "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] },
+        Action: "lambda:InvokeFunction",
+        Principal: "config.amazonaws.com",
+        SourceArn: { "Fn::Sub": `arn:\${AWS::Partition}:config:*:*:config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/*` },
+      });
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
     }
     expect(organization.Resources.AlertsEmailSubscription).toBeUndefined();
@@ -400,7 +454,7 @@ describe("both deployments", () => {
 });
 
 describe("rule function bundles", () => {
-  test("leave STS, SSM and Security Hub to the runtime's SDK, and load none at import", () => {
+  test("leave STS, SSM, Security Hub and SQS to the runtime's SDK, and load none at import", () => {
     const unpacked = mkdtempSync(path.join(tmpdir(), "ec2-config-rules-zip-"));
     try {
       const unzip = spawnSync("unzip", ["-q", path.join(accountRun.dir, "eipAttached.zip"), "-d", unpacked], { encoding: "utf8" });
@@ -410,6 +464,7 @@ describe("rule function bundles", () => {
       expect(text).toContain('require("@aws-sdk/client-sts")');
       expect(text).toContain('require("@aws-sdk/client-ssm")');
       expect(text).toContain('require("@aws-sdk/client-securityhub")');
+      expect(text).toContain('require("@aws-sdk/client-sqs")');
       // Outside the repository neither package resolves: importing works only if neither is loaded.
       const load = spawnSync(process.execPath, ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle], {
         cwd: unpacked,

@@ -112,17 +112,23 @@ describe("periodic (ScheduledNotification)", () => {
     // Many groups referencing the unused one make a long annotation.
     for (let index = 0; index < 40; index++) {
       groups.push({
-        ...securityGroup(`sg-referrer-with-a-long-identifier-${index}`),
+        ...securityGroup(`sg-referrer-with-a-long-identifier-number-${index}`),
         IpPermissions: [{ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-target", UserId: ACCOUNT }] }],
       } as never);
     }
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: groups });
     ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
-    await createRuleHandler(sgAttachedToEni)(scheduled("sg-attached-to-eni"), context);
+    const result = await createRuleHandler(sgAttachedToEni)(scheduled("sg-attached-to-eni"), context);
     const annotations = posted().map((e) => e.Annotation ?? "");
     expect(Math.max(...annotations.map((a) => a.length))).toBeLessThanOrEqual(256);
     const target = posted().find((e) => e.ComplianceResourceId === "sg-target");
     expect(target?.ComplianceType).toBe("NON_COMPLIANT");
+    // Only what goes to Config is cut: the invocation's result keeps the whole annotation.
+    const whole = result.evaluations.find((e) => e.resourceId === "sg-target")?.annotation ?? "";
+    expect(whole.length).toBeGreaterThan(256);
+    expect(target?.Annotation).toHaveLength(256);
+    expect(target?.Annotation).toMatch(/… \[truncated\]$/);
+    expect(whole.startsWith(target?.Annotation?.replace(/… \[truncated\]$/, "") ?? "?")).toBe(true);
   });
 
   it("fails with no PutEvaluations (and no stale cleanup) when an EC2 call fails for good", async () => {

@@ -200,7 +200,7 @@ describe("automatic mode", () => {
       previous: new Map([["AWS::EC2::Instance|i-old", { resourceType: "AWS::EC2::Instance", resourceId: "i-old", complianceType: "NON_COMPLIANT" }]]),
       remediation: settings, runKey: "token-1",
     });
-    expect(result.automations).toEqual(["i-new"]);
+    expect(result.automations.started).toEqual(["i-new"]);
     expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
     const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "{}");
     expect(message.default).toContain("Automatic remediation started for i-new.");
@@ -242,7 +242,7 @@ describe("automatic mode", () => {
       evaluations: [evaluation("i-new", "NON_COMPLIANT")], previous: new Map(),
       remediation: remediationFromEnv("imdsv2-required", { REMEDIATION_MODE: "manual" }), runKey: "t",
     });
-    expect(result.automations).toEqual([]);
+    expect(result.automations.started).toEqual([]);
     expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
   });
 });

@@ -132,12 +132,28 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
 
     const publishes = sns.commandCalls(PublishCommand);
     expect(publishes).toHaveLength(1);
-    const { Subject, Message, TopicArn } = publishes[0]?.args[0].input ?? {};
+    expect(run.notified).toBe(true);
+    const { Subject, TopicArn, MessageStructure, MessageAttributes } = publishes[0]?.args[0].input ?? {};
+    const envelope = JSON.parse(publishes[0]?.args[0].input.Message ?? "{}");
+    const Message = envelope.default as string;
     expect(TopicArn).toBe(env.ALERTS_TOPIC_ARN);
+    expect(MessageStructure).toBe("json");
     expect(Subject).toBe("EC2 compliance: 2 non-compliant (1 new, 1 resolved)");
-    expect(Message).toContain("New (1):\n- eip-attached AWS::EC2::EIP eipalloc-0new (eu-west-1): EIP 203.0.113.12 is not associated");
-    expect(Message).toContain("Resolved (1):\n- eip-attached AWS::EC2::EIP eipalloc-0old");
+    expect(Message).toContain("New (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0new (eu-west-1): EIP 203.0.113.12 is not associated");
+    expect(Message).toContain("Resolved (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0old");
     expect(Message).toContain("Newly exempted (1):");
+    // The rule digests' attributes (lib/alerts/digest.ts), so that one subscription filter serves both.
+    expect(MessageAttributes).toEqual({
+      kind: { DataType: "String", StringValue: "compliance-report" },
+      ruleId: { DataType: "String.Array", StringValue: '["eip-attached"]' },
+      severity: { DataType: "String.Array", StringValue: JSON.stringify([reportRules().find((rule) => rule.id === "eip-attached")?.severity]) },
+      accountId: { DataType: "String", StringValue: ACCOUNT },
+      region: { DataType: "String", StringValue: REGION },
+      complianceType: { DataType: "String.Array", StringValue: '["NON_COMPLIANT","COMPLIANT","INSUFFICIENT_DATA"]' },
+    });
+    const body = JSON.parse(envelope.sqs);
+    expect(body).toMatchObject({ kind: "compliance-report", changes: { new: 1, resolved: 1 } });
+    expect(body.new.map((finding: { resourceId: string }) => finding.resourceId)).toEqual(["eipalloc-0new"]);
     // A pre-signed GET of the HTML key, valid for the configured time.
     expect(run.link).toContain(`https://${BUCKET}.s3.${REGION}.amazonaws.com/reports/2026/11/23/compliance-2026-11-23T06-00-00-000Z.html?`);
     expect(run.link).toContain("X-Amz-Expires=86400");
@@ -150,7 +166,30 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(run.previousKey).toBeUndefined();
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(run.report.diff).toBeUndefined();
-    expect(run.digest.message).toContain("First report");
+    expect(run.digest.intro).toContain("First report: no previous report in the bucket to compare with.");
+    // A first report is always announced.
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  test("reports.notify: on-change sends no digest when nothing is new, resolved or unverified; always does", async () => {
+    mockAccount(previousReportJson());
+    await runScheduledReport(settings(), clients(), ACCOUNT, { now: () => NOW });
+    const unchanged = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
+    const nextDay = () => new Date("2026-11-24T06:00:00.000Z");
+
+    mockAccount(unchanged);
+    const quiet = await runScheduledReport(settings(), clients(), ACCOUNT, { now: nextDay });
+    expect(quiet.report.diff?.counts).toMatchObject({ new: 0, resolved: 0, unverified: 0 });
+    expect(quiet.notified).toBe(false);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    // The report is still written.
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+
+    mockAccount(unchanged);
+    const always = await runScheduledReport(scheduledReportSettings({ ...env, REPORT_NOTIFY: "always" }), clients(), ACCOUNT, { now: nextDay });
+    expect(always.notified).toBe(true);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(() => scheduledReportSettings({ ...env, REPORT_NOTIFY: "sometimes" })).toThrow(/environment REPORT_NOTIFY/);
   });
 
   test("a corrupt previous report fails the run before anything is written or sent", async () => {

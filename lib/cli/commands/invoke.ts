@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type Command, Option } from "commander";
+import { describeAlerts } from "../../alerts/outbox";
 import { InputError } from "../../errors";
 import { createRuleHandler } from "../../lambda/handler";
 import { localContext } from "../../lambda/local-context";
@@ -56,6 +57,7 @@ export function registerInvokeCommand(program: Command): void {
         `${result.messageType} in ${result.accountId}/${result.region}: posted ${result.evaluations.length} evaluation(s) in ${result.putEvaluationsCalls} PutEvaluations call(s)` +
           `${result.testMode ? " (TestMode: nothing stored)" : ""}; stale results: ${result.staleResults}; API calls: ${calls || "none"}\n`,
       );
+      if (result.alerts) process.stderr.write(`${describeAlerts(result.alerts)}\n`);
       process.exitCode = countByCompliance(result.evaluations).NON_COMPLIANT > 0 ? 1 : 0;
     });
 }

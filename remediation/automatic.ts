@@ -87,13 +87,30 @@ export function releaseCandidates(
   return { due, waiting };
 }
 
+/** Whether the rule's automatic fix cannot be undone (eip-attached's release). */
+export const isIrreversible = (ruleId: string): boolean => automationFor(ruleId)?.irreversible === true;
+
+export interface DueReleasesInput {
+  ruleId: string;
+  evaluations: readonly Evaluation[];
+  previous: PreviousResults;
+  now?: Date;
+  isExempted?: (evaluation: Evaluation) => boolean;
+  ssm?: SSMClient;
+  runKey?: string;
+  logger?: RuleRunFollowUp["logger"];
+}
+
 /**
  * An irreversible fix (eip-attached's release) is not edge-triggered like the others: each run
  * starts it for the addresses whose stored NON_COMPLIANT result is old enough (the document then
  * re-checks the disassociation tag), within the cap; an address not due yet is named in the digest.
  * Being re-judged every run, a start that fails is simply tried again by the next run.
  */
-async function startDueReleases(input: RuleRunFollowUp, remediation: NonNullable<RuleRunFollowUp["remediation"]>): Promise<string[]> {
+export async function startDueReleases(
+  input: DueReleasesInput,
+  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
+): Promise<{ notes: string[]; started: string[] }> {
   const notes: string[] = [];
   const judged = input.evaluations.filter((evaluation) => !input.isExempted?.(evaluation));
   const { releaseAfterDays } = remediation.settings;
@@ -101,13 +118,13 @@ async function startDueReleases(input: RuleRunFollowUp, remediation: NonNullable
   if (waiting.length > 0) {
     notes.push(`Not released (yet): ${waiting.join(", ")}: Config's stored results do not show them unassociated for releaseAfterDays=${releaseAfterDays} day(s).`);
   }
-  if (due.length === 0 || !input.ssm || !remediation.assumeRoleArn) return notes;
+  if (due.length === 0 || !input.ssm || !remediation.assumeRoleArn) return { notes, started: [] };
   const since = new Map(due.map((candidate) => [candidate.resourceId, candidate.unassociatedSince.toISOString()]));
   // Loaded only when automations start: the Lambda bundle leaves SSM to the runtime's SDK (serverless.yml).
   const { startAutomations } = await import("./ssm/start");
   const result = await startAutomations({
     ssm: input.ssm,
-    ruleId: input.rule.id,
+    ruleId: input.ruleId,
     resourceIds: due.map((candidate) => candidate.resourceId),
     extraParameters: (resourceId) => ({ UnassociatedSince: [since.get(resourceId) ?? ""], ReleaseAfterDays: [String(releaseAfterDays)] }),
     assumeRoleArn: remediation.assumeRoleArn,
@@ -117,8 +134,9 @@ async function startDueReleases(input: RuleRunFollowUp, remediation: NonNullable
     logger: input.logger,
   });
   if (result.note) notes.push(result.note);
-  if (result.started.length > 0) notes.push(`Automatic release started for ${result.started.map((started) => started.resourceId).join(", ")}.`);
-  return notes;
+  const started = result.started.map((entry) => entry.resourceId);
+  if (started.length > 0) notes.push(`Automatic release started for ${started.join(", ")}.`);
+  return { notes, started };
 }
 
 /**
@@ -131,8 +149,8 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOut
   const remediation = input.remediation;
   const automatic = remediation?.settings.mode === "automatic";
   if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
-  const irreversible = automatic && automationFor(input.rule.id)?.irreversible === true;
-  const releaseNotes = irreversible ? await startDueReleases(input, remediation) : [];
+  const irreversible = automatic && isIrreversible(input.rule.id);
+  const releases = irreversible ? await startDueReleases({ ...input, ruleId: input.rule.id }, remediation) : { notes: [], started: [] };
   const store = input.store ?? new InvocationStore();
   const detected = await recordTransitions({
     store,
@@ -145,8 +163,8 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOut
     automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
     runKey: input.runKey,
   });
-  detected.notes.push(...(input.notes ?? []), ...releaseNotes);
-  return deliverAlerts(detected, {
+  detected.notes.push(...(input.notes ?? []), ...releases.notes);
+  const outcome = await deliverAlerts(detected, {
     store,
     sns: input.sns,
     topicArn: input.topicArn ?? alertsTopicArn(),
@@ -158,4 +176,6 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOut
     maxMessageBytes: input.maxMessageBytes,
     logger: input.logger,
   });
+  outcome.automations.started.push(...releases.started);
+  return outcome;
 }

@@ -5,7 +5,7 @@ import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
 import type { StoredResult } from "../config/stored-results";
 import type { AnyRule, Evaluation } from "../engine/rule";
-import { automationStarter, remediationFromEnv } from "../../remediation/automatic";
+import { automationStarter, isIrreversible, remediationFromEnv, startDueReleases } from "../../remediation/automatic";
 import { renotifyIntervalFromEnv } from "./index";
 import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "./outbox";
 import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "./previous-results";
@@ -49,6 +49,8 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
     const topicArn = alertsTopicArn(env);
     const remediation = remediationFromEnv(rule.meta.id, env);
     const automatic = remediation?.settings.mode === "automatic";
+    // Releases are judged every run from how long an address has been unassociated, never on the change itself.
+    const irreversible = automatic && isIrreversible(rule.meta.id);
     if (context.testMode) return { skipped: "TestMode" };
     if (!topicArn && !automatic) return { skipped: "no ALERTS_TOPIC_ARN" };
     if (!context.configRuleName) {
@@ -74,7 +76,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
         evaluations: context.evaluations,
         subject: context.subject,
         renotifyIntervalMs,
-        automation: automatic ? { cap: remediation.settings.cap } : undefined,
+        automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
         runKey: context.resultToken,
       });
     } catch (error) {
@@ -93,7 +95,12 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
               },
             }
           : undefined;
-        return await deliverAlerts(detected, {
+        const releases =
+          irreversible && remediation
+            ? await startDueReleases({ ruleId: rule.meta.id, evaluations: context.evaluations, previous, ssm, runKey: context.resultToken, logger }, remediation)
+            : { notes: [], started: [] };
+        detected.notes.push(...releases.notes);
+        const outcome = await deliverAlerts(detected, {
           store,
           sns: snsClient(clients),
           topicArn,
@@ -101,9 +108,11 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
           configRuleName,
           deadLetters,
           maxAttempts,
-          startAutomation: ssm && remediation ? automationStarter(rule.meta.id, ssm, remediation, logger) : undefined,
+          startAutomation: ssm && remediation && !irreversible ? automationStarter(rule.meta.id, ssm, remediation, logger) : undefined,
           logger,
         });
+        outcome.automations.started.push(...releases.started);
+        return outcome;
       } catch (error) {
         logger.error("alerting or automatic remediation failed after the evaluations were posted", { error: error as Error });
         return { skipped: `failed: ${(error as Error).message}` };

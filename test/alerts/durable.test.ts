@@ -6,7 +6,7 @@ import {
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
@@ -22,8 +22,9 @@ import { main } from "../../lib/cli/main";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import eipAttached from "../../rules/eip-attached";
+import imdsv2Required from "../../rules/imdsv2-required";
 import { useMotoServer } from "../integration/moto-server";
-import { change, configItem, scheduled } from "../lambda/fixtures";
+import { change, configItem, instance, reservation, scheduled } from "../lambda/fixtures";
 
 // The rule Lambda's handler, end to end, with the announced-state table and the dead-letter queue
 // on a moto server this file starts (real DynamoDB conditional writes and SQS over HTTP), while
@@ -319,20 +320,31 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
   motoIt(
     "an automation that fails to start is retried by the next run with the same idempotency token, then announced as started",
     async () => {
+      // imdsv2-required: a reversible fix, started on the change itself (eip-attached's release is judged every run instead).
       await useTable({ REMEDIATION_MODE: "automatic", REMEDIATION_ROLE_ARN: "arn:aws:iam::111122223333:role/Remediation" });
+      ec2.on(DescribeInstancesCommand).resolves({ Reservations: [reservation(instance("i-new", { httpTokens: "optional" }))] });
       ssm
         .on(StartAutomationExecutionCommand)
         .rejectsOnce(Object.assign(new Error("ThrottlingException (fake)"), { name: "ThrottlingException" }))
         .resolves({ AutomationExecutionId: "exec-1" });
-      const first = await run(1);
-      expect(first.automations).toEqual({ started: [], pending: ["eipalloc-new"], deadLettered: [] });
-      const second = await run(2);
-      expect(second.automations).toEqual({ started: ["eipalloc-new"], pending: [], deadLettered: [] });
+      const runImdsv2 = async (index: number): Promise<AlertsOutcome> => {
+        const output = await createRuleHandler(imdsv2Required)(
+          scheduled("imdsv2-required", { resultToken: `token-${index}` }),
+          localContext("imdsv2-required"),
+        );
+        const alerts = output.alerts as AlertsReport;
+        if (!alerts || "skipped" in alerts) throw new Error(`no alerts outcome: ${JSON.stringify(alerts)}`);
+        return alerts;
+      };
+      const first = await runImdsv2(1);
+      expect(first.automations).toEqual({ started: [], pending: ["i-new"], deadLettered: [] });
+      const second = await runImdsv2(2);
+      expect(second.automations).toEqual({ started: ["i-new"], pending: [], deadLettered: [] });
       const tokens = ssm.commandCalls(StartAutomationExecutionCommand).map((call) => call.args[0].input.ClientToken);
       expect(tokens).toHaveLength(2);
       expect(tokens[0]).toBe(tokens[1]);
-      expect((await run(3)).automations.started).toEqual([]);
-      expect(times("eipalloc-new", "newlyNonCompliant")).toBe(1);
+      expect((await runImdsv2(3)).automations.started).toEqual([]);
+      expect(times("i-new", "newlyNonCompliant")).toBe(1);
     },
     60_000,
   );

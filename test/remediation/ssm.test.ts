@@ -224,7 +224,7 @@ describe("automatic mode", () => {
       now: new Date("2026-12-01T00:00:00Z"),
       remediation: settings, runKey: "token-9",
     });
-    expect(result.automations).toEqual(["eipalloc-old"]);
+    expect(result.automations.started).toEqual(["eipalloc-old"]);
     expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
     expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
       DocumentName: "Ec2ConfigRules-ReleaseElasticIp",

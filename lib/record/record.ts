@@ -2,6 +2,7 @@ import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients";
 import { ec2Client } from "../aws/ec2";
+import { InputError } from "../errors";
 import { stsClient } from "../aws/sts";
 import { pagesOf } from "../collect/ec2-collector";
 import { EC2_OPERATIONS, type Ec2Operation } from "../sources/ec2-adapter";
@@ -151,9 +152,12 @@ export async function resolveRegions(options: Pick<RecordOptions, "regions" | "c
   const ec2 = ec2Client(options.clientsFor(homeRegion));
   try {
     const { Regions = [] } = await ec2.send(new DescribeRegionsCommand({}));
-    return Regions.map((region) => region.RegionName)
+    const names = Regions.map((region) => region.RegionName)
       .filter((name): name is string => typeof name === "string")
       .sort();
+    // A snapshot of no region would judge nothing (and is refused when read): say so now instead.
+    if (names.length === 0) throw new InputError(`DescribeRegions in ${homeRegion} named no enabled region; give the regions to record`, { field: "--regions" });
+    return names;
   } finally {
     ec2.destroy();
   }

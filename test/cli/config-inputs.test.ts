@@ -1,19 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ROOT, runCli } from "../support/cli";
 
-const root = join(__dirname, "..", "..");
+const root = ROOT;
 const fixture = (name: string) => join(root, "test", "sources", "fixtures", "config-api", name);
 
-/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tmp = mkdtempSync(join(tmpdir(), "cli-config-inputs-"));
 const write = (name: string, content: unknown) => {

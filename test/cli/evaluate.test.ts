@@ -1,20 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 
-const root = join(__dirname, "..", "..");
-const example = join(root, "examples", "account-snapshot.json");
+const root = ROOT;
+const example = EXAMPLE_SNAPSHOT;
 
-/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tmp = mkdtempSync(join(tmpdir(), "cli-evaluate-"));
 const write = (name: string, content: string | Buffer) => {

@@ -1,17 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EXAMPLE_SNAPSHOT, runCli } from "../support/cli";
 
-const root = join(__dirname, "..", "..");
-const example = join(root, "examples", "account-snapshot.json");
+const example = EXAMPLE_SNAPSHOT;
 const tmp = mkdtempSync(join(tmpdir(), "cli-frameworks-"));
 
-/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const ruleIdsOf = (stdout: string) => [...new Set((JSON.parse(stdout) as { ruleId: string }[]).map((row) => row.ruleId))].sort();
 

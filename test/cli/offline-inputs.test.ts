@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 
 /**
  * Offline inputs as a user gives them: folders of `aws ec2 describe-…` outputs (with AWS CLI
@@ -9,18 +9,11 @@ import { join } from "node:path";
  * keep a CI gate from passing on no data, and --fail-on.
  */
 
-const root = join(__dirname, "..", "..");
-const example = join(root, "examples", "account-snapshot.json");
+const root = ROOT;
+const example = EXAMPLE_SNAPSHOT;
 const fixtures = join(__dirname, "fixtures", "aws-cli-examples");
 
-/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tmp = mkdtempSync(join(tmpdir(), "cli-offline-"));
 let counter = 0;

@@ -1,16 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EXAMPLE_SNAPSHOT, runCli } from "../support/cli";
 
-const root = join(__dirname, "..", "..");
-const example = join(root, "examples", "account-snapshot.json");
+const example = EXAMPLE_SNAPSHOT;
 
-/** Runs the built CLI as a user would (npm test builds dist/ before Jest runs). */
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const tmp = mkdtempSync(join(tmpdir(), "cli-report-"));
 

@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
+import { runCli } from "../support/cli";
 
 /**
  * The compatibility corpus: every entry of manifest.json (real AWS outputs, with provenance) runs
@@ -12,7 +12,6 @@ import { basename, join, relative } from "node:path";
  * that message, still without a stack trace.
  */
 
-const root = join(__dirname, "..", "..");
 const corpus = __dirname;
 
 interface ExpectedVerdict {
@@ -46,13 +45,7 @@ interface Row {
 
 const manifest = JSON.parse(readFileSync(join(corpus, "manifest.json"), "utf8")) as { entries: Entry[] };
 
-function cli(args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, "bin", "ec2-config-rules.js"), ...args], {
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = runCli;
 
 function snapshotPaths(entry: Entry): string[] {
   if (entry.folderOf) {

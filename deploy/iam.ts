@@ -128,3 +128,14 @@ export const importFindingsStatement = (): PolicyStatement => ({
   Action: ["securityhub:BatchImportFindings"],
   Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
 });
+
+/**
+ * Organization mode's membership check (lib/config/organization-guard): DescribeAccount on the
+ * organization's accounts only. An account's ARN names the management account, unknown to this
+ * stack, hence `*` there: `arn:<partition>:organizations::<management>:account/<org>/<account>`.
+ */
+export const describeAccountStatement = (organizationId: string): PolicyStatement => ({
+  Effect: "Allow",
+  Action: ["organizations:DescribeAccount"],
+  Resource: { "Fn::Sub": `arn:\${AWS::Partition}:organizations::*:account/${organizationId}/*` },
+});

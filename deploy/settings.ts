@@ -81,8 +81,22 @@ export const stageSettingsSchema = z
           .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
           .default("ec2-config-rules-member"),
         excludedAccounts: z.array(awsAccountId).default([]),
+        /** The organization whose accounts the functions evaluate (env ORGANIZATION_ID, checked by lib/config/organization-guard); required when enabled. */
+        organizationId: z
+          .string()
+          .regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organizations id such as "o-a1b2c3d4e5"' })
+          .optional(),
       })
       .strict()
+      .superRefine((organization, context) => {
+        if (organization.enabled && !organization.organizationId) {
+          context.addIssue({
+            code: "custom",
+            path: ["organizationId"],
+            message: "required in organization mode: the functions refuse events from accounts outside this organization",
+          });
+        }
+      })
       .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [] }),
     rules: z.record(z.string(), ruleSettings).default({}),
     /** Per rule: `{ "mode": "manual" | "automatic" | "config-automatic", "cap": 10, … }`, validated by remediation/ssm. */

@@ -8,6 +8,7 @@ import { RULES } from "../rules";
 import {
   assumeRolePolicy,
   type CfnValue,
+  describeAccountStatement,
   localArn,
   importFindingsStatement,
   logStatement,
@@ -130,6 +131,11 @@ export function buildStack(input: StackInput): Stack {
   const { settings, stage } = input;
   const names = stageNames(stage);
   const organization = settings.organization.enabled;
+  const organizationId = settings.organization.organizationId ?? "";
+  if (organization && !organizationId) {
+    // The settings schema requires it; a stack built from unparsed settings must not guard no organization.
+    throw new InputError("required in organization mode", { file: input.settingsFile, field: "organization.organizationId" });
+  }
   const knownRules = new Set(RULES.map((rule) => rule.meta.id));
   for (const ruleId of Object.keys(settings.rules)) {
     if (!knownRules.has(ruleId)) {
@@ -216,6 +222,7 @@ export function buildStack(input: StackInput): Stack {
         Action: ["sts:AssumeRole"],
         Resource: { "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/${settings.organization.memberRoleName}` },
       });
+      statements.push(describeAccountStatement(organizationId));
     } else {
       statements.push(...ruleEvaluationStatements([rule]));
     }
@@ -252,6 +259,7 @@ export function buildStack(input: StackInput): Stack {
         ALERTS_MAX_ATTEMPTS: String(settings.alerts.maxAttempts),
         ...(settings.alerts.renotifyMinutes ? { ALERTS_RENOTIFY_MINUTES: String(settings.alerts.renotifyMinutes) } : {}),
         ...(settings.securityHub.enabled ? { SECURITY_HUB_ENABLED: "true" } : {}),
+        ...(organization ? { ORGANIZATION_ID: organizationId } : {}),
         ...(ruleRemediation
           ? {
               REMEDIATION_MODE: ruleRemediation.mode,
@@ -273,14 +281,13 @@ export function buildStack(input: StackInput): Stack {
         FunctionName: functionArn,
         Action: "lambda:InvokeFunction",
         Principal: "config.amazonaws.com",
-        // Organization rules invoke from every member account, which SourceAccount cannot list. The
-        // Config rules an organization rule creates in its accounts live under the
-        // config-multiaccountsetup service-linked path (the resource of AWS's
-        // AWSConfigMultiAccountSetupPolicy), so SourceArn admits those only. aws:SourceOrgID cannot be
-        // expressed on AWS::Lambda::Permission, and PrincipalOrgID tests aws:PrincipalOrgID, which a
-        // service principal's request does not carry. The member role's trust limits where the function can act.
+        // Organization mode: no condition. For Config's service principal a permission takes only
+        // SourceAccount (one account), SourceArn (Lambda refuses `*` for its account) or PrincipalOrgID
+        // (aws:PrincipalOrgID, which a service principal's request does not carry: it would block
+        // Config); aws:SourceOrgID cannot be set through AddPermission. The function itself refuses
+        // events from accounts outside organization.organizationId (lib/config/organization-guard).
         ...(organization
-          ? { SourceArn: { "Fn::Sub": `arn:\${AWS::Partition}:config:*:*:config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/*` } }
+          ? {}
           : { SourceAccount: { Ref: "AWS::AccountId" } }),
       },
     };

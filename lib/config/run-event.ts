@@ -122,6 +122,14 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   const counter = options.counter ?? new ApiCallCounter();
   const makeClients = options.clients ?? ((settings, calls) => new AwsClients(settings, calls));
   let clients = makeClients({ region }, counter);
+  if (env.ORGANIZATION_ID) {
+    // Organization mode: Config in any account may invoke the function (deploy/stack.ts says why),
+    // so accounts outside the organization are refused here, with the function's own credentials,
+    // before any role is assumed, anything read or posted. Loaded only in this mode; the Lambda
+    // bundle leaves Organizations to the runtime's SDK (serverless.yml).
+    const { assertInOrganization } = await import("./organization-guard");
+    await assertInOrganization(clients, env.ORGANIZATION_ID, [event.accountId, accountId]);
+  }
   if (own.assumeRole) {
     // Loaded only in cross-account mode; the Lambda bundle leaves STS to the runtime's SDK (serverless.yml).
     const { assumingRole } = await import("../aws/assume-role");

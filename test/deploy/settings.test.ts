@@ -6,6 +6,7 @@ import { buildStack } from "../../deploy/stack";
 import { ROOT, readTemplate, removeRun, runPackage } from "./package";
 
 const FILE = "deploy/params/x.json";
+const ORG = { enabled: true, organizationId: "o-a1b2c3d4e5" };
 
 function build(raw: unknown) {
   return buildStack({ stage: "x", settings: parseStageSettings(raw, FILE), settingsFile: FILE, root: ROOT });
@@ -59,7 +60,7 @@ describe("stage parameters", () => {
   });
 
   test("the Security Hub sink is refused on organization stages, naming the field", () => {
-    expect(() => build({ organization: { enabled: true }, securityHub: { enabled: true } })).toThrow(/securityHub\.enabled/);
+    expect(() => build({ organization: ORG, securityHub: { enabled: true } })).toThrow(/securityHub\.enabled/);
     expect(() => build({ securityHub: { enabled: "yes" } })).toThrow(/securityHub\.enabled/);
   });
 
@@ -68,8 +69,11 @@ describe("stage parameters", () => {
     [{ alert: {} }, /deploy\/params\/x\.json: unknown key\(s\) alert/],
     [{ alerts: { email: "not-an-address" } }, /field alerts\.email/],
     [{ reports: { expirationDays: 0 } }, /field reports\.expirationDays/],
-    [{ organization: { enabled: true, excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
-    [{ organization: { enabled: true, organizationId: "o-a1b2c3d4e5" } }, /organization.*organizationId/],
+    [{ organization: { ...ORG, excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
+    [{ organization: { enabled: true } }, /deploy\/params\/x\.json: field organization\.organizationId: required in organization mode/],
+    [{ organization: { enabled: true, organizationId: "o-short" } }, /field organization\.organizationId: expected an AWS Organizations id such as "o-a1b2c3d4e5"/],
+    [{ organization: { enabled: true, organizationId: "r-a1b2c3d4e5" } }, /field organization\.organizationId: expected an AWS Organizations id/],
+    [{ organization: { enabled: true, organizationId: "o-A1B2C3D4E5" } }, /field organization\.organizationId: expected an AWS Organizations id/],
     [{ reports: { notify: "daily" } }, /field reports\.notify/],
     [{ alerts: { maxAttempts: 0 } }, /field alerts\.maxAttempts/],
   ])("%j is refused with the file and field named", (raw, message) => {
@@ -132,7 +136,7 @@ describe("stage parameters", () => {
       REMEDIATION_ALLOW_RELEASE: "true",
       REMEDIATION_RELEASE_AFTER_DAYS: "10",
     });
-    expect(() => build({ organization: { enabled: true }, remediation: { "imdsv2-required": { mode: "automatic" } } })).toThrow(
+    expect(() => build({ organization: ORG, remediation: { "imdsv2-required": { mode: "automatic" } } })).toThrow(
       /field remediation\.imdsv2-required\.mode: remediation is per account/,
     );
   });

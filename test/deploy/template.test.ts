@@ -169,6 +169,8 @@ describe("account deployment", () => {
         ALERTS_RENOTIFY_MINUTES: "1440",
         SECURITY_HUB_ENABLED: "true",
       });
+      // Account mode: no membership check (Config may invoke from this account only).
+      expect(fn.Environment.Variables.ORGANIZATION_ID).toBeUndefined();
       expect(res(account, `${expected.logicalName}LogGroup`).Properties).toEqual({
         LogGroupName: `/aws/lambda/ec2-config-rules-test-${id}`,
         RetentionInDays: 14,
@@ -402,17 +404,24 @@ describe("organization deployment", () => {
     }
   });
 
-  test("functions act in member accounts through the member role only", () => {
+  test("functions act in member accounts through the member role only, after checking the account is in the organization", () => {
     for (const [id, expected] of Object.entries(EXPECTED)) {
       const statements = statementsOf(res(organization, `${expected.logicalName}Role`));
-      expect(actionsOf(statements)).toEqual(sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "sts:AssumeRole"]));
+      expect(actionsOf(statements)).toEqual(
+        sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "sts:AssumeRole", "organizations:DescribeAccount"]),
+      );
       expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-member` }]);
-      // Only the Config rules that organization rules create in member accounts, not any account's.
+      // The organization's accounts only; the `*` stands for the management account, which an account's ARN names.
+      expect(resourceFor(statements, "organizations:DescribeAccount")).toEqual([
+        { "Fn::Sub": `arn:\${AWS::Partition}:organizations::*:account/o-a1b2c3d4e5/*` },
+      ]);
+      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.ORGANIZATION_ID).toBe("o-a1b2c3d4e5");
+      // No condition can name the organization for Config's service principal: the function checks
+      // each event's account instead (lib/config/organization-guard).
       expect(res(organization, `${expected.logicalName}ConfigPermission`).Properties).toEqual({
         FunctionName: { "Fn::GetAtt": [`${expected.logicalName}LambdaFunction`, "Arn"] },
         Action: "lambda:InvokeFunction",
         Principal: "config.amazonaws.com",
-        SourceArn: { "Fn::Sub": `arn:\${AWS::Partition}:config:*:*:config-rule/aws-service-rule/config-multiaccountsetup.amazonaws.com/*` },
       });
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${id}`);
     }
@@ -454,7 +463,7 @@ describe("both deployments", () => {
 });
 
 describe("rule function bundles", () => {
-  test("leave STS, SSM, Security Hub and SQS to the runtime's SDK, and load none at import", () => {
+  test("leave STS, SSM, Security Hub, SQS and Organizations to the runtime's SDK, and load none at import", () => {
     const unpacked = mkdtempSync(path.join(tmpdir(), "ec2-config-rules-zip-"));
     try {
       const unzip = spawnSync("unzip", ["-q", path.join(accountRun.dir, "eipAttached.zip"), "-d", unpacked], { encoding: "utf8" });
@@ -465,6 +474,7 @@ describe("rule function bundles", () => {
       expect(text).toContain('require("@aws-sdk/client-ssm")');
       expect(text).toContain('require("@aws-sdk/client-securityhub")');
       expect(text).toContain('require("@aws-sdk/client-sqs")');
+      expect(text).toContain('require("@aws-sdk/client-organizations")');
       // Outside the repository neither package resolves: importing works only if neither is loaded.
       const load = spawnSync(process.execPath, ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle], {
         cwd: unpacked,

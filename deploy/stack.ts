@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
-import { OUTBOX_INDEX } from "../lib/alerts/store";
+import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../lib/alerts/store";
 import { InputError } from "../lib/errors";
 import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
 import { RULES } from "../rules";
@@ -369,25 +369,7 @@ function addAlertsOutbox(prefix: string, settings: StageSettings, resources: Rec
     Properties: {
       TableName: `${prefix}-alerts`,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "outbox", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: OUTBOX_INDEX,
-          KeySchema: [
-            { AttributeName: "outbox", KeyType: "HASH" },
-            { AttributeName: "sk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
+      ...ALERTS_TABLE_KEYS,
       TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
       SSESpecification: { SSEEnabled: true },
     },

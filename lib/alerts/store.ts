@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  type CreateTableCommandInput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -97,6 +98,29 @@ export const partitionKey = (scope: AlertScope): string => `${scope.ruleId}#${sc
 
 /** The sparse index of records in the outbox: only they carry the `outbox` attribute. */
 export const OUTBOX_INDEX = "outbox";
+
+/** The table's keys and outbox index, as the stack creates it (deploy/stack.ts) and the tests on moto do. */
+export const ALERTS_TABLE_KEYS: Required<Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema" | "GlobalSecondaryIndexes">> = {
+  AttributeDefinitions: [
+    { AttributeName: "pk", AttributeType: "S" },
+    { AttributeName: "sk", AttributeType: "S" },
+    { AttributeName: "outbox", AttributeType: "S" },
+  ],
+  KeySchema: [
+    { AttributeName: "pk", KeyType: "HASH" },
+    { AttributeName: "sk", KeyType: "RANGE" },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: OUTBOX_INDEX,
+      KeySchema: [
+        { AttributeName: "outbox", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "ALL" },
+    },
+  ],
+};
 /** Announced back-to-compliant records are kept this long (Config's results have long caught up), then DynamoDB's TTL removes them. */
 const COMPLIANT_RETENTION_SECONDS = 90 * 86_400;
 

@@ -17,7 +17,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { AlertsReport } from "../../lib/alerts/after-run";
 import type { AlertsOutcome } from "../../lib/alerts/outbox";
-import { OUTBOX_INDEX } from "../../lib/alerts/store";
+import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../../lib/alerts/store";
 import { main } from "../../lib/cli/main";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
@@ -49,25 +49,7 @@ async function createTableAndQueue(): Promise<{ table: string; queueUrl: string 
     new CreateTableCommand({
       TableName: table,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-        { AttributeName: "outbox", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: OUTBOX_INDEX,
-          KeySchema: [
-            { AttributeName: "outbox", KeyType: "HASH" },
-            { AttributeName: "sk", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
+      ...ALERTS_TABLE_KEYS,
     }),
   );
   const { QueueUrl } = await new SQSClient({}).send(new CreateQueueCommand({ QueueName: `alerts-dlq-${tableCount}` }));

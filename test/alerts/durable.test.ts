@@ -17,7 +17,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import type { AlertsReport } from "../../lib/alerts/after-run";
 import type { AlertsOutcome } from "../../lib/alerts/outbox";
-import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../../lib/alerts/store";
+import { ALERTS_TABLE_KEYS } from "../../lib/alerts/store";
 import { main } from "../../lib/cli/main";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";

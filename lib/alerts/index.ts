@@ -50,7 +50,7 @@ export interface RuleRunAlertInput {
  * The alerting step of a rule run, in one call: compares this run with Config's previous results
  * and publishes one digest (in as many parts as SNS limits need) when something changed, nothing
  * otherwise. It keeps no state between calls; the Lambda keeps it in the announced-state table
- * (lib/alerts/after-run.ts), so that what SNS refused is retried by the next run.
+ * (lib/lambda/around-put.ts), so that what SNS refused is retried by the next run.
  */
 export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOutcome> {
   const store = new InvocationStore();

@@ -1,6 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import type { BeforePutContext } from "../alerts/after-run";
+import type { BeforePutContext } from "../config/put-evaluations";
 import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../alerts/previous-results";
 import { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";

@@ -33,8 +33,6 @@ module.exports = {
     layer("rules/", "lib/engine/|lib/model/|lib/zod\\.ts$|rules/"),
     // SDK clients.
     layer("lib/aws/", `${FOUNDATION}|lib/aws/`),
-    // Exception (issue 11): the Security Hub client batches findings with lib/securityhub's batch helper.
-    layer("lib/aws/securityhub\\.ts$", "lib/securityhub/finding\\.ts$"),
     // Live collection, and the AWS Config rule contract (events, PutEvaluations, stored results).
     layer("lib/collect/", `${CORE}|lib/aws/|lib/collect/`),
     layer("lib/config/", `${CORE}|lib/aws/|lib/collect/|lib/config/`),
@@ -45,8 +43,6 @@ module.exports = {
     layer("lib/record/", `${BELOW_SINKS}|lib/record/`),
     layer("remediation/", `${BELOW_SINKS}|remediation/`),
     // Exceptions (issue 11), sink to sink:
-    // the Security Hub sink reads Config's previous results with the alerts' reader, and exemptions as the report model sees them;
-    layer("lib/securityhub/", "lib/alerts/previous-results\\.ts$|lib/reports/model\\.ts$"),
     // the report's ASFF renderer reuses the Security Hub finding; the scheduled report publishes its bulletin itself;
     layer("lib/reports/", "lib/securityhub/finding\\.ts$|lib/alerts/bulletin\\.ts$|lib/alerts/publish\\.ts$"),
     // automatic remediation drives the alerts outbox (followUpRuleRun), and its report is an alert bulletin.

@@ -17,7 +17,7 @@ export const localArn = (service: string, rest: string): CfnValue => ({
   "Fn::Sub": `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`,
 });
 
-/** Every kind a rule reads, required or optional: the Lambda collects all of them (lib/config/run-event). */
+/** Every kind a rule reads, required or optional: the Lambda collects all of them (lib/lambda/run-event). */
 export const kindsRead = (rule: AnyRule): ResourceKind[] => [...new Set([...rule.meta.requires, ...(rule.meta.optional ?? [])])];
 
 /** The EC2 Describe* actions a rule's collection makes, derived from what the rule reads. */

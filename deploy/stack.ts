@@ -99,7 +99,7 @@ function inputParameters(rule: AnyRule, input: StackInput): Record<string, strin
   if (input.settings.exemptionTagKey) values.ExemptionTagKey = input.settings.exemptionTagKey;
   if (input.settings.maxExemptionDays !== undefined) values.MaxExemptionDays = String(input.settings.maxExemptionDays);
   if (input.settings.organization.enabled) {
-    // The handler assumes this role in the account named by each event (lib/config/run-event).
+    // The handler assumes this role in the account named by each event (lib/lambda/run-event).
     values.AssumeRoleMode = "true";
     values.ExecutionRoleName = input.settings.organization.memberRoleName;
   }

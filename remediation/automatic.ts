@@ -143,7 +143,7 @@ export async function startDueReleases(
  * What a rule run does after PutEvaluations, in one call: records the changes, starts the
  * automation of newly non-compliant resources within the cap (automatic mode), then publishes the
  * digest (which says when the cap stopped remediation). The Lambda splits it around PutEvaluations
- * (lib/alerts/after-run).
+ * (lib/lambda/around-put).
  */
 export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOutcome> {
   const remediation = input.remediation;

@@ -2,13 +2,13 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
 import { type AlertsOutcome, deliverAlerts, recordTransitions } from "./outbox";
-import type { PreviousResults } from "./previous-results";
+import type { PreviousResults } from "../config/previous-results";
 import { alertsTopicArn } from "./publish";
 import { InvocationStore } from "./store";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
-export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "./previous-results";
+export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
 export { alertsTopicArn, publishBulletin } from "./publish";
 export { type AlertsOutcome, describeAlerts, type AnnouncementEntry } from "./outbox";
 export type { Transition, Transitions } from "./transitions";
@@ -50,7 +50,7 @@ export interface RuleRunAlertInput {
  * The alerting step of a rule run, in one call: compares this run with Config's previous results
  * and publishes one digest (in as many parts as SNS limits need) when something changed, nothing
  * otherwise. It keeps no state between calls; the Lambda keeps it in the announced-state table
- * (lib/alerts/after-run.ts), so that what SNS refused is retried by the next run.
+ * (lib/lambda/around-put.ts), so that what SNS refused is retried by the next run.
  */
 export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOutcome> {
   const store = new InvocationStore();

@@ -1,5 +1,5 @@
 import type { Evaluation } from "../engine/rule";
-import type { PreviousResult } from "./previous-results";
+import type { PreviousResult } from "../config/previous-results";
 
 export interface Transition {
   evaluation: Evaluation;

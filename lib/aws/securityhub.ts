@@ -1,6 +1,15 @@
 import { type AwsSecurityFinding, BatchImportFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { importBatches } from "../securityhub/finding";
 import type { AwsClients } from "./clients";
+
+/** BatchImportFindings takes at most 100 findings per request. */
+export const MAX_FINDINGS_PER_IMPORT = 100;
+
+/** Splits findings into BatchImportFindings requests of at most 100. */
+export function importBatches<T>(findings: readonly T[], size = MAX_FINDINGS_PER_IMPORT): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < findings.length; start += size) batches.push(findings.slice(start, start + size));
+  return batches;
+}
 
 export const securityHubClient = (aws: AwsClients): SecurityHubClient => aws.make(SecurityHubClient, "securityhub");
 

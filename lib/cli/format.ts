@@ -1,3 +1,4 @@
+import { countByCompliance } from "../engine/counts";
 import type { ComplianceType, Evaluation } from "../engine/rule";
 
 export type EvaluationFormat = "table" | "json" | "csv";
@@ -14,12 +15,6 @@ export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function countByCompliance(evaluations: readonly Evaluation[]): Record<ComplianceType, number> {
-  const counts: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, INSUFFICIENT_DATA: 0 };
-  for (const evaluation of evaluations) counts[evaluation.complianceType] += 1;
-  return counts;
 }
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };

@@ -7,6 +7,24 @@ import {
 import { clampAnnotation, type Evaluation } from "../engine/rule";
 import type { StoredResult } from "./stored-results";
 
+/** What a rule run knows just before PutEvaluations. */
+export interface BeforePutContext {
+  /** The client PutEvaluations uses (the assumed role's, in cross-account mode): previous results are read with it. */
+  config: ConfigServiceClient;
+  configRuleName?: string;
+  region: string;
+  accountId: string;
+  testMode: boolean;
+  /** Config's result token: the same on a retried invocation, so automations are not started twice. */
+  resultToken: string;
+  /** The resource of a change event. */
+  subject?: { resourceType: string; resourceId: string };
+  /** A periodic run's stored results, already read for its stale-result cleanup: the previous results come from them. */
+  stored?: readonly StoredResult[];
+  /** What the run is about to post. */
+  evaluations: readonly Evaluation[];
+}
+
 /** PutEvaluations accepts at most 100 evaluations per request. */
 export const MAX_EVALUATIONS_PER_CALL = 100;
 /** RDK's convention: this result token means "validate, store nothing" (TestMode). */

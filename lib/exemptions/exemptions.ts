@@ -313,6 +313,10 @@ export class ExemptionPolicy {
 const EXEMPTED = "Exempted";
 const INVALID_TAG_PREFIX = "[exemption tag ignored: ";
 
+/** An evaluation an exemption turned NOT_APPLICABLE, read back from its annotation. */
+export const isExempted = (evaluation: { complianceType: string; annotation: string }): boolean =>
+  evaluation.complianceType === "NOT_APPLICABLE" && evaluation.annotation.startsWith(EXEMPTED);
+
 export function describeExemption(exemption: Exemption): string {
   const by = exemption.owner ? ` by ${exemption.owner}` : "";
   const until = exemption.expires ? ` until ${exemption.expires.label}` : " (no expiry)";

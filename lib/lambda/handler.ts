@@ -2,11 +2,11 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { type AlertsReport, alertsAroundPut, type BeforePut } from "../alerts/after-run";
+import { type AlertsReport, alertsAroundPut, type BeforePut } from "./around-put";
 import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
-import { countByCompliance } from "../cli/format";
-import { type EventRunResult, type RunEventOptions, runConfigEvent } from "../config/run-event";
+import { countByCompliance } from "../engine/counts";
+import { type EventRunResult, type RunEventOptions, runConfigEvent } from "./run-event";
 import { type SecurityHubStep, securityHubAroundPut } from "../securityhub/sink";
 
 export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter"> {

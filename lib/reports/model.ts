@@ -6,7 +6,7 @@ import {
   type Evaluation,
   type Severity,
 } from "../engine/rule";
-import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf } from "../exemptions/exemptions";
+import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf, isExempted } from "../exemptions/exemptions";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -163,11 +163,6 @@ export interface BuildReportOptions {
   /** Injectable clock, so golden files are stable. */
   now?: () => Date;
 }
-
-export const EXEMPTED_PREFIX = "Exempted";
-
-export const isExempted = (evaluation: Evaluation): boolean =>
-  evaluation.complianceType === "NOT_APPLICABLE" && evaluation.annotation.startsWith(EXEMPTED_PREFIX);
 
 /** Identity of a finding across runs. */
 export const findingKey = (finding: Evaluation): string =>

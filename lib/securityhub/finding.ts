@@ -5,9 +5,6 @@ import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type ControlMapping, type E
 /** The ASFF version every finding declares (the only one Security Hub defines). */
 export const ASFF_SCHEMA_VERSION = "2018-10-08";
 
-/** BatchImportFindings takes at most 100 findings per request. */
-export const MAX_FINDINGS_PER_IMPORT = 100;
-
 /** The prefix of every finding Id and GeneratorId: the same from the CLI and the Lambda, so either updates the other's findings. */
 export const FINDING_ID_PREFIX = "ec2-config-rules";
 
@@ -157,11 +154,4 @@ export function toAsffFinding(input: FindingInput): AwsSecurityFinding {
     finding.Note = { Text: clip(evaluation.annotation, LIMITS.note), UpdatedBy: FINDING_ID_PREFIX, UpdatedAt: input.updatedAt };
   }
   return finding;
-}
-
-/** Splits findings into BatchImportFindings requests of at most 100. */
-export function importBatches<T>(findings: readonly T[], size = MAX_FINDINGS_PER_IMPORT): T[][] {
-  const batches: T[][] = [];
-  for (let start = 0; start < findings.length; start += size) batches.push(findings.slice(start, start + size));
-  return batches;
 }

@@ -1,10 +1,10 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import type { BeforePutContext } from "../alerts/after-run";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../alerts/previous-results";
+import type { BeforePutContext } from "../config/put-evaluations";
+import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
 import { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
-import { isExempted } from "../reports/model";
+import { isExempted } from "../exemptions/exemptions";
 import type { FindingImporter } from "../aws/securityhub";
 import { toAsffFinding } from "./finding";
 

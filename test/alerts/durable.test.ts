@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import type { AlertsReport } from "../../lib/alerts/after-run";
+import type { AlertsReport } from "../../lib/lambda/around-put";
 import type { AlertsOutcome } from "../../lib/alerts/outbox";
 import { ALERTS_TABLE_KEYS } from "../../lib/alerts/store";
 import { main } from "../../lib/cli/main";

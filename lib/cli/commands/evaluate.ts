@@ -5,7 +5,8 @@ import { writeFileAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
 import { loadSnapshots } from "../../sources/load";
 import { readReport } from "../../reports/json";
-import { countByCompliance, EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
+import { EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
+import { countByCompliance } from "../../engine/counts";
 import { FRAMEWORK_IDS } from "../../engine/controls";
 import type { FrameworkId } from "../../engine/rule";
 import {

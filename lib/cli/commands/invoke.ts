@@ -5,7 +5,8 @@ import { InputError } from "../../errors";
 import { createRuleHandler } from "../../lambda/handler";
 import { localContext } from "../../lambda/local-context";
 import { findRule, RULES } from "../../../rules";
-import { countByCompliance, formatEvaluations } from "../format";
+import { formatEvaluations } from "../format";
+import { countByCompliance } from "../../engine/counts";
 import { readJsonFile } from "../../io/read-json-file";
 
 /** Exit code when the invocation itself failed (an AWS call, PutEvaluations): nothing is reported as a verdict. */

@@ -1,34 +1,15 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { AwsClients } from "../aws/clients";
 import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
-import type { StoredResult } from "../config/stored-results";
-import type { AnyRule, Evaluation } from "../engine/rule";
+import type { BeforePutContext } from "../config/put-evaluations";
+import type { AnyRule } from "../engine/rule";
 import { automationStarter, isIrreversible, remediationFromEnv, startDueReleases } from "../../remediation/automatic";
-import { renotifyIntervalFromEnv } from "./index";
-import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "./outbox";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "./previous-results";
-import { alertsTopicArn } from "./publish";
-import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "./store";
-
-/** What a rule run knows just before PutEvaluations. */
-export interface BeforePutContext {
-  /** The client PutEvaluations uses (the assumed role's, in cross-account mode): previous results are read with it. */
-  config: ConfigServiceClient;
-  configRuleName?: string;
-  region: string;
-  accountId: string;
-  testMode: boolean;
-  /** Config's result token: the same on a retried invocation, so automations are not started twice. */
-  resultToken: string;
-  /** The resource of a change event. */
-  subject?: { resourceType: string; resourceId: string };
-  /** A periodic run's stored results, already read for its stale-result cleanup: the previous results come from them. */
-  stored?: readonly StoredResult[];
-  /** What the run is about to post. */
-  evaluations: readonly Evaluation[];
-}
+import { renotifyIntervalFromEnv } from "../alerts/index";
+import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "../alerts/outbox";
+import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "../config/previous-results";
+import { alertsTopicArn } from "../alerts/publish";
+import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "../alerts/store";
 
 /** What the run reports about its alerts: the outcome, or why there were none. */
 export type AlertsReport = AlertsOutcome | { skipped: string };
@@ -90,7 +71,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
         const deadLetters: DeadLetterSink | undefined = queueUrl
           ? {
               send: async (letters) => {
-                const [{ sqsClient }, { SqsDeadLetters }] = await Promise.all([import("../aws/sqs"), import("./dead-letters")]);
+                const [{ sqsClient }, { SqsDeadLetters }] = await Promise.all([import("../aws/sqs"), import("../alerts/dead-letters")]);
                 await new SqsDeadLetters(sqsClient(clients), queueUrl).send(letters);
               },
             }

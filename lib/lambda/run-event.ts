@@ -1,5 +1,5 @@
 import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
-import type { AlertsReport, BeforePut } from "../alerts/after-run";
+import type { AlertsReport, BeforePut } from "./around-put";
 import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
@@ -20,9 +20,9 @@ import {
   type ParsedConfigEvent,
   parseConfigEvent,
   splitParameters,
-} from "./event";
-import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "./put-evaluations";
-import { readStoredResults, type StoredResult } from "./stored-results";
+} from "../config/event";
+import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "../config/put-evaluations";
+import { readStoredResults, type StoredResult } from "../config/stored-results";
 
 /** A rule could not judge a resource for lack of data. In the Lambda that fails the invocation. */
 export class MissingDataError extends Error {
@@ -127,7 +127,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     // so accounts outside the organization are refused here, with the function's own credentials,
     // before any role is assumed, anything read or posted. Loaded only in this mode; the Lambda
     // bundle leaves Organizations to the runtime's SDK (serverless.yml).
-    const { assertInOrganization } = await import("./organization-guard");
+    const { assertInOrganization } = await import("../config/organization-guard");
     await assertInOrganization(clients, env.ORGANIZATION_ID, [event.accountId, accountId]);
   }
   if (own.assumeRole) {

@@ -1,5 +1,5 @@
 import { type ConfigServiceClient, type EvaluationResult, paginateGetComplianceDetailsByResource } from "@aws-sdk/client-config-service";
-import type { StoredResult } from "../config/stored-results";
+import type { StoredResult } from "./stored-results";
 
 /** What AWS Config holds from the rule's earlier runs for one resource. */
 export interface PreviousResult {

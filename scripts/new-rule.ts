@@ -2,7 +2,7 @@
  * npm run new-rule -- <id>: scaffolds a rule as ESLint's rule generator does. Writes rules/<id>.ts
  * (a runnable placeholder: instance detailed monitoring), test/rules/<id>.test.ts (compliant,
  * non-compliant and not-applicable cases through the rule tester) and handlers/<id>.ts, adds the
- * import to rules/index.ts, then regenerates deploy/member-role.yml. Edit the rule and its test;
+ * import to rules/index.ts and a row to README's rules table, then regenerates deploy/member-role.yml. Edit the rule and its test;
  * nothing else has to know about the rule.
  */
 import { execFileSync } from "node:child_process";
@@ -148,6 +148,18 @@ export function withRuleRegistered(index: string, id: string): string {
   return text.replace(list, `$1  ${name},\n$2`);
 }
 
+const RULE_TABLE_HEADER = "| rule | reports on | fails when | matches AWS managed rule |\n|---|---|---|---|\n";
+
+/** README.md with the rule's row at the end of the rules table (test/readme.test.ts wants one per rule). */
+export function withReadmeRow(readme: string, id: string): string {
+  const start = readme.indexOf(RULE_TABLE_HEADER);
+  if (start < 0) fail("README.md: the rules table (| rule | reports on | fails when | ...) not found");
+  let end = start + RULE_TABLE_HEADER.length;
+  while (readme.startsWith("| `", end)) end = readme.indexOf("\n", end) + 1;
+  const row = `| \`${id}\` | \`AWS::EC2::Instance\` | detailed monitoring is not enabled (placeholder: describe what the rule fails) | none |\n`;
+  return readme.slice(0, end) + row + readme.slice(end);
+}
+
 function main(): void {
   const id = process.argv[2];
   if (!id || process.argv.length > 3) fail("usage: npm run new-rule -- <rule-id>   (kebab-case, e.g. instance-monitoring)");
@@ -163,14 +175,17 @@ function main(): void {
   if (indexText.includes(`"./${id}"`)) fail(`rules/index.ts already imports "./${id}"`);
 
   const updatedIndex = withRuleRegistered(indexText, id);
+  const readme = join(root, "README.md");
+  const updatedReadme = withReadmeRow(readFileSync(readme, "utf8"), id);
   writeAtomically(files.rule, ruleModule(id));
   writeAtomically(files.test, ruleTest(id));
   writeAtomically(files.handler, ruleHandler(id));
   writeAtomically(index, updatedIndex);
-  for (const path of [...Object.values(files), index]) process.stdout.write(`wrote ${relative(root, path)}\n`);
+  writeAtomically(readme, updatedReadme);
+  for (const path of [...Object.values(files), index, readme]) process.stdout.write(`wrote ${relative(root, path)}\n`);
   // The member role's read permissions derive from every rule's requires.
   execFileSync(process.execPath, [join(root, "deploy", "write-member-role.js")], { cwd: root, stdio: "inherit" });
-  process.stdout.write(`\nNext: edit rules/${id}.ts and test/rules/${id}.test.ts, then npm test.\n`);
+  process.stdout.write(`\nNext: edit rules/${id}.ts and test/rules/${id}.test.ts (and its README row), then npm test.\n`);
 }
 
 if (require.main === module) main();

@@ -111,7 +111,7 @@ const identity = (action: PlannedAction) => ({ resourceType: action.resourceType
 
 async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<ActionOutcome> {
   const { ec2, rule } = options;
-  const action = remediationFor(rule.meta.id);
+  const action = remediationFor(rule);
   const params = parseRuleParameters(rule, options.params) as Record<string, unknown>;
   const exemptions = options.exemptions ?? new ExemptionPolicy();
   const judge = (model: ResourceModel): Evaluation | undefined =>

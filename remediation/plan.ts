@@ -38,7 +38,7 @@ export const planContext = (context: Partial<PlanContext> = {}): PlanContext => 
  */
 export function planRemediation(options: PlanOptions): RemediationPlan {
   const { rule, model } = options;
-  const action = remediationFor(rule.meta.id);
+  const action = remediationFor(rule);
   const params = parseRuleParameters(rule, options.params) as Record<string, unknown>;
   const context = planContext(options.context);
   const evaluations =

@@ -30,7 +30,6 @@ export default defineRule({
       ignoreStopped: booleanParam(false),
     }),
     remediation: {
-      automatic: false,
       summary:
         "Disassociate the Elastic IP (ec2:DisassociateAddress) or move the instance to a subnet without auto-assigned public IPs, and reach it through a load balancer, NAT or Session Manager instead.",
     },

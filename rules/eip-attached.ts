@@ -47,7 +47,6 @@ export default defineRule({
       requireInUseEni: booleanParam(false),
     }),
     remediation: {
-      automatic: false,
       summary: "Associate the address with the resource that needs it, or release it (ec2:ReleaseAddress) once it is confirmed unused.",
     },
     managedRule: "eip-attached",

@@ -192,7 +192,6 @@ export default defineRule({
     optional: ["prefix-list"],
     parameters,
     remediation: {
-      automatic: false,
       summary:
         "Associate the route table with the VPC's gateway endpoint (ModifyVpcEndpoint AddRouteTableIds) or replace a blackhole route; enable private DNS on interface endpoints.",
     },

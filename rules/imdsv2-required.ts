@@ -92,7 +92,6 @@ export default defineRule({
     requires: ["instance"],
     parameters,
     remediation: {
-      automatic: true,
       summary: "Set HttpTokens to required with ModifyInstanceMetadataOptions (runbook AWSConfigRemediation-EnforceEC2InstanceIMDSv2).",
     },
     managedRule: "ec2-imdsv2-check",

@@ -6,7 +6,7 @@ import imdsv2Required from "./imdsv2-required";
 import placementGroupLimits from "./placement-group-limits";
 import sgAttachedToEni from "./sg-attached-to-eni";
 
-/** Every rule, by id. A new rule is one module in this folder, its test, and one line here. */
+/** Every rule, by id. `npm run new-rule -- <id>` adds a rule: its module, its test, its handler and its line here. */
 export const RULES: readonly AnyRule[] = [
   eipAttached,
   ec2NoPublicIp,

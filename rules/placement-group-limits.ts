@@ -196,7 +196,6 @@ export default defineRule({
     optional: ["instance-type"],
     parameters,
     remediation: {
-      automatic: false,
       summary:
         "Stop the excess or mismatched instances and move them to another placement group (ModifyInstancePlacement needs a stopped instance).",
     },

@@ -66,7 +66,6 @@ export default defineRule({
       countReferencesAsUse: booleanParam(false),
     }),
     remediation: {
-      automatic: false,
       summary:
         "Confirm nothing launches with the group (launch templates, idle Lambda functions, Auto Scaling), remove references to it from other groups' rules, then delete it (ec2:DeleteSecurityGroup).",
     },

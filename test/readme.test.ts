@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { RULES } from "../rules";
 
 const root = join(__dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -21,5 +22,11 @@ describe("README and CI agree", () => {
     const command = readme.match(/```sh\n(npm install && npm run build && node bin\/ec2-config-rules\.js evaluate --snapshot (\S+))\n```/);
     expect(command).not.toBeNull();
     expect(() => readFileSync(join(root, command?.[2] ?? ""))).not.toThrow();
+  });
+
+  it("the rules table has one row per rule, in RULES order (npm run new-rule adds the row)", () => {
+    const table = readme.slice(readme.indexOf("| rule | reports on | fails when |"));
+    const ids = [...table.slice(0, table.indexOf("\n\n")).matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((match) => match[1]);
+    expect(ids).toEqual(RULES.map((rule) => rule.meta.id));
   });
 });

@@ -67,9 +67,14 @@ export interface RuleMeta<Schema extends z.ZodMiniType> {
   /** Read when present, but verdicts do not depend on them. */
   optional?: readonly ResourceKind[];
   parameters: Schema;
-  remediation: { automatic: boolean; summary: string };
+  /**
+   * The fix, in one line. Whether it is applied automatically is the remediation module's to say
+   * (remediation/<id>.ts); a rule with none gets these manual steps in every plan.
+   */
+  remediation: { summary: string };
   /** The AWS managed rule whose verdicts this rule matches by default, if any. */
   managedRule?: string;
+  /** AWS's documentation of what the rule checks; reports link it (helpUri), else the managed rule's page. */
   docs?: string;
 }
 

@@ -64,6 +64,8 @@ export interface Instance extends Origin {
   enaSupport?: boolean;
   networkInterfaces: InstanceNetworkInterface[];
   metadataOptions?: MetadataOptions;
+  /** Monitoring.State: detailed (1-minute) CloudWatch monitoring, "enabled" or "disabled". */
+  monitoringState?: string;
   securityGroupIds: string[];
   tags: Tags;
 }

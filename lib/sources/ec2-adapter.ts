@@ -260,6 +260,7 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
       hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", join(field, "MetadataOptions")),
       state: lower(optionalString(metadata, "State", join(field, "MetadataOptions"))),
     },
+    monitoringState: lower(nestedEnum(instance, "Monitoring", "State", field)),
     securityGroupIds: idsOf(list(instance, "SecurityGroups", field), "GroupId"),
     tags,
   };

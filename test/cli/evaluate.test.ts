@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
+import { RULES } from "../../rules";
 
 const root = ROOT;
 const example = EXAMPLE_SNAPSHOT;
@@ -117,14 +118,7 @@ describe("ec2-config-rules rules", () => {
     const { code, stdout } = cli("rules", "--format", "json");
     expect(code).toBe(0);
     const rules = JSON.parse(stdout) as { id: string; parameters: { name: string; default: unknown }[] }[];
-    expect(rules.map((rule) => rule.id)).toEqual([
-      "eip-attached",
-      "ec2-no-public-ip",
-      "sg-attached-to-eni",
-      "endpoint-route-present",
-      "imdsv2-required",
-      "placement-group-limits",
-    ]);
+    expect(rules.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.meta.id));
     const placement = rules.find((rule) => rule.id === "placement-group-limits");
     expect(placement?.parameters).toEqual(expect.arrayContaining([{ name: "maxSpreadInstancesPerAz", type: expect.any(String), default: 7 }]));
   });

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
+import { RULES } from "../../rules";
 
 /**
  * Offline inputs as a user gives them: folders of `aws ec2 describe-…` outputs (with AWS CLI
@@ -92,7 +93,7 @@ describe("describe folders made with the AWS CLI", () => {
     ]);
     const plan = cli("remediate", "--plan", "--snapshot", folder, "--region", "us-east-1", "--account-id", "123456789012", "--format", "json");
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).plans).toHaveLength(6);
+    expect(JSON.parse(plan.stdout).plans).toHaveLength(RULES.length);
     expect(cli("remediate", "--plan", "--snapshot", folder).stderr).toMatch(/cannot tell the region.*give --account-id and --region/);
   });
 

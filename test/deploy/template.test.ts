@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
+import type { AnyRule } from "../../lib/engine/rule";
+import { EC2_OPERATION_BY_KIND } from "../../lib/sources/ec2-adapter";
+import { RULES } from "../../rules";
 import { type PackageRun, readTemplate, removeRun, ROOT, runPackage, type Template } from "./package";
 
 // The templates `osls package` produces for two stages: an account deployment (test/deploy/fixtures/
@@ -40,8 +43,10 @@ const SCHEDULED = "ScheduledNotification";
 const OUTBOX = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"];
 const COMMON = ["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
 
-/** What each rule must get, written out from the spec (§1.7, §2.9, §6.1), not from the generator. */
-const EXPECTED: Record<string, { logicalName: string; change: boolean; scope?: string[]; reads: string[] }> = {
+type Expected = { logicalName: string; change: boolean; scope?: string[]; reads: string[] };
+
+/** What each of the six original rules must get, written out from AWS's contract, not from the generator. */
+const WRITTEN_OUT: Record<string, Expected> = {
   "eip-attached": { logicalName: "EipAttached", change: true, scope: ["AWS::EC2::EIP"], reads: ["ec2:DescribeAddresses", "ec2:DescribeNetworkInterfaces"] },
   "ec2-no-public-ip": { logicalName: "Ec2NoPublicIp", change: true, scope: ["AWS::EC2::Instance"], reads: ["ec2:DescribeInstances"] },
   "sg-attached-to-eni": {
@@ -64,6 +69,20 @@ const EXPECTED: Record<string, { logicalName: string; change: boolean; scope?: s
     reads: ["ec2:DescribePlacementGroups", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes"],
   },
 };
+/**
+ * A rule added later (npm run new-rule) is expected from its own metadata: change-triggered when
+ * it says so, scoped to its resource types, reading the Describe call of each kind it requires.
+ */
+function expectedFromMeta(rule: AnyRule): Expected {
+  return {
+    logicalName: rule.meta.id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(""),
+    change: rule.meta.triggers.includes("change"),
+    scope: [...rule.meta.resourceTypes],
+    reads: [...rule.meta.requires, ...(rule.meta.optional ?? [])].map((kind) => `ec2:${EC2_OPERATION_BY_KIND[kind]}`),
+  };
+}
+
+const EXPECTED: Record<string, Expected> = Object.fromEntries(RULES.map((rule) => [rule.meta.id, WRITTEN_OUT[rule.meta.id] ?? expectedFromMeta(rule)]));
 const RULE_IDS = Object.keys(EXPECTED);
 
 /** A resource that must exist. */

@@ -4,7 +4,7 @@ import { ModelBuilder } from "../../lib/model/resource-model";
 import { RESOURCE_KINDS, type ResourceKind } from "../../lib/model/types";
 import { buildReport, type Report, type ReportInput, reportRuleOf } from "../../lib/reports/model";
 import { EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
-import { RULES } from "../../rules";
+import { GOLDEN_RULES } from "../support/golden-rules";
 
 export const ACCOUNT = "111122223333";
 export const TOOL = { name: "ec2-config-rules", version: "0.0.0-test" };
@@ -168,13 +168,14 @@ export const FIXTURE_INPUTS: ReportInput[] = [
   { path: "test/reports/fixture.ts", format: "recorded", accountIds: [ACCOUNT], regions: ["eu-west-1", "us-east-1"] },
 ];
 
-export const reportRules = () => RULES.map(reportRuleOf);
+/** The rules the golden files were written for (test/support/golden-rules.ts). */
+export const reportRules = () => GOLDEN_RULES.map(reportRuleOf);
 
 /** The report of one version of the fixture, optionally diffed against a previous report. */
 export function fixtureReport(version: "previous" | "current", previous?: Report): Report {
   const model = modelOf(accountFixture(version));
   const now = version === "current" ? CURRENT_AT : PREVIOUS_AT;
-  const evaluations = runRules(model, { rules: RULES, exemptions: new ExemptionPolicy({ now }) });
+  const evaluations = runRules(model, { rules: GOLDEN_RULES, exemptions: new ExemptionPolicy({ now }) });
   return buildReport({
     evaluations,
     rules: reportRules(),

@@ -133,7 +133,7 @@ async function planOffline(options: RemediateOptions): Promise<void> {
 
 /** The live model a plan for one rule needs: the rule's inputs and the plan's own, in one account and region. */
 async function collectLive(rule: AnyRule, clients: AwsClients, scope: { region: string; accountId: string }) {
-  const kinds = new Set<ResourceKind>([...rule.meta.requires, ...(rule.meta.optional ?? []), ...(remediationFor(rule.meta.id).planKinds ?? [])]);
+  const kinds = new Set<ResourceKind>([...rule.meta.requires, ...(rule.meta.optional ?? []), ...(remediationFor(rule).planKinds ?? [])]);
   const builder = new ModelBuilder();
   await collectAll(kinds, { ec2: ec2Client(clients), scope, builder });
   return builder.build();

@@ -1,7 +1,7 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { alertsTopicArn, type PreviousResults, resourceKey, type RuleRunAlertInput } from "../lib/alerts";
-import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, recordTransitions } from "../lib/alerts/outbox";
-import { type AlertRecord, type AnnouncedStore, InvocationStore } from "../lib/alerts/store";
+import { alertOnRuleRun, type PreviousResults, resourceKey, type RuleRunAlertInput } from "../lib/alerts";
+import type { AlertsOutcome, DeadLetterSink } from "../lib/alerts/outbox";
+import type { AlertRecord, AnnouncedStore } from "../lib/alerts/store";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
@@ -151,31 +151,17 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOut
   if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
   const irreversible = automatic && isIrreversible(input.rule.id);
   const releases = irreversible ? await startDueReleases({ ...input, ruleId: input.rule.id }, remediation) : { notes: [], started: [] };
-  const store = input.store ?? new InvocationStore();
-  const detected = await recordTransitions({
-    store,
-    scope: { ruleId: input.rule.id, accountId: input.accountId, region: input.region },
-    evaluations: input.evaluations,
-    previous: input.previous,
-    now: input.now,
-    renotifyIntervalMs: input.renotifyIntervalMs,
-    isExempted: input.isExempted,
-    automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
-    runKey: input.runKey,
-  });
-  detected.notes.push(...(input.notes ?? []), ...releases.notes);
-  const outcome = await deliverAlerts(detected, {
-    store,
-    sns: input.sns,
-    topicArn: input.topicArn ?? alertsTopicArn(),
-    rule: input.rule,
-    configRuleName: input.configRuleName,
-    deadLetters: input.deadLetters,
-    maxAttempts: input.maxAttempts,
-    startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
-    maxMessageBytes: input.maxMessageBytes,
-    logger: input.logger,
-  });
+  const outcome = await alertOnRuleRun(
+    { ...input, notes: [...(input.notes ?? []), ...releases.notes] },
+    {
+      store: input.store,
+      automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
+      runKey: input.runKey,
+      deadLetters: input.deadLetters,
+      maxAttempts: input.maxAttempts,
+      startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
+    },
+  );
   outcome.automations.started.push(...releases.started);
   return outcome;
 }

@@ -1,10 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
-import { type AlertsOutcome, deliverAlerts, recordTransitions } from "./outbox";
+import { type AlertsOutcome, type DeliverInput, type DetectInput, deliverAlerts, recordTransitions } from "./outbox";
 import type { PreviousResults } from "../config/previous-results";
 import { alertsTopicArn } from "./publish";
-import { InvocationStore } from "./store";
+import { type AnnouncedStore, InvocationStore } from "./store";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
@@ -52,8 +52,14 @@ export interface RuleRunAlertInput {
  * otherwise. It keeps no state between calls; the Lambda keeps it in the announced-state table
  * (lib/lambda/around-put.ts), so that what SNS refused is retried by the next run.
  */
-export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOutcome> {
-  const store = new InvocationStore();
+/** What a caller that remediates adds to alerting: its store, pending automations and their delivery. */
+export interface RuleRunAlertDelivery extends Pick<DetectInput, "automation" | "runKey">, Pick<DeliverInput, "deadLetters" | "maxAttempts" | "startAutomation"> {
+  /** Where announcements are kept between runs; without one, for this call only (Config's results are the memory). */
+  store?: AnnouncedStore;
+}
+
+export async function alertOnRuleRun(input: RuleRunAlertInput, delivery: RuleRunAlertDelivery = {}): Promise<AlertsOutcome> {
+  const store = delivery.store ?? new InvocationStore();
   const detected = await recordTransitions({
     store,
     scope: { ruleId: input.rule.id, accountId: input.accountId, region: input.region },
@@ -62,6 +68,8 @@ export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOu
     now: input.now,
     renotifyIntervalMs: input.renotifyIntervalMs,
     isExempted: input.isExempted,
+    automation: delivery.automation,
+    runKey: delivery.runKey,
   });
   detected.notes.push(...(input.notes ?? []));
   const topicArn = input.topicArn ?? alertsTopicArn();
@@ -74,6 +82,9 @@ export async function alertOnRuleRun(input: RuleRunAlertInput): Promise<AlertsOu
     topicArn,
     rule: input.rule,
     configRuleName: input.configRuleName,
+    deadLetters: delivery.deadLetters,
+    maxAttempts: delivery.maxAttempts,
+    startAutomation: delivery.startAutomation,
     maxMessageBytes: input.maxMessageBytes,
     logger: input.logger ?? defaultLogger,
   });

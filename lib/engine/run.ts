@@ -1,11 +1,8 @@
 import { describeExemption, ExemptionPolicy, withInvalidTagNote } from "../exemptions/exemptions";
+import { KINDS, kindOfConfigType } from "../model/kinds";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
-import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
+import type { Origin } from "../model/types";
 import { ACCOUNT_RESOURCE_TYPE, type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "./rule";
-
-const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
-  RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
-);
 
 export interface RunRulesOptions {
   rules: readonly AnyRule[];
@@ -53,7 +50,7 @@ function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
     for (const kind of rule.meta.requires) {
       if (model.hasCollected(scope, kind)) continue;
       const reason = model.gapReason(scope, kind) ?? "not in the input";
-      byReason.set(reason, [...(byReason.get(reason) ?? []), CONFIG_RESOURCE_TYPE[kind]]);
+      byReason.set(reason, [...(byReason.get(reason) ?? []), KINDS[kind].configType]);
     }
     if (byReason.size > 0) gaps.set(scopeKey(scope), [...byReason].map(([reason, types]) => `${types.join(", ")} (${reason})`).join("; "));
   }
@@ -68,7 +65,7 @@ function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, miss
   const annotation = `Cannot evaluate: missing ${missing}`;
   const subjects: Evaluation[] = [];
   for (const resourceType of rule.meta.resourceTypes) {
-    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
       if (record.region !== scope.region || record.accountId !== scope.accountId) continue;
@@ -106,7 +103,7 @@ function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
   if (model.deleted.length === 0) return [];
   const evaluations: Evaluation[] = [];
   for (const resource of model.deleted) {
-    const resourceType = CONFIG_RESOURCE_TYPE[resource.kind];
+    const resourceType = KINDS[resource.kind].configType;
     if (!rule.meta.resourceTypes.includes(resourceType)) continue;
     evaluations.push({
       ruleId: rule.meta.id,
@@ -130,7 +127,7 @@ function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: Ex
   if (exemptions.hasFileEntriesFor(rule.meta.id)) return () => true;
   const tagged = new Set<string>();
   for (const resourceType of rule.meta.resourceTypes) {
-    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
       if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(`${record.accountId}/${record.id}`);
@@ -149,7 +146,7 @@ function applyExemption(
   evaluation: Evaluation,
   exemptions: ExemptionPolicy,
 ): Evaluation {
-  const kind = KIND_BY_RESOURCE_TYPE.get(evaluation.resourceType);
+  const kind = kindOfConfigType(evaluation.resourceType);
   const record = kind && model.get(kind, evaluation.resourceId, evaluation);
   if (!record) return evaluation;
   const assessment = exemptions.assess(ruleId, {

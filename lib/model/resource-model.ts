@@ -1,3 +1,4 @@
+import { KINDS, RESOURCE_KINDS } from "./kinds";
 import type {
   Coverage,
   DeletedResource,
@@ -20,7 +21,7 @@ import type {
 } from "./types";
 
 /** Kinds whose ids are only unique within a region (names, instance type names). */
-const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(["placement-group", "instance-type"]);
+const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(RESOURCE_KINDS.filter((kind) => KINDS[kind].regional));
 
 /**
  * A record's identity: its id within its account (and region, for regional kinds). Two accounts

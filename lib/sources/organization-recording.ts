@@ -4,7 +4,7 @@ import * as z from "zod";
 import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
 import type { ModelBuilder } from "../model/resource-model";
-import { RESOURCE_KINDS } from "../model/types";
+import { RESOURCE_KINDS } from "../model/kinds";
 import { describeFsError } from "./json-stream";
 import { loadRecordedSnapshot, REGION_NAME } from "./recorded-snapshot";
 

@@ -6,7 +6,7 @@ import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
 import { InputError } from "../../lib/errors";
 import type { ResourceModel } from "../../lib/model/resource-model";
-import { RESOURCE_KINDS } from "../../lib/model/types";
+import { RESOURCE_KINDS } from "../../lib/model/kinds";
 import { buildReport, reportRuleOf } from "../../lib/reports/model";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";

@@ -44,6 +44,19 @@ describe("an organization recording folder on the command line", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^RULE +RESOURCE +ACCOUNT +REGION +COMPLIANCE +WHY$/);
   });
 
+  it("reports every account, with the breakdown by account and the folder as one input", () => {
+    const output = join(tmp, "org-report.json");
+    const result = runCli(["report", "--snapshot", folder, "--format", "json", "--output", output]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(output, "utf8"));
+    expect(report.inputs).toEqual([
+      { path: folder, format: "organization-recording", accountIds: [FAILED, A, B].sort(), regions: [REGION], capturedAt: "2026-11-20T09:30:00.000Z" },
+    ]);
+    expect(Object.keys(report.summary.byAccount).sort()).toEqual([FAILED, A, B].sort());
+    expect(report.summary.byAccount[B]).toEqual(report.summary.byAccount[A]);
+    expect(report.summary.byAccount[FAILED]).toMatchObject({ INSUFFICIENT_DATA: RULES.length, total: RULES.length });
+  });
+
   it("plans the fixes of each account apart in remediate --plan", () => {
     const plan = runCli(["remediate", "--plan", "--snapshot", folder, "--format", "json"]);
     expect(plan.code).toBe(0);

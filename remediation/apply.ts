@@ -134,11 +134,12 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
   if (!current) return outcome("gone", "the resource no longer exists: nothing to do");
   if (current.complianceType !== "NON_COMPLIANT") {
     const kind = kindOfConfigType(planned.resourceType);
-    const record = kind ? fresh.get(kind, planned.resourceId, planned.region) : undefined;
+    const record = kind ? fresh.get(kind, planned.resourceId, planned) : undefined;
     const exempt =
       record !== undefined &&
       exemptions.find(rule.meta.id, {
         id: record.id,
+        accountId: record.accountId,
         tags: "tags" in record ? record.tags : {},
         name: "name" in record ? record.name : undefined,
       }) !== undefined;

@@ -28,7 +28,7 @@ export async function collectAround(
   if (subject) {
     await collectRelated(kinds, subject, options);
     const probe = builder.build();
-    for (const query of action.extraQueries?.(target.resourceId, probe) ?? []) {
+    for (const query of action.extraQueries?.(target.resourceId, probe, scope) ?? []) {
       await collectQuery(query.kind, { filters: query.filters }, options);
     }
   }

@@ -27,7 +27,7 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
     const mayBeExempt = exemptionCandidates(model, rule, exemptions);
     for (const evaluation of rule.evaluate({ model, params })) {
       if (gaps.size > 0 && gaps.has(scopeKey(evaluation))) continue;
-      evaluations.push(mayBeExempt(evaluation.resourceId) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
+      evaluations.push(mayBeExempt(evaluation) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
     }
     for (const [key, missing] of gaps) {
       const scope = model.coverage.scopes.get(key);
@@ -117,17 +117,17 @@ function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
  * policy's matching run only for those: without file entries for the rule, only resources that
  * carry the exemption tag can be exempt.
  */
-function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (resourceId: string) => boolean {
+function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (evaluation: Evaluation) => boolean {
   if (exemptions.hasFileEntriesFor(rule.meta.id)) return () => true;
   const tagged = new Set<string>();
   for (const resourceType of rule.meta.resourceTypes) {
     const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
-      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(record.id);
+      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(`${record.accountId}/${record.id}`);
     }
   }
-  return (resourceId) => tagged.size > 0 && tagged.has(resourceId);
+  return (evaluation) => tagged.size > 0 && tagged.has(`${evaluation.accountId}/${evaluation.resourceId}`);
 }
 
 /**
@@ -141,10 +141,11 @@ function applyExemption(
   exemptions: ExemptionPolicy,
 ): Evaluation {
   const kind = kindOfConfigType(evaluation.resourceType);
-  const record = kind && model.get(kind, evaluation.resourceId, evaluation.region);
+  const record = kind && model.get(kind, evaluation.resourceId, evaluation);
   if (!record) return evaluation;
   const assessment = exemptions.assess(ruleId, {
     id: record.id,
+    accountId: record.accountId,
     tags: "tags" in record ? record.tags : {},
     name: "name" in record ? record.name : undefined,
   });

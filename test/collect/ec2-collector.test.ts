@@ -65,7 +65,7 @@ describe("collectAll", () => {
     expect(ec2).toHaveReceivedCommandTimes(DescribeInstanceTypesCommand, 1);
     expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypesCommand, { InstanceTypes: ["c6in.large", "t3.micro"], MaxResults: 100 });
     const model = builder.build();
-    expect(model.instanceType(REGION, "c6in.large")?.enaSupport).toBe("required");
+    expect(model.instanceType(scope, "c6in.large")?.enaSupport).toBe("required");
     expect(model.hasCollected(scope, "instance-type")).toBe(true);
   });
 

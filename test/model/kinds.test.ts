@@ -62,7 +62,7 @@ describe("the kind table (lib/model/kinds.ts)", () => {
     }
   });
 
-  it("keys regional kinds by region in the model, the others by id alone", () => {
+  it("keys regional kinds by account and region in the model, the others by account and id", () => {
     const builder = new ModelBuilder();
     for (const region of ["eu-west-1", "us-east-1"]) {
       builder.add({ kind: "instance-type", id: "c6in.large", region, accountId: ACCOUNT, enaSupport: region === "eu-west-1" ? "required" : "supported" });
@@ -71,9 +71,9 @@ describe("the kind table (lib/model/kinds.ts)", () => {
     const model = builder.build();
     expect(KINDS["instance-type"].regional).toBe(true);
     expect(model.count("instance-type")).toBe(2);
-    expect(model.get("instance-type", "c6in.large", "us-east-1")?.enaSupport).toBe("supported");
+    expect(model.get("instance-type", "c6in.large", { accountId: ACCOUNT, region: "us-east-1" })?.enaSupport).toBe("supported");
     expect(KINDS["prefix-list"].regional).toBeUndefined();
-    expect(model.get("prefix-list", "pl-1")?.name).toBe("one");
+    expect(model.get("prefix-list", "pl-1", { accountId: ACCOUNT, region: "us-east-1" })?.name).toBe("one");
   });
 
   it("tells a kind from an id's prefix, and gives the filter that reads one resource", () => {

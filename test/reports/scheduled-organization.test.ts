@@ -124,6 +124,24 @@ describe("scheduled report, organization mode", () => {
     expect(attributes?.region).toEqual({ DataType: "String.Array", StringValue: JSON.stringify([REGION]) });
   });
 
+  test("a failing finding of an account that now has no result is no longer verifiable, not resolved", async () => {
+    const first = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, { now: () => new Date("2026-12-01T06:00:00.000Z") });
+    const previous = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
+    expect(first.report.findings.some((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")).toBe(true);
+    // Next day the aggregator has nothing for B.
+    config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({
+      AggregateComplianceByConfigRules: [
+        { ConfigRuleName: EIP, AccountId: A, AwsRegion: REGION, Compliance: { ComplianceType: "NON_COMPLIANT" } },
+        { ConfigRuleName: IMDS, AccountId: A, AwsRegion: REGION, Compliance: { ComplianceType: "COMPLIANT" } },
+      ],
+    });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/2026/12/01/compliance-2026-12-01T06-00-00-000Z.json" }], IsTruncated: false });
+    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => previous } } as never);
+    const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, { now: () => new Date("2026-12-02T06:00:00.000Z") });
+    expect(next.report.diff?.counts).toMatchObject({ resolved: 0, unverified: 1 });
+    expect(next.report.diff?.unverified.map((finding) => [finding.accountId, finding.resourceId])).toEqual([[B, "eipalloc-0shared"]]);
+  });
+
   test("the organization settings are read from the environment and a bad one is named", () => {
     expect(scheduledReportSettings(env)).toMatchObject({ AGGREGATOR_NAME: AGGREGATOR, AGGREGATOR_REGIONS: `${REGION},us-east-1`, EXCLUDED_ACCOUNTS: ADMIN });
     expect(scheduledReportSettings({ ...env, AGGREGATOR_REGIONS: undefined, EXCLUDED_ACCOUNTS: undefined })).toMatchObject({

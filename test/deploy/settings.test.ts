@@ -153,9 +153,11 @@ describe("organization aggregator", () => {
   type Resources = Record<string, { Properties: Record<string, unknown> } | undefined>;
   // biome-ignore lint/suspicious/noExplicitAny: reads the environment and statements of generated values
   const reportOf = (stack: ReturnType<typeof build>): any => stack.functions.scheduledReport;
-  const reportStatements = (stack: ReturnType<typeof build>) =>
-    ((stack.resources.Resources as Resources).ScheduledReportRole?.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[])[0]
-      ?.PolicyDocument.Statement ?? [];
+  type Policy = { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
+  const reportStatements = (stack: ReturnType<typeof build>) => {
+    const policies = (stack.resources.Resources as Resources).ScheduledReportRole?.Properties.Policies as Policy[] | undefined;
+    return policies?.[0]?.PolicyDocument.Statement ?? [];
+  };
   const EXISTING = "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-a1b2c3d4";
 
   test("by default the stack builds one over its own region, where the organization rules are", () => {

@@ -96,7 +96,7 @@ describe("golden reports of an organization recording", () => {
 
   it("names the accounts in the digest: how many, the most failing, each finding's account, and every account as an attribute", () => {
     const bulletin = reportBulletin(current, "https://example.invalid/report.html", 3600, "s3://bucket/report.json");
-    expect(bulletin.intro[0]).toBe("EC2 compliance report of 2026-11-23T06:00:00.000Z for 3 accounts in 1 region(s)");
+    expect(bulletin.intro[0]).toBe("EC2 compliance report of 2026-11-23T06:00:00.000Z for 3 accounts in 1 region");
     expect(bulletin.intro[1]).toBe(
       `Most failing accounts: ${A} (12 non-compliant, 0 insufficient data); ${B} (12 non-compliant, 0 insufficient data); ${FAILED} (0 non-compliant, 6 insufficient data)`,
     );

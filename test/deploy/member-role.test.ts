@@ -35,7 +35,7 @@ describe("member-role.yml: the recorder role of record --accounts/--organization
     expect(recorder.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: "Allow",
-        Principal: { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${RecorderAccountId}:root" } },
+        Principal: { AWS: { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${RecorderAccountId}:root` } },
         Action: "sts:AssumeRole",
         Condition: { "Fn::If": ["HasRecorderExternalId", { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } }, { Ref: "AWS::NoValue" }] },
       },

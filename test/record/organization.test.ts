@@ -350,8 +350,9 @@ describe("record's many-account flags", () => {
 
   it("exit 1 when no account could be recorded, even with --allow-partial", async () => {
     stsAnswers("arn:aws:iam::999999999999:user/alice", new Set(["111111111111"]));
-    const { code } = await cli("--accounts", "111111111111", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", tmp(), "--allow-partial");
+    const { code, stderr } = await cli("--accounts", "111111111111", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", tmp(), "--allow-partial");
     expect(code).toBe(1);
+    expect(stderr).toContain("record: no account could be recorded; exit 1");
   });
 
   it("--organization: skips accounts not ACTIVE, says so, and refuses an organization left with none", async () => {

@@ -174,7 +174,7 @@ export async function runRecord(
 
 const describeAccount = (account: { accountId: string; name?: string }) => (account.name ? `${account.accountId} (${account.name})` : account.accountId);
 
-/** One line per account as it completes, and each failed call as it happens. */
+/** One line per account as it completes (failed calls have their own lines as they happen). */
 function accountProgressLine(progress: AccountProgress): string {
   const { outcome } = progress;
   const what =
@@ -191,7 +191,6 @@ function accountProgressLine(progress: AccountProgress): string {
 export async function runManyAccounts(
   options: RecordCommandOptions,
   tool: { name: string; version: string },
-  settings: { now?: () => Date } = {},
 ): Promise<OrganizationRecording> {
   const many = parseManyAccountOptions(options);
   if (!many) throw new Error("runManyAccounts needs --accounts or --organization");
@@ -234,7 +233,6 @@ export async function runManyAccounts(
     outputDir: many.outputDir,
     tool,
     organization,
-    now: settings.now,
     onAccount: (progress) => process.stderr.write(accountProgressLine(progress)),
     onCall: (accountId, progress) => {
       if (progress.error) process.stderr.write(`record: ${accountId} ${progress.region} ${progress.operation} failed after retries: ${progress.error}\n`);
@@ -267,9 +265,12 @@ export function registerRecordCommand(program: Command): void {
         process.stderr.write(
           `record: wrote ${options.outputDir} (${recorded} account(s) recorded${failed.length ? `, ${failed.length} failed: ${failed.map((account) => account.accountId).join(", ")}` : ""})\n`,
         );
-        // Nothing recorded is a failure even with --allow-partial: the folder would judge nothing.
-        if ((failed.length > 0 && !options.allowPartial) || recorded === 0) {
-          if (failed.length > 0 && !options.allowPartial) process.stderr.write("record: exit 1 (use --allow-partial to accept failed accounts; they are listed in organization.json)\n");
+        if (recorded === 0) {
+          // Even with --allow-partial: a folder of failures only would judge nothing.
+          process.stderr.write("record: no account could be recorded; exit 1\n");
+          process.exitCode = 1;
+        } else if (failed.length > 0 && !options.allowPartial) {
+          process.stderr.write("record: exit 1 (--allow-partial accepts failed accounts; they are listed in organization.json)\n");
           process.exitCode = 1;
         }
         return;

@@ -177,4 +177,17 @@ describe("record --organization against moto's Organizations and STS", () => {
     },
     120_000,
   );
+
+  // Enabled once evaluate reads an organization recording folder (h12-keyed, issue 12 point 1).
+  it.skip("evaluate <folder>: each member's verdicts, the resource ids both hold reported once per account", async () => {
+    const both = await evaluate(dir);
+    for (const member of members) {
+      const own = await evaluate(join(dir, `${member.accountId}.json.gz`));
+      expect(both.filter((evaluation) => evaluation.accountId === member.accountId)).toEqual(own);
+    }
+    const idle = both.filter((evaluation) => evaluation.ruleId === "eip-attached" && evaluation.resourceId === members[0]?.sample.idleEip);
+    expect(idle.map((evaluation) => `${evaluation.accountId} ${evaluation.complianceType}`).sort()).toEqual(
+      members.map((member) => `${member.accountId} NON_COMPLIANT`).sort(),
+    );
+  });
 });

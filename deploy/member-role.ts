@@ -1,4 +1,4 @@
-import { EC2_OPERATIONS } from "../lib/sources/ec2-adapter";
+import { EC2_OPERATION_NAMES } from "../lib/model/kinds";
 import { RULES } from "../rules";
 import { ruleEvaluationStatements } from "./iam";
 import { SERVICE } from "./stack";
@@ -8,7 +8,7 @@ import { SERVICE } from "./stack";
  * Describe*, and DescribeRegions for `--regions all` (sts:GetCallerIdentity needs no permission).
  * All read-only, none with resource-level permissions (spec §6.1).
  */
-export const RECORDER_ACTIONS: readonly string[] = [...Object.keys(EC2_OPERATIONS), "DescribeRegions"].map((operation) => `ec2:${operation}`).sort();
+export const RECORDER_ACTIONS: readonly string[] = [...EC2_OPERATION_NAMES, "DescribeRegions"].map((operation) => `ec2:${operation}`).sort();
 
 /**
  * deploy/member-role.yml: the role each member account holds for organization mode. The rule

@@ -195,8 +195,7 @@ describe("record --organization against moto's Organizations and STS", () => {
     await expectEachAccountOnce(await evaluate(...members.map((member) => join(dir, `${member.accountId}.json.gz`))));
   });
 
-  // Enabled once evaluate reads an organization recording folder (h12-keyed, issue 12 point 1).
-  it.skip("evaluate <folder>: the same as its files evaluated together", async () => {
+  motoIt("evaluate <folder>: the same as its files evaluated together", async () => {
     await expectEachAccountOnce(await evaluate(dir));
   });
 });

@@ -11,7 +11,7 @@ import {
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types";
 
-const ID = "endpoint-route-present";
+const RULE_ID = "endpoint-route-present";
 
 /** The services that offer gateway VPC endpoints. */
 const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
@@ -120,7 +120,7 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   let role = "";
   if (subnets.length === 0) role = "serves no subnet";
   else if (internet) role = `public (0.0.0.0/0 via ${internet.gatewayId})`;
-  if (role && params.scope === "private") return verdict(ID, table, "NOT_APPLICABLE", `Route table ${role}`);
+  if (role && params.scope === "private") return verdict(RULE_ID, table, "NOT_APPLICABLE", `Route table ${role}`);
 
   const problems: string[] = [];
   const routed: string[] = [];
@@ -139,11 +139,11 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   const served = role || `serves ${describeSubnets(subnets)}`;
   if (problems.length > 0) {
     const affected = role ? `Table ${role}` : `Private subnets affected: ${describeSubnets(subnets)}`;
-    return verdict(ID, table, "NON_COMPLIANT", `${problems.join("; ")}. ${affected}`);
+    return verdict(RULE_ID, table, "NON_COMPLIANT", `${problems.join("; ")}. ${affected}`);
   }
-  if (routed.length > 0) return verdict(ID, table, "COMPLIANT", `Routes ${routed.join(", ")}; ${served}`);
+  if (routed.length > 0) return verdict(RULE_ID, table, "COMPLIANT", `Routes ${routed.join(", ")}; ${served}`);
   return verdict(
-    ID,
+    RULE_ID,
     table,
     "NOT_APPLICABLE",
     `No available gateway endpoint for ${params.services.join("/")} in ${table.vpcId}; ${served}`,
@@ -163,25 +163,25 @@ export const REQUESTER_MANAGED = "requester-managed: created by an AWS service; 
 function judgeEndpoint(endpoint: VpcEndpoint, params: Params): Evaluation {
   const type = endpoint.type.toLowerCase();
   if (type === "gateway") {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Gateway endpoint: its routes are judged on the route tables of ${endpoint.vpcId}`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Gateway endpoint: its routes are judged on the route tables of ${endpoint.vpcId}`);
   }
-  if (type !== "interface") return verdict(ID, endpoint, "NOT_APPLICABLE", `Endpoint type ${type} is not checked`);
+  if (type !== "interface") return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Endpoint type ${type} is not checked`);
   if (endpoint.requesterManaged === true) {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${REQUESTER_MANAGED}`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${REQUESTER_MANAGED}`);
   }
   if (!isAvailable(endpoint)) {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${endpoint.state}, not available`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${endpoint.state}, not available`);
   }
   if (endpoint.privateDnsEnabled === true) {
-    return verdict(ID, endpoint, "COMPLIANT", `Private DNS is enabled for ${endpoint.serviceName}`);
+    return verdict(RULE_ID, endpoint, "COMPLIANT", `Private DNS is enabled for ${endpoint.serviceName}`);
   }
   const why = `Private DNS is disabled for ${endpoint.serviceName}: clients using its default hostname bypass the endpoint`;
-  return verdict(ID, endpoint, params.requirePrivateDns ? "NON_COMPLIANT" : "COMPLIANT", why);
+  return verdict(RULE_ID, endpoint, params.requirePrivateDns ? "NON_COMPLIANT" : "COMPLIANT", why);
 }
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description:
       "Route tables of private subnets route S3/DynamoDB traffic through their VPC's gateway endpoint (active prefix-list route), and interface endpoints have private DNS enabled.",
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],

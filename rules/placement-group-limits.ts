@@ -13,7 +13,7 @@ import {
   verdict,
 } from "../lib/engine/rule";
 
-const ID = "placement-group-limits";
+const RULE_ID = "placement-group-limits";
 
 /**
  * AWS Config does not record placement groups, and whether it accepts evaluations reported on
@@ -171,7 +171,7 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
       annotation = `${culprits.length} of ${entries.length} placement groups ${worst}: ${listIds(culprits.map(({ group }) => group.name))}`;
     }
     return {
-      ruleId: ID,
+      ruleId: RULE_ID,
       resourceType: ACCOUNT_RESOURCE_TYPE,
       resourceId: scope.accountId,
       region: scope.region,
@@ -184,7 +184,7 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description:
       "Placement groups stay within EC2's documented limits: rack spread at most 7 running instances per AZ, partition at most 7 partitions, cluster in one AZ with one ENA-capable instance type.",
     resourceTypes: ["AWS::EC2::PlacementGroup"],
@@ -205,6 +205,6 @@ export default defineRule({
     const judged: { group: PlacementGroup; outcome: GroupResult }[] = [];
     for (const group of model.all("placement-group")) judged.push({ group, outcome: judgeGroup(model, group, params) });
     if (params.resourceType === "AWS::::Account") return accountEvaluations(model, judged);
-    return judged.map(({ group, outcome }) => verdict(ID, group, outcome.complianceType, outcome.annotation));
+    return judged.map(({ group, outcome }) => verdict(RULE_ID, group, outcome.complianceType, outcome.annotation));
   },
 });

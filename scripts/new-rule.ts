@@ -33,7 +33,7 @@ export function ruleModule(id: string): string {
 import type { Instance } from "../lib/model/types";
 import * as z from "../lib/zod";
 
-const ID = "${id}";
+const RULE_ID = "${id}";
 
 // A placeholder made by \`npm run new-rule\`: it checks detailed monitoring. Replace judge(), the
 // metadata and the test cases with the rule's own.
@@ -41,7 +41,7 @@ const parameters = z.strictObject({});
 
 function judge(instance: Instance): Evaluation {
   const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
-    verdict(ID, instance, complianceType, annotation);
+    verdict(RULE_ID, instance, complianceType, annotation);
 
   if (instance.state.toLowerCase() === "terminated") return rule("NOT_APPLICABLE", "Instance is terminated");
   const monitoring = instance.monitoringState ?? "not recorded";
@@ -52,7 +52,7 @@ function judge(instance: Instance): Evaluation {
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description: "EC2 instances must have detailed (1-minute) CloudWatch monitoring enabled.",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],

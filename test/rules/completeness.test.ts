@@ -22,6 +22,12 @@ describe.each(RULES.map((rule) => [rule.meta.id, rule] as [string, AnyRule]))("r
     expect(require(join(ROOT, "rules", id)).default).toBe(rule);
   });
 
+  it("names its id RULE_ID, as every rule does", () => {
+    const source = readFileSync(join(ROOT, "rules", `${id}.ts`), "utf8");
+    expect(source).toContain(`const RULE_ID = "${id}";`);
+    expect(source).toMatch(/^ {4}id: RULE_ID,$/m);
+  });
+
   it("has its test, test/rules/<id>.test.ts, run through the rule tester", () => {
     const test = join(ROOT, "test", "rules", `${id}.test.ts`);
     expect({ test: existsSync(test) }).toEqual({ test: true });

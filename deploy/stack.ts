@@ -35,7 +35,7 @@ export const REPORT_FUNCTION_TIMEOUT_S = 300;
 const CHANGE_MESSAGE_TYPES = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"] as const;
 const SCHEDULED = "ScheduledNotification";
 
-/** Resource types the rules report on that AWS Config does not record (spec §2.9): no Scope for them. */
+/** Resource types the rules report on that AWS Config does not record (absent from https://docs.aws.amazon.com/config/latest/developerguide/resource-config-reference.html): no Scope for them. */
 const UNRECORDED_TYPES = new Set(["AWS::EC2::PlacementGroup"]);
 
 /** eip-attached → EipAttached */

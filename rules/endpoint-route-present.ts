@@ -43,7 +43,7 @@ const internetRoute = (table: RouteTable): Route | undefined =>
     (route) => route.destinationCidrBlock === "0.0.0.0/0" && route.gatewayId?.startsWith("igw-") === true && isActive(route),
   );
 
-/** The wire value is lowercase but the SDK enum is not (spec §5.1): compare lowercased. */
+/** EC2 sends the state lowercase (`available`, as the vpc-endpoint-state filter lists it) but the SDK enum is `Available`: compare lowercased. */
 const isAvailable = (endpoint: VpcEndpoint) => endpoint.state.toLowerCase() === "available";
 
 const isGatewayEndpoint = (endpoint: VpcEndpoint) => endpoint.type.toLowerCase() === "gateway";

@@ -17,7 +17,8 @@ const RULE_ID = "placement-group-limits";
 
 /**
  * AWS Config does not record placement groups, and whether it accepts evaluations reported on
- * AWS::EC2::PlacementGroup is unverified (spec §2.9, [unsure]). The account pseudo-type is the
+ * AWS::EC2::PlacementGroup is unverified against a real account (Config's guide lets custom rules report
+ * types it does not record, but shows no placement group). The account pseudo-type is the
  * fallback Config is known to accept; there, one evaluation per account and region sums up
  * every group (an account has one resource id, so per-group verdicts would overwrite each other).
  */
@@ -188,7 +189,7 @@ export default defineRule({
     description:
       "Placement groups stay within EC2's documented limits: rack spread at most 7 running instances per AZ, partition at most 7 partitions, cluster in one AZ with one ENA-capable instance type.",
     resourceTypes: ["AWS::EC2::PlacementGroup"],
-    // Config records no placement groups, so nothing can trigger on a change (spec §2.9).
+    // Config records no placement groups (its supported resource types list none), so no change can trigger it.
     triggers: ["periodic"],
     severity: "medium",
     controls: [],

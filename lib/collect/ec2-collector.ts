@@ -19,7 +19,7 @@ import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
 import { EC2_OPERATION_BY_KIND, EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../sources/ec2-adapter";
 
 /**
- * The largest page each paginated operation accepts (spec §6.2); absent = the operation is not
+ * The largest page each paginated operation accepts (its MaxResults in the EC2 API reference); absent = the operation is not
  * paginated and returns everything in one call.
  */
 export const PAGE_SIZE: Readonly<Record<Ec2Operation, number | undefined>> = {

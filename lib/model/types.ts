@@ -266,7 +266,7 @@ export const CONFIG_RESOURCE_TYPE: Readonly<Record<ResourceKind, string>> = {
   "instance-type": "AWS::EC2::InstanceType",
 };
 
-/** Configuration item statuses that say the resource no longer exists (spec §1.3). */
+/** Configuration item statuses that say the resource no longer exists (ConfigurationItem.configurationItemStatus in Config's API reference). */
 export const DELETED_ITEM_STATUSES: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 
 /**

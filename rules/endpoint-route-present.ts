@@ -184,6 +184,8 @@ export default defineRule({
     id: RULE_ID,
     description:
       "Route tables of private subnets route S3/DynamoDB traffic through their VPC's gateway endpoint (active prefix-list route), and interface endpoints have private DNS enabled.",
+    failsWhen:
+      "a route table serving a private subnet has no active route to its VPC's S3/DynamoDB gateway endpoint (main-table fallback, blackholes); an interface endpoint has private DNS off (requester-managed endpoints, which only their AWS service can change, are not judged)",
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
     triggers: ["periodic", "change"],
     severity: "medium",

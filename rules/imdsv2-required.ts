@@ -60,6 +60,7 @@ export default defineRule({
     id: RULE_ID,
     description:
       "EC2 instances must require IMDSv2 session tokens (HttpTokens required), optionally with a maximum PUT response hop limit.",
+    failsWhen: "`HttpTokens` is `optional`",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",

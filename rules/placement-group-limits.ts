@@ -188,6 +188,8 @@ export default defineRule({
     id: RULE_ID,
     description:
       "Placement groups stay within EC2's documented limits: rack spread at most 7 running instances per AZ, partition at most 7 partitions, cluster in one AZ with one ENA-capable instance type.",
+    failsWhen:
+      "a rack-spread group has more than 7 running instances in one AZ, a partition group more than 7 partitions, a cluster group spans AZs, mixes types or lacks ENA",
     resourceTypes: ["AWS::EC2::PlacementGroup"],
     // Config records no placement groups (its supported resource types list none), so no change can trigger it.
     triggers: ["periodic"],

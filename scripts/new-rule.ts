@@ -162,6 +162,15 @@ function main(): void {
   writeAtomically(files.test, ruleTest(id));
   writeAtomically(index, updatedIndex);
   for (const path of [...Object.values(files), index]) process.stdout.write(`wrote ${relative(root, path)}\n`);
+  // Formatted and imports sorted as biome.json says, so the scaffold passes \`biome check\` as written.
+  try {
+    execFileSync(join(root, "node_modules", ".bin", "biome"), ["check", "--write", ...Object.values(files), index], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  } catch {
+    process.stderr.write("new-rule: biome check --write reported problems in the new files (above); fix them before npm test\n");
+  }
   // A new process, so that the generator's RULES include the rule just registered.
   try {
     execFileSync("npm", ["run", "--silent", "generate"], { cwd: root, stdio: "inherit" });

@@ -162,7 +162,7 @@ function main(): void {
   writeAtomically(files.test, ruleTest(id));
   writeAtomically(index, updatedIndex);
   for (const path of [...Object.values(files), index]) process.stdout.write(`wrote ${relative(root, path)}\n`);
-  // Formatted and imports sorted as biome.json says, so the scaffold passes \`biome check\` as written.
+  // Formatted and imports sorted as biome.json says, so the scaffold passes `biome check` as written.
   try {
     execFileSync(join(root, "node_modules", ".bin", "biome"), ["check", "--write", ...Object.values(files), index], {
       cwd: root,

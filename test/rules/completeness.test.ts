@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnyRule, parseRuleParameters } from "../../lib/engine/rule";
-import { RESOURCE_KINDS } from "../../lib/model/types";
+import { RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ruleHelpUri, SEVERITIES } from "../../lib/reports/model";
 import { GENERATE_COMMAND, ruleDoc, ruleDocPath, ruleHandler, ruleHandlerPath } from "../../scripts/derived";
 import { REMEDIATIONS } from "../../remediation";

@@ -149,6 +149,77 @@ describe("stage parameters", () => {
   });
 });
 
+describe("organization aggregator", () => {
+  type Resources = Record<string, { Properties: Record<string, unknown> } | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: reads the environment and statements of generated values
+  const reportOf = (stack: ReturnType<typeof build>): any => stack.functions.scheduledReport;
+  type Policy = { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
+  const reportStatements = (stack: ReturnType<typeof build>) => {
+    const policies = (stack.resources.Resources as Resources).ScheduledReportRole?.Properties.Policies as Policy[] | undefined;
+    return policies?.[0]?.PolicyDocument.Statement ?? [];
+  };
+  const EXISTING = "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-a1b2c3d4";
+
+  test("by default the stack builds one over its own region, where the organization rules are", () => {
+    const stack = build({ organization: ORG });
+    const resources = stack.resources.Resources as Resources;
+    expect(resources.OrganizationAggregator?.Properties.OrganizationAggregationSource).toEqual({
+      RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+      AwsRegions: [{ Ref: "AWS::Region" }],
+    });
+    expect(reportOf(stack).environment).toMatchObject({ AGGREGATOR_NAME: "ec2-config-rules-x-organization", AGGREGATOR_REGIONS: { Ref: "AWS::Region" } });
+    expect(reportOf(stack).environment.EXCLUDED_ACCOUNTS).toBeUndefined();
+    expect(stack.resources.Outputs.OrganizationAggregatorName).toEqual({ Value: "ec2-config-rules-x-organization" });
+  });
+
+  test('"all" regions: AllAwsRegions, and the report takes the regions from the aggregator\'s sources', () => {
+    const stack = build({ organization: { ...ORG, aggregator: { regions: "all" } } });
+    expect((stack.resources.Resources as Resources).OrganizationAggregator?.Properties.OrganizationAggregationSource).toEqual({
+      RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+      AllAwsRegions: true,
+    });
+    expect(reportOf(stack).environment.AGGREGATOR_REGIONS).toBe("all");
+  });
+
+  test("an existing aggregator: nothing built, the report's Config calls allowed on its ARN alone", () => {
+    const stack = build({ organization: { ...ORG, aggregator: { name: "org-wide", arn: EXISTING, regions: ["eu-west-1", "us-east-1"] } } });
+    const resources = stack.resources.Resources as Resources;
+    expect(resources.OrganizationAggregator).toBeUndefined();
+    expect(resources.OrganizationAggregatorRole).toBeUndefined();
+    expect(reportOf(stack).environment).toMatchObject({ AGGREGATOR_NAME: "org-wide", AGGREGATOR_REGIONS: "eu-west-1,us-east-1" });
+    const configStatements = reportStatements(stack).filter((statement) => statement.Action.some((action) => action.startsWith("config:")));
+    expect(configStatements).toEqual([
+      {
+        Effect: "Allow",
+        Action: [
+          "config:DescribeAggregateComplianceByConfigRules",
+          "config:DescribeConfigurationAggregatorSourcesStatus",
+          "config:GetAggregateComplianceDetailsByConfigRule",
+        ],
+        Resource: EXISTING,
+      },
+    ]);
+  });
+
+  test("account stages build none and keep the report on the account's own rules", () => {
+    const stack = build({});
+    expect((stack.resources.Resources as Resources).OrganizationAggregator).toBeUndefined();
+    expect(reportOf(stack).environment.AGGREGATOR_NAME).toBeUndefined();
+    expect(reportStatements(stack).flatMap((statement) => statement.Action)).not.toContain("organizations:ListAccounts");
+  });
+
+  test.each([
+    [{ name: "org-wide" }, /field organization\.aggregator\.arn: an existing aggregator needs both/],
+    [{ arn: EXISTING }, /field organization\.aggregator\.name: an existing aggregator needs both/],
+    [{ name: "org-wide", arn: "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-abc" }, /field organization\.aggregator\.arn: expected an aggregator ARN/],
+    [{ regions: ["Ireland"] }, /field organization\.aggregator\.regions(\.0)?: /],
+    [{ regions: [] }, /field organization\.aggregator\.regions/],
+    [{ region: "eu-west-1" }, /unknown key\(s\) region/],
+  ])("refuses %j, naming the field", (aggregator, message) => {
+    expect(() => build({ organization: { ...ORG, aggregator } })).toThrow(message);
+  });
+});
+
 describe("osls package with a bad parameters file", () => {
   test("fails with the file and field named, and writes no template", async () => {
     const run = await runPackage("bad", path.join("test", "deploy", "fixtures", "bad-parameter.json"));

@@ -452,8 +452,78 @@ describe("organization deployment", () => {
     for (const expected of Object.values(EXPECTED)) {
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.SECURITY_HUB_ENABLED).toBeUndefined();
     }
-    // Reports read account rules; over organization rules they would need an aggregator.
-    expect(organization.Resources.ScheduledReportLambdaFunction).toBeUndefined();
+  });
+
+  test("the report reads the organization rules' results through the organization aggregator the stack builds, allowed on it alone", () => {
+    const aggregator = res(organization, "OrganizationAggregator");
+    expect(aggregator.Type).toBe("AWS::Config::ConfigurationAggregator");
+    expect(aggregator.Properties).toEqual({
+      ConfigurationAggregatorName: "ec2-config-rules-orgtest-organization",
+      OrganizationAggregationSource: {
+        RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+        AwsRegions: ["eu-west-1", "eu-central-1"],
+      },
+    });
+    // Config lists the organization's accounts with the AWS managed policy made for it, and nothing else.
+    const aggregatorRole = res(organization, "OrganizationAggregatorRole").Properties;
+    expect(aggregatorRole.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
+    expect(aggregatorRole.ManagedPolicyArns).toEqual([
+      { "Fn::Sub": `arn:\${AWS::Partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations` },
+    ]);
+    expect(aggregatorRole.Policies).toBeUndefined();
+
+    const fn = res(organization, "ScheduledReportLambdaFunction").Properties;
+    expect(fn.Timeout).toBe(900);
+    expect(fn.Environment.Variables).toMatchObject({
+      AGGREGATOR_NAME: "ec2-config-rules-orgtest-organization",
+      AGGREGATOR_REGIONS: "eu-west-1,eu-central-1",
+      EXCLUDED_ACCOUNTS: "111122223333",
+    });
+    expect(JSON.parse(fn.Environment.Variables.CONFIG_RULE_NAMES)).toEqual(
+      Object.fromEntries(RULE_IDS.map((id) => [id, `ec2-config-rules-orgtest-${id}`])),
+    );
+    const statements = statementsOf(res(organization, "ScheduledReportRole"));
+    expect(actionsOf(statements)).toEqual(
+      sorted([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sns:Publish",
+        "config:DescribeAggregateComplianceByConfigRules",
+        "config:DescribeConfigurationAggregatorSourcesStatus",
+        "config:GetAggregateComplianceDetailsByConfigRule",
+        "organizations:ListAccounts",
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+      ]),
+    );
+    // Every Config permission of the report on the aggregator's ARN only.
+    const configActions = actionsOf(statements).filter((action) => action.startsWith("config:"));
+    for (const action of configActions) {
+      expect(resourceFor(statements, action)).toEqual([{ "Fn::GetAtt": ["OrganizationAggregator", "ConfigurationAggregatorArn"] }]);
+    }
+    // ListAccounts has no resource type (Service Authorization Reference): `*` is the only resource it takes.
+    expect(resourceFor(statements, "organizations:ListAccounts")).toEqual(["*"]);
+  });
+
+  test("every Config permission of every function in organization mode is on the aggregator: the rule roles have none", () => {
+    const functionRoles = Object.entries(organization.Resources).filter(
+      ([id, resource]) => resource.Type === "AWS::IAM::Role" && id !== "OrganizationAggregatorRole",
+    );
+    // The rule roles and the report's at least (a stage may add the organization scan's).
+    expect(functionRoles.length).toBeGreaterThanOrEqual(RULE_IDS.length + 1);
+    for (const [id, resource] of functionRoles) {
+      const statements = statementsOf(resource);
+      for (const action of actionsOf(statements).filter((candidate) => candidate.startsWith("config:"))) {
+        expect({ id, action, resource: resourceFor(statements, action) }).toEqual({
+          id: "ScheduledReportRole",
+          action,
+          resource: [{ "Fn::GetAtt": ["OrganizationAggregator", "ConfigurationAggregatorArn"] }],
+        });
+      }
+    }
   });
 });
 

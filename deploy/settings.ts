@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { InputError } from "../lib/errors";
 
-/** Config's periodic frequencies (spec §1.7). */
+/** Config's periodic frequencies, MaximumExecutionFrequency (https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html). */
 export const EXECUTION_FREQUENCIES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] as const;
 export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
 

@@ -1,5 +1,6 @@
 import { countByCompliance } from "../engine/counts";
 import type { ComplianceType, Evaluation } from "../engine/rule";
+import { csvField } from "../io/csv";
 
 export type EvaluationFormat = "table" | "json" | "csv";
 export const EVALUATION_FORMATS: readonly EvaluationFormat[] = ["table", "json", "csv"];
@@ -9,12 +10,6 @@ const COLUMNS = ["ruleId", "resourceType", "resourceId", "region", "accountId", 
 /** The fields, in this order, are the contract of `--format json` (and of `invoke --format json`). */
 export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
   return evaluations.map((evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation);
-}
-
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets never run a cell as a formula. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
@@ -65,7 +60,7 @@ export function formatEvaluations(evaluations: readonly Evaluation[], format: Ev
     case "json":
       return `${JSON.stringify(toJsonRows(evaluations), null, 2)}\n`;
     case "csv":
-      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvCell(e[column])).join(","))].join("\r\n")}\r\n`;
+      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvField(e[column])).join(","))].join("\r\n")}\r\n`;
     case "table":
       return `${renderTable(evaluations, options.color ?? false)}\n`;
   }

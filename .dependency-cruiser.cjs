@@ -54,7 +54,7 @@ module.exports = {
     // The organization scan's three steps (record, evaluate, merge and digest), run by handlers/scan-*.
     layer("lib/scan/", `${BELOW_SINKS}|${SINKS}|lib/scan/`),
     layer("handlers/", `${BELOW_SINKS}|${SINKS}|lib/lambda/|lib/scan/`),
-    layer("deploy/", `${BELOW_SINKS}|${SINKS}|deploy/`),
+    layer("deploy/", `${BELOW_SINKS}|${SINKS}|deploy/|lib/scan/keys\\.ts$|lib/scan/findings\\.ts$`),
   ],
   allowedSeverity: "error",
   options: {

@@ -16,6 +16,7 @@ import {
   remediationStatements,
   ruleEvaluationStatements,
 } from "./iam";
+import { addOrganizationScan } from "./scan";
 import type { StageSettings } from "./settings";
 
 export const SERVICE = "ec2-config-rules";
@@ -353,6 +354,14 @@ export function buildStack(input: StackInput): Stack {
   // The report reads the stack's account rules; organization rules live in the member accounts
   // (a report over them needs a Config aggregator, which this stack does not build).
   if (!organization) addReports(input, resources, outputs, functions, publishAlerts);
+  if (settings.organizationScan.enabled) {
+    addOrganizationScan(
+      { prefix: names.prefix, settings, functionName: names.functionName, roleName: names.roleName, role, publishAlerts },
+      resources,
+      outputs,
+      functions,
+    );
+  }
   return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
 }
 

@@ -22,22 +22,8 @@ import { RULES } from "../../rules";
 import { failureBulletin, type FailedItem, hasNotableScanChange, scanBulletin } from "./digest";
 import { compareItems, gunzipLines, gzipLineWriter, type ScanItem, sortedFindingLines } from "./findings";
 import { mergeScan, type PreviousScan, type ScanReport } from "./merge";
+import { LATEST_KEY, scanKeys } from "./keys";
 import type { ScanSettings } from "./settings";
-
-export const SCANS_PREFIX = "scans/";
-/** Written last by a merge that succeeded: the next scan's baseline. */
-export const LATEST_KEY = `${SCANS_PREFIX}latest.json`;
-
-export const scanKeys = (scanId: string) => {
-  const base = `${SCANS_PREFIX}${scanId}/`;
-  return {
-    manifest: `${base}manifest.json`,
-    resultsPrefix: `${base}map-results`,
-    item: (item: ScanItem) => `${base}items/${item.accountId}/${item.region}.jsonl.gz`,
-    report: `${base}report.json`,
-    findings: `${base}findings.jsonl.gz`,
-  };
-};
 
 /** `2026-12-01T06-00-00-000Z`: sorts by time, and is a valid S3 key part and execution name. */
 export const scanIdOf = (date: Date): string => date.toISOString().replace(/[:.]/g, "-");

@@ -1,5 +1,5 @@
 import { SCANS_PREFIX } from "../lib/scan/keys";
-import { assumeRolePolicy, type CfnValue, logStatement, type PolicyStatement } from "./iam";
+import { type CfnValue, logStatement, type PolicyStatement } from "./iam";
 import type { StageSettings } from "./settings";
 
 export const SCAN_PLAN_MEMORY_MB = 256;
@@ -22,10 +22,11 @@ const LAMBDA_RETRY = [
   },
 ];
 
-const lambdaTask = (functionArn: string, payload: Record<string, unknown>) => ({
+/** A lambda:invoke task of the function whose ARN the DefinitionSubstitution `substitution` holds. */
+const lambdaTask = (substitution: string, payload: Record<string, unknown>) => ({
   Type: "Task",
   Resource: "arn:aws:states:::lambda:invoke",
-  Parameters: { FunctionName: functionArn, ...payload },
+  Parameters: { FunctionName: `\${${substitution}}`, ...payload },
   Retry: LAMBDA_RETRY,
 });
 
@@ -35,7 +36,6 @@ const lambdaTask = (functionArn: string, payload: Record<string, unknown>) => ({
  * `maxConcurrency` at once; ToleratedFailurePercentage 0, so any failed item fails the map, whose
  * Catch lists the failed items (from the ResultWriter's FAILED files) in an alert and fails the
  * execution; otherwise the merge writes the report and sends the digest.
- * `${…FunctionArn}` are DefinitionSubstitutions.
  */
 export function scanDefinition(maxConcurrency: number): Record<string, unknown> {
   return {
@@ -43,7 +43,7 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
     StartAt: "ListItems",
     States: {
       ListItems: {
-        ...lambdaTask("${PlanFunctionArn}", { Payload: {} }),
+        ...lambdaTask("PlanFunctionArn", { Payload: {} }),
         ResultSelector: {
           "scanId.$": "$.Payload.scanId",
           "bucket.$": "$.Payload.bucket",
@@ -69,7 +69,7 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
           ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
           StartAt: "ScanItem",
           States: {
-            ScanItem: { ...lambdaTask("${ItemFunctionArn}", { "Payload.$": "$" }), OutputPath: "$.Payload", End: true },
+            ScanItem: { ...lambdaTask("ItemFunctionArn", { "Payload.$": "$" }), OutputPath: "$.Payload", End: true },
           },
         },
         MaxConcurrency: maxConcurrency,
@@ -83,12 +83,12 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
         Next: "MergeFindings",
       },
       MergeFindings: {
-        ...lambdaTask("${MergeFunctionArn}", { Payload: { "scanId.$": "$.scanId" } }),
+        ...lambdaTask("MergeFunctionArn", { Payload: { "scanId.$": "$.scanId" } }),
         OutputPath: "$.Payload",
         End: true,
       },
       ReportFailedItems: {
-        ...lambdaTask("${MergeFunctionArn}", { Payload: { "scanId.$": "$.scanId", failed: true, "error.$": "$.error" } }),
+        ...lambdaTask("MergeFunctionArn", { Payload: { "scanId.$": "$.scanId", failed: true, "error.$": "$.error" } }),
         ResultPath: "$.failure",
         Next: "ScanFailed",
       },
@@ -162,7 +162,7 @@ export function addOrganizationScan(
             Effect: "Deny",
             Principal: "*",
             Action: "s3:*",
-            Resource: [bucketArn, { "Fn::Sub": "${ScanBucket.Arn}/*" }],
+            Resource: [bucketArn, { "Fn::Sub": `\${ScanBucket.Arn}/*` }],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
         ],

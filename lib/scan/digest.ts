@@ -121,7 +121,7 @@ export function failureBulletin(scanId: string, failed: readonly FailedItem[], e
         record: (item: FailedItem) => item,
       },
     ],
-    json: { kind: "organization-scan-failure", schemaVersion: 1, scanId, error, failedItems: failed.length },
+    json: { kind: "organization-scan-failure", schemaVersion: 1, scanId, error, failedItemCount: failed.length },
     attributes: { kind: "organization-scan-failure" },
   };
 }

@@ -1,4 +1,4 @@
-import { SCANS_PREFIX } from "../lib/scan/keys";
+import { MAP_RESULTS_PREFIX, SCANS_PREFIX } from "../lib/scan/keys";
 import { type CfnValue, logStatement, type PolicyStatement } from "./iam";
 import type { StageSettings } from "./settings";
 
@@ -22,11 +22,14 @@ const LAMBDA_RETRY = [
   },
 ];
 
-/** A lambda:invoke task of the function whose ARN the DefinitionSubstitution `substitution` holds. */
-const lambdaTask = (substitution: string, payload: Record<string, unknown>) => ({
+/** The placeholder of a DefinitionSubstitution: `${name}`. */
+export const substitution = (name: string): string => `\${${name}}`;
+
+/** A lambda:invoke task of the function whose ARN the DefinitionSubstitution `functionArn` holds. */
+const lambdaTask = (functionArn: string, payload: Record<string, unknown>) => ({
   Type: "Task",
   Resource: "arn:aws:states:::lambda:invoke",
-  Parameters: { FunctionName: `\${${substitution}}`, ...payload },
+  Parameters: { FunctionName: substitution(functionArn), ...payload },
   Retry: LAMBDA_RETRY,
 });
 
@@ -48,7 +51,6 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
           "scanId.$": "$.Payload.scanId",
           "bucket.$": "$.Payload.bucket",
           "manifestKey.$": "$.Payload.manifestKey",
-          "resultsPrefix.$": "$.Payload.resultsPrefix",
           "items.$": "$.Payload.items",
         },
         Next: "ScanItems",
@@ -76,7 +78,7 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
         ToleratedFailurePercentage: 0,
         ResultWriter: {
           Resource: "arn:aws:states:::s3:putObject",
-          Parameters: { "Bucket.$": "$.bucket", "Prefix.$": "$.resultsPrefix" },
+          Parameters: { Bucket: substitution("ScanBucket"), Prefix: MAP_RESULTS_PREFIX },
         },
         ResultPath: "$.map",
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReportFailedItems" }],
@@ -251,7 +253,7 @@ export function addOrganizationScan(
     {
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
-      Resource: scanObjects("*/map-results/*"),
+      Resource: scanObjects("map-results/*"),
     },
     // The Distributed Map runs its items as child executions of this state machine.
     { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
@@ -273,6 +275,7 @@ export function addOrganizationScan(
         PlanFunctionArn: functionArns.ScanPlan,
         ItemFunctionArn: functionArns.ScanItem,
         MergeFunctionArn: functionArns.ScanMerge,
+        ScanBucket: bucket,
       },
     },
   };

@@ -22,7 +22,7 @@ import { RULES } from "../../rules";
 import { failureBulletin, type FailedItem, hasNotableScanChange, scanBulletin } from "./digest";
 import { compareItems, gunzipLines, gzipLineWriter, type ScanItem, sortedFindingLines } from "./findings";
 import { mergeScan, type PreviousScan, type ScanReport } from "./merge";
-import { LATEST_KEY, scanKeys } from "./keys";
+import { LATEST_KEY, MAP_RESULTS_PREFIX, scanKeys } from "./keys";
 import type { ScanSettings } from "./settings";
 
 /** `2026-12-01T06-00-00-000Z`: sorts by time, and is a valid S3 key part and execution name. */
@@ -33,7 +33,6 @@ export interface ScanPlan {
   scanId: string;
   bucket: string;
   manifestKey: string;
-  resultsPrefix: string;
   items: number;
   accounts: number;
 }
@@ -66,7 +65,7 @@ export async function planScan(
   await clients.s3.send(
     new PutObjectCommand({ Bucket: settings.SCAN_BUCKET, Key: keys.manifest, Body: JSON.stringify(items), ContentType: "application/json" }),
   );
-  return { scanId, bucket: settings.SCAN_BUCKET, manifestKey: keys.manifest, resultsPrefix: keys.resultsPrefix, items: items.length, accounts: accounts.length };
+  return { scanId, bucket: settings.SCAN_BUCKET, manifestKey: keys.manifest, items: items.length, accounts: accounts.length };
 }
 
 export interface ItemEvent extends ScanItem {
@@ -278,14 +277,15 @@ export interface FailureEvent {
   error?: { Error?: string; Cause?: string };
 }
 
-/** One entry of a Distributed Map result file (FAILED_n.json): the child execution's input and error. */
-function failedItemOf(entry: Record<string, unknown>): FailedItem {
-  let input: Partial<ScanItem> = {};
+/** One entry of a Distributed Map result file (FAILED_n.json) of this scan: the child execution's input and error. */
+function failedItemOf(entry: Record<string, unknown>, scanId: string): FailedItem | undefined {
+  let input: Partial<ItemEvent> = {};
   try {
     input = JSON.parse(String(entry.Input ?? "{}"));
   } catch {
     // An unreadable input still leaves the error to list.
   }
+  if (input.scanId !== undefined && input.scanId !== scanId) return undefined;
   return {
     ...(typeof input.accountId === "string" ? { accountId: input.accountId } : {}),
     ...(typeof input.region === "string" ? { region: input.region } : {}),
@@ -301,7 +301,7 @@ function failedItemOf(entry: Record<string, unknown>): FailedItem {
  */
 export async function reportScanFailure(event: FailureEvent, settings: ScanSettings, clients: { s3: S3Client; sns: SNSClient }): Promise<FailedItem[]> {
   const bucket = settings.SCAN_BUCKET;
-  const prefix = `${scanKeys(event.scanId).resultsPrefix}/`;
+  const prefix = `${MAP_RESULTS_PREFIX}/`;
   const failed: FailedItem[] = [];
   let token: string | undefined;
   do {
@@ -310,7 +310,11 @@ export async function reportScanFailure(event: FailureEvent, settings: ScanSetti
       if (!object.Key || !/\/FAILED_\d+\.json$/.test(object.Key)) continue;
       const text = (await getText(clients.s3, bucket, object.Key)) ?? "[]";
       const entries = parseJson(text, `s3://${bucket}/${object.Key}`);
-      if (Array.isArray(entries)) for (const entry of entries) failed.push(failedItemOf(entry as Record<string, unknown>));
+      if (!Array.isArray(entries)) continue;
+      for (const entry of entries as Record<string, unknown>[]) {
+        const item = failedItemOf(entry, event.scanId);
+        if (item) failed.push(item);
+      }
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
+import { substitution } from "../../deploy/scan";
 import type { AnyRule } from "../../lib/engine/rule";
 import { EC2_OPERATION_BY_KIND } from "../../lib/sources/ec2-adapter";
 import { RULES } from "../../rules";
@@ -475,11 +476,12 @@ describe("organization scan (organizationScan.enabled)", () => {
       PlanFunctionArn: { "Fn::GetAtt": ["ScanPlanLambdaFunction", "Arn"] },
       ItemFunctionArn: { "Fn::GetAtt": ["ScanItemLambdaFunction", "Arn"] },
       MergeFunctionArn: { "Fn::GetAtt": ["ScanMergeLambdaFunction", "Arn"] },
+      ScanBucket: { Ref: "ScanBucket" },
     });
     const states = definition().States;
     expect(definition().StartAt).toBe("ListItems");
     expect(states.ListItems).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "ScanItems" });
-    expect(states.ListItems.Parameters.FunctionName).toBe("${PlanFunctionArn}");
+    expect(states.ListItems.Parameters.FunctionName).toBe(substitution("PlanFunctionArn"));
     const map = states.ScanItems;
     expect(map.Type).toBe("Map");
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
@@ -490,16 +492,16 @@ describe("organization scan (organizationScan.enabled)", () => {
     });
     expect(map.MaxConcurrency).toBe(250);
     expect(map.ToleratedFailurePercentage).toBe(0);
-    expect(map.ResultWriter).toEqual({ Resource: "arn:aws:states:::s3:putObject", Parameters: { "Bucket.$": "$.bucket", "Prefix.$": "$.resultsPrefix" } });
+    expect(map.ResultWriter).toEqual({ Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: substitution("ScanBucket"), Prefix: "scans/map-results" } });
     expect(map.ItemSelector).toEqual({ "scanId.$": "$.scanId", "accountId.$": "$$.Map.Item.Value.accountId", "region.$": "$$.Map.Item.Value.region" });
     const item = map.ItemProcessor.States[map.ItemProcessor.StartAt];
     expect(item).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true });
-    expect(item.Parameters.FunctionName).toBe("${ItemFunctionArn}");
+    expect(item.Parameters.FunctionName).toBe(substitution("ItemFunctionArn"));
     // Success: the merge. Any failure: the failed items listed in an alert, then the execution fails.
     expect(map.Next).toBe("MergeFindings");
-    expect(states.MergeFindings.Parameters.FunctionName).toBe("${MergeFunctionArn}");
+    expect(states.MergeFindings.Parameters.FunctionName).toBe(substitution("MergeFunctionArn"));
     expect(map.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReportFailedItems" }]);
-    expect(states.ReportFailedItems.Parameters).toMatchObject({ FunctionName: "${MergeFunctionArn}", Payload: { failed: true } });
+    expect(states.ReportFailedItems.Parameters).toMatchObject({ FunctionName: substitution("MergeFunctionArn"), Payload: { failed: true } });
     expect(states.ReportFailedItems.Next).toBe("ScanFailed");
     expect(states.ScanFailed.Type).toBe("Fail");
   });
@@ -556,8 +558,8 @@ describe("organization scan (organizationScan.enabled)", () => {
     );
     const functions = ["ScanPlan", "ScanItem", "ScanMerge"].map((step) => ({ "Fn::GetAtt": [`${step}LambdaFunction`, "Arn"] }));
     expect(resourceFor(statements, "lambda:InvokeFunction")).toEqual([functions.flatMap((arn) => [arn, { "Fn::Join": [":", [arn, "*"]] }])]);
-    expect(resourceFor(statements, "s3:GetObject")).toEqual([objects("*/manifest.json"), objects("*/map-results/*")]);
-    expect(resourceFor(statements, "s3:PutObject")).toEqual([objects("*/map-results/*")]);
+    expect(resourceFor(statements, "s3:GetObject")).toEqual([objects("*/manifest.json"), objects("map-results/*")]);
+    expect(resourceFor(statements, "s3:PutObject")).toEqual([objects("map-results/*")]);
     const machine = "ec2-config-rules-orgtest-organization-scan";
     expect(resourceFor(statements, "states:StartExecution")).toEqual([
       { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${machine}` },

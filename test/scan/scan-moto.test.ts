@@ -18,7 +18,7 @@ import { handler as mergeHandler } from "../../handlers/scan-merge";
 import { handler as planHandler } from "../../handlers/scan-plan";
 import type { Evaluation } from "../../lib/engine/rule";
 import { localContext } from "../../lib/lambda/local-context";
-import { scanKeys } from "../../lib/scan/keys";
+import { MAP_RESULTS_PREFIX, scanKeys } from "../../lib/scan/keys";
 import type { ScanReport } from "../../lib/scan/merge";
 import { useMotoServer } from "../integration/moto-server";
 
@@ -126,7 +126,7 @@ async function receiveDigests(): Promise<Record<string, unknown>[]> {
   return (messages.Messages ?? []).map((message) => JSON.parse(message.Body as string));
 }
 
-type Plan = { scanId: string; manifestKey: string; items: number; accounts: number; bucket: string; resultsPrefix: string };
+type Plan = { scanId: string; manifestKey: string; items: number; accounts: number; bucket: string };
 
 async function runScan(): Promise<{ plan: Plan; merged: { reportKey: string; notified: boolean } }> {
   const plan = (await planHandler({}, context("scan-plan"))) as Plan;
@@ -235,8 +235,11 @@ describe("organization scan Lambdas against moto", () => {
       { Input: JSON.stringify({ accountId: members[0], region: REGION, scanId }), Error: "States.Timeout", Cause: "timed out" },
     ];
     await s3().send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: `${scanKeys(scanId).resultsPrefix}/run-1/FAILED_0.json`, Body: JSON.stringify(failed) }),
+      new PutObjectCommand({ Bucket: BUCKET, Key: `${MAP_RESULTS_PREFIX}/run-1/FAILED_0.json`, Body: JSON.stringify(failed) }),
     );
+    // Another scan's failures, in another map run's files: not this scan's.
+    const other = [{ Input: JSON.stringify({ accountId: members[0], region: REGION, scanId: "2026-11-30T00-00-00-000Z" }), Error: "X", Cause: "y" }];
+    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MAP_RESULTS_PREFIX}/run-0/FAILED_0.json`, Body: JSON.stringify(other) }));
     const result = await mergeHandler(
       { scanId, failed: true, error: { Error: "States.ExceedToleratedFailureThreshold", Cause: "The specified tolerated failure threshold was exceeded" } },
       context("scan-merge"),

@@ -52,14 +52,24 @@ export interface LineWriter {
   readonly bytes: number;
 }
 
+/** Lines are handed to gzip in batches of about this many characters: one zlib call per line would cost more than the line. */
+const WRITE_BATCH = 64 * 1024;
+
 export function gzipLineWriter(destination: Writable, finished: () => Promise<unknown>): LineWriter {
   const gzip = createGzip();
   gzip.pipe(destination);
   let bytes = 0;
+  let pending = "";
   let failure: Error | undefined;
   gzip.on("error", (error) => {
     failure = error;
   });
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const chunk = pending;
+    pending = "";
+    if (!gzip.write(chunk)) await new Promise<void>((resolve) => gzip.once("drain", resolve));
+  };
   return {
     get bytes() {
       return bytes;
@@ -67,9 +77,11 @@ export function gzipLineWriter(destination: Writable, finished: () => Promise<un
     async write(line: string) {
       if (failure) throw failure;
       bytes += Buffer.byteLength(line) + 1;
-      if (!gzip.write(`${line}\n`)) await new Promise<void>((resolve) => gzip.once("drain", resolve));
+      pending += `${line}\n`;
+      if (pending.length >= WRITE_BATCH) await flush();
     },
     async end() {
+      await flush();
       await new Promise<void>((resolve, reject) => gzip.end((error?: Error | null) => (error ? reject(error) : resolve())));
       await finished();
       if (failure) throw failure;

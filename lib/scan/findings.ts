@@ -60,30 +60,44 @@ export function gzipLineWriter(destination: Writable, finished: () => Promise<un
   gzip.pipe(destination);
   let bytes = 0;
   let pending = "";
+  let ending = false;
   let failure: Error | undefined;
-  gzip.on("error", (error) => {
-    failure = error;
+  let rejectWaiting: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    rejectWaiting = reject;
+  });
+  failed.catch(() => undefined);
+  // A destination that fails or closes early (an aborted upload) must fail the writer, not leave it waiting for a drain.
+  const fail = (error: Error) => {
+    failure ??= error;
+    rejectWaiting(failure);
+  };
+  gzip.on("error", fail);
+  destination.on("error", fail);
+  destination.on("close", () => {
+    if (!ending) fail(new Error("the findings destination closed before the last line"));
   });
   const flush = async () => {
+    if (failure) throw failure;
     if (pending.length === 0) return;
     const chunk = pending;
     pending = "";
-    if (!gzip.write(chunk)) await new Promise<void>((resolve) => gzip.once("drain", resolve));
+    if (!gzip.write(chunk)) await Promise.race([new Promise<void>((resolve) => gzip.once("drain", resolve)), failed]);
   };
   return {
     get bytes() {
       return bytes;
     },
     async write(line: string) {
-      if (failure) throw failure;
       bytes += Buffer.byteLength(line) + 1;
       pending += `${line}\n`;
-      if (pending.length >= WRITE_BATCH) await flush();
+      if (pending.length >= WRITE_BATCH || failure) await flush();
     },
     async end() {
       await flush();
-      await new Promise<void>((resolve, reject) => gzip.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      await finished();
+      ending = true;
+      await Promise.race([new Promise<void>((resolve) => gzip.end(() => resolve())), failed]);
+      await Promise.race([finished(), failed]);
       if (failure) throw failure;
     },
   };

@@ -169,3 +169,18 @@ describe("mergeScan", () => {
     ).rejects.toThrow(`the manifest is not sorted by account and region at ${A} eu-west-1`);
   });
 });
+
+describe("gzipLineWriter", () => {
+  test("a destination that fails fails the writer instead of waiting for a drain", async () => {
+    const destination = new PassThrough({ highWaterMark: 16 });
+    const writer = gzipLineWriter(destination, async () => undefined);
+    destination.destroy(new Error("upload aborted"));
+    const line = "x".repeat(70_000);
+    await expect(
+      (async () => {
+        for (let index = 0; index < 100; index++) await writer.write(`${line}${index}`);
+        await writer.end();
+      })(),
+    ).rejects.toThrow("upload aborted");
+  });
+});

@@ -180,6 +180,8 @@ interface LatestScan {
   generatedAt: string;
   findingsKey: string;
   reportKey: string;
+  /** The baseline this scan was diffed against: a merge run again (a retry) diffs against it too. */
+  previous?: Omit<LatestScan, "previous">;
 }
 
 export interface MergeEvent {
@@ -215,10 +217,11 @@ export async function mergeScanStep(
 
   const latestText = await getText(clients.s3, bucket, LATEST_KEY);
   const latest = latestText === undefined ? undefined : (parseJson(latestText, `s3://${bucket}/${LATEST_KEY}`) as LatestScan);
+  const baseline = latest?.scanId === event.scanId ? latest.previous : latest;
   let previous: PreviousScan | undefined;
-  if (latest && latest.scanId !== event.scanId) {
-    const stream = await getStream(clients.s3, bucket, latest.findingsKey);
-    previous = { generatedAt: latest.generatedAt, lines: gunzipLines(stream), where: `s3://${bucket}/${latest.findingsKey}` };
+  if (baseline) {
+    const stream = await getStream(clients.s3, bucket, baseline.findingsKey);
+    previous = { generatedAt: baseline.generatedAt, lines: gunzipLines(stream), where: `s3://${bucket}/${baseline.findingsKey}` };
   }
 
   const body = new PassThrough();
@@ -259,7 +262,13 @@ export async function mergeScanStep(
   await clients.s3.send(
     new PutObjectCommand({ Bucket: bucket, Key: keys.report, Body: `${JSON.stringify(report, null, 2)}\n`, ContentType: "application/json" }),
   );
-  const pointer: LatestScan = { scanId: event.scanId, generatedAt: report.generatedAt, findingsKey: keys.findings, reportKey: keys.report };
+  const pointer: LatestScan = {
+    scanId: event.scanId,
+    generatedAt: report.generatedAt,
+    findingsKey: keys.findings,
+    reportKey: keys.report,
+    ...(baseline ? { previous: { scanId: baseline.scanId, generatedAt: baseline.generatedAt, findingsKey: baseline.findingsKey, reportKey: baseline.reportKey } } : {}),
+  };
   await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: LATEST_KEY, Body: JSON.stringify(pointer), ContentType: "application/json" }));
 
   const notify = settings.REPORT_NOTIFY === "always" || hasNotableScanChange(report);
@@ -269,7 +278,7 @@ export async function mergeScanStep(
     const digest = scanBulletin(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${keys.report}`);
     messageIds = await publishBulletin(clients.sns, settings.ALERTS_TOPIC_ARN, digest);
   }
-  return { reportKey: keys.report, findingsKey: keys.findings, previousScanId: previous ? latest?.scanId : undefined, report, notified: notify && messageIds.length > 0, messageIds };
+  return { reportKey: keys.report, findingsKey: keys.findings, previousScanId: baseline?.scanId, report, notified: notify && messageIds.length > 0, messageIds };
 }
 
 export interface FailureEvent {

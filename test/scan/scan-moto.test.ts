@@ -219,6 +219,11 @@ describe("organization scan Lambdas against moto", () => {
     expect(unchanged?.firstSeen).toBe(report.diff?.previousGeneratedAt);
     const digests = await receiveDigests();
     expect(digests[0]).toMatchObject({ changes: expect.objectContaining({ resolved: 1 }) });
+    // The merge run again (a retry) still diffs against the first scan, not against itself.
+    const again = (await mergeHandler({ scanId: second.plan.scanId }, context("scan-merge"))) as { reportKey: string };
+    const rerun = JSON.parse(await objectText(again.reportKey)) as ScanReport;
+    expect(rerun.diff?.counts).toEqual(report.diff?.counts);
+    await receiveDigests();
   });
 
   motoIt("merge: a missing item file fails the merge, and the last good scan stays the baseline", async () => {

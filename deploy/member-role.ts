@@ -19,8 +19,9 @@ export const RECORDER_ACTIONS: readonly string[] = [...EC2_OPERATION_NAMES, "Des
  * run from that account, apart from the rule functions' role (which may post evaluations).
  */
 export function memberRoleTemplate(): Record<string, unknown> {
-  const ruleRoleArns = RULES.map((rule) => ({
-    "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/${SERVICE}-\${Stage}-${rule.meta.id}`,
+  // The rule functions' roles, and the organization scan's item function (deploy/scan.ts), which reads EC2 only.
+  const ruleRoleArns = [...RULES.map((rule) => rule.meta.id), "scan-item"].map((id) => ({
+    "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/${SERVICE}-\${Stage}-${id}`,
   }));
   return {
     AWSTemplateFormatVersion: "2010-09-09",

@@ -133,6 +133,37 @@ export const stageSettingsSchema = z
         }
       })
       .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [], aggregator: {} }),
+    organizationScan: z
+      .object({
+        /** Deploys the organization scan: a Step Functions Distributed Map over every active account × `regions` (deploy/scan.ts). */
+        enabled: z.boolean().default(false),
+        /** Items (account × region) scanned at once: Lambda concurrency and the member accounts' EC2 request rates bound it. */
+        maxConcurrency: z.number().int().min(1).max(10_000).default(100),
+        /** The role each item assumes in its account (deploy/member-role.yml creates it). */
+        roleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+          .default("ec2-config-rules-member"),
+        /** Passed to sts:AssumeRole when the member role's trust policy asks for one. */
+        externalId: z
+          .string()
+          .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: "expected an external id (2 to 1224 of A-Z a-z 0-9 +=,.@:/-)" })
+          .optional(),
+        /** The regions scanned in every account; required when enabled. */
+        regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "expected a region name such as eu-west-1" })).default([]),
+        /** EventBridge schedule that starts a scan; none when absent (start it with aws stepfunctions start-execution). */
+        schedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, { message: 'expected an EventBridge schedule such as "cron(0 5 * * ? *)"' })
+          .optional(),
+      })
+      .strict()
+      .superRefine((scan, context) => {
+        if (scan.enabled && scan.regions.length === 0) {
+          context.addIssue({ code: "custom", path: ["regions"], message: "required when the organization scan is enabled: the regions to scan in every account" });
+        }
+      })
+      .default({ enabled: false, maxConcurrency: 100, roleName: "ec2-config-rules-member", regions: [] }),
     rules: z.record(z.string(), ruleSettings).default({}),
     /** Per rule: `{ "mode": "manual" | "automatic" | "config-automatic", "cap": 10, … }`, validated by remediation/ssm. */
     remediation: z.record(z.string(), z.unknown()).default({}),

@@ -17,6 +17,7 @@ import {
   remediationStatements,
   ruleEvaluationStatements,
 } from "./iam";
+import { addOrganizationScan } from "./scan";
 import type { StageSettings } from "./settings";
 
 export const SERVICE = "ec2-config-rules";
@@ -360,6 +361,14 @@ export function buildStack(input: StackInput): Stack {
   // results in every member account through an organization aggregator.
   const aggregator = organization ? addAggregator(input, resources, outputs) : undefined;
   addReports(input, resources, outputs, functions, publishAlerts, aggregator);
+  if (settings.organizationScan.enabled) {
+    addOrganizationScan(
+      { prefix: names.prefix, settings, functionName: names.functionName, roleName: names.roleName, role, publishAlerts },
+      resources,
+      outputs,
+      functions,
+    );
+  }
   return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
 }
 

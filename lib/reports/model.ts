@@ -171,7 +171,7 @@ export const findingKey = (finding: Evaluation): string =>
   `${finding.ruleId}|${finding.resourceType}|${finding.resourceId}|${finding.region}|${finding.accountId}`;
 
 /** Compliance state including exemption, so "exempted" and "not applicable" are distinct states. */
-const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
+export const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
 
 export const emptyCounts = (): ComplianceCounts => ({
   COMPLIANT: 0,
@@ -193,7 +193,7 @@ function tally(counts: Record<string, ComplianceCounts>, key: string, finding: F
   entry.total += 1;
 }
 
-function classify(current: Evaluation, previous: Evaluation | undefined): Change {
+export function classifyChange(current: Evaluation, previous: Evaluation | undefined): Change {
   const now = stateOf(current);
   const before = previous ? stateOf(previous) : undefined;
   if (now === "NON_COMPLIANT") return before === "NON_COMPLIANT" ? "still-failing" : "new";
@@ -246,7 +246,7 @@ export function buildReport(options: BuildReportOptions): Report {
       firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
     };
     if (evaluation.exemption) finding.exemption = evaluation.exemption;
-    if (comparing) finding.change = classify(evaluation, previous);
+    if (comparing) finding.change = classifyChange(evaluation, previous);
     findings.push(finding);
   }
 

@@ -142,6 +142,20 @@ describe("stage parameters", () => {
     );
   });
 
+  test("organization scan: off by default; enabled, it needs regions, and takes its concurrency, role, external id and schedule", () => {
+    expect(build({}).resources.Resources.ScanStateMachine).toBeUndefined();
+    expect(() => build({ organizationScan: { enabled: true } })).toThrow(/field organizationScan\.regions: required when the organization scan is enabled/);
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west"] } })).toThrow(/field organizationScan\.regions\.0: expected a region name/);
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 0 } })).toThrow(/field organizationScan\.maxConcurrency/);
+    const { resources, functions } = build({
+      organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 40, externalId: "abc-123", schedule: "rate(1 day)" },
+    });
+    const machine = resources.Resources.ScanStateMachine as { Properties: { Definition: { States: { ScanItems: { MaxConcurrency: number } } } } };
+    expect(machine.Properties.Definition.States.ScanItems.MaxConcurrency).toBe(40);
+    expect(functions.scanItem).toMatchObject({ environment: { SCAN_EXTERNAL_ID: "abc-123", SCAN_ROLE_NAME: "ec2-config-rules-member", SCAN_REGIONS: '["eu-west-1"]' } });
+    expect(resources.Resources.ScanSchedule).toMatchObject({ Properties: { ScheduleExpression: "rate(1 day)", Targets: [{ Arn: { Ref: "ScanStateMachine" } }] } });
+  });
+
   test("a stage name too long for IAM role names is refused", () => {
     expect(() => buildStack({ stage: "a-very-long-stage-name-here", settings: parseStageSettings({}, FILE), settingsFile: FILE, root: ROOT })).toThrow(
       /longer than 64 characters/,

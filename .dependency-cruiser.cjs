@@ -43,8 +43,8 @@ module.exports = {
     layer("lib/record/", `${BELOW_SINKS}|lib/record/`),
     layer("remediation/", `${BELOW_SINKS}|remediation/`),
     // Exceptions (issue 11), sink to sink:
-    // the report's ASFF renderer reuses the Security Hub finding; the scheduled report publishes its bulletin itself;
-    layer("lib/reports/", "lib/securityhub/finding\\.ts$|lib/alerts/bulletin\\.ts$|lib/alerts/publish\\.ts$"),
+    // the report's ASFF renderer reuses the Security Hub finding;
+    layer("lib/reports/", "lib/securityhub/finding\\.ts$"),
     // automatic remediation drives the alerts outbox (followUpRuleRun), and its report is an alert bulletin.
     layer("remediation/", "lib/alerts/"),
     // Entry points: the Lambda, the CLI (whose invoke runs the Lambda locally), handlers, deploy.

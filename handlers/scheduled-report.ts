@@ -6,7 +6,8 @@ import { AwsClients } from "../lib/aws/clients";
 import { configClient } from "../lib/aws/config";
 import { s3Client } from "../lib/aws/s3";
 import { snsClient } from "../lib/aws/sns";
-import { runScheduledReport, scheduledReportSettings } from "../lib/reports/scheduled";
+import { runScheduledReport, scheduledReportSettings } from "../lib/lambda/scheduled-report";
+import { RULES } from "../rules";
 
 const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scheduled-report" } });
 
@@ -19,7 +20,7 @@ async function scheduledReport(_event: unknown, context: Context) {
   const settings = scheduledReportSettings();
   const clients = new AwsClients({ region: settings.AWS_REGION });
   try {
-    const result = await runScheduledReport(settings, { config: configClient(clients), s3: s3Client(clients), sns: snsClient(clients) }, accountOf(context));
+    const result = await runScheduledReport(settings, { config: configClient(clients), s3: s3Client(clients), sns: snsClient(clients) }, accountOf(context), RULES);
     logger.info("report written", {
       htmlKey: result.htmlKey,
       jsonKey: result.jsonKey,

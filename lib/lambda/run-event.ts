@@ -23,6 +23,7 @@ import {
 } from "../config/event";
 import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "../config/put-evaluations";
 import { readStoredResults, type StoredResult } from "../config/stored-results";
+import { RULES } from "../../rules";
 
 /** A rule could not judge a resource for lack of data. In the Lambda that fails the invocation. */
 export class MissingDataError extends Error {
@@ -136,7 +137,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
   }
   const config = configClient(clients);
-  const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
+  const exemptions = new ExemptionPolicy({ ruleIds: RULES.map((known) => known.meta.id), tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
   const params = { [rule.meta.id]: ruleParameters };
   const testMode = event.resultToken === TEST_MODE_TOKEN;
 

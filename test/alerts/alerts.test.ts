@@ -19,6 +19,7 @@ import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ElasticIp } from "../../lib/model/types";
 import eipAttached from "../../rules/eip-attached";
+import { RULE_IDS } from "../support/rule-ids";
 
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
@@ -181,7 +182,7 @@ describe("alertOnRuleRun", () => {
     const loose: ElasticIp = { kind: "eip", id: "eipalloc-loose", region: REGION, accountId: ACCOUNT, allocationId: "eipalloc-loose", tags: {} };
     const builder = new ModelBuilder().add(exempt).add(loose);
     builder.markCollected({ region: REGION, accountId: ACCOUNT }, "eip").markCollected({ region: REGION, accountId: ACCOUNT }, "network-interface");
-    const evaluations = runRules(builder.build(), { rules: [eipAttached], exemptions: new ExemptionPolicy() });
+    const evaluations = runRules(builder.build(), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS }) });
     expect(evaluations.find((e) => e.resourceId === "eipalloc-exempt")?.complianceType).toBe("NOT_APPLICABLE");
 
     await alertOnRuleRun({ ...base, evaluations, previous: new Map([previous("eipalloc-exempt")]), isExempted: (e) => e.resourceId === "eipalloc-loose" });

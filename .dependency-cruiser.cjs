@@ -1,13 +1,13 @@
 /**
  * The folder order (README, "Architecture"): data flows one way,
- *   foundation -> model -> sources -> engine -> rules -> AWS clients, collection, Config contract
+ *   foundation -> model -> sources -> engine -> rules -> AWS clients, ASFF, collection, Config contract
  *   -> sinks -> entry points.
  * A module may import only what its row below allows (plus npm packages and Node's own modules);
  * anything else is reported as "not-in-allowed". Each exception is named, with its issue.
  */
 const FOUNDATION = "lib/errors\\.ts$|lib/zod\\.ts$|lib/io/";
 const CORE = `${FOUNDATION}|lib/model/|lib/sources/|lib/engine/|lib/exemptions/|rules/`;
-const BELOW_SINKS = `${CORE}|lib/aws/|lib/collect/|lib/config/`;
+const BELOW_SINKS = `${CORE}|lib/aws/|lib/asff/|lib/collect/|lib/config/`;
 const SINKS = "lib/alerts/|lib/securityhub/|lib/reports/|lib/record/|remediation/";
 
 const layer = (from, to) => ({ from: { path: `^(${from})` }, to: { path: `^(${to})` } });
@@ -31,6 +31,8 @@ module.exports = {
     layer("rules/", "lib/engine/|lib/model/|lib/zod\\.ts$|rules/"),
     // SDK clients.
     layer("lib/aws/", `${FOUNDATION}|lib/aws/`),
+    // The AWS Security Finding Format of an evaluation, shared by the ASFF report and the Security Hub sink.
+    layer("lib/asff/", `${FOUNDATION}|lib/model/|lib/engine/|lib/asff/`),
     // Live collection, and the AWS Config rule contract (events, PutEvaluations, stored results).
     layer("lib/collect/", `${CORE}|lib/aws/|lib/collect/`),
     layer("lib/config/", `${CORE}|lib/aws/|lib/collect/|lib/config/`),
@@ -41,8 +43,6 @@ module.exports = {
     layer("lib/record/", `${BELOW_SINKS}|lib/record/`),
     layer("remediation/", `${BELOW_SINKS}|remediation/`),
     // Exceptions (issue 11), sink to sink:
-    // the report's ASFF renderer reuses the Security Hub finding;
-    layer("lib/reports/", "lib/securityhub/finding\\.ts$"),
     // automatic remediation drives the alerts outbox (followUpRuleRun), and its report is an alert bulletin.
     layer("remediation/", "lib/alerts/"),
     // Entry points: the Lambda, the CLI (whose invoke runs the Lambda locally), handlers, deploy.

@@ -6,7 +6,7 @@ import { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../exemptions/exemptions";
 import type { FindingImporter } from "../aws/securityhub";
-import { toAsffFinding } from "./finding";
+import { toAsffFinding } from "../asff/finding";
 
 /** The stage parameter securityHub.enabled, as the stack passes it to each rule function. */
 export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.SECURITY_HUB_ENABLED === "true";

@@ -1,7 +1,6 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { alertOnRuleRun, type PreviousResults, resourceKey, type RuleRunAlertInput } from "../lib/alerts";
-import type { AlertsOutcome, DeadLetterSink } from "../lib/alerts/outbox";
-import type { AlertRecord, AnnouncedStore } from "../lib/alerts/store";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type PreviousResults, resourceKey } from "../lib/engine/previous";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
@@ -22,18 +21,17 @@ export function remediationFromEnv(ruleId: string, env: NodeJS.ProcessEnv = proc
   return { settings, assumeRoleArn: env.REMEDIATION_ROLE_ARN, documentPrefix: env.REMEDIATION_DOCUMENT_PREFIX };
 }
 
-export interface RuleRunFollowUp extends RuleRunAlertInput {
-  ssm?: SSMClient;
-  remediation?: {
-    settings: RuleRemediationSettings;
-    assumeRoleArn?: string;
-    documentPrefix?: string;
-  };
-  /** Where announcements are kept between runs; without one, for this call only (Config's results are the memory). */
-  store?: AnnouncedStore;
-  deadLetters?: DeadLetterSink;
-  maxAttempts?: number;
-  /** Identifies the run (Config's result token and notification time), so a retried invocation starts nothing twice. */
+/** How a rule function starts its automations (remediationFromEnv). */
+export interface AutomaticRemediation {
+  settings: RuleRemediationSettings;
+  assumeRoleArn?: string;
+  documentPrefix?: string;
+}
+
+/** A newly non-compliant resource whose automation is due: the run that detected it makes the start idempotent. */
+export interface DueAutomation {
+  resourceId: string;
+  detectedAt: string;
   runKey?: string;
 }
 
@@ -41,9 +39,9 @@ export interface RuleRunFollowUp extends RuleRunAlertInput {
 export function automationStarter(
   ruleId: string,
   ssm: SSMClient,
-  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
-  logger?: RuleRunFollowUp["logger"],
-): (record: AlertRecord) => Promise<{ executionId?: string }> {
+  remediation: AutomaticRemediation,
+  logger?: Logger,
+): (record: DueAutomation) => Promise<{ executionId?: string }> {
   const assumeRoleArn = remediation.assumeRoleArn;
   if (!assumeRoleArn) throw new Error("automatic remediation needs REMEDIATION_ROLE_ARN");
   return async (record) => {
@@ -98,7 +96,7 @@ export interface DueReleasesInput {
   isExempted?: (evaluation: Evaluation) => boolean;
   ssm?: SSMClient;
   runKey?: string;
-  logger?: RuleRunFollowUp["logger"];
+  logger?: Logger;
 }
 
 /**
@@ -109,7 +107,7 @@ export interface DueReleasesInput {
  */
 export async function startDueReleases(
   input: DueReleasesInput,
-  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
+  remediation: AutomaticRemediation,
 ): Promise<{ notes: string[]; started: string[] }> {
   const notes: string[] = [];
   const judged = input.evaluations.filter((evaluation) => !input.isExempted?.(evaluation));
@@ -137,31 +135,4 @@ export async function startDueReleases(
   const started = result.started.map((entry) => entry.resourceId);
   if (started.length > 0) notes.push(`Automatic release started for ${started.join(", ")}.`);
   return { notes, started };
-}
-
-/**
- * What a rule run does after PutEvaluations, in one call: records the changes, starts the
- * automation of newly non-compliant resources within the cap (automatic mode), then publishes the
- * digest (which says when the cap stopped remediation). The Lambda splits it around PutEvaluations
- * (lib/lambda/around-put).
- */
-export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOutcome> {
-  const remediation = input.remediation;
-  const automatic = remediation?.settings.mode === "automatic";
-  if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
-  const irreversible = automatic && isIrreversible(input.rule.id);
-  const releases = irreversible ? await startDueReleases({ ...input, ruleId: input.rule.id }, remediation) : { notes: [], started: [] };
-  const outcome = await alertOnRuleRun(
-    { ...input, notes: [...(input.notes ?? []), ...releases.notes] },
-    {
-      store: input.store,
-      automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
-      runKey: input.runKey,
-      deadLetters: input.deadLetters,
-      maxAttempts: input.maxAttempts,
-      startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
-    },
-  );
-  outcome.automations.started.push(...releases.started);
-  return outcome;
 }

@@ -2,13 +2,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
 import { type AlertsOutcome, type DeliverInput, type DetectInput, deliverAlerts, recordTransitions } from "./outbox";
-import type { PreviousResults } from "../config/previous-results";
+import type { PreviousResults } from "../engine/previous";
 import { alertsTopicArn } from "./publish";
 import { type AnnouncedStore, InvocationStore } from "./store";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
-export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
 export { alertsTopicArn, publishBulletin } from "./publish";
 export { type AlertsOutcome, describeAlerts, type AnnouncementEntry } from "./outbox";
 export type { Transition, Transitions } from "./transitions";
@@ -36,7 +35,7 @@ export interface RuleRunAlertInput {
   region: string;
   /** This run's evaluations (after exemptions). */
   evaluations: readonly Evaluation[];
-  /** Config's results from before this run's PutEvaluations: see {@link previousResultsOf} and {@link fetchPreviousResults}. */
+  /** The rule's results from before this run's PutEvaluations (in the Lambda, Config's: lib/config/previous-results.ts). */
   previous: PreviousResults;
   now?: Date;
   renotifyIntervalMs?: number;

@@ -3,7 +3,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
 import { SNS_MAX_MESSAGE_BYTES, splitBulletinParts } from "./bulletin";
 import { buildDigest } from "./digest";
-import { type PreviousResults, resourceKey } from "../config/previous-results";
+import { type PreviousResults, resourceKey } from "../engine/previous";
 import {
   type AlertRecord,
   type AlertScope,

@@ -7,7 +7,8 @@ import type { AnyRule } from "../engine/rule";
 import { automationStarter, isIrreversible, remediationFromEnv, startDueReleases } from "../../remediation/automatic";
 import { renotifyIntervalFromEnv } from "../alerts/index";
 import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "../alerts/outbox";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "../config/previous-results";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import type { PreviousResults } from "../engine/previous";
 import { alertsTopicArn } from "../alerts/publish";
 import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "../alerts/store";
 

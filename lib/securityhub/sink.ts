@@ -1,7 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
 import type { BeforePutContext } from "../config/put-evaluations";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import { type PreviousResults, resourceKey } from "../engine/previous";
 import { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../exemptions/exemptions";

@@ -4,14 +4,13 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
   alertOnRuleRun,
-  type PreviousResult,
-  resourceKey,
   SNS_MAX_MESSAGE_BYTES,
   splitBulletin,
   buildDigest,
   renotifyIntervalFromEnv,
-  previousResultsOf,
 } from "../../lib/alerts";
+import { previousResultsOf } from "../../lib/config/previous-results";
+import { type PreviousResult, resourceKey } from "../../lib/engine/previous";
 import { readStoredResults } from "../../lib/config/stored-results";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";

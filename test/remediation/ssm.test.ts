@@ -6,7 +6,6 @@ import type { Evaluation } from "../../lib/engine/rule";
 import {
   AUTOMATION_DOCUMENT_CONTENT,
   AUTOMATION_DOCUMENTS,
-  followUpRuleRun,
   parseRemediationSettings,
   remediationCloudFormation,
   remediationFromEnv,
@@ -14,6 +13,7 @@ import {
   startAutomations,
 } from "../../remediation";
 import { idempotencyToken } from "../../remediation/ssm/start";
+import { followUpRuleRun } from "../../lib/lambda/follow-up";
 import { RULES } from "../../rules";
 
 const ssm = mockClient(SSMClient);

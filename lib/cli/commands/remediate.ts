@@ -14,11 +14,11 @@ import {
   planRemediation,
   type RemediationPlan,
   type RemediationReport,
-  remediationBulletin,
   remediationFor,
   type UnassociatedSince,
 } from "../../../remediation";
 import { readReport } from "../../reports/json";
+import { remediationBulletin } from "../remediation-bulletin";
 import { alertsTopicArn, publishBulletin } from "../../alerts";
 import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";

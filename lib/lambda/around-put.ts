@@ -1,5 +1,4 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { AwsClients } from "../aws/clients";
 import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
 import type { BeforePutContext } from "../config/put-evaluations";
@@ -42,7 +41,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
     const configRuleName = context.configRuleName;
     const renotifyIntervalMs = renotifyIntervalFromEnv(env);
     const maxAttempts = maxAttemptsFromEnv(env);
-    const clients = new AwsClients({ region: env.AWS_REGION || context.region });
+    const clients = context.clients(env.AWS_REGION || context.region);
     const tableName = env.ALERTS_TABLE?.trim() || undefined;
     const store: AnnouncedStore = tableName ? new DynamoDbStore(dynamodbClient(clients), tableName) : new InvocationStore();
     let previous: PreviousResults;

@@ -123,6 +123,8 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   const counter = options.counter ?? new ApiCallCounter();
   const makeClients = options.clients ?? ((settings, calls) => new AwsClients(settings, calls));
   let clients = makeClients({ region }, counter);
+  // The sinks (alerts, remediation, Security Hub) live in the function's own account: its credentials, the run's counter.
+  const ownClients = (sinkRegion: string) => makeClients({ region: sinkRegion }, counter);
   if (env.ORGANIZATION_ID) {
     // Organization mode: Config in any account may invoke the function (deploy/stack.ts says why),
     // so accounts outside the organization are refused here, with the function's own credentials,
@@ -235,6 +237,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     subject: changed,
     stored,
     evaluations,
+    clients: ownClients,
   });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,

@@ -3,7 +3,7 @@ import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
 import type { BeforePutContext } from "../config/put-evaluations";
 import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
 import { type PreviousResults, resourceKey } from "../engine/previous";
-import { AwsClients } from "../aws/clients";
+import type { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../exemptions/exemptions";
 import type { FindingImporter } from "../aws/securityhub";
@@ -90,7 +90,7 @@ export function securityHubAroundPut(
       const findings = changedFindings(rule, evaluations, previous);
       if (findings.length === 0) return;
       try {
-        const importFindings = await makeImporter(new AwsClients({ region: context.region }));
+        const importFindings = await makeImporter(context.clients(context.region));
         const result = await importFindings(findings);
         if (result.failed.length > 0) {
           logger.error("Security Hub refused findings", {

@@ -5,9 +5,9 @@
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { runRules } from "../../lib/engine/run";
+import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
-import { RESOURCE_KINDS } from "../../lib/model/types";
-import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { type JsonStreamHandler, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";

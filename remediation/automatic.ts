@@ -4,24 +4,37 @@ import { type PreviousResults, resourceKey } from "../lib/engine/previous";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
-/**
- * A rule function's remediation settings from its environment: REMEDIATION_MODE
- * (manual | automatic | config-automatic), REMEDIATION_CAP, REMEDIATION_ROLE_ARN (the
- * Automation role), REMEDIATION_DOCUMENT_PREFIX, and for eip-attached REMEDIATION_ALLOW_RELEASE
- * and REMEDIATION_RELEASE_AFTER_DAYS.
- */
-export function remediationFromEnv(ruleId: string, env: NodeJS.ProcessEnv = process.env) {
-  const raw: Record<string, unknown> = {};
-  if (env.REMEDIATION_MODE) raw.mode = env.REMEDIATION_MODE;
-  if (env.REMEDIATION_CAP) raw.cap = Number(env.REMEDIATION_CAP);
-  if (env.REMEDIATION_ALLOW_RELEASE) raw.allowRelease = env.REMEDIATION_ALLOW_RELEASE === "true";
-  if (env.REMEDIATION_RELEASE_AFTER_DAYS) raw.releaseAfterDays = Number(env.REMEDIATION_RELEASE_AFTER_DAYS);
-  if (Object.keys(raw).length === 0) return undefined;
-  const settings = parseRemediationSettings({ [ruleId]: raw }, "REMEDIATION_* environment")[ruleId] as RuleRemediationSettings;
-  return { settings, assumeRoleArn: env.REMEDIATION_ROLE_ARN, documentPrefix: env.REMEDIATION_DOCUMENT_PREFIX };
+/** A rule function's remediation settings as its environment gives them (lib/lambda/settings.ts reads it). */
+export interface RemediationInput {
+  /** manual | automatic | config-automatic */
+  mode?: string;
+  cap?: number;
+  /** eip-attached only. */
+  allowRelease?: boolean;
+  /** eip-attached only. */
+  releaseAfterDays?: number;
+  /** The Automation role. */
+  assumeRoleArn?: string;
+  documentPrefix?: string;
 }
 
-/** How a rule function starts its automations (remediationFromEnv). */
+/**
+ * The rule's remediation settings, validated against its automatic fix (REMEDIATION_MODE,
+ * REMEDIATION_CAP, and for eip-attached REMEDIATION_ALLOW_RELEASE and REMEDIATION_RELEASE_AFTER_DAYS);
+ * undefined when none is given.
+ */
+export function automaticRemediationOf(ruleId: string, input: RemediationInput): AutomaticRemediation | undefined {
+  const raw: Record<string, unknown> = {};
+  if (input.mode !== undefined) raw.mode = input.mode;
+  if (input.cap !== undefined) raw.cap = input.cap;
+  if (input.allowRelease !== undefined) raw.allowRelease = input.allowRelease;
+  if (input.releaseAfterDays !== undefined) raw.releaseAfterDays = input.releaseAfterDays;
+  if (Object.keys(raw).length === 0) return undefined;
+  const settings = parseRemediationSettings({ [ruleId]: raw }, "REMEDIATION_* environment")[ruleId] as RuleRemediationSettings;
+  return { settings, assumeRoleArn: input.assumeRoleArn, documentPrefix: input.documentPrefix };
+}
+
+/** How a rule function starts its automations (automaticRemediationOf). */
 export interface AutomaticRemediation {
   settings: RuleRemediationSettings;
   assumeRoleArn?: string;

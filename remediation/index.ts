@@ -1,5 +1,5 @@
 export { type ActionOutcome, applyRemediation, type ApplyOptions, type OutcomeStatus, type RemediationReport } from "./apply";
-export { remediationFromEnv } from "./automatic";
+export { automaticRemediationOf } from "./automatic";
 export { DEFAULT_REMEDIATION_CAP } from "./cap";
 export { fixesOf, planAcrossRules, planContext, planRemediation, type PlanOptions, reconcilePlans, type RemediationPlan } from "./plan";
 export { DEFAULT_RELEASE_AFTER_DAYS, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, releaseDecision, type UnassociatedSince } from "./release-guard";

@@ -22,15 +22,6 @@ const CLAIM_MS = 16 * 60_000;
 /** Parallel writes to the table. */
 const WRITE_CONCURRENCY = 16;
 
-/** Reads ALERTS_MAX_ATTEMPTS (publish attempts before the dead-letter queue). */
-export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.ALERTS_MAX_ATTEMPTS?.trim();
-  if (!raw) return DEFAULT_MAX_ATTEMPTS;
-  const attempts = Number(raw);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`ALERTS_MAX_ATTEMPTS: expected a whole number >= 1, got "${raw}"`);
-  return attempts;
-}
-
 export interface DetectInput {
   store: AnnouncedStore;
   scope: AlertScope;

@@ -5,11 +5,11 @@ import type { Bulletin } from "../alerts/bulletin";
 import { publishBulletin } from "../alerts/publish";
 import { readConfigResults } from "../config/config-results";
 import type { AnyRule } from "../engine/rule";
-import { InputError } from "../errors";
 import { buildReport, type Report, reportRuleOf } from "../reports/model";
 import { hasNotableChange, latestReportKey, readPreviousReport, writeReport } from "../reports/scheduled";
 import * as z from "../zod";
 import { reportBulletin } from "./report-digest";
+import { parseEnvironment } from "./environment";
 
 const settingsSchema = z.object({
   ALERTS_TOPIC_ARN: z.string().check(z.startsWith("arn:")),
@@ -33,12 +33,7 @@ const settingsSchema = z.object({
 export type ScheduledReportSettings = z.output<typeof settingsSchema>;
 
 /** The function's settings from its environment (deploy/stack.ts sets them), naming the variable at fault. */
-export function scheduledReportSettings(env: NodeJS.ProcessEnv = process.env): ScheduledReportSettings {
-  const result = settingsSchema.safeParse(env);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new InputError(issue?.message ?? "invalid", { field: `environment ${String(issue?.path[0] ?? "?")}` });
-}
+export const scheduledReportSettings = (env: NodeJS.ProcessEnv = process.env): ScheduledReportSettings => parseEnvironment(settingsSchema, env);
 
 export interface ScheduledReportClients {
   config: ConfigServiceClient;

@@ -10,7 +10,6 @@ import type { FindingImporter } from "../aws/securityhub";
 import { toAsffFinding } from "../asff/finding";
 
 /** The stage parameter securityHub.enabled, as the stack passes it to each rule function. */
-export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.SECURITY_HUB_ENABLED === "true";
 
 /**
  * The findings whose Security Hub state this run changed, from the same comparison alerts make
@@ -69,13 +68,13 @@ export type SecurityHubStep = (context: BeforePutContext) => Promise<((evaluatio
 export function securityHubAroundPut(
   rule: AnyRule,
   logger: Logger,
-  env: NodeJS.ProcessEnv = process.env,
+  enabled: boolean,
   makeImporter: (clients: AwsClients) => Promise<FindingImporter> = async (clients) =>
     // Loaded only where the sink is on: the Lambda bundle leaves Security Hub to the runtime's SDK (serverless.yml).
     (await import("../aws/securityhub")).findingImporter(clients),
 ): SecurityHubStep {
   return async (context) => {
-    if (!securityHubEnabled(env) || context.testMode) return undefined;
+    if (!enabled || context.testMode) return undefined;
     let previous: PreviousResults;
     try {
       if (context.stored) previous = previousResultsOf(context.stored);

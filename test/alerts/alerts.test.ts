@@ -7,7 +7,6 @@ import {
   SNS_MAX_MESSAGE_BYTES,
   splitBulletin,
   buildDigest,
-  renotifyIntervalFromEnv,
 } from "../../lib/alerts";
 import { previousResultsOf } from "../../lib/config/previous-results";
 import { type PreviousResult, resourceKey } from "../../lib/engine/previous";
@@ -83,13 +82,6 @@ describe("what changed (the outbox's detection, no state kept between calls)", (
     expect(reminded.reminded).toBe(1);
     const body = JSON.parse(envelopeOf(published()[0] as PublishCommandInput).sqs ?? "{}");
     expect(body.stillNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-old"]);
-  });
-
-  it("reads the re-notify interval from the environment and rejects nonsense", () => {
-    expect(renotifyIntervalFromEnv({})).toBeUndefined();
-    expect(renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "0" })).toBeUndefined();
-    expect(renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "90" })).toBe(90 * 60_000);
-    expect(() => renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "soon" })).toThrow(/ALERTS_RENOTIFY_MINUTES.*soon/);
   });
 });
 

@@ -1,11 +1,15 @@
 import type { Bulletin } from "../alerts/bulletin";
-import type { Finding, Report } from "../reports/model";
+import { accountsFailingFirst, type Finding, type Report } from "../reports/model";
 
 /** Findings named per change in the SNS digest; the rest are counted. */
 const DIGEST_FINDINGS = 10;
 
 const line = (finding: Finding): string =>
-  `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.region}): ${finding.annotation}`;
+  `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.accountId} ${finding.region}): ${finding.annotation}`;
+
+/** Accounts named in a digest's intro, and in its accountId attribute (SNS counts attributes against the message size). */
+const DIGEST_ACCOUNTS = 10;
+const ATTRIBUTE_ACCOUNTS = 50;
 
 const record = (finding: Finding) => ({
   ruleId: finding.ruleId,
@@ -28,9 +32,20 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
   const { totals } = report.summary;
   const diff = report.diff;
   const change = diff ? ` (${diff.counts.new} new, ${diff.counts.resolved} resolved)` : "";
-  const account = report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
+  const accounts = accountsFailingFirst(report.summary);
+  const regionNames = [...new Set(report.scopes.map((scope) => scope.region))].sort();
+  const account =
+    accounts.length > 1
+      ? `${accounts.length} accounts in ${regionNames.length} region(s)`
+      : report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
+  const failingAccounts = accounts.filter(([, counts]) => counts.NON_COMPLIANT + counts.INSUFFICIENT_DATA > 0).slice(0, DIGEST_ACCOUNTS);
   const intro = [
     `EC2 compliance report of ${report.generatedAt} for ${account}`,
+    ...(accounts.length > 1 && failingAccounts.length > 0
+      ? [
+          `Most failing accounts: ${failingAccounts.map(([id, counts]) => `${id} (${counts.NON_COMPLIANT} non-compliant, ${counts.INSUFFICIENT_DATA} insufficient data)`).join("; ")}`,
+        ]
+      : []),
     `Non-compliant: ${totals.NON_COMPLIANT}; compliant: ${totals.COMPLIANT}; exempted: ${totals.exempted}; not applicable: ${totals.NOT_APPLICABLE - totals.exempted}; insufficient data: ${totals.INSUFFICIENT_DATA}`,
     diff
       ? `Since ${diff.previousGeneratedAt}: ${diff.counts.new} new, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable`
@@ -63,7 +78,13 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
   const severities = distinct(concerned.map((finding) => finding.severity));
   if (ruleIds.length > 0) attributes.ruleId = ruleIds;
   if (severities.length > 0) attributes.severity = severities;
-  if (scope) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
+  const accountIds = distinct(report.scopes.map((entry) => entry.accountId));
+  if (scope && accountIds.length === 1 && report.scopes.length === 1) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
+  else if (scope) {
+    // Several accounts or regions: every one, so that a filter on any of them matches; too many accounts would not fit.
+    if (accountIds.length <= ATTRIBUTE_ACCOUNTS) attributes.accountId = accountIds;
+    attributes.region = regionNames;
+  }
   if (complianceTypes.length > 0) attributes.complianceType = complianceTypes;
 
   return {

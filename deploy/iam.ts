@@ -122,7 +122,7 @@ export const assumeRolePolicy = (service: string, condition?: Record<string, unk
 
 /**
  * The Security Hub sink's one permission: BatchImportFindings into this account's default product
- * in this region, the ARN every imported finding names as its ProductArn (lib/securityhub/finding).
+ * in this region, the ARN every imported finding names as its ProductArn (lib/asff/finding).
  */
 export const importFindingsStatement = (): PolicyStatement => ({
   Effect: "Allow",

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
 import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../lib/alerts/store";
 import { InputError } from "../lib/errors";
@@ -63,8 +61,6 @@ export interface StackInput {
   settings: StageSettings;
   /** The parameters file, for error messages. */
   settingsFile: string;
-  /** Repository root (to look for optional handlers). */
-  root: string;
 }
 
 export interface Stack {
@@ -538,7 +534,7 @@ function reportReadStatements(aggregator: ReportAggregator | undefined): PolicyS
   ];
 }
 
-/** The reports bucket and the scheduled report function (once its handler exists). */
+/** The reports bucket and the scheduled report function. */
 function addReports(
   input: StackInput,
   resources: Record<string, unknown>,
@@ -604,7 +600,6 @@ function addReports(
   };
   outputs.ReportsBucketName = { Value: bucket };
 
-  if (!existsSync(path.join(input.root, "handlers", "scheduled-report.ts"))) return;
   const functionName = names.functionName("scheduled-report");
   const ruleNames = Object.fromEntries(RULES.map((rule) => [rule.meta.id, names.configRuleName(rule.meta.id)]));
   resources.ScheduledReportRole = role(names.roleName("scheduled-report"), "lambda.amazonaws.com", [

@@ -114,7 +114,7 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
   const { ec2, rule } = options;
   const action = remediationFor(rule);
   const params = parseRuleParameters(rule, options.params) as Record<string, unknown>;
-  const exemptions = options.exemptions ?? new ExemptionPolicy();
+  const exemptions = options.exemptions ?? new ExemptionPolicy({ ruleIds: [rule.meta.id] });
   const judge = (model: ResourceModel): Evaluation | undefined =>
     runRules(model, {
       rules: [rule],

@@ -1,39 +1,50 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { alertOnRuleRun, type PreviousResults, resourceKey, type RuleRunAlertInput } from "../lib/alerts";
-import type { AlertsOutcome, DeadLetterSink } from "../lib/alerts/outbox";
-import type { AlertRecord, AnnouncedStore } from "../lib/alerts/store";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type PreviousResults, resourceKey } from "../lib/engine/previous";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
 
-/**
- * A rule function's remediation settings from its environment: REMEDIATION_MODE
- * (manual | automatic | config-automatic), REMEDIATION_CAP, REMEDIATION_ROLE_ARN (the
- * Automation role), REMEDIATION_DOCUMENT_PREFIX, and for eip-attached REMEDIATION_ALLOW_RELEASE
- * and REMEDIATION_RELEASE_AFTER_DAYS.
- */
-export function remediationFromEnv(ruleId: string, env: NodeJS.ProcessEnv = process.env) {
-  const raw: Record<string, unknown> = {};
-  if (env.REMEDIATION_MODE) raw.mode = env.REMEDIATION_MODE;
-  if (env.REMEDIATION_CAP) raw.cap = Number(env.REMEDIATION_CAP);
-  if (env.REMEDIATION_ALLOW_RELEASE) raw.allowRelease = env.REMEDIATION_ALLOW_RELEASE === "true";
-  if (env.REMEDIATION_RELEASE_AFTER_DAYS) raw.releaseAfterDays = Number(env.REMEDIATION_RELEASE_AFTER_DAYS);
-  if (Object.keys(raw).length === 0) return undefined;
-  const settings = parseRemediationSettings({ [ruleId]: raw }, "REMEDIATION_* environment")[ruleId] as RuleRemediationSettings;
-  return { settings, assumeRoleArn: env.REMEDIATION_ROLE_ARN, documentPrefix: env.REMEDIATION_DOCUMENT_PREFIX };
+/** A rule function's remediation settings as its environment gives them (lib/lambda/settings.ts reads it). */
+export interface RemediationInput {
+  /** manual | automatic | config-automatic */
+  mode?: string;
+  cap?: number;
+  /** eip-attached only. */
+  allowRelease?: boolean;
+  /** eip-attached only. */
+  releaseAfterDays?: number;
+  /** The Automation role. */
+  assumeRoleArn?: string;
+  documentPrefix?: string;
 }
 
-export interface RuleRunFollowUp extends RuleRunAlertInput {
-  ssm?: SSMClient;
-  remediation?: {
-    settings: RuleRemediationSettings;
-    assumeRoleArn?: string;
-    documentPrefix?: string;
-  };
-  /** Where announcements are kept between runs; without one, for this call only (Config's results are the memory). */
-  store?: AnnouncedStore;
-  deadLetters?: DeadLetterSink;
-  maxAttempts?: number;
-  /** Identifies the run (Config's result token and notification time), so a retried invocation starts nothing twice. */
+/**
+ * The rule's remediation settings, validated against its automatic fix (REMEDIATION_MODE,
+ * REMEDIATION_CAP, and for eip-attached REMEDIATION_ALLOW_RELEASE and REMEDIATION_RELEASE_AFTER_DAYS);
+ * undefined when none is given.
+ */
+export function automaticRemediationOf(ruleId: string, input: RemediationInput): AutomaticRemediation | undefined {
+  const raw: Record<string, unknown> = {};
+  if (input.mode !== undefined) raw.mode = input.mode;
+  if (input.cap !== undefined) raw.cap = input.cap;
+  if (input.allowRelease !== undefined) raw.allowRelease = input.allowRelease;
+  if (input.releaseAfterDays !== undefined) raw.releaseAfterDays = input.releaseAfterDays;
+  if (Object.keys(raw).length === 0) return undefined;
+  const settings = parseRemediationSettings({ [ruleId]: raw }, "REMEDIATION_* environment")[ruleId] as RuleRemediationSettings;
+  return { settings, assumeRoleArn: input.assumeRoleArn, documentPrefix: input.documentPrefix };
+}
+
+/** How a rule function starts its automations (automaticRemediationOf). */
+export interface AutomaticRemediation {
+  settings: RuleRemediationSettings;
+  assumeRoleArn?: string;
+  documentPrefix?: string;
+}
+
+/** A newly non-compliant resource whose automation is due: the run that detected it makes the start idempotent. */
+export interface DueAutomation {
+  resourceId: string;
+  detectedAt: string;
   runKey?: string;
 }
 
@@ -41,9 +52,9 @@ export interface RuleRunFollowUp extends RuleRunAlertInput {
 export function automationStarter(
   ruleId: string,
   ssm: SSMClient,
-  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
-  logger?: RuleRunFollowUp["logger"],
-): (record: AlertRecord) => Promise<{ executionId?: string }> {
+  remediation: AutomaticRemediation,
+  logger?: Logger,
+): (record: DueAutomation) => Promise<{ executionId?: string }> {
   const assumeRoleArn = remediation.assumeRoleArn;
   if (!assumeRoleArn) throw new Error("automatic remediation needs REMEDIATION_ROLE_ARN");
   return async (record) => {
@@ -98,7 +109,7 @@ export interface DueReleasesInput {
   isExempted?: (evaluation: Evaluation) => boolean;
   ssm?: SSMClient;
   runKey?: string;
-  logger?: RuleRunFollowUp["logger"];
+  logger?: Logger;
 }
 
 /**
@@ -109,7 +120,7 @@ export interface DueReleasesInput {
  */
 export async function startDueReleases(
   input: DueReleasesInput,
-  remediation: NonNullable<RuleRunFollowUp["remediation"]>,
+  remediation: AutomaticRemediation,
 ): Promise<{ notes: string[]; started: string[] }> {
   const notes: string[] = [];
   const judged = input.evaluations.filter((evaluation) => !input.isExempted?.(evaluation));
@@ -137,31 +148,4 @@ export async function startDueReleases(
   const started = result.started.map((entry) => entry.resourceId);
   if (started.length > 0) notes.push(`Automatic release started for ${started.join(", ")}.`);
   return { notes, started };
-}
-
-/**
- * What a rule run does after PutEvaluations, in one call: records the changes, starts the
- * automation of newly non-compliant resources within the cap (automatic mode), then publishes the
- * digest (which says when the cap stopped remediation). The Lambda splits it around PutEvaluations
- * (lib/lambda/around-put).
- */
-export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOutcome> {
-  const remediation = input.remediation;
-  const automatic = remediation?.settings.mode === "automatic";
-  if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
-  const irreversible = automatic && isIrreversible(input.rule.id);
-  const releases = irreversible ? await startDueReleases({ ...input, ruleId: input.rule.id }, remediation) : { notes: [], started: [] };
-  const outcome = await alertOnRuleRun(
-    { ...input, notes: [...(input.notes ?? []), ...releases.notes] },
-    {
-      store: input.store,
-      automation: automatic && !irreversible ? { cap: remediation.settings.cap } : undefined,
-      runKey: input.runKey,
-      deadLetters: input.deadLetters,
-      maxAttempts: input.maxAttempts,
-      startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
-    },
-  );
-  outcome.automations.started.push(...releases.started);
-  return outcome;
 }

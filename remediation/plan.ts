@@ -43,7 +43,7 @@ export function planRemediation(options: PlanOptions): RemediationPlan {
   const context = planContext(options.context);
   const evaluations =
     options.evaluations ??
-    runRules(model, { rules: [rule], params: { [rule.meta.id]: options.params }, exemptions: options.exemptions ?? new ExemptionPolicy() });
+    runRules(model, { rules: [rule], params: { [rule.meta.id]: options.params }, exemptions: options.exemptions ?? new ExemptionPolicy({ ruleIds: [rule.meta.id] }) });
   const actions = evaluations
     .filter((evaluation) => evaluation.ruleId === rule.meta.id && evaluation.complianceType === "NON_COMPLIANT")
     .filter((evaluation) => !options.resourceIds || options.resourceIds.has(evaluation.resourceId))

@@ -2,33 +2,20 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
 import { type AlertsOutcome, type DeliverInput, type DetectInput, deliverAlerts, recordTransitions } from "./outbox";
-import type { PreviousResults } from "../config/previous-results";
-import { alertsTopicArn } from "./publish";
+import type { PreviousResults } from "../engine/previous";
 import { type AnnouncedStore, InvocationStore } from "./store";
 
 export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
-export { fetchPreviousResults, type PreviousResult, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
-export { alertsTopicArn, publishBulletin } from "./publish";
+export { publishBulletin } from "./publish";
 export { type AlertsOutcome, describeAlerts, type AnnouncementEntry } from "./outbox";
 export type { Transition, Transitions } from "./transitions";
 
 const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "alerts" } });
 
-/** Reads the optional re-notify interval (minutes) from the environment; off when unset or 0. */
-export function renotifyIntervalFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env.ALERTS_RENOTIFY_MINUTES?.trim();
-  if (!raw) return undefined;
-  const minutes = Number(raw);
-  if (!Number.isFinite(minutes) || minutes < 0) {
-    throw new Error(`ALERTS_RENOTIFY_MINUTES: expected a number of minutes >= 0, got "${raw}"`);
-  }
-  return minutes > 0 ? minutes * 60_000 : undefined;
-}
-
 export interface RuleRunAlertInput {
   sns: SNSClient;
-  /** Defaults to ALERTS_TOPIC_ARN; without a topic nothing is published. */
+  /** Without a topic nothing is published. */
   topicArn?: string;
   rule: { id: string; severity: Severity };
   configRuleName?: string;
@@ -36,7 +23,7 @@ export interface RuleRunAlertInput {
   region: string;
   /** This run's evaluations (after exemptions). */
   evaluations: readonly Evaluation[];
-  /** Config's results from before this run's PutEvaluations: see {@link previousResultsOf} and {@link fetchPreviousResults}. */
+  /** The rule's results from before this run's PutEvaluations (in the Lambda, Config's: lib/config/previous-results.ts). */
   previous: PreviousResults;
   now?: Date;
   renotifyIntervalMs?: number;
@@ -72,7 +59,7 @@ export async function alertOnRuleRun(input: RuleRunAlertInput, delivery: RuleRun
     runKey: delivery.runKey,
   });
   detected.notes.push(...(input.notes ?? []));
-  const topicArn = input.topicArn ?? alertsTopicArn();
+  const topicArn = input.topicArn;
   if (!topicArn && detected.fresh.size + detected.reminders.length > 0) {
     (input.logger ?? defaultLogger).warn("Compliance changed but ALERTS_TOPIC_ARN is not set; no alert sent", { ruleId: input.rule.id });
   }

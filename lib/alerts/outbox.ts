@@ -3,7 +3,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Evaluation, Severity } from "../engine/rule";
 import { SNS_MAX_MESSAGE_BYTES, splitBulletinParts } from "./bulletin";
 import { buildDigest } from "./digest";
-import { type PreviousResults, resourceKey } from "../config/previous-results";
+import { type PreviousResults, resourceKey } from "../engine/previous";
 import {
   type AlertRecord,
   type AlertScope,
@@ -21,15 +21,6 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 const CLAIM_MS = 16 * 60_000;
 /** Parallel writes to the table. */
 const WRITE_CONCURRENCY = 16;
-
-/** Reads ALERTS_MAX_ATTEMPTS (publish attempts before the dead-letter queue). */
-export function maxAttemptsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.ALERTS_MAX_ATTEMPTS?.trim();
-  if (!raw) return DEFAULT_MAX_ATTEMPTS;
-  const attempts = Number(raw);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`ALERTS_MAX_ATTEMPTS: expected a whole number >= 1, got "${raw}"`);
-  return attempts;
-}
 
 export interface DetectInput {
   store: AnnouncedStore;

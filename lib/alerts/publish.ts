@@ -1,10 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { type Bulletin, SNS_MAX_MESSAGE_BYTES, splitBulletin } from "./bulletin";
 
-/** The alerts topic from the environment; unset means alerts are off. */
-export const alertsTopicArn = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
-  env.ALERTS_TOPIC_ARN?.trim() || undefined;
-
 /** Publishes a bulletin as one or more SNS messages, in order; returns their message ids. */
 export async function publishBulletin(
   sns: SNSClient,

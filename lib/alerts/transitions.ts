@@ -1,5 +1,5 @@
 import type { Evaluation } from "../engine/rule";
-import type { PreviousResult } from "../config/previous-results";
+import type { PreviousResult } from "../engine/previous";
 
 export interface Transition {
   evaluation: Evaluation;

@@ -10,6 +10,9 @@ import type { LoadedInput, SnapshotFormat } from "../sources/load";
 import { REGION_NAME } from "../sources/recorded-snapshot";
 import { findRule, RULES } from "../../rules";
 
+/** The rule ids exemption files and tags may name. */
+const RULE_IDS = RULES.map((rule) => rule.meta.id);
+
 /** `--rule` ids → rule modules; every rule when none is given. */
 export function selectRules(ids: readonly string[] | undefined): AnyRule[] {
   if (!ids || ids.length === 0) return [...RULES];
@@ -88,9 +91,9 @@ export function parseMaxExemptionDays(raw: string | undefined): number | undefin
 export async function readExemptions(path: string | undefined, tagKey: string | undefined, maxDays?: string): Promise<ExemptionPolicy> {
   const maxExemptionDays = parseMaxExemptionDays(maxDays);
   const now = new Date();
-  const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { now, maxExemptionDays }) : undefined;
+  const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { ruleIds: RULE_IDS, now, maxExemptionDays }) : undefined;
   for (const warning of file?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-  return new ExemptionPolicy({ file, tagKey, now, maxExemptionDays });
+  return new ExemptionPolicy({ ruleIds: RULE_IDS, file, tagKey, now, maxExemptionDays });
 }
 
 /** commander argument parsers: a malformed value is a usage error (exit 2) before any work. */

@@ -1,20 +1,6 @@
 import { type ConfigServiceClient, type EvaluationResult, paginateGetComplianceDetailsByResource } from "@aws-sdk/client-config-service";
+import { type PreviousResult, type PreviousResults, resourceKey } from "../engine/previous";
 import type { StoredResult } from "./stored-results";
-
-/** What AWS Config holds from the rule's earlier runs for one resource. */
-export interface PreviousResult {
-  resourceType: string;
-  resourceId: string;
-  complianceType: string;
-  /** When Config recorded that result; drives the re-notify interval. */
-  recordedAt?: Date;
-}
-
-/** Previous results keyed by {@link resourceKey}. */
-export type PreviousResults = ReadonlyMap<string, PreviousResult>;
-
-export const resourceKey = (resource: { resourceType: string; resourceId: string }): string =>
-  `${resource.resourceType}|${resource.resourceId}`;
 
 /**
  * A periodic run's previous results: the NON_COMPLIANT ones among the rule's stored results, which

@@ -4,6 +4,7 @@ import {
   type Evaluation as ConfigEvaluation,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
+import type { AwsClients } from "../aws/clients";
 import { clampAnnotation, type Evaluation } from "../engine/rule";
 import type { StoredResult } from "./stored-results";
 
@@ -23,6 +24,11 @@ export interface BeforePutContext {
   stored?: readonly StoredResult[];
   /** What the run is about to post. */
   evaluations: readonly Evaluation[];
+  /**
+   * The run's clients with the function's own credentials, in a region: the sinks' SNS, DynamoDB,
+   * SQS, SSM and Security Hub calls go through them, so they are counted with the run's calls.
+   */
+  clients: (region: string) => AwsClients;
 }
 
 /** PutEvaluations accepts at most 100 evaluations per request. */

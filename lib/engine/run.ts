@@ -19,7 +19,8 @@ export interface RunRulesOptions {
  * rule runs, so a bad parameter never leaves half the rules evaluated.
  */
 export function runRules(model: ResourceModel, options: RunRulesOptions): Evaluation[] {
-  const exemptions = options.exemptions ?? new ExemptionPolicy();
+  // Without a policy from the entry point, tags are judged against the rules of this run.
+  const exemptions = options.exemptions ?? new ExemptionPolicy({ ruleIds: options.rules.map((rule) => rule.meta.id) });
   const prepared = options.rules.map((rule) => ({ rule, params: parseRuleParameters(rule, options.params?.[rule.meta.id]) }));
   const evaluations: Evaluation[] = [];
   for (const { rule, params } of prepared) {

@@ -1,7 +1,6 @@
 import * as z from "../zod";
 import { InputError } from "../errors";
 import type { Tags } from "../model/types";
-import { RULES } from "../../rules";
 
 /** What an exemption can match on: a resource's id, tags and name, and the account that holds it. */
 export interface ExemptionSubject {
@@ -73,42 +72,40 @@ export function parseExpiry(text: string): Expiry | undefined {
   return valid && !Number.isNaN(end.getTime()) ? { end, label } : undefined;
 }
 
-const KNOWN_RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.meta.id));
-const knownList = () => [...KNOWN_RULE_IDS].join(", ");
-
 const nonEmpty = () => z.string().check(z.minLength(1));
-
-const ruleList = z.union([z.literal("all"), z.array(nonEmpty()).check(z.minLength(1))], {
-  error: `expected "all" or a non-empty list of rule ids (known: ${knownList()})`,
-});
-
-const fileEntrySchema = z
-  .strictObject({
-    rules: z._default(ruleList, "all"),
-    resourceId: z.optional(nonEmpty()),
-    tag: z.optional(z.strictObject({ key: nonEmpty(), value: z.optional(z.string()) })),
-    namePattern: z.optional(nonEmpty()),
-    /** Limits the entry to one account: ids repeat across accounts (a shared VPC, copied environments). */
-    accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, "expected a 12-digit account id"))),
-    reason: nonEmpty(),
-    owner: nonEmpty(),
-    expires: z.string(),
-  })
-  .check(
-    z.refine((entry) => [entry.resourceId, entry.tag, entry.namePattern].filter(Boolean).length === 1, {
-      message: "give exactly one of resourceId, tag or namePattern",
-    }),
-  );
 
 const maxDays = () => z.int().check(z.gte(1));
 
-export const exemptionsFileSchema = z.strictObject({
-  /** Refuses any entry that ends further than this from now. */
-  maxExemptionDays: z.optional(maxDays()),
-  exemptions: z.array(fileEntrySchema),
-});
+/** The exemptions file's shape; `known` lists the rule ids for the error message. */
+function fileSchema(known: string) {
+  const ruleList = z.union([z.literal("all"), z.array(nonEmpty()).check(z.minLength(1))], {
+    error: `expected "all" or a non-empty list of rule ids (known: ${known})`,
+  });
+  const entry = z
+    .strictObject({
+      rules: z._default(ruleList, "all"),
+      resourceId: z.optional(nonEmpty()),
+      tag: z.optional(z.strictObject({ key: nonEmpty(), value: z.optional(z.string()) })),
+      namePattern: z.optional(nonEmpty()),
+      /** Limits the entry to one account: ids repeat across accounts (a shared VPC, copied environments). */
+      accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, "expected a 12-digit account id"))),
+      reason: nonEmpty(),
+      owner: nonEmpty(),
+      expires: z.string(),
+    })
+    .check(
+      z.refine((entry) => [entry.resourceId, entry.tag, entry.namePattern].filter(Boolean).length === 1, {
+        message: "give exactly one of resourceId, tag or namePattern",
+      }),
+    );
+  return z.strictObject({
+    /** Refuses any entry that ends further than this from now. */
+    maxExemptionDays: z.optional(maxDays()),
+    exemptions: z.array(entry),
+  });
+}
 
-type RawFileEntry = z.output<typeof fileEntrySchema>;
+type RawFileEntry = z.output<ReturnType<typeof fileSchema>>["exemptions"][number];
 
 export type FileEntry = Omit<RawFileEntry, "expires"> & { expires: Expiry };
 
@@ -120,6 +117,8 @@ export interface ExemptionsFile {
 }
 
 export interface ParseExemptionsOptions {
+  /** The rule ids an entry may name: the caller's rules (RULES), as this folder sits below them. */
+  ruleIds: Iterable<string>;
   now?: Date;
   /** The limit from the command line; the smaller of it and the file's own applies. */
   maxExemptionDays?: number;
@@ -130,8 +129,10 @@ export interface ParseExemptionsOptions {
  * date that is not a strict ISO date or does not exist, an unknown rule id, an expiry more than
  * {@link EXPIRY_GRACE_DAYS} days past, or one further away than maxExemptionDays.
  */
-export function parseExemptionsFile(content: unknown, file: string, options: ParseExemptionsOptions = {}): ExemptionsFile {
-  const result = exemptionsFileSchema.safeParse(content);
+export function parseExemptionsFile(content: unknown, file: string, options: ParseExemptionsOptions): ExemptionsFile {
+  const knownRuleIds: ReadonlySet<string> = new Set(options.ruleIds);
+  const knownList = [...knownRuleIds].join(", ");
+  const result = fileSchema(knownList).safeParse(content);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.length ? issue.path.join(".") : undefined;
@@ -145,7 +146,7 @@ export function parseExemptionsFile(content: unknown, file: string, options: Par
     const at = (field: string) => ({ file, field: `exemptions.${index}.${field}` });
     if (entry.rules !== "all") {
       entry.rules.forEach((ruleId, position) => {
-        if (!KNOWN_RULE_IDS.has(ruleId)) throw new InputError(`unknown rule id "${ruleId}" (known: all, ${knownList()})`, at(`rules.${position}`));
+        if (!knownRuleIds.has(ruleId)) throw new InputError(`unknown rule id "${ruleId}" (known: all, ${knownList})`, at(`rules.${position}`));
       });
     }
     const expires = parseExpiry(entry.expires);
@@ -198,6 +199,8 @@ interface CompiledEntry {
 }
 
 export interface ExemptionOptions {
+  /** The rule ids a tag may name (the caller's RULES); a tag naming any other exempts nothing and says so. */
+  ruleIds: Iterable<string>;
   tagKey?: string;
   /** Entries from an exemptions file (offline only). */
   file?: ExemptionsFile;
@@ -223,8 +226,10 @@ export class ExemptionPolicy {
   private readonly now: Date;
   private readonly maxExemptionDays?: number;
   private readonly entries: CompiledEntry[];
+  private readonly knownRuleIds: ReadonlySet<string>;
 
-  constructor(options: ExemptionOptions = {}) {
+  constructor(options: ExemptionOptions) {
+    this.knownRuleIds = new Set(options.ruleIds);
     this.tagKey = options.tagKey ?? DEFAULT_EXEMPTION_TAG_KEY;
     this.now = options.now ?? new Date();
     this.maxExemptionDays = smallest(options.maxExemptionDays, options.file?.maxExemptionDays);
@@ -261,7 +266,7 @@ export class ExemptionPolicy {
       .split(/[\s,;:/+]+/)
       .map((item) => item.trim().toLowerCase())
       .filter((item) => item.length > 0);
-    const unknown = listed.filter((item) => item !== "all" && !KNOWN_RULE_IDS.has(item));
+    const unknown = listed.filter((item) => item !== "all" && !this.knownRuleIds.has(item));
     // A tag naming only other, known rules says nothing about this one; an unknown id may have meant it.
     if (listed.length > 0 && unknown.length === 0 && !listed.includes("all") && !listed.includes(ruleId)) return undefined;
     if (listed.length === 0) return { invalidTag: `${this.tagKey} is empty (expected all or rule ids)` };

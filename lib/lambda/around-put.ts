@@ -1,15 +1,14 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { AwsClients } from "../aws/clients";
 import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
 import type { BeforePutContext } from "../config/put-evaluations";
 import type { AnyRule } from "../engine/rule";
-import { automationStarter, isIrreversible, remediationFromEnv, startDueReleases } from "../../remediation/automatic";
-import { renotifyIntervalFromEnv } from "../alerts/index";
-import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, maxAttemptsFromEnv, recordTransitions } from "../alerts/outbox";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf } from "../config/previous-results";
-import { alertsTopicArn } from "../alerts/publish";
+import { automationStarter, isIrreversible, startDueReleases } from "../../remediation/automatic";
+import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, recordTransitions } from "../alerts/outbox";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import type { PreviousResults } from "../engine/previous";
 import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "../alerts/store";
+import type { RuleFunctionSettings } from "./settings";
 
 /** What the run reports about its alerts: the outcome, or why there were none. */
 export type AlertsReport = AlertsOutcome | { skipped: string };
@@ -25,10 +24,10 @@ export type BeforePut = (context: BeforePutContext) => Promise<(() => Promise<Al
  * digest published, the rest left for the next run or sent to the dead-letter queue). Off in
  * TestMode, and when neither ALERTS_TOPIC_ARN nor automatic remediation is configured.
  */
-export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.ProcessEnv = process.env): BeforePut {
+export function alertsAroundPut(rule: AnyRule, logger: Logger, settings: RuleFunctionSettings): BeforePut {
   return async (context) => {
-    const topicArn = alertsTopicArn(env);
-    const remediation = remediationFromEnv(rule.meta.id, env);
+    const { topicArn, tableName, renotifyIntervalMs, maxAttempts } = settings.alerts;
+    const remediation = settings.remediation;
     const automatic = remediation?.settings.mode === "automatic";
     // Releases are judged every run from how long an address has been unassociated, never on the change itself.
     const irreversible = automatic && isIrreversible(rule.meta.id);
@@ -39,10 +38,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
       return { skipped: "the event names no configRuleName" };
     }
     const configRuleName = context.configRuleName;
-    const renotifyIntervalMs = renotifyIntervalFromEnv(env);
-    const maxAttempts = maxAttemptsFromEnv(env);
-    const clients = new AwsClients({ region: env.AWS_REGION || context.region });
-    const tableName = env.ALERTS_TABLE?.trim() || undefined;
+    const clients = context.clients(settings.region || context.region);
     const store: AnnouncedStore = tableName ? new DynamoDbStore(dynamodbClient(clients), tableName) : new InvocationStore();
     let previous: PreviousResults;
     if (context.stored) previous = previousResultsOf(context.stored);
@@ -67,7 +63,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, env: NodeJS.Proce
       try {
         // Loaded only where automations start or announcements are given up on: the Lambda bundle leaves SSM and SQS to the runtime's SDK (serverless.yml).
         const ssm = automatic ? (await import("../aws/ssm")).ssmClient(clients) : undefined;
-        const queueUrl = env.ALERTS_DEAD_LETTER_QUEUE_URL?.trim();
+        const queueUrl = settings.alerts.deadLetterQueueUrl;
         const deadLetters: DeadLetterSink | undefined = queueUrl
           ? {
               send: async (letters) => {

@@ -1,16 +1,16 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
-import type { Context } from "aws-lambda";
 import { type AlertsReport, alertsAroundPut, type BeforePut } from "./around-put";
-import { ApiCallCounter } from "../aws/clients";
 import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../engine/counts";
+import { loggedHandler } from "./middleware";
 import { type EventRunResult, type RunEventOptions, runConfigEvent } from "./run-event";
+import { type RuleFunctionSettings, ruleFunctionSettings } from "./settings";
 import { type SecurityHubStep, securityHubAroundPut } from "../securityhub/sink";
 
-export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter"> {
+export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter" | "settings"> {
   logger?: Logger;
+  /** The function's environment (default process.env), read once, at the first invocation. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The message type for the logs, read without trusting the event (it may be the malformed one). */
@@ -53,50 +53,44 @@ function withSecurityHub(alerts: BeforePut, securityHub: SecurityHubStep): Befor
 
 /**
  * The Lambda handler of one rule: AWS Config event in, PutEvaluations out, through the same rule
- * module and engine as the CLI. Logs one structured JSON line per invocation (rule, message
- * type, resources evaluated, counts by compliance, what was and was not announced, API calls,
- * duration); never the event, the
+ * module and engine as the CLI. Its settings are read from the environment once per cold start
+ * (lib/lambda/settings.ts; a bad variable fails the invocation, named). Logs one structured JSON
+ * line per invocation (rule, message type, resources evaluated, counts by compliance, what was
+ * and was not announced, API calls, duration: lib/lambda/middleware.ts); never the event, the
  * result token or credentials. Any failure is logged and rethrown, so the invocation fails and
  * Config records the error instead of a verdict.
  */
 export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {}) {
-  const logger =
-    options.logger ?? new Logger({ serviceName: "ec2-config-rules", persistentKeys: { rule: rule.meta.id } });
+  const { logger: given, env, ...runOptions } = options;
+  const logger = given ?? new Logger({ serviceName: "ec2-config-rules", persistentKeys: { rule: rule.meta.id } });
+  let settings: RuleFunctionSettings | undefined;
 
-  const evaluate = async (event: unknown, _context: Context): Promise<EventRunResult> => {
-    const started = performance.now();
-    const counter = new ApiCallCounter();
-    const messageType = messageTypeOf(event);
-    try {
-      const result = await runConfigEvent(rule, event, { beforePut: withSecurityHub(alertsAroundPut(rule, logger), securityHubAroundPut(rule, logger)), ...options, counter });
-      const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
-      const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
-      logger.info("evaluations posted", {
-        messageType,
-        region: result.region,
-        resource: result.subject,
-        resourcesEvaluated: verdicts.length,
-        compliance: countByCompliance(verdicts),
-        staleResults: result.staleResults,
-        putEvaluationsCalls: result.putEvaluationsCalls,
-        testMode: result.testMode,
-        ...(result.alerts ? { alerts: alertsSummary(result.alerts) } : {}),
-        apiCalls: result.apiCalls,
-        apiCallsTotal: counter.total(),
-        durationMs: Math.round(performance.now() - started),
-      });
-      return result;
-    } catch (error) {
-      logger.error("invocation failed", {
-        messageType,
-        error: error as Error,
-        apiCalls: counter.snapshot(),
-        apiCallsTotal: counter.total(),
-        durationMs: Math.round(performance.now() - started),
-      });
-      throw error;
-    }
-  };
-
-  return middy(evaluate).use(injectLambdaContext(logger));
+  return loggedHandler<unknown, EventRunResult>(
+    logger,
+    {
+      success: "evaluations posted",
+      failure: "invocation failed",
+      summary: (result) => {
+        const stale = typeof result.staleResults === "number" ? result.staleResults : 0;
+        const verdicts = result.evaluations.slice(0, result.evaluations.length - stale);
+        return {
+          messageType: result.messageType,
+          region: result.region,
+          resource: result.subject,
+          resourcesEvaluated: verdicts.length,
+          compliance: countByCompliance(verdicts),
+          staleResults: result.staleResults,
+          putEvaluationsCalls: result.putEvaluationsCalls,
+          testMode: result.testMode,
+          ...(result.alerts ? { alerts: alertsSummary(result.alerts) } : {}),
+        };
+      },
+      describe: (event) => ({ messageType: messageTypeOf(event) }),
+    },
+    async (event, context) => {
+      settings ??= ruleFunctionSettings(rule, env ?? process.env);
+      const beforePut = withSecurityHub(alertsAroundPut(rule, logger, settings), securityHubAroundPut(rule, logger, settings.securityHubEnabled));
+      return runConfigEvent(rule, event, { beforePut, ...runOptions, settings, counter: context.apiCalls });
+    },
+  );
 }

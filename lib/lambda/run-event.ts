@@ -23,6 +23,8 @@ import {
 } from "../config/event";
 import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "../config/put-evaluations";
 import { readStoredResults, type StoredResult } from "../config/stored-results";
+import { RULES } from "../../rules";
+import type { RuleFunctionSettings } from "./settings";
 
 /** A rule could not judge a resource for lack of data. In the Lambda that fails the invocation. */
 export class MissingDataError extends Error {
@@ -39,7 +41,8 @@ export class MissingDataError extends Error {
 export interface RunEventOptions {
   /** Builds the invocation's clients; tests use it to add a fake transport. */
   clients?: (settings: ClientSettings, counter: ApiCallCounter) => AwsClients;
-  env?: NodeJS.ProcessEnv;
+  /** The function's settings (createRuleHandler reads them once); only the region and organization id are used here. */
+  settings?: Pick<RuleFunctionSettings, "region" | "organizationId">;
   /** Base delay before re-sending evaluations Config reported as failed. */
   putRetryDelayMs?: number;
   /** Receives a count of every AWS request made, also when the run fails. */
@@ -93,7 +96,7 @@ function assertNoGaps(evaluations: readonly Evaluation[]): void {
  * Throws, having posted nothing, when any input is bad or any data could not be read.
  */
 export async function runConfigEvent(rule: AnyRule, input: unknown, options: RunEventOptions = {}): Promise<EventRunResult> {
-  const env = options.env ?? process.env;
+  const settings = options.settings ?? {};
   const parsed = parseConfigEvent(input);
   const { handler: own, rule: ruleParameters } = splitParameters(parsed.parameters);
   // Fails on a bad parameter before any AWS call.
@@ -114,7 +117,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
       : invoking.messageType === OVERSIZED
         ? invoking.configurationItemSummary
         : undefined;
-  const region = header?.awsRegion || regionOfArn(event.configRuleArn) || env.AWS_REGION || undefined;
+  const region = header?.awsRegion || regionOfArn(event.configRuleArn) || settings.region || undefined;
   const accountId = header?.awsAccountId ?? header?.accountId ?? event.accountId;
   if (!region) throw new InputError("no region: the event names none and AWS_REGION is not set", { field: "configRuleArn" });
   const scope: Origin = { region, accountId };
@@ -122,13 +125,15 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   const counter = options.counter ?? new ApiCallCounter();
   const makeClients = options.clients ?? ((settings, calls) => new AwsClients(settings, calls));
   let clients = makeClients({ region }, counter);
-  if (env.ORGANIZATION_ID) {
+  // The sinks (alerts, remediation, Security Hub) live in the function's own account: its credentials, the run's counter.
+  const ownClients = (sinkRegion: string) => makeClients({ region: sinkRegion }, counter);
+  if (settings.organizationId) {
     // Organization mode: Config in any account may invoke the function (deploy/stack.ts says why),
     // so accounts outside the organization are refused here, with the function's own credentials,
     // before any role is assumed, anything read or posted. Loaded only in this mode; the Lambda
     // bundle leaves Organizations to the runtime's SDK (serverless.yml).
     const { assertInOrganization } = await import("../config/organization-guard");
-    await assertInOrganization(clients, env.ORGANIZATION_ID, [event.accountId, accountId]);
+    await assertInOrganization(clients, settings.organizationId, [event.accountId, accountId]);
   }
   if (own.assumeRole) {
     // Loaded only in cross-account mode; the Lambda bundle leaves STS to the runtime's SDK (serverless.yml).
@@ -136,7 +141,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
   }
   const config = configClient(clients);
-  const exemptions = new ExemptionPolicy({ tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
+  const exemptions = new ExemptionPolicy({ ruleIds: RULES.map((known) => known.meta.id), tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
   const params = { [rule.meta.id]: ruleParameters };
   const testMode = event.resultToken === TEST_MODE_TOKEN;
 
@@ -234,6 +239,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     subject: changed,
     stored,
     evaluations,
+    clients: ownClients,
   });
   const putEvaluationsCalls = await putEvaluations(config, toPost, {
     resultToken: event.resultToken,

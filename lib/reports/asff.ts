@@ -1,5 +1,5 @@
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import { toAsffFinding } from "../securityhub/finding";
+import { toAsffFinding } from "../asff/finding";
 import type { Finding, Report, ReportRule } from "./model";
 
 /**

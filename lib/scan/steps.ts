@@ -126,7 +126,9 @@ export async function scanItem(
     const evaluations = runRules(model, {
       rules: RULES,
       params: settings.SCAN_RULE_PARAMETERS,
-      exemptions: new ExemptionPolicy({ tagKey: settings.SCAN_EXEMPTION_TAG_KEY, maxExemptionDays: settings.SCAN_MAX_EXEMPTION_DAYS }),
+      exemptions: new ExemptionPolicy({
+        ruleIds: RULES.map((rule) => rule.meta.id),
+        tagKey: settings.SCAN_EXEMPTION_TAG_KEY, maxExemptionDays: settings.SCAN_MAX_EXEMPTION_DAYS }),
     });
     const lines = sortedFindingLines(evaluations);
     const key = scanKeys(event.scanId).item(event);

@@ -1,15 +1,15 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
 import type { BeforePutContext } from "../config/put-evaluations";
-import { fetchPreviousResults, type PreviousResults, previousResultsOf, resourceKey } from "../config/previous-results";
-import { AwsClients } from "../aws/clients";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import { type PreviousResults, resourceKey } from "../engine/previous";
+import type { AwsClients } from "../aws/clients";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../exemptions/exemptions";
 import type { FindingImporter } from "../aws/securityhub";
-import { toAsffFinding } from "./finding";
+import { toAsffFinding } from "../asff/finding";
 
 /** The stage parameter securityHub.enabled, as the stack passes it to each rule function. */
-export const securityHubEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.SECURITY_HUB_ENABLED === "true";
 
 /**
  * The findings whose Security Hub state this run changed, from the same comparison alerts make
@@ -68,13 +68,13 @@ export type SecurityHubStep = (context: BeforePutContext) => Promise<((evaluatio
 export function securityHubAroundPut(
   rule: AnyRule,
   logger: Logger,
-  env: NodeJS.ProcessEnv = process.env,
+  enabled: boolean,
   makeImporter: (clients: AwsClients) => Promise<FindingImporter> = async (clients) =>
     // Loaded only where the sink is on: the Lambda bundle leaves Security Hub to the runtime's SDK (serverless.yml).
     (await import("../aws/securityhub")).findingImporter(clients),
 ): SecurityHubStep {
   return async (context) => {
-    if (!securityHubEnabled(env) || context.testMode) return undefined;
+    if (!enabled || context.testMode) return undefined;
     let previous: PreviousResults;
     try {
       if (context.stored) previous = previousResultsOf(context.stored);
@@ -89,7 +89,7 @@ export function securityHubAroundPut(
       const findings = changedFindings(rule, evaluations, previous);
       if (findings.length === 0) return;
       try {
-        const importFindings = await makeImporter(new AwsClients({ region: context.region }));
+        const importFindings = await makeImporter(context.clients(context.region));
         const result = await importFindings(findings);
         if (result.failed.length > 0) {
           logger.error("Security Hub refused findings", {

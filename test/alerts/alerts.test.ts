@@ -4,14 +4,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import {
   alertOnRuleRun,
-  type PreviousResult,
-  resourceKey,
   SNS_MAX_MESSAGE_BYTES,
   splitBulletin,
   buildDigest,
-  renotifyIntervalFromEnv,
-  previousResultsOf,
 } from "../../lib/alerts";
+import { previousResultsOf } from "../../lib/config/previous-results";
+import { type PreviousResult, resourceKey } from "../../lib/engine/previous";
 import { readStoredResults } from "../../lib/config/stored-results";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
@@ -19,6 +17,7 @@ import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ElasticIp } from "../../lib/model/types";
 import eipAttached from "../../rules/eip-attached";
+import { RULE_IDS } from "../support/rule-ids";
 
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
@@ -83,13 +82,6 @@ describe("what changed (the outbox's detection, no state kept between calls)", (
     expect(reminded.reminded).toBe(1);
     const body = JSON.parse(envelopeOf(published()[0] as PublishCommandInput).sqs ?? "{}");
     expect(body.stillNonCompliant.map((item: { resourceId: string }) => item.resourceId)).toEqual(["eipalloc-old"]);
-  });
-
-  it("reads the re-notify interval from the environment and rejects nonsense", () => {
-    expect(renotifyIntervalFromEnv({})).toBeUndefined();
-    expect(renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "0" })).toBeUndefined();
-    expect(renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "90" })).toBe(90 * 60_000);
-    expect(() => renotifyIntervalFromEnv({ ALERTS_RENOTIFY_MINUTES: "soon" })).toThrow(/ALERTS_RENOTIFY_MINUTES.*soon/);
   });
 });
 
@@ -181,7 +173,7 @@ describe("alertOnRuleRun", () => {
     const loose: ElasticIp = { kind: "eip", id: "eipalloc-loose", region: REGION, accountId: ACCOUNT, allocationId: "eipalloc-loose", tags: {} };
     const builder = new ModelBuilder().add(exempt).add(loose);
     builder.markCollected({ region: REGION, accountId: ACCOUNT }, "eip").markCollected({ region: REGION, accountId: ACCOUNT }, "network-interface");
-    const evaluations = runRules(builder.build(), { rules: [eipAttached], exemptions: new ExemptionPolicy() });
+    const evaluations = runRules(builder.build(), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS }) });
     expect(evaluations.find((e) => e.resourceId === "eipalloc-exempt")?.complianceType).toBe("NOT_APPLICABLE");
 
     await alertOnRuleRun({ ...base, evaluations, previous: new Map([previous("eipalloc-exempt")]), isExempted: (e) => e.resourceId === "eipalloc-loose" });

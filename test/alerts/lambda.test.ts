@@ -122,6 +122,26 @@ describe("the rule Lambda's alerts", () => {
     expect(message.default).toContain("Not released (yet): eipalloc-new");
   });
 
+  it("counts the alerts' and the remediation's calls in the run's API-call log (the run's client factory)", async () => {
+    process.env.ALERTS_TOPIC_ARN = TOPIC;
+    process.env.REMEDIATION_MODE = "automatic";
+    process.env.REMEDIATION_ALLOW_RELEASE = "true";
+    process.env.REMEDIATION_ROLE_ARN = "arn:aws:iam::111122223333:role/Remediation";
+    // eipalloc-new has been NON_COMPLIANT since long before releaseAfterDays: its release is due;
+    // eipalloc-fixed is back to compliant: the digest announces it.
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [{ ...previousResult("eipalloc-new"), ResultRecordedTime: new Date("2020-01-01T00:00:00Z") }, previousResult("eipalloc-fixed")],
+    });
+    const result = await invoke();
+    expect(ssm).toHaveReceivedCommand(StartAutomationExecutionCommand);
+    expect(result.apiCalls).toMatchObject({
+      "config:GetComplianceDetailsByConfigRule": 1,
+      "config:PutEvaluations": 1,
+      "sns:Publish": 1,
+      "ssm:StartAutomationExecution": 1,
+    });
+  });
+
   it("refuses automatic release without REMEDIATION_ALLOW_RELEASE (the stack never deploys that)", async () => {
     process.env.ALERTS_TOPIC_ARN = TOPIC;
     process.env.REMEDIATION_MODE = "automatic";

@@ -10,7 +10,7 @@ const FILE = "deploy/params/x.json";
 const ORG = { enabled: true, organizationId: "o-a1b2c3d4e5" };
 
 function build(raw: unknown) {
-  return buildStack({ stage: "x", settings: parseStageSettings(raw, FILE), settingsFile: FILE, root: ROOT });
+  return buildStack({ stage: "x", settings: parseStageSettings(raw, FILE), settingsFile: FILE });
 }
 
 describe("stage parameters", () => {
@@ -157,7 +157,7 @@ describe("stage parameters", () => {
   });
 
   test("a stage name too long for IAM role names is refused", () => {
-    expect(() => buildStack({ stage: "a-very-long-stage-name-here", settings: parseStageSettings({}, FILE), settingsFile: FILE, root: ROOT })).toThrow(
+    expect(() => buildStack({ stage: "a-very-long-stage-name-here", settings: parseStageSettings({}, FILE), settingsFile: FILE })).toThrow(
       /longer than 64 characters/,
     );
   });

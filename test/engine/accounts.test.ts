@@ -8,6 +8,7 @@ import { buildReport, reportRuleOf } from "../../lib/reports/model";
 import { loadSnapshots } from "../../lib/sources/load";
 import { planAcrossRules } from "../../remediation/plan";
 import { RULES } from "../../rules";
+import { RULE_IDS } from "../support/rule-ids";
 
 // Two accounts holding the same resource ids (a shared VPC, an environment copied by IaC) are
 // two sets of resources, each judged only against its own account's relations.
@@ -138,9 +139,9 @@ describe("findings keyed by account", () => {
     const file = parseExemptionsFile(
       { exemptions: [{ rules: "all", resourceId: "sg-0orphan0000000001", accountId: B, reason: "migration", owner: "net", expires: "2027-01-31" }] },
       "ex.json",
-      { now },
+      { ruleIds: RULE_IDS, now },
     );
-    const evaluations = await evaluate([first, second], new ExemptionPolicy({ file, now }));
+    const evaluations = await evaluate([first, second], new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }));
     const group = (accountId: string) =>
       evaluations.find((evaluation) => evaluation.ruleId === "sg-attached-to-eni" && evaluation.resourceId === "sg-0orphan0000000001" && evaluation.accountId === accountId);
     expect(group(B)?.exemption).toBeDefined();

@@ -10,6 +10,7 @@ import {
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ElasticIp } from "../../lib/model/types";
 import eipAttached from "../../rules/eip-attached";
+import { RULE_IDS } from "../support/rule-ids";
 
 const scope = { region: "eu-west-1", accountId: "111122223333" };
 const now = new Date("2026-11-23T12:00:00Z");
@@ -37,7 +38,7 @@ const entry = (extra: Record<string, unknown> = {}) => ({
 });
 
 const parse = (content: unknown, options: { maxExemptionDays?: number; at?: Date } = {}) =>
-  parseExemptionsFile(content, "ex.json", { now: options.at ?? now, maxExemptionDays: options.maxExemptionDays });
+  parseExemptionsFile(content, "ex.json", { ruleIds: RULE_IDS, now: options.at ?? now, maxExemptionDays: options.maxExemptionDays });
 
 describe("parseExpiry: strict ISO 8601 dates only", () => {
   it.each([
@@ -95,7 +96,7 @@ describe("exemptions file: fails closed with exit-2 errors naming file, entry an
     expect(parsed.warnings).toEqual([
       "ex.json: exemptions.0 (resourceId eipalloc-1) expired on 2026-11-10 and no longer applies; 30 days after expiry it is an error",
     ]);
-    expect(run(new ExemptionPolicy({ file: parsed, now }), eip("eipalloc-1"))[0]?.complianceType).toBe("NON_COMPLIANT");
+    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file: parsed, now }), eip("eipalloc-1"))[0]?.complianceType).toBe("NON_COMPLIANT");
   });
 
   it("refuses an entry that ends further away than maxExemptionDays, from the file or the command line (the smaller wins)", () => {
@@ -115,19 +116,19 @@ describe("exemptions file: fails closed with exit-2 errors naming file, entry an
 
   it("exempts through the end of a date-only expiry (UTC), then no longer", () => {
     const file = parse({ exemptions: [entry({ expires: "2026-11-23" })] });
-    expect(run(new ExemptionPolicy({ file, now }), eip("eipalloc-1"))[0]).toMatchObject({
+    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }), eip("eipalloc-1"))[0]).toMatchObject({
       complianceType: "NOT_APPLICABLE",
       annotation: "Exempted (file) by net-team until 2026-11-23: kept for DR",
     });
     const nextDay = new Date("2026-11-24T00:00:00Z");
-    expect(run(new ExemptionPolicy({ file, now: nextDay }), eip("eipalloc-1"))[0]?.complianceType).toBe("NON_COMPLIANT");
+    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file, now: nextDay }), eip("eipalloc-1"))[0]?.complianceType).toBe("NON_COMPLIANT");
   });
 });
 
 describe("exemption tags: an invalid tag exempts nothing and says why", () => {
   const tagged = (tags: Record<string, string>) => eip("eipalloc-1", tags);
   const verdict = (tags: Record<string, string>, options: { maxExemptionDays?: number } = {}) =>
-    run(new ExemptionPolicy({ now, ...options }), tagged(tags))[0];
+    run(new ExemptionPolicy({ ruleIds: RULE_IDS, now, ...options }), tagged(tags))[0];
 
   it.each([
     [{ "compliance-exempt-expires": "next-year" }, 'compliance-exempt-expires "next-year" is not an ISO date'],
@@ -173,13 +174,13 @@ describe("exemption tags: an invalid tag exempts nothing and says why", () => {
 
   it("lets a valid file entry exempt a resource whose tag is invalid", () => {
     const file = parse({ exemptions: [entry()] });
-    expect(run(new ExemptionPolicy({ file, now }), tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "soon" }))[0]?.annotation).toBe(
+    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }), tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "soon" }))[0]?.annotation).toBe(
       "Exempted (file) by net-team until 2027-01-31: kept for DR",
     );
   });
 
   it("keeps find() for callers that only act on valid exemptions (remediation)", () => {
-    const policy = new ExemptionPolicy({ now });
+    const policy = new ExemptionPolicy({ ruleIds: RULE_IDS, now });
     const subject = { id: "eipalloc-1", tags: { "compliance-exempt": "all", "compliance-exempt-expires": "next-year" } };
     expect(policy.find("eip-attached", subject)).toBeUndefined();
     expect(policy.assess("eip-attached", subject)).toEqual({ invalidTag: 'compliance-exempt-expires "next-year" is not an ISO date' });

@@ -6,7 +6,8 @@ import "aws-sdk-client-mock-jest";
 import { publishBulletin } from "../../lib/alerts";
 import type { AnyRule } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
-import { applyRemediation, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, fixesOf, planRemediation, reconcilePlans, remediationBulletin } from "../../remediation";
+import { applyRemediation, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, fixesOf, planRemediation, reconcilePlans } from "../../remediation";
+import { remediationBulletin } from "../../lib/cli/remediation-bulletin";
 import { findRule } from "../../rules";
 import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 

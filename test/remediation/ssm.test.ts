@@ -6,15 +6,19 @@ import type { Evaluation } from "../../lib/engine/rule";
 import {
   AUTOMATION_DOCUMENT_CONTENT,
   AUTOMATION_DOCUMENTS,
-  followUpRuleRun,
   parseRemediationSettings,
   remediationCloudFormation,
-  remediationFromEnv,
   REMEDIATIONS,
   startAutomations,
 } from "../../remediation";
 import { idempotencyToken } from "../../remediation/ssm/start";
+import { followUpRuleRun } from "../../lib/lambda/follow-up";
 import { RULES } from "../../rules";
+import { ruleFunctionSettings } from "../../lib/lambda/settings";
+
+/** The rule function's remediation settings, as its handler reads them from the environment. */
+const remediationFromEnv = (ruleId: string, env: NodeJS.ProcessEnv) =>
+  ruleFunctionSettings(RULES.find((rule) => rule.meta.id === ruleId) as (typeof RULES)[number], env).remediation;
 
 const ssm = mockClient(SSMClient);
 const sns = mockClient(SNSClient);

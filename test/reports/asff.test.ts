@@ -18,7 +18,7 @@ import { asffFindings } from "../../lib/reports/asff";
 import { parseReport } from "../../lib/reports/json";
 import { renderJson } from "../../lib/reports/json";
 import { importBatches } from "../../lib/aws/securityhub";
-import { toAsffFinding } from "../../lib/securityhub/finding";
+import { toAsffFinding } from "../../lib/asff/finding";
 import { useMotoServer } from "../integration/moto-server";
 import { shapeProblems } from "../support/smithy-shape";
 import { fixtureReport, TOOL } from "./fixture";

@@ -6,6 +6,7 @@ import type { ResourceKind } from "../../lib/model/types";
 import { buildReport, type Report, type ReportInput, reportRuleOf } from "../../lib/reports/model";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { GOLDEN_RULES } from "../support/golden-rules";
+import { RULE_IDS } from "../support/rule-ids";
 
 export const ACCOUNT = "111122223333";
 export const TOOL = { name: "ec2-config-rules", version: "0.0.0-test" };
@@ -176,7 +177,7 @@ export const reportRules = () => GOLDEN_RULES.map(reportRuleOf);
 export function fixtureReport(version: "previous" | "current", previous?: Report): Report {
   const model = modelOf(accountFixture(version));
   const now = version === "current" ? CURRENT_AT : PREVIOUS_AT;
-  const evaluations = runRules(model, { rules: GOLDEN_RULES, exemptions: new ExemptionPolicy({ now }) });
+  const evaluations = runRules(model, { rules: GOLDEN_RULES, exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now }) });
   return buildReport({
     evaluations,
     rules: reportRules(),

@@ -6,7 +6,7 @@ import { runRules } from "../../lib/engine/run";
 import { type ReportFormat, renderReport } from "../../lib/reports";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report, reportRuleOf } from "../../lib/reports/model";
-import { reportBulletin } from "../../lib/reports/scheduled";
+import { reportBulletin } from "../../lib/lambda/report-digest";
 import { loadSnapshots } from "../../lib/sources/load";
 import { GOLDEN_RULES } from "../support/golden-rules";
 import { TOOL } from "./fixture";

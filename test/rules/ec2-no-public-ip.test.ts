@@ -1,6 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/ec2-no-public-ip";
 import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -295,7 +296,7 @@ testRule(rule, [
         ],
       }),
     ),
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     expected: [{ resourceId: "i-03a3b4c5d6e7f8091", complianceType: "NOT_APPLICABLE", annotation: /Exempted.*secops/ }],
   },
   {

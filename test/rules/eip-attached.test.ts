@@ -1,6 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/eip-attached";
 import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -265,7 +266,7 @@ testRule(rule, [
         },
       },
     },
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     expected: [{ resourceId: UNATTACHED_EIP.AllocationId, complianceType: "NOT_APPLICABLE", annotation: /Exempted.*netops.*2027-01-31/ }],
   },
   {
@@ -285,7 +286,7 @@ testRule(rule, [
         },
       },
     },
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     expected: [{ resourceId: UNATTACHED_EIP.AllocationId, complianceType: "NON_COMPLIANT" }],
   },
 ]);

@@ -2,6 +2,7 @@ import { parseRuleParameters } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/endpoint-route-present";
 import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC_A = "vpc-0aaaaaaaaaaaaaaa1";
@@ -380,7 +381,7 @@ testRule(rule, [
   },
   {
     name: "a route table tagged compliance-exempt is NOT_APPLICABLE",
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     fixture: account({
       subnets: [subnet("subnet-00000000000000001", VPC_A)],
       tables: [

@@ -1,6 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/imdsv2-required";
 import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -154,7 +155,7 @@ testRule(rule, [
   },
   {
     name: "an instance tagged compliance-exempt is NOT_APPLICABLE",
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     fixture: account(
       instance(
         "i-0000000000000000a",

@@ -1,6 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/placement-group-limits";
 import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -320,7 +321,7 @@ testRule(rule, [
   },
   {
     name: "a group tagged compliance-exempt is NOT_APPLICABLE",
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     fixture: account(
       [
         group("spread", SPREAD, "spread", {

@@ -1,6 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/sg-attached-to-eni";
 import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
+import { RULE_IDS } from "../support/rule-ids";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -213,13 +214,13 @@ testRule(rule, [
       ],
       [],
     ),
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     expected: [{ resourceId: UNUSED.id, complianceType: "NOT_APPLICABLE", annotation: /Exempted.*platform-team until 2027-03-01/ }],
   },
   {
     name: "a tag exempting other rules only does not exempt this one",
     fixture: accountWith([securityGroup(UNUSED, { tags: [{ Key: "compliance-exempt", Value: "eip-attached" }] })], []),
-    exemptions: new ExemptionPolicy({ now: NOW }),
+    exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now: NOW }),
     expected: [{ resourceId: UNUSED.id, complianceType: "NON_COMPLIANT" }],
   },
   {

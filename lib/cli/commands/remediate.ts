@@ -14,12 +14,12 @@ import {
   planRemediation,
   type RemediationPlan,
   type RemediationReport,
-  remediationBulletin,
   remediationFor,
   type UnassociatedSince,
 } from "../../../remediation";
 import { readReport } from "../../reports/json";
-import { alertsTopicArn, publishBulletin } from "../../alerts";
+import { remediationBulletin } from "../remediation-bulletin";
+import { publishBulletin } from "../../alerts";
 import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";
 import { snsClient } from "../../aws/sns";
@@ -168,7 +168,8 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   }
   const logger = new Logger({ serviceName: "ec2-config-rules", logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT" });
   const report = await applyRemediation({ ec2: ec2Client(clients), rule, plan, params, exemptions, cap, context, logger });
-  const topicArn = alertsTopicArn();
+  // The topic the rule functions alert on, when the CLI runs beside them.
+  const topicArn = process.env.ALERTS_TOPIC_ARN?.trim() || undefined;
   let published = true;
   if (topicArn && (report.outcomes.length > 0 || report.notApplied.length > 0)) {
     try {

@@ -10,7 +10,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseReport } from "../../lib/reports/json";
-import { runScheduledReport, scheduledReportSettings } from "../../lib/reports/scheduled";
+import { runScheduledReport, scheduledReportSettings } from "../../lib/lambda/scheduled-report";
+import { RULES } from "../../rules";
 
 // The scheduled report in organization mode (deploy/stack.ts sets AGGREGATOR_NAME): the organization
 // rules' results of every account and region, read through the aggregator, into one report.
@@ -87,7 +88,7 @@ const clients = () => ({
 
 describe("scheduled report, organization mode", () => {
   test("one report of every account and region from the aggregator, findings carrying their account; gaps INSUFFICIENT_DATA", async () => {
-    const run = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, { now: () => new Date("2026-12-01T06:00:00.000Z") });
+    const run = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-01T06:00:00.000Z") });
 
     // Only the aggregate APIs: the administrator's own rule results are not read.
     expect(config.commandCalls(DescribeComplianceByConfigRuleCommand)).toHaveLength(0);
@@ -126,7 +127,7 @@ describe("scheduled report, organization mode", () => {
   });
 
   test("a failing finding of an account that now has no result is no longer verifiable, not resolved", async () => {
-    const first = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, { now: () => new Date("2026-12-01T06:00:00.000Z") });
+    const first = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-01T06:00:00.000Z") });
     const previous = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
     expect(first.report.findings.some((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")).toBe(true);
     // Next day the aggregator has nothing for B.
@@ -138,7 +139,7 @@ describe("scheduled report, organization mode", () => {
     });
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/2026/12/01/compliance-2026-12-01T06-00-00-000Z.json" }], IsTruncated: false });
     s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => previous } } as never);
-    const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, { now: () => new Date("2026-12-02T06:00:00.000Z") });
+    const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-02T06:00:00.000Z") });
     expect(next.report.diff?.counts).toMatchObject({ resolved: 0, unverified: 1 });
     expect(next.report.diff?.unverified.map((finding) => [finding.accountId, finding.resourceId])).toEqual([[B, "eipalloc-0shared"]]);
   });
@@ -155,7 +156,7 @@ describe("scheduled report, organization mode", () => {
 
   test("without an Organizations client the organization report fails before writing anything", async () => {
     const { organizations: _none, ...accountClients } = clients();
-    await expect(runScheduledReport(scheduledReportSettings(env), accountClients, ADMIN)).rejects.toThrow(/no Organizations client/);
+    await expect(runScheduledReport(scheduledReportSettings(env), accountClients, ADMIN, RULES)).rejects.toThrow(/no Organizations client/);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });

@@ -10,8 +10,9 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport } from "../../lib/reports/model";
-import { runScheduledReport, type ScheduledReportSettings, scheduledReportSettings } from "../../lib/reports/scheduled";
-import { reportRules, TOOL } from "./fixture";
+import { runScheduledReport, type ScheduledReportSettings, scheduledReportSettings } from "../../lib/lambda/scheduled-report";
+import { RULES } from "../../rules";
+import { reportRules, TOOL } from "../reports/fixture";
 
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
@@ -107,7 +108,7 @@ const clients = () => ({ config: new ConfigServiceClient({ region: REGION }), s3
 describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
   test("reads every page of Config's results, diffs against the newest JSON in the bucket, writes HTML and JSON, sends one digest", async () => {
     mockAccount(previousReportJson());
-    const run = await runScheduledReport(settings(), clients(), ACCOUNT, { now: () => NOW });
+    const run = await runScheduledReport(settings(), clients(), ACCOUNT, RULES, { now: () => NOW });
 
     expect(config.commandCalls(DescribeComplianceByConfigRuleCommand)).toHaveLength(2);
     // Both pages of eip-attached; none for the rule Config has no results for.
@@ -162,7 +163,7 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
 
   test("the first run, with no report in the bucket, says so and has no diff", async () => {
     mockAccount(undefined);
-    const run = await runScheduledReport(settings(), clients(), ACCOUNT, { now: () => NOW });
+    const run = await runScheduledReport(settings(), clients(), ACCOUNT, RULES, { now: () => NOW });
     expect(run.previousKey).toBeUndefined();
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(run.report.diff).toBeUndefined();
@@ -173,12 +174,12 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
 
   test("reports.notify: on-change sends no digest when nothing is new, resolved or unverified; always does", async () => {
     mockAccount(previousReportJson());
-    await runScheduledReport(settings(), clients(), ACCOUNT, { now: () => NOW });
+    await runScheduledReport(settings(), clients(), ACCOUNT, RULES, { now: () => NOW });
     const unchanged = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
     const nextDay = () => new Date("2026-11-24T06:00:00.000Z");
 
     mockAccount(unchanged);
-    const quiet = await runScheduledReport(settings(), clients(), ACCOUNT, { now: nextDay });
+    const quiet = await runScheduledReport(settings(), clients(), ACCOUNT, RULES, { now: nextDay });
     expect(quiet.report.diff?.counts).toMatchObject({ new: 0, resolved: 0, unverified: 0 });
     expect(quiet.notified).toBe(false);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -186,7 +187,7 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
 
     mockAccount(unchanged);
-    const always = await runScheduledReport(scheduledReportSettings({ ...env, REPORT_NOTIFY: "always" }), clients(), ACCOUNT, { now: nextDay });
+    const always = await runScheduledReport(scheduledReportSettings({ ...env, REPORT_NOTIFY: "always" }), clients(), ACCOUNT, RULES, { now: nextDay });
     expect(always.notified).toBe(true);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     expect(() => scheduledReportSettings({ ...env, REPORT_NOTIFY: "sometimes" })).toThrow(/environment REPORT_NOTIFY/);
@@ -194,11 +195,17 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
 
   test("a corrupt previous report fails the run before anything is written or sent", async () => {
     mockAccount('{"reportVersion": 1, "findings": "nope"}');
-    await expect(runScheduledReport(settings(), clients(), ACCOUNT, { now: () => NOW })).rejects.toThrow(
+    await expect(runScheduledReport(settings(), clients(), ACCOUNT, RULES, { now: () => NOW })).rejects.toThrow(
       /^s3:\/\/ec2-config-rules-reports\/reports\/2026\/11\/01\/compliance-2026-11-01T06-00-00-000Z\.json: field /,
     );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  test("the report covers the rules its caller passes, not the registry", async () => {
+    mockAccount(undefined);
+    const run = await runScheduledReport(settings(), clients(), ACCOUNT, RULES.filter((rule) => rule.meta.id === "eip-attached"), { now: () => NOW });
+    expect(run.report.rules.map((rule) => rule.id)).toEqual(["eip-attached"]);
   });
 
   test("settings come from the environment and a bad one is named", () => {

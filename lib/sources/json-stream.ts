@@ -1,9 +1,6 @@
 import { isAscii } from "node:buffer";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { pipeline, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { InputError } from "../errors";
+import { readFileChunks } from "../io/file-chunks";
 
 /**
  * A streaming reader for snapshot files that may be larger than V8's 512 MB string limit.
@@ -685,70 +682,24 @@ function parseOrThrow(text: string, startOffset: number, path: string): unknown 
   }
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** Whether a file starts with the gzip magic bytes (whatever its name). */
-export async function isGzipFile(file: string): Promise<boolean> {
-  const handle = await openOrThrow(file);
-  try {
-    const head = Buffer.alloc(2);
-    // Opening a folder succeeds; reading it fails (EISDIR).
-    const { bytesRead } = await handle.read(head, 0, 2, 0).catch((error: unknown) => {
-      throw new InputError(describeFsError(error), { file });
-    });
-    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  } finally {
-    await handle.close();
-  }
-}
-
-async function openOrThrow(file: string) {
-  try {
-    return await open(file, "r");
-  } catch (error) {
-    throw new InputError(describeFsError(error), { file });
-  }
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or folder";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a folder, expected a file";
-  return (error as Error).message;
-}
-
 /**
  * Reads a JSON file (plain or gzip, told apart by its magic bytes) as a stream, calling the
  * handler as values complete. Bad input becomes an {@link InputError} naming the file, the JSON
  * path and the byte offset. Errors thrown by the handler propagate unchanged (located in `file`).
  */
 export async function readJsonStream(file: string, handler: JsonStreamHandler, options: JsonStreamOptions = {}): Promise<void> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const gzip = await isGzipFile(file);
-  const fileStream = createReadStream(file, { highWaterMark: chunkSize });
-  const gunzip = gzip ? createGunzip({ chunkSize: Math.max(chunkSize, 64) }) : undefined;
-  const source: Readable = gunzip ? pipeline(fileStream, gunzip, () => {}) : fileStream;
   const parser = new JsonStreamParser(handler);
   try {
-    for await (const chunk of source) {
-      parser.write(chunk as Buffer);
-      if (parser.stopped) break;
-    }
+    await readFileChunks(file, { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }, (chunk) => {
+      parser.write(chunk);
+      return !parser.stopped;
+    });
     parser.end();
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       throw new InputError(`${error.problem} at byte ${error.byteOffset}`, { file, field: error.path || undefined });
     }
     if (error instanceof InputError) throw error.inFile(file);
-    const zlibCode = (error as { code?: string }).code;
-    if (gunzip && typeof zlibCode === "string" && zlibCode.startsWith("Z_")) {
-      const what = zlibCode === "Z_BUF_ERROR" ? "truncated gzip" : "corrupt gzip";
-      throw new InputError(`${what} (${(error as Error).message}) at compressed byte ${gunzip.bytesWritten}`, { file });
-    }
-    throw new InputError(describeFsError(error), { file });
-  } finally {
-    fileStream.destroy();
-    gunzip?.destroy();
+    throw error;
   }
 }

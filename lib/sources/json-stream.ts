@@ -14,8 +14,9 @@ import { readFileChunks } from "../io/file-chunks";
  * call fail, since the text then has an open string or bracket, or text after the closing `]`;
  * the exact scan then takes over for that stretch. So JSON.parse still validates every record,
  * and errors are found and reported by the exact scan, as if there were no shortcut.
- * On compact JSON (`},{` also separates nested objects) misses are common: after two in a row,
- * the rest of that array is left to the exact scan.
+ * The separator learned includes the next record's first key (`},{"version":`), when it fits:
+ * on compact JSON `},{` alone also separates nested objects. After two misses in a row, the
+ * rest of that array is left to the exact scan.
  */
 
 /**
@@ -141,6 +142,8 @@ export class JsonStreamParser {
   private arrayCommaSeen = false;
   /** The bytes around a record separator, from the last byte of one record to the first of the next. */
   private separator: Buffer | undefined;
+  /** `separator` up to the next record's first byte, when `separator` goes on to its first key. */
+  private keylessSeparator: Buffer | undefined;
   /** Where the comma is in `separator`. */
   private separatorComma = 0;
   private misses = 0;
@@ -427,12 +430,20 @@ export class JsonStreamParser {
     return i;
   }
 
-  /** The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after. */
+  /**
+   * The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after.
+   * Where records seldom start with the learned first key, the separator without it is used for
+   * the rest of the chunk (the chunk's last bytes, less than two runs, go to the exact scan).
+   */
   private nextSeparator(chunk: Buffer, i: number): number {
-    const separator = this.separator as Buffer;
-    let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
-    if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
-    return at < i ? -1 : at + this.separatorComma;
+    const found = (separator: Buffer): number => {
+      let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
+      if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
+      return at < i ? -1 : at + this.separatorComma;
+    };
+    const comma = found(this.separator as Buffer);
+    if (comma >= 0 || !this.keylessSeparator || chunk.length - i < 2 * RUN_BYTES) return comma;
+    return found(this.keylessSeparator);
   }
 
   /**
@@ -562,7 +573,9 @@ export class JsonStreamParser {
     let to = comma + 1;
     while (to < chunk.length && isWhitespace(chunk[to] as number)) to++;
     if (from < 0 || to >= chunk.length || to - from >= MAX_SEPARATOR_BYTES) return;
-    this.separator = Buffer.from(chunk.subarray(from, to + 1));
+    const keyEnd = firstKeyEnd(chunk, to, from + MAX_SEPARATOR_BYTES);
+    this.separator = Buffer.from(chunk.subarray(from, keyEnd + 1));
+    this.keylessSeparator = keyEnd > to ? this.separator.subarray(0, to - from + 1) : undefined;
     this.separatorComma = comma - from;
   }
 
@@ -582,6 +595,27 @@ export class JsonStreamParser {
     const { handler, arrayPath } = this;
     for (const element of elements) handler.onRecord(arrayPath, this.arrayIndex++, element);
   }
+}
+
+/**
+ * Where a record that starts at `start` with `{` has the colon after its first key, if that is
+ * before `limit` and within the chunk (else `start`). In compact JSON `},{` also separates the
+ * objects nested in a record; the records of one list mostly start with the same key (AWS writes
+ * keys in a fixed order), and `},{"version":` is then found almost only between records.
+ */
+function firstKeyEnd(chunk: Buffer, start: number, limit: number): number {
+  const end = Math.min(limit, chunk.length);
+  if (chunk[start] !== LBRACE) return start;
+  let i = start + 1;
+  while (i < end && isWhitespace(chunk[i] as number)) i++;
+  if (chunk[i] !== QUOTE) return start;
+  for (i++; i < end; i++) {
+    const c = chunk[i] as number;
+    if (c === BACKSLASH) return start;
+    if (c === QUOTE) break;
+  }
+  for (i++; i < end && isWhitespace(chunk[i] as number); i++);
+  return i < end && chunk[i] === COLON ? i : start;
 }
 
 /** UTF-8 decoding; ASCII (most AWS data) takes the much faster one-byte path. */

@@ -1,6 +1,6 @@
 import type { AnyRule } from "../lib/engine/rule";
+import { KINDS } from "../lib/model/kinds";
 import type { ResourceKind } from "../lib/model/types";
-import { EC2_OPERATION_BY_KIND } from "../lib/sources/ec2-adapter";
 
 /** A CloudFormation value: a literal or an intrinsic function. */
 export type CfnValue = string | Record<string, unknown>;
@@ -22,7 +22,7 @@ export const kindsRead = (rule: AnyRule): ResourceKind[] => [...new Set([...rule
 
 /** The EC2 Describe* actions a rule's collection makes, derived from what the rule reads. */
 export function describeActions(rule: AnyRule): string[] {
-  return [...new Set(kindsRead(rule).map((kind) => `ec2:${EC2_OPERATION_BY_KIND[kind]}`))].sort();
+  return [...new Set(kindsRead(rule).map((kind) => `ec2:${KINDS[kind].operation}`))].sort();
 }
 
 /**

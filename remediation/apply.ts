@@ -4,10 +4,11 @@ import type { AnyRule, ComplianceType, Evaluation } from "../lib/engine/rule";
 import { parseRuleParameters } from "../lib/engine/rule";
 import { runRules } from "../lib/engine/run";
 import { ExemptionPolicy } from "../lib/exemptions/exemptions";
+import { kindOfConfigType } from "../lib/model/kinds";
 import type { ResourceModel } from "../lib/model/resource-model";
 import { DEFAULT_REMEDIATION_CAP } from "./cap";
 import { dryRun, errorCode, errorMessage, isGone, sendCall } from "./ec2-calls";
-import { collectAround, kindOfType } from "./fresh-model";
+import { collectAround } from "./fresh-model";
 import { fixesOf, planContext, type RemediationPlan } from "./plan";
 import { remediationFor } from "./registry";
 import type { PlanContext, PlannedAction, PlannedCall } from "./types";
@@ -132,12 +133,13 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
   const current = judge(fresh);
   if (!current) return outcome("gone", "the resource no longer exists: nothing to do");
   if (current.complianceType !== "NON_COMPLIANT") {
-    const kind = kindOfType(planned.resourceType);
-    const record = kind ? fresh.get(kind, planned.resourceId, planned.region) : undefined;
+    const kind = kindOfConfigType(planned.resourceType);
+    const record = kind ? fresh.get(kind, planned.resourceId, planned) : undefined;
     const exempt =
       record !== undefined &&
       exemptions.find(rule.meta.id, {
         id: record.id,
+        accountId: record.accountId,
         tags: "tags" in record ? record.tags : {},
         name: "name" in record ? record.name : undefined,
       }) !== undefined;

@@ -1,25 +1,25 @@
 import type { ResourceModel } from "../lib/model/resource-model";
-import type { ElasticIp } from "../lib/model/types";
+import type { ElasticIp, Origin } from "../lib/model/types";
 import { DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG } from "./release-guard";
 import { type PlannedCall, plannedAction, type RemediationAction } from "./types";
 
-/** EIPs by the instance and by the ENIs they sit on; built once per model. */
+/** EIPs by the instance and by the ENIs they sit on, within their account; built once per model. */
 const eipIndex = new WeakMap<ResourceModel, Map<string, ElasticIp[]>>();
 
-function eipsOn(model: ResourceModel, ids: readonly string[]): ElasticIp[] {
+function eipsOn(model: ResourceModel, scope: Origin, ids: readonly string[]): ElasticIp[] {
   let index = eipIndex.get(model);
   if (!index) {
     index = new Map();
     for (const eip of model.all("eip")) {
       if (!eip.associationId) continue;
       for (const key of new Set([eip.instanceId, eip.networkInterfaceId])) {
-        if (key) index.set(key, [...(index.get(key) ?? []), eip]);
+        if (key) index.set(`${eip.accountId}/${key}`, [...(index.get(`${eip.accountId}/${key}`) ?? []), eip]);
       }
     }
     eipIndex.set(model, index);
   }
   const found = new Map<string, ElasticIp>();
-  for (const id of ids) for (const eip of index.get(id) ?? []) found.set(eip.id, eip);
+  for (const id of ids) for (const eip of index.get(`${scope.accountId}/${id}`) ?? []) found.set(eip.id, eip);
   return [...found.values()];
 }
 
@@ -35,12 +35,12 @@ const ec2NoPublicIp: RemediationAction = {
   automatic: true,
   planKinds: ["eip", "subnet"],
   plan(evaluation, model, _params, context) {
-    const instance = model.get("instance", evaluation.resourceId);
+    const instance = model.get("instance", evaluation.resourceId, evaluation);
     if (!instance) {
       return plannedAction(evaluation, { status: "skip", why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked` });
     }
     const eniIds = instance.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id);
-    const eips = eipsOn(model, [instance.id, ...eniIds]);
+    const eips = eipsOn(model, instance, [instance.id, ...eniIds]);
     const at = context.now.toISOString();
     // An EC2-Classic style address has no allocation id to tag; it is disassociated all the same.
     const tags: PlannedCall[] = eips
@@ -64,7 +64,7 @@ const ec2NoPublicIp: RemediationAction = {
     if (autoAssigned.length > 0) {
       const listed = autoAssigned.map(({ eni, address }) => `${address.ip} on ${eni.id}`).join(", ");
       manualSteps.push(`Auto-assigned ${listed} cannot be removed from a running instance; it is left as is (nothing is stopped or terminated).`);
-      const subnet = instance.subnetId ? model.get("subnet", instance.subnetId) : undefined;
+      const subnet = instance.subnetId ? model.get("subnet", instance.subnetId, instance) : undefined;
       if (instance.subnetId && subnet?.mapPublicIpOnLaunch !== false) {
         manualSteps.push(`Stop new instances getting one: aws ec2 modify-subnet-attribute --subnet-id ${instance.subnetId} --no-map-public-ip-on-launch (affects new launches only)`);
       }
@@ -76,9 +76,9 @@ const ec2NoPublicIp: RemediationAction = {
     const why = `Instance ${instance.id} holds Elastic IP ${eips.map((eip) => `${eip.publicIp ?? eip.id} (${eip.allocationId ?? eip.id})`).join(", ")}: disassociating removes its public address; the EIP stays allocated to the account, tagged ${DISASSOCIATED_AT_TAG}=${at} so that it is not released within eip-attached's grace period`;
     return plannedAction(evaluation, { status: "fix", calls, why, manualSteps });
   },
-  extraQueries(resourceId, model) {
+  extraQueries(resourceId, model, scope) {
     // The rule reads only the instance; the fix needs the association ids of its EIPs, on any of its ENIs.
-    const eniIds = model.get("instance", resourceId)?.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id) ?? [];
+    const eniIds = model.get("instance", resourceId, scope)?.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id) ?? [];
     return [
       { kind: "eip", filters: [{ Name: "instance-id", Values: [resourceId] }] },
       ...(eniIds.length > 0 ? [{ kind: "eip" as const, filters: [{ Name: "network-interface-id", Values: eniIds }] }] : []),

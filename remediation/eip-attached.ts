@@ -9,7 +9,7 @@ const eipAttached: RemediationAction = {
   ruleId: "eip-attached",
   automatic: true,
   plan(evaluation, model, _params, context) {
-    const eip = model.elasticIp(evaluation.resourceId);
+    const eip = model.elasticIp(evaluation.resourceId, evaluation);
     if (!eip) {
       return plannedAction(evaluation, { status: "skip", why: `EIP ${evaluation.resourceId} is not in the input, so nothing can be checked` });
     }

@@ -7,17 +7,17 @@ const serviceOf = (name: string): string => name.slice(name.lastIndexOf(".") + 1
 const isActive = (route: Route) => (route.state ?? "active").toLowerCase() === "active";
 const isEndpointRoute = (route: Route) => route.destinationPrefixListId !== undefined && route.gatewayId?.startsWith("vpce-") === true;
 
-function gatewayEndpoints(model: ResourceModel, vpcId: string, service: string): VpcEndpoint[] {
+function gatewayEndpoints(model: ResourceModel, table: RouteTable, service: string): VpcEndpoint[] {
   return model
-    .endpointsInVpc(vpcId)
+    .endpointsInVpc(table.vpcId, table)
     .filter((endpoint) => endpoint.type.toLowerCase() === "gateway" && endpoint.state.toLowerCase() === "available" && serviceOf(endpoint.serviceName) === service);
 }
 
 /** The service a dead endpoint route was for: from its prefix list, else from the endpoint it names. */
-function routeService(model: ResourceModel, route: Route): string | undefined {
-  const list = route.destinationPrefixListId ? model.prefixList(route.destinationPrefixListId) : undefined;
+function routeService(model: ResourceModel, table: RouteTable, route: Route): string | undefined {
+  const list = route.destinationPrefixListId ? model.prefixList(route.destinationPrefixListId, table) : undefined;
   if (list) return serviceOf(list.name);
-  const endpoint = route.gatewayId ? model.get("vpc-endpoint", route.gatewayId) : undefined;
+  const endpoint = route.gatewayId ? model.get("vpc-endpoint", route.gatewayId, table) : undefined;
   return endpoint ? serviceOf(endpoint.serviceName) : undefined;
 }
 
@@ -33,7 +33,7 @@ function planRouteTable(table: RouteTable, model: ResourceModel, services: reado
     reasons.push(`delete the ${route.state} route to ${route.destinationPrefixListId} via ${route.gatewayId} (endpoint gone), which drops that traffic`);
   };
   for (const service of services) {
-    const endpoints = gatewayEndpoints(model, table.vpcId, service);
+    const endpoints = gatewayEndpoints(model, table, service);
     const ids = new Set(endpoints.map((endpoint) => endpoint.id));
     const routes = table.routes.filter(isEndpointRoute);
     if (routes.some((route) => isActive(route) && ids.has(route.gatewayId ?? ""))) continue;
@@ -45,12 +45,12 @@ function planRouteTable(table: RouteTable, model: ResourceModel, services: reado
       continue;
     }
     // A dead route to the same prefix list would block the endpoint's own route: remove it first.
-    for (const route of routes) if (!isActive(route) && routeService(model, route) === service) deadRoute(route);
+    for (const route of routes) if (!isActive(route) && routeService(model, table, route) === service) deadRoute(route);
     calls.push({ operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: target.id, AddRouteTableIds: [table.id] } });
     reasons.push(`add ${table.id} to ${service} endpoint ${target.id}, which adds its prefix-list route`);
   }
   for (const route of table.routes) {
-    if (isEndpointRoute(route) && !isActive(route) && routeService(model, route) === undefined) deadRoute(route);
+    if (isEndpointRoute(route) && !isActive(route) && routeService(model, table, route) === undefined) deadRoute(route);
   }
   return { calls, reasons, manualSteps };
 }
@@ -65,7 +65,7 @@ const endpointRoutePresent: RemediationAction = {
   automatic: true,
   plan(evaluation, model, params) {
     if (evaluation.resourceType === "AWS::EC2::VPCEndpoint") {
-      const endpoint = model.get("vpc-endpoint", evaluation.resourceId);
+      const endpoint = model.get("vpc-endpoint", evaluation.resourceId, evaluation);
       if (endpoint?.type.toLowerCase() !== "interface") {
         return plannedAction(evaluation, { status: "skip", why: `Interface endpoint ${evaluation.resourceId} is not in the input` });
       }
@@ -78,7 +78,7 @@ const endpointRoutePresent: RemediationAction = {
         why: `Private DNS is off on ${endpoint.id} (${endpoint.serviceName}): enabling it sends clients of the default hostname through the endpoint. Needs enableDnsSupport and enableDnsHostnames on ${endpoint.vpcId}`,
       });
     }
-    const table = model.get("route-table", evaluation.resourceId);
+    const table = model.get("route-table", evaluation.resourceId, evaluation);
     if (!table) {
       return plannedAction(evaluation, { status: "skip", why: `Route table ${evaluation.resourceId} is not in the input, so nothing can be checked` });
     }

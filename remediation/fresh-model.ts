@@ -1,33 +1,10 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { collectQuery, collectRelated } from "../lib/collect/ec2-collector";
 import type { AnyRule } from "../lib/engine/rule";
+import { idFilterOf, kindOfConfigType } from "../lib/model/kinds";
 import { ModelBuilder, type ResourceModel } from "../lib/model/resource-model";
-import { CONFIG_RESOURCE_TYPE, type ResourceKind } from "../lib/model/types";
+import type { ResourceKind } from "../lib/model/types";
 import type { PlannedAction, RemediationAction } from "./types";
-
-const KIND_BY_TYPE = new Map<string, ResourceKind>(
-  (Object.entries(CONFIG_RESOURCE_TYPE) as [ResourceKind, string][]).map(([kind, type]) => [type, kind]),
-);
-
-export const kindOfType = (resourceType: string): ResourceKind | undefined => KIND_BY_TYPE.get(resourceType);
-
-/** The Describe* filter that returns exactly one resource of a kind by its id. */
-function idFilter(kind: ResourceKind, id: string) {
-  switch (kind) {
-    case "eip":
-      return id.startsWith("eipalloc-") ? { Name: "allocation-id", Values: [id] } : { Name: "public-ip", Values: [id] };
-    case "instance":
-      return { Name: "instance-id", Values: [id] };
-    case "security-group":
-      return { Name: "group-id", Values: [id] };
-    case "route-table":
-      return { Name: "route-table-id", Values: [id] };
-    case "vpc-endpoint":
-      return { Name: "vpc-endpoint-id", Values: [id] };
-    default:
-      return undefined;
-  }
-}
 
 /**
  * Reads, live and by filter, one resource and everything its rule needs to judge it, into a new
@@ -40,8 +17,8 @@ export async function collectAround(
   action: RemediationAction,
   target: Pick<PlannedAction, "resourceType" | "resourceId" | "region" | "accountId">,
 ): Promise<ResourceModel> {
-  const kind = KIND_BY_TYPE.get(target.resourceType);
-  const filter = kind && idFilter(kind, target.resourceId);
+  const kind = kindOfConfigType(target.resourceType);
+  const filter = kind && idFilterOf(kind, target.resourceId);
   if (!kind || !filter) throw new Error(`${rule.meta.id}: cannot re-read ${target.resourceType} ${target.resourceId} live`);
   const scope = { region: target.region, accountId: target.accountId };
   const builder = new ModelBuilder();
@@ -51,7 +28,7 @@ export async function collectAround(
   if (subject) {
     await collectRelated(kinds, subject, options);
     const probe = builder.build();
-    for (const query of action.extraQueries?.(target.resourceId, probe) ?? []) {
+    for (const query of action.extraQueries?.(target.resourceId, probe, scope) ?? []) {
       await collectQuery(query.kind, { filters: query.filters }, options);
     }
   }

@@ -8,7 +8,7 @@ const imdsv2Required: RemediationAction = {
   ruleId: "imdsv2-required",
   automatic: true,
   plan(evaluation, model, params) {
-    const instance = model.get("instance", evaluation.resourceId);
+    const instance = model.get("instance", evaluation.resourceId, evaluation);
     const options = instance?.metadataOptions;
     if (!instance || !options?.httpTokens) {
       return plannedAction(evaluation, {

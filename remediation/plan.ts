@@ -33,7 +33,7 @@ export const planContext = (context: Partial<PlanContext> = {}): PlanContext => 
 });
 
 /**
- * The plan for one rule: an action for each NON_COMPLIANT resource, in resource-id order.
+ * The plan for one rule: an action for each NON_COMPLIANT resource, in resource-id order (then account, region).
  * Exempted resources never appear: the engine reports them NOT_APPLICABLE.
  */
 export function planRemediation(options: PlanOptions): RemediationPlan {
@@ -47,24 +47,27 @@ export function planRemediation(options: PlanOptions): RemediationPlan {
   const actions = evaluations
     .filter((evaluation) => evaluation.ruleId === rule.meta.id && evaluation.complianceType === "NON_COMPLIANT")
     .filter((evaluation) => !options.resourceIds || options.resourceIds.has(evaluation.resourceId))
-    .sort((a, b) => a.resourceId.localeCompare(b.resourceId))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region))
     .map((evaluation) => action.plan(evaluation, model, params, context));
   return { ruleId: rule.meta.id, actions };
 }
 
-/** The Elastic IPs (by allocation id, or public IP) whose association a fix takes off. */
+/** The Elastic IPs (by account and allocation id, or public IP) whose association a fix takes off. */
 function disassociatedBy(action: PlannedAction, model: ResourceModel): Set<string> {
   const associations = new Set(action.calls.filter((call) => call.operation === "DisassociateAddress").map((call) => String(call.parameters.AssociationId)));
   const addresses = new Set<string>();
   if (associations.size === 0) return addresses;
   for (const eip of model.all("eip")) {
-    if (eip.associationId && associations.has(eip.associationId)) addresses.add(eip.allocationId ?? eip.publicIp ?? eip.id);
+    if (eip.accountId !== action.accountId || !eip.associationId || !associations.has(eip.associationId)) continue;
+    addresses.add(`${eip.accountId}/${eip.allocationId ?? eip.publicIp ?? eip.id}`);
   }
   return addresses;
 }
 
 const releasedBy = (action: PlannedAction): string[] =>
-  action.calls.filter((call) => call.operation === "ReleaseAddress").map((call) => String(call.parameters.AllocationId ?? call.parameters.PublicIp));
+  action.calls
+    .filter((call) => call.operation === "ReleaseAddress")
+    .map((call) => `${action.accountId}/${String(call.parameters.AllocationId ?? call.parameters.PublicIp)}`);
 
 /**
  * The plans of several rules, made to agree: an address that one rule's fix disassociates is not
@@ -89,11 +92,12 @@ export function reconcilePlans(plans: RemediationPlan[], model: ResourceModel, c
     actions: plan.actions.map((action) => {
       const clash = action.status === "fix" ? releasedBy(action).find((address) => disassociated.has(address)) : undefined;
       if (clash === undefined) return action;
+      const address = clash.slice(clash.indexOf("/") + 1);
       return {
         ...action,
         status: "skip" as const,
         calls: [],
-        why: `EIP ${clash} is disassociated by the fix of ${disassociated.get(clash)} in this same plan: it is not released before releaseAfterDays=${context.releaseAfterDays} day(s) after that`,
+        why: `EIP ${address} is disassociated by the fix of ${disassociated.get(clash)} in this same plan: it is not released before releaseAfterDays=${context.releaseAfterDays} day(s) after that`,
       };
     }),
   }));

@@ -1,6 +1,6 @@
 import type { Evaluation } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
-import type { ResourceKind } from "../lib/model/types";
+import type { Origin, ResourceKind } from "../lib/model/types";
 import type { UnassociatedSince } from "./release-guard";
 
 /** One EC2 API call of a plan, exactly as it will be sent (without DryRun). */
@@ -66,8 +66,8 @@ export interface RemediationAction {
   plan(evaluation: Evaluation, model: ResourceModel, params: Record<string, unknown>, context: PlanContext): PlannedAction;
   /** Kinds the plan reads beyond the rule's own inputs (collected for a live plan). */
   planKinds?: readonly ResourceKind[];
-  /** Filters reading what else the re-check must see of one resource (beyond the rule's own inputs). */
-  extraQueries?: (resourceId: string, model: ResourceModel) => ExtraQuery[];
+  /** Filters reading what else the re-check must see of one resource (beyond the rule's own inputs), in `scope`'s account and region. */
+  extraQueries?: (resourceId: string, model: ResourceModel, scope: Origin) => ExtraQuery[];
 }
 
 export interface ExtraQuery {

@@ -11,7 +11,7 @@ function describeTarget(eip: ElasticIp, model: ResourceModel): string {
   const parts: string[] = [];
   if (eip.instanceId) parts.push(`instance ${eip.instanceId}`);
   if (eip.networkInterfaceId) {
-    const eni = model.get("network-interface", eip.networkInterfaceId);
+    const eni = model.get("network-interface", eip.networkInterfaceId, eip);
     parts.push(eni?.interfaceType ? `ENI ${eip.networkInterfaceId} (${eni.interfaceType})` : `ENI ${eip.networkInterfaceId}`);
   }
   if (eip.serviceManaged) parts.push(`managed by ${eip.serviceManaged}`);
@@ -69,7 +69,7 @@ export default defineRule({
       }
       const target = describeTarget(eip, model);
       if (params.requireInUseEni && eip.networkInterfaceId && !eip.instanceId) {
-        const eni = model.get("network-interface", eip.networkInterfaceId);
+        const eni = model.get("network-interface", eip.networkInterfaceId, eip);
         if (!eni) {
           if (!model.hasCollected(eip, "network-interface")) {
             evaluations.push(

@@ -62,10 +62,10 @@ function describeSubnets(subnets: readonly { subnet: Subnet; explicit: boolean }
  * The service a gateway-endpoint route leads to: from its prefix list's name when prefix lists
  * were read, else from the endpoint it targets; undefined when both are gone.
  */
-function routeService(model: ResourceModel, route: Route): string | undefined {
-  const prefixList = route.destinationPrefixListId ? model.prefixList(route.destinationPrefixListId) : undefined;
+function routeService(model: ResourceModel, table: RouteTable, route: Route): string | undefined {
+  const prefixList = route.destinationPrefixListId ? model.prefixList(route.destinationPrefixListId, table) : undefined;
   if (prefixList) return serviceOf(prefixList.name);
-  const endpoint = route.gatewayId ? model.get("vpc-endpoint", route.gatewayId) : undefined;
+  const endpoint = route.gatewayId ? model.get("vpc-endpoint", route.gatewayId, table) : undefined;
   return endpoint ? serviceOf(endpoint.serviceName) : undefined;
 }
 
@@ -81,7 +81,7 @@ function serviceProblem(
   vpcHasPrivateSubnets: boolean,
 ): { problem?: string; routedVia?: string } {
   const endpoints = model
-    .endpointsInVpc(table.vpcId)
+    .endpointsInVpc(table.vpcId, table)
     .filter(
       (endpoint) =>
         isGatewayEndpoint(endpoint) && isAvailable(endpoint) && serviceOf(endpoint.serviceName) === service,
@@ -91,12 +91,12 @@ function serviceProblem(
   // With the prefix list unknown (not collected), the endpoint id alone identifies the service.
   const good = routes.find((route) => {
     if (!isActive(route) || !endpointIds.has(route.gatewayId ?? "")) return false;
-    const prefixList = model.prefixList(route.destinationPrefixListId ?? "");
+    const prefixList = model.prefixList(route.destinationPrefixListId ?? "", table);
     return prefixList === undefined || serviceOf(prefixList.name) === service;
   });
   if (good) return { routedVia: `${service} via ${good.gatewayId}` };
 
-  const broken = routes.find((route) => !isActive(route) && routeService(model, route) === service);
+  const broken = routes.find((route) => !isActive(route) && routeService(model, table, route) === service);
   if (broken) {
     const target = endpointIds.has(broken.gatewayId ?? "") ? "" : ", endpoint gone";
     return {
@@ -104,7 +104,7 @@ function serviceProblem(
     };
   }
   if (endpoints.length > 0) {
-    const wrongTarget = routes.find((route) => isActive(route) && routeService(model, route) === service);
+    const wrongTarget = routes.find((route) => isActive(route) && routeService(model, table, route) === service);
     const why = wrongTarget ? ` (routes via ${wrongTarget.gatewayId}, not an endpoint of this VPC)` : "";
     return { problem: `${service}: no active route to endpoint ${listIds([...endpointIds], 2)}${why}` };
   }
@@ -114,8 +114,11 @@ function serviceProblem(
   return {};
 }
 
+/** A VPC within its account: two accounts may hold the same VPC id (a shared VPC). */
+const vpcKey = (table: RouteTable): string => `${table.accountId}/${table.vpcId}`;
+
 function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params, privateVpcs: ReadonlySet<string>): Evaluation {
-  const subnets = model.subnetsUsingRouteTable(table.id);
+  const subnets = model.subnetsUsingRouteTable(table.id, table);
   const internet = internetRoute(table);
   let role = "";
   if (subnets.length === 0) role = "serves no subnet";
@@ -125,13 +128,13 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   const problems: string[] = [];
   const routed: string[] = [];
   for (const service of params.services) {
-    const outcome = serviceProblem(model, table, service, params, privateVpcs.has(table.vpcId));
+    const outcome = serviceProblem(model, table, service, params, privateVpcs.has(vpcKey(table)));
     if (outcome.problem) problems.push(outcome.problem);
     if (outcome.routedVia) routed.push(outcome.routedVia);
   }
   // Dangling routes whose prefix list and endpoint are both gone: traffic to some service is dropped.
   const orphans = table.routes.filter(
-    (route) => isEndpointRoute(route) && !isActive(route) && routeService(model, route) === undefined,
+    (route) => isEndpointRoute(route) && !isActive(route) && routeService(model, table, route) === undefined,
   );
   for (const route of orphans) {
     problems.push(`route to ${route.destinationPrefixListId} via ${route.gatewayId} is ${route.state} (endpoint gone)`);
@@ -198,10 +201,10 @@ export default defineRule({
     docs: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
   },
   evaluate({ model, params }) {
-    // VPCs that hold at least one private subnet, for requireEndpoint.
+    // VPCs that hold at least one private subnet (by vpcKey), for requireEndpoint.
     const privateVpcs = new Set<string>();
     for (const table of model.all("route-table")) {
-      if (model.subnetsUsingRouteTable(table.id).length > 0 && !internetRoute(table)) privateVpcs.add(table.vpcId);
+      if (model.subnetsUsingRouteTable(table.id, table).length > 0 && !internetRoute(table)) privateVpcs.add(vpcKey(table));
     }
     const evaluations: Evaluation[] = [];
     for (const table of model.all("route-table")) evaluations.push(judgeRouteTable(model, table, params, privateVpcs));

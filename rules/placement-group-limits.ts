@@ -94,7 +94,7 @@ function judgePartition(group: PlacementGroup, members: readonly Instance[], par
 
 /** ENA support of a type: from the instance-type record, else implied by ENA being enabled on a member. */
 function enaSupport(model: ResourceModel, group: PlacementGroup, type: string, instances: readonly Instance[]) {
-  const info = model.instanceType(group.region, type);
+  const info = model.instanceType(group, type);
   if (info?.enaSupport !== undefined) return info.enaSupport.toLowerCase();
   return instances.some((instance) => instance.enaSupport === true) ? "supported" : undefined;
 }

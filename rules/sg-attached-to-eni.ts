@@ -1,7 +1,7 @@
 import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
-import type { NetworkInterface } from "../lib/model/types";
+import type { NetworkInterface, SecurityGroup } from "../lib/model/types";
 
 const RULE_ID = "sg-attached-to-eni";
 const DIRECTIONS = ["ingress", "egress"] as const;
@@ -34,10 +34,10 @@ function countByType(enis: readonly NetworkInterface[]): string {
 }
 
 /** Other groups whose rules point at this one, each with the directions it does so in: "sg-a (ingress, egress)". */
-function referencingGroups(model: ResourceModel, groupId: string): string[] {
+function referencingGroups(model: ResourceModel, group: SecurityGroup): string[] {
   const directions = new Map<string, Set<(typeof DIRECTIONS)[number]>>();
   // The model already leaves out a group's references to itself, which say nothing about use.
-  for (const { fromGroupId, reference } of model.groupsReferencing(groupId)) {
+  for (const { fromGroupId, reference } of model.groupsReferencing(group.id, group)) {
     const seen = directions.get(fromGroupId) ?? new Set();
     seen.add(reference.direction);
     directions.set(fromGroupId, seen);
@@ -83,12 +83,12 @@ export default defineRule({
         evaluations.push(verdict(RULE_ID, group, "NOT_APPLICABLE", `Owned by another account (${group.ownerId})`));
         continue;
       }
-      const enis = model.networkInterfacesUsingGroup(group.id);
+      const enis = model.networkInterfacesUsingGroup(group.id, group);
       if (enis.length > 0) {
         evaluations.push(verdict(RULE_ID, group, "COMPLIANT", `Used by ${describeUse(enis)}`));
         continue;
       }
-      const referrers = referencingGroups(model, group.id);
+      const referrers = referencingGroups(model, group);
       if (referrers.length === 0) {
         evaluations.push(verdict(RULE_ID, group, "NON_COMPLIANT", "Not used by any ENI and not referenced by any other group's rules"));
       } else if (params.countReferencesAsUse) {

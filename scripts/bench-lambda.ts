@@ -26,10 +26,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
-import { PAGE_SIZE } from "../lib/collect/ec2-collector";
 import { createRuleHandler } from "../lib/lambda/handler";
 import { localContext } from "../lib/lambda/local-context";
-import { EC2_OPERATION_BY_KIND, type Ec2Operation } from "../lib/sources/ec2-adapter";
+import { EC2_OPERATIONS, type Ec2Operation, KINDS } from "../lib/model/kinds";
 import { RULES } from "../rules";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -194,20 +193,6 @@ const COMMANDS = {
   DescribeInstanceTypes: DescribeInstanceTypesCommand,
 } as const;
 
-const LIST_KEY: Record<Ec2Operation, string> = {
-  DescribeInstances: "Reservations",
-  DescribeNetworkInterfaces: "NetworkInterfaces",
-  DescribeSecurityGroups: "SecurityGroups",
-  DescribeAddresses: "Addresses",
-  DescribeSubnets: "Subnets",
-  DescribeRouteTables: "RouteTables",
-  DescribeVpcEndpoints: "VpcEndpoints",
-  DescribePrefixLists: "PrefixLists",
-  DescribeInternetGateways: "InternetGateways",
-  DescribePlacementGroups: "PlacementGroups",
-  DescribeInstanceTypes: "InstanceTypes",
-};
-
 async function main(): Promise<void> {
   const data = account();
   const ec2 = mockClient(EC2Client);
@@ -225,7 +210,7 @@ async function main(): Promise<void> {
       const size = input.MaxResults ?? items.length;
       const start = input.NextToken ? Number(input.NextToken) : 0;
       const end = Math.min(items.length, start + size);
-      const page = { [LIST_KEY[operation]]: items.slice(start, end), ...(end < items.length ? { NextToken: String(end) } : {}) };
+      const page = { [EC2_OPERATIONS[operation].listKey]: items.slice(start, end), ...(end < items.length ? { NextToken: String(end) } : {}) };
       mockedMs += performance.now() - started;
       return page;
     });
@@ -265,10 +250,9 @@ async function main(): Promise<void> {
     const kinds = new Set([...rule.meta.requires, ...(rule.meta.optional ?? [])]);
     let targetPages = 0;
     for (const kind of kinds) {
-      const operation = EC2_OPERATION_BY_KIND[kind];
+      const { operation, pageSize } = KINDS[kind];
       let count = data[operation].length;
       if (operation === "DescribeInstanceTypes" && kinds.has("instance")) count = new Set(data.DescribeInstances.map((r) => (r as { Instances: { InstanceType: string }[] }).Instances[0]?.InstanceType)).size;
-      const pageSize = PAGE_SIZE[operation];
       targetPages += pageSize === undefined ? 1 : Math.max(1, Math.ceil(count / pageSize));
     }
     const ec2Calls = ec2.calls().length;

@@ -6,9 +6,8 @@
  * examples/ is out of date with this module.
  */
 import { gzipSync } from "node:zlib";
+import { EC2_OPERATIONS, type Ec2Operation } from "../lib/model/kinds";
 import { ec2ItemToConfigItem } from "../lib/sources/config-item-builder";
-import { CONFIG_TYPE_OPERATIONS } from "../lib/sources/config-items";
-import { EC2_OPERATIONS, type Ec2Operation } from "../lib/sources/ec2-adapter";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -439,9 +438,8 @@ export function recordedSnapshot() {
 
 /** What AWS Config's snapshot delivery would hold: recorded types only, no terminated instance. */
 export function configSnapshot() {
-  const recorded = new Set(Object.values(CONFIG_TYPE_OPERATIONS));
   const configurationItems = (Object.entries(RESPONSES) as [Ec2Operation, Record<string, unknown[]>][])
-    .filter(([operation]) => recorded.has(operation))
+    .filter(([operation]) => EC2_OPERATIONS[operation].recordedByConfig)
     .flatMap(([operation, response]) =>
       (response[EC2_OPERATIONS[operation].listKey] ?? []).flatMap((item) =>
         ec2ItemToConfigItem(operation, item, { region: REGION, accountId: ACCOUNT }, "notification", "OK", CAPTURED_AT),

@@ -4,8 +4,8 @@ import type { AnyRule, Evaluation, FrameworkId } from "../engine/rule";
 import { InputError } from "../errors";
 import { ExemptionPolicy, parseExemptionsFile } from "../exemptions/exemptions";
 import { readJsonFile } from "../io/read-json-file";
+import { KINDS, RESOURCE_KINDS } from "../model/kinds";
 import type { ResourceModel } from "../model/resource-model";
-import { CONFIG_RESOURCE_TYPE, RESOURCE_KINDS } from "../model/types";
 import type { LoadedInput, SnapshotFormat } from "../sources/load";
 import { REGION_NAME } from "../sources/recorded-snapshot";
 import { findRule, RULES } from "../../rules";
@@ -132,7 +132,7 @@ export function checkNotEmpty(
     const others = unread.get(input.path);
     return `${input.path} (${FORMAT_NAMES[input.format]}${scopes}${others ? `; not read by any rule: ${others.join(", ")}` : ""})`;
   });
-  const found = RESOURCE_KINDS.filter((kind) => model.count(kind) > 0).map((kind) => `${model.count(kind)} ${CONFIG_RESOURCE_TYPE[kind]}`);
+  const found = RESOURCE_KINDS.filter((kind) => model.count(kind) > 0).map((kind) => `${model.count(kind)} ${KINDS[kind].configType}`);
   throw new InputError(
     `nothing to evaluate: the inputs hold no resource of the types the selected rules judge (${judged.join(", ")}), so no verdict at all was made; ` +
       `read ${read.join(", ")}; found ${found.length > 0 ? found.join(", ") : "no resource of a type the rules read"}. ` +

@@ -14,30 +14,10 @@ import {
   paginateDescribeVpcEndpoints,
   type _InstanceType,
 } from "@aws-sdk/client-ec2";
+import { EC2_OPERATIONS, type Ec2Operation, KINDS } from "../model/kinds";
 import type { ModelBuilder } from "../model/resource-model";
 import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
-import { EC2_OPERATION_BY_KIND, EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../sources/ec2-adapter";
-
-/**
- * The largest page each paginated operation accepts (spec §6.2); absent = the operation is not
- * paginated and returns everything in one call.
- */
-export const PAGE_SIZE: Readonly<Record<Ec2Operation, number | undefined>> = {
-  DescribeInstances: 1000,
-  DescribeAddresses: undefined,
-  DescribeSecurityGroups: 1000,
-  DescribeNetworkInterfaces: 1000,
-  DescribeSubnets: 1000,
-  DescribeRouteTables: 100,
-  DescribeVpcEndpoints: 1000,
-  DescribePrefixLists: 1000,
-  DescribeInternetGateways: 1000,
-  DescribePlacementGroups: undefined,
-  DescribeInstanceTypes: 100,
-};
-
-/** DescribeInstanceTypes takes at most 100 names per request. */
-const INSTANCE_TYPES_PER_REQUEST = 100;
+import { normalizeEc2Item } from "../sources/ec2-adapter";
 
 /** What to read of one kind: everything (no filters), or only what matches the filters / names. */
 export interface Query {
@@ -61,9 +41,12 @@ export class CollectionError extends Error {
 
 type Page = object;
 
-/** The pages of one operation, each page one request, at the largest page size the API allows. */
+/**
+ * The pages of one operation, each page one request, at the largest page size the API allows
+ * (lib/model/kinds.ts; an operation without one is not paginated and returns everything at once).
+ */
 export function pagesOf(ec2: EC2Client, operation: Ec2Operation, query: Query): AsyncIterable<Page> {
-  const pageSize = PAGE_SIZE[operation];
+  const { pageSize } = EC2_OPERATIONS[operation];
   const config = { client: ec2, pageSize };
   const Filters = query.filters;
   switch (operation) {
@@ -111,8 +94,7 @@ export async function collectQuery(
   query: Query,
   { ec2, scope, builder }: CollectOptions,
 ): Promise<ResourceRecord[]> {
-  const operation = EC2_OPERATION_BY_KIND[kind];
-  const { listKey } = EC2_OPERATIONS[operation];
+  const { operation, listKey } = KINDS[kind];
   const added: ResourceRecord[] = [];
   const pages = pagesOf(ec2, operation, query)[Symbol.asyncIterator]();
   for (;;) {
@@ -147,7 +129,8 @@ async function collectInstanceTypesOf(instances: readonly ResourceRecord[], opti
   for (const record of instances) {
     if (record.kind === "instance" && record.instanceType) names.add(record.instanceType);
   }
-  for (const batch of chunks([...names].sort(), INSTANCE_TYPES_PER_REQUEST)) {
+  const { namesPerRequest = 1 } = KINDS["instance-type"];
+  for (const batch of chunks([...names].sort(), namesPerRequest)) {
     await collectQuery("instance-type", { instanceTypes: batch }, options);
   }
 }
@@ -180,17 +163,6 @@ async function settleAll(walks: Promise<void>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/** Kinds whose Describe* call can be narrowed to one VPC, with the filter name that does it. */
-const VPC_FILTER: Partial<Record<ResourceKind, string>> = {
-  instance: "vpc-id",
-  "security-group": "vpc-id",
-  "network-interface": "vpc-id",
-  subnet: "vpc-id",
-  "route-table": "vpc-id",
-  "vpc-endpoint": "vpc-id",
-  "internet-gateway": "attachment.vpc-id",
-};
-
 const filter = (Name: string, value: string): Filter[] => [{ Name, Values: [value] }];
 
 /**
@@ -198,23 +170,16 @@ const filter = (Name: string, value: string): Filter[] => [{ Name, Values: [valu
  * (the resource of a change event); `null` when the subject needs nothing of that kind.
  */
 export function relatedQuery(kind: ResourceKind, subject: ResourceRecord): Query | null {
-  if (kind === subject.kind) {
-    // A route table is judged with its VPC's other tables: they decide which subnets fall back to the main one.
-    return subject.kind === "route-table" ? { filters: filter("vpc-id", subject.vpcId) } : null;
-  }
-  if (kind === "network-interface") {
-    if (subject.kind === "eip") return subject.networkInterfaceId ? { filters: filter("network-interface-id", subject.networkInterfaceId) } : null;
-    if (subject.kind === "security-group") return { filters: filter("group-id", subject.id) };
-    if (subject.kind === "instance") return { filters: filter("attachment.instance-id", subject.id) };
-  }
-  if (kind === "eip") {
-    if (subject.kind === "instance") return { filters: filter("instance-id", subject.id) };
-    if (subject.kind === "network-interface") return { filters: filter("network-interface-id", subject.id) };
-  }
   if (kind === "instance-type" && subject.kind === "instance") {
     return subject.instanceType ? { instanceTypes: [subject.instanceType] } : null;
   }
-  const vpcFilter = VPC_FILTER[kind];
+  const { relatedFilters, vpcFilter } = KINDS[kind];
+  const related = relatedFilters?.[subject.kind];
+  if (related) {
+    const value = (subject as unknown as Record<string, unknown>)[related.subjectField];
+    return typeof value === "string" && value !== "" ? { filters: filter(related.filter, value) } : null;
+  }
+  if (kind === subject.kind) return null;
   const vpcId = "vpcId" in subject ? subject.vpcId : undefined;
   if (vpcFilter && vpcId) return { filters: filter(vpcFilter, vpcId) };
   return {};

@@ -1,6 +1,7 @@
 import * as z from "../zod";
+import { KINDS } from "../model/kinds";
 import type { ResourceModel } from "../model/resource-model";
-import { CONFIG_RESOURCE_TYPE, DELETED_ITEM_STATUSES, type ResourceKind, type ResourceRecord } from "../model/types";
+import { DELETED_ITEM_STATUSES, type ResourceKind, type ResourceRecord } from "../model/types";
 
 /** The compliance types a rule can give. Config rejects INSUFFICIENT_DATA from custom rules, so
  * it is used only offline, where it marks resources a rule could not judge for lack of data. */
@@ -120,7 +121,7 @@ export function verdict(
   record: ResourceRecord,
   complianceType: ComplianceType,
   annotation: string,
-  resourceType: string = CONFIG_RESOURCE_TYPE[record.kind],
+  resourceType: string = KINDS[record.kind].configType,
 ): Evaluation {
   return {
     ruleId,

@@ -1,11 +1,8 @@
 import { describeExemption, ExemptionPolicy, withInvalidTagNote } from "../exemptions/exemptions";
+import { KINDS, kindOfConfigType } from "../model/kinds";
 import { type ResourceModel, scopeKey } from "../model/resource-model";
-import { CONFIG_RESOURCE_TYPE, type Origin, type ResourceKind, RESOURCE_KINDS } from "../model/types";
+import type { Origin } from "../model/types";
 import { ACCOUNT_RESOURCE_TYPE, type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "./rule";
-
-const KIND_BY_RESOURCE_TYPE = new Map<string, ResourceKind>(
-  RESOURCE_KINDS.map((kind) => [CONFIG_RESOURCE_TYPE[kind], kind]),
-);
 
 export interface RunRulesOptions {
   rules: readonly AnyRule[];
@@ -30,7 +27,7 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
     const mayBeExempt = exemptionCandidates(model, rule, exemptions);
     for (const evaluation of rule.evaluate({ model, params })) {
       if (gaps.size > 0 && gaps.has(scopeKey(evaluation))) continue;
-      evaluations.push(mayBeExempt(evaluation.resourceId) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
+      evaluations.push(mayBeExempt(evaluation) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
     }
     for (const [key, missing] of gaps) {
       const scope = model.coverage.scopes.get(key);
@@ -48,7 +45,7 @@ function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
   for (const scope of model.scopes()) {
     const missing = rule.meta.requires
       .filter((kind) => !model.hasCollected(scope, kind))
-      .map((kind) => `${CONFIG_RESOURCE_TYPE[kind]} (${model.gapReason(scope, kind) ?? "not in the input"})`);
+      .map((kind) => `${KINDS[kind].configType} (${model.gapReason(scope, kind) ?? "not in the input"})`);
     if (missing.length > 0) gaps.set(scopeKey(scope), missing.join("; "));
   }
   return gaps;
@@ -62,7 +59,7 @@ function gapEvaluations(model: ResourceModel, rule: AnyRule, scope: Origin, miss
   const annotation = `Cannot evaluate: missing ${missing}`;
   const subjects: Evaluation[] = [];
   for (const resourceType of rule.meta.resourceTypes) {
-    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
       if (record.region !== scope.region || record.accountId !== scope.accountId) continue;
@@ -100,7 +97,7 @@ function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
   if (model.deleted.length === 0) return [];
   const evaluations: Evaluation[] = [];
   for (const resource of model.deleted) {
-    const resourceType = CONFIG_RESOURCE_TYPE[resource.kind];
+    const resourceType = KINDS[resource.kind].configType;
     if (!rule.meta.resourceTypes.includes(resourceType)) continue;
     evaluations.push({
       ruleId: rule.meta.id,
@@ -120,17 +117,17 @@ function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
  * policy's matching run only for those: without file entries for the rule, only resources that
  * carry the exemption tag can be exempt.
  */
-function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (resourceId: string) => boolean {
+function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (evaluation: Evaluation) => boolean {
   if (exemptions.hasFileEntriesFor(rule.meta.id)) return () => true;
   const tagged = new Set<string>();
   for (const resourceType of rule.meta.resourceTypes) {
-    const kind = KIND_BY_RESOURCE_TYPE.get(resourceType);
+    const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
-      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(record.id);
+      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(`${record.accountId}/${record.id}`);
     }
   }
-  return (resourceId) => tagged.size > 0 && tagged.has(resourceId);
+  return (evaluation) => tagged.size > 0 && tagged.has(`${evaluation.accountId}/${evaluation.resourceId}`);
 }
 
 /**
@@ -143,11 +140,12 @@ function applyExemption(
   evaluation: Evaluation,
   exemptions: ExemptionPolicy,
 ): Evaluation {
-  const kind = KIND_BY_RESOURCE_TYPE.get(evaluation.resourceType);
-  const record = kind && model.get(kind, evaluation.resourceId, evaluation.region);
+  const kind = kindOfConfigType(evaluation.resourceType);
+  const record = kind && model.get(kind, evaluation.resourceId, evaluation);
   if (!record) return evaluation;
   const assessment = exemptions.assess(ruleId, {
     id: record.id,
+    accountId: record.accountId,
     tags: "tags" in record ? record.tags : {},
     name: "name" in record ? record.name : undefined,
   });

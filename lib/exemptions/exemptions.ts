@@ -3,9 +3,10 @@ import { InputError } from "../errors";
 import type { Tags } from "../model/types";
 import { RULES } from "../../rules";
 
-/** What an exemption can match on: a resource's id, tags and name. */
+/** What an exemption can match on: a resource's id, tags and name, and the account that holds it. */
 export interface ExemptionSubject {
   id: string;
+  accountId?: string;
   tags: Tags;
   name?: string;
 }
@@ -87,6 +88,8 @@ const fileEntrySchema = z
     resourceId: z.optional(nonEmpty()),
     tag: z.optional(z.strictObject({ key: nonEmpty(), value: z.optional(z.string()) })),
     namePattern: z.optional(nonEmpty()),
+    /** Limits the entry to one account: ids repeat across accounts (a shared VPC, copied environments). */
+    accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, "expected a 12-digit account id"))),
     reason: nonEmpty(),
     owner: nonEmpty(),
     expires: z.string(),
@@ -293,6 +296,7 @@ export class ExemptionPolicy {
     for (const { entry, rules, name } of this.entries) {
       if (rules !== "all" && !rules.has(ruleId)) continue;
       if (entry.expires.end <= this.now) continue;
+      if (entry.accountId !== undefined && entry.accountId !== resource.accountId) continue;
       const matches =
         (entry.resourceId !== undefined && entry.resourceId === resource.id) ||
         (entry.tag !== undefined &&

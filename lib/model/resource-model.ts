@@ -1,3 +1,4 @@
+import { KINDS, RESOURCE_KINDS } from "./kinds";
 import type {
   Coverage,
   DeletedResource,
@@ -20,10 +21,17 @@ import type {
 } from "./types";
 
 /** Kinds whose ids are only unique within a region (names, instance type names). */
-const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(["placement-group", "instance-type"]);
+const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(RESOURCE_KINDS.filter((kind) => KINDS[kind].regional));
 
-const keyOf = (kind: ResourceKind, id: string, region: string): string =>
-  REGIONAL_KINDS.has(kind) ? `${region}/${id}` : id;
+/**
+ * A record's identity: its id within its account (and region, for regional kinds). Two accounts
+ * holding the same ids (a shared VPC, copied environments) hold two sets of resources.
+ */
+const keyOf = (kind: ResourceKind, id: string, scope: Origin): string =>
+  REGIONAL_KINDS.has(kind) ? `${scope.accountId}/${scope.region}/${id}` : `${scope.accountId}/${id}`;
+
+/** A relation's key: the id it points at, within the account of the record that points. */
+const inAccount = (scope: Origin, id: string): string => `${scope.accountId}/${id}`;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -63,13 +71,13 @@ export class ModelBuilder {
       this.records.set(record.kind, byId);
     }
     // A later copy of the same resource (history files, several snapshots) replaces the earlier one.
-    byId.set(keyOf(record.kind, record.id, record.region), record);
+    byId.set(keyOf(record.kind, record.id, record), record);
     return this;
   }
 
   /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item), and keeps the deletion. */
   markDeleted(resource: DeletedResource): this {
-    const key = keyOf(resource.kind, resource.id, resource.region);
+    const key = keyOf(resource.kind, resource.id, resource);
     this.records.get(resource.kind)?.delete(key);
     this.deleted.set(`${resource.kind}/${key}`, resource);
     return this;
@@ -119,8 +127,10 @@ export class ModelBuilder {
 }
 
 /**
- * The resources of one account (any number of regions), indexed by id and by the relations the
- * rules follow, so that no rule scans one list inside another. Immutable once built.
+ * The resources of any number of accounts and regions, indexed by id and by the relations the
+ * rules follow, so that no rule scans one list inside another. Every lookup is within an account
+ * (a record's own, given as `scope`): a relation in one account never serves another's resource.
+ * Immutable once built.
  */
 export class ResourceModel {
   private readonly enisBySecurityGroup = new Map<string, NetworkInterface[]>();
@@ -144,37 +154,37 @@ export class ResourceModel {
     readonly deleted: readonly DeletedResource[] = EMPTY,
   ) {
     for (const eni of this.all("network-interface")) {
-      for (const groupId of eni.groupIds) push(this.enisBySecurityGroup, groupId, eni);
+      for (const groupId of eni.groupIds) push(this.enisBySecurityGroup, inAccount(eni, groupId), eni);
     }
     for (const group of this.all("security-group")) {
       for (const reference of group.references) {
-        push(this.referencesToGroup, reference.groupId, { fromGroupId: group.id, reference });
+        push(this.referencesToGroup, inAccount(group, reference.groupId), { fromGroupId: group.id, reference });
       }
     }
     for (const table of this.all("route-table")) {
       for (const association of table.associations) {
         if (!isLive(association.state)) continue;
-        if (association.main) this.mainTableByVpc.set(table.vpcId, table);
-        if (association.subnetId) this.explicitTableBySubnet.set(association.subnetId, table);
+        if (association.main) this.mainTableByVpc.set(inAccount(table, table.vpcId), table);
+        if (association.subnetId) this.explicitTableBySubnet.set(inAccount(table, association.subnetId), table);
       }
     }
     for (const subnet of this.all("subnet")) {
-      push(this.subnetsByVpc, subnet.vpcId, subnet);
-      const effective = this.routeTableForSubnet(subnet.id, subnet.vpcId);
-      if (effective) push(this.subnetsByTable, effective.table.id, { subnet, explicit: effective.explicit });
+      push(this.subnetsByVpc, inAccount(subnet, subnet.vpcId), subnet);
+      const effective = this.routeTableForSubnet(subnet.id, subnet, subnet.vpcId);
+      if (effective) push(this.subnetsByTable, inAccount(subnet, effective.table.id), { subnet, explicit: effective.explicit });
     }
-    for (const endpoint of this.all("vpc-endpoint")) push(this.endpointsByVpc, endpoint.vpcId, endpoint);
+    for (const endpoint of this.all("vpc-endpoint")) push(this.endpointsByVpc, inAccount(endpoint, endpoint.vpcId), endpoint);
     for (const gateway of this.all("internet-gateway")) {
-      for (const vpcId of gateway.attachedVpcIds) push(this.internetGatewaysByVpc, vpcId, gateway);
+      for (const vpcId of gateway.attachedVpcIds) push(this.internetGatewaysByVpc, inAccount(gateway, vpcId), gateway);
     }
     for (const instance of this.all("instance")) {
       if (instance.placementGroupName) {
-        push(this.instancesByPlacementGroup, `${instance.region}/name/${instance.placementGroupName}`, instance);
+        push(this.instancesByPlacementGroup, placementKey(instance, "name", instance.placementGroupName), instance);
       } else if (instance.placementGroupId) {
-        push(this.instancesByPlacementGroup, `${instance.region}/id/${instance.placementGroupId}`, instance);
+        push(this.instancesByPlacementGroup, placementKey(instance, "id", instance.placementGroupId), instance);
       }
     }
-    for (const list of this.all("prefix-list")) this.prefixListsById.set(list.id, list);
+    for (const list of this.all("prefix-list")) this.prefixListsById.set(inAccount(list, list.id), list);
     for (const index of [
       this.enisBySecurityGroup,
       this.referencesToGroup,
@@ -198,8 +208,9 @@ export class ResourceModel {
     return this.byKind.get(kind)?.size ?? 0;
   }
 
-  get<K extends ResourceKind>(kind: K, id: string, region = ""): RecordOfKind<K> | undefined {
-    return this.byKind.get(kind)?.get(keyOf(kind, id, region)) as RecordOfKind<K> | undefined;
+  /** The record of `kind` with this id in the scope's account (and region, for regional kinds). */
+  get<K extends ResourceKind>(kind: K, id: string, scope: Origin): RecordOfKind<K> | undefined {
+    return this.byKind.get(kind)?.get(keyOf(kind, id, scope)) as RecordOfKind<K> | undefined;
   }
 
   /** Every account and region that a source read from, sorted. */
@@ -218,72 +229,75 @@ export class ResourceModel {
     return this.coverage.gaps.get(scopeKey(scope))?.get(kind);
   }
 
-  networkInterfacesUsingGroup(groupId: string): readonly NetworkInterface[] {
-    return this.enisBySecurityGroup.get(groupId) ?? EMPTY;
+  networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
+    return this.enisBySecurityGroup.get(inAccount(scope, groupId)) ?? EMPTY;
   }
 
   /** Other groups whose ingress or egress rules point at `groupId`. */
-  groupsReferencing(groupId: string): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
-    return this.referencesToGroup.get(groupId) ?? EMPTY;
+  groupsReferencing(groupId: string, scope: Origin): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
+    return this.referencesToGroup.get(inAccount(scope, groupId)) ?? EMPTY;
   }
 
   /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
-  routeTableForSubnet(subnetId: string, vpcId?: string): EffectiveRouteTable | undefined {
-    const explicit = this.explicitTableBySubnet.get(subnetId);
+  routeTableForSubnet(subnetId: string, scope: Origin, vpcId?: string): EffectiveRouteTable | undefined {
+    const explicit = this.explicitTableBySubnet.get(inAccount(scope, subnetId));
     if (explicit) return { table: explicit, explicit: true };
-    const vpc = vpcId ?? this.get("subnet", subnetId)?.vpcId;
-    const main = vpc === undefined ? undefined : this.mainTableByVpc.get(vpc);
+    const vpc = vpcId ?? this.get("subnet", subnetId, scope)?.vpcId;
+    const main = vpc === undefined ? undefined : this.mainTableByVpc.get(inAccount(scope, vpc));
     return main ? { table: main, explicit: false } : undefined;
   }
 
   /** The subnets that use a route table, explicitly or (for a main table) implicitly. */
-  subnetsUsingRouteTable(routeTableId: string): readonly { subnet: Subnet; explicit: boolean }[] {
-    return this.subnetsByTable.get(routeTableId) ?? EMPTY;
+  subnetsUsingRouteTable(routeTableId: string, scope: Origin): readonly { subnet: Subnet; explicit: boolean }[] {
+    return this.subnetsByTable.get(inAccount(scope, routeTableId)) ?? EMPTY;
   }
 
-  mainRouteTable(vpcId: string): RouteTable | undefined {
-    return this.mainTableByVpc.get(vpcId);
+  mainRouteTable(vpcId: string, scope: Origin): RouteTable | undefined {
+    return this.mainTableByVpc.get(inAccount(scope, vpcId));
   }
 
-  subnetsInVpc(vpcId: string): readonly Subnet[] {
-    return this.subnetsByVpc.get(vpcId) ?? EMPTY;
+  subnetsInVpc(vpcId: string, scope: Origin): readonly Subnet[] {
+    return this.subnetsByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
   }
 
-  endpointsInVpc(vpcId: string): readonly VpcEndpoint[] {
-    return this.endpointsByVpc.get(vpcId) ?? EMPTY;
+  endpointsInVpc(vpcId: string, scope: Origin): readonly VpcEndpoint[] {
+    return this.endpointsByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
   }
 
-  internetGatewaysOfVpc(vpcId: string): readonly InternetGateway[] {
-    return this.internetGatewaysByVpc.get(vpcId) ?? EMPTY;
+  internetGatewaysOfVpc(vpcId: string, scope: Origin): readonly InternetGateway[] {
+    return this.internetGatewaysByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
   }
 
-  prefixList(id: string): PrefixList | undefined {
-    return this.prefixListsById.get(id);
+  prefixList(id: string, scope: Origin): PrefixList | undefined {
+    return this.prefixListsById.get(inAccount(scope, id));
   }
 
   /** Members of a placement group, matched by name (and by id for instances that carry only the id). */
   instancesInPlacementGroup(group: PlacementGroup): readonly Instance[] {
-    const byName = this.instancesByPlacementGroup.get(`${group.region}/name/${group.name}`) ?? EMPTY;
+    const byName = this.instancesByPlacementGroup.get(placementKey(group, "name", group.name)) ?? EMPTY;
     const byId = group.groupId
-      ? (this.instancesByPlacementGroup.get(`${group.region}/id/${group.groupId}`) ?? EMPTY)
+      ? (this.instancesByPlacementGroup.get(placementKey(group, "id", group.groupId)) ?? EMPTY)
       : EMPTY;
     return byId.length === 0 ? byName : [...byName, ...byId];
   }
 
-  instanceType(region: string, instanceType: string): InstanceTypeInfo | undefined {
-    return this.get("instance-type", instanceType, region);
+  instanceType(scope: Origin, instanceType: string): InstanceTypeInfo | undefined {
+    return this.get("instance-type", instanceType, scope);
   }
 
-  elasticIp(id: string): ElasticIp | undefined {
-    return this.get("eip", id);
+  elasticIp(id: string, scope: Origin): ElasticIp | undefined {
+    return this.get("eip", id, scope);
   }
 
-  securityGroup(id: string): SecurityGroup | undefined {
-    return this.get("security-group", id);
+  securityGroup(id: string, scope: Origin): SecurityGroup | undefined {
+    return this.get("security-group", id, scope);
   }
 }
 
 export const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
+
+/** Placement groups are named per account and region. */
+const placementKey = (scope: Origin, by: "name" | "id", value: string): string => `${scopeKey(scope)}/${by}/${value}`;
 
 const isLive = (state: string | undefined): boolean =>
   state === undefined || state === "associated" || state === "associating";

@@ -237,35 +237,6 @@ export type ResourceRecord =
 
 export type ResourceKind = ResourceRecord["kind"];
 
-export const RESOURCE_KINDS: readonly ResourceKind[] = [
-  "instance",
-  "eip",
-  "security-group",
-  "network-interface",
-  "subnet",
-  "route-table",
-  "vpc-endpoint",
-  "prefix-list",
-  "internet-gateway",
-  "placement-group",
-  "instance-type",
-];
-
-/** The AWS resource type each kind is reported as (AWS Config's names). */
-export const CONFIG_RESOURCE_TYPE: Readonly<Record<ResourceKind, string>> = {
-  instance: "AWS::EC2::Instance",
-  eip: "AWS::EC2::EIP",
-  "security-group": "AWS::EC2::SecurityGroup",
-  "network-interface": "AWS::EC2::NetworkInterface",
-  subnet: "AWS::EC2::Subnet",
-  "route-table": "AWS::EC2::RouteTable",
-  "vpc-endpoint": "AWS::EC2::VPCEndpoint",
-  "prefix-list": "AWS::EC2::PrefixList",
-  "internet-gateway": "AWS::EC2::InternetGateway",
-  "placement-group": "AWS::EC2::PlacementGroup",
-  "instance-type": "AWS::EC2::InstanceType",
-};
-
 /** Configuration item statuses that say the resource no longer exists (spec §1.3). */
 export const DELETED_ITEM_STATUSES: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 

@@ -5,17 +5,14 @@ import { ec2Client } from "../aws/ec2";
 import { InputError } from "../errors";
 import { stsClient } from "../aws/sts";
 import { pagesOf } from "../collect/ec2-collector";
-import { EC2_OPERATIONS, type Ec2Operation } from "../sources/ec2-adapter";
+import { EC2_OPERATION_NAMES, EC2_OPERATIONS, type Ec2Operation, KINDS } from "../model/kinds";
 
-/** DescribeInstanceTypes takes at most 100 names per request. */
-const INSTANCE_TYPES_PER_REQUEST = 100;
+const { namesPerRequest: INSTANCE_TYPES_PER_REQUEST = 1 } = KINDS["instance-type"];
 
 /** Every operation but DescribeInstanceTypes, which follows DescribeInstances (only the types in use). */
-const ACCOUNT_WIDE_OPERATIONS = (Object.keys(EC2_OPERATIONS) as Ec2Operation[]).filter(
-  (operation) => operation !== "DescribeInstanceTypes",
-);
+const ACCOUNT_WIDE_OPERATIONS = EC2_OPERATION_NAMES.filter((operation) => EC2_OPERATIONS[operation].namesPerRequest === undefined);
 
-export const RECORDED_OPERATIONS = Object.keys(EC2_OPERATIONS) as Ec2Operation[];
+export const RECORDED_OPERATIONS = EC2_OPERATION_NAMES;
 
 export interface RecordFailure {
   region: string;

@@ -1,10 +1,10 @@
 import { basename } from "node:path";
 import { InputError } from "../errors";
 import type { ModelBuilder } from "../model/resource-model";
+import { CONFIG_RECORDED_KINDS, KINDS, RESOURCE_KINDS } from "../model/kinds";
 import { DELETED_ITEM_STATUSES, type DeletedResource, type Origin, type ResourceKind } from "../model/types";
-import { CONFIG_TYPE_OPERATIONS, configItemToRecords } from "./config-items";
+import { configItemToRecords } from "./config-items";
 import type { RecorderStatement } from "./config-recorders";
-import { EC2_OPERATIONS } from "./ec2-adapter";
 import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
 
 /**
@@ -20,17 +20,13 @@ import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
  * `--max-items` or `--no-paginate` run) makes what it lists a gap, never a complete listing.
  */
 
-/** Kinds AWS Config records, from the resource types the Config-item adapter reads. */
+/** Kinds AWS Config records, by resource type. */
 const RECORDED_KINDS = new Map<string, ResourceKind>(
-  Object.entries(CONFIG_TYPE_OPERATIONS).map(([type, operation]) => [type, EC2_OPERATIONS[operation].kind]),
+  CONFIG_RECORDED_KINDS.map((kind) => [KINDS[kind].configType, kind]),
 );
 
-/** Kinds never found in Config files, and how to call them in the gap's reason. */
-const UNRECORDED_KINDS: ReadonlyMap<ResourceKind, string> = new Map<ResourceKind, string>([
-  ["placement-group", "placement groups"],
-  ["instance-type", "instance types"],
-  ["prefix-list", "prefix lists"],
-]);
+/** Kinds never found in Config files. */
+const UNRECORDED_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter((kind) => !KINDS[kind].recordedByConfig);
 
 /** Statuses that say the resource type is not recorded: they prove nothing about coverage. */
 const NOT_RECORDED_STATUSES = new Set(["ResourceNotRecorded", "ResourceDeletedNotRecorded"]);
@@ -259,8 +255,8 @@ export async function loadConfigFiles(
       } else if (recorder) builder.markGap(scope, kind, `not recorded: ${recorder.describe} (${basename(recorder.file)})`);
       else builder.markGap(scope, kind, `no ${type} items in the AWS Config files: not recorded, or none exist`);
     }
-    for (const [kind, name] of UNRECORDED_KINDS) {
-      builder.markGap(scope, kind, `AWS Config does not record ${name}; give a recorded snapshot alongside`);
+    for (const kind of UNRECORDED_KINDS) {
+      builder.markGap(scope, kind, `AWS Config does not record ${KINDS[kind].plural}; give a recorded snapshot alongside`);
     }
   }
   return summaries;

@@ -1,33 +1,6 @@
+import { EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
 import type { Origin } from "../model/types";
-import { type ConfigItemShape, CONFIG_TYPE_OPERATIONS } from "./config-items";
-import type { Ec2Operation } from "./ec2-adapter";
-
-const RESOURCE_TYPE_BY_OPERATION = new Map<Ec2Operation, string>(
-  Object.entries(CONFIG_TYPE_OPERATIONS).map(([resourceType, operation]) => [operation, resourceType]),
-);
-
-/** The resource part of each type's ARN, as EC2 writes it. */
-const ARN_RESOURCE: Partial<Record<Ec2Operation, string>> = {
-  DescribeInstances: "instance",
-  DescribeAddresses: "elastic-ip",
-  DescribeSecurityGroups: "security-group",
-  DescribeNetworkInterfaces: "network-interface",
-  DescribeSubnets: "subnet",
-  DescribeRouteTables: "route-table",
-  DescribeVpcEndpoints: "vpc-endpoint",
-  DescribeInternetGateways: "internet-gateway",
-};
-
-const ID_KEY: Partial<Record<Ec2Operation, string>> = {
-  DescribeInstances: "InstanceId",
-  DescribeAddresses: "AllocationId",
-  DescribeSecurityGroups: "GroupId",
-  DescribeNetworkInterfaces: "NetworkInterfaceId",
-  DescribeSubnets: "SubnetId",
-  DescribeRouteTables: "RouteTableId",
-  DescribeVpcEndpoints: "VpcEndpointId",
-  DescribeInternetGateways: "InternetGatewayId",
-};
+import type { ConfigItemShape } from "./config-items";
 
 /** PascalCase EC2 item → the camelCase `configuration` AWS Config records for it. */
 export function toConfigShape(value: unknown): unknown {
@@ -62,17 +35,16 @@ export function ec2ItemToConfigItem(
   status = "OK",
   captureTime = "2026-11-20T10:00:00.000Z",
 ): Record<string, unknown>[] {
-  const resourceType = RESOURCE_TYPE_BY_OPERATION.get(operation);
-  if (!resourceType) throw new Error(`AWS Config does not record the items of ${operation}`);
+  const { recordedByConfig, configType: resourceType, idFields, arnResource } = EC2_OPERATIONS[operation];
+  if (!recordedByConfig) throw new Error(`AWS Config does not record the items of ${operation}`);
   const ec2Items =
     operation === "DescribeInstances"
       ? ((item as { Instances?: Record<string, unknown>[] }).Instances ?? [])
       : [item as Record<string, unknown>];
   return ec2Items.map((ec2Item) => {
-    const idKey = ID_KEY[operation] ?? "";
-    const resourceId = String(ec2Item[idKey] ?? ec2Item.PublicIp);
+    const resourceId = String(idFields.map((field) => ec2Item[field]).find((id) => id !== undefined && id !== null));
     const configuration = toConfigShape(ec2Item) as Record<string, unknown>;
-    const arn = `arn:aws:ec2:${origin.region}:${origin.accountId}:${ARN_RESOURCE[operation]}/${resourceId}`;
+    const arn = `arn:aws:ec2:${origin.region}:${origin.accountId}:${arnResource}/${resourceId}`;
     const common = {
       configurationItemCaptureTime: shape === "api" ? new Date(captureTime) : captureTime,
       configurationItemStatus: status,

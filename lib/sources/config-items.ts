@@ -1,6 +1,7 @@
 import { InputError } from "../errors";
+import { KINDS, kindOfConfigType } from "../model/kinds";
 import type { ResourceRecord } from "../model/types";
-import { type Ec2Operation, normalizeEc2Item } from "./ec2-adapter";
+import { normalizeEc2Item } from "./ec2-adapter";
 
 /**
  * AWS Config configuration items come in two shapes (spec §1.3): the notification shape (rule
@@ -31,17 +32,6 @@ export interface ConfigurationItem {
   supplementaryConfiguration?: Record<string, unknown>;
 }
 
-/** Config resource types the rules read, and the EC2 operation whose item shape they mirror. */
-export const CONFIG_TYPE_OPERATIONS: Readonly<Record<string, Ec2Operation>> = {
-  "AWS::EC2::Instance": "DescribeInstances",
-  "AWS::EC2::EIP": "DescribeAddresses",
-  "AWS::EC2::SecurityGroup": "DescribeSecurityGroups",
-  "AWS::EC2::NetworkInterface": "DescribeNetworkInterfaces",
-  "AWS::EC2::Subnet": "DescribeSubnets",
-  "AWS::EC2::RouteTable": "DescribeRouteTables",
-  "AWS::EC2::VPCEndpoint": "DescribeVpcEndpoints",
-  "AWS::EC2::InternetGateway": "DescribeInternetGateways",
-};
 
 /** Statuses whose item describes a live resource (spec §1.5); the others carry no configuration. */
 export const EVALUABLE_STATUSES: ReadonlySet<string> = new Set(["OK", "ResourceDiscovered"]);
@@ -210,8 +200,10 @@ export function configItemToRecords(raw: unknown, field = "configurationItem"): 
     captureTime: item.configurationItemCaptureTime,
     evaluable: EVALUABLE_STATUSES.has(item.configurationItemStatus),
   };
-  const operation = CONFIG_TYPE_OPERATIONS[item.resourceType];
-  if (!base.evaluable || !operation) return { ...base, records: [] };
+  const kind = kindOfConfigType(item.resourceType);
+  // A type Config does not record (or no kind has) has no configuration the adapter reads.
+  if (!base.evaluable || !kind || !KINDS[kind].recordedByConfig) return { ...base, records: [] };
+  const { operation } = KINDS[kind];
   if (item.configuration === null || typeof item.configuration !== "object") {
     throw new InputError("required for an item with status OK", { field: `${field}.configuration`, resource: item.resourceId });
   }

@@ -5,8 +5,8 @@ import * as z from "zod";
 import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
 import type { ModelBuilder } from "../model/resource-model";
+import { EC2_OPERATION_NAMES, EC2_OPERATIONS, type Ec2Operation, KINDS, RESOURCE_KINDS } from "../model/kinds";
 import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
-import { EC2_OPERATIONS, type Ec2Operation } from "./ec2-adapter";
 import { cliCommandOf, closestName, ec2DescribeCommands } from "./ec2-command-names";
 import { readJsonStream, type ValueMode } from "./json-stream";
 import { normalizeLocatedItem, REGION_NAME } from "./recorded-snapshot";
@@ -31,12 +31,12 @@ interface FolderSource {
   kind: ResourceKind;
 }
 
+const sourceOf = (kind: ResourceKind): FolderSource => ({ operation: KINDS[kind].operation, listKey: KINDS[kind].listKey, kind });
+
 const SOURCES = new Map<string, FolderSource>([
-  ...(Object.keys(EC2_OPERATIONS) as Ec2Operation[]).map(
-    (operation) => [cliCommandOf(operation), { operation, ...EC2_OPERATIONS[operation] }] as const,
-  ),
+  ...EC2_OPERATION_NAMES.map((operation) => [cliCommandOf(operation), sourceOf(EC2_OPERATIONS[operation].kind)] as const),
   // AWS-managed lists (OwnerId "AWS") carry the same PrefixListId and PrefixListName (com.amazonaws.<region>.s3).
-  ["describe-managed-prefix-lists", { operation: "DescribePrefixLists", listKey: "PrefixLists", kind: "prefix-list" }],
+  ["describe-managed-prefix-lists", sourceOf("prefix-list")],
 ]);
 
 /** The commands that can supply each kind, for the reason of a gap. */
@@ -154,7 +154,7 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder, 
     record.region = origin.region;
     builder.add(record);
   }
-  for (const { kind } of Object.values(EC2_OPERATIONS)) {
+  for (const kind of RESOURCE_KINDS) {
     if (complete.has(kind)) builder.markCollected(origin, kind);
     else builder.markGap(origin, kind, incomplete.get(kind) ?? `no ${(COMMANDS_BY_KIND.get(kind) ?? []).map((c) => `${c}.json`).join(" or ")} in ${folder}`);
   }

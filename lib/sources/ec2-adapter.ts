@@ -1,4 +1,5 @@
 import { InputError } from "../errors";
+import { EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
 import type {
   ElasticIp,
   Instance,
@@ -10,6 +11,7 @@ import type {
   PlacementGroup,
   PrefixList,
   PublicIpv4,
+  RecordOfKind,
   ResourceKind,
   ResourceRecord,
   Route,
@@ -20,34 +22,6 @@ import type {
   Tags,
   VpcEndpoint,
 } from "../model/types";
-
-/**
- * The EC2 Describe* operations the rules read, with the list key of their (merged) response and
- * the model kind their items become.
- */
-export const EC2_OPERATIONS = {
-  DescribeInstances: { listKey: "Reservations", kind: "instance" },
-  DescribeAddresses: { listKey: "Addresses", kind: "eip" },
-  DescribeSecurityGroups: { listKey: "SecurityGroups", kind: "security-group" },
-  DescribeNetworkInterfaces: { listKey: "NetworkInterfaces", kind: "network-interface" },
-  DescribeSubnets: { listKey: "Subnets", kind: "subnet" },
-  DescribeRouteTables: { listKey: "RouteTables", kind: "route-table" },
-  DescribeVpcEndpoints: { listKey: "VpcEndpoints", kind: "vpc-endpoint" },
-  DescribePrefixLists: { listKey: "PrefixLists", kind: "prefix-list" },
-  DescribeInternetGateways: { listKey: "InternetGateways", kind: "internet-gateway" },
-  DescribePlacementGroups: { listKey: "PlacementGroups", kind: "placement-group" },
-  DescribeInstanceTypes: { listKey: "InstanceTypes", kind: "instance-type" },
-} as const satisfies Record<string, { listKey: string; kind: ResourceKind }>;
-
-export type Ec2Operation = keyof typeof EC2_OPERATIONS;
-
-export const EC2_OPERATION_BY_KIND = Object.fromEntries(
-  Object.entries(EC2_OPERATIONS).map(([operation, { kind }]) => [kind, operation]),
-) as Record<ResourceKind, Ec2Operation>;
-
-export function isEc2Operation(name: string): name is Ec2Operation {
-  return Object.hasOwn(EC2_OPERATIONS, name);
-}
 
 type Item = Record<string, unknown>;
 
@@ -504,19 +478,27 @@ function normalizeInstanceType(info: Item, origin: Origin, field: string): Insta
   };
 }
 
-type Normalizer = (item: Item, origin: Origin, field: string) => ResourceRecord;
+/** One item of a kind's response list into its records (a reservation holds any number of instances). */
+type ListItemNormalizer<K extends ResourceKind> = (item: Item, origin: Origin) => RecordOfKind<K>[];
 
-const NORMALIZERS: Record<Exclude<Ec2Operation, "DescribeInstances">, Normalizer> = {
-  DescribeAddresses: normalizeAddress,
-  DescribeSecurityGroups: normalizeSecurityGroup,
-  DescribeNetworkInterfaces: normalizeNetworkInterface,
-  DescribeSubnets: normalizeSubnet,
-  DescribeRouteTables: normalizeRouteTable,
-  DescribeVpcEndpoints: normalizeVpcEndpoint,
-  DescribePrefixLists: normalizePrefixList,
-  DescribeInternetGateways: normalizeInternetGateway,
-  DescribePlacementGroups: normalizePlacementGroup,
-  DescribeInstanceTypes: normalizeInstanceType,
+const one =
+  <K extends ResourceKind>(normalize: (item: Item, origin: Origin, field: string) => RecordOfKind<K>): ListItemNormalizer<K> =>
+  (item, origin) => [normalize(item, origin, "")];
+
+/** The normalizer of each kind of lib/model/kinds.ts: a kind without one, or one without its kind, does not typecheck. */
+export const NORMALIZERS: { readonly [K in ResourceKind]: ListItemNormalizer<K> } = {
+  instance: (reservation, origin) =>
+    list(reservation, "Instances", "").map((instance, index) => normalizeInstance(instance, origin, `Instances[${index}]`)),
+  eip: one(normalizeAddress),
+  "security-group": one(normalizeSecurityGroup),
+  "network-interface": one(normalizeNetworkInterface),
+  subnet: one(normalizeSubnet),
+  "route-table": one(normalizeRouteTable),
+  "vpc-endpoint": one(normalizeVpcEndpoint),
+  "prefix-list": one(normalizePrefixList),
+  "internet-gateway": one(normalizeInternetGateway),
+  "placement-group": one(normalizePlacementGroup),
+  "instance-type": one(normalizeInstanceType),
 };
 
 /**
@@ -525,9 +507,5 @@ const NORMALIZERS: Record<Exclude<Ec2Operation, "DescribeInstances">, Normalizer
  * whose field is relative to the item (the caller adds the file and the item's path).
  */
 export function normalizeEc2Item(operation: Ec2Operation, item: unknown, origin: Origin): ResourceRecord[] {
-  const object = asObject(item, "");
-  if (operation === "DescribeInstances") {
-    return list(object, "Instances", "").map((instance, index) => normalizeInstance(instance, origin, `Instances[${index}]`));
-  }
-  return [NORMALIZERS[operation](object, origin, "")];
+  return NORMALIZERS[EC2_OPERATIONS[operation].kind](asObject(item, ""), origin);
 }

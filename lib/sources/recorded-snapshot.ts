@@ -1,8 +1,9 @@
 import * as z from "zod";
 import { InputError } from "../errors";
+import { EC2_OPERATION_NAMES, EC2_OPERATIONS, type Ec2Operation, isEc2Operation } from "../model/kinds";
 import type { ModelBuilder } from "../model/resource-model";
 import type { Origin, ResourceRecord } from "../model/types";
-import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "./ec2-adapter";
+import { normalizeEc2Item } from "./ec2-adapter";
 import { describeValue, formatPath, readJsonStream, type ValueMode } from "./json-stream";
 
 /** The project's own snapshot format (docs: snapshot-format contract, schema/snapshot.schema.json). */
@@ -24,7 +25,7 @@ export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const failureSchema = z.strictObject({
   region: z.string().regex(REGION_NAME),
-  operation: z.enum(Object.keys(EC2_OPERATIONS) as [Ec2Operation, ...Ec2Operation[]]),
+  operation: z.enum(EC2_OPERATION_NAMES as [Ec2Operation, ...Ec2Operation[]]),
   error: z.string(),
 });
 
@@ -57,32 +58,21 @@ export function snapshotJsonSchema(): unknown {
   return z.toJSONSchema(recordedSnapshotSchema, { target: "draft-2020-12", io: "input" });
 }
 
-/** The resource id an item's error should name, taken from the field that identifies it. */
-const ID_KEYS: Record<Ec2Operation, string[]> = {
-  DescribeInstances: ["ReservationId"],
-  DescribeAddresses: ["AllocationId", "PublicIp"],
-  DescribeSecurityGroups: ["GroupId"],
-  DescribeNetworkInterfaces: ["NetworkInterfaceId"],
-  DescribeSubnets: ["SubnetId"],
-  DescribeRouteTables: ["RouteTableId"],
-  DescribeVpcEndpoints: ["VpcEndpointId"],
-  DescribePrefixLists: ["PrefixListId"],
-  DescribeInternetGateways: ["InternetGatewayId"],
-  DescribePlacementGroups: ["GroupId", "GroupName"],
-  DescribeInstanceTypes: ["InstanceType"],
-};
-
+/**
+ * The resource id an item's error should name, taken from the field that identifies it (for an
+ * instance, the one its error is in, else its reservation).
+ */
 export function itemResourceId(operation: Ec2Operation, item: unknown, field?: string): string | undefined {
   if (item === null || typeof item !== "object") return undefined;
-  let object = item as Record<string, unknown>;
+  const object = item as Record<string, unknown>;
   if (operation === "DescribeInstances") {
     const index = /^Instances\[(\d+)\]/.exec(field ?? "")?.[1];
     const instance = index === undefined ? undefined : (object.Instances as unknown[] | undefined)?.[Number(index)];
     const instanceId = (instance as Record<string, unknown> | undefined)?.InstanceId;
     if (typeof instanceId === "string" && instanceId) return instanceId;
-    object = item as Record<string, unknown>;
+    return typeof object.ReservationId === "string" && object.ReservationId ? object.ReservationId : undefined;
   }
-  for (const key of ID_KEYS[operation]) {
+  for (const key of EC2_OPERATIONS[operation].idFields) {
     const value = object[key];
     if (typeof value === "string" && value) return value;
   }
@@ -170,7 +160,7 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
       }
       if (path.length === 3) {
         if (!isEc2Operation(operation as string)) {
-          throw new InputError(`unknown operation ${JSON.stringify(operation)} (known: ${Object.keys(EC2_OPERATIONS).join(", ")})`, {
+          throw new InputError(`unknown operation ${JSON.stringify(operation)} (known: ${EC2_OPERATION_NAMES.join(", ")})`, {
             field: formatPath(path),
           });
         }
@@ -238,7 +228,7 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
   for (const region of regions) {
     const scope = { region, accountId };
     const operations = present.get(region);
-    for (const operation of Object.keys(EC2_OPERATIONS) as Ec2Operation[]) {
+    for (const operation of EC2_OPERATION_NAMES) {
       const { kind } = EC2_OPERATIONS[operation];
       const failure = failed.get(`${region}/${operation}`);
       if (failure !== undefined) builder.markGap(scope, kind, `${operation} failed when the snapshot was recorded: ${failure}`);

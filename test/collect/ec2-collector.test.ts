@@ -11,7 +11,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { collectAll, CollectionError, collectRelated, PAGE_SIZE, relatedQuery } from "../../lib/collect/ec2-collector";
+import { collectAll, CollectionError, collectRelated, relatedQuery } from "../../lib/collect/ec2-collector";
+import { KINDS } from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { Instance, RouteTable } from "../../lib/model/types";
 import { ACCOUNT, ec2Error, instance, REGION, reservation } from "../lambda/fixtures";
@@ -64,7 +65,7 @@ describe("collectAll", () => {
     expect(ec2).toHaveReceivedCommandTimes(DescribeInstanceTypesCommand, 1);
     expect(ec2).toHaveReceivedCommandWith(DescribeInstanceTypesCommand, { InstanceTypes: ["c6in.large", "t3.micro"], MaxResults: 100 });
     const model = builder.build();
-    expect(model.instanceType(REGION, "c6in.large")?.enaSupport).toBe("required");
+    expect(model.instanceType(scope, "c6in.large")?.enaSupport).toBe("required");
     expect(model.hasCollected(scope, "instance-type")).toBe(true);
   });
 
@@ -79,11 +80,11 @@ describe("collectAll", () => {
   });
 
   it("uses the documented largest page sizes", () => {
-    expect(PAGE_SIZE.DescribeRouteTables).toBe(100);
-    expect(PAGE_SIZE.DescribeInstanceTypes).toBe(100);
-    expect(PAGE_SIZE.DescribeInstances).toBe(1000);
-    expect(PAGE_SIZE.DescribeAddresses).toBeUndefined();
-    expect(PAGE_SIZE.DescribePlacementGroups).toBeUndefined();
+    expect(KINDS["route-table"].pageSize).toBe(100);
+    expect(KINDS["instance-type"].pageSize).toBe(100);
+    expect(KINDS.instance.pageSize).toBe(1000);
+    expect(KINDS.eip.pageSize).toBeUndefined();
+    expect(KINDS["placement-group"].pageSize).toBeUndefined();
   });
 });
 

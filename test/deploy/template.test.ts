@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
 import type { AnyRule } from "../../lib/engine/rule";
-import { EC2_OPERATION_BY_KIND } from "../../lib/sources/ec2-adapter";
+import { KINDS } from "../../lib/model/kinds";
 import { RULES } from "../../rules";
 import { type PackageRun, readTemplate, removeRun, ROOT, runPackage, type Template } from "./package";
 
@@ -78,7 +78,7 @@ function expectedFromMeta(rule: AnyRule): Expected {
     logicalName: rule.meta.id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(""),
     change: rule.meta.triggers.includes("change"),
     scope: [...rule.meta.resourceTypes],
-    reads: [...rule.meta.requires, ...(rule.meta.optional ?? [])].map((kind) => `ec2:${EC2_OPERATION_BY_KIND[kind]}`),
+    reads: [...rule.meta.requires, ...(rule.meta.optional ?? [])].map((kind) => `ec2:${KINDS[kind].operation}`),
   };
 }
 

@@ -4,7 +4,7 @@ import { AwsClients } from "../../lib/aws/clients";
 import type { ConfigEvent } from "../../lib/config/event";
 import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } from "../../lib/config/sample-events";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
-import type { Ec2Operation } from "../../lib/sources/ec2-adapter";
+import type { Ec2Operation } from "../../lib/model/kinds";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";

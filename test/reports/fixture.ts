@@ -1,9 +1,10 @@
 import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
-import { RESOURCE_KINDS, type ResourceKind } from "../../lib/model/types";
+import { EC2_OPERATIONS, type Ec2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
+import type { ResourceKind } from "../../lib/model/types";
 import { buildReport, type Report, type ReportInput, reportRuleOf } from "../../lib/reports/model";
-import { EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { GOLDEN_RULES } from "../support/golden-rules";
 
 export const ACCOUNT = "111122223333";

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnyRule, parseRuleParameters } from "../../lib/engine/rule";
-import { RESOURCE_KINDS } from "../../lib/model/types";
+import { RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ruleHelpUri, SEVERITIES } from "../../lib/reports/model";
 import { REMEDIATIONS } from "../../remediation";
 import { RULES } from "../../rules";

@@ -6,7 +6,7 @@ import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
 import { InputError } from "../../lib/errors";
 import type { ResourceModel } from "../../lib/model/resource-model";
-import { RESOURCE_KINDS } from "../../lib/model/types";
+import { RESOURCE_KINDS } from "../../lib/model/kinds";
 import { buildReport, reportRuleOf } from "../../lib/reports/model";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
@@ -51,6 +51,7 @@ const contents = (model: ResourceModel) => Object.fromEntries(RESOURCE_KINDS.map
 
 const INSTANCE = "i-03402838daac1d611";
 const INSTANCE_SCOPE = { accountId: "681361479661", region: "us-east-1" };
+const EXAMPLE_SCOPE = { accountId: "111122223333", region: "eu-west-1" };
 
 describe("enum-like fields in AWS Config items", () => {
   /** Wraps every scalar of a configuration in `{"value": …}`, as Config may write any enum. */
@@ -104,7 +105,7 @@ describe("enum-like fields in AWS Config items", () => {
 
   it("keeps numbers and booleans typed when unwrapping them", async () => {
     const { model } = await evaluate([write("wrapped.json", { configurationItems: exampleSnapshot().configurationItems.map((item) => ({ ...item, configuration: wrapScalars(item.configuration) })) })]);
-    const instance = model.get("instance", "i-0web00000000000001");
+    const instance = model.get("instance", "i-0web00000000000001", EXAMPLE_SCOPE);
     expect(instance?.enaSupport).toBe(true);
     expect(instance?.networkInterfaces[0]?.deviceIndex).toBe(0);
     expect(instance?.state).toBe("running");
@@ -115,7 +116,7 @@ describe("enum-like fields in AWS Config items", () => {
     const item = original.configurationItems.find((candidate) => candidate.resourceId === "i-0web00000000000001") as Record<string, unknown>;
     const configuration = { ...(item.configuration as Record<string, unknown>), state: { value: "shutting-down" } };
     const { model } = await evaluate([write("shutting-down.json", { ...original, configurationItems: [{ ...item, configuration }] })]);
-    expect(model.get("instance", "i-0web00000000000001")?.state).toBe("shutting-down");
+    expect(model.get("instance", "i-0web00000000000001", EXAMPLE_SCOPE)?.state).toBe("shutting-down");
   });
 });
 
@@ -200,7 +201,8 @@ describe("aws configservice select-aggregate-resource-config output", () => {
     ]);
     const evaluations = runRules(model, { rules: RULES });
     expect(find(evaluations, "imdsv2-required", INSTANCE)).toMatchObject({ complianceType: "NON_COMPLIANT", ...INSTANCE_SCOPE });
-    expect(model.get("route-table", "rtb-50b9b034")?.accountId).toBe("264683526309");
+    expect(model.get("route-table", "rtb-50b9b034", { accountId: "264683526309", region: "us-east-1" })).toBeDefined();
+    expect(model.get("route-table", "rtb-50b9b034", INSTANCE_SCOPE)).toBeUndefined();
     expect(find(evaluations, "eip-attached", "eipalloc-0b7a1c2d3e4f50617")).toEqual({
       ruleId: "eip-attached",
       resourceType: "AWS::EC2::EIP",
@@ -242,7 +244,7 @@ describe("aws configservice select-aggregate-resource-config output", () => {
     const item = JSON.parse(output.Results[0]);
     item.tags = [{ key: "Name", value: "bastion", tag: "Name=bastion" }];
     const { model } = await evaluate([write("select-tags.json", { ...output, Results: [JSON.stringify(item)] })]);
-    expect(model.get("instance", INSTANCE)).toMatchObject({ name: "bastion", tags: { Name: "bastion" } });
+    expect(model.get("instance", INSTANCE, INSTANCE_SCOPE)).toMatchObject({ name: "bastion", tags: { Name: "bastion" } });
   });
 });
 
@@ -278,7 +280,7 @@ describe("deleted resources", () => {
       [after, before],
     ]) {
       const { model, evaluations } = await evaluate(order);
-      expect(model.get("security-group", "sg-9")).toBeUndefined();
+      expect(model.get("security-group", "sg-9", scope)).toBeUndefined();
       expect(model.deleted).toEqual([{ kind: "security-group", id: "sg-9", ...scope, status: "ResourceDeleted", deletedAt: "2026-11-22T10:00:00.000Z" }]);
       expect(evaluations.filter((evaluation) => evaluation.resourceId === "sg-9")).toEqual([
         {

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { EC2_OPERATIONS } from "../../lib/sources/ec2-adapter";
+import { EC2_OPERATIONS } from "../../lib/model/kinds";
 import { cliCommandOf, closestName, ec2DescribeCommands, editDistance } from "../../lib/sources/ec2-command-names";
 
 const root = join(__dirname, "..", "..");

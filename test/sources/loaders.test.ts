@@ -92,7 +92,7 @@ describe("recorded snapshot", () => {
     const b = await loadSnapshots([gzipped]);
     expect(a.inputs).toEqual([{ path: plain, format: "recorded", accountIds: [ACCOUNT], regions: [REGION], capturedAt: "2026-11-23T12:00:00.000Z" }]);
     expect([...a.model.all("instance")].map((i) => i.id)).toEqual(["i-1", "i-2"]);
-    expect(a.model.get("instance", "i-1")).toMatchObject({ accountId: ACCOUNT, region: REGION, placementGroupName: "pg-spread" });
+    expect(a.model.get("instance", "i-1", scope)).toMatchObject({ accountId: ACCOUNT, region: REGION, placementGroupName: "pg-spread" });
     expect(a.model.hasCollected(scope, "placement-group")).toBe(true);
     expect(a.model.hasCollected(scope, "subnet")).toBe(false);
     expect(a.model.gapReason(scope, "subnet")).toBe(`DescribeSubnets is not in the recorded snapshot ${plain} for ${REGION}`);
@@ -104,7 +104,7 @@ describe("recorded snapshot", () => {
     const { regions, ...rest } = recorded();
     const file = write("late-header.json", `{"regions": ${JSON.stringify(regions)}, ${JSON.stringify(rest).slice(1)}`);
     const { model } = await loadSnapshots([file]);
-    expect(model.get("eip", "eipalloc-1")?.accountId).toBe(ACCOUNT);
+    expect(model.get("eip", "eipalloc-1", scope)?.accountId).toBe(ACCOUNT);
   });
 
   it("turns listed failures into gaps with the error", async () => {
@@ -212,8 +212,8 @@ describe("AWS Config files", () => {
       [second, first],
     ]) {
       const { model, inputs } = await loadSnapshots(order);
-      expect(model.get("eip", "eipalloc-9")?.associationId).toBe("eipassoc-1");
-      expect(model.get("security-group", "sg-9")).toBeUndefined();
+      expect(model.get("eip", "eipalloc-9", scope)?.associationId).toBe("eipassoc-1");
+      expect(model.get("security-group", "sg-9", scope)).toBeUndefined();
       expect(model.hasCollected(scope, "eip")).toBe(true);
       expect(model.hasCollected(scope, "security-group")).toBe(true);
       expect(model.hasCollected(scope, "subnet")).toBe(false);
@@ -233,12 +233,12 @@ describe("AWS Config files", () => {
     ];
     for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]]) {
       const { model } = await loadSnapshots(order.map((index) => files[index] as string));
-      expect(model.get("eip", "eipalloc-9")?.associationId).toBe("eipassoc-new");
+      expect(model.get("eip", "eipalloc-9", scope)?.associationId).toBe("eipassoc-new");
       expect(model.deleted).toEqual([]);
     }
     for (const order of [[0, 1], [1, 0]]) {
       const { model } = await loadSnapshots(order.map((index) => files[index] as string));
-      expect(model.get("eip", "eipalloc-9")).toBeUndefined();
+      expect(model.get("eip", "eipalloc-9", scope)).toBeUndefined();
       expect(model.deleted).toEqual([expect.objectContaining({ kind: "eip", id: "eipalloc-9", deletedAt: "2026-11-21T10:00:00.000Z" })]);
     }
   });
@@ -260,8 +260,8 @@ describe("AWS Config files", () => {
       const { model, inputs } = await loadSnapshots(order);
       expect(model.hasCollected(scope, "placement-group")).toBe(true);
       expect(model.gapReason(scope, "placement-group")).toBeUndefined();
-      expect(model.get("placement-group", "pg-1", REGION)?.strategy).toBe("spread");
-      expect(model.get("eip", "eipalloc-9")).toBeDefined();
+      expect(model.get("placement-group", "pg-1", scope)?.strategy).toBe("spread");
+      expect(model.get("eip", "eipalloc-9", scope)).toBeDefined();
       expect(model.hasCollected(scope, "instance-type")).toBe(false);
       expect(inputs.map((input) => input.path)).toEqual(order);
     }
@@ -313,7 +313,7 @@ describe("describe folder", () => {
       ["i-1", ACCOUNT, REGION],
       ["i-2", ACCOUNT, REGION],
     ]);
-    expect(model.get("placement-group", "pg-1", REGION)).toBeDefined();
+    expect(model.get("placement-group", "pg-1", scope)).toBeDefined();
     expect(model.hasCollected(scope, "eip")).toBe(true);
     expect(model.gapReason(scope, "subnet")).toBe(`no describe-subnets.json in ${path}`);
   });
@@ -321,7 +321,7 @@ describe("describe folder", () => {
   it("takes account and region from metadata.json when given", async () => {
     const path = folder({ "metadata.json": { accountId: "444455556666", region: "us-east-2" }, "describe-addresses.json": responses.DescribeAddresses });
     const { model } = await loadSnapshots([path]);
-    expect(model.get("eip", "eipalloc-1")).toMatchObject({ accountId: "444455556666", region: "us-east-2" });
+    expect(model.get("eip", "eipalloc-1", { accountId: "444455556666", region: "us-east-2" })).toBeDefined();
   });
 
   it("says what to give when the account or region cannot be told", async () => {
@@ -376,8 +376,8 @@ describe("describe folder", () => {
   it("reads describe-managed-prefix-lists.json as prefix lists, alone or merged by id with describe-prefix-lists.json", async () => {
     const alone = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed })])).model;
     expect(alone.hasCollected(scope, "prefix-list")).toBe(true);
-    expect(alone.prefixList("pl-6da54004")).toMatchObject({ name: "com.amazonaws.eu-west-1.s3", accountId: ACCOUNT, region: REGION });
-    expect(alone.prefixList("pl-0123456abcabcabc1")?.name).toBe("vpc-cidrs");
+    expect(alone.prefixList("pl-6da54004", scope)).toMatchObject({ name: "com.amazonaws.eu-west-1.s3", accountId: ACCOUNT, region: REGION });
+    expect(alone.prefixList("pl-0123456abcabcabc1", scope)?.name).toBe("vpc-cidrs");
     const service = { PrefixLists: [{ PrefixListId: "pl-6ea54007", PrefixListName: "com.amazonaws.eu-west-1.dynamodb", Cidrs: ["52.94.24.0/23"] }] };
     const both = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed, "describe-prefix-lists.json": service })])).model;
     expect([...both.all("prefix-list")].map((list) => list.id).sort()).toEqual(["pl-0123456abcabcabc1", "pl-6da54004", "pl-6ea54007"]);
@@ -390,7 +390,7 @@ describe("describe folder", () => {
     const { model } = await loadSnapshots([path]);
     expect(model.hasCollected(scope, "eip")).toBe(false);
     expect(model.gapReason(scope, "eip")).toBe("describe-addresses.json holds a NextToken: incomplete output");
-    expect(model.get("eip", "eipalloc-1")).toBeDefined();
+    expect(model.get("eip", "eipalloc-1", scope)).toBeDefined();
     expect(model.hasCollected(scope, "instance")).toBe(true);
     // One complete source of a kind is enough: a partial managed list beside a complete describe-prefix-lists.
     const lists = folder({ ...files(), "describe-managed-prefix-lists.json": { ...managed, NextToken: "abc" }, "describe-prefix-lists.json": { PrefixLists: [] } });
@@ -400,7 +400,7 @@ describe("describe folder", () => {
   it("takes the account and region from --account-id/--region, which must agree with metadata.json and the files", async () => {
     const bare = folder({ "describe-addresses.json": responses.DescribeAddresses });
     const { model, inputs } = await loadSnapshots([bare], { describeFolderScope: { accountId: "444455556666", region: "us-east-2" } });
-    expect(model.get("eip", "eipalloc-1")).toMatchObject({ accountId: "444455556666", region: "us-east-2" });
+    expect(model.get("eip", "eipalloc-1", { accountId: "444455556666", region: "us-east-2" })).toBeDefined();
     expect(inputs[0]).toMatchObject({ accountIds: ["444455556666"], regions: ["us-east-2"] });
     // One flag, the other inferred.
     const inferred = await loadSnapshots([folder(files())], { describeFolderScope: { region: REGION } });

@@ -3,9 +3,10 @@ import { runRules } from "../../lib/engine/run";
 import { type AnyRule, type ComplianceType, type Evaluation, parseRuleParameters, type Rule, RuleParameterError } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import { ModelBuilder, type ResourceModel } from "../../lib/model/resource-model";
-import { type ResourceKind, RESOURCE_KINDS } from "../../lib/model/types";
+import { EC2_OPERATIONS, type Ec2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
+import type { ResourceKind } from "../../lib/model/types";
 import { configItemToRecords, type ConfigItemShape } from "../../lib/sources/config-items";
-import { EC2_OPERATIONS, type Ec2Operation, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 
 export const TEST_ACCOUNT = "111122223333";
@@ -53,20 +54,14 @@ export function modelFromEc2(fixture: Ec2Fixture): ResourceModel {
   return builder.build();
 }
 
-/** Kinds AWS Config does not record; offline they come from a recorded snapshot given alongside. */
-const NOT_RECORDED_BY_CONFIG: ReadonlySet<Ec2Operation> = new Set([
-  "DescribePlacementGroups",
-  "DescribeInstanceTypes",
-  "DescribePrefixLists",
-]);
-
 /** The model as the Config-item adapter builds it, from the same resources as configuration items. */
 export function modelFromConfigItems(fixture: Ec2Fixture, shape: ConfigItemShape): ResourceModel {
   const builder = new ModelBuilder();
   const scope = scopeOf(fixture);
   for (const [operation, response] of Object.entries(fixture.responses) as [Ec2Operation, Record<string, unknown>][]) {
     for (const item of itemsOf(operation, response)) {
-      if (NOT_RECORDED_BY_CONFIG.has(operation)) {
+      // Kinds AWS Config does not record: offline they come from a recorded snapshot given alongside.
+      if (!EC2_OPERATIONS[operation].recordedByConfig) {
         for (const record of normalizeEc2Item(operation, item, scope)) builder.add(record);
         continue;
       }

@@ -10,9 +10,9 @@ import { parseRuleParameters } from "../../engine/rule";
 import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
+import { CONFIG_RECORDED_KINDS, EC2_OPERATIONS, type Ec2Operation, idFilterOf, isEc2Operation, KINDS, kindOfResourceId } from "../../model/kinds";
 import { ec2ItemToConfigItem } from "../../sources/config-item-builder";
-import { CONFIG_TYPE_OPERATIONS } from "../../sources/config-items";
-import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, normalizeEc2Item } from "../../sources/ec2-adapter";
+import { normalizeEc2Item } from "../../sources/ec2-adapter";
 import { detectFileFormat } from "../../sources/load";
 import { readJsonFile } from "../../io/read-json-file";
 import { ruleById } from "./invoke";
@@ -31,19 +31,8 @@ interface EventOptions {
   output?: string;
 }
 
-const CONFIG_RECORDED_OPERATIONS = new Set<Ec2Operation>(Object.values(CONFIG_TYPE_OPERATIONS));
-
-/** The EC2 operation and id filter that describe one resource, from its id's prefix. */
-const LOOKUP_BY_PREFIX: readonly [string, Ec2Operation, string][] = [
-  ["i-", "DescribeInstances", "instance-id"],
-  ["eipalloc-", "DescribeAddresses", "allocation-id"],
-  ["sg-", "DescribeSecurityGroups", "group-id"],
-  ["eni-", "DescribeNetworkInterfaces", "network-interface-id"],
-  ["subnet-", "DescribeSubnets", "subnet-id"],
-  ["rtb-", "DescribeRouteTables", "route-table-id"],
-  ["vpce-", "DescribeVpcEndpoints", "vpc-endpoint-id"],
-  ["igw-", "DescribeInternetGateways", "internet-gateway-id"],
-];
+/** The kinds a change event can name whose ids tell their kind (a resource is looked up live by its id's prefix). */
+const LOOKUP_KINDS = CONFIG_RECORDED_KINDS.filter((kind) => KINDS[kind].idPrefix !== undefined && KINDS[kind].idFilter !== undefined);
 
 /** The configuration item Config would hold for an EC2 API item, picking the resource asked for. */
 function itemFor(operation: Ec2Operation, raw: unknown, origin: { region: string; accountId: string }, resourceId: string, status: string) {
@@ -66,7 +55,7 @@ async function itemFromSnapshot(path: string, resourceId: string, status: string
     const regions = (content.regions ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
     for (const [region, responses] of Object.entries(regions)) {
       for (const [operation, response] of Object.entries(responses)) {
-        if (!isEc2Operation(operation) || !CONFIG_RECORDED_OPERATIONS.has(operation)) continue;
+        if (!isEc2Operation(operation) || !EC2_OPERATIONS[operation].recordedByConfig) continue;
         const list = response?.[EC2_OPERATIONS[operation].listKey];
         if (!Array.isArray(list)) continue;
         for (const raw of list) {
@@ -84,13 +73,14 @@ async function itemFromSnapshot(path: string, resourceId: string, status: string
 
 /** Reads a resource live from EC2 (the environment's endpoint) and builds its configuration item. */
 async function itemFromEc2(resourceId: string, region: string, accountId: string, status: string): Promise<Record<string, unknown>> {
-  const lookup = LOOKUP_BY_PREFIX.find(([prefix]) => resourceId.startsWith(prefix));
-  if (!lookup) {
-    throw new InputError(`cannot tell the resource type of "${resourceId}" (expected one of ${LOOKUP_BY_PREFIX.map(([p]) => `${p}…`).join(", ")})`, { field: "--resource" });
+  const kind = kindOfResourceId(resourceId, LOOKUP_KINDS);
+  const filter = kind && idFilterOf(kind, resourceId);
+  if (!kind || !filter) {
+    throw new InputError(`cannot tell the resource type of "${resourceId}" (expected one of ${LOOKUP_KINDS.map((known) => `${KINDS[known].idPrefix}…`).join(", ")})`, { field: "--resource" });
   }
-  const [, operation, filterName] = lookup;
+  const { operation } = KINDS[kind];
   const ec2 = ec2Client(new AwsClients({ region }));
-  for await (const page of pagesOf(ec2, operation, { filters: [{ Name: filterName, Values: [resourceId] }] })) {
+  for await (const page of pagesOf(ec2, operation, { filters: [filter] })) {
     for (const raw of ((page as Record<string, unknown>)[EC2_OPERATIONS[operation].listKey] ?? []) as unknown[]) {
       const item = itemFor(operation, raw, { region, accountId }, resourceId, status);
       if (item) return status === "OK" ? item : { ...item, configuration: null };

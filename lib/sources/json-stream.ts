@@ -277,6 +277,9 @@ export class JsonStreamParser {
       this.arrayPath = path;
       this.arrayIndex = 0;
       this.arrayCommaSeen = false;
+      // Each list learns its own separator: its records start with their own first key.
+      this.separator = undefined;
+      this.keylessSeparator = undefined;
       this.misses = 0;
       this.inString = false;
       this.escaped = false;
@@ -432,18 +435,23 @@ export class JsonStreamParser {
 
   /**
    * The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after.
-   * Where records seldom start with the learned first key, the separator without it is used for
-   * the rest of the chunk (the chunk's last bytes, less than two runs, go to the exact scan).
+   * When two runs' worth of bytes hold no record starting with the learned first key, the records
+   * seldom do: the separator without the key serves the rest of the array. (Near a chunk's end,
+   * what follows the last separator is the start of a record: the exact scan reads it.)
    */
   private nextSeparator(chunk: Buffer, i: number): number {
-    const found = (separator: Buffer): number => {
-      let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
-      if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
-      return at < i ? -1 : at + this.separatorComma;
-    };
-    const comma = found(this.separator as Buffer);
+    const comma = this.findSeparator(chunk, i);
     if (comma >= 0 || !this.keylessSeparator || chunk.length - i < 2 * RUN_BYTES) return comma;
-    return found(this.keylessSeparator);
+    this.separator = this.keylessSeparator;
+    this.keylessSeparator = undefined;
+    return this.findSeparator(chunk, i);
+  }
+
+  private findSeparator(chunk: Buffer, i: number): number {
+    const separator = this.separator as Buffer;
+    let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
+    if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
+    return at < i ? -1 : at + this.separatorComma;
   }
 
   /**

@@ -3,6 +3,7 @@ import path from "node:path";
 import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
 import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../lib/alerts/store";
 import { InputError } from "../lib/errors";
+import { KINDS, kindOfConfigType } from "../lib/model/kinds";
 import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
 import { RULES } from "../rules";
 import {
@@ -35,8 +36,11 @@ export const REPORT_FUNCTION_TIMEOUT_S = 300;
 const CHANGE_MESSAGE_TYPES = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"] as const;
 const SCHEDULED = "ScheduledNotification";
 
-/** Resource types the rules report on that AWS Config does not record (spec §2.9): no Scope for them. */
-const UNRECORDED_TYPES = new Set(["AWS::EC2::PlacementGroup"]);
+/** Whether AWS Config records a type the rules report on (lib/model/kinds.ts): no Scope for those it does not. */
+const isRecordedType = (resourceType: string): boolean => {
+  const kind = kindOfConfigType(resourceType);
+  return kind === undefined || KINDS[kind].recordedByConfig;
+};
 
 /** eip-attached → EipAttached */
 export const logicalName = (ruleId: string): string =>
@@ -209,7 +213,7 @@ export function buildStack(input: StackInput): Stack {
     const change = rule.meta.triggers.includes("change");
     const periodic = rule.meta.triggers.includes("periodic");
     const parameters = inputParameters(rule, input);
-    const recordedTypes = rule.meta.resourceTypes.filter((type) => !UNRECORDED_TYPES.has(type));
+    const recordedTypes = rule.meta.resourceTypes.filter(isRecordedType);
     const scoped = recordedTypes.length === rule.meta.resourceTypes.length;
     const ruleRemediation = remediation[ruleId];
     const startsAutomations = ruleRemediation?.mode === "automatic";

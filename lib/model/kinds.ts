@@ -35,6 +35,8 @@ export interface KindFacts<Operation extends string = string> {
   readonly otherIdFilter?: string;
   /** The resource part of its ARN as EC2 writes it (`arn:aws:ec2:<region>:<account>:<arnResource>/<id>`). */
   readonly arnResource?: string;
+  /** Its resource type in Security Hub's ASFF; absent: ASFF has none ("Other"). */
+  readonly asffType?: string;
   /** Change events: the filter that narrows the listing to one VPC, for a subject in a VPC. */
   readonly vpcFilter?: string;
   /**
@@ -62,6 +64,7 @@ const TABLE = {
     idPrefix: "i-",
     idFilter: "instance-id",
     arnResource: "instance",
+    asffType: "AwsEc2Instance",
     vpcFilter: "vpc-id",
     plural: "instances",
   },
@@ -75,6 +78,7 @@ const TABLE = {
     idFilter: "allocation-id",
     otherIdFilter: "public-ip",
     arnResource: "elastic-ip",
+    asffType: "AwsEc2Eip",
     relatedFilters: {
       instance: { filter: "instance-id", subjectField: "id" },
       "network-interface": { filter: "network-interface-id", subjectField: "id" },
@@ -91,6 +95,7 @@ const TABLE = {
     idPrefix: "sg-",
     idFilter: "group-id",
     arnResource: "security-group",
+    asffType: "AwsEc2SecurityGroup",
     vpcFilter: "vpc-id",
     plural: "security groups",
   },
@@ -104,6 +109,7 @@ const TABLE = {
     idPrefix: "eni-",
     idFilter: "network-interface-id",
     arnResource: "network-interface",
+    asffType: "AwsEc2NetworkInterface",
     vpcFilter: "vpc-id",
     relatedFilters: {
       eip: { filter: "network-interface-id", subjectField: "networkInterfaceId" },
@@ -122,6 +128,7 @@ const TABLE = {
     idPrefix: "subnet-",
     idFilter: "subnet-id",
     arnResource: "subnet",
+    asffType: "AwsEc2Subnet",
     vpcFilter: "vpc-id",
     plural: "subnets",
   },
@@ -135,6 +142,7 @@ const TABLE = {
     idPrefix: "rtb-",
     idFilter: "route-table-id",
     arnResource: "route-table",
+    asffType: "AwsEc2RouteTable",
     vpcFilter: "vpc-id",
     // A route table is judged with its VPC's other tables: they decide which subnets fall back to the main one.
     relatedFilters: { "route-table": { filter: "vpc-id", subjectField: "vpcId" } },
@@ -182,6 +190,7 @@ const TABLE = {
     listKey: "PlacementGroups",
     idFields: ["GroupId", "GroupName"],
     regional: true,
+    arnResource: "placement-group",
     plural: "placement groups",
   },
   "instance-type": {

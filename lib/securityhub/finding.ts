@@ -1,6 +1,7 @@
 import type { AwsSecurityFinding, ComplianceStatus, Partition, RecordState, SeverityLabel } from "@aws-sdk/client-securityhub";
 import { relatedRequirement } from "../engine/controls";
 import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type ControlMapping, type Evaluation, type Severity } from "../engine/rule";
+import { KINDS, RESOURCE_KINDS } from "../model/kinds";
 
 /** The ASFF version every finding declares (the only one Security Hub defines). */
 export const ASFF_SCHEMA_VERSION = "2018-10-08";
@@ -53,38 +54,29 @@ const SEVERITY_LABEL: Readonly<Record<Severity, SeverityLabel>> = {
   critical: "CRITICAL",
 };
 
+/** A type's fact of the kind table, by Config type, with what no kind holds (the account, VPCs). */
+const byConfigType = (fact: "asffType" | "arnResource", others: Record<string, string>): ReadonlyMap<string, string> =>
+  new Map([
+    ...RESOURCE_KINDS.flatMap((kind) => {
+      const value = KINDS[kind][fact];
+      return value === undefined ? [] : [[KINDS[kind].configType, value] as const];
+    }),
+    ...Object.entries(others),
+  ]);
+
 /** ASFF resource types of the Config types the rules report on; "Other" where ASFF has none (placement groups, VPC endpoints). */
-const ASFF_RESOURCE_TYPE: Readonly<Record<string, string>> = {
-  "AWS::EC2::Instance": "AwsEc2Instance",
-  "AWS::EC2::EIP": "AwsEc2Eip",
-  "AWS::EC2::SecurityGroup": "AwsEc2SecurityGroup",
-  "AWS::EC2::NetworkInterface": "AwsEc2NetworkInterface",
-  "AWS::EC2::RouteTable": "AwsEc2RouteTable",
-  "AWS::EC2::Subnet": "AwsEc2Subnet",
-  "AWS::EC2::VPC": "AwsEc2Vpc",
-  [ACCOUNT_RESOURCE_TYPE]: "AwsAccount",
-};
+const ASFF_RESOURCE_TYPE = byConfigType("asffType", { "AWS::EC2::VPC": "AwsEc2Vpc", [ACCOUNT_RESOURCE_TYPE]: "AwsAccount" });
 
 /** The ARN path of each EC2 resource type (`arn:…:ec2:<region>:<account>:<path>/<id>`). */
-const EC2_ARN_PATH: Readonly<Record<string, string>> = {
-  "AWS::EC2::Instance": "instance",
-  "AWS::EC2::EIP": "elastic-ip",
-  "AWS::EC2::SecurityGroup": "security-group",
-  "AWS::EC2::NetworkInterface": "network-interface",
-  "AWS::EC2::RouteTable": "route-table",
-  "AWS::EC2::Subnet": "subnet",
-  "AWS::EC2::VPC": "vpc",
-  "AWS::EC2::VPCEndpoint": "vpc-endpoint",
-  "AWS::EC2::PlacementGroup": "placement-group",
-};
+const EC2_ARN_PATH = byConfigType("arnResource", { "AWS::EC2::VPC": "vpc" });
 
-export const asffResourceType = (configType: string): string => ASFF_RESOURCE_TYPE[configType] ?? "Other";
+export const asffResourceType = (configType: string): string => ASFF_RESOURCE_TYPE.get(configType) ?? "Other";
 
 /** The resource's ARN; an account is named as Security Hub names it ("AWS::::Account:<id>"). */
 export function resourceArn(evaluation: Pick<Evaluation, "resourceType" | "resourceId" | "region" | "accountId">): string {
   if (evaluation.resourceType === ACCOUNT_RESOURCE_TYPE) return `${ACCOUNT_RESOURCE_TYPE}:${evaluation.accountId}`;
   if (evaluation.resourceId.startsWith("arn:")) return evaluation.resourceId;
-  const path = EC2_ARN_PATH[evaluation.resourceType];
+  const path = EC2_ARN_PATH.get(evaluation.resourceType);
   if (!path) return evaluation.resourceId;
   return `arn:${partitionOfRegion(evaluation.region)}:ec2:${evaluation.region}:${evaluation.accountId}:${path}/${evaluation.resourceId}`;
 }

@@ -11,11 +11,13 @@ import { spawn } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { type ConfigDatasetMeta, configDatasetDir, ensureConfigDataset } from "./bench/config-files";
 import { ensureDataset, type DatasetMeta } from "./bench/generate";
 import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
-import { formatReport, type Run } from "./bench/report";
+import { formatReport, type Run, type Source } from "./bench/report";
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
+const SOURCES: readonly Source[] = ["recorded", "config-files"];
 const DATA_DIR = "bench-data";
 /** Small sizes run in a few milliseconds and vary with JIT and GC timing; take the median of several runs. */
 const repeatsFor = (resources: number) => (resources <= 100_000 ? 3 : 1);
@@ -28,6 +30,14 @@ function parseSizes(value: string): number[] {
     }
   }
   return sizes;
+}
+
+function parseSources(value: string): Source[] {
+  const sources = value.split(",").map((part) => part.trim());
+  for (const source of sources) {
+    if (!(SOURCES as readonly string[]).includes(source)) throw new InvalidArgumentError(`"${source}" is not one of ${SOURCES.join(", ")}`);
+  }
+  return sources as Source[];
 }
 
 function parseSeed(value: string): number {
@@ -65,29 +75,49 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-async function measureSize(path: string, meta: DatasetMeta, log: (line: string) => void): Promise<Run> {
-  const repeats = repeatsFor(meta.resources);
+/** The child measurements of each source; config-files children read the dataset folder's meta.json. */
+const CHILDREN: Readonly<Record<Source, Record<"floor" | "read" | "model" | "product", ChildKind>>> = {
+  recorded: { floor: "floor", read: "read", model: "model", product: "product" },
+  "config-files": { floor: "config-floor", read: "config-read", model: "config-model", product: "config-product" },
+};
+
+interface Dataset {
+  source: Source;
+  path: string;
+  resources: number;
+  /** Decompressed bytes of the input. */
+  fileBytes: number;
+  /** Records as the input lists them (reservations for a recorded snapshot, items for Config files). */
+  records: number;
+  meta?: DatasetMeta;
+  configMeta?: ConfigDatasetMeta;
+}
+
+async function measureSize(dataset: Dataset, log: (line: string) => void): Promise<Run> {
+  const repeats = repeatsFor(dataset.resources);
+  const children = CHILDREN[dataset.source];
+  const { path } = dataset;
   const floors: FloorResult[] = [];
   const reads: ReadResult[] = [];
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
-    log(`  ${meta.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
-    floors.push(await inChild<FloorResult>("floor", path));
-    reads.push(await inChild<ReadResult>("read", path));
-    models.push(await inChild<ModelResult>("model", path));
-    products.push(await inChild<ProductResult>("product", path));
+    log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
+    floors.push(await inChild<FloorResult>(children.floor, path));
+    reads.push(await inChild<ReadResult>(children.read, path));
+    models.push(await inChild<ModelResult>(children.model, path));
+    products.push(await inChild<ProductResult>(children.product, path));
   }
   for (const [what, count] of [
     ["floor", floors[0]?.records],
     ["read", reads[0]?.records],
     ["model", models[0]?.records],
   ] as const) {
-    if (count !== meta.records) throw new Error(`bench: the ${what} pass saw ${count} records, the file has ${meta.records}`);
+    if (count !== dataset.records) throw new Error(`bench: the ${what} pass saw ${count} records, the input has ${dataset.records}`);
   }
   for (const product of products) {
-    if (product.resources !== meta.resources) {
-      throw new Error(`bench: loadSnapshots built ${product.resources} resources, the file has ${meta.resources}`);
+    if (product.resources !== dataset.resources) {
+      throw new Error(`bench: loadSnapshots built ${product.resources} resources, the input has ${dataset.resources}`);
     }
   }
   const rulesMs: Record<string, number> = {};
@@ -96,8 +126,9 @@ async function measureSize(path: string, meta: DatasetMeta, log: (line: string) 
   const modelMs = median(models.map((m) => m.modelMs));
   const rulesTotal = Object.values(rulesMs).reduce((sum, ms) => sum + ms, 0);
   return {
-    resources: meta.resources,
-    fileBytes: meta.fileBytes,
+    source: dataset.source,
+    resources: dataset.resources,
+    fileBytes: dataset.fileBytes,
     parseMs,
     readMs: median(reads.map((r) => r.readMs)),
     modelMs,
@@ -107,7 +138,8 @@ async function measureSize(path: string, meta: DatasetMeta, log: (line: string) 
     peakRssBytes: Math.max(...products.map((p) => p.peakRssBytes)),
     ratio: (modelMs + rulesTotal) / parseMs,
     repeats,
-    meta,
+    meta: dataset.meta,
+    configMeta: dataset.configMeta,
     verdicts: products[0]?.verdicts ?? {},
   };
 }
@@ -124,18 +156,21 @@ async function main(): Promise<void> {
     .description("Benchmark the offline evaluation path on synthetic accounts (figures, not a test)")
     .option("--json", "print one JSON object {runs:[…]} instead of the table")
     .option("--sizes <list>", "comma-separated resource counts", parseSizes, DEFAULT_SIZES)
+    .option("--sources <list>", `comma-separated inputs to measure: ${SOURCES.join(", ")}`, parseSources, [...SOURCES])
     .option("--seed <n>", "generator seed (same seed, same bytes)", parseSeed, 1)
     .parse();
-  const options = program.opts<{ json?: boolean; sizes: number[]; seed: number }>();
+  const options = program.opts<{ json?: boolean; sizes: number[]; sources: Source[]; seed: number }>();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const runs: Run[] = [];
   const loadBefore = loadavg()[0] as number;
-  for (const resources of options.sizes) {
-    const { path, meta } = await ensureDataset(DATA_DIR, options.seed, resources, log);
-    runs.push(await measureSize(path, meta, log));
+  for (const source of options.sources) {
+    for (const resources of options.sizes) {
+      runs.push(await measureSize(await prepare(source, options.seed, resources, log), log));
+    }
   }
   if (options.json) {
-    const json = runs.map(({ resources, fileBytes, parseMs, readMs, modelMs, rulesMs, totalMs, peakRssBytes, ratio }) => ({
+    const json = runs.map(({ source, resources, fileBytes, parseMs, readMs, modelMs, rulesMs, totalMs, peakRssBytes, ratio }) => ({
+      source,
       resources,
       fileBytes,
       parseMs,
@@ -157,6 +192,16 @@ async function main(): Promise<void> {
         loadAfter: loadavg()[0] as number,
       }),);
   }
+}
+
+async function prepare(source: Source, seed: number, resources: number, log: (line: string) => void): Promise<Dataset> {
+  if (source === "recorded") {
+    const { path, meta } = await ensureDataset(DATA_DIR, seed, resources, log);
+    return { source, path, resources, fileBytes: meta.fileBytes, records: meta.records, meta };
+  }
+  const configMeta = await ensureConfigDataset(DATA_DIR, seed, resources, log);
+  const path = configDatasetDir(DATA_DIR, seed, resources);
+  return { source, path, resources, fileBytes: configMeta.bytes, records: configMeta.items, configMeta };
 }
 
 function cpuModel(): string {

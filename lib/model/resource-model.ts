@@ -24,19 +24,50 @@ import type {
 const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(RESOURCE_KINDS.filter((kind) => KINDS[kind].regional));
 
 /**
- * A record's identity: its id within its account (and region, for regional kinds). Two accounts
- * holding the same ids (a shared VPC, copied environments) hold two sets of resources.
+ * A record's identity within its account: its id (with its region, for regional kinds). Two
+ * accounts holding the same ids (a shared VPC, copied environments) hold two sets of resources.
  */
-const keyOf = (kind: ResourceKind, id: string, scope: Origin): string =>
-  REGIONAL_KINDS.has(kind) ? `${scope.accountId}/${scope.region}/${id}` : `${scope.accountId}/${id}`;
+const keyInAccount = (kind: ResourceKind, id: string, scope: Origin): string =>
+  REGIONAL_KINDS.has(kind) ? `${scope.region}/${id}` : id;
 
-/** A relation's key: the id it points at, within the account of the record that points. */
-const inAccount = (scope: Origin, id: string): string => `${scope.accountId}/${id}`;
+/**
+ * Values by account, then by a key within it (an id, mostly): neither a record nor a lookup
+ * builds a key string, and the ids parsed once are the keys. Most models hold one account.
+ */
+class ByAccount<V> {
+  private readonly accounts = new Map<string, Map<string, V>>();
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
+  get(accountId: string, key: string): V | undefined {
+    return this.accounts.get(accountId)?.get(key);
+  }
+
+  set(accountId: string, key: string, value: V): void {
+    this.inAccount(accountId).set(key, value);
+  }
+
+  delete(accountId: string, key: string): void {
+    this.accounts.get(accountId)?.delete(key);
+  }
+
+  inAccount(accountId: string): Map<string, V> {
+    let keys = this.accounts.get(accountId);
+    if (!keys) {
+      keys = new Map();
+      this.accounts.set(accountId, keys);
+    }
+    return keys;
+  }
+
+  maps(): Iterable<Map<string, V>> {
+    return this.accounts.values();
+  }
+}
+
+function push<V>(index: ByAccount<V[]>, accountId: string, key: string, value: V): void {
+  const keys = index.inAccount(accountId);
+  const list = keys.get(key);
   if (list) list.push(value);
-  else map.set(key, [value]);
+  else keys.set(key, [value]);
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -45,8 +76,50 @@ const EMPTY: readonly never[] = Object.freeze([]);
  * Copies each list that push grew to its exact length: push leaves room for half as many again
  * plus 16, and an index holds a list per group, VPC or table for as long as the model lives.
  */
-function trimLists(index: Map<string, unknown[]>): void {
-  for (const [key, list] of index) if (list.length > 1) index.set(key, list.slice());
+function trimLists<V>(index: ByAccount<V[]>): ByAccount<V[]> {
+  for (const keys of index.maps()) for (const [key, list] of keys) if (list.length > 1) keys.set(key, list.slice());
+  return index;
+}
+
+/**
+ * The records of one kind in the order first added, each found by account and id. A later copy
+ * of a resource takes the earlier one's place; a deleted one leaves a hole until build().
+ */
+class KindRecords {
+  list: (ResourceRecord | undefined)[] = [];
+  positions = new ByAccount<number>();
+  private holes = 0;
+
+  add(record: ResourceRecord): void {
+    const positions = this.positions.inAccount(record.accountId);
+    const key = keyInAccount(record.kind, record.id, record);
+    const at = positions.get(key);
+    if (at === undefined) {
+      positions.set(key, this.list.length);
+      this.list.push(record);
+    } else {
+      this.list[at] = record;
+    }
+  }
+
+  delete(kind: ResourceKind, id: string, scope: Origin): void {
+    const key = keyInAccount(kind, id, scope);
+    const at = this.positions.get(scope.accountId, key);
+    if (at === undefined) return;
+    this.list[at] = undefined;
+    this.positions.delete(scope.accountId, key);
+    this.holes++;
+  }
+
+  /** Closes the holes deletions left (rare: only AWS Config inputs delete). */
+  compact(): void {
+    if (this.holes === 0) return;
+    const records = this.list.filter((record) => record !== undefined);
+    this.list = [];
+    this.positions = new ByAccount<number>();
+    this.holes = 0;
+    for (const record of records) this.add(record);
+  }
 }
 
 /** A subnet's effective route table: its explicit association, else its VPC's main table. */
@@ -60,26 +133,25 @@ export interface EffectiveRouteTable {
  * what was collected, then freezes them into a {@link ResourceModel}.
  */
 export class ModelBuilder {
-  private readonly records = new Map<ResourceKind, Map<string, ResourceRecord>>();
+  private readonly records = new Map<ResourceKind, KindRecords>();
   private readonly coverage: Coverage = { scopes: new Map(), collected: new Map(), gaps: new Map() };
   private readonly deleted = new Map<string, DeletedResource>();
 
   add(record: ResourceRecord): this {
-    let byId = this.records.get(record.kind);
-    if (!byId) {
-      byId = new Map();
-      this.records.set(record.kind, byId);
+    let records = this.records.get(record.kind);
+    if (!records) {
+      records = new KindRecords();
+      this.records.set(record.kind, records);
     }
     // A later copy of the same resource (history files, several snapshots) replaces the earlier one.
-    byId.set(keyOf(record.kind, record.id, record), record);
+    records.add(record);
     return this;
   }
 
   /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item), and keeps the deletion. */
   markDeleted(resource: DeletedResource): this {
-    const key = keyOf(resource.kind, resource.id, resource);
-    this.records.get(resource.kind)?.delete(key);
-    this.deleted.set(`${resource.kind}/${key}`, resource);
+    this.records.get(resource.kind)?.delete(resource.kind, resource.id, resource);
+    this.deleted.set(`${resource.kind}/${resource.accountId}/${keyInAccount(resource.kind, resource.id, resource)}`, resource);
     return this;
   }
 
@@ -122,6 +194,7 @@ export class ModelBuilder {
   }
 
   build(): ResourceModel {
+    for (const records of this.records.values()) records.compact();
     return new ResourceModel(this.records, this.coverage, [...this.deleted.values()]);
   }
 }
@@ -133,84 +206,42 @@ export class ModelBuilder {
  * Immutable once built.
  */
 export class ResourceModel {
-  private readonly enisBySecurityGroup = new Map<string, NetworkInterface[]>();
-  private readonly referencesToGroup = new Map<
-    string,
-    { fromGroupId: string; reference: SecurityGroupReference }[]
-  >();
-  private readonly explicitTableBySubnet = new Map<string, RouteTable>();
-  private readonly mainTableByVpc = new Map<string, RouteTable>();
-  private readonly subnetsByVpc = new Map<string, Subnet[]>();
-  private readonly endpointsByVpc = new Map<string, VpcEndpoint[]>();
-  private readonly internetGatewaysByVpc = new Map<string, InternetGateway[]>();
-  private readonly instancesByPlacementGroup = new Map<string, Instance[]>();
-  private readonly prefixListsById = new Map<string, PrefixList>();
-  private readonly subnetsByTable = new Map<string, { subnet: Subnet; explicit: boolean }[]>();
+  /**
+   * The relation indexes, each built on its first use: a run of one rule (a Lambda, `--rule`)
+   * builds only the ones that rule follows.
+   */
+  private readonly indexes: Partial<Indexes> = {};
 
   constructor(
-    private readonly byKind: Map<ResourceKind, Map<string, ResourceRecord>>,
+    private readonly byKind: ReadonlyMap<ResourceKind, KindRecords>,
     readonly coverage: Coverage,
     /** Resources the inputs say were deleted: no rule judges them, each is NOT_APPLICABLE. */
     readonly deleted: readonly DeletedResource[] = EMPTY,
-  ) {
-    for (const eni of this.all("network-interface")) {
-      for (const groupId of eni.groupIds) push(this.enisBySecurityGroup, inAccount(eni, groupId), eni);
+  ) {}
+
+  private index<K extends keyof Indexes>(name: K): Indexes[K] {
+    let index = this.indexes[name];
+    if (index === undefined) {
+      index = INDEX_BUILDERS[name](this);
+      this.indexes[name] = index;
     }
-    for (const group of this.all("security-group")) {
-      for (const reference of group.references) {
-        push(this.referencesToGroup, inAccount(group, reference.groupId), { fromGroupId: group.id, reference });
-      }
-    }
-    for (const table of this.all("route-table")) {
-      for (const association of table.associations) {
-        if (!isLive(association.state)) continue;
-        if (association.main) this.mainTableByVpc.set(inAccount(table, table.vpcId), table);
-        if (association.subnetId) this.explicitTableBySubnet.set(inAccount(table, association.subnetId), table);
-      }
-    }
-    for (const subnet of this.all("subnet")) {
-      push(this.subnetsByVpc, inAccount(subnet, subnet.vpcId), subnet);
-      const effective = this.routeTableForSubnet(subnet.id, subnet, subnet.vpcId);
-      if (effective) push(this.subnetsByTable, inAccount(subnet, effective.table.id), { subnet, explicit: effective.explicit });
-    }
-    for (const endpoint of this.all("vpc-endpoint")) push(this.endpointsByVpc, inAccount(endpoint, endpoint.vpcId), endpoint);
-    for (const gateway of this.all("internet-gateway")) {
-      for (const vpcId of gateway.attachedVpcIds) push(this.internetGatewaysByVpc, inAccount(gateway, vpcId), gateway);
-    }
-    for (const instance of this.all("instance")) {
-      if (instance.placementGroupName) {
-        push(this.instancesByPlacementGroup, placementKey(instance, "name", instance.placementGroupName), instance);
-      } else if (instance.placementGroupId) {
-        push(this.instancesByPlacementGroup, placementKey(instance, "id", instance.placementGroupId), instance);
-      }
-    }
-    for (const list of this.all("prefix-list")) this.prefixListsById.set(inAccount(list, list.id), list);
-    for (const index of [
-      this.enisBySecurityGroup,
-      this.referencesToGroup,
-      this.subnetsByVpc,
-      this.endpointsByVpc,
-      this.internetGatewaysByVpc,
-      this.instancesByPlacementGroup,
-      this.subnetsByTable,
-    ] as Map<string, unknown[]>[]) {
-      trimLists(index);
-    }
+    return index as Indexes[K];
   }
 
   /** Every record of a kind, in insertion order. */
   all<K extends ResourceKind>(kind: K): Iterable<RecordOfKind<K>> {
-    const byId = this.byKind.get(kind);
-    return (byId ? byId.values() : EMPTY) as Iterable<RecordOfKind<K>>;
+    return (this.byKind.get(kind)?.list ?? EMPTY) as readonly RecordOfKind<K>[];
   }
 
   count(kind: ResourceKind): number {
-    return this.byKind.get(kind)?.size ?? 0;
+    return this.byKind.get(kind)?.list.length ?? 0;
   }
 
   /** The record of `kind` with this id in the scope's account (and region, for regional kinds). */
   get<K extends ResourceKind>(kind: K, id: string, scope: Origin): RecordOfKind<K> | undefined {
-    return this.byKind.get(kind)?.get(keyOf(kind, id, scope)) as RecordOfKind<K> | undefined;
+    const records = this.byKind.get(kind);
+    const at = records?.positions.get(scope.accountId, keyInAccount(kind, id, scope));
+    return (at === undefined ? undefined : records?.list[at]) as RecordOfKind<K> | undefined;
   }
 
   /** Every account and region that a source read from, sorted. */
@@ -230,53 +261,53 @@ export class ResourceModel {
   }
 
   networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
-    return this.enisBySecurityGroup.get(inAccount(scope, groupId)) ?? EMPTY;
+    return this.index("enisBySecurityGroup").get(scope.accountId, groupId) ?? EMPTY;
   }
 
   /** Other groups whose ingress or egress rules point at `groupId`. */
   groupsReferencing(groupId: string, scope: Origin): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
-    return this.referencesToGroup.get(inAccount(scope, groupId)) ?? EMPTY;
+    return this.index("referencesToGroup").get(scope.accountId, groupId) ?? EMPTY;
   }
 
   /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
   routeTableForSubnet(subnetId: string, scope: Origin, vpcId?: string): EffectiveRouteTable | undefined {
-    const explicit = this.explicitTableBySubnet.get(inAccount(scope, subnetId));
+    const explicit = this.index("explicitTableBySubnet").get(scope.accountId, subnetId);
     if (explicit) return { table: explicit, explicit: true };
     const vpc = vpcId ?? this.get("subnet", subnetId, scope)?.vpcId;
-    const main = vpc === undefined ? undefined : this.mainTableByVpc.get(inAccount(scope, vpc));
+    const main = vpc === undefined ? undefined : this.index("mainTableByVpc").get(scope.accountId, vpc);
     return main ? { table: main, explicit: false } : undefined;
   }
 
   /** The subnets that use a route table, explicitly or (for a main table) implicitly. */
   subnetsUsingRouteTable(routeTableId: string, scope: Origin): readonly { subnet: Subnet; explicit: boolean }[] {
-    return this.subnetsByTable.get(inAccount(scope, routeTableId)) ?? EMPTY;
+    return this.index("subnetsByTable").get(scope.accountId, routeTableId) ?? EMPTY;
   }
 
   mainRouteTable(vpcId: string, scope: Origin): RouteTable | undefined {
-    return this.mainTableByVpc.get(inAccount(scope, vpcId));
+    return this.index("mainTableByVpc").get(scope.accountId, vpcId);
   }
 
   subnetsInVpc(vpcId: string, scope: Origin): readonly Subnet[] {
-    return this.subnetsByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
+    return this.index("subnetsByVpc").get(scope.accountId, vpcId) ?? EMPTY;
   }
 
   endpointsInVpc(vpcId: string, scope: Origin): readonly VpcEndpoint[] {
-    return this.endpointsByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
+    return this.index("endpointsByVpc").get(scope.accountId, vpcId) ?? EMPTY;
   }
 
   internetGatewaysOfVpc(vpcId: string, scope: Origin): readonly InternetGateway[] {
-    return this.internetGatewaysByVpc.get(inAccount(scope, vpcId)) ?? EMPTY;
+    return this.index("internetGatewaysByVpc").get(scope.accountId, vpcId) ?? EMPTY;
   }
 
   prefixList(id: string, scope: Origin): PrefixList | undefined {
-    return this.prefixListsById.get(inAccount(scope, id));
+    return this.index("prefixListsById").get(scope.accountId, id);
   }
 
   /** Members of a placement group, matched by name (and by id for instances that carry only the id). */
   instancesInPlacementGroup(group: PlacementGroup): readonly Instance[] {
-    const byName = this.instancesByPlacementGroup.get(placementKey(group, "name", group.name)) ?? EMPTY;
+    const byName = this.index("instancesByPlacementGroup").get(group.accountId, placementKey(group, "name", group.name)) ?? EMPTY;
     const byId = group.groupId
-      ? (this.instancesByPlacementGroup.get(placementKey(group, "id", group.groupId)) ?? EMPTY)
+      ? (this.index("instancesByPlacementGroup").get(group.accountId, placementKey(group, "id", group.groupId)) ?? EMPTY)
       : EMPTY;
     return byId.length === 0 ? byName : [...byName, ...byId];
   }
@@ -296,8 +327,94 @@ export class ResourceModel {
 
 export const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.region}`;
 
-/** Placement groups are named per account and region. */
-const placementKey = (scope: Origin, by: "name" | "id", value: string): string => `${scopeKey(scope)}/${by}/${value}`;
+/** Placement groups are named per account and region (the account is the index's first key). */
+const placementKey = (scope: Origin, by: "name" | "id", value: string): string => `${scope.region}/${by}/${value}`;
+
+interface Indexes {
+  enisBySecurityGroup: ByAccount<NetworkInterface[]>;
+  referencesToGroup: ByAccount<{ fromGroupId: string; reference: SecurityGroupReference }[]>;
+  explicitTableBySubnet: ByAccount<RouteTable>;
+  mainTableByVpc: ByAccount<RouteTable>;
+  subnetsByVpc: ByAccount<Subnet[]>;
+  subnetsByTable: ByAccount<{ subnet: Subnet; explicit: boolean }[]>;
+  endpointsByVpc: ByAccount<VpcEndpoint[]>;
+  internetGatewaysByVpc: ByAccount<InternetGateway[]>;
+  instancesByPlacementGroup: ByAccount<Instance[]>;
+  prefixListsById: ByAccount<PrefixList>;
+}
+
+/** How each relation index is built from the records, keyed within the account of the record that points. */
+const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) => Indexes[K] } = {
+  enisBySecurityGroup(model) {
+    const index = new ByAccount<NetworkInterface[]>();
+    for (const eni of model.all("network-interface")) for (const groupId of eni.groupIds) push(index, eni.accountId, groupId, eni);
+    return trimLists(index);
+  },
+  referencesToGroup(model) {
+    const index: Indexes["referencesToGroup"] = new ByAccount();
+    for (const group of model.all("security-group")) {
+      for (const reference of group.references) push(index, group.accountId, reference.groupId, { fromGroupId: group.id, reference });
+    }
+    return trimLists(index);
+  },
+  explicitTableBySubnet(model) {
+    const index = new ByAccount<RouteTable>();
+    for (const table of model.all("route-table")) {
+      for (const association of table.associations) {
+        if (isLive(association.state) && association.subnetId) index.set(table.accountId, association.subnetId, table);
+      }
+    }
+    return index;
+  },
+  mainTableByVpc(model) {
+    const index = new ByAccount<RouteTable>();
+    for (const table of model.all("route-table")) {
+      for (const association of table.associations) if (isLive(association.state) && association.main) index.set(table.accountId, table.vpcId, table);
+    }
+    return index;
+  },
+  subnetsByVpc(model) {
+    const index = new ByAccount<Subnet[]>();
+    for (const subnet of model.all("subnet")) push(index, subnet.accountId, subnet.vpcId, subnet);
+    return trimLists(index);
+  },
+  subnetsByTable(model) {
+    const index: Indexes["subnetsByTable"] = new ByAccount();
+    for (const subnet of model.all("subnet")) {
+      const effective = model.routeTableForSubnet(subnet.id, subnet, subnet.vpcId);
+      if (effective) push(index, subnet.accountId, effective.table.id, { subnet, explicit: effective.explicit });
+    }
+    return trimLists(index);
+  },
+  endpointsByVpc(model) {
+    const index = new ByAccount<VpcEndpoint[]>();
+    for (const endpoint of model.all("vpc-endpoint")) push(index, endpoint.accountId, endpoint.vpcId, endpoint);
+    return trimLists(index);
+  },
+  internetGatewaysByVpc(model) {
+    const index = new ByAccount<InternetGateway[]>();
+    for (const gateway of model.all("internet-gateway")) {
+      for (const vpcId of gateway.attachedVpcIds) push(index, gateway.accountId, vpcId, gateway);
+    }
+    return trimLists(index);
+  },
+  instancesByPlacementGroup(model) {
+    const index = new ByAccount<Instance[]>();
+    for (const instance of model.all("instance")) {
+      if (instance.placementGroupName) {
+        push(index, instance.accountId, placementKey(instance, "name", instance.placementGroupName), instance);
+      } else if (instance.placementGroupId) {
+        push(index, instance.accountId, placementKey(instance, "id", instance.placementGroupId), instance);
+      }
+    }
+    return trimLists(index);
+  },
+  prefixListsById(model) {
+    const index = new ByAccount<PrefixList>();
+    for (const list of model.all("prefix-list")) index.set(list.accountId, list.id, list);
+    return index;
+  },
+};
 
 const isLive = (state: string | undefined): boolean =>
   state === undefined || state === "associated" || state === "associating";

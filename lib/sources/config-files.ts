@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { InputError } from "../errors";
 import type { ModelBuilder } from "../model/resource-model";
 import { CONFIG_RECORDED_KINDS, KINDS, RESOURCE_KINDS } from "../model/kinds";
-import { DELETED_ITEM_STATUSES, type Origin, type ResourceKind, type ResourceRecord } from "../model/types";
+import { DELETED_ITEM_STATUSES, type DeletedResource, type Origin, type ResourceKind } from "../model/types";
 import { configItemToRecords } from "./config-items";
 import type { RecorderStatement } from "./config-recorders";
 import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
@@ -44,14 +44,15 @@ const UNPROCESSED_LISTS = new Set(["unprocessedResourceKeys", "UnprocessedResour
 /** What advanced queries must select for items the rules can judge (README gives the query). */
 const SELECT_HINT = "select it: SELECT *, configurationItemStatus, configuration, tags WHERE resourceType IN (…) (see README)";
 
+/**
+ * What is kept of each resource while the files are read: the capture time of its latest item,
+ * and, when that item says the resource was deleted, the deletion. Live items go to the builder
+ * as they are read (a later item of the same resource replaces the earlier one), so that no
+ * file's items are held until all are read.
+ */
 interface LatestItem {
   time: number;
-  kind: ResourceKind;
-  resourceId: string;
-  scope: Origin;
-  status: string;
-  captureTime?: string;
-  records: ResourceRecord[];
+  deleted?: DeletedResource;
 }
 
 export interface ConfigFileSummary {
@@ -88,8 +89,9 @@ interface FileReading {
 }
 
 /**
- * Reads every file, then applies the merged result to the builder: live resources added,
- * deleted ones removed and kept as deletions, and coverage per account and region. A recorder
+ * Reads every file into the builder: live resources added as they are read (the latest item of
+ * each wins), deleted ones removed and kept as deletions once all are read, and coverage per
+ * account and region. A recorder
  * statement (describe-configuration-recorders) turns a recorded type with no items in a
  * snapshot into "none exist" rather than a gap.
  */
@@ -171,15 +173,15 @@ export async function loadConfigFiles(
         const resourceKey = `${item.resourceType}/${key}/${item.resourceId}`;
         const previous = latest.get(resourceKey);
         if (previous && previous.time > time) return;
-        latest.set(resourceKey, {
-          time,
-          kind,
-          resourceId: item.resourceId,
-          scope,
-          status: item.status,
-          captureTime: item.captureTime,
-          records: item.records,
-        });
+        if (DELETED_ITEM_STATUSES.has(item.status)) {
+          const deletedAt = item.captureTime ?? "an unknown time";
+          latest.set(resourceKey, { time, deleted: { kind, id: item.resourceId, ...scope, status: item.status, deletedAt } });
+          return;
+        }
+        if (previous) previous.time = time;
+        else latest.set(resourceKey, { time });
+        if (previous?.deleted) previous.deleted = undefined;
+        for (const record of item.records) builder.add(record);
       },
     });
 
@@ -237,19 +239,7 @@ export async function loadConfigFiles(
     for (const { kind, reason } of unscoped) for (const scope of scopes.values()) addReason(incomplete, scope, kind, reason);
   }
 
-  for (const item of latest.values()) {
-    if (DELETED_ITEM_STATUSES.has(item.status)) {
-      builder.markDeleted({
-        kind: item.kind,
-        id: item.resourceId,
-        ...item.scope,
-        status: item.status,
-        deletedAt: item.captureTime ?? "an unknown time",
-      });
-    } else {
-      for (const record of item.records) builder.add(record);
-    }
-  }
+  for (const { deleted } of latest.values()) if (deleted) builder.markDeleted(deleted);
 
   const recorderOf = assignRecorders(recorders, scopes);
   for (const [key, scope] of scopes) {

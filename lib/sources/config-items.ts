@@ -78,14 +78,34 @@ function tagMap(value: unknown): unknown {
   return tags;
 }
 
-/** Turns either shape of a configuration item into the notification shape. */
-export function normalizeConfigurationItem(raw: unknown, field = "configurationItem"): ConfigurationItem {
+/** The keys (notification shape) that model records are made from: the rest is not copied for them. */
+const RECORD_KEYS: ReadonlySet<string> = new Set([
+  "configurationItemCaptureTime",
+  "configurationItemStatus",
+  "awsAccountId",
+  "awsRegion",
+  "resourceType",
+  "resourceId",
+  "tags",
+  "configuration",
+  "supplementaryConfiguration",
+]);
+
+/**
+ * Turns either shape of a configuration item into the notification shape; with `only`, just
+ * those keys (checked and converted the same way).
+ */
+export function normalizeConfigurationItem(raw: unknown, field = "configurationItem", only?: ReadonlySet<string>): ConfigurationItem {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new InputError("expected a configuration item object", { field });
   }
   const item: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) item[API_KEY_RENAMES[key] ?? key] = value;
-  for (const key of ["configurationItemCaptureTime", "resourceCreationTime"]) item[key] = toIso(item[key]);
+  const source = raw as Record<string, unknown>;
+  for (const key in source) {
+    const name = API_KEY_RENAMES[key] ?? key;
+    if (!only || only.has(name)) item[name] = source[key];
+  }
+  for (const key of ["configurationItemCaptureTime", "resourceCreationTime"]) if (key in item) item[key] = toIso(item[key]);
   item.tags = tagMap(item.tags);
   item.configuration = parseJsonField(item.configuration, `${field}.configuration`);
   if (item.supplementaryConfiguration && typeof item.supplementaryConfiguration === "object") {
@@ -141,7 +161,20 @@ export function toEc2Shape(value: unknown): unknown {
   const bare = enumValue(object);
   if (bare !== undefined) return bare;
   const converted: Record<string, unknown> = {};
-  for (const key in object) converted[key.charAt(0).toUpperCase() + key.slice(1)] = toEc2Shape(object[key]);
+  for (const key in object) converted[pascalCase(key)] = toEc2Shape(object[key]);
+  return converted;
+}
+
+/** Converted keys: the same few hundred keys come back in every item. Bounded, for a long-lived process. */
+const pascalKeys = new Map<string, string>();
+const PASCAL_KEYS_LIMIT = 1 << 14;
+
+function pascalCase(key: string): string {
+  const known = pascalKeys.get(key);
+  if (known !== undefined) return known;
+  const converted = key.charAt(0).toUpperCase() + key.slice(1);
+  if (pascalKeys.size >= PASCAL_KEYS_LIMIT) pascalKeys.clear();
+  pascalKeys.set(key, converted);
   return converted;
 }
 
@@ -160,7 +193,7 @@ export interface ConfigItemRecords {
 
 /** Normalizes a configuration item (either shape) into model records. */
 export function configItemToRecords(raw: unknown, field = "configurationItem"): ConfigItemRecords {
-  const item = normalizeConfigurationItem(raw, field);
+  const item = normalizeConfigurationItem(raw, field, RECORD_KEYS);
   const base = {
     status: item.configurationItemStatus,
     resourceType: item.resourceType,

@@ -139,7 +139,7 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder, 
       },
       onRecord(path, index, item) {
         noteOrigin(operation, item, fileName, origins);
-        pending.push(...normalizeLocatedItem(operation, item, { accountId: "", region: "" }, `${path.join(".")}[${index}]`, file));
+        pending.push(...normalizeLocatedItem(operation, item, { accountId: "", region: "" }, path, index, file));
       },
     });
     if (!listSeen) throw new InputError("required", { file, field: listKey });

@@ -210,7 +210,9 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
       ...networkInterfaces,
     ];
   }
-  const groupName = placement && optionalString(placement, "GroupName", join(field, "Placement"));
+  const placementField = join(field, "Placement");
+  const metadataField = join(field, "MetadataOptions");
+  const groupName = placement && optionalString(placement, "GroupName", placementField);
   return {
     kind: "instance",
     id,
@@ -221,18 +223,18 @@ function normalizeInstance(instance: Item, origin: Origin, field: string): Insta
     instanceType: shared(optionalString(instance, "InstanceType", field)),
     vpcId: shared(optionalString(instance, "VpcId", field)),
     subnetId: shared(optionalString(instance, "SubnetId", field)),
-    availabilityZone: placement && shared(optionalString(placement, "AvailabilityZone", join(field, "Placement"))),
+    availabilityZone: placement && shared(optionalString(placement, "AvailabilityZone", placementField)),
     placementGroupName: groupName === "" ? undefined : groupName,
-    placementGroupId: (placement && optionalString(placement, "GroupId", join(field, "Placement"))) || undefined,
-    partitionNumber: placement && optionalNumber(placement, "PartitionNumber", join(field, "Placement")),
-    tenancy: placement && optionalString(placement, "Tenancy", join(field, "Placement")),
+    placementGroupId: (placement && optionalString(placement, "GroupId", placementField)) || undefined,
+    partitionNumber: placement && optionalNumber(placement, "PartitionNumber", placementField),
+    tenancy: placement && optionalString(placement, "Tenancy", placementField),
     enaSupport: optionalBoolean(instance, "EnaSupport", field),
     networkInterfaces,
     metadataOptions: metadata && {
-      httpTokens: lower(optionalString(metadata, "HttpTokens", join(field, "MetadataOptions"))),
-      httpEndpoint: lower(optionalString(metadata, "HttpEndpoint", join(field, "MetadataOptions"))),
-      hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", join(field, "MetadataOptions")),
-      state: lower(optionalString(metadata, "State", join(field, "MetadataOptions"))),
+      httpTokens: lower(optionalString(metadata, "HttpTokens", metadataField)),
+      httpEndpoint: lower(optionalString(metadata, "HttpEndpoint", metadataField)),
+      hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", metadataField),
+      state: lower(optionalString(metadata, "State", metadataField)),
     },
     monitoringState: lower(nestedEnum(instance, "Monitoring", "State", field)),
     securityGroupIds: idsOf(list(instance, "SecurityGroups", field), "GroupId"),

@@ -1,9 +1,6 @@
 import { isAscii } from "node:buffer";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { pipeline, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { InputError } from "../errors";
+import { readFileChunks } from "../io/file-chunks";
 
 /**
  * A streaming reader for snapshot files that may be larger than V8's 512 MB string limit.
@@ -17,8 +14,9 @@ import { InputError } from "../errors";
  * call fail, since the text then has an open string or bracket, or text after the closing `]`;
  * the exact scan then takes over for that stretch. So JSON.parse still validates every record,
  * and errors are found and reported by the exact scan, as if there were no shortcut.
- * On compact JSON (`},{` also separates nested objects) misses are common: after two in a row,
- * the rest of that array is left to the exact scan.
+ * The separator learned includes the next record's first key (`},{"version":`), when it fits:
+ * on compact JSON `},{` alone also separates nested objects. After two misses in a row, the
+ * rest of that array is left to the exact scan.
  */
 
 /**
@@ -144,6 +142,8 @@ export class JsonStreamParser {
   private arrayCommaSeen = false;
   /** The bytes around a record separator, from the last byte of one record to the first of the next. */
   private separator: Buffer | undefined;
+  /** `separator` up to the next record's first byte, when `separator` goes on to its first key. */
+  private keylessSeparator: Buffer | undefined;
   /** Where the comma is in `separator`. */
   private separatorComma = 0;
   private misses = 0;
@@ -277,6 +277,9 @@ export class JsonStreamParser {
       this.arrayPath = path;
       this.arrayIndex = 0;
       this.arrayCommaSeen = false;
+      // Each list learns its own separator: its records start with their own first key.
+      this.separator = undefined;
+      this.keylessSeparator = undefined;
       this.misses = 0;
       this.inString = false;
       this.escaped = false;
@@ -430,8 +433,21 @@ export class JsonStreamParser {
     return i;
   }
 
-  /** The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after. */
+  /**
+   * The comma of the last learned separator within RUN_BYTES of `i`, else of the first one after.
+   * When two runs' worth of bytes hold no record starting with the learned first key, the records
+   * seldom do: the separator without the key serves the rest of the array. (Near a chunk's end,
+   * what follows the last separator is the start of a record: the exact scan reads it.)
+   */
   private nextSeparator(chunk: Buffer, i: number): number {
+    const comma = this.findSeparator(chunk, i);
+    if (comma >= 0 || !this.keylessSeparator || chunk.length - i < 2 * RUN_BYTES) return comma;
+    this.separator = this.keylessSeparator;
+    this.keylessSeparator = undefined;
+    return this.findSeparator(chunk, i);
+  }
+
+  private findSeparator(chunk: Buffer, i: number): number {
     const separator = this.separator as Buffer;
     let at = chunk.lastIndexOf(separator, i + RUN_BYTES);
     if (at < i) at = chunk.indexOf(separator, i + RUN_BYTES);
@@ -565,7 +581,9 @@ export class JsonStreamParser {
     let to = comma + 1;
     while (to < chunk.length && isWhitespace(chunk[to] as number)) to++;
     if (from < 0 || to >= chunk.length || to - from >= MAX_SEPARATOR_BYTES) return;
-    this.separator = Buffer.from(chunk.subarray(from, to + 1));
+    const keyEnd = firstKeyEnd(chunk, to, from + MAX_SEPARATOR_BYTES);
+    this.separator = Buffer.from(chunk.subarray(from, keyEnd + 1));
+    this.keylessSeparator = keyEnd > to ? this.separator.subarray(0, to - from + 1) : undefined;
     this.separatorComma = comma - from;
   }
 
@@ -585,6 +603,27 @@ export class JsonStreamParser {
     const { handler, arrayPath } = this;
     for (const element of elements) handler.onRecord(arrayPath, this.arrayIndex++, element);
   }
+}
+
+/**
+ * Where a record that starts at `start` with `{` has the colon after its first key, if that is
+ * before `limit` and within the chunk (else `start`). In compact JSON `},{` also separates the
+ * objects nested in a record; the records of one list mostly start with the same key (AWS writes
+ * keys in a fixed order), and `},{"version":` is then found almost only between records.
+ */
+function firstKeyEnd(chunk: Buffer, start: number, limit: number): number {
+  const end = Math.min(limit, chunk.length);
+  if (chunk[start] !== LBRACE) return start;
+  let i = start + 1;
+  while (i < end && isWhitespace(chunk[i] as number)) i++;
+  if (chunk[i] !== QUOTE) return start;
+  for (i++; i < end; i++) {
+    const c = chunk[i] as number;
+    if (c === BACKSLASH) return start;
+    if (c === QUOTE) break;
+  }
+  for (i++; i < end && isWhitespace(chunk[i] as number); i++);
+  return i < end && chunk[i] === COLON ? i : start;
 }
 
 /** UTF-8 decoding; ASCII (most AWS data) takes the much faster one-byte path. */
@@ -685,70 +724,24 @@ function parseOrThrow(text: string, startOffset: number, path: string): unknown 
   }
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** Whether a file starts with the gzip magic bytes (whatever its name). */
-export async function isGzipFile(file: string): Promise<boolean> {
-  const handle = await openOrThrow(file);
-  try {
-    const head = Buffer.alloc(2);
-    // Opening a folder succeeds; reading it fails (EISDIR).
-    const { bytesRead } = await handle.read(head, 0, 2, 0).catch((error: unknown) => {
-      throw new InputError(describeFsError(error), { file });
-    });
-    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  } finally {
-    await handle.close();
-  }
-}
-
-async function openOrThrow(file: string) {
-  try {
-    return await open(file, "r");
-  } catch (error) {
-    throw new InputError(describeFsError(error), { file });
-  }
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or folder";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a folder, expected a file";
-  return (error as Error).message;
-}
-
 /**
  * Reads a JSON file (plain or gzip, told apart by its magic bytes) as a stream, calling the
  * handler as values complete. Bad input becomes an {@link InputError} naming the file, the JSON
  * path and the byte offset. Errors thrown by the handler propagate unchanged (located in `file`).
  */
 export async function readJsonStream(file: string, handler: JsonStreamHandler, options: JsonStreamOptions = {}): Promise<void> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const gzip = await isGzipFile(file);
-  const fileStream = createReadStream(file, { highWaterMark: chunkSize });
-  const gunzip = gzip ? createGunzip({ chunkSize: Math.max(chunkSize, 64) }) : undefined;
-  const source: Readable = gunzip ? pipeline(fileStream, gunzip, () => {}) : fileStream;
   const parser = new JsonStreamParser(handler);
   try {
-    for await (const chunk of source) {
-      parser.write(chunk as Buffer);
-      if (parser.stopped) break;
-    }
+    await readFileChunks(file, { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }, (chunk) => {
+      parser.write(chunk);
+      return !parser.stopped;
+    });
     parser.end();
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       throw new InputError(`${error.problem} at byte ${error.byteOffset}`, { file, field: error.path || undefined });
     }
     if (error instanceof InputError) throw error.inFile(file);
-    const zlibCode = (error as { code?: string }).code;
-    if (gunzip && typeof zlibCode === "string" && zlibCode.startsWith("Z_")) {
-      const what = zlibCode === "Z_BUF_ERROR" ? "truncated gzip" : "corrupt gzip";
-      throw new InputError(`${what} (${(error as Error).message}) at compressed byte ${gunzip.bytesWritten}`, { file });
-    }
-    throw new InputError(describeFsError(error), { file });
-  } finally {
-    fileStream.destroy();
-    gunzip?.destroy();
+    throw error;
   }
 }

@@ -1,10 +1,11 @@
 import { stat } from "node:fs/promises";
 import { InputError } from "../errors";
+import { describeFsError } from "../io/file-chunks";
 import { ModelBuilder, type ResourceModel } from "../model/resource-model";
 import { loadConfigFiles } from "./config-files";
 import { type RecorderStatement, readConfigurationRecorders } from "./config-recorders";
 import { type DescribeFolderScope, loadDescribeFolder } from "./describe-folder";
-import { describeFsError, readJsonStream } from "./json-stream";
+import { readJsonStream } from "./json-stream";
 import { isOrganizationRecording, loadOrganizationRecording } from "./organization-recording";
 import { loadRecordedSnapshot } from "./recorded-snapshot";
 

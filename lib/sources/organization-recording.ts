@@ -5,7 +5,7 @@ import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
 import type { ModelBuilder } from "../model/resource-model";
 import { RESOURCE_KINDS } from "../model/kinds";
-import { describeFsError } from "./json-stream";
+import { describeFsError } from "../io/file-chunks";
 import { loadRecordedSnapshot, REGION_NAME } from "./recorded-snapshot";
 
 /**

@@ -81,19 +81,21 @@ export function itemResourceId(operation: Ec2Operation, item: unknown, field?: s
 
 /**
  * Normalizes one Describe* item, locating any error at `listPath[index]` below the item's own
- * field and naming the resource.
+ * field and naming the resource (the path is written only for an error).
  */
 export function normalizeLocatedItem(
   operation: Ec2Operation,
   item: unknown,
   origin: Origin,
-  itemPath: string,
+  listPath: readonly string[],
+  index: number,
   file: string,
 ): ResourceRecord[] {
   try {
     return normalizeEc2Item(operation, item, origin);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
+    const itemPath = `${formatPath(listPath)}[${index}]`;
     const inner = error.location.field;
     const field = inner ? `${itemPath}${inner.startsWith("[") ? "" : "."}${inner}` : itemPath;
     throw new InputError(error.problem, {
@@ -129,6 +131,16 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
 
   const accountIdOf = (): string | undefined =>
     typeof header.accountId === "string" && /^\d{12}$/.test(header.accountId) ? header.accountId : undefined;
+  /** Each region's origin, made once: its account id is known (or found missing) before any record of most files. */
+  const origins = new Map<string, Origin>();
+  const originOf = (region: string): Origin => {
+    let origin = origins.get(region);
+    if (!origin) {
+      origin = { region, accountId: accountIdOf() ?? "" };
+      if (origin.accountId) origins.set(region, origin);
+    }
+    return origin;
+  };
 
   const checkVersion = (): void => {
     if (!("schemaVersion" in header)) throw new InputError("required", { file, field: "schemaVersion" });
@@ -185,12 +197,11 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
     },
     onRecord(path, index, item) {
       if (firstItemError) return;
-      const region = path[1] as string;
+      const origin = originOf(path[1] as string);
       const operation = path[2] as Ec2Operation;
-      const accountId = accountIdOf();
       try {
-        const records = normalizeLocatedItem(operation, item, { region, accountId: accountId ?? "" }, `${formatPath(path)}[${index}]`, file);
-        if (accountId) for (const record of records) builder.add(record);
+        const records = normalizeLocatedItem(operation, item, origin, path, index, file);
+        if (origin.accountId) for (const record of records) builder.add(record);
         else waiting.push(...records);
       } catch (error) {
         // Keep reading, so that a bad header (reported first) is found even when it comes last.

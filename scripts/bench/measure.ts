@@ -2,17 +2,21 @@
  * The measurements, each run in a fresh child process (see bench.ts) so that one phase's heap and
  * peak RSS never leak into another's figures.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
 import { runRules } from "../../lib/engine/run";
 import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { type JsonStreamHandler, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
+import { configItemToRecords } from "../../lib/sources/config-items";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
+import { type ConfigDatasetMeta, ITEM_START } from "./config-files";
 
-export type ChildKind = "floor" | "read" | "model" | "product";
+export type ChildKind = "floor" | "read" | "model" | "product" | "config-floor" | "config-read" | "config-model" | "config-product";
 
 export interface FloorResult {
   parseMs: number;
@@ -149,9 +153,9 @@ export async function measureModel(path: string): Promise<ModelResult> {
  * The product path end to end: loadSnapshots (read, parse, normalize, build), then each rule on
  * its own through runRules, with default parameters and no exemptions file.
  */
-export async function measureProduct(path: string): Promise<ProductResult> {
+export async function measureProduct(paths: string[]): Promise<ProductResult> {
   const started = performance.now();
-  const { model } = await loadSnapshots([path]);
+  const { model } = await loadSnapshots(paths);
   const loaded = performance.now();
   const rulesMs: Record<string, number> = {};
   const verdicts: Record<string, Record<string, number>> = {};
@@ -185,6 +189,128 @@ export async function runChild(kind: ChildKind, path: string): Promise<unknown> 
     case "model":
       return measureModel(path);
     case "product":
-      return measureProduct(path);
+      return measureProduct([path]);
+    case "config-floor":
+      return measureConfigFloor(configFiles(path));
+    case "config-read":
+      return measureConfigRead(configFiles(path));
+    case "config-model":
+      return measureConfigModel(configFiles(path));
+    case "config-product":
+      return measureProduct(configFiles(path));
   }
+}
+
+/** The files of an AWS Config dataset folder (scripts/bench/config-files.ts). */
+function configFiles(folder: string): string[] {
+  return (JSON.parse(readFileSync(join(folder, "meta.json"), "utf8")) as ConfigDatasetMeta).files;
+}
+
+const ITEM_SEPARATOR = `,${ITEM_START}`;
+
+/**
+ * The floor of AWS Config files: gunzip and JSON.parse of each item alone. The generator starts
+ * every item with the same bytes (ITEM_START), so the decompressed text is cut into items there;
+ * only that cutting is left out of the time.
+ */
+export async function measureConfigFloor(files: readonly string[]): Promise<FloorResult> {
+  let cutMs = 0;
+  let records = 0;
+  let keys = 0;
+  const parse = (texts: readonly string[]) => {
+    for (const text of texts) keys += (JSON.parse(text) as object) === null ? 0 : 1;
+    records += texts.length;
+  };
+  const started = performance.now();
+  for (const file of files) {
+    const decoder = new StringDecoder("utf8");
+    // The text of the item being cut, from its first byte (the file's header for the first one).
+    let open = "";
+    let first = true;
+    const cut = (text: string, last: boolean): string[] => {
+      const pieces = (open + text).split(ITEM_SEPARATOR);
+      const tail = pieces.pop() as string;
+      const texts = pieces.map((piece, index) => (index === 0 ? piece : ITEM_START + piece));
+      open = pieces.length === 0 ? tail : ITEM_START + tail;
+      if (last) texts.push(open.slice(0, open.lastIndexOf("]")));
+      if (first && texts.length > 0) {
+        texts[0] = (texts[0] as string).slice((texts[0] as string).indexOf("[") + 1);
+        first = false;
+      }
+      return texts.filter((item) => item.length > 0);
+    };
+    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK }).pipe(createGunzip({ chunkSize: READ_CHUNK }))) {
+      const cutStarted = performance.now();
+      const texts = cut(decoder.write(chunk as Buffer), false);
+      cutMs += performance.now() - cutStarted;
+      parse(texts);
+    }
+    const cutStarted = performance.now();
+    const texts = cut(decoder.end(), true);
+    cutMs += performance.now() - cutStarted;
+    parse(texts);
+  }
+  if (keys !== records) throw new Error("unreachable: every item parses to an object");
+  return { parseMs: performance.now() - started - cutMs, records };
+}
+
+function configModes(path: readonly string[]): ValueMode {
+  return path.length === 1 && path[0] === "configurationItems" ? "records" : "skip";
+}
+
+/** The product's streaming reader alone over the Config files: bytes to parsed items. */
+export async function measureConfigRead(files: readonly string[]): Promise<ReadResult> {
+  let records = 0;
+  const started = performance.now();
+  for (const file of files) {
+    await readJsonStream(file, {
+      modeOf: configModes,
+      onRecord: () => {
+        records++;
+      },
+      onValue: () => {},
+    });
+  }
+  return { readMs: performance.now() - started, records };
+}
+
+/** Normalizing Config items (configItemToRecords) and building the model, over items already parsed. */
+export async function measureConfigModel(files: readonly string[]): Promise<ModelResult> {
+  const builder = new ModelBuilder();
+  let batch: unknown[] = [];
+  let modelMs = 0;
+  let records = 0;
+  let resources = 0;
+  const scopes = new Map<string, { region: string; accountId: string }>();
+  const drain = () => {
+    const started = performance.now();
+    for (const raw of batch) {
+      const item = configItemToRecords(raw);
+      scopes.set(`${item.accountId}/${item.region}`, { region: item.region, accountId: item.accountId });
+      for (const record of item.records) {
+        builder.add(record);
+        resources++;
+      }
+    }
+    modelMs += performance.now() - started;
+    records += batch.length;
+    batch = [];
+  };
+  for (const file of files) {
+    await readJsonStream(file, {
+      modeOf: configModes,
+      onRecord: (_path, _index, item) => {
+        batch.push(item);
+        if (batch.length === 2000) drain();
+      },
+      onValue: () => {},
+    });
+  }
+  drain();
+  const started = performance.now();
+  for (const scope of scopes.values()) for (const kind of RESOURCE_KINDS) builder.markCollected(scope, kind);
+  const model = builder.build();
+  modelMs += performance.now() - started;
+  if (model.count("instance") === 0) throw new Error("model build produced no instances");
+  return { modelMs, records, resources };
 }

@@ -131,9 +131,14 @@ describe("JsonStreamParser on record arrays parsed in runs cut at learned separa
       Escaped: `${"\\".repeat(i % 4)}"${"},\n{".repeat(i % 3)}`,
       Brackets: "]]]}}},[{,",
       Nested: [{ Key: "a", Value: `${i}` }, { Key: "b", Value: "}, {" }],
+      // The separator learned goes on to the first key: `},{"Id":` also inside records.
+      Inner: i % 7 === 0 ? [{ Id: `in-${i}` }, { Id: '},{"Id":' }] : [],
       Pad: "x".repeat((i * 37) % 300),
     };
   }
+  /** Records of one list that do not all start with the same key. */
+  const mixed = (from: number, count: number) =>
+    Array.from({ length: count }, (_, k) => (k % 9 < 4 ? tricky(from + k) : { Other: from + k, ...(tricky(from + k) as object) }));
   const manyRecords = (from: number, count: number) => Array.from({ length: count }, (_, k) => tricky(from + k));
   const big = {
     regions: {
@@ -142,6 +147,7 @@ describe("JsonStreamParser on record arrays parsed in runs cut at learned separa
         B: { L: [7, "s", null, [1], ...manyRecords(700, 5)] },
         C: { L: [] },
         D: { L: manyRecords(705, 300) },
+        E: { L: mixed(1005, 400) },
       },
     },
   };
@@ -149,6 +155,7 @@ describe("JsonStreamParser on record arrays parsed in runs cut at learned separa
     "regions.r.A.L": big.regions.r.A.L,
     "regions.r.B.L": big.regions.r.B.L,
     "regions.r.D.L": big.regions.r.D.L,
+    "regions.r.E.L": big.regions.r.E.L,
   };
   /** One record per line, as the bench's generator and many tools write arrays of records. */
   const oneRecordPerLine = (value: { regions: { r: Record<string, { L: unknown[] }> } }): string => {
@@ -165,7 +172,8 @@ describe("JsonStreamParser on record arrays parsed in runs cut at learned separa
 
   it("has test documents in the layouts they are named after", () => {
     const [, perLine] = layouts[0] as [string, string];
-    expect(perLine.split("\n").filter((line) => line.startsWith('{"Id":"r-'))).toHaveLength(1005);
+    // 1005 records of A, B and D start with "Id", and 180 of the 400 mixed ones of E.
+    expect(perLine.split("\n").filter((line) => line.startsWith('{"Id":"r-'))).toHaveLength(1005 + 180);
     expect(JSON.parse(perLine)).toEqual(big);
     expect(perLine.length).toBeGreaterThan(3 * 64 * 1024);
   });

@@ -223,6 +223,26 @@ describe("AWS Config files", () => {
     }
   });
 
+  it("lets a later live item undo a deletion, and an older one of either kind change nothing, in any file order", async () => {
+    const item = (time: string, status: string, association?: string) =>
+      configItem("AWS::EC2::EIP", "eipalloc-9", time, status, status === "ResourceDeleted" ? null : eipConfiguration(association));
+    const files = [
+      write("t1.json", { fileVersion: "1.0", configurationItems: [item("2026-11-20T10:00:00.000Z", "OK", "eipassoc-old")] }),
+      write("t2.json", { fileVersion: "1.0", configurationItems: [item("2026-11-21T10:00:00.000Z", "ResourceDeleted")] }),
+      write("t3.json", { fileVersion: "1.0", configurationItems: [item("2026-11-22T10:00:00.000Z", "OK", "eipassoc-new")] }),
+    ];
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]]) {
+      const { model } = await loadSnapshots(order.map((index) => files[index] as string));
+      expect(model.get("eip", "eipalloc-9", scope)?.associationId).toBe("eipassoc-new");
+      expect(model.deleted).toEqual([]);
+    }
+    for (const order of [[0, 1], [1, 0]]) {
+      const { model } = await loadSnapshots(order.map((index) => files[index] as string));
+      expect(model.get("eip", "eipalloc-9", scope)).toBeUndefined();
+      expect(model.deleted).toEqual([expect.objectContaining({ kind: "eip", id: "eipalloc-9", deletedAt: "2026-11-21T10:00:00.000Z" })]);
+    }
+  });
+
   it("reports placement groups and instance types as gaps unless a recorded snapshot fills them, in either order", async () => {
     const config = write("config.json", { ...history1(), configSnapshotId: "abc" });
     const alone = await loadSnapshots([config]);

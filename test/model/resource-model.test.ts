@@ -1,0 +1,58 @@
+import { ModelBuilder } from "../../lib/model/resource-model";
+import type { PlacementGroup, Subnet } from "../../lib/model/types";
+
+const A = { accountId: "111111111111", region: "eu-west-1" };
+const B = { accountId: "222222222222", region: "eu-west-1" };
+
+const subnet = (id: string, scope: typeof A, vpcId = "vpc-1"): Subnet => ({ kind: "subnet", id, vpcId, tags: {}, ...scope });
+const group = (name: string, scope: { accountId: string; region: string }): PlacementGroup => ({
+  kind: "placement-group",
+  id: name,
+  name,
+  state: "available",
+  strategy: "spread",
+  tags: {},
+  ...scope,
+});
+const ids = (records: Iterable<{ id: string; accountId: string }>) => [...records].map((record) => `${record.accountId}/${record.id}`);
+
+describe("ModelBuilder and ResourceModel", () => {
+  it("keeps records in first-added order, a later copy taking the earlier one's place", () => {
+    const later = subnet("subnet-1", A, "vpc-2");
+    const model = new ModelBuilder().add(subnet("subnet-1", A)).add(subnet("subnet-2", A)).add(later).build();
+    expect(ids(model.all("subnet"))).toEqual(["111111111111/subnet-1", "111111111111/subnet-2"]);
+    expect(model.count("subnet")).toBe(2);
+    expect(model.get("subnet", "subnet-1", A)).toBe(later);
+    expect(model.subnetsInVpc("vpc-1", A).map((record) => record.id)).toEqual(["subnet-2"]);
+  });
+
+  it("drops a deleted record from every view, and puts a later copy after the others", () => {
+    const builder = new ModelBuilder().add(subnet("subnet-1", A)).add(subnet("subnet-2", A)).add(subnet("subnet-3", A));
+    builder.markDeleted({ kind: "subnet", id: "subnet-1", ...A, status: "ResourceDeleted", deletedAt: "2026-11-20T10:00:00.000Z" });
+    builder.markDeleted({ kind: "subnet", id: "subnet-2", ...A, status: "ResourceDeleted", deletedAt: "2026-11-20T10:00:00.000Z" });
+    builder.add(subnet("subnet-1", A));
+    const model = builder.build();
+    expect(ids(model.all("subnet"))).toEqual(["111111111111/subnet-3", "111111111111/subnet-1"]);
+    expect(model.count("subnet")).toBe(2);
+    expect(model.get("subnet", "subnet-2", A)).toBeUndefined();
+    expect(model.get("subnet", "subnet-3", A)?.id).toBe("subnet-3");
+    expect(model.subnetsInVpc("vpc-1", A).map((record) => record.id)).toEqual(["subnet-3", "subnet-1"]);
+    expect(model.deleted.map((resource) => resource.id)).toEqual(["subnet-1", "subnet-2"]);
+  });
+
+  it("holds the same id in two accounts as two records, each found and related only in its own account", () => {
+    const model = new ModelBuilder().add(subnet("subnet-1", A)).add(subnet("subnet-1", B, "vpc-9")).build();
+    expect(ids(model.all("subnet"))).toEqual(["111111111111/subnet-1", "222222222222/subnet-1"]);
+    expect(model.get("subnet", "subnet-1", B)?.vpcId).toBe("vpc-9");
+    expect(model.subnetsInVpc("vpc-9", A)).toEqual([]);
+    expect(model.subnetsInVpc("vpc-9", B).map((record) => record.accountId)).toEqual(["222222222222"]);
+  });
+
+  it("keys regional kinds by region too", () => {
+    const us = { ...A, region: "us-east-1" };
+    const model = new ModelBuilder().add(group("batch", A)).add(group("batch", us)).build();
+    expect(model.count("placement-group")).toBe(2);
+    expect(model.get("placement-group", "batch", us)?.region).toBe("us-east-1");
+    expect(model.get("placement-group", "batch", { ...A, region: "ap-southeast-2" })).toBeUndefined();
+  });
+});

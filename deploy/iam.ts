@@ -40,7 +40,8 @@ export function configActions(rule: AnyRule): string[] {
 /**
  * Statements for the rule's reads and Config reporting. EC2 Describe*, PutEvaluations,
  * GetResourceConfigHistory and GetComplianceDetailsByResource have no resource-level
- * permissions (spec §6.1); the rule results
+ * permissions (Service Authorization Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html,
+ * …/list_awsconfig.html); the rule results
  * are scoped to Config rules of this account and region (the rule's own ARN holds its generated
  * id, and naming it would make the role depend on the rule that depends on the function).
  */

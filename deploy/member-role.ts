@@ -1,16 +1,27 @@
+import { EC2_OPERATION_NAMES } from "../lib/model/kinds";
 import { RULES } from "../rules";
 import { ruleEvaluationStatements } from "./iam";
 import { SERVICE } from "./stack";
+
+/**
+ * What `record --accounts | --organization` calls in each account it enters: every recorded
+ * Describe*, and DescribeRegions for `--regions all` (sts:GetCallerIdentity needs no permission).
+ * All read-only, none with resource-level permissions (spec §6.1).
+ */
+export const RECORDER_ACTIONS: readonly string[] = [...EC2_OPERATION_NAMES, "DescribeRegions"].map((operation) => `ec2:${operation}`).sort();
 
 /**
  * deploy/member-role.yml: the role each member account holds for organization mode. The rule
  * functions of the administrator account assume it (rule parameters AssumeRoleMode and
  * ExecutionRoleName) to read EC2 and report to Config in that account. IAM is global, so one
  * stack per account (e.g. a service-managed StackSet in one region) serves every region.
+ * With RecorderAccountId it also creates RecorderRole: read-only, for `record --organization`
+ * run from that account, apart from the rule functions' role (which may post evaluations).
  */
 export function memberRoleTemplate(): Record<string, unknown> {
-  const ruleRoleArns = RULES.map((rule) => ({
-    "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/${SERVICE}-\${Stage}-${rule.meta.id}`,
+  // The rule functions' roles, and the organization scan's item function (deploy/scan.ts), which reads EC2 only.
+  const ruleRoleArns = [...RULES.map((rule) => rule.meta.id), "scan-item"].map((id) => ({
+    "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/${SERVICE}-\${Stage}-${id}`,
   }));
   return {
     AWSTemplateFormatVersion: "2010-09-09",
@@ -27,6 +38,26 @@ export function memberRoleTemplate(): Record<string, unknown> {
         Default: "ec2-config-rules-member",
         Description: "Must equal organization.memberRoleName in the stage's parameters file",
       },
+      RecorderAccountId: {
+        Type: "String",
+        Default: "",
+        AllowedPattern: "^(\\d{12})?$",
+        Description: "The account that runs `ec2-config-rules record --organization` (e.g. an audit account); empty: no recorder role",
+      },
+      RecorderRoleName: {
+        Type: "String",
+        Default: "ec2-config-rules-recorder",
+        Description: "The --role-name given to `record --organization`",
+      },
+      RecorderExternalId: {
+        Type: "String",
+        Default: "",
+        Description: "If set, the recorder role requires it as sts:ExternalId (the --external-id given to record)",
+      },
+    },
+    Conditions: {
+      HasRecorder: { "Fn::Not": [{ "Fn::Equals": [{ Ref: "RecorderAccountId" }, ""] }] },
+      HasRecorderExternalId: { "Fn::Not": [{ "Fn::Equals": [{ Ref: "RecorderExternalId" }, ""] }] },
     },
     Resources: {
       MemberRole: {
@@ -58,8 +89,42 @@ export function memberRoleTemplate(): Record<string, unknown> {
           ],
         },
       },
+      RecorderRole: {
+        Type: "AWS::IAM::Role",
+        Condition: "HasRecorder",
+        Properties: {
+          RoleName: { Ref: "RecorderRoleName" },
+          MaxSessionDuration: 3600,
+          AssumeRolePolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                // The recorder account's own IAM policies say which of its principals may assume it.
+                Principal: { AWS: { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${RecorderAccountId}:root` } },
+                Action: "sts:AssumeRole",
+                Condition: {
+                  "Fn::If": ["HasRecorderExternalId", { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } }, { Ref: "AWS::NoValue" }],
+                },
+              },
+            ],
+          },
+          Policies: [
+            {
+              PolicyName: "ec2-config-rules-record",
+              PolicyDocument: {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: [...RECORDER_ACTIONS], Resource: "*" }],
+              },
+            },
+          ],
+        },
+      },
     },
-    Outputs: { MemberRoleArn: { Value: { "Fn::GetAtt": ["MemberRole", "Arn"] } } },
+    Outputs: {
+      MemberRoleArn: { Value: { "Fn::GetAtt": ["MemberRole", "Arn"] } },
+      RecorderRoleArn: { Condition: "HasRecorder", Value: { "Fn::GetAtt": ["RecorderRole", "Arn"] } },
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { InputError } from "../lib/errors";
 
-/** Config's periodic frequencies (spec §1.7). */
+/** Config's periodic frequencies, MaximumExecutionFrequency (https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html). */
 export const EXECUTION_FREQUENCIES = ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] as const;
 export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
 
@@ -26,6 +26,39 @@ const ruleSettings = z
 export type RuleSettings = z.output<typeof ruleSettings>;
 
 const awsAccountId = z.string().regex(/^\d{12}$/, { message: "expected a 12-digit AWS account id" });
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as "eu-west-1"' });
+
+/**
+ * The Config aggregator the organization report reads (lib/config/aggregator-results): the stack
+ * builds one unless `name` and `arn` name an existing organization aggregator of the administrator
+ * account in the stack's region.
+ */
+const aggregatorSettings = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w-]{1,256}$/, { message: "expected a Config aggregator name (letters, digits, _ and -)" })
+      .optional(),
+    /** The existing aggregator's ARN (describe-configuration-aggregators): the report's aggregate calls are allowed on it alone. */
+    arn: z
+      .string()
+      .regex(/^arn:aws[\w-]*:config:[a-z0-9-]+:\d{12}:config-aggregator\/[\w-]+$/, {
+        message: 'expected an aggregator ARN such as "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-a1b2c3d4"',
+      })
+      .optional(),
+    /** Regions whose results the report expects: "all" (the built aggregator takes AllAwsRegions) or a list; the stack's region when absent. */
+    regions: z.union([z.literal("all"), z.array(awsRegion).min(1)]).optional(),
+  })
+  .strict()
+  .superRefine((aggregator, context) => {
+    if ((aggregator.name === undefined) !== (aggregator.arn === undefined)) {
+      context.addIssue({
+        code: "custom",
+        path: [aggregator.name === undefined ? "name" : "arn"],
+        message: "an existing aggregator needs both its name (for the API) and its ARN (for the report's permissions)",
+      });
+    }
+  });
 
 export const stageSettingsSchema = z
   .object({
@@ -86,6 +119,8 @@ export const stageSettingsSchema = z
           .string()
           .regex(/^o-[a-z0-9]{10,32}$/, { message: 'expected an AWS Organizations id such as "o-a1b2c3d4e5"' })
           .optional(),
+        /** The organization report's Config aggregator: built by the stack unless named. */
+        aggregator: aggregatorSettings.default({}),
       })
       .strict()
       .superRefine((organization, context) => {
@@ -97,7 +132,38 @@ export const stageSettingsSchema = z
           });
         }
       })
-      .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [] }),
+      .default({ enabled: false, memberRoleName: "ec2-config-rules-member", excludedAccounts: [], aggregator: {} }),
+    organizationScan: z
+      .object({
+        /** Deploys the organization scan: a Step Functions Distributed Map over every active account × `regions` (deploy/scan.ts). */
+        enabled: z.boolean().default(false),
+        /** Items (account × region) scanned at once: Lambda concurrency and the member accounts' EC2 request rates bound it. */
+        maxConcurrency: z.number().int().min(1).max(10_000).default(100),
+        /** The role each item assumes in its account (deploy/member-role.yml creates it). */
+        roleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+          .default("ec2-config-rules-member"),
+        /** Passed to sts:AssumeRole when the member role's trust policy asks for one. */
+        externalId: z
+          .string()
+          .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: "expected an external id (2 to 1224 of A-Z a-z 0-9 +=,.@:/-)" })
+          .optional(),
+        /** The regions scanned in every account; required when enabled. */
+        regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "expected a region name such as eu-west-1" })).default([]),
+        /** EventBridge schedule that starts a scan; none when absent (start it with aws stepfunctions start-execution). */
+        schedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, { message: 'expected an EventBridge schedule such as "cron(0 5 * * ? *)"' })
+          .optional(),
+      })
+      .strict()
+      .superRefine((scan, context) => {
+        if (scan.enabled && scan.regions.length === 0) {
+          context.addIssue({ code: "custom", path: ["regions"], message: "required when the organization scan is enabled: the regions to scan in every account" });
+        }
+      })
+      .default({ enabled: false, maxConcurrency: 100, roleName: "ec2-config-rules-member", regions: [] }),
     rules: z.record(z.string(), ruleSettings).default({}),
     /** Per rule: `{ "mode": "manual" | "automatic" | "config-automatic", "cap": 10, … }`, validated by remediation/ssm. */
     remediation: z.record(z.string(), z.unknown()).default({}),

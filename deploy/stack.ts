@@ -17,6 +17,7 @@ import {
   remediationStatements,
   ruleEvaluationStatements,
 } from "./iam";
+import { addOrganizationScan } from "./scan";
 import type { StageSettings } from "./settings";
 
 export const SERVICE = "ec2-config-rules";
@@ -32,6 +33,8 @@ export const RULE_FUNCTION_MEMORY_MB = 1024;
 export const RULE_FUNCTION_TIMEOUT_S = 900;
 export const REPORT_FUNCTION_MEMORY_MB = 1024;
 export const REPORT_FUNCTION_TIMEOUT_S = 300;
+/** Organization mode reads every account's results through the aggregator, whose APIs throttle early. */
+export const ORGANIZATION_REPORT_TIMEOUT_S = 900;
 
 const CHANGE_MESSAGE_TYPES = ["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"] as const;
 const SCHEDULED = "ScheduledNotification";
@@ -354,9 +357,18 @@ export function buildStack(input: StackInput): Stack {
     );
   }
 
-  // The report reads the stack's account rules; organization rules live in the member accounts
-  // (a report over them needs a Config aggregator, which this stack does not build).
-  if (!organization) addReports(input, resources, outputs, functions, publishAlerts);
+  // The report reads the stack's account rules, or in organization mode the organization rules'
+  // results in every member account through an organization aggregator.
+  const aggregator = organization ? addAggregator(input, resources, outputs) : undefined;
+  addReports(input, resources, outputs, functions, publishAlerts, aggregator);
+  if (settings.organizationScan.enabled) {
+    addOrganizationScan(
+      { prefix: names.prefix, settings, functionName: names.functionName, roleName: names.roleName, role, publishAlerts },
+      resources,
+      outputs,
+      functions,
+    );
+  }
   return { functions, resources: { Resources: resources, Outputs: outputs }, logRetentionDays: settings.logRetentionDays };
 }
 
@@ -449,6 +461,83 @@ function outboxStatements(ruleId: string): PolicyStatement[] {
   ];
 }
 
+/** The aggregator the organization report reads: its name, ARN and the regions whose results are expected. */
+interface ReportAggregator {
+  name: CfnValue;
+  arn: CfnValue;
+  /** `all` or comma-separated regions, as the report function reads them (AGGREGATOR_REGIONS). */
+  regions: CfnValue;
+}
+
+/**
+ * Organization mode: the organization ConfigurationAggregator of the administrator account, with
+ * the role Config uses to list the organization's accounts (the AWS managed policy
+ * AWSConfigRoleForOrganizations); or the existing aggregator the stage names. The expected regions
+ * default to the stack's own, where the organization rules are (PutOrganizationConfigRule is regional).
+ */
+function addAggregator(input: StackInput, resources: Record<string, unknown>, outputs: Record<string, unknown>): ReportAggregator {
+  const names = stageNames(input.stage);
+  const { aggregator } = input.settings.organization;
+  const regions = aggregator.regions;
+  const regionsValue: CfnValue = regions === undefined ? { Ref: "AWS::Region" } : regions === "all" ? "all" : regions.join(",");
+  if (aggregator.name && aggregator.arn) {
+    outputs.OrganizationAggregatorName = { Value: aggregator.name };
+    return { name: aggregator.name, arn: aggregator.arn, regions: regionsValue };
+  }
+  const roleName = names.roleName("aggregator");
+  checkLength("role name", roleName, MAX_IAM_ROLE_NAME);
+  resources.OrganizationAggregatorRole = {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      RoleName: roleName,
+      AssumeRolePolicyDocument: assumeRolePolicy("config.amazonaws.com"),
+      ManagedPolicyArns: [{ "Fn::Sub": `arn:\${AWS::Partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations` }],
+    },
+  };
+  const name = `${names.prefix}-organization`;
+  resources.OrganizationAggregator = {
+    Type: "AWS::Config::ConfigurationAggregator",
+    Properties: {
+      ConfigurationAggregatorName: name,
+      OrganizationAggregationSource: {
+        RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+        ...(regions === "all" ? { AllAwsRegions: true } : { AwsRegions: regions ?? [{ Ref: "AWS::Region" }] }),
+      },
+    },
+  };
+  outputs.OrganizationAggregatorName = { Value: name };
+  return { name, arn: { "Fn::GetAtt": ["OrganizationAggregator", "ConfigurationAggregatorArn"] }, regions: regionsValue };
+}
+
+/**
+ * The report's reads: this account's rule results; or, in organization mode, the aggregate APIs
+ * on the aggregator alone and organizations:ListAccounts for the expected accounts. ListAccounts
+ * has no resource type in the Service Authorization Reference, so it can only be granted on `*`.
+ */
+function reportReadStatements(aggregator: ReportAggregator | undefined): PolicyStatement[] {
+  if (!aggregator) {
+    return [
+      {
+        Effect: "Allow",
+        Action: ["config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule"],
+        Resource: localArn("config", "config-rule/*"),
+      },
+    ];
+  }
+  return [
+    {
+      Effect: "Allow",
+      Action: [
+        "config:DescribeAggregateComplianceByConfigRules",
+        "config:DescribeConfigurationAggregatorSourcesStatus",
+        "config:GetAggregateComplianceDetailsByConfigRule",
+      ],
+      Resource: aggregator.arn,
+    },
+    { Effect: "Allow", Action: ["organizations:ListAccounts"], Resource: "*" },
+  ];
+}
+
 /** The reports bucket and the scheduled report function (once its handler exists). */
 function addReports(
   input: StackInput,
@@ -456,6 +545,7 @@ function addReports(
   outputs: Record<string, unknown>,
   functions: Record<string, unknown>,
   publishAlerts: PolicyStatement,
+  aggregator: ReportAggregator | undefined,
 ): void {
   const { settings } = input;
   const names = stageNames(input.stage);
@@ -520,11 +610,7 @@ function addReports(
   resources.ScheduledReportRole = role(names.roleName("scheduled-report"), "lambda.amazonaws.com", [
     logStatement(functionName),
     publishAlerts,
-    {
-      Effect: "Allow",
-      Action: ["config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule"],
-      Resource: localArn("config", "config-rule/*"),
-    },
+    ...reportReadStatements(aggregator),
     { Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
     // GetObject also backs the pre-signed link, which is signed with this role's credentials.
     { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: objectsArn },
@@ -532,10 +618,12 @@ function addReports(
   functions.scheduledReport = {
     name: functionName,
     handler: "handlers/scheduled-report.handler",
-    description: "Scheduled compliance report from AWS Config's results: HTML and JSON to S3, digest to SNS",
+    description: aggregator
+      ? "Scheduled organization compliance report from the Config aggregator: HTML and JSON to S3, digest to SNS"
+      : "Scheduled compliance report from AWS Config's results: HTML and JSON to S3, digest to SNS",
     role: "ScheduledReportRole",
     memorySize: REPORT_FUNCTION_MEMORY_MB,
-    timeout: REPORT_FUNCTION_TIMEOUT_S,
+    timeout: aggregator ? ORGANIZATION_REPORT_TIMEOUT_S : REPORT_FUNCTION_TIMEOUT_S,
     events: [{ schedule: settings.reports.schedule }],
     environment: {
       ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
@@ -543,6 +631,13 @@ function addReports(
       REPORT_LINK_EXPIRY_SECONDS: String(settings.reports.linkExpirySeconds),
       REPORT_NOTIFY: settings.reports.notify,
       CONFIG_RULE_NAMES: JSON.stringify(ruleNames),
+      ...(aggregator
+        ? {
+            AGGREGATOR_NAME: aggregator.name,
+            AGGREGATOR_REGIONS: aggregator.regions,
+            ...(settings.organization.excludedAccounts.length > 0 ? { EXCLUDED_ACCOUNTS: settings.organization.excludedAccounts.join(",") } : {}),
+          }
+        : {}),
     },
   };
 }

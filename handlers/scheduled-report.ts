@@ -4,6 +4,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { AwsClients } from "../lib/aws/clients";
 import { configClient } from "../lib/aws/config";
+import { organizationsClient } from "../lib/aws/organizations";
 import { s3Client } from "../lib/aws/s3";
 import { snsClient } from "../lib/aws/sns";
 import { runScheduledReport, scheduledReportSettings } from "../lib/reports/scheduled";
@@ -19,7 +20,16 @@ async function scheduledReport(_event: unknown, context: Context) {
   const settings = scheduledReportSettings();
   const clients = new AwsClients({ region: settings.AWS_REGION });
   try {
-    const result = await runScheduledReport(settings, { config: configClient(clients), s3: s3Client(clients), sns: snsClient(clients) }, accountOf(context));
+    const result = await runScheduledReport(
+      settings,
+      {
+        config: configClient(clients),
+        s3: s3Client(clients),
+        sns: snsClient(clients),
+        ...(settings.AGGREGATOR_NAME ? { organizations: organizationsClient(clients) } : {}),
+      },
+      accountOf(context),
+    );
     logger.info("report written", {
       htmlKey: result.htmlKey,
       jsonKey: result.jsonKey,

@@ -13,6 +13,7 @@ export default defineRule({
     id: RULE_ID,
     description:
       "EC2 instances must not have a public IPv4 address (auto-assigned or an Elastic IP) on any network interface, primary or secondary. IPv6 addresses are not considered.",
+    failsWhen: "any network interface, primary or secondary, has a public IPv4 address",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",

@@ -25,6 +25,8 @@ export default defineRule({
     id: RULE_ID,
     description:
       "Elastic IP addresses must be associated with something (an instance, a network interface, a NAT gateway or a load balancer); an unassociated address is billed and unused.",
+    failsWhen:
+      "the address has no association (an EIP on a NAT gateway, load balancer, ENI or instance is attached, and so is an EC2-Classic address associated through `InstanceId`)",
     resourceTypes: ["AWS::EC2::EIP"],
     triggers: ["change", "periodic"],
     severity: "low",

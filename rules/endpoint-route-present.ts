@@ -11,7 +11,7 @@ import {
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types";
 
-const ID = "endpoint-route-present";
+const RULE_ID = "endpoint-route-present";
 
 /** The services that offer gateway VPC endpoints. */
 const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
@@ -43,7 +43,7 @@ const internetRoute = (table: RouteTable): Route | undefined =>
     (route) => route.destinationCidrBlock === "0.0.0.0/0" && route.gatewayId?.startsWith("igw-") === true && isActive(route),
   );
 
-/** The wire value is lowercase but the SDK enum is not (spec §5.1): compare lowercased. */
+/** EC2 sends the state lowercase (`available`, as the vpc-endpoint-state filter lists it) but the SDK enum is `Available`: compare lowercased. */
 const isAvailable = (endpoint: VpcEndpoint) => endpoint.state.toLowerCase() === "available";
 
 const isGatewayEndpoint = (endpoint: VpcEndpoint) => endpoint.type.toLowerCase() === "gateway";
@@ -123,7 +123,7 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   let role = "";
   if (subnets.length === 0) role = "serves no subnet";
   else if (internet) role = `public (0.0.0.0/0 via ${internet.gatewayId})`;
-  if (role && params.scope === "private") return verdict(ID, table, "NOT_APPLICABLE", `Route table ${role}`);
+  if (role && params.scope === "private") return verdict(RULE_ID, table, "NOT_APPLICABLE", `Route table ${role}`);
 
   const problems: string[] = [];
   const routed: string[] = [];
@@ -142,11 +142,11 @@ function judgeRouteTable(model: ResourceModel, table: RouteTable, params: Params
   const served = role || `serves ${describeSubnets(subnets)}`;
   if (problems.length > 0) {
     const affected = role ? `Table ${role}` : `Private subnets affected: ${describeSubnets(subnets)}`;
-    return verdict(ID, table, "NON_COMPLIANT", `${problems.join("; ")}. ${affected}`);
+    return verdict(RULE_ID, table, "NON_COMPLIANT", `${problems.join("; ")}. ${affected}`);
   }
-  if (routed.length > 0) return verdict(ID, table, "COMPLIANT", `Routes ${routed.join(", ")}; ${served}`);
+  if (routed.length > 0) return verdict(RULE_ID, table, "COMPLIANT", `Routes ${routed.join(", ")}; ${served}`);
   return verdict(
-    ID,
+    RULE_ID,
     table,
     "NOT_APPLICABLE",
     `No available gateway endpoint for ${params.services.join("/")} in ${table.vpcId}; ${served}`,
@@ -166,27 +166,29 @@ export const REQUESTER_MANAGED = "requester-managed: created by an AWS service; 
 function judgeEndpoint(endpoint: VpcEndpoint, params: Params): Evaluation {
   const type = endpoint.type.toLowerCase();
   if (type === "gateway") {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Gateway endpoint: its routes are judged on the route tables of ${endpoint.vpcId}`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Gateway endpoint: its routes are judged on the route tables of ${endpoint.vpcId}`);
   }
-  if (type !== "interface") return verdict(ID, endpoint, "NOT_APPLICABLE", `Endpoint type ${type} is not checked`);
+  if (type !== "interface") return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Endpoint type ${type} is not checked`);
   if (endpoint.requesterManaged === true) {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${REQUESTER_MANAGED}`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${REQUESTER_MANAGED}`);
   }
   if (!isAvailable(endpoint)) {
-    return verdict(ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${endpoint.state}, not available`);
+    return verdict(RULE_ID, endpoint, "NOT_APPLICABLE", `Interface endpoint is ${endpoint.state}, not available`);
   }
   if (endpoint.privateDnsEnabled === true) {
-    return verdict(ID, endpoint, "COMPLIANT", `Private DNS is enabled for ${endpoint.serviceName}`);
+    return verdict(RULE_ID, endpoint, "COMPLIANT", `Private DNS is enabled for ${endpoint.serviceName}`);
   }
   const why = `Private DNS is disabled for ${endpoint.serviceName}: clients using its default hostname bypass the endpoint`;
-  return verdict(ID, endpoint, params.requirePrivateDns ? "NON_COMPLIANT" : "COMPLIANT", why);
+  return verdict(RULE_ID, endpoint, params.requirePrivateDns ? "NON_COMPLIANT" : "COMPLIANT", why);
 }
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description:
       "Route tables of private subnets route S3/DynamoDB traffic through their VPC's gateway endpoint (active prefix-list route), and interface endpoints have private DNS enabled.",
+    failsWhen:
+      "a route table serving a private subnet has no active route to its VPC's S3/DynamoDB gateway endpoint (main-table fallback, blackholes); an interface endpoint has private DNS off (requester-managed endpoints, which only their AWS service can change, are not judged)",
     resourceTypes: ["AWS::EC2::RouteTable", "AWS::EC2::VPCEndpoint"],
     triggers: ["periodic", "change"],
     severity: "medium",

@@ -3,7 +3,7 @@ import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdic
 import type { Instance } from "../lib/model/types";
 import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
 
-const ID = "imdsv2-required";
+const RULE_ID = "imdsv2-required";
 
 /**
  * Only a terminated instance is gone (AWS Config records it as deleted). A shutting-down one is
@@ -23,7 +23,7 @@ type Params = z.output<typeof parameters>;
 
 function judge(instance: Instance, params: Params): Evaluation {
   const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
-    verdict(ID, instance, complianceType, annotation);
+    verdict(RULE_ID, instance, complianceType, annotation);
 
   const state = instance.state.toLowerCase();
   if (GONE_STATES.has(state)) return rule("NOT_APPLICABLE", `Instance is ${state}`);
@@ -57,9 +57,10 @@ function judge(instance: Instance, params: Params): Evaluation {
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description:
       "EC2 instances must require IMDSv2 session tokens (HttpTokens required), optionally with a maximum PUT response hop limit.",
+    failsWhen: "`HttpTokens` is `optional`",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "high",

@@ -13,11 +13,12 @@ import {
   verdict,
 } from "../lib/engine/rule";
 
-const ID = "placement-group-limits";
+const RULE_ID = "placement-group-limits";
 
 /**
  * AWS Config does not record placement groups, and whether it accepts evaluations reported on
- * AWS::EC2::PlacementGroup is unverified (spec §2.9, [unsure]). The account pseudo-type is the
+ * AWS::EC2::PlacementGroup is unverified against a real account (Config's guide lets custom rules report
+ * types it does not record, but shows no placement group). The account pseudo-type is the
  * fallback Config is known to accept; there, one evaluation per account and region sums up
  * every group (an account has one resource id, so per-group verdicts would overwrite each other).
  */
@@ -171,7 +172,7 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
       annotation = `${culprits.length} of ${entries.length} placement groups ${worst}: ${listIds(culprits.map(({ group }) => group.name))}`;
     }
     return {
-      ruleId: ID,
+      ruleId: RULE_ID,
       resourceType: ACCOUNT_RESOURCE_TYPE,
       resourceId: scope.accountId,
       region: scope.region,
@@ -184,11 +185,13 @@ function accountEvaluations(model: ResourceModel, judged: { group: PlacementGrou
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description:
       "Placement groups stay within EC2's documented limits: rack spread at most 7 running instances per AZ, partition at most 7 partitions, cluster in one AZ with one ENA-capable instance type.",
+    failsWhen:
+      "a rack-spread group has more than 7 running instances in one AZ, a partition group more than 7 partitions, a cluster group spans AZs, mixes types or lacks ENA",
     resourceTypes: ["AWS::EC2::PlacementGroup"],
-    // Config records no placement groups, so nothing can trigger on a change (spec §2.9).
+    // Config records no placement groups (its supported resource types list none), so no change can trigger it.
     triggers: ["periodic"],
     severity: "medium",
     controls: [],
@@ -205,6 +208,6 @@ export default defineRule({
     const judged: { group: PlacementGroup; outcome: GroupResult }[] = [];
     for (const group of model.all("placement-group")) judged.push({ group, outcome: judgeGroup(model, group, params) });
     if (params.resourceType === "AWS::::Account") return accountEvaluations(model, judged);
-    return judged.map(({ group, outcome }) => verdict(ID, group, outcome.complianceType, outcome.annotation));
+    return judged.map(({ group, outcome }) => verdict(RULE_ID, group, outcome.complianceType, outcome.annotation));
   },
 });

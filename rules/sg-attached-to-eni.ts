@@ -50,6 +50,7 @@ export default defineRule({
     id: RULE_ID,
     description:
       "Security groups should be used by at least one network interface; an unused group is clutter that someone may attach by mistake. Default groups and groups shared from other accounts are not judged.",
+    failsWhen: "no network interface uses the group (Lambda, endpoint and NAT ENIs count)",
     resourceTypes: ["AWS::EC2::SecurityGroup"],
     // Config no longer updates a group's item when an ENI attaches or detaches, so only a sweep sees use change.
     triggers: ["periodic"],

@@ -1,9 +1,11 @@
 /**
  * npm run new-rule -- <id>: scaffolds a rule as ESLint's rule generator does. Writes rules/<id>.ts
- * (a runnable placeholder: instance detailed monitoring), test/rules/<id>.test.ts (compliant,
- * non-compliant and not-applicable cases through the rule tester) and handlers/<id>.ts, adds the
- * import to rules/index.ts and a row to README's rules table, then regenerates deploy/member-role.yml. Edit the rule and its test;
- * nothing else has to know about the rule.
+ * (a runnable placeholder: instance detailed monitoring) and test/rules/<id>.test.ts (compliant,
+ * non-compliant and not-applicable cases through the rule tester), adds the import to
+ * rules/index.ts, then runs `npm run generate`, which writes what derives from the metadata:
+ * handlers/<id>.ts, docs/rules/<id>.md, README's tables and deploy/member-role.yml. Edit the rule
+ * and its test (and run `npm run generate` after changing its metadata); nothing else has to know
+ * about the rule.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -33,7 +35,7 @@ export function ruleModule(id: string): string {
 import type { Instance } from "../lib/model/types";
 import * as z from "../lib/zod";
 
-const ID = "${id}";
+const RULE_ID = "${id}";
 
 // A placeholder made by \`npm run new-rule\`: it checks detailed monitoring. Replace judge(), the
 // metadata and the test cases with the rule's own.
@@ -41,7 +43,7 @@ const parameters = z.strictObject({});
 
 function judge(instance: Instance): Evaluation {
   const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
-    verdict(ID, instance, complianceType, annotation);
+    verdict(RULE_ID, instance, complianceType, annotation);
 
   if (instance.state.toLowerCase() === "terminated") return rule("NOT_APPLICABLE", "Instance is terminated");
   const monitoring = instance.monitoringState ?? "not recorded";
@@ -52,8 +54,9 @@ function judge(instance: Instance): Evaluation {
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: RULE_ID,
     description: "EC2 instances must have detailed (1-minute) CloudWatch monitoring enabled.",
+    failsWhen: "detailed monitoring is not enabled (placeholder: say when the rule fails)",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["change", "periodic"],
     severity: "low",
@@ -124,14 +127,6 @@ testRule(rule, [
 `;
 }
 
-export function ruleHandler(id: string): string {
-  return `import { createRuleHandler } from "../lib/lambda/handler";
-import rule from "../rules/${id}";
-
-export const handler = createRuleHandler(rule);
-`;
-}
-
 /** rules/index.ts with the new import (kept sorted) and the rule appended to RULES. */
 export function withRuleRegistered(index: string, id: string): string {
   const name = camelCase(id);
@@ -148,18 +143,6 @@ export function withRuleRegistered(index: string, id: string): string {
   return text.replace(list, `$1  ${name},\n$2`);
 }
 
-const RULE_TABLE_HEADER = "| rule | reports on | fails when | matches AWS managed rule |\n|---|---|---|---|\n";
-
-/** README.md with the rule's row at the end of the rules table (test/readme.test.ts wants one per rule). */
-export function withReadmeRow(readme: string, id: string): string {
-  const start = readme.indexOf(RULE_TABLE_HEADER);
-  if (start < 0) fail("README.md: the rules table (| rule | reports on | fails when | ...) not found");
-  let end = start + RULE_TABLE_HEADER.length;
-  while (readme.startsWith("| `", end)) end = readme.indexOf("\n", end) + 1;
-  const row = `| \`${id}\` | \`AWS::EC2::Instance\` | detailed monitoring is not enabled (placeholder: describe what the rule fails) | none |\n`;
-  return readme.slice(0, end) + row + readme.slice(end);
-}
-
 function main(): void {
   const id = process.argv[2];
   if (!id || process.argv.length > 3) fail("usage: npm run new-rule -- <rule-id>   (kebab-case, e.g. instance-monitoring)");
@@ -167,25 +150,36 @@ function main(): void {
   const files = {
     rule: join(root, "rules", `${id}.ts`),
     test: join(root, "test", "rules", `${id}.test.ts`),
-    handler: join(root, "handlers", `${id}.ts`),
   };
+  const taken = [...Object.values(files), join(root, "handlers", `${id}.ts`), join(root, "docs", "rules", `${id}.md`)];
   const index = join(root, "rules", "index.ts");
   const indexText = readFileSync(index, "utf8");
-  for (const path of Object.values(files)) if (existsSync(path)) fail(`${relative(root, path)} already exists: rule "${id}" is taken`);
+  for (const path of taken) if (existsSync(path)) fail(`${relative(root, path)} already exists: rule "${id}" is taken`);
   if (indexText.includes(`"./${id}"`)) fail(`rules/index.ts already imports "./${id}"`);
 
   const updatedIndex = withRuleRegistered(indexText, id);
-  const readme = join(root, "README.md");
-  const updatedReadme = withReadmeRow(readFileSync(readme, "utf8"), id);
   writeAtomically(files.rule, ruleModule(id));
   writeAtomically(files.test, ruleTest(id));
-  writeAtomically(files.handler, ruleHandler(id));
   writeAtomically(index, updatedIndex);
-  writeAtomically(readme, updatedReadme);
-  for (const path of [...Object.values(files), index, readme]) process.stdout.write(`wrote ${relative(root, path)}\n`);
-  // The member role's read permissions derive from every rule's requires.
-  execFileSync(process.execPath, [join(root, "deploy", "write-member-role.js")], { cwd: root, stdio: "inherit" });
-  process.stdout.write(`\nNext: edit rules/${id}.ts and test/rules/${id}.test.ts (and its README row), then npm test.\n`);
+  for (const path of [...Object.values(files), index]) process.stdout.write(`wrote ${relative(root, path)}\n`);
+  // Formatted and imports sorted as biome.json says, so the scaffold passes `biome check` as written.
+  try {
+    execFileSync(join(root, "node_modules", ".bin", "biome"), ["check", "--write", ...Object.values(files), index], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  } catch {
+    process.stderr.write("new-rule: biome check --write reported problems in the new files (above); fix them before npm test\n");
+  }
+  // A new process, so that the generator's RULES include the rule just registered.
+  try {
+    execFileSync("npm", ["run", "--silent", "generate"], { cwd: root, stdio: "inherit" });
+  } catch {
+    fail(`the rule's files are written, but \`npm run generate\` failed (its message is above); fix it and run it again`);
+  }
+  process.stdout.write(
+    `\nNext: edit rules/${id}.ts and test/rules/${id}.test.ts, run \`npm run generate\` after changing the rule's metadata, then npm test.\n`,
+  );
 }
 
 if (require.main === module) main();

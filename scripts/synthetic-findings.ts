@@ -83,14 +83,19 @@ function stateFor(rng: Rng): { complianceType: ComplianceType; exempted: boolean
   return { complianceType: "INSUFFICIENT_DATA", exempted: false };
 }
 
-export function syntheticEvaluations(count: number, options: { seed?: number; changed?: boolean } = {}): Evaluation[] {
+export function syntheticEvaluations(
+  count: number,
+  options: { seed?: number; changed?: boolean; accountId?: string; regions?: readonly string[] } = {},
+): Evaluation[] {
+  const regions = options.regions ?? REGIONS;
+  const accountId = options.accountId ?? ACCOUNT;
   const evaluations: Evaluation[] = [];
   const ids = new Rng(options.seed ?? 42);
   const flips = new Rng((options.seed ?? 42) + 1);
   for (let index = 0; index < count; index++) {
     const rng = new Rng(ids.int(2 ** 31));
     const ruleId = RULE_IDS[index % RULE_IDS.length] as string;
-    const region = REGIONS[rng.int(REGIONS.length)] as string;
+    const region = regions[rng.int(regions.length)] as string;
     let { complianceType, exempted } = stateFor(rng);
     if (options.changed && flips.chance(0.1)) ({ complianceType, exempted } = stateFor(flips));
     const made = (MAKERS[ruleId] as Maker)(rng, hex(rng, 17), complianceType);
@@ -102,7 +107,7 @@ export function syntheticEvaluations(count: number, options: { seed?: number; ch
         : complianceType === "INSUFFICIENT_DATA"
           ? "Cannot evaluate: missing AWS::EC2::NetworkInterface (UnauthorizedOperation: not allowed)"
           : made.annotation;
-    evaluations.push({ ruleId, resourceType: made.resourceType, resourceId: made.resourceId, region, accountId: ACCOUNT, complianceType, annotation });
+    evaluations.push({ ruleId, resourceType: made.resourceType, resourceId: made.resourceId, region, accountId, complianceType, annotation });
   }
   return evaluations;
 }

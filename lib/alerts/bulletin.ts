@@ -125,11 +125,13 @@ function render(bulletin: Bulletin, group: readonly Slot[], part: number, parts:
   };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what SNS refuses
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 /** A subject SNS accepts: printable, one line, under 100 characters, with the part counter kept. */
 function subjectLine(subject: string, part = 1, parts = 1): string {
   const suffix = parts > 1 ? ` (${part}/${parts})` : "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what SNS refuses
-  const clean = subject.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const clean = subject.replace(CONTROL_CHARACTERS, " ").replace(/\s+/g, " ").trim();
   const room = SNS_MAX_SUBJECT_LENGTH - suffix.length;
   const cut = clean.length > room ? `${clean.slice(0, room - 3)}...` : clean;
   return `${cut}${suffix}`;

@@ -1,5 +1,6 @@
 import { countByCompliance } from "../engine/counts";
 import type { ComplianceType, Evaluation } from "../engine/rule";
+import { csvField } from "../io/csv";
 
 export type EvaluationFormat = "table" | "json" | "csv";
 export const EVALUATION_FORMATS: readonly EvaluationFormat[] = ["table", "json", "csv"];
@@ -11,24 +12,29 @@ export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
   return evaluations.map((evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation);
 }
 
-/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets never run a cell as a formula. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
 
+/** The table names the account only when there are several: the same resource id may be in each. */
 function renderTable(evaluations: readonly Evaluation[], color: boolean): string {
   const sorted = [...evaluations].sort(
     (a, b) =>
       a.ruleId.localeCompare(b.ruleId) ||
       ORDER[a.complianceType] - ORDER[b.complianceType] ||
+      a.accountId.localeCompare(b.accountId) ||
       a.region.localeCompare(b.region) ||
       a.resourceId.localeCompare(b.resourceId),
   );
-  const headers = ["RULE", "RESOURCE", "REGION", "COMPLIANCE", "WHY"];
-  const rows = sorted.map((e) => [e.ruleId, `${e.resourceType.replace(/^AWS::/, "")} ${e.resourceId}`, e.region, e.complianceType, e.annotation]);
+  const manyAccounts = new Set(evaluations.map((e) => e.accountId)).size > 1;
+  const headers = ["RULE", "RESOURCE", ...(manyAccounts ? ["ACCOUNT"] : []), "REGION", "COMPLIANCE", "WHY"];
+  const complianceColumn = headers.indexOf("COMPLIANCE");
+  const rows = sorted.map((e) => [
+    e.ruleId,
+    `${e.resourceType.replace(/^AWS::/, "")} ${e.resourceId}`,
+    ...(manyAccounts ? [e.accountId] : []),
+    e.region,
+    e.complianceType,
+    e.annotation,
+  ]);
   const widths = headers.map((header, column) =>
     column === headers.length - 1 ? 0 : Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)),
   );
@@ -41,12 +47,12 @@ function renderTable(evaluations: readonly Evaluation[], color: boolean): string
     cells
       .map((cell, column) => {
         const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0);
-        return column === 3 ? paint(padded, compliance) : padded;
+        return column === complianceColumn ? paint(padded, compliance) : padded;
       })
       .join("  ");
   const counts = countByCompliance(evaluations);
   const summary = `${evaluations.length} evaluations: ${counts.NON_COMPLIANT} non-compliant, ${counts.COMPLIANT} compliant, ${counts.NOT_APPLICABLE} not applicable, ${counts.INSUFFICIENT_DATA} insufficient data`;
-  return [line(headers), ...rows.map((row) => line(row, row[3])), "", summary].join("\n");
+  return [line(headers), ...rows.map((row) => line(row, row[complianceColumn])), "", summary].join("\n");
 }
 
 export function formatEvaluations(evaluations: readonly Evaluation[], format: EvaluationFormat, options: { color?: boolean } = {}): string {
@@ -54,7 +60,7 @@ export function formatEvaluations(evaluations: readonly Evaluation[], format: Ev
     case "json":
       return `${JSON.stringify(toJsonRows(evaluations), null, 2)}\n`;
     case "csv":
-      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvCell(e[column])).join(","))].join("\r\n")}\r\n`;
+      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvField(e[column])).join(","))].join("\r\n")}\r\n`;
     case "table":
       return `${renderTable(evaluations, options.color ?? false)}\n`;
   }

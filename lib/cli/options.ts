@@ -113,6 +113,7 @@ const FORMAT_NAMES: Readonly<Record<SnapshotFormat, string>> = {
   config: "AWS Config file",
   "config-recorders": "AWS Config recorder list",
   "describe-folder": "describe folder",
+  "organization-recording": "organization recording",
 };
 
 /**

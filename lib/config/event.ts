@@ -2,8 +2,8 @@ import * as z from "../zod";
 import { InputError } from "../errors";
 
 /**
- * The event AWS Config sends a custom Lambda rule (spec §1.1). @types/aws-lambda has no type
- * for it. `invokingEvent` and `ruleParameters` are JSON strings that are parsed a second time.
+ * The event AWS Config sends a custom Lambda rule (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html).
+ * @types/aws-lambda has no type for it. `invokingEvent` and `ruleParameters` are JSON strings that are parsed a second time.
  */
 export interface ConfigEvent {
   version?: string;

@@ -57,6 +57,8 @@ export type TriggerKind = "change" | "periodic";
 export interface RuleMeta<Schema extends z.ZodMiniType> {
   id: string;
   description: string;
+  /** When a resource is NON_COMPLIANT, as one clause ("the address has no association"): README's rules table and docs/rules/<id>.md. */
+  failsWhen: string;
   /** AWS resource types this rule reports on (its Config scope). */
   resourceTypes: readonly string[];
   triggers: readonly TriggerKind[];

@@ -39,14 +39,20 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
   return resourceIds ? evaluations.filter((evaluation) => resourceIds.has(evaluation.resourceId)) : evaluations;
 }
 
-/** Scopes (account/region) where some input the rule requires was not collected, with why. */
+/**
+ * Scopes (account/region) where some input the rule requires was not collected, with why: kinds
+ * missing for one reason (an account that could not be recorded) are named together, before it.
+ */
 function findGaps(model: ResourceModel, rule: AnyRule): Map<string, string> {
   const gaps = new Map<string, string>();
   for (const scope of model.scopes()) {
-    const missing = rule.meta.requires
-      .filter((kind) => !model.hasCollected(scope, kind))
-      .map((kind) => `${KINDS[kind].configType} (${model.gapReason(scope, kind) ?? "not in the input"})`);
-    if (missing.length > 0) gaps.set(scopeKey(scope), missing.join("; "));
+    const byReason = new Map<string, string[]>();
+    for (const kind of rule.meta.requires) {
+      if (model.hasCollected(scope, kind)) continue;
+      const reason = model.gapReason(scope, kind) ?? "not in the input";
+      byReason.set(reason, [...(byReason.get(reason) ?? []), KINDS[kind].configType]);
+    }
+    if (byReason.size > 0) gaps.set(scopeKey(scope), [...byReason].map(([reason, types]) => `${types.join(", ")} (${reason})`).join("; "));
   }
   return gaps;
 }

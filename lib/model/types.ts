@@ -237,7 +237,7 @@ export type ResourceRecord =
 
 export type ResourceKind = ResourceRecord["kind"];
 
-/** Configuration item statuses that say the resource no longer exists (spec §1.3). */
+/** Configuration item statuses that say the resource no longer exists (ConfigurationItem.configurationItemStatus in Config's API reference). */
 export const DELETED_ITEM_STATUSES: ReadonlySet<string> = new Set(["ResourceDeleted", "ResourceDeletedNotRecorded"]);
 
 /**

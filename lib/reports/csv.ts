@@ -1,4 +1,5 @@
 import { relatedRequirement } from "../engine/controls";
+import { csvField } from "../io/csv";
 import type { Finding, Report } from "./model";
 
 const COLUMNS = [
@@ -14,16 +15,6 @@ const COLUMNS = [
   "firstSeen",
   "annotation",
 ] as const satisfies readonly (keyof Finding)[];
-
-/**
- * One CSV field, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled.
- * A value a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe, since annotations and tags quote text an attacker can choose.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /**
  * Every finding, one row each, CRLF line ends as RFC 4180 says. The last column holds the rule's

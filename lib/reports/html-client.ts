@@ -14,7 +14,7 @@ export const CLIENT_SCRIPT = `
   const STATE_CLASS = ["nc", "id", "ok", "na", "ex"];
   const CHANGES = ["New", "Resolved", "Still failing", "Newly exempted", "No longer verifiable", "Unchanged"];
   const $ = (id) => document.getElementById(id);
-  const filters = { rule: $("f-rule"), control: $("f-control"), state: $("f-state"), region: $("f-region"), change: $("f-change") };
+  const filters = { rule: $("f-rule"), control: $("f-control"), state: $("f-state"), region: $("f-region"), account: $("f-account"), change: $("f-change") };
   // Framework controls: [label, rule indexes]; a control keeps the rows of any of its rules.
   const controls = data.c.map(([label, ruleIndexes]) => [label, new Set(ruleIndexes)]);
   const search = $("f-search");
@@ -42,13 +42,14 @@ export const CLIENT_SCRIPT = `
   addOptions(filters.rule, dict.r, countBy(0, dict.r.length));
   addOptions(filters.state, STATES, countBy(5, STATES.length));
   addOptions(filters.region, dict.g, countBy(3, dict.g.length));
+  addOptions(filters.account, dict.a, countBy(4, dict.a.length));
   if (controls.length > 0) addOptions(filters.control, controls.map(([label]) => label));
   else filters.control.closest("label").hidden = true;
   if (data.hasDiff) addOptions(filters.change, CHANGES, countBy(8, CHANGES.length));
   else filters.change.closest("label").hidden = true;
 
   const apply = () => {
-    const wanted = Object.entries({ 0: filters.rule, 5: filters.state, 3: filters.region, 8: filters.change })
+    const wanted = Object.entries({ 0: filters.rule, 5: filters.state, 3: filters.region, 4: filters.account, 8: filters.change })
       .filter(([, select]) => select.value !== "")
       .map(([column, select]) => [Number(column), Number(select.value)]);
     const control = filters.control.value === "" ? null : controls[Number(filters.control.value)][1];
@@ -137,6 +138,7 @@ export const CLIENT_SCRIPT = `
     const index = Number(value);
     if (name === "rule") return dict.r[index];
     if (name === "region") return dict.g[index];
+    if (name === "account") return dict.a[index];
     if (name === "state") return STATE_CLASS[index];
     if (name === "control") return controls[index][0];
     return ["new", "resolved", "still-failing", "exempted", "unverified", "unchanged"][index];

@@ -1,6 +1,15 @@
 import { CLIENT_SCRIPT } from "./html-client";
 import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
-import { CHANGES, type ComplianceCounts, emptyCounts, type ExemptionSubjectRef, type Finding, type Report, SEVERITIES } from "./model";
+import {
+  accountsFailingFirst,
+  CHANGES,
+  type ComplianceCounts,
+  emptyCounts,
+  type ExemptionSubjectRef,
+  type Finding,
+  type Report,
+  SEVERITIES,
+} from "./model";
 
 export function htmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
@@ -223,6 +232,20 @@ function countsTable(first: string, filterName: string, rows: [string, Complianc
   return `<table class="counts">${header}${body}</table>`;
 }
 
+/** The accounts the chart shows, failing first: beyond them the chart would be taller than a screen holds. */
+const ACCOUNT_CHART_ROWS = 20;
+
+/** Accounts × compliance counts, failing accounts first: a chart of the worst, a table of all (bounded). */
+function accountsSection(report: Report): string {
+  const accounts = accountsFailingFirst(report.summary);
+  if (accounts.length === 0) return "";
+  const charted = accounts.slice(0, ACCOUNT_CHART_ROWS);
+  const title = accounts.length > charted.length ? `Compliance by account (the ${charted.length} most failing of ${accounts.length})` : "Compliance by account";
+  const shown = accounts.slice(0, ABSENT_ROWS);
+  const more = accounts.length > shown.length ? `<p>…and ${accounts.length - shown.length} more accounts in the JSON report.</p>` : "";
+  return `${stackedBarChart(title, "account", charted)}<h3>By account</h3>${countsTable("Account", "account", shown)}${more}`;
+}
+
 /** Findings absent from this run (a gone resource, an unjudged scope) are not in the findings list; show them here, bounded. */
 const ABSENT_ROWS = 200;
 
@@ -383,6 +406,7 @@ ${stackedBarChart("Compliance by region", "region", regionRows)}
 ${countsTable("Rule", "rule", ruleRows)}
 <h3>By region</h3>
 ${countsTable("Region", "region", regionRows)}
+${accountsSection(report)}
 </section>
 ${controlsSection(report)}
 ${changesSection(report)}
@@ -394,6 +418,7 @@ ${exemptionsSection(report)}
 <label>Control<select id="f-control"><option value="">All controls</option></select></label>
 <label>Compliance<select id="f-state"><option value="">All</option></select></label>
 <label>Region<select id="f-region"><option value="">All regions</option></select></label>
+<label>Account<select id="f-account"><option value="">All accounts</option></select></label>
 <label>Change<select id="f-change"><option value="">All</option></select></label>
 <label>Search<input id="f-search" type="search" placeholder="resource id, annotation…"></label>
 <label>Per page<select id="f-size"><option>50</option><option selected>100</option><option>500</option></select></label>

@@ -100,6 +100,8 @@ const reportSchema = z.object({
     byRule: z.record(z.string(), counts),
     byRegion: z.record(z.string(), counts),
     bySeverity: z.record(z.string(), counts),
+    // Reports written before the breakdown by account have none.
+    byAccount: z._default(z.record(z.string(), counts), {}),
   }),
   diff: z.optional(
     z.object({

@@ -1,6 +1,15 @@
 import { FRAMEWORK_NAMES } from "../engine/controls";
 import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
-import { type ComplianceCounts, emptyCounts, type ExemptionSubjectRef, type Finding, type Report, SEVERITIES } from "./model";
+import {
+  accountsFailingFirst,
+  changesByAccount,
+  type ComplianceCounts,
+  emptyCounts,
+  type ExemptionSubjectRef,
+  type Finding,
+  type Report,
+  SEVERITIES,
+} from "./model";
 
 /** Rows per findings table: a pull-request comment or wiki page must stay readable (GitHub caps comments at 65 536 characters). */
 export const MARKDOWN_ROW_LIMIT = 100;
@@ -45,6 +54,21 @@ function findingsTable(findings: readonly Finding[], columns: "current" | "previ
 
 const subjectCells = (subject: ExemptionSubjectRef): string =>
   `${markdownCell(subject.ruleId)} | ${markdownCell(subject.resourceType)} \`${subject.resourceId.replace(/`/g, "'")}\` | ${markdownCell(subject.region)} | ${markdownCell(subject.accountId)}`;
+
+/** Accounts × compliance counts, failing accounts first, with each account's changes when there is a diff. */
+function accountsSection(report: Report): string[] {
+  const accounts = accountsFailingFirst(report.summary);
+  const changes = report.diff ? changesByAccount(report) : undefined;
+  const [header = "", rule = ""] = COUNTS_HEADER("Account");
+  const lines = ["## By account", "", changes ? `${header} New | Resolved |` : header, changes ? `${rule}---:|---:|` : rule];
+  for (const [accountId, counts] of accounts.slice(0, MARKDOWN_ROW_LIMIT)) {
+    const change = changes?.get(accountId);
+    lines.push(changes ? `${countsRow(accountId, counts)} ${change?.new ?? 0} | ${change?.resolved ?? 0} |` : countsRow(accountId, counts));
+  }
+  if (accounts.length > MARKDOWN_ROW_LIMIT) lines.push("", `…and ${accounts.length - MARKDOWN_ROW_LIMIT} more accounts (see the HTML, CSV or JSON report).`);
+  lines.push("");
+  return lines;
+}
 
 /** Invalid exemption tags (evaluated as if untagged) and exemptions about to end. */
 function exemptionsSection(report: Report): string[] {
@@ -105,6 +129,7 @@ export function renderMarkdown(report: Report): string {
     ...report.rules.map((rule) => countsRow(`${rule.id} (${rule.severity})`, summary.byRule[rule.id] ?? emptyCounts())),
     "",
     ...controlsSection(report),
+    ...accountsSection(report),
     "## By region",
     "",
     ...COUNTS_HEADER("Region"),

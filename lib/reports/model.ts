@@ -99,6 +99,8 @@ export interface ReportSummary {
   byRule: Record<string, ComplianceCounts>;
   byRegion: Record<string, ComplianceCounts>;
   bySeverity: Record<string, ComplianceCounts>;
+  /** Every account evaluated, with at least its account-level findings (an account not recorded is INSUFFICIENT_DATA). */
+  byAccount: Record<string, ComplianceCounts>;
 }
 
 export interface ReportDiff {
@@ -169,7 +171,7 @@ export const findingKey = (finding: Evaluation): string =>
   `${finding.ruleId}|${finding.resourceType}|${finding.resourceId}|${finding.region}|${finding.accountId}`;
 
 /** Compliance state including exemption, so "exempted" and "not applicable" are distinct states. */
-const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
+export const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
 
 export const emptyCounts = (): ComplianceCounts => ({
   COMPLIANT: 0,
@@ -191,7 +193,7 @@ function tally(counts: Record<string, ComplianceCounts>, key: string, finding: F
   entry.total += 1;
 }
 
-function classify(current: Evaluation, previous: Evaluation | undefined): Change {
+export function classifyChange(current: Evaluation, previous: Evaluation | undefined): Change {
   const now = stateOf(current);
   const before = previous ? stateOf(previous) : undefined;
   if (now === "NON_COMPLIANT") return before === "NON_COMPLIANT" ? "still-failing" : "new";
@@ -244,12 +246,12 @@ export function buildReport(options: BuildReportOptions): Report {
       firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
     };
     if (evaluation.exemption) finding.exemption = evaluation.exemption;
-    if (comparing) finding.change = classify(evaluation, previous);
+    if (comparing) finding.change = classifyChange(evaluation, previous);
     findings.push(finding);
   }
 
   const sorted = sortFindings(findings);
-  const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {} };
+  const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
   for (const finding of sorted) {
     summary.totals[finding.complianceType] += 1;
@@ -258,6 +260,7 @@ export function buildReport(options: BuildReportOptions): Report {
     tally(summary.byRule, finding.ruleId, finding);
     tally(summary.byRegion, finding.region, finding);
     tally(summary.bySeverity, finding.severity, finding);
+    tally(summary.byAccount, finding.accountId, finding);
   }
 
   const report: Report = {
@@ -273,6 +276,30 @@ export function buildReport(options: BuildReportOptions): Report {
   };
   if (options.previous) report.diff = diffAgainst(options.previous, report.findings, seen, options);
   return report;
+}
+
+/** The accounts of a summary, failing first: most non-compliant, then most that could not be judged, then by id. */
+export function accountsFailingFirst(summary: ReportSummary): [accountId: string, counts: ComplianceCounts][] {
+  return Object.entries(summary.byAccount).sort(
+    ([a, countsA], [b, countsB]) =>
+      countsB.NON_COMPLIANT - countsA.NON_COMPLIANT || countsB.INSUFFICIENT_DATA - countsA.INSUFFICIENT_DATA || (a < b ? -1 : a > b ? 1 : 0),
+  );
+}
+
+/** Per account, how many findings are new and how many were resolved since the previous report. */
+export function changesByAccount(report: Report): Map<string, { new: number; resolved: number }> {
+  const changes = new Map<string, { new: number; resolved: number }>();
+  const entry = (accountId: string) => {
+    let counts = changes.get(accountId);
+    if (!counts) {
+      counts = { new: 0, resolved: 0 };
+      changes.set(accountId, counts);
+    }
+    return counts;
+  };
+  for (const finding of report.findings) if (finding.change === "new") entry(finding.accountId).new += 1;
+  for (const finding of report.diff?.resolved ?? []) entry(finding.accountId).resolved += 1;
+  return changes;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -6,19 +6,23 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { Bulletin } from "../alerts/bulletin";
 import { publishBulletin } from "../alerts/publish";
 import * as z from "../zod";
 import { ACCOUNT_RESOURCE_TYPE, type ComplianceType, type Evaluation } from "../engine/rule";
 import { InputError } from "../errors";
+import { readAggregatorResults } from "../config/aggregator-results";
 import { RULES } from "../../rules";
 import { renderHtml } from "./html";
 import { parseReport, renderJson } from "./json";
-import { buildReport, type Finding, type Report, reportRuleOf } from "./model";
+import { accountsFailingFirst, buildReport, type Finding, type Report, reportRuleOf } from "./model";
 
 export const REPORTS_PREFIX = "reports/";
 /** Findings named per change in the SNS digest; the rest are counted. */
 const DIGEST_FINDINGS = 10;
+/** Accounts (or regions) an organization digest names in one message attribute at most. */
+const MAX_ATTRIBUTE_VALUES = 100;
 
 const settingsSchema = z.object({
   ALERTS_TOPIC_ARN: z.string().check(z.startsWith("arn:")),
@@ -37,6 +41,12 @@ const settingsSchema = z.object({
   ),
   REPORT_NOTIFY: z._default(z.enum(["on-change", "always"]), "on-change"),
   AWS_REGION: z.string().check(z.minLength(1)),
+  /** Organization mode: the aggregator whose organization rules' results the report reads (CONFIG_RULE_NAMES then names organization rules). */
+  AGGREGATOR_NAME: z.optional(z.string().check(z.regex(/^[\w-]{1,256}$/))),
+  /** `all` (the aggregator's source regions) or comma-separated regions the results are expected in. */
+  AGGREGATOR_REGIONS: z._default(z.string().check(z.regex(/^(all|[a-z0-9-]+(,[a-z0-9-]+)*)$/)), "all"),
+  /** Comma-separated accounts the organization rules exclude. */
+  EXCLUDED_ACCOUNTS: z._default(z.string().check(z.regex(/^(\d{12}(,\d{12})*)?$/)), ""),
 });
 
 export type ScheduledReportSettings = z.output<typeof settingsSchema>;
@@ -53,6 +63,8 @@ export interface ScheduledReportClients {
   config: ConfigServiceClient;
   s3: S3Client;
   sns: SNSClient;
+  /** Organization mode only (AGGREGATOR_NAME): the expected accounts. */
+  organizations?: OrganizationsClient;
 }
 
 export interface ScheduledReportResult {
@@ -123,6 +135,41 @@ async function readConfigResults(
   return evaluations;
 }
 
+/** This account's results, or in organization mode the organization rules' results in every account and region. */
+async function readResults(settings: ScheduledReportSettings, clients: ScheduledReportClients, accountId: string) {
+  const region = settings.AWS_REGION;
+  if (!settings.AGGREGATOR_NAME) {
+    return {
+      evaluations: await readConfigResults(clients.config, settings, accountId),
+      scopes: [{ region, accountId }],
+      inputs: [{ path: `aws-config:${region}`, format: "config-results", accountIds: [accountId], regions: [region] }],
+    };
+  }
+  if (!clients.organizations) throw new Error("organization report: no Organizations client to list the expected accounts");
+  const list = (text: string) => text.split(",").filter((item) => item.length > 0);
+  const results = await readAggregatorResults(
+    { config: clients.config, organizations: clients.organizations },
+    {
+      aggregatorName: settings.AGGREGATOR_NAME,
+      organizationRuleNames: settings.CONFIG_RULE_NAMES,
+      regions: settings.AGGREGATOR_REGIONS === "all" ? "all" : list(settings.AGGREGATOR_REGIONS),
+      excludedAccounts: list(settings.EXCLUDED_ACCOUNTS),
+    },
+  );
+  return {
+    evaluations: results.evaluations,
+    scopes: results.scopes,
+    inputs: [
+      {
+        path: `aws-config-aggregator:${region}/${settings.AGGREGATOR_NAME}`,
+        format: "config-aggregator-results",
+        accountIds: results.accountIds,
+        regions: results.regions,
+      },
+    ],
+  };
+}
+
 /** The newest JSON report in the bucket (keys are dated, so the greatest key is the latest). */
 async function latestReportKey(s3: S3Client, bucket: string): Promise<string | undefined> {
   let latest: string | undefined;
@@ -157,7 +204,10 @@ export function reportKeyBase(generatedAt: string): string {
 }
 
 const line = (finding: Finding): string =>
-  `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.region}): ${finding.annotation}`;
+  `- ${finding.ruleId} ${finding.resourceType} ${finding.resourceId} (${finding.accountId} ${finding.region}): ${finding.annotation}`;
+
+/** Accounts named in a digest's intro. */
+const DIGEST_ACCOUNTS = 10;
 
 const record = (finding: Finding) => ({
   ruleId: finding.ruleId,
@@ -186,9 +236,22 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
   const { totals } = report.summary;
   const diff = report.diff;
   const change = diff ? ` (${diff.counts.new} new, ${diff.counts.resolved} resolved)` : "";
-  const account = report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
+  const accounts = accountsFailingFirst(report.summary);
+  const distinct = (values: string[]) => [...new Set(values)].sort();
+  const scopeRegions = distinct(report.scopes.map((scope) => scope.region));
+  // An organization report covers up to thousands of account/region pairs: counted, not listed.
+  const account =
+    accounts.length > 1 || report.scopes.length > 3
+      ? `${accounts.length} accounts in ${scopeRegions.length} region${scopeRegions.length === 1 ? "" : "s"}`
+      : report.scopes.map((scope) => `${scope.accountId} ${scope.region}`).join(", ");
+  const failingAccounts = accounts.filter(([, counts]) => counts.NON_COMPLIANT + counts.INSUFFICIENT_DATA > 0).slice(0, DIGEST_ACCOUNTS);
   const intro = [
     `EC2 compliance report of ${report.generatedAt} for ${account}`,
+    ...(accounts.length > 1 && failingAccounts.length > 0
+      ? [
+          `Most failing accounts: ${failingAccounts.map(([id, counts]) => `${id} (${counts.NON_COMPLIANT} non-compliant, ${counts.INSUFFICIENT_DATA} insufficient data)`).join("; ")}`,
+        ]
+      : []),
     `Non-compliant: ${totals.NON_COMPLIANT}; compliant: ${totals.COMPLIANT}; exempted: ${totals.exempted}; not applicable: ${totals.NOT_APPLICABLE - totals.exempted}; insufficient data: ${totals.INSUFFICIENT_DATA}`,
     diff
       ? `Since ${diff.previousGeneratedAt}: ${diff.counts.new} new, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable`
@@ -209,19 +272,28 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
 
   const named = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT" || finding.change === "new");
   const concerned = [...named, ...(diff?.resolved ?? []), ...(diff?.unverified ?? [])];
-  const distinct = (values: string[]) => [...new Set(values)].sort();
   const complianceTypes = [
     ...(totals.NON_COMPLIANT > 0 ? ["NON_COMPLIANT"] : []),
     ...((diff?.counts.resolved ?? 0) > 0 ? ["COMPLIANT"] : []),
     ...((diff?.counts.unverified ?? 0) > 0 || totals.INSUFFICIENT_DATA > 0 ? ["INSUFFICIENT_DATA"] : []),
   ];
-  const scope = report.scopes[0];
   const attributes: Bulletin["attributes"] = { kind: "compliance-report" };
   const ruleIds = distinct(concerned.map((finding) => finding.ruleId));
   const severities = distinct(concerned.map((finding) => finding.severity));
   if (ruleIds.length > 0) attributes.ruleId = ruleIds;
   if (severities.length > 0) attributes.severity = severities;
-  if (scope) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
+  // One scope: its account and region, as a rule digest has. Several: those of the findings named,
+  // unless too many to fit beside the message (the attributes count towards SNS's 256 KB).
+  const [scope] = report.scopes;
+  if (scope && report.scopes.length === 1) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
+  else {
+    // The accounts and regions left unjudged concern a subscriber too.
+    const unjudged = report.findings.filter((finding) => finding.complianceType === "INSUFFICIENT_DATA");
+    const accountIds = distinct([...concerned, ...unjudged].map((finding) => finding.accountId));
+    const regions = distinct([...concerned, ...unjudged].map((finding) => finding.region));
+    if (accountIds.length > 0 && accountIds.length <= MAX_ATTRIBUTE_VALUES) attributes.accountId = accountIds;
+    if (regions.length > 0 && regions.length <= MAX_ATTRIBUTE_VALUES) attributes.region = regions;
+  }
   if (complianceTypes.length > 0) attributes.complianceType = complianceTypes;
 
   return {
@@ -256,15 +328,15 @@ export async function runScheduledReport(
   options: { now?: () => Date; version?: string } = {},
 ): Promise<ScheduledReportResult> {
   const bucket = settings.REPORTS_BUCKET;
-  const evaluations = await readConfigResults(clients.config, settings, accountId);
+  const { evaluations, scopes, inputs } = await readResults(settings, clients, accountId);
   const previousKey = await latestReportKey(clients.s3, bucket);
   const previous = previousKey ? await readPreviousReport(clients.s3, bucket, previousKey) : undefined;
   const ruleIds = new Set(Object.keys(settings.CONFIG_RULE_NAMES));
   const report = buildReport({
     evaluations,
     rules: RULES.filter((rule) => ruleIds.has(rule.meta.id)).map(reportRuleOf),
-    scopes: [{ region: settings.AWS_REGION, accountId }],
-    inputs: [{ path: `aws-config:${settings.AWS_REGION}`, format: "config-results", accountIds: [accountId], regions: [settings.AWS_REGION] }],
+    scopes,
+    inputs,
     previous,
     tool: { name: "ec2-config-rules", version: options.version ?? "0.1.0" },
     now: options.now,

@@ -9,13 +9,13 @@ import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
 
 /**
  * Files of AWS Config items, told apart by their item list and read the same way:
- * - snapshot and history files delivered to S3 (spec §2.10) and `aws configservice
+ * - snapshot and history files delivered to S3 (Config's delivery channel) and `aws configservice
  *   get-resource-config-history` output: `configurationItems[]`;
  * - `batch-get-resource-config`: `baseConfigurationItems[]` (`BaseConfigurationItems[]` from
  *   batch-get-aggregate-resource-config), with the keys it could not process;
  * - `select-resource-config` / `select-aggregate-resource-config`: `Results[]`, one JSON string
  *   per item, spanning any number of accounts and regions.
- * Items come in either CI shape (spec §1.3). Many files are merged: each resource keeps its
+ * Items come in either shape (notification or API; see config-items.ts). Many files are merged: each resource keeps its
  * latest item by capture time, whatever the file order. A page token left in a file (a
  * `--max-items` or `--no-paginate` run) makes what it lists a gap, never a complete listing.
  */

@@ -11,7 +11,7 @@ export function toConfigShape(value: unknown): unknown {
   );
 }
 
-/** Config writes some enums as `{ value }` in the API shape (spec §2); exercise that path. */
+/** Config's resource schema (awslabs/aws-config-resource-schema) lists some enums as `{ value }`, e.g. `state.value`; exercise that path. */
 function wrapEnums(configuration: Record<string, unknown>): Record<string, unknown> {
   const wrapped = { ...configuration };
   if (typeof wrapped.state === "string") wrapped.state = { value: wrapped.state };

@@ -4,7 +4,7 @@ import type { ResourceRecord } from "../model/types";
 import { normalizeEc2Item } from "./ec2-adapter";
 
 /**
- * AWS Config configuration items come in two shapes (spec §1.3): the notification shape (rule
+ * AWS Config configuration items come in two shapes: the notification shape (rule
  * events, SNS, snapshot and history files) and the GetResourceConfigHistory API shape (renamed
  * keys, `configuration` as a JSON string, Date timestamps). Both are normalized to the
  * notification shape, then the camelCase `configuration` is turned back into the PascalCase of
@@ -33,7 +33,10 @@ export interface ConfigurationItem {
 }
 
 
-/** Statuses whose item describes a live resource (spec §1.5); the others carry no configuration. */
+/**
+ * Statuses whose item describes a live resource, as AWS's custom-rule example tests them
+ * (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules-delete.html); the others carry no configuration.
+ */
 export const EVALUABLE_STATUSES: ReadonlySet<string> = new Set(["OK", "ResourceDiscovered"]);
 
 const API_KEY_RENAMES: Readonly<Record<string, string>> = {
@@ -149,7 +152,7 @@ export interface ConfigItemRecords {
   accountId: string;
   region: string;
   captureTime?: string;
-  /** Whether the item describes a live resource a rule can judge (spec §1.5). */
+  /** Whether the item describes a live resource a rule can judge (status OK or ResourceDiscovered). */
   evaluable: boolean;
   /** Model records (empty for deleted, unrecorded or unsupported items). */
   records: ResourceRecord[];

@@ -5,9 +5,10 @@ import { loadConfigFiles } from "./config-files";
 import { type RecorderStatement, readConfigurationRecorders } from "./config-recorders";
 import { type DescribeFolderScope, loadDescribeFolder } from "./describe-folder";
 import { describeFsError, readJsonStream } from "./json-stream";
+import { isOrganizationRecording, loadOrganizationRecording } from "./organization-recording";
 import { loadRecordedSnapshot } from "./recorded-snapshot";
 
-export type SnapshotFormat = "recorded" | "config" | "config-recorders" | "describe-folder";
+export type SnapshotFormat = "recorded" | "config" | "config-recorders" | "describe-folder" | "organization-recording";
 
 export interface LoadedInput {
   path: string;
@@ -74,7 +75,9 @@ export interface LoadResult {
 
 /**
  * Loads every input into one model. Order does not matter for coverage: a kind any input
- * collected is collected. For the resources themselves, recorded snapshots and describe folders
+ * collected is collected. A folder holding organization.json is an organization recording (each
+ * recorded account's snapshot; each account not recorded a gap everywhere), any other folder one
+ * of describe-* outputs. For the resources themselves, recorded snapshots and folders
  * are applied in the order given, then the AWS Config files (merged by capture time) on top, so
  * that Config's deletions and later changes win. Configuration recorder outputs say which types
  * the Config files' accounts record.
@@ -89,9 +92,10 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
   const recorders: { slot: number; statements: RecorderStatement[] }[] = [];
 
   const folders = new Set<string>();
+  const organizations = new Set<string>();
   for (const path of paths) {
     try {
-      if ((await stat(path)).isDirectory()) folders.add(path);
+      if ((await stat(path)).isDirectory()) (await isOrganizationRecording(path) ? organizations : folders).add(path);
     } catch (error) {
       throw new InputError(describeFsError(error), { file: path });
     }
@@ -103,6 +107,12 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
   }
 
   for (const path of paths) {
+    if (organizations.has(path)) {
+      const { accountIds, regions, capturedAt, warnings: unrecorded } = await loadOrganizationRecording(path, builder);
+      inputs.push({ path, format: "organization-recording", accountIds, regions, capturedAt });
+      warnings.push(...unrecorded);
+      continue;
+    }
     if (folders.has(path)) {
       const { accountId, region, ignored } = await loadDescribeFolder(path, builder, scope);
       inputs.push({ path, format: "describe-folder", accountIds: [accountId], regions: [region] });

@@ -142,10 +142,95 @@ describe("stage parameters", () => {
     );
   });
 
+  test("organization scan: off by default; enabled, it needs regions, and takes its concurrency, role, external id and schedule", () => {
+    expect(build({}).resources.Resources.ScanStateMachine).toBeUndefined();
+    expect(() => build({ organizationScan: { enabled: true } })).toThrow(/field organizationScan\.regions: required when the organization scan is enabled/);
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west"] } })).toThrow(/field organizationScan\.regions\.0: expected a region name/);
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 0 } })).toThrow(/field organizationScan\.maxConcurrency/);
+    const { resources, functions } = build({
+      organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 40, externalId: "abc-123", schedule: "rate(1 day)" },
+    });
+    const machine = resources.Resources.ScanStateMachine as { Properties: { Definition: { States: { ScanItems: { MaxConcurrency: number } } } } };
+    expect(machine.Properties.Definition.States.ScanItems.MaxConcurrency).toBe(40);
+    expect(functions.scanItem).toMatchObject({ environment: { SCAN_EXTERNAL_ID: "abc-123", SCAN_ROLE_NAME: "ec2-config-rules-member", SCAN_REGIONS: '["eu-west-1"]' } });
+    expect(resources.Resources.ScanSchedule).toMatchObject({ Properties: { ScheduleExpression: "rate(1 day)", Targets: [{ Arn: { Ref: "ScanStateMachine" } }] } });
+  });
+
   test("a stage name too long for IAM role names is refused", () => {
     expect(() => buildStack({ stage: "a-very-long-stage-name-here", settings: parseStageSettings({}, FILE), settingsFile: FILE, root: ROOT })).toThrow(
       /longer than 64 characters/,
     );
+  });
+});
+
+describe("organization aggregator", () => {
+  type Resources = Record<string, { Properties: Record<string, unknown> } | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: reads the environment and statements of generated values
+  const reportOf = (stack: ReturnType<typeof build>): any => stack.functions.scheduledReport;
+  type Policy = { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } };
+  const reportStatements = (stack: ReturnType<typeof build>) => {
+    const policies = (stack.resources.Resources as Resources).ScheduledReportRole?.Properties.Policies as Policy[] | undefined;
+    return policies?.[0]?.PolicyDocument.Statement ?? [];
+  };
+  const EXISTING = "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-a1b2c3d4";
+
+  test("by default the stack builds one over its own region, where the organization rules are", () => {
+    const stack = build({ organization: ORG });
+    const resources = stack.resources.Resources as Resources;
+    expect(resources.OrganizationAggregator?.Properties.OrganizationAggregationSource).toEqual({
+      RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+      AwsRegions: [{ Ref: "AWS::Region" }],
+    });
+    expect(reportOf(stack).environment).toMatchObject({ AGGREGATOR_NAME: "ec2-config-rules-x-organization", AGGREGATOR_REGIONS: { Ref: "AWS::Region" } });
+    expect(reportOf(stack).environment.EXCLUDED_ACCOUNTS).toBeUndefined();
+    expect(stack.resources.Outputs.OrganizationAggregatorName).toEqual({ Value: "ec2-config-rules-x-organization" });
+  });
+
+  test('"all" regions: AllAwsRegions, and the report takes the regions from the aggregator\'s sources', () => {
+    const stack = build({ organization: { ...ORG, aggregator: { regions: "all" } } });
+    expect((stack.resources.Resources as Resources).OrganizationAggregator?.Properties.OrganizationAggregationSource).toEqual({
+      RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+      AllAwsRegions: true,
+    });
+    expect(reportOf(stack).environment.AGGREGATOR_REGIONS).toBe("all");
+  });
+
+  test("an existing aggregator: nothing built, the report's Config calls allowed on its ARN alone", () => {
+    const stack = build({ organization: { ...ORG, aggregator: { name: "org-wide", arn: EXISTING, regions: ["eu-west-1", "us-east-1"] } } });
+    const resources = stack.resources.Resources as Resources;
+    expect(resources.OrganizationAggregator).toBeUndefined();
+    expect(resources.OrganizationAggregatorRole).toBeUndefined();
+    expect(reportOf(stack).environment).toMatchObject({ AGGREGATOR_NAME: "org-wide", AGGREGATOR_REGIONS: "eu-west-1,us-east-1" });
+    const configStatements = reportStatements(stack).filter((statement) => statement.Action.some((action) => action.startsWith("config:")));
+    expect(configStatements).toEqual([
+      {
+        Effect: "Allow",
+        Action: [
+          "config:DescribeAggregateComplianceByConfigRules",
+          "config:DescribeConfigurationAggregatorSourcesStatus",
+          "config:GetAggregateComplianceDetailsByConfigRule",
+        ],
+        Resource: EXISTING,
+      },
+    ]);
+  });
+
+  test("account stages build none and keep the report on the account's own rules", () => {
+    const stack = build({});
+    expect((stack.resources.Resources as Resources).OrganizationAggregator).toBeUndefined();
+    expect(reportOf(stack).environment.AGGREGATOR_NAME).toBeUndefined();
+    expect(reportStatements(stack).flatMap((statement) => statement.Action)).not.toContain("organizations:ListAccounts");
+  });
+
+  test.each([
+    [{ name: "org-wide" }, /field organization\.aggregator\.arn: an existing aggregator needs both/],
+    [{ arn: EXISTING }, /field organization\.aggregator\.name: an existing aggregator needs both/],
+    [{ name: "org-wide", arn: "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-abc" }, /field organization\.aggregator\.arn: expected an aggregator ARN/],
+    [{ regions: ["Ireland"] }, /field organization\.aggregator\.regions(\.0)?: /],
+    [{ regions: [] }, /field organization\.aggregator\.regions/],
+    [{ region: "eu-west-1" }, /unknown key\(s\) region/],
+  ])("refuses %j, naming the field", (aggregator, message) => {
+    expect(() => build({ organization: { ...ORG, aggregator } })).toThrow(message);
   });
 });
 

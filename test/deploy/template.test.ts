@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { memberRoleTemplate, toYaml } from "../../deploy/member-role";
+import { substitution } from "../../deploy/scan";
 import type { AnyRule } from "../../lib/engine/rule";
 import { KINDS } from "../../lib/model/kinds";
 import { RULES } from "../../rules";
@@ -452,8 +453,190 @@ describe("organization deployment", () => {
     for (const expected of Object.values(EXPECTED)) {
       expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.SECURITY_HUB_ENABLED).toBeUndefined();
     }
-    // Reports read account rules; over organization rules they would need an aggregator.
-    expect(organization.Resources.ScheduledReportLambdaFunction).toBeUndefined();
+  });
+
+  test("the report reads the organization rules' results through the organization aggregator the stack builds, allowed on it alone", () => {
+    const aggregator = res(organization, "OrganizationAggregator");
+    expect(aggregator.Type).toBe("AWS::Config::ConfigurationAggregator");
+    expect(aggregator.Properties).toEqual({
+      ConfigurationAggregatorName: "ec2-config-rules-orgtest-organization",
+      OrganizationAggregationSource: {
+        RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
+        AwsRegions: ["eu-west-1", "eu-central-1"],
+      },
+    });
+    // Config lists the organization's accounts with the AWS managed policy made for it, and nothing else.
+    const aggregatorRole = res(organization, "OrganizationAggregatorRole").Properties;
+    expect(aggregatorRole.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
+    expect(aggregatorRole.ManagedPolicyArns).toEqual([
+      { "Fn::Sub": `arn:\${AWS::Partition}:iam::aws:policy/service-role/AWSConfigRoleForOrganizations` },
+    ]);
+    expect(aggregatorRole.Policies).toBeUndefined();
+
+    const fn = res(organization, "ScheduledReportLambdaFunction").Properties;
+    expect(fn.Timeout).toBe(900);
+    expect(fn.Environment.Variables).toMatchObject({
+      AGGREGATOR_NAME: "ec2-config-rules-orgtest-organization",
+      AGGREGATOR_REGIONS: "eu-west-1,eu-central-1",
+      EXCLUDED_ACCOUNTS: "111122223333",
+    });
+    expect(JSON.parse(fn.Environment.Variables.CONFIG_RULE_NAMES)).toEqual(
+      Object.fromEntries(RULE_IDS.map((id) => [id, `ec2-config-rules-orgtest-${id}`])),
+    );
+    const statements = statementsOf(res(organization, "ScheduledReportRole"));
+    expect(actionsOf(statements)).toEqual(
+      sorted([
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sns:Publish",
+        "config:DescribeAggregateComplianceByConfigRules",
+        "config:DescribeConfigurationAggregatorSourcesStatus",
+        "config:GetAggregateComplianceDetailsByConfigRule",
+        "organizations:ListAccounts",
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+      ]),
+    );
+    // Every Config permission of the report on the aggregator's ARN only.
+    const configActions = actionsOf(statements).filter((action) => action.startsWith("config:"));
+    for (const action of configActions) {
+      expect(resourceFor(statements, action)).toEqual([{ "Fn::GetAtt": ["OrganizationAggregator", "ConfigurationAggregatorArn"] }]);
+    }
+    // ListAccounts has no resource type (Service Authorization Reference): `*` is the only resource it takes.
+    expect(resourceFor(statements, "organizations:ListAccounts")).toEqual(["*"]);
+  });
+
+  test("every Config permission of every function in organization mode is on the aggregator: the rule roles have none", () => {
+    const functionRoles = Object.entries(organization.Resources).filter(
+      ([id, resource]) => resource.Type === "AWS::IAM::Role" && id !== "OrganizationAggregatorRole",
+    );
+    // The rule roles and the report's at least (a stage may add the organization scan's).
+    expect(functionRoles.length).toBeGreaterThanOrEqual(RULE_IDS.length + 1);
+    for (const [id, resource] of functionRoles) {
+      const statements = statementsOf(resource);
+      for (const action of actionsOf(statements).filter((candidate) => candidate.startsWith("config:"))) {
+        expect({ id, action, resource: resourceFor(statements, action) }).toEqual({
+          id: "ScheduledReportRole",
+          action,
+          resource: [{ "Fn::GetAtt": ["OrganizationAggregator", "ConfigurationAggregatorArn"] }],
+        });
+      }
+    }
+  });
+});
+
+describe("organization scan (organizationScan.enabled)", () => {
+  const LOGS = ["logs:CreateLogStream", "logs:PutLogEvents"];
+  const objects = (rest: string) => ({ "Fn::Sub": `\${ScanBucket.Arn}/scans/${rest}` });
+  const definition = () => res(organization, "ScanStateMachine").Properties.Definition;
+
+  test("only where the stage enables it", () => {
+    expect(ofType(account, "AWS::StepFunctions::StateMachine")).toHaveLength(0);
+    expect(account.Resources.ScanBucket).toBeUndefined();
+    expect(ofType(organization, "AWS::StepFunctions::StateMachine")).toHaveLength(1);
+  });
+
+  test("a Distributed Map reads the manifest from S3 and runs one item Lambda per (account, region), at the stage's concurrency, failing on any failed item", () => {
+    const machine = res(organization, "ScanStateMachine");
+    expect(machine.Properties.StateMachineName).toBe("ec2-config-rules-orgtest-organization-scan");
+    expect(machine.Properties.DefinitionSubstitutions).toEqual({
+      PlanFunctionArn: { "Fn::GetAtt": ["ScanPlanLambdaFunction", "Arn"] },
+      ItemFunctionArn: { "Fn::GetAtt": ["ScanItemLambdaFunction", "Arn"] },
+      MergeFunctionArn: { "Fn::GetAtt": ["ScanMergeLambdaFunction", "Arn"] },
+      ScanBucket: { Ref: "ScanBucket" },
+    });
+    const states = definition().States;
+    expect(definition().StartAt).toBe("ListItems");
+    expect(states.ListItems).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Next: "ScanItems" });
+    expect(states.ListItems.Parameters.FunctionName).toBe(substitution("PlanFunctionArn"));
+    const map = states.ScanItems;
+    expect(map.Type).toBe("Map");
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: "DISTRIBUTED", ExecutionType: "STANDARD" });
+    expect(map.ItemReader).toEqual({
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "JSON" },
+      Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.manifestKey" },
+    });
+    expect(map.MaxConcurrency).toBe(250);
+    expect(map.ToleratedFailurePercentage).toBe(0);
+    expect(map.ResultWriter).toEqual({ Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: substitution("ScanBucket"), Prefix: "scans/map-results" } });
+    expect(map.ItemSelector).toEqual({ "scanId.$": "$.scanId", "accountId.$": "$$.Map.Item.Value.accountId", "region.$": "$$.Map.Item.Value.region" });
+    const item = map.ItemProcessor.States[map.ItemProcessor.StartAt];
+    expect(item).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true });
+    expect(item.Parameters.FunctionName).toBe(substitution("ItemFunctionArn"));
+    // Success: the merge. Any failure: the failed items listed in an alert, then the execution fails.
+    expect(map.Next).toBe("MergeFindings");
+    expect(states.MergeFindings.Parameters.FunctionName).toBe(substitution("MergeFunctionArn"));
+    expect(map.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReportFailedItems" }]);
+    expect(states.ReportFailedItems.Parameters).toMatchObject({ FunctionName: substitution("MergeFunctionArn"), Payload: { failed: true } });
+    expect(states.ReportFailedItems.Next).toBe("ScanFailed");
+    expect(states.ScanFailed.Type).toBe("Fail");
+  });
+
+  test("each function has its own role, least privilege, no wildcard action; the item function reads EC2 only as the member role", () => {
+    const plan = statementsOf(res(organization, "ScanPlanRole"));
+    expect(actionsOf(plan)).toEqual(sorted([...LOGS, "organizations:ListAccounts", "s3:PutObject"]));
+    // ListAccounts has no resource-level permission.
+    expect(resourceFor(plan, "organizations:ListAccounts")).toEqual(["*"]);
+    expect(resourceFor(plan, "s3:PutObject")).toEqual([objects("*/manifest.json")]);
+
+    const item = statementsOf(res(organization, "ScanItemRole"));
+    expect(actionsOf(item)).toEqual(sorted([...LOGS, "sts:AssumeRole", "s3:PutObject"]));
+    expect(resourceFor(item, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-scan` }]);
+    expect(resourceFor(item, "s3:PutObject")).toEqual([objects("*/items/*")]);
+    const variables = res(organization, "ScanItemLambdaFunction").Properties.Environment.Variables;
+    expect(variables).toMatchObject({ SCAN_ROLE_NAME: "ec2-config-rules-scan", SCAN_EXTERNAL_ID: "scan-external-id", SCAN_BUCKET: { Ref: "ScanBucket" } });
+    expect(JSON.parse(variables.SCAN_REGIONS)).toEqual(["eu-west-1", "ap-southeast-2", "eu-central-1"]);
+    expect(JSON.parse(variables.SCAN_EXCLUDED_ACCOUNTS)).toEqual(["111122223333"]);
+    expect(JSON.parse(variables.SCAN_RULE_PARAMETERS)).toEqual({ "placement-group-limits": { maxPartitions: 5 } });
+
+    const merge = statementsOf(res(organization, "ScanMergeRole"));
+    expect(actionsOf(merge)).toEqual(sorted([...LOGS, "sns:Publish", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]));
+    expect(resourceFor(merge, "sns:Publish")).toEqual([{ Ref: "AlertsTopic" }]);
+    expect(resourceFor(merge, "s3:ListBucket")).toEqual([{ "Fn::GetAtt": ["ScanBucket", "Arn"] }]);
+    expect(resourceFor(merge, "s3:GetObject")).toEqual([objects("*")]);
+
+    for (const [step, name] of [["ScanPlan", "scan-plan"], ["ScanItem", "scan-item"], ["ScanMerge", "scan-merge"]]) {
+      const fn = res(organization, `${step}LambdaFunction`);
+      expect(fn.Properties.Role).toEqual({ "Fn::GetAtt": [`${step}Role`, "Arn"] });
+      expect(fn.Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${name}`);
+      expect(resourceFor(statementsOf(res(organization, `${step}Role`)), "logs:PutLogEvents")).toEqual([
+        { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-orgtest-${name}:*` },
+      ]);
+    }
+  });
+
+  test("the state machine's role: invoke the three functions, S3 for ItemReader and ResultWriter, child executions of itself", () => {
+    const role = res(organization, "ScanStateMachineRole");
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
+    expect(res(organization, "ScanStateMachine").Properties.RoleArn).toEqual({ "Fn::GetAtt": ["ScanStateMachineRole", "Arn"] });
+    const statements = statementsOf(role);
+    expect(actionsOf(statements)).toEqual(
+      sorted([
+        "lambda:InvokeFunction",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListMultipartUploadParts",
+        "s3:AbortMultipartUpload",
+        "states:StartExecution",
+        "states:DescribeExecution",
+        "states:StopExecution",
+      ]),
+    );
+    const functions = ["ScanPlan", "ScanItem", "ScanMerge"].map((step) => ({ "Fn::GetAtt": [`${step}LambdaFunction`, "Arn"] }));
+    expect(resourceFor(statements, "lambda:InvokeFunction")).toEqual([functions.flatMap((arn) => [arn, { "Fn::Join": [":", [arn, "*"]] }])]);
+    expect(resourceFor(statements, "s3:GetObject")).toEqual([objects("*/manifest.json"), objects("map-results/*")]);
+    expect(resourceFor(statements, "s3:PutObject")).toEqual([objects("map-results/*")]);
+    const machine = "ec2-config-rules-orgtest-organization-scan";
+    expect(resourceFor(statements, "states:StartExecution")).toEqual([
+      { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${machine}` },
+    ]);
+    expect(resourceFor(statements, "states:DescribeExecution")).toEqual([
+      { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${machine}/*` },
+    ]);
   });
 });
 
@@ -533,7 +716,7 @@ describe("member-role.yml", () => {
     expect(committed).toBe(`${toYaml(memberRoleTemplate()).trimStart()}\n`);
   });
 
-  test("grants the union of the rules' reads and Config calls, and trusts only the rule functions' roles", () => {
+  test("grants the union of the rules' reads and Config calls, and trusts only the rule functions' roles and the scan's item function", () => {
     const role = res(memberRoleTemplate() as Template, "MemberRole");
     expect(actionsOf(statementsOf(role))).toEqual(
       sorted([
@@ -548,7 +731,7 @@ describe("member-role.yml", () => {
     );
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Condition.ArnEquals["aws:PrincipalArn"]).toEqual(
-      RULE_IDS.map((id) => ({ "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/ec2-config-rules-\${Stage}-${id}` })),
+      [...RULE_IDS, "scan-item"].map((id) => ({ "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/ec2-config-rules-\${Stage}-${id}` })),
     );
   });
 });

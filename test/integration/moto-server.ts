@@ -114,9 +114,15 @@ export interface SampleAccount {
   endpoint: string;
 }
 
-/** Creates the sample account through the SDK's standard endpoint configuration (AWS_ENDPOINT_URL). */
-async function createSampleAccount(region: string): Promise<SampleAccount> {
-  const ec2 = new EC2Client({ region });
+/**
+ * Creates the sample account through the SDK's standard endpoint configuration (AWS_ENDPOINT_URL),
+ * with the given credentials (e.g. a role assumed in another moto account) or the environment's.
+ */
+export async function createSampleAccount(
+  region: string,
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<SampleAccount> {
+  const ec2 = new EC2Client({ region, ...(credentials ? { credentials } : {}) });
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
   const vpcId = Vpc?.VpcId as string;
   const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.42.1.0/24", AvailabilityZone: `${region}a` }));

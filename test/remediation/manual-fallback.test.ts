@@ -8,6 +8,7 @@ const rule = defineRule({
   meta: {
     id: "no-remediation-module",
     description: "Every instance is non-compliant, for this test.",
+    failsWhen: "always",
     resourceTypes: ["AWS::EC2::Instance"],
     triggers: ["periodic"],
     severity: "low",

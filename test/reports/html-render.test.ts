@@ -104,7 +104,8 @@ describeBrowser("HTML report in headless Chromium", () => {
     // The invalid exemption tag and the exemption ending within 14 days are listed.
     expect(await page.locator("#exemptions").textContent()).toContain('compliance-exempt-expires "next-year" is not an ISO date');
     expect(await page.locator("#exemptions tr", { hasText: "eipalloc-0later" }).textContent()).toContain("2026-12-01");
-    expect(await page.locator("#summary svg").count()).toBe(2);
+    // By rule, by region and by account.
+    expect(await page.locator("#summary svg").count()).toBe(3);
     expect(await page.locator("#summary figure").first().locator("text[data-filter]").count()).toBe(report.rules.length);
 
     expect(await rowCount(page)).toBe(report.findings.length);
@@ -139,6 +140,27 @@ describeBrowser("HTML report in headless Chromium", () => {
     expect(changes).toContain("eipalloc-0released");
     expect(changes).toContain("eipalloc-0east");
 
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("two accounts holding the same ids: a chart and a table by account, failing first, each filtering the findings to its account", async () => {
+    const one = fixtureReport("current");
+    const other = "777788889999";
+    const evaluations = [...one.findings, ...one.findings.filter((finding) => finding.complianceType !== "NON_COMPLIANT").map((finding) => ({ ...finding, accountId: other }))];
+    const scopes = [...one.scopes, ...one.scopes.map((scope) => ({ ...scope, accountId: other }))];
+    const report = buildReport({ evaluations, rules: one.rules, scopes, tool: TOOL, now: () => CURRENT_AT });
+    const { page, problems } = await open(report, "two-accounts.html");
+    const accountChart = page.locator("#summary figure", { hasText: "Compliance by account" });
+    // The failing account first.
+    expect(await accountChart.locator("text[data-filter^='account=']").allTextContents()).toEqual([one.scopes[0]?.accountId, other]);
+    await page.click(`#summary table.counts a[data-filter="account=${other}"]`);
+    const mine = report.findings.filter((finding) => finding.accountId === other).length;
+    expect(await rowCount(page)).toBe(mine);
+    expect(new Set(await columnTexts(page, 6))).toEqual(new Set([other]));
+    await page.click("#reset");
+    expect(await rowCount(page)).toBe(report.findings.length);
+    expect(await page.locator("#f-account option").count()).toBe(3);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -139,7 +139,7 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(TopicArn).toBe(env.ALERTS_TOPIC_ARN);
     expect(MessageStructure).toBe("json");
     expect(Subject).toBe("EC2 compliance: 2 non-compliant (1 new, 1 resolved)");
-    expect(Message).toContain("New (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0new (eu-west-1): EIP 203.0.113.12 is not associated");
+    expect(Message).toContain(`New (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0new (${ACCOUNT} eu-west-1): EIP 203.0.113.12 is not associated`);
     expect(Message).toContain("Resolved (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0old");
     expect(Message).toContain("Newly exempted (1):");
     // The rule digests' attributes (lib/alerts/digest.ts), so that one subscription filter serves both.

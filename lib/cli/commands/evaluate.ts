@@ -40,7 +40,7 @@ export interface EvaluateOptions {
 /** The options every command that evaluates snapshots shares (evaluate, report, remediate --plan). */
 export function addEvaluationOptions(command: Command): Command {
   return command
-    .requiredOption("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), or a folder of describe-* outputs")
+    .requiredOption("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs")
     .option("-r, --rule <id...>", "evaluate only these rules (default: all)")
     .option(
       "--framework <id>",

@@ -203,7 +203,7 @@ export function registerRemediateCommand(program: Command): void {
     )
     .option("--plan", "print the plan; with --snapshot, offline")
     .option("--apply", "apply the plan of one --rule on the live account (AWS_REGION, credentials, AWS_ENDPOINT_URL honoured)")
-    .option("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), or a folder of describe-* outputs (--plan)")
+    .option("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs (--plan)")
     .option("-r, --rule <id...>", `rules to plan (default: all): ${RULES.map((rule) => rule.meta.id).join(", ")}`)
     .option("--resource <id...>", "only these resources")
     .option("--yes", "with --apply: really make the changes")

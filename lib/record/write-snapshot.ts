@@ -59,6 +59,8 @@ export interface SnapshotFile extends SnapshotSink {
  */
 export function openSnapshotFile(path: string, header: Omit<RecordedSnapshot, "regions" | "failures">): SnapshotFile {
   const text = path.endsWith(".gz") ? createGzip() : new PassThrough();
+  // An error before the pipeline listens (abandoned at once) is still the pipeline's to report.
+  text.on("error", () => undefined);
   const written = writeStreamAtomic(path, text);
   // Surfaced by finish or abandon; kept from becoming an unhandled rejection meanwhile.
   written.catch(() => undefined);

@@ -15,8 +15,8 @@ import { stsClient } from "../aws/sts";
 import { InputError } from "../errors";
 import { writeFileAtomic } from "../io/atomic-write";
 import { checkOutputTarget } from "../io/output-target";
-import { type RecordedSnapshot, type RecordOptions, recordAccount } from "./record";
-import { writeSnapshot } from "./write-snapshot";
+import { type RecordFailure, type RecordOptions, recordAccountInto } from "./record";
+import { openSnapshotFile, type SnapshotFile } from "./write-snapshot";
 
 /** An account to record, as Organizations names it (no name when given with --accounts). */
 export interface MemberAccount {
@@ -168,6 +168,9 @@ export function concurrencyPlan(concurrency: number, regions: string[] | "all"):
   return { accountsAtOnce: Math.max(1, Math.floor(concurrency / regionsAtOnce)), regionsAtOnce };
 }
 
+/** The assumed role's credentials are of another account than the one asked for. */
+class AccountMismatch extends Error {}
+
 /**
  * Records each account through the role assumed there, accounts × regions in parallel within the
  * concurrency, with the single-account recorder. Each recorded account's snapshot is written
@@ -196,13 +199,16 @@ export async function recordAccounts(options: RecordAccountsOptions): Promise<Or
     const named = account.name ? { name: account.name } : {};
     const requested = options.regions === "all" ? [] : options.regions;
     let resources = 0;
-    let snapshot: RecordedSnapshot;
+    const file = snapshotFileName(account.accountId);
+    let snapshotFile: SnapshotFile | undefined;
+    let recorded: { regions: string[]; failures: RecordFailure[] };
     try {
       const assumed = await assumingRole(options.clients, roleArnIn(partition, account.accountId, options.roleName), sessionName, {
         externalId: options.externalId,
         durationSeconds: 3600,
       });
-      snapshot = await recordAccount(
+      // Pages go to the account's file as they arrive; it is renamed into place only if the account is kept.
+      recorded = await recordAccountInto(
         {
           clientsFor: (region) => new AwsClients({ ...assumed.settings, region }, assumed.counter),
           regions: options.regions,
@@ -215,24 +221,25 @@ export async function recordAccounts(options: RecordAccountsOptions): Promise<Or
           },
         },
         options.homeRegion,
+        ({ accountId, capturedAt }) => {
+          // Fail closed: credentials of another account would record that account under this one's name.
+          if (accountId !== account.accountId) throw new AccountMismatch(`the role's credentials are of account ${accountId}, not ${account.accountId}`);
+          snapshotFile = openSnapshotFile(join(options.outputDir, file), { schemaVersion: "1.0", accountId, capturedAt, tool: options.tool });
+          return snapshotFile;
+        },
       );
     } catch (error) {
-      return { outcome: { accountId: account.accountId, ...named, status: "failed", error: oneLine(error), regions: requested }, resources };
+      await snapshotFile?.abandon().catch(() => undefined);
+      return { outcome: { accountId: account.accountId, ...named, status: "failed", error: error instanceof AccountMismatch ? error.message : oneLine(error), regions: requested }, resources };
     }
-    const regions = Object.keys(snapshot.regions);
-    // Fail closed: credentials of another account would record that account under this one's name.
-    if (snapshot.accountId !== account.accountId) {
-      const error = `the role's credentials are of account ${snapshot.accountId}, not ${account.accountId}`;
-      return { outcome: { accountId: account.accountId, ...named, status: "failed", error, regions }, resources };
-    }
-    const failures = snapshot.failures ?? [];
+    const { regions, failures } = recorded;
     const [first] = failures;
     if (first && !options.allowPartial) {
+      await snapshotFile?.abandon();
       const error = `${failures.length} call(s) failed after retries, first ${first.region} ${first.operation}: ${first.error.split("\n", 1)[0]}`;
       return { outcome: { accountId: account.accountId, ...named, status: "failed", error, regions }, resources };
     }
-    const file = snapshotFileName(account.accountId);
-    await writeSnapshot(join(options.outputDir, file), snapshot);
+    await snapshotFile?.finish(failures);
     return { outcome: { accountId: account.accountId, ...named, status: "recorded", file, regions }, resources };
   };
 

@@ -52,81 +52,193 @@ export interface RecordOptions {
   now?: () => Date;
 }
 
-/** Merges every page of one operation into the response's list. */
-async function readAll(clients: AwsClients, operation: Ec2Operation, instanceTypes?: string[]) {
+/** Where the recorded responses go, in the file's order: one operation's items at a time, regions one after another. */
+export interface SnapshotSink {
+  /** Opens `operation`'s list in `region` (opening the region first if it is new). */
+  openOperation(region: string, operation: Ec2Operation): Promise<void>;
+  /** Opens a region that no operation wrote to (all failed), so it is still in the snapshot. */
+  openRegion(region: string): Promise<void>;
+  items(items: readonly unknown[]): Promise<void>;
+  closeOperation(): Promise<void>;
+}
+
+/**
+ * Gives the sink to one (region, operation) at a time, and to one region at a time, so each list
+ * is whole in the output. An operation that waits keeps its pages, up to a budget shared by all
+ * (then it stops fetching): memory stays bounded whatever the account's size.
+ */
+class OrderedWriter {
+  private region: string | undefined;
+  private holder = false;
+  private readonly waiters: { region: string; grant: () => void }[] = [];
+  private bufferedPages = 0;
+
+  constructor(
+    readonly sink: SnapshotSink,
+    private readonly pageBudget: number,
+  ) {}
+
+  tryAcquire(region: string): boolean {
+    if (this.holder || (this.region !== undefined && this.region !== region)) return false;
+    this.region = region;
+    this.holder = true;
+    return true;
+  }
+
+  acquire(region: string): Promise<void> {
+    if (this.tryAcquire(region)) return Promise.resolve();
+    return new Promise((grant) => this.waiters.push({ region, grant }));
+  }
+
+  release(): void {
+    this.holder = false;
+    this.grantNext();
+  }
+
+  /** Every operation of the region is done: the next region may write. */
+  async endRegion(region: string): Promise<void> {
+    if (this.region !== region) {
+      await this.acquire(region);
+      await this.sink.openRegion(region);
+      this.holder = false;
+    }
+    this.region = undefined;
+    this.grantNext();
+  }
+
+  private grantNext(): void {
+    if (this.holder) return;
+    const index = this.region === undefined ? 0 : this.waiters.findIndex((waiter) => waiter.region === this.region);
+    if (index < 0 || index >= this.waiters.length) return;
+    const [waiter] = this.waiters.splice(index, 1);
+    if (!waiter) return;
+    this.region = waiter.region;
+    this.holder = true;
+    waiter.grant();
+  }
+
+  tryBuffer(): boolean {
+    if (this.bufferedPages >= this.pageBudget) return false;
+    this.bufferedPages += 1;
+    return true;
+  }
+
+  unbuffer(pages: number): void {
+    this.bufferedPages -= pages;
+  }
+}
+
+/**
+ * Fetches one operation's pages into the writer: straight through while it holds the sink, kept
+ * (within the budget) while it waits. A failure before anything is written leaves the operation
+ * absent; after, its list is closed as far as it got (the failure listed beside it makes it a gap).
+ */
+async function streamOperation(
+  writer: OrderedWriter,
+  region: string,
+  operation: Ec2Operation,
+  pages: AsyncIterable<unknown>,
+  onPage: (items: unknown[]) => void,
+): Promise<{ items: number; pages: number }> {
   const { listKey } = EC2_OPERATIONS[operation];
-  const items: unknown[] = [];
-  let pages = 0;
+  let held = false;
+  const kept: unknown[][] = [];
+  let count = 0;
+  let pageCount = 0;
+  const takeSink = async () => {
+    held = true;
+    await writer.sink.openOperation(region, operation);
+    for (const page of kept) await writer.sink.items(page);
+    writer.unbuffer(kept.length);
+    kept.length = 0;
+  };
+  try {
+    for await (const page of pages) {
+      const list = (page as Record<string, unknown>)[listKey];
+      const items = Array.isArray(list) ? list : [];
+      pageCount += 1;
+      count += items.length;
+      onPage(items);
+      if (!held && writer.tryAcquire(region)) await takeSink();
+      if (held) await writer.sink.items(items);
+      else if (writer.tryBuffer()) kept.push(items);
+      else {
+        await writer.acquire(region);
+        await takeSink();
+        await writer.sink.items(items);
+      }
+    }
+    if (!held) {
+      await writer.acquire(region);
+      await takeSink();
+    }
+    await writer.sink.closeOperation();
+    return { items: count, pages: pageCount };
+  } catch (error) {
+    if (held) await writer.sink.closeOperation();
+    writer.unbuffer(kept.length);
+    throw error;
+  } finally {
+    if (held) writer.release();
+  }
+}
+
+/** Every page of one operation, the client destroyed at the end. */
+async function* pagesFrom(clients: AwsClients, operation: Ec2Operation, instanceTypes?: string[]): AsyncGenerator<unknown> {
   const ec2 = ec2Client(clients);
   try {
-    for await (const page of pagesOf(ec2, operation, { instanceTypes })) {
-      pages += 1;
-      const list = (page as Record<string, unknown>)[listKey];
-      if (Array.isArray(list)) for (const item of list) items.push(item);
-    }
+    yield* pagesOf(ec2, operation, { instanceTypes });
   } finally {
     ec2.destroy();
   }
-  return { items, pages };
 }
 
-function instanceTypesIn(reservations: unknown[]): string[] {
-  const names = new Set<string>();
+/** DescribeInstanceTypes for the names in use, in requests of at most {@link INSTANCE_TYPES_PER_REQUEST} names. */
+async function* instanceTypePages(clients: AwsClients, names: string[]): AsyncGenerator<unknown> {
+  for (let start = 0; start < names.length; start += INSTANCE_TYPES_PER_REQUEST) {
+    yield* pagesFrom(clients, "DescribeInstanceTypes", names.slice(start, start + INSTANCE_TYPES_PER_REQUEST));
+  }
+}
+
+/** Adds the instance types of a DescribeInstances page's reservations to `names`. */
+function addInstanceTypes(reservations: readonly unknown[], names: Set<string>): void {
   for (const reservation of reservations) {
     for (const instance of ((reservation as { Instances?: unknown[] }).Instances ?? []) as { InstanceType?: string }[]) {
       if (instance.InstanceType) names.add(instance.InstanceType);
     }
   }
-  return [...names].sort();
 }
 
 const describeError = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /** Records one region: every operation at once; a failure is kept, never turned into an empty list. */
-async function recordRegion(region: string, options: RecordOptions, failures: RecordFailure[]): Promise<RegionResponses> {
+async function recordRegion(region: string, options: RecordOptions, writer: OrderedWriter, failures: RecordFailure[]): Promise<void> {
   const clients = options.clientsFor(region);
-  const responses: RegionResponses = {};
-  const run = async (operation: Ec2Operation, instanceTypes?: string[]) => {
+  const fail = (operation: Ec2Operation, error: string) => {
+    failures.push({ region, operation, error });
+    options.onProgress?.({ region, operation, items: 0, pages: 0, error });
+  };
+  const run = async (operation: Ec2Operation, pages: AsyncIterable<unknown>, onPage: (items: unknown[]) => void = () => {}) => {
     try {
-      const { items, pages } = await readAll(clients, operation, instanceTypes);
-      responses[operation] = { [EC2_OPERATIONS[operation].listKey]: items };
-      options.onProgress?.({ region, operation, items: items.length, pages });
-      return items;
+      const done = await streamOperation(writer, region, operation, pages, onPage);
+      options.onProgress?.({ region, operation, ...done });
+      return true;
     } catch (error) {
-      const message = describeError(error);
-      failures.push({ region, operation, error: message });
-      options.onProgress?.({ region, operation, items: 0, pages: 0, error: message });
-      return undefined;
+      fail(operation, describeError(error));
+      return false;
     }
   };
   await Promise.all(
     ACCOUNT_WIDE_OPERATIONS.map(async (operation) => {
-      const items = await run(operation);
-      if (operation !== "DescribeInstances") return;
-      if (!items) {
-        const error = "not described: DescribeInstances failed, so the instance types in use are unknown";
-        failures.push({ region, operation: "DescribeInstanceTypes", error });
-        options.onProgress?.({ region, operation: "DescribeInstanceTypes", items: 0, pages: 0, error });
-        return;
-      }
-      const names = instanceTypesIn(items);
-      const merged: unknown[] = [];
-      for (let start = 0; start < names.length; start += INSTANCE_TYPES_PER_REQUEST) {
-        const batch = await readAll(clients, "DescribeInstanceTypes", names.slice(start, start + INSTANCE_TYPES_PER_REQUEST)).catch(
-          (error: unknown) => error as Error,
-        );
-        if (batch instanceof Error) {
-          failures.push({ region, operation: "DescribeInstanceTypes", error: describeError(batch) });
-          options.onProgress?.({ region, operation: "DescribeInstanceTypes", items: 0, pages: 0, error: describeError(batch) });
-          return;
-        }
-        merged.push(...batch.items);
-      }
-      responses.DescribeInstanceTypes = { InstanceTypes: merged };
-      options.onProgress?.({ region, operation: "DescribeInstanceTypes", items: merged.length, pages: Math.ceil(names.length / INSTANCE_TYPES_PER_REQUEST) });
+      if (operation !== "DescribeInstances") return run(operation, pagesFrom(clients, operation));
+      // Only the names of the instance types in use are kept, not the reservations.
+      const names = new Set<string>();
+      const described = await run(operation, pagesFrom(clients, operation), (reservations) => addInstanceTypes(reservations, names));
+      if (!described) return fail("DescribeInstanceTypes", "not described: DescribeInstances failed, so the instance types in use are unknown");
+      return run("DescribeInstanceTypes", instanceTypePages(clients, [...names].sort()));
     }),
   );
-  return responses;
+  await writer.endRegion(region);
 }
 
 /** Runs `work` over `items` with at most `limit` at once, keeping the input order in the result. */
@@ -160,12 +272,25 @@ export async function resolveRegions(options: Pick<RecordOptions, "regions" | "c
   }
 }
 
+export interface RecordedHeader {
+  accountId: string;
+  capturedAt: string;
+}
+
+/** Pages buffered by operations waiting for the sink, all operations together (each at most 1,000 items). */
+export const WAITING_PAGE_BUDGET = 8;
+
 /**
- * Records a live account into a snapshot: every Describe* call the six rules need, all pages,
- * regions in parallel (bounded). Calls that still fail after the SDK's retries are listed in
- * `failures` with their operation absent from the region, so evaluation reports a gap there.
+ * Records a live account into a sink: every Describe* call the six rules need, all pages,
+ * regions in parallel (bounded), each page handed on as it arrives. Calls that still fail after
+ * the SDK's retries are returned (sorted) and their operation is a gap in the snapshot.
+ * `open` receives the account and capture time (known before the first call) and returns the sink.
  */
-export async function recordAccount(options: RecordOptions, homeRegion: string): Promise<RecordedSnapshot> {
+export async function recordAccountInto(
+  options: RecordOptions,
+  homeRegion: string,
+  open: (header: RecordedHeader) => Promise<SnapshotSink> | SnapshotSink,
+): Promise<RecordedHeader & { regions: string[]; failures: RecordFailure[] }> {
   const sts = stsClient(options.clientsFor(homeRegion));
   let accountId: string;
   try {
@@ -177,18 +302,46 @@ export async function recordAccount(options: RecordOptions, homeRegion: string):
   }
   const regions = await resolveRegions(options, homeRegion);
   const capturedAt = (options.now?.() ?? new Date()).toISOString();
+  const writer = new OrderedWriter(await open({ accountId, capturedAt }), WAITING_PAGE_BUDGET);
   const failures: RecordFailure[] = [];
-  const recorded = await mapBounded(regions, options.concurrency, (region) => recordRegion(region, options, failures));
+  await mapBounded(regions, options.concurrency, (region) => recordRegion(region, options, writer, failures));
+  failures.sort((a, b) => (a.region + a.operation < b.region + b.operation ? -1 : 1));
+  return { accountId, capturedAt, regions, failures };
+}
+
+/** An in-memory sink: the whole snapshot as one object (small accounts and tests; a big one goes to {@link recordAccountInto} with the file writer). */
+function collectingSink(regions: Record<string, RegionResponses>): SnapshotSink {
+  let list: unknown[] = [];
+  return {
+    async openRegion(region) {
+      regions[region] ??= {};
+    },
+    async openOperation(region, operation) {
+      list = [];
+      regions[region] ??= {};
+      (regions[region] as RegionResponses)[operation] = { [EC2_OPERATIONS[operation].listKey]: list };
+    },
+    async items(items) {
+      for (const item of items) list.push(item);
+    },
+    async closeOperation() {},
+  };
+}
+
+/**
+ * Records a live account into a snapshot held in memory (see {@link recordAccountInto} to stream
+ * it to a file). Regions are in the order given; failed calls are listed in `failures`.
+ */
+export async function recordAccount(options: RecordOptions, homeRegion: string): Promise<RecordedSnapshot> {
+  const collected: Record<string, RegionResponses> = {};
+  const { accountId, capturedAt, regions, failures } = await recordAccountInto(options, homeRegion, () => collectingSink(collected));
   const snapshot: RecordedSnapshot = {
     schemaVersion: "1.0",
     accountId,
     capturedAt,
     tool: options.tool,
-    regions: Object.fromEntries(regions.map((region, index) => [region, recorded[index] ?? {}])),
+    regions: Object.fromEntries(regions.map((region) => [region, collected[region] ?? {}])),
   };
-  if (failures.length > 0) {
-    failures.sort((a, b) => (a.region + a.operation < b.region + b.operation ? -1 : 1));
-    snapshot.failures = failures;
-  }
+  if (failures.length > 0) snapshot.failures = failures;
   return snapshot;
 }

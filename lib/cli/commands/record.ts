@@ -12,8 +12,8 @@ import {
   prepareOutputDir,
   recordAccounts,
 } from "../../record/organization";
-import { type RecordedSnapshot, type RecordOptions, type RecordProgress, RECORDED_OPERATIONS, recordAccount, resolveRegions } from "../../record/record";
-import { writeSnapshot } from "../../record/write-snapshot";
+import { type RecordFailure, type RecordOptions, type RecordProgress, RECORDED_OPERATIONS, recordAccountInto, resolveRegions } from "../../record/record";
+import { openSnapshotFile, type SnapshotFile } from "../../record/write-snapshot";
 import { REGION_NAME } from "../../sources/recorded-snapshot";
 
 export interface RecordCommandOptions {
@@ -142,12 +142,23 @@ function progressReporter(regionCount: number) {
   };
 }
 
-/** Records the account and writes the snapshot; returns it, or undefined when a call failed and nothing was written. */
+export interface RecordResult {
+  accountId: string;
+  regions: string[];
+  failures: RecordFailure[];
+  /** The file written, or undefined when a call failed and nothing was kept. */
+  output?: string;
+}
+
+/**
+ * Records the account straight into the snapshot file (pages go to the gzip writer as they
+ * arrive); the file is renamed into place at the end, or removed when a call failed without --allow-partial.
+ */
 export async function runRecord(
   options: RecordCommandOptions,
   tool: { name: string; version: string },
   settings: Pick<RecordOptions, "now" | "onProgress"> = {},
-): Promise<{ snapshot: RecordedSnapshot; output?: string }> {
+): Promise<RecordResult> {
   const homeRegion = await ec2Client(new AwsClients()).config.region().catch(() => undefined);
   if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
@@ -157,19 +168,30 @@ export async function runRecord(
   const clientsFor = (region: string) => new AwsClients({ region });
   const regionList = await resolveRegions({ regions, clientsFor }, homeRegion);
   const reporter = progressReporter(regionList.length);
-  let snapshot: RecordedSnapshot;
+  let file: SnapshotFile | undefined;
+  let output: string | undefined;
   try {
-    snapshot = await recordAccount(
+    const recorded = await recordAccountInto(
       { clientsFor, regions: regionList, concurrency, tool, now: settings.now, onProgress: settings.onProgress ?? reporter.onProgress },
       homeRegion,
+      ({ accountId, capturedAt }) => {
+        output = options.output ?? `snapshot-${accountId}-${capturedAt.replace(/[:.]/g, "-")}.json.gz`;
+        file = openSnapshotFile(output, { schemaVersion: "1.0", accountId, capturedAt, tool });
+        return file;
+      },
     );
+    if (recorded.failures.length > 0 && !options.allowPartial) {
+      await file?.abandon();
+      return { ...recorded, output: undefined };
+    }
+    await file?.finish(recorded.failures);
+    return { ...recorded, output };
+  } catch (error) {
+    await file?.abandon().catch(() => undefined);
+    throw error;
   } finally {
     reporter.stop();
   }
-  if (snapshot.failures && !options.allowPartial) return { snapshot };
-  const output = options.output ?? `snapshot-${snapshot.accountId}-${snapshot.capturedAt.replace(/[:.]/g, "-")}.json.gz`;
-  await writeSnapshot(output, snapshot);
-  return { snapshot, output };
 }
 
 const describeAccount = (account: { accountId: string; name?: string }) => (account.name ? `${account.accountId} (${account.name})` : account.accountId);
@@ -275,8 +297,7 @@ export function registerRecordCommand(program: Command): void {
         }
         return;
       }
-      const { snapshot, output } = await runRecord(options, { name: program.name(), version: program.version() ?? "0.0.0" });
-      const failures = snapshot.failures ?? [];
+      const { accountId, regions, failures, output } = await runRecord(options, { name: program.name(), version: program.version() ?? "0.0.0" });
       for (const failure of failures) {
         process.stderr.write(`record: ${failure.region} ${failure.operation} failed after retries: ${failure.error}\n`);
       }
@@ -285,6 +306,6 @@ export function registerRecordCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      process.stderr.write(`record: wrote ${output} (account ${snapshot.accountId}, ${Object.keys(snapshot.regions).length} region(s)${failures.length ? `, ${failures.length} failed call(s) listed` : ""})\n`);
+      process.stderr.write(`record: wrote ${output} (account ${accountId}, ${regions.length} region(s)${failures.length ? `, ${failures.length} failed call(s) listed` : ""})\n`);
     });
 }

@@ -9,4 +9,3 @@ export function generate(options: { stage: string; paramsFile: string; root: str
   const settingsFile = path.relative(options.root, options.paramsFile) || options.paramsFile;
   return buildStack({ stage: options.stage, settings: loadStageSettings(options.paramsFile), settingsFile });
 }
-

@@ -8,7 +8,9 @@ import { SERVICE } from "./stack";
  * Describe*, and DescribeRegions for `--regions all` (sts:GetCallerIdentity needs no permission).
  * All read-only, none with resource-level permissions (spec §6.1).
  */
-export const RECORDER_ACTIONS: readonly string[] = [...EC2_OPERATION_NAMES, "DescribeRegions"].map((operation) => `ec2:${operation}`).sort();
+export const RECORDER_ACTIONS: readonly string[] = [...EC2_OPERATION_NAMES, "DescribeRegions"]
+  .map((operation) => `ec2:${operation}`)
+  .sort();
 
 /**
  * deploy/member-role.yml: the role each member account holds for organization mode. The rule
@@ -83,7 +85,9 @@ export function memberRoleTemplate(): Record<string, unknown> {
               PolicyName: "ec2-config-rules-evaluation",
               PolicyDocument: {
                 Version: "2012-10-17",
-                Statement: ruleEvaluationStatements(RULES, { "Fn::Sub": `arn:\${AWS::Partition}:config:*:\${AWS::AccountId}:config-rule/*` }),
+                Statement: ruleEvaluationStatements(RULES, {
+                  "Fn::Sub": `arn:\${AWS::Partition}:config:*:\${AWS::AccountId}:config-rule/*`,
+                }),
               },
             },
           ],
@@ -104,7 +108,11 @@ export function memberRoleTemplate(): Record<string, unknown> {
                 Principal: { AWS: { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${RecorderAccountId}:root` } },
                 Action: "sts:AssumeRole",
                 Condition: {
-                  "Fn::If": ["HasRecorderExternalId", { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } }, { Ref: "AWS::NoValue" }],
+                  "Fn::If": [
+                    "HasRecorderExternalId",
+                    { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } },
+                    { Ref: "AWS::NoValue" },
+                  ],
                 },
               },
             ],

@@ -42,7 +42,8 @@ const lambdaTask = (functionArn: string, payload: Record<string, unknown>) => ({
  */
 export function scanDefinition(maxConcurrency: number): Record<string, unknown> {
   return {
-    Comment: "ec2-config-rules organization scan: every active account × the stage's regions, recorded and evaluated, merged into one report",
+    Comment:
+      "ec2-config-rules organization scan: every active account × the stage's regions, recorded and evaluated, merged into one report",
     StartAt: "ListItems",
     States: {
       ListItems: {
@@ -97,7 +98,8 @@ export function scanDefinition(maxConcurrency: number): Record<string, unknown> 
       ScanFailed: {
         Type: "Fail",
         Error: "OrganizationScanFailed",
-        Cause: "Items of the scan failed (ToleratedFailurePercentage 0): the alert and the Distributed Map's FAILED result files list each account and region with its error",
+        Cause:
+          "Items of the scan failed (ToleratedFailurePercentage 0): the alert and the Distributed Map's FAILED result files list each account and region with its error",
       },
     },
   };
@@ -129,7 +131,9 @@ export function addOrganizationScan(
   const { settings, prefix } = input;
   const scan = settings.organizationScan;
   const stateMachineName = `${prefix}-organization-scan`;
-  const stateMachineArn = { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${stateMachineName}` };
+  const stateMachineArn = {
+    "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${stateMachineName}`,
+  };
   const bucket = { Ref: "ScanBucket" };
   const bucketArn = { "Fn::GetAtt": ["ScanBucket", "Arn"] };
 
@@ -137,7 +141,12 @@ export function addOrganizationScan(
     Type: "AWS::S3::Bucket",
     Properties: {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
       LifecycleConfiguration: {
         Rules: [
@@ -178,7 +187,9 @@ export function addOrganizationScan(
     ...(scan.externalId ? { SCAN_EXTERNAL_ID: scan.externalId } : {}),
     SCAN_REGIONS: JSON.stringify(scan.regions),
     SCAN_EXCLUDED_ACCOUNTS: JSON.stringify(settings.organization.excludedAccounts),
-    SCAN_RULE_PARAMETERS: JSON.stringify(Object.fromEntries(Object.entries(settings.rules).map(([ruleId, rule]) => [ruleId, rule.parameters]))),
+    SCAN_RULE_PARAMETERS: JSON.stringify(
+      Object.fromEntries(Object.entries(settings.rules).map(([ruleId, rule]) => [ruleId, rule.parameters])),
+    ),
     ...(settings.exemptionTagKey ? { SCAN_EXEMPTION_TAG_KEY: settings.exemptionTagKey } : {}),
     ...(settings.maxExemptionDays !== undefined ? { SCAN_MAX_EXEMPTION_DAYS: String(settings.maxExemptionDays) } : {}),
     ALERTS_TOPIC_ARN: { Ref: "AlertsTopic" },
@@ -232,7 +243,10 @@ export function addOrganizationScan(
   const functionArns: Record<string, CfnValue> = {};
   for (const step of steps) {
     const functionName = input.functionName(step.id);
-    resources[`${step.logical}Role`] = input.role(input.roleName(step.id), "lambda.amazonaws.com", [logStatement(functionName), ...step.statements]);
+    resources[`${step.logical}Role`] = input.role(input.roleName(step.id), "lambda.amazonaws.com", [
+      logStatement(functionName),
+      ...step.statements,
+    ]);
     functions[step.key] = {
       name: functionName,
       handler: `handlers/${step.id}.handler`,
@@ -246,23 +260,28 @@ export function addOrganizationScan(
   }
   const invokable = Object.values(functionArns).flatMap((arn) => [arn, { "Fn::Join": [":", [arn, "*"]] }]);
 
-  resources.ScanStateMachineRole = input.role(input.roleName("scan-states"), "states.amazonaws.com", [
-    { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: invokable },
-    // ItemReader reads the manifest; ResultWriter writes the map run's result files (multipart).
-    { Effect: "Allow", Action: ["s3:GetObject"], Resource: scanObjects("*/manifest.json") },
-    {
-      Effect: "Allow",
-      Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
-      Resource: scanObjects("map-results/*"),
-    },
-    // The Distributed Map runs its items as child executions of this state machine.
-    { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
-    {
-      Effect: "Allow",
-      Action: ["states:DescribeExecution", "states:StopExecution"],
-      Resource: { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${stateMachineName}/*` },
-    },
-  ], { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } });
+  resources.ScanStateMachineRole = input.role(
+    input.roleName("scan-states"),
+    "states.amazonaws.com",
+    [
+      { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: invokable },
+      // ItemReader reads the manifest; ResultWriter writes the map run's result files (multipart).
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: scanObjects("*/manifest.json") },
+      {
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+        Resource: scanObjects("map-results/*"),
+      },
+      // The Distributed Map runs its items as child executions of this state machine.
+      { Effect: "Allow", Action: ["states:StartExecution"], Resource: stateMachineArn },
+      {
+        Effect: "Allow",
+        Action: ["states:DescribeExecution", "states:StopExecution"],
+        Resource: { "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${stateMachineName}/*` },
+      },
+    ],
+    { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+  );
 
   resources.ScanStateMachine = {
     Type: "AWS::StepFunctions::StateMachine",

@@ -160,7 +160,11 @@ export const stageSettingsSchema = z
       .strict()
       .superRefine((scan, context) => {
         if (scan.enabled && scan.regions.length === 0) {
-          context.addIssue({ code: "custom", path: ["regions"], message: "required when the organization scan is enabled: the regions to scan in every account" });
+          context.addIssue({
+            code: "custom",
+            path: ["regions"],
+            message: "required when the organization scan is enabled: the regions to scan in every account",
+          });
         }
       })
       .default({ enabled: false, maxConcurrency: 100, roleName: "ec2-config-rules-member", regions: [] }),

@@ -1,5 +1,5 @@
-import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
 import { ALERTS_TABLE_KEYS, OUTBOX_INDEX } from "../lib/alerts/store";
+import { type AnyRule, parseRuleParameters, RuleParameterError } from "../lib/engine/rule";
 import { InputError } from "../lib/errors";
 import { KINDS, kindOfConfigType } from "../lib/model/kinds";
 import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
@@ -8,8 +8,8 @@ import {
   assumeRolePolicy,
   type CfnValue,
   describeAccountStatement,
-  localArn,
   importFindingsStatement,
+  localArn,
   logStatement,
   type PolicyStatement,
   remediationStatements,
@@ -117,7 +117,8 @@ function inputParameters(rule: AnyRule, input: StackInput): Record<string, strin
 }
 
 function checkLength(kind: string, value: string, max: number): void {
-  if (value.length > max) throw new InputError(`${kind} "${value}" is longer than ${max} characters: use a shorter stage name`, { field: "stage" });
+  if (value.length > max)
+    throw new InputError(`${kind} "${value}" is longer than ${max} characters: use a shorter stage name`, { field: "stage" });
 }
 
 const role = (name: string, service: string, statements: PolicyStatement[], condition?: Record<string, unknown>) => ({
@@ -269,7 +270,10 @@ export function buildStack(input: StackInput): Stack {
               REMEDIATION_CAP: String(ruleRemediation.cap),
               REMEDIATION_DOCUMENT_PREFIX: names.documentPrefix,
               ...(AUTOMATION_DOCUMENTS.find((binding) => binding.ruleId === ruleId)?.irreversible
-                ? { REMEDIATION_ALLOW_RELEASE: String(ruleRemediation.allowRelease), REMEDIATION_RELEASE_AFTER_DAYS: String(ruleRemediation.releaseAfterDays) }
+                ? {
+                    REMEDIATION_ALLOW_RELEASE: String(ruleRemediation.allowRelease),
+                    REMEDIATION_RELEASE_AFTER_DAYS: String(ruleRemediation.releaseAfterDays),
+                  }
                 : {}),
               ...(startsAutomations ? { REMEDIATION_ROLE_ARN: remediationRoleArn } : {}),
             }
@@ -289,9 +293,7 @@ export function buildStack(input: StackInput): Stack {
         // (aws:PrincipalOrgID, which a service principal's request does not carry: it would block
         // Config); aws:SourceOrgID cannot be set through AddPermission. The function itself refuses
         // events from accounts outside organization.organizationId (lib/config/organization-guard).
-        ...(organization
-          ? {}
-          : { SourceAccount: { Ref: "AWS::AccountId" } }),
+        ...(organization ? {} : { SourceAccount: { Ref: "AWS::AccountId" } }),
       },
     };
 
@@ -375,7 +377,12 @@ export function buildStack(input: StackInput): Stack {
  * than objects in the reports bucket: conditional writes per resource make concurrent runs of one
  * rule announce a change once, and the table exists in organization mode too (the bucket does not).
  */
-function addAlertsOutbox(prefix: string, settings: StageSettings, resources: Record<string, unknown>, outputs: Record<string, unknown>): void {
+function addAlertsOutbox(
+  prefix: string,
+  settings: StageSettings,
+  resources: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+): void {
   resources.AlertsTable = {
     Type: "AWS::DynamoDB::Table",
     Properties: {
@@ -630,7 +637,9 @@ function addReports(
         ? {
             AGGREGATOR_NAME: aggregator.name,
             AGGREGATOR_REGIONS: aggregator.regions,
-            ...(settings.organization.excludedAccounts.length > 0 ? { EXCLUDED_ACCOUNTS: settings.organization.excludedAccounts.join(",") } : {}),
+            ...(settings.organization.excludedAccounts.length > 0
+              ? { EXCLUDED_ACCOUNTS: settings.organization.excludedAccounts.join(",") }
+              : {}),
           }
         : {}),
     },

@@ -4,8 +4,8 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { ApiCallCounter, AwsClients, partitionOfArn } from "../lib/aws/clients";
 import { s3Client } from "../lib/aws/s3";
-import { parseItemEvent, scanItem } from "../lib/scan/steps";
 import { scanSettings } from "../lib/scan/settings";
+import { parseItemEvent, scanItem } from "../lib/scan/steps";
 
 const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scan-item" } });
 

@@ -5,8 +5,8 @@ import { AwsClients } from "../lib/aws/clients";
 import { s3Client } from "../lib/aws/s3";
 import { snsClient } from "../lib/aws/sns";
 import { InputError } from "../lib/errors";
-import { type FailureEvent, mergeScanStep, reportScanFailure } from "../lib/scan/steps";
 import { scanSettings } from "../lib/scan/settings";
+import { type FailureEvent, mergeScanStep, reportScanFailure } from "../lib/scan/steps";
 
 const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scan-merge" } });
 
@@ -18,7 +18,8 @@ async function scanMerge(event: unknown) {
   const started = performance.now();
   const settings = scanSettings();
   const input = (event ?? {}) as FailureEvent & { failed?: boolean };
-  if (typeof input.scanId !== "string" || input.scanId.length === 0) throw new InputError("expected the scan id of the first step", { field: "scanId" });
+  if (typeof input.scanId !== "string" || input.scanId.length === 0)
+    throw new InputError("expected the scan id of the first step", { field: "scanId" });
   const clients = new AwsClients({ region: settings.AWS_REGION });
   const aws = { s3: s3Client(clients), sns: snsClient(clients) };
   if (input.failed) {

@@ -4,8 +4,8 @@ import middy from "@middy/core";
 import { AwsClients } from "../lib/aws/clients";
 import { organizationsClient } from "../lib/aws/organizations";
 import { s3Client } from "../lib/aws/s3";
-import { planScan } from "../lib/scan/steps";
 import { scanSettings } from "../lib/scan/settings";
+import { planScan } from "../lib/scan/steps";
 
 const logger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { function: "scan-plan" } });
 

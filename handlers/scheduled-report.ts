@@ -22,7 +22,15 @@ export const handler = loggedHandler(
   {
     success: "report written",
     failure: "report failed",
-    summary: (result: { htmlKey: string; jsonKey: string; previousKey?: string; totals: unknown; changes: unknown; notified: boolean; digest: string }) => result,
+    summary: (result: {
+      htmlKey: string;
+      jsonKey: string;
+      previousKey?: string;
+      totals: unknown;
+      changes: unknown;
+      notified: boolean;
+      digest: string;
+    }) => result,
   },
   async (_event: unknown, context) => {
     settings ??= scheduledReportSettings();

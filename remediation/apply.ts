@@ -90,7 +90,12 @@ export async function applyRemediation(options: ApplyOptions): Promise<Remediati
   };
   if (report.capExceeded) {
     report.note = `${fixes.length} resources need a fix, above the cap of ${cap} per run: nothing was applied. Review the plan, then raise the cap or narrow it to some resources.`;
-    report.outcomes = fixes.map((action) => ({ ...identity(action), status: "over-cap", detail: "not applied: cap exceeded", calls: action.calls }));
+    report.outcomes = fixes.map((action) => ({
+      ...identity(action),
+      status: "over-cap",
+      detail: "not applied: cap exceeded",
+      calls: action.calls,
+    }));
     logger.warn("Remediation cap exceeded; nothing applied", { audit: true, ruleId: report.ruleId, fixes: fixes.length, cap });
     return report;
   }
@@ -122,7 +127,12 @@ async function applyOne(planned: PlannedAction, options: ApplyOptions): Promise<
       exemptions,
       resourceIds: new Set([planned.resourceId]),
     }).find((evaluation) => evaluation.resourceType === planned.resourceType);
-  const outcome = (status: OutcomeStatus, detail: string, calls: CallRecord[] = []): ActionOutcome => ({ ...identity(planned), status, detail, calls });
+  const outcome = (status: OutcomeStatus, detail: string, calls: CallRecord[] = []): ActionOutcome => ({
+    ...identity(planned),
+    status,
+    detail,
+    calls,
+  });
 
   let fresh: ResourceModel;
   try {

@@ -1,5 +1,5 @@
-import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { Logger } from "@aws-lambda-powertools/logger";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { type PreviousResults, resourceKey } from "../lib/engine/previous";
 import type { Evaluation } from "../lib/engine/rule";
 import { automationFor, parseRemediationSettings, type RuleRemediationSettings } from "./ssm";
@@ -92,7 +92,8 @@ export function releaseCandidates(
     if (evaluation.complianceType !== "NON_COMPLIANT") continue;
     const before = previous.get(resourceKey(evaluation));
     const since = before?.complianceType === "NON_COMPLIANT" ? before.recordedAt : undefined;
-    if (since && now.getTime() - since.getTime() >= releaseAfterDays * DAY_MS) due.push({ resourceId: evaluation.resourceId, unassociatedSince: since });
+    if (since && now.getTime() - since.getTime() >= releaseAfterDays * DAY_MS)
+      due.push({ resourceId: evaluation.resourceId, unassociatedSince: since });
     else waiting.push(evaluation.resourceId);
   }
   return { due, waiting };
@@ -127,7 +128,9 @@ export async function startDueReleases(
   const { releaseAfterDays } = remediation.settings;
   const { due, waiting } = releaseCandidates(judged, input.previous, input.now ?? new Date(), releaseAfterDays);
   if (waiting.length > 0) {
-    notes.push(`Not released (yet): ${waiting.join(", ")}: Config's stored results do not show them unassociated for releaseAfterDays=${releaseAfterDays} day(s).`);
+    notes.push(
+      `Not released (yet): ${waiting.join(", ")}: Config's stored results do not show them unassociated for releaseAfterDays=${releaseAfterDays} day(s).`,
+    );
   }
   if (due.length === 0 || !input.ssm || !remediation.assumeRoleArn) return { notes, started: [] };
   const since = new Map(due.map((candidate) => [candidate.resourceId, candidate.unassociatedSince.toISOString()]));

@@ -37,7 +37,10 @@ const ec2NoPublicIp: RemediationAction = {
   plan(evaluation, model, _params, context) {
     const instance = model.get("instance", evaluation.resourceId, evaluation);
     if (!instance) {
-      return plannedAction(evaluation, { status: "skip", why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `Instance ${evaluation.resourceId} is not in the input, so nothing can be checked`,
+      });
     }
     const eniIds = instance.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id);
     const eips = eipsOn(model, instance, [instance.id, ...eniIds]);
@@ -55,30 +58,49 @@ const ec2NoPublicIp: RemediationAction = {
           ],
         },
       }));
-    const calls: PlannedCall[] = [...tags, ...eips.map((eip) => ({ operation: "DisassociateAddress" as const, parameters: { AssociationId: eip.associationId } }))];
+    const calls: PlannedCall[] = [
+      ...tags,
+      ...eips.map((eip) => ({ operation: "DisassociateAddress" as const, parameters: { AssociationId: eip.associationId } })),
+    ];
     const eipIps = new Set(eips.map((eip) => eip.publicIp));
     const autoAssigned = instance.networkInterfaces.flatMap((eni) =>
-      eni.publicIps.filter((address) => address.source === "auto-assigned" || (address.source === "eip" && !eipIps.has(address.ip))).map((address) => ({ eni, address })),
+      eni.publicIps
+        .filter((address) => address.source === "auto-assigned" || (address.source === "eip" && !eipIps.has(address.ip)))
+        .map((address) => ({ eni, address })),
     );
     const manualSteps: string[] = [];
     if (autoAssigned.length > 0) {
       const listed = autoAssigned.map(({ eni, address }) => `${address.ip} on ${eni.id}`).join(", ");
-      manualSteps.push(`Auto-assigned ${listed} cannot be removed from a running instance; it is left as is (nothing is stopped or terminated).`);
+      manualSteps.push(
+        `Auto-assigned ${listed} cannot be removed from a running instance; it is left as is (nothing is stopped or terminated).`,
+      );
       const subnet = instance.subnetId ? model.get("subnet", instance.subnetId, instance) : undefined;
       if (instance.subnetId && subnet?.mapPublicIpOnLaunch !== false) {
-        manualSteps.push(`Stop new instances getting one: aws ec2 modify-subnet-attribute --subnet-id ${instance.subnetId} --no-map-public-ip-on-launch (affects new launches only)`);
+        manualSteps.push(
+          `Stop new instances getting one: aws ec2 modify-subnet-attribute --subnet-id ${instance.subnetId} --no-map-public-ip-on-launch (affects new launches only)`,
+        );
       }
-      manualSteps.push("Then relaunch the instance without a public address (or in a private subnet), reaching it through a load balancer, NAT or Session Manager.");
+      manualSteps.push(
+        "Then relaunch the instance without a public address (or in a private subnet), reaching it through a load balancer, NAT or Session Manager.",
+      );
     }
     if (eips.length === 0) {
-      return plannedAction(evaluation, { status: "manual", why: `Instance ${instance.id} has only auto-assigned public addresses`, manualSteps });
+      return plannedAction(evaluation, {
+        status: "manual",
+        why: `Instance ${instance.id} has only auto-assigned public addresses`,
+        manualSteps,
+      });
     }
     const why = `Instance ${instance.id} holds Elastic IP ${eips.map((eip) => `${eip.publicIp ?? eip.id} (${eip.allocationId ?? eip.id})`).join(", ")}: disassociating removes its public address; the EIP stays allocated to the account, tagged ${DISASSOCIATED_AT_TAG}=${at} so that it is not released within eip-attached's grace period`;
     return plannedAction(evaluation, { status: "fix", calls, why, manualSteps });
   },
   extraQueries(resourceId, model, scope) {
     // The rule reads only the instance; the fix needs the association ids of its EIPs, on any of its ENIs.
-    const eniIds = model.get("instance", resourceId, scope)?.networkInterfaces.filter((eni) => !eni.undescribed).map((eni) => eni.id) ?? [];
+    const eniIds =
+      model
+        .get("instance", resourceId, scope)
+        ?.networkInterfaces.filter((eni) => !eni.undescribed)
+        .map((eni) => eni.id) ?? [];
     return [
       { kind: "eip", filters: [{ Name: "instance-id", Values: [resourceId] }] },
       ...(eniIds.length > 0 ? [{ kind: "eip" as const, filters: [{ Name: "network-interface-id", Values: eniIds }] }] : []),

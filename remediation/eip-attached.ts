@@ -11,7 +11,10 @@ const eipAttached: RemediationAction = {
   plan(evaluation, model, _params, context) {
     const eip = model.elasticIp(evaluation.resourceId, evaluation);
     if (!eip) {
-      return plannedAction(evaluation, { status: "skip", why: `EIP ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `EIP ${evaluation.resourceId} is not in the input, so nothing can be checked`,
+      });
     }
     const address = eip.publicIp ?? eip.id;
     if (eip.associationId) {
@@ -26,7 +29,10 @@ const eipAttached: RemediationAction = {
       });
     }
     if (eip.domain?.toLowerCase() === "standard" && eip.instanceId) {
-      return plannedAction(evaluation, { status: "skip", why: `EIP ${address} is an EC2-Classic address attached to instance ${eip.instanceId}; it is never released` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `EIP ${address} is an EC2-Classic address attached to instance ${eip.instanceId}; it is never released`,
+      });
     }
     const decision = releaseDecision(eip, { ...context, unassociatedSince: context.nonCompliantSince?.get(evidenceKey(evaluation)) });
     const release = `aws ec2 release-address --allocation-id ${eip.allocationId ?? eip.id}`;

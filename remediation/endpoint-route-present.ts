@@ -1,6 +1,6 @@
 import type { ResourceModel } from "../lib/model/resource-model";
-import { REQUESTER_MANAGED } from "../rules/endpoint-route-present";
 import type { Route, RouteTable, VpcEndpoint } from "../lib/model/types";
+import { REQUESTER_MANAGED } from "../rules/endpoint-route-present";
 import { type PlannedCall, plannedAction, type RemediationAction } from "./types";
 
 const serviceOf = (name: string): string => name.slice(name.lastIndexOf(".") + 1).toLowerCase();
@@ -10,7 +10,12 @@ const isEndpointRoute = (route: Route) => route.destinationPrefixListId !== unde
 function gatewayEndpoints(model: ResourceModel, table: RouteTable, service: string): VpcEndpoint[] {
   return model
     .endpointsInVpc(table.vpcId, table)
-    .filter((endpoint) => endpoint.type.toLowerCase() === "gateway" && endpoint.state.toLowerCase() === "available" && serviceOf(endpoint.serviceName) === service);
+    .filter(
+      (endpoint) =>
+        endpoint.type.toLowerCase() === "gateway" &&
+        endpoint.state.toLowerCase() === "available" &&
+        serviceOf(endpoint.serviceName) === service,
+    );
 }
 
 /** The service a dead endpoint route was for: from its prefix list, else from the endpoint it names. */
@@ -29,8 +34,13 @@ function planRouteTable(table: RouteTable, model: ResourceModel, services: reado
   const deadRoute = (route: Route) => {
     if (!route.destinationPrefixListId || deleted.has(route.destinationPrefixListId)) return;
     deleted.add(route.destinationPrefixListId);
-    calls.push({ operation: "DeleteRoute", parameters: { RouteTableId: table.id, DestinationPrefixListId: route.destinationPrefixListId } });
-    reasons.push(`delete the ${route.state} route to ${route.destinationPrefixListId} via ${route.gatewayId} (endpoint gone), which drops that traffic`);
+    calls.push({
+      operation: "DeleteRoute",
+      parameters: { RouteTableId: table.id, DestinationPrefixListId: route.destinationPrefixListId },
+    });
+    reasons.push(
+      `delete the ${route.state} route to ${route.destinationPrefixListId} via ${route.gatewayId} (endpoint gone), which drops that traffic`,
+    );
   };
   for (const service of services) {
     const endpoints = gatewayEndpoints(model, table, service);
@@ -80,7 +90,10 @@ const endpointRoutePresent: RemediationAction = {
     }
     const table = model.get("route-table", evaluation.resourceId, evaluation);
     if (!table) {
-      return plannedAction(evaluation, { status: "skip", why: `Route table ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `Route table ${evaluation.resourceId} is not in the input, so nothing can be checked`,
+      });
     }
     const services = Array.isArray(params.services) ? (params.services as string[]) : ["s3", "dynamodb"];
     const { calls, reasons, manualSteps } = planRouteTable(table, model, services);

@@ -22,7 +22,10 @@ const imdsv2Required: RemediationAction = {
     const parameters: Record<string, unknown> = { InstanceId: instance.id, HttpTokens: "required" };
     if (options.httpEndpoint) parameters.HttpEndpoint = options.httpEndpoint.toLowerCase();
     if (hopLimit !== undefined) parameters.HttpPutResponseHopLimit = hopLimit;
-    const hopNote = hopLimit !== options.hopLimit ? `, hop limit ${options.hopLimit} lowered to ${hopLimit} (maxHopLimit)` : `, hop limit kept at ${hopLimit ?? "its default"}`;
+    const hopNote =
+      hopLimit !== options.hopLimit
+        ? `, hop limit ${options.hopLimit} lowered to ${hopLimit} (maxHopLimit)`
+        : `, hop limit kept at ${hopLimit ?? "its default"}`;
     return plannedAction(evaluation, {
       status: "fix",
       calls: [{ operation: "ModifyInstanceMetadataOptions", parameters }],

@@ -12,7 +12,8 @@ const placementGroupLimits: RemediationAction = {
   automatic: false,
   plan(evaluation, model) {
     const group = [...model.all("placement-group")].find(
-      (candidate) => (candidate.id === evaluation.resourceId || candidate.name === evaluation.resourceId) && candidate.region === evaluation.region,
+      (candidate) =>
+        (candidate.id === evaluation.resourceId || candidate.name === evaluation.resourceId) && candidate.region === evaluation.region,
     );
     const name = group?.name ?? evaluation.resourceId;
     const strategy = group?.strategy?.toLowerCase();
@@ -34,7 +35,9 @@ const placementGroupLimits: RemediationAction = {
         `To take an instance out of the group: ${MOVE("<instance-id>", '--group-name ""')}`,
       );
     } else {
-      steps.push(`Review the members of ${name} against the placement-group limits; moving an instance needs: ${MOVE("<instance-id>", "--group-name <group>")}`);
+      steps.push(
+        `Review the members of ${name} against the placement-group limits; moving an instance needs: ${MOVE("<instance-id>", "--group-name <group>")}`,
+      );
     }
     return plannedAction(evaluation, {
       status: "manual",

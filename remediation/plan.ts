@@ -3,8 +3,8 @@ import { parseRuleParameters } from "../lib/engine/rule";
 import { runRules } from "../lib/engine/run";
 import { ExemptionPolicy } from "../lib/exemptions/exemptions";
 import type { ResourceModel } from "../lib/model/resource-model";
-import { DEFAULT_RELEASE_AFTER_DAYS } from "./release-guard";
 import { remediationFor } from "./registry";
+import { DEFAULT_RELEASE_AFTER_DAYS } from "./release-guard";
 import type { PlanContext, PlannedAction } from "./types";
 
 export interface RemediationPlan {
@@ -43,7 +43,11 @@ export function planRemediation(options: PlanOptions): RemediationPlan {
   const context = planContext(options.context);
   const evaluations =
     options.evaluations ??
-    runRules(model, { rules: [rule], params: { [rule.meta.id]: options.params }, exemptions: options.exemptions ?? new ExemptionPolicy({ ruleIds: [rule.meta.id] }) });
+    runRules(model, {
+      rules: [rule],
+      params: { [rule.meta.id]: options.params },
+      exemptions: options.exemptions ?? new ExemptionPolicy({ ruleIds: [rule.meta.id] }),
+    });
   const actions = evaluations
     .filter((evaluation) => evaluation.ruleId === rule.meta.id && evaluation.complianceType === "NON_COMPLIANT")
     .filter((evaluation) => !options.resourceIds || options.resourceIds.has(evaluation.resourceId))
@@ -54,7 +58,9 @@ export function planRemediation(options: PlanOptions): RemediationPlan {
 
 /** The Elastic IPs (by account and allocation id, or public IP) whose association a fix takes off. */
 function disassociatedBy(action: PlannedAction, model: ResourceModel): Set<string> {
-  const associations = new Set(action.calls.filter((call) => call.operation === "DisassociateAddress").map((call) => String(call.parameters.AssociationId)));
+  const associations = new Set(
+    action.calls.filter((call) => call.operation === "DisassociateAddress").map((call) => String(call.parameters.AssociationId)),
+  );
   const addresses = new Set<string>();
   if (associations.size === 0) return addresses;
   for (const eip of model.all("eip")) {
@@ -75,7 +81,9 @@ const releasedBy = (action: PlannedAction): string[] =>
  * the disassociation). The one cascade between the rules' fixes goes from ec2-no-public-ip to
  * eip-attached; checking every plan keeps any other order safe too.
  */
-export function planAcrossRules(options: Omit<PlanOptions, "rule" | "params"> & { rules: readonly AnyRule[]; params?: Record<string, Record<string, unknown>> }): RemediationPlan[] {
+export function planAcrossRules(
+  options: Omit<PlanOptions, "rule" | "params"> & { rules: readonly AnyRule[]; params?: Record<string, Record<string, unknown>> },
+): RemediationPlan[] {
   const context = planContext(options.context);
   const plans = options.rules.map((rule) => planRemediation({ ...options, rule, params: options.params?.[rule.meta.id], context }));
   return reconcilePlans(plans, options.model, context);
@@ -84,7 +92,8 @@ export function planAcrossRules(options: Omit<PlanOptions, "rule" | "params"> & 
 export function reconcilePlans(plans: RemediationPlan[], model: ResourceModel, context: PlanContext): RemediationPlan[] {
   const disassociated = new Map<string, string>();
   for (const plan of plans) {
-    for (const action of fixesOf(plan)) for (const address of disassociatedBy(action, model)) disassociated.set(address, `${plan.ruleId} ${action.resourceId}`);
+    for (const action of fixesOf(plan))
+      for (const address of disassociatedBy(action, model)) disassociated.set(address, `${plan.ruleId} ${action.resourceId}`);
   }
   if (disassociated.size === 0) return plans;
   return plans.map((plan) => ({

@@ -1,15 +1,18 @@
+import type { AnyRule } from "../lib/engine/rule";
 import ec2NoPublicIp from "./ec2-no-public-ip";
 import eipAttached from "./eip-attached";
 import endpointRoutePresent from "./endpoint-route-present";
 import imdsv2Required from "./imdsv2-required";
 import placementGroupLimits from "./placement-group-limits";
 import sgAttachedToEni from "./sg-attached-to-eni";
-import type { AnyRule } from "../lib/engine/rule";
 import { plannedAction, type RemediationAction } from "./types";
 
 /** One remediation per rule, by rule id. */
 export const REMEDIATIONS: ReadonlyMap<string, RemediationAction> = new Map(
-  [eipAttached, ec2NoPublicIp, sgAttachedToEni, endpointRoutePresent, imdsv2Required, placementGroupLimits].map((action) => [action.ruleId, action]),
+  [eipAttached, ec2NoPublicIp, sgAttachedToEni, endpointRoutePresent, imdsv2Required, placementGroupLimits].map((action) => [
+    action.ruleId,
+    action,
+  ]),
 );
 
 /**

@@ -52,7 +52,11 @@ export function releaseDecision(eip: ElasticIp, context: ReleaseGuardContext): R
   if (tagged !== undefined) {
     const at = parseIsoTime(tagged);
     const from = eip.tags[DISASSOCIATED_FROM_TAG] ?? "an unknown resource";
-    if (!at) return { release: false, why: `its ${DISASSOCIATED_AT_TAG} tag ${JSON.stringify(tagged)} is not an ISO 8601 time, so when it was disassociated is unknown: not released` };
+    if (!at)
+      return {
+        release: false,
+        why: `its ${DISASSOCIATED_AT_TAG} tag ${JSON.stringify(tagged)} is not an ISO 8601 time, so when it was disassociated is unknown: not released`,
+      };
     if (context.now.getTime() - at.getTime() < graceMs) {
       return {
         release: false,

@@ -7,7 +7,9 @@ const callText = (call: { operation: string; parameters: Record<string, unknown>
 export function formatPlanTable(plans: readonly RemediationPlan[]): string {
   const lines: string[] = [];
   for (const plan of plans) {
-    const counts = (["fix", "manual", "skip"] as const).map((status) => `${plan.actions.filter((a) => a.status === status).length} ${status}`);
+    const counts = (["fix", "manual", "skip"] as const).map(
+      (status) => `${plan.actions.filter((a) => a.status === status).length} ${status}`,
+    );
     lines.push(`${plan.ruleId}: ${plan.actions.length} non-compliant (${counts.join(", ")})`);
     for (const action of plan.actions) {
       lines.push(`  [${action.status}] ${action.resourceId} (${action.resourceType}, ${action.region})`);

@@ -12,21 +12,39 @@ const sgAttachedToEni: RemediationAction = {
   plan(evaluation, model) {
     const group = model.securityGroup(evaluation.resourceId, evaluation);
     if (!group) {
-      return plannedAction(evaluation, { status: "skip", why: `Security group ${evaluation.resourceId} is not in the input, so nothing can be checked` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `Security group ${evaluation.resourceId} is not in the input, so nothing can be checked`,
+      });
     }
     if (group.name === "default") {
       return plannedAction(evaluation, { status: "skip", why: `${group.id} is a default group: it is never deleted` });
     }
     const enis = model.networkInterfacesUsingGroup(group.id, group);
     if (enis.length > 0) {
-      return plannedAction(evaluation, { status: "skip", why: `${group.id} is used by ${listIds(enis.map((eni) => eni.id), 3)}: not deleted` });
+      return plannedAction(evaluation, {
+        status: "skip",
+        why: `${group.id} is used by ${listIds(
+          enis.map((eni) => eni.id),
+          3,
+        )}: not deleted`,
+      });
     }
-    const referrers = [...new Set(model.groupsReferencing(group.id, group).map((ref) => ref.fromGroupId).filter((id) => id !== group.id))];
+    const referrers = [
+      ...new Set(
+        model
+          .groupsReferencing(group.id, group)
+          .map((ref) => ref.fromGroupId)
+          .filter((id) => id !== group.id),
+      ),
+    ];
     if (referrers.length > 0) {
       return plannedAction(evaluation, {
         status: "skip",
         why: `${group.id} is referenced by the rules of ${listIds(referrers, 4)}: not deleted`,
-        manualSteps: [`Remove the rules of ${listIds(referrers, 4)} that name ${group.id} (revoke-security-group-ingress/egress) if they are obsolete, then delete the group.`],
+        manualSteps: [
+          `Remove the rules of ${listIds(referrers, 4)} that name ${group.id} (revoke-security-group-ingress/egress) if they are obsolete, then delete the group.`,
+        ],
       });
     }
     return plannedAction(evaluation, {

@@ -1,6 +1,6 @@
-import * as z from "../lib/zod";
-import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import { fsbpControl, nistControls } from "../lib/engine/controls";
+import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
+import * as z from "../lib/zod";
 
 const RULE_ID = "ec2-no-public-ip";
 
@@ -21,7 +21,22 @@ export default defineRule({
     controls: [
       fsbpControl("EC2.9", "Amazon EC2 instances should not have a public IPv4 address"),
       ...nistControls(
-        ["AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)"],
+        [
+          "AC-21",
+          "AC-3",
+          "AC-3(7)",
+          "AC-4",
+          "AC-4(21)",
+          "AC-6",
+          "SC-7",
+          "SC-7(11)",
+          "SC-7(16)",
+          "SC-7(20)",
+          "SC-7(21)",
+          "SC-7(3)",
+          "SC-7(4)",
+          "SC-7(9)",
+        ],
         "EC2.9",
       ),
     ],

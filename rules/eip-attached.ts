@@ -1,8 +1,8 @@
-import * as z from "../lib/zod";
+import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
 import { booleanParam, defineRule, type Evaluation, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { ElasticIp } from "../lib/model/types";
-import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
+import * as z from "../lib/zod";
 
 const RULE_ID = "eip-attached";
 
@@ -60,7 +60,14 @@ export default defineRule({
       const address = eip.publicIp ? `${eip.publicIp} ` : "";
       // EC2-Classic addresses (Domain standard) have no association ids: InstanceId is their association.
       if (!eip.associationId && isClassic(eip) && eip.instanceId) {
-        evaluations.push(verdict(RULE_ID, eip, "COMPLIANT", `EIP ${address}is attached to instance ${eip.instanceId} (EC2-Classic address, associated through InstanceId)`));
+        evaluations.push(
+          verdict(
+            RULE_ID,
+            eip,
+            "COMPLIANT",
+            `EIP ${address}is attached to instance ${eip.instanceId} (EC2-Classic address, associated through InstanceId)`,
+          ),
+        );
         continue;
       }
       // Keyed on AssociationId, never InstanceId: NAT gateway and load balancer EIPs have no instance.
@@ -75,18 +82,33 @@ export default defineRule({
         if (!eni) {
           if (!model.hasCollected(eip, "network-interface")) {
             evaluations.push(
-              verdict(RULE_ID, eip, "INSUFFICIENT_DATA", `EIP ${address}is attached to ${target}, but network interfaces were not collected, so its status cannot be checked (requireInUseEni)`),
+              verdict(
+                RULE_ID,
+                eip,
+                "INSUFFICIENT_DATA",
+                `EIP ${address}is attached to ${target}, but network interfaces were not collected, so its status cannot be checked (requireInUseEni)`,
+              ),
             );
           } else {
             evaluations.push(
-              verdict(RULE_ID, eip, "COMPLIANT", `EIP ${address}is attached to ${target}; that ENI is not in the input (deleted, or another account's), so its status was not checked`),
+              verdict(
+                RULE_ID,
+                eip,
+                "COMPLIANT",
+                `EIP ${address}is attached to ${target}; that ENI is not in the input (deleted, or another account's), so its status was not checked`,
+              ),
             );
           }
           continue;
         }
         if (eni.status === "available") {
           evaluations.push(
-            verdict(RULE_ID, eip, "NON_COMPLIANT", `EIP ${address}is attached to ${target}, but that ENI is detached (status available) and requireInUseEni is true`),
+            verdict(
+              RULE_ID,
+              eip,
+              "NON_COMPLIANT",
+              `EIP ${address}is attached to ${target}, but that ENI is detached (status available) and requireInUseEni is true`,
+            ),
           );
           continue;
         }

@@ -1,15 +1,7 @@
-import * as z from "../lib/zod";
-import {
-  booleanParam,
-  defineRule,
-  enumParam,
-  type Evaluation,
-  listIds,
-  listParam,
-  verdict,
-} from "../lib/engine/rule";
+import { booleanParam, defineRule, type Evaluation, enumParam, listIds, listParam, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { Route, RouteTable, Subnet, VpcEndpoint } from "../lib/model/types";
+import * as z from "../lib/zod";
 
 const RULE_ID = "endpoint-route-present";
 
@@ -69,8 +61,7 @@ function routeService(model: ResourceModel, table: RouteTable, route: Route): st
   return endpoint ? serviceOf(endpoint.serviceName) : undefined;
 }
 
-const isEndpointRoute = (route: Route) =>
-  route.destinationPrefixListId !== undefined && route.gatewayId?.startsWith("vpce-") === true;
+const isEndpointRoute = (route: Route) => route.destinationPrefixListId !== undefined && route.gatewayId?.startsWith("vpce-") === true;
 
 /** What is wrong with one table for one service, or undefined when it routes there or the service does not apply. */
 function serviceProblem(
@@ -82,10 +73,7 @@ function serviceProblem(
 ): { problem?: string; routedVia?: string } {
   const endpoints = model
     .endpointsInVpc(table.vpcId, table)
-    .filter(
-      (endpoint) =>
-        isGatewayEndpoint(endpoint) && isAvailable(endpoint) && serviceOf(endpoint.serviceName) === service,
-    );
+    .filter((endpoint) => isGatewayEndpoint(endpoint) && isAvailable(endpoint) && serviceOf(endpoint.serviceName) === service);
   const endpointIds = new Set(endpoints.map((endpoint) => endpoint.id));
   const routes = table.routes.filter(isEndpointRoute);
   // With the prefix list unknown (not collected), the endpoint id alone identifies the service.

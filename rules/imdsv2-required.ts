@@ -1,7 +1,7 @@
-import * as z from "../lib/zod";
+import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
 import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
-import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
+import * as z from "../lib/zod";
 
 const RULE_ID = "imdsv2-required";
 
@@ -22,8 +22,7 @@ const parameters = z.strictObject({
 type Params = z.output<typeof parameters>;
 
 function judge(instance: Instance, params: Params): Evaluation {
-  const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
-    verdict(RULE_ID, instance, complianceType, annotation);
+  const rule = (complianceType: Evaluation["complianceType"], annotation: string) => verdict(RULE_ID, instance, complianceType, annotation);
 
   const state = instance.state.toLowerCase();
   if (GONE_STATES.has(state)) return rule("NOT_APPLICABLE", `Instance is ${state}`);

@@ -1,17 +1,17 @@
-import * as z from "../lib/zod";
-import { type ResourceModel, scopeKey } from "../lib/model/resource-model";
-import type { Instance, PlacementGroup } from "../lib/model/types";
 import {
   ACCOUNT_RESOURCE_TYPE,
   booleanParam,
   type ComplianceType,
   defineRule,
-  enumParam,
   type Evaluation,
+  enumParam,
   integerParam,
   listIds,
   verdict,
 } from "../lib/engine/rule";
+import { type ResourceModel, scopeKey } from "../lib/model/resource-model";
+import type { Instance, PlacementGroup } from "../lib/model/types";
+import * as z from "../lib/zod";
 
 const RULE_ID = "placement-group-limits";
 
@@ -58,7 +58,11 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-const ids = (instances: readonly Instance[], max = 4) => listIds(instances.map((instance) => instance.id), max);
+const ids = (instances: readonly Instance[], max = 4) =>
+  listIds(
+    instances.map((instance) => instance.id),
+    max,
+  );
 const countInstances = (count: number) => `${count} instance${count === 1 ? "" : "s"}`;
 const azOf = (instance: Instance) => instance.availabilityZone ?? "unknown AZ";
 
@@ -145,9 +149,7 @@ function judgeGroup(model: ResourceModel, group: PlacementGroup, params: Params)
   if (strategy !== "spread" && strategy !== "partition" && strategy !== "cluster") {
     return result("NOT_APPLICABLE", `Placement strategy ${strategy} has no limits checked by this rule`);
   }
-  const members = model
-    .instancesInPlacementGroup(group)
-    .filter((instance) => COUNTED_STATES.has(instance.state.toLowerCase()));
+  const members = model.instancesInPlacementGroup(group).filter((instance) => COUNTED_STATES.has(instance.state.toLowerCase()));
   if (members.length === 0) return result("COMPLIANT", `${strategy} group has no running or pending instances`);
   if (strategy === "spread") return judgeSpread(group, members, params);
   if (strategy === "partition") return judgePartition(group, members, params);

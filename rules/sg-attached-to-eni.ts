@@ -1,7 +1,7 @@
-import * as z from "../lib/zod";
 import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
 import type { ResourceModel } from "../lib/model/resource-model";
 import type { NetworkInterface, SecurityGroup } from "../lib/model/types";
+import * as z from "../lib/zod";
 
 const RULE_ID = "sg-attached-to-eni";
 const DIRECTIONS = ["ingress", "egress"] as const;
@@ -12,7 +12,10 @@ const typeOf = (eni: NetworkInterface): string => eni.interfaceType ?? "unknown 
 /** "3 ENIs: 2 lambda, 1 interface (eni-a, eni-b, eni-c)". */
 function describeUse(enis: readonly NetworkInterface[]): string {
   const noun = enis.length === 1 ? "ENI" : "ENIs";
-  const shown = enis.slice(0, SHOWN_ENIS).map((eni) => eni.id).join(", ");
+  const shown = enis
+    .slice(0, SHOWN_ENIS)
+    .map((eni) => eni.id)
+    .join(", ");
   const more = enis.length - SHOWN_ENIS;
   const ids = more > 0 ? `${shown} and ${more} more` : shown;
   return `${enis.length} ${noun}: ${countByType(enis)} (${ids})`;
@@ -94,7 +97,12 @@ export default defineRule({
         evaluations.push(verdict(RULE_ID, group, "NON_COMPLIANT", "Not used by any ENI and not referenced by any other group's rules"));
       } else if (params.countReferencesAsUse) {
         evaluations.push(
-          verdict(RULE_ID, group, "COMPLIANT", `Not used by any ENI, but referenced by the rules of ${listIds(referrers, 4)} (countReferencesAsUse)`),
+          verdict(
+            RULE_ID,
+            group,
+            "COMPLIANT",
+            `Not used by any ENI, but referenced by the rules of ${listIds(referrers, 4)} (countReferencesAsUse)`,
+          ),
         );
       } else {
         evaluations.push(

@@ -5,11 +5,9 @@
  * ceil(evaluations / 100), and the handler's own time, with the time spent inside the mocks
  * subtracted. Run: npm run bench:lambda [-- --instances N --groups N]
  */
-import {
-  ConfigServiceClient,
-  GetComplianceDetailsByConfigRuleCommand,
-  PutEvaluationsCommand,
-} from "@aws-sdk/client-config-service";
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
 import {
   DescribeAddressesCommand,
   DescribeInstancesCommand,
@@ -24,7 +22,6 @@ import {
   DescribeVpcEndpointsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
 import { createRuleHandler } from "../lib/lambda/handler";
 import { localContext } from "../lib/lambda/local-context";
@@ -77,7 +74,12 @@ function account(): Record<Ec2Operation, unknown[]> {
             GroupName: n % 4 === 0 ? `pg-${n % placementGroupCount}` : "",
             Tenancy: "default",
           },
-          MetadataOptions: { State: "applied", HttpTokens: n % 2 === 0 ? "required" : "optional", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 },
+          MetadataOptions: {
+            State: "applied",
+            HttpTokens: n % 2 === 0 ? "required" : "optional",
+            HttpEndpoint: "enabled",
+            HttpPutResponseHopLimit: 1,
+          },
           SecurityGroups: [{ GroupId: group, GroupName: group }],
           NetworkInterfaces: [
             {
@@ -139,7 +141,9 @@ function account(): Record<Ec2Operation, unknown[]> {
         { DestinationCidrBlock: "10.0.0.0/8", GatewayId: "local", State: "active" },
         ...(n % 3 === 0 ? [] : [{ DestinationPrefixListId: "pl-s3", GatewayId: `vpce-${pad(n % vpcCount)}`, State: "active" }]),
       ],
-      Associations: [{ Main: false, SubnetId: subnet.SubnetId, RouteTableAssociationId: `rtbassoc-${n}`, AssociationState: { State: "associated" } }],
+      Associations: [
+        { Main: false, SubnetId: subnet.SubnetId, RouteTableAssociationId: `rtbassoc-${n}`, AssociationState: { State: "associated" } },
+      ],
       Tags: [],
     })),
   ];
@@ -210,7 +214,10 @@ async function main(): Promise<void> {
       const size = input.MaxResults ?? items.length;
       const start = input.NextToken ? Number(input.NextToken) : 0;
       const end = Math.min(items.length, start + size);
-      const page = { [EC2_OPERATIONS[operation].listKey]: items.slice(start, end), ...(end < items.length ? { NextToken: String(end) } : {}) };
+      const page = {
+        [EC2_OPERATIONS[operation].listKey]: items.slice(start, end),
+        ...(end < items.length ? { NextToken: String(end) } : {}),
+      };
       mockedMs += performance.now() - started;
       return page;
     });
@@ -222,7 +229,12 @@ async function main(): Promise<void> {
   const now = new Date().toISOString();
   const event = (ruleId: string) => ({
     version: "1.0",
-    invokingEvent: JSON.stringify({ messageType: "ScheduledNotification", notificationCreationTime: now, awsAccountId: ACCOUNT, recordVersion: "1.0" }),
+    invokingEvent: JSON.stringify({
+      messageType: "ScheduledNotification",
+      notificationCreationTime: now,
+      awsAccountId: ACCOUNT,
+      recordVersion: "1.0",
+    }),
     ruleParameters: "{}",
     resultToken: "bench-token",
     eventLeftScope: false,
@@ -231,10 +243,22 @@ async function main(): Promise<void> {
     accountId: ACCOUNT,
   });
 
-  console.log(`Mocked account: ${instanceCount} instances, ${groupCount} security groups, ${data.DescribeNetworkInterfaces.length} ENIs, ` +
-    `${data.DescribeAddresses.length} EIPs, ${data.DescribeRouteTables.length} route tables, ${data.DescribePlacementGroups.length} placement groups`);
+  console.log(
+    `Mocked account: ${instanceCount} instances, ${groupCount} security groups, ${data.DescribeNetworkInterfaces.length} ENIs, ` +
+      `${data.DescribeAddresses.length} EIPs, ${data.DescribeRouteTables.length} route tables, ${data.DescribePlacementGroups.length} placement groups`,
+  );
   console.log("");
-  const header = ["rule", "evaluations", "EC2 calls", "pages (target)", "PutEvaluations", "ceil(n/100)", "handler ms", "in mocks ms", "handler − mocks ms"];
+  const header = [
+    "rule",
+    "evaluations",
+    "EC2 calls",
+    "pages (target)",
+    "PutEvaluations",
+    "ceil(n/100)",
+    "handler ms",
+    "in mocks ms",
+    "handler − mocks ms",
+  ];
   const rows: string[][] = [];
   let allOnTarget = true;
   for (const rule of RULES) {
@@ -252,7 +276,9 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       const { operation, pageSize } = KINDS[kind];
       let count = data[operation].length;
-      if (operation === "DescribeInstanceTypes" && kinds.has("instance")) count = new Set(data.DescribeInstances.map((r) => (r as { Instances: { InstanceType: string }[] }).Instances[0]?.InstanceType)).size;
+      if (operation === "DescribeInstanceTypes" && kinds.has("instance"))
+        count = new Set(data.DescribeInstances.map((r) => (r as { Instances: { InstanceType: string }[] }).Instances[0]?.InstanceType))
+          .size;
       targetPages += pageSize === undefined ? 1 : Math.max(1, Math.ceil(count / pageSize));
     }
     const ec2Calls = ec2.calls().length;
@@ -272,9 +298,16 @@ async function main(): Promise<void> {
     ]);
   }
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "));
+  for (const row of [header, ...rows])
+    console.log(
+      row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "),
+    );
   console.log("");
-  console.log(allOnTarget ? "EC2 calls = pages at the largest page size and PutEvaluations = ceil(n/100) for every rule." : "OFF TARGET: see the rows above.");
+  console.log(
+    allOnTarget
+      ? "EC2 calls = pages at the largest page size and PutEvaluations = ceil(n/100) for every rule."
+      : "OFF TARGET: see the rows above.",
+  );
   if (!allOnTarget) process.exitCode = 1;
 }
 

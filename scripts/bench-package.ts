@@ -73,7 +73,8 @@ function excludedPackages(): string[] {
 
 /** The packages (or project folders) that contribute most to a function's bundle, from esbuild's metafile. */
 function largestPackages(esbuild: string, key: string, work: string): string {
-  const handler = key === "scheduledReport" ? "scheduled-report" : (RULES.find((rule) => functionKey(rule.meta.id) === key)?.meta.id ?? key);
+  const handler =
+    key === "scheduledReport" ? "scheduled-report" : (RULES.find((rule) => functionKey(rule.meta.id) === key)?.meta.id ?? key);
   const metafile = path.join(work, `${key}.meta.json`);
   run(esbuild, [
     `handlers/${handler}.ts`,
@@ -89,7 +90,9 @@ function largestPackages(esbuild: string, key: string, work: string): string {
     `--metafile=${metafile}`,
     "--log-level=error",
   ]);
-  const meta = JSON.parse(readFileSync(metafile, "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const meta = JSON.parse(readFileSync(metafile, "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  };
   const bytes = new Map<string, number>();
   for (const output of Object.values(meta.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -139,25 +142,47 @@ function main(): void {
     };
     const packageDir = path.join(work, "package");
     const osls = path.join(ROOT, "node_modules", "osls", "bin", "serverless.js");
-    const packaging = run(process.execPath, [osls, "package", "--stage", "bench", "--param", "config=deploy/params/dev.json", "--package", packageDir], {
-      ...childEnv,
-      HOME: process.env.HOME,
-    });
-    console.log(`osls package (stage bench, ${RULES.length} rules): ${(packaging.ms / 1000).toFixed(1)} s, load average ${loadavg()[0]?.toFixed(1)} on this machine`);
+    const packaging = run(
+      process.execPath,
+      [osls, "package", "--stage", "bench", "--param", "config=deploy/params/dev.json", "--package", packageDir],
+      {
+        ...childEnv,
+        HOME: process.env.HOME,
+      },
+    );
+    console.log(
+      `osls package (stage bench, ${RULES.length} rules): ${(packaging.ms / 1000).toFixed(1)} s, load average ${loadavg()[0]?.toFixed(1)} on this machine`,
+    );
 
     const esbuild = path.join(ROOT, "node_modules", ".bin", "esbuild");
     const rows: { key: string; zip: number; bundle: string; floor: string; largest: string }[] = [];
-    for (const zip of readdirSync(packageDir).filter((file) => file.endsWith(".zip")).sort()) {
+    for (const zip of readdirSync(packageDir)
+      .filter((file) => file.endsWith(".zip"))
+      .sort()) {
       const key = path.basename(zip, ".zip");
       const unpacked = path.join(work, "project", key);
       mkdirSync(unpacked, { recursive: true });
       run("unzip", ["-q", "-o", path.join(packageDir, zip), "-d", unpacked]);
-      const bundle = path.join(unpacked, "handlers", readdirSync(path.join(unpacked, "handlers")).find((file) => file.endsWith(".js")) ?? "");
+      const bundle = path.join(
+        unpacked,
+        "handlers",
+        readdirSync(path.join(unpacked, "handlers")).find((file) => file.endsWith(".js")) ?? "",
+      );
       const floor = path.join(work, "floor", `${key}.js`);
       // The options of serverless.yml's custom.esbuild; the entry comes on stdin, resolved from the repository.
       run(
         esbuild,
-        ["--bundle", "--platform=node", "--target=node22", "--format=cjs", "--minify", "--keep-names", "--main-fields=module,main", `--outfile=${floor}`, "--log-level=warning"],
+        [
+          "--bundle",
+          "--platform=node",
+          "--target=node22",
+          "--format=cjs",
+          "--minify",
+          "--keep-names",
+          "--main-fields=module,main",
+          `--outfile=${floor}`,
+          "--log-level=warning",
+        ],
         process.env,
         floorEntry(key),
       );
@@ -181,9 +206,23 @@ function main(): void {
     }
     const bare = median(timings.get("bare")?.process ?? []);
 
-    console.log(`\nCold import, median of ${ROUNDS} fresh node processes (node ${process.version}; bare \`node -e 0\` = ${bare.toFixed(0)} ms)`);
+    console.log(
+      `\nCold import, median of ${ROUNDS} fresh node processes (node ${process.version}; bare \`node -e 0\` = ${bare.toFixed(0)} ms)`,
+    );
     console.log("require = in-process time to load the bundle and build the handler; process = whole `node` run minus bare node\n");
-    const header = ["function", "zip", "bundle", "floor bundle", "require", "floor require", "over floor", "process", "floor process", "over floor", "target ≤20%"];
+    const header = [
+      "function",
+      "zip",
+      "bundle",
+      "floor bundle",
+      "require",
+      "floor require",
+      "over floor",
+      "process",
+      "floor process",
+      "over floor",
+      "target ≤20%",
+    ];
     const lines: string[][] = [header];
     for (const row of rows) {
       const project = timings.get(`project:${row.key}`);

@@ -31,7 +31,10 @@ async function fetchOnly(): Promise<number> {
       const ec2 = ec2Client(clients);
       try {
         const query = operation === "DescribeInstanceTypes" ? { instanceTypes: [...STAND_IN_INSTANCE_TYPES].sort() } : {};
-        for await (const page of pagesOf(ec2, operation, query)) items += Object.values(page as object).filter(Array.isArray).reduce((sum, list) => sum + list.length, 0);
+        for await (const page of pagesOf(ec2, operation, query))
+          items += Object.values(page as object)
+            .filter(Array.isArray)
+            .reduce((sum, list) => sum + list.length, 0);
       } finally {
         ec2.destroy();
       }
@@ -45,7 +48,13 @@ async function main(): Promise<void> {
   const resources = Number(optionValue("--resources", "100000"));
   const child = fork(process.argv[1] as string, ["--serve", String(resources)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const url = await new Promise<string>((resolve) => child.once("message", (message) => resolve(String(message))));
-  Object.assign(process.env, { AWS_ENDPOINT_URL_EC2: url, AWS_ENDPOINT_URL_STS: url, AWS_ACCESS_KEY_ID: "AKIASTANDIN", AWS_SECRET_ACCESS_KEY: "stand-in", AWS_REGION: REGION });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_EC2: url,
+    AWS_ENDPOINT_URL_STS: url,
+    AWS_ACCESS_KEY_ID: "AKIASTANDIN",
+    AWS_SECRET_ACCESS_KEY: "stand-in",
+    AWS_REGION: REGION,
+  });
   const dir = mkdtempSync(join(tmpdir(), "bench-record-"));
   const output = join(dir, "snapshot.json.gz");
   try {
@@ -54,7 +63,11 @@ async function main(): Promise<void> {
     const serveMs = performance.now() - started;
     const rssBefore = process.resourceUsage().maxRSS;
     started = performance.now();
-    const recorded = await runRecord({ regions: REGION, output, concurrency: "4" }, { name: "ec2-config-rules", version: "bench" }, { onProgress: () => {} });
+    const recorded = await runRecord(
+      { regions: REGION, output, concurrency: "4" },
+      { name: "ec2-config-rules", version: "bench" },
+      { onProgress: () => {} },
+    );
     const recordMs = performance.now() - started;
     if (recorded.failures.length > 0 || !recorded.output) throw new Error(`record failed: ${JSON.stringify(recorded.failures)}`);
     const figures = {

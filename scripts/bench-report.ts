@@ -57,9 +57,7 @@ async function main(): Promise<void> {
     const evaluations = syntheticEvaluations(count, { changed: true });
 
     const [previous, readPreviousMs] = await timed("readPrevious", () => readReport(previousPath));
-    const [report, buildMs] = await timed("build", () =>
-      buildReport({ evaluations, rules, scopes: SYNTHETIC_SCOPES, previous, tool }),
-    );
+    const [report, buildMs] = await timed("build", () => buildReport({ evaluations, rules, scopes: SYNTHETIC_SCOPES, previous, tool }));
     const renderMs: Record<string, number> = {};
     const bytes: Record<string, number> = {};
     let htmlGzipBytes = 0;

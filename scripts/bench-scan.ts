@@ -11,7 +11,17 @@
  * Run: npm run bench:scan [-- --accounts 1000 --regions 17 --findings 250 --api-latency-ms 0 --json]
  */
 import { execFileSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -48,8 +58,23 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 /** The 17 regions enabled by default in an AWS account. */
 const ALL_REGIONS = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
-  "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "eu-north-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "sa-east-1",
 ];
 
 const { values: options } = parseArgs({
@@ -71,7 +96,8 @@ const { values: options } = parseArgs({
 
 const positive = (name: keyof typeof options, max = Number.MAX_SAFE_INTEGER): number => {
   const value = Number(options[name]);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`--${name}: expected an integer from 0 to ${max}, got ${options[name]}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new Error(`--${name}: expected an integer from 0 to ${max}, got ${options[name]}`);
   return value;
 };
 
@@ -122,7 +148,9 @@ async function childMerge(): Promise<void> {
     items,
     openItem: (item) => gunzipLines(createReadStream(itemFile(dir, item))),
     describeItem: (item) => itemFile(dir, item),
-    previous: options.previous ? { generatedAt: "2026-12-01T05:00:00.000Z", lines: gunzipLines(createReadStream(options.previous)), where: options.previous } : undefined,
+    previous: options.previous
+      ? { generatedAt: "2026-12-01T05:00:00.000Z", lines: gunzipLines(createReadStream(options.previous)), where: options.previous }
+      : undefined,
     rules: RULES.map(reportRuleOf),
     out: gzipLineWriter(destination, () => finished),
     findingsUri: out,
@@ -148,7 +176,10 @@ function runMerge(dir: string, out: string, previous?: string): MergeFigures {
 }
 
 /** One item (record + evaluate + write) against a stand-in of one account-region: the bench account's first VPC. */
-async function measureItem(latencyMs: number, runs: number): Promise<{ medianMs: number; runsMs: number[]; findings: number; apiCalls: number }> {
+async function measureItem(
+  latencyMs: number,
+  runs: number,
+): Promise<{ medianMs: number; runsMs: number[]; findings: number; apiCalls: number }> {
   const plan = new bench.VpcPlan(7, 0, 0, 0);
   const lists: [unknown, string, unknown[]][] = [
     [DescribeInstancesCommand, "Reservations", [...bench.reservations(plan)]],
@@ -164,20 +195,31 @@ async function measureItem(latencyMs: number, runs: number): Promise<{ medianMs:
     [DescribeInstanceTypesCommand, "InstanceTypes", bench.instanceTypeRecords()],
   ];
   let apiCalls = 0;
-  const delayed = <T>(value: T) => async () => {
-    apiCalls += 1;
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    return value;
-  };
+  const delayed =
+    <T>(value: T) =>
+    async () => {
+      apiCalls += 1;
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      return value;
+    };
   const ec2 = mockClient(EC2Client);
   // biome-ignore lint/suspicious/noExplicitAny: each command class of the list above
   for (const [command, key, items] of lists) ec2.on(command as any).callsFake(delayed({ [key]: items }));
   const sts = mockClient(STSClient);
-  sts.on(AssumeRoleCommand).callsFake(delayed({ Credentials: { AccessKeyId: "a", SecretAccessKey: "b", SessionToken: "c", Expiration: new Date(Date.now() + 900_000) } }));
+  sts
+    .on(AssumeRoleCommand)
+    .callsFake(
+      delayed({ Credentials: { AccessKeyId: "a", SecretAccessKey: "b", SessionToken: "c", Expiration: new Date(Date.now() + 900_000) } }),
+    );
   sts.on(GetCallerIdentityCommand).callsFake(delayed({ Account: bench.ACCOUNT_ID }));
   const s3 = mockClient(S3Client);
   s3.on(PutObjectCommand).callsFake(delayed({}));
-  const settings = scanSettings({ SCAN_BUCKET: "bench-bucket", SCAN_ROLE_NAME: "ec2-config-rules-member", SCAN_REGIONS: '["eu-west-1"]', AWS_REGION: "eu-west-1" });
+  const settings = scanSettings({
+    SCAN_BUCKET: "bench-bucket",
+    SCAN_ROLE_NAME: "ec2-config-rules-member",
+    SCAN_REGIONS: '["eu-west-1"]',
+    AWS_REGION: "eu-west-1",
+  });
   const runsMs: number[] = [];
   let findings = 0;
   try {
@@ -185,7 +227,12 @@ async function measureItem(latencyMs: number, runs: number): Promise<{ medianMs:
       apiCalls = 0;
       const aws = new AwsClients({ region: "eu-west-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
       const started = performance.now();
-      const result = await scanItem({ accountId: bench.ACCOUNT_ID, region: "eu-west-1", scanId: "2026-12-01T05-00-00-000Z" }, settings, { aws, s3: new S3Client({ region: "eu-west-1" }) }, "aws");
+      const result = await scanItem(
+        { accountId: bench.ACCOUNT_ID, region: "eu-west-1", scanId: "2026-12-01T05-00-00-000Z" },
+        settings,
+        { aws, s3: new S3Client({ region: "eu-west-1" }) },
+        "aws",
+      );
       // The first run warms up (module loading, JIT): not counted.
       if (run > 0) runsMs.push(performance.now() - started);
       findings = result.findings;
@@ -244,7 +291,14 @@ async function main(): Promise<void> {
     const project = (concurrency: number) => {
       const waves = Math.ceil(items.length / concurrency);
       const wallMs = waves * item.medianMs + second.ms;
-      return { concurrency, waves, itemsPhaseMs: Math.round(waves * item.medianMs), mergeMs: Math.round(second.ms), wallMs: Math.round(wallMs), wallMinutes: Math.round((wallMs / 60_000) * 10) / 10 };
+      return {
+        concurrency,
+        waves,
+        itemsPhaseMs: Math.round(waves * item.medianMs),
+        mergeMs: Math.round(second.ms),
+        wallMs: Math.round(wallMs),
+        wallMinutes: Math.round((wallMs / 60_000) * 10) / 10,
+      };
     };
     const figures = {
       accounts,
@@ -252,7 +306,13 @@ async function main(): Promise<void> {
       items: items.length,
       findingsPerItem: perItem,
       findings: second.findings,
-      item: { medianMs: Math.round(item.medianMs), runsMs: item.runsMs.map(Math.round), findings: item.findings, apiCalls: item.apiCalls, apiLatencyMs: latencyMs },
+      item: {
+        medianMs: Math.round(item.medianMs),
+        runsMs: item.runsMs.map(Math.round),
+        findings: item.findings,
+        apiCalls: item.apiCalls,
+        apiLatencyMs: latencyMs,
+      },
       generation: { ms: Math.round(generationMs), itemFilesBytes: itemBytes },
       firstMerge: { ms: Math.round(first.ms), peakRssBytes: first.peakRssBytes, findingsFileBytes: first.findingsFileBytes },
       merge: { ...second, ms: Math.round(second.ms), findingsPerSecond: Math.round(second.findings / (second.ms / 1000)) },
@@ -270,7 +330,9 @@ async function main(): Promise<void> {
       `  merge, first scan:  ${seconds(first.ms)} s, peak RSS ${mb(first.peakRssBytes)} MB, findings file ${mb(first.findingsFileBytes)} MB`,
       `  merge, second scan (diff by merge-join): ${seconds(second.ms)} s (${figures.merge.findingsPerSecond} findings/s), peak RSS ${mb(second.peakRssBytes)} MB`,
       `    report.json ${Math.round(second.reportBytes / 1024)} KB, findings file ${mb(second.findingsFileBytes)} MB gzipped`,
-      `    diff: ${Object.entries(second.diff ?? {}).map(([change, count]) => `${change} ${count}`).join(", ")}`,
+      `    diff: ${Object.entries(second.diff ?? {})
+        .map(([change, count]) => `${change} ${count}`)
+        .join(", ")}`,
       ...figures.projection.map(
         (p) =>
           `  projected wall time at MaxConcurrency ${p.concurrency}: ${p.waves} wave(s) × ${Math.round(item.medianMs)} ms + merge ${seconds(p.mergeMs)} s = ${p.wallMinutes} min`,

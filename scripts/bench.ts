@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type ConfigDatasetMeta, configDatasetDir, ensureConfigDataset } from "./bench/config-files";
-import { ensureDataset, type DatasetMeta } from "./bench/generate";
+import { type DatasetMeta, ensureDataset } from "./bench/generate";
 import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
 import { formatReport, type Run, type Source } from "./bench/report";
 
@@ -183,14 +183,16 @@ async function main(): Promise<void> {
     }));
     process.stdout.write(`${JSON.stringify({ runs: json })}\n`);
   } else {
-    process.stdout.write(formatReport(runs, {
+    process.stdout.write(
+      formatReport(runs, {
         node: process.version,
         cpus: cpuModel(),
         cores: availableParallelism(),
         dataDir: join(process.cwd(), DATA_DIR),
         loadBefore,
         loadAfter: loadavg()[0] as number,
-      }),);
+      }),
+    );
   }
 }
 

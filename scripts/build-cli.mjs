@@ -2,7 +2,15 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { cli: "lib/cli/main.ts", bench: "scripts/bench.ts", "bench-report": "scripts/bench-report.ts", "bench-lambda": "scripts/bench-lambda.ts", "bench-package": "scripts/bench-package.ts", "bench-scan": "scripts/bench-scan.ts", "bench-record": "scripts/bench-record.ts" },
+  entryPoints: {
+    cli: "lib/cli/main.ts",
+    bench: "scripts/bench.ts",
+    "bench-report": "scripts/bench-report.ts",
+    "bench-lambda": "scripts/bench-lambda.ts",
+    "bench-package": "scripts/bench-package.ts",
+    "bench-scan": "scripts/bench-scan.ts",
+    "bench-record": "scripts/bench-record.ts",
+  },
   outdir: "dist",
   bundle: true,
   platform: "node",

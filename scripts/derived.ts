@@ -4,10 +4,11 @@
  * test/generated.test.ts fails, naming the file and this command, when one is out of date.
  * A rule declares everything about itself here; nothing else has to be edited for it.
  */
-import { FRAMEWORK_NAMES } from "../lib/engine/controls";
-import { type AnyRule, type ControlMapping, describeParameters, type FrameworkId } from "../lib/engine/rule";
+
 import { ruleEvaluationStatements } from "../deploy/iam";
 import { memberRoleTemplate, toYaml } from "../deploy/member-role";
+import { FRAMEWORK_NAMES } from "../lib/engine/controls";
+import { type AnyRule, type ControlMapping, describeParameters, type FrameworkId } from "../lib/engine/rule";
 import { REMEDIATIONS } from "../remediation";
 import { automationFor, documentName } from "../remediation/ssm";
 import { RULES } from "../rules";
@@ -127,7 +128,8 @@ export const README_SECTIONS: Readonly<Record<string, (rules: readonly AnyRule[]
   "controls-table": controlsTable,
 };
 
-const startMarker = (name: string): string => `<!-- ${name}:start (generated from the rules' metadata by \`${GENERATE_COMMAND}\`; edit the rules, not this) -->`;
+const startMarker = (name: string): string =>
+  `<!-- ${name}:start (generated from the rules' metadata by \`${GENERATE_COMMAND}\`; edit the rules, not this) -->`;
 const endMarker = (name: string): string => `<!-- ${name}:end -->`;
 
 /** README with every generated section rewritten; a section whose markers are missing is an error naming them. */
@@ -136,7 +138,8 @@ export function withReadmeSections(readme: string, rules: readonly AnyRule[] = R
   for (const [name, render] of Object.entries(README_SECTIONS)) {
     const start = text.indexOf(`<!-- ${name}:start`);
     const end = text.indexOf(endMarker(name));
-    if (start < 0 || end < start) throw new Error(`README.md: the markers <!-- ${name}:start … --> and ${endMarker(name)} are missing or out of order`);
+    if (start < 0 || end < start)
+      throw new Error(`README.md: the markers <!-- ${name}:start … --> and ${endMarker(name)} are missing or out of order`);
     text = `${text.slice(0, start)}${startMarker(name)}\n${render(rules)}\n${text.slice(end)}`;
   }
   return text;
@@ -162,7 +165,13 @@ function controlsSection(rule: AnyRule): string {
   if (rule.meta.controls.length === 0) return "No framework maps this rule.";
   return table(
     ["framework", "version", "control", "title", "source"],
-    rule.meta.controls.map((control) => [FRAMEWORK_NAMES[control.framework], control.version, control.control, control.title, `[AWS](${control.source})`]),
+    rule.meta.controls.map((control) => [
+      FRAMEWORK_NAMES[control.framework],
+      control.version,
+      control.control,
+      control.title,
+      `[AWS](${control.source})`,
+    ]),
   );
 }
 
@@ -178,7 +187,11 @@ function remediationSection(rule: AnyRule): string {
     );
   }
   const automation = automationFor(id);
-  if (automation) lines.push("", `Deployed, the fix is also the SSM Automation document \`${documentName(automation)}\` (manual unless \`remediation.${id}.mode\` says otherwise).`);
+  if (automation)
+    lines.push(
+      "",
+      `Deployed, the fix is also the SSM Automation document \`${documentName(automation)}\` (manual unless \`remediation.${id}.mode\` says otherwise).`,
+    );
   return lines.join("\n");
 }
 
@@ -201,7 +214,10 @@ export function ruleDoc(rule: AnyRule): string {
     ["Severity", meta.severity],
     ["Reads", reads.join(", ")],
     ["Reads and Config calls (IAM)", actions.map(code).join(", ")],
-    ["AWS managed rule", meta.managedRule ? `[${code(meta.managedRule)}](${managedRuleUri(meta.managedRule)}): the defaults give its verdicts` : "none"],
+    [
+      "AWS managed rule",
+      meta.managedRule ? `[${code(meta.managedRule)}](${managedRuleUri(meta.managedRule)}): the defaults give its verdicts` : "none",
+    ],
   ];
   if (meta.docs) facts.push(["AWS documentation", meta.docs]);
   return [

@@ -28,7 +28,12 @@ export function standInCounts(resources: number): StandInCounts {
   const instances = Math.floor(resources * 0.3);
   const interfaces = Math.floor(resources * 0.4);
   const groups = Math.floor(resources * 0.2);
-  return { DescribeInstances: instances, DescribeNetworkInterfaces: interfaces, DescribeSecurityGroups: groups, DescribeSubnets: resources - instances - interfaces - groups };
+  return {
+    DescribeInstances: instances,
+    DescribeNetworkInterfaces: interfaces,
+    DescribeSecurityGroups: groups,
+    DescribeSubnets: resources - instances - interfaces - groups,
+  };
 }
 
 const hex = (n: number, width = 17) => n.toString(16).padStart(width, "0");
@@ -78,7 +83,11 @@ function body(request: IncomingMessage): Promise<URLSearchParams> {
   });
 }
 
-function answer(params: URLSearchParams, counts: Readonly<Record<string, number>>, options: StandInOptions): { status: number; xml: string } {
+function answer(
+  params: URLSearchParams,
+  counts: Readonly<Record<string, number>>,
+  options: StandInOptions,
+): { status: number; xml: string } {
   const action = params.get("Action") ?? "";
   if (action === "GetCallerIdentity") {
     return {
@@ -89,24 +98,42 @@ function answer(params: URLSearchParams, counts: Readonly<Record<string, number>
   const start = Number(params.get("NextToken") ?? "0");
   const page = Math.floor(start / Math.max(1, Number(params.get("MaxResults") ?? "1000")));
   if (options.failAt && options.failAt.operation === action && page >= options.failAt.page) {
-    return { status: 403, xml: `<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stand-in: ${action} refused</Message></Error></Errors><RequestID>0</RequestID></Response>` };
+    return {
+      status: 403,
+      xml: `<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stand-in: ${action} refused</Message></Error></Errors><RequestID>0</RequestID></Response>`,
+    };
   }
   if (action === "DescribeInstanceTypes") {
     const names = [...params.entries()].filter(([key]) => key.startsWith("InstanceType.")).map(([, value]) => value);
-    const items = names.map((name) => `<item><instanceType>${name}</instanceType><currentGeneration>true</currentGeneration><vCpuInfo><defaultVCpus>2</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>8192</sizeInMiB></memoryInfo></item>`).join("");
-    return { status: 200, xml: `<${action}Response ${XMLNS}><requestId>0</requestId><instanceTypeSet>${items}</instanceTypeSet></${action}Response>` };
+    const items = names
+      .map(
+        (name) =>
+          `<item><instanceType>${name}</instanceType><currentGeneration>true</currentGeneration><vCpuInfo><defaultVCpus>2</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>8192</sizeInMiB></memoryInfo></item>`,
+      )
+      .join("");
+    return {
+      status: 200,
+      xml: `<${action}Response ${XMLNS}><requestId>0</requestId><instanceTypeSet>${items}</instanceTypeSet></${action}Response>`,
+    };
   }
   const empty = EMPTY_SETS[action];
   if (empty) return { status: 200, xml: `<${action}Response ${XMLNS}><requestId>0</requestId><${empty}/></${action}Response>` };
   const kind = ITEMS[action];
-  if (!kind) return { status: 400, xml: `<Response><Errors><Error><Code>InvalidAction</Code><Message>stand-in: no ${action}</Message></Error></Errors><RequestID>0</RequestID></Response>` };
+  if (!kind)
+    return {
+      status: 400,
+      xml: `<Response><Errors><Error><Code>InvalidAction</Code><Message>stand-in: no ${action}</Message></Error></Errors><RequestID>0</RequestID></Response>`,
+    };
   const total = counts[action] ?? 0;
   const size = Math.min(1000, Number(params.get("MaxResults") ?? "1000"));
   const end = Math.min(total, start + size);
   let items = "";
   for (let n = start; n < end; n++) items += kind.item(n);
   const next = end < total ? `<nextToken>${end}</nextToken>` : "";
-  return { status: 200, xml: `<${action}Response ${XMLNS}><requestId>0</requestId><${kind.set}>${items}</${kind.set}>${next}</${action}Response>` };
+  return {
+    status: 200,
+    xml: `<${action}Response ${XMLNS}><requestId>0</requestId><${kind.set}>${items}</${kind.set}>${next}</${action}Response>`,
+  };
 }
 
 export async function startEc2StandIn(options: StandInOptions): Promise<{ url: string; close: () => Promise<void> }> {

@@ -126,10 +126,34 @@ function instance(spec: InstanceSpec): Record<string, unknown> {
 }
 
 const subnets = [
-  { SubnetId: "subnet-0pub00000000000a", CidrBlock: "10.20.0.0/24", AvailabilityZone: "eu-west-1a", MapPublicIpOnLaunch: true, Name: "public-a" },
-  { SubnetId: "subnet-0prv00000000000a", CidrBlock: "10.20.10.0/24", AvailabilityZone: "eu-west-1a", MapPublicIpOnLaunch: false, Name: "private-a" },
-  { SubnetId: "subnet-0prv00000000000b", CidrBlock: "10.20.11.0/24", AvailabilityZone: "eu-west-1b", MapPublicIpOnLaunch: false, Name: "private-b" },
-  { SubnetId: "subnet-0prv00000000000c", CidrBlock: "10.20.12.0/24", AvailabilityZone: "eu-west-1c", MapPublicIpOnLaunch: false, Name: "private-c" },
+  {
+    SubnetId: "subnet-0pub00000000000a",
+    CidrBlock: "10.20.0.0/24",
+    AvailabilityZone: "eu-west-1a",
+    MapPublicIpOnLaunch: true,
+    Name: "public-a",
+  },
+  {
+    SubnetId: "subnet-0prv00000000000a",
+    CidrBlock: "10.20.10.0/24",
+    AvailabilityZone: "eu-west-1a",
+    MapPublicIpOnLaunch: false,
+    Name: "private-a",
+  },
+  {
+    SubnetId: "subnet-0prv00000000000b",
+    CidrBlock: "10.20.11.0/24",
+    AvailabilityZone: "eu-west-1b",
+    MapPublicIpOnLaunch: false,
+    Name: "private-b",
+  },
+  {
+    SubnetId: "subnet-0prv00000000000c",
+    CidrBlock: "10.20.12.0/24",
+    AvailabilityZone: "eu-west-1c",
+    MapPublicIpOnLaunch: false,
+    Name: "private-c",
+  },
 ].map(({ Name, ...subnet }) => ({
   ...subnet,
   VpcId: VPC,
@@ -240,12 +264,18 @@ const securityGroups = [
     IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }], UserIdGroupPairs: [] }],
   }),
   sg("sg-0app000000000001", "app", {
-    IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: "sg-0web000000000001", UserId: ACCOUNT }] }],
-    IpPermissionsEgress: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-0db0000000000001", UserId: ACCOUNT }] }],
+    IpPermissions: [
+      { IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: "sg-0web000000000001", UserId: ACCOUNT }] },
+    ],
+    IpPermissionsEgress: [
+      { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-0db0000000000001", UserId: ACCOUNT }] },
+    ],
   }),
   // Referenced by app's egress rule, but no network interface uses it (the database was deleted).
   sg("sg-0db0000000000001", "db", {
-    IpPermissions: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-0app000000000001", UserId: ACCOUNT }] }],
+    IpPermissions: [
+      { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-0app000000000001", UserId: ACCOUNT }] },
+    ],
   }),
   sg("sg-0lambda0000000001", "orders-lambda"),
   sg("sg-0endpoints0000001", "endpoints"),
@@ -255,7 +285,14 @@ const securityGroups = [
 ];
 
 const instances = [
-  instance({ id: "i-0web00000000000001", name: "web-1", type: "m7g.large", subnet: "subnet-0pub00000000000a", publicIp: "203.0.113.10", groups: ["sg-0web000000000001"] }),
+  instance({
+    id: "i-0web00000000000001",
+    name: "web-1",
+    type: "m7g.large",
+    subnet: "subnet-0pub00000000000a",
+    publicIp: "203.0.113.10",
+    groups: ["sg-0web000000000001"],
+  }),
   instance({ id: "i-0app00000000000001", name: "app-1", type: "m7g.large", subnet: "subnet-0prv00000000000a", tokens: "optional" }),
   instance({
     id: "i-0app00000000000002",
@@ -278,8 +315,23 @@ const instances = [
       "compliance-exempt-expires": "2027-03-31",
     },
   }),
-  instance({ id: "i-0old00000000000001", name: "decommissioned", type: "t3.micro", subnet: "subnet-0prv00000000000a", state: "terminated", tokens: "optional" }),
-  instance({ id: "i-0stopped0000000001", name: "tools", type: "t3.small", subnet: "subnet-0prv00000000000b", state: "stopped", az: "eu-west-1b", tokens: "optional" }),
+  instance({
+    id: "i-0old00000000000001",
+    name: "decommissioned",
+    type: "t3.micro",
+    subnet: "subnet-0prv00000000000a",
+    state: "terminated",
+    tokens: "optional",
+  }),
+  instance({
+    id: "i-0stopped0000000001",
+    name: "tools",
+    type: "t3.small",
+    subnet: "subnet-0prv00000000000b",
+    state: "stopped",
+    az: "eu-west-1b",
+    tokens: "optional",
+  }),
   // A rack-spread group over its limit: 8 running instances in eu-west-1a.
   ...Array.from({ length: 8 }, (_, index) =>
     instance({
@@ -292,8 +344,22 @@ const instances = [
     }),
   ),
   // A cluster group that mixes instance types and spans two zones.
-  instance({ id: "i-0hpc0000000000001", name: "hpc-1", type: "c6in.large", subnet: "subnet-0prv00000000000a", group: { name: "hpc-cluster" }, groups: ["sg-0hpc0000000000001"] }),
-  instance({ id: "i-0hpc0000000000002", name: "hpc-2", type: "c6in.large", subnet: "subnet-0prv00000000000a", group: { name: "hpc-cluster" }, groups: ["sg-0hpc0000000000001"] }),
+  instance({
+    id: "i-0hpc0000000000001",
+    name: "hpc-1",
+    type: "c6in.large",
+    subnet: "subnet-0prv00000000000a",
+    group: { name: "hpc-cluster" },
+    groups: ["sg-0hpc0000000000001"],
+  }),
+  instance({
+    id: "i-0hpc0000000000002",
+    name: "hpc-2",
+    type: "c6in.large",
+    subnet: "subnet-0prv00000000000a",
+    group: { name: "hpc-cluster" },
+    groups: ["sg-0hpc0000000000001"],
+  }),
   instance({
     id: "i-0hpc0000000000003",
     name: "hpc-3",
@@ -331,7 +397,12 @@ const serviceEni = (id: string, type: string, subnet: string, groups: string[], 
   ...extra,
 });
 
-const natAssociation = { PublicIp: "203.0.113.50", IpOwnerId: ACCOUNT, AllocationId: "eipalloc-0nat00000000000001", AssociationId: "eipassoc-0nat0000000001" };
+const natAssociation = {
+  PublicIp: "203.0.113.50",
+  IpOwnerId: ACCOUNT,
+  AllocationId: "eipalloc-0nat00000000000001",
+  AssociationId: "eipassoc-0nat0000000001",
+};
 const networkInterfaces = [
   ...instanceEnis,
   serviceEni("eni-0nat000000000001", "nat_gateway", "subnet-0pub00000000000a", [], "Interface for NAT Gateway nat-0a1b2c3d4e5f60001", {
@@ -339,8 +410,20 @@ const networkInterfaces = [
     PrivateIpAddresses: [{ PrivateIpAddress: "10.20.0.200", Primary: true, Association: natAssociation }],
   }),
   serviceEni("eni-0lambda000000001", "lambda", "subnet-0prv00000000000a", ["sg-0lambda0000000001"], "AWS Lambda VPC ENI-orders-api"),
-  serviceEni("eni-0vpce00000000001", "vpc_endpoint", "subnet-0prv00000000000a", ["sg-0endpoints0000001"], "VPC Endpoint Interface vpce-0ssminterface001"),
-  serviceEni("eni-0vpce00000000002", "vpc_endpoint", "subnet-0prv00000000000b", ["sg-0endpoints0000001"], "VPC Endpoint Interface vpce-0ecrinterface001"),
+  serviceEni(
+    "eni-0vpce00000000001",
+    "vpc_endpoint",
+    "subnet-0prv00000000000a",
+    ["sg-0endpoints0000001"],
+    "VPC Endpoint Interface vpce-0ssminterface001",
+  ),
+  serviceEni(
+    "eni-0vpce00000000002",
+    "vpc_endpoint",
+    "subnet-0prv00000000000b",
+    ["sg-0endpoints0000001"],
+    "VPC Endpoint Interface vpce-0ecrinterface001",
+  ),
 ];
 
 const addresses = [
@@ -369,7 +452,14 @@ const addresses = [
     NetworkBorderGroup: REGION,
     Tags: [],
   },
-  { AllocationId: "eipalloc-0idle000000000001", Domain: "vpc", PublicIp: "198.51.100.99", PublicIpv4Pool: "amazon", NetworkBorderGroup: REGION, Tags: tags({ Name: "left-over-from-migration" }) },
+  {
+    AllocationId: "eipalloc-0idle000000000001",
+    Domain: "vpc",
+    PublicIp: "198.51.100.99",
+    PublicIpv4Pool: "amazon",
+    NetworkBorderGroup: REGION,
+    Tags: tags({ Name: "left-over-from-migration" }),
+  },
   {
     AllocationId: "eipalloc-0reserved0000000001",
     Domain: "vpc",
@@ -403,7 +493,12 @@ const instanceType = (name: string, ena: string) => ({
 
 export const RESPONSES: Record<Ec2Operation, Record<string, unknown[]>> = {
   DescribeInstances: {
-    Reservations: instances.map((item, index) => ({ ReservationId: `r-0${String(index).padStart(16, "0")}`, OwnerId: ACCOUNT, Groups: [], Instances: [item] })),
+    Reservations: instances.map((item, index) => ({
+      ReservationId: `r-0${String(index).padStart(16, "0")}`,
+      OwnerId: ACCOUNT,
+      Groups: [],
+      Instances: [item],
+    })),
   },
   DescribeAddresses: { Addresses: addresses },
   DescribeSecurityGroups: { SecurityGroups: securityGroups },
@@ -418,11 +513,20 @@ export const RESPONSES: Record<Ec2Operation, Record<string, unknown[]>> = {
     ],
   },
   DescribeInternetGateways: {
-    InternetGateways: [{ InternetGatewayId: "igw-0a1b2c3d4e5f60001", OwnerId: ACCOUNT, Attachments: [{ State: "available", VpcId: VPC }], Tags: [] }],
+    InternetGateways: [
+      { InternetGatewayId: "igw-0a1b2c3d4e5f60001", OwnerId: ACCOUNT, Attachments: [{ State: "available", VpcId: VPC }], Tags: [] },
+    ],
   },
   DescribePlacementGroups: { PlacementGroups: placementGroups },
   DescribeInstanceTypes: {
-    InstanceTypes: [instanceType("c6in.large", "required"), instanceType("c5.large", "required"), instanceType("m7g.large", "required"), instanceType("t3.medium", "required"), instanceType("t3.small", "required"), instanceType("t3.micro", "required")],
+    InstanceTypes: [
+      instanceType("c6in.large", "required"),
+      instanceType("c5.large", "required"),
+      instanceType("m7g.large", "required"),
+      instanceType("t3.medium", "required"),
+      instanceType("t3.small", "required"),
+      instanceType("t3.micro", "required"),
+    ],
   },
 };
 
@@ -460,4 +564,3 @@ export const EXAMPLE_FILES = {
   "config-snapshot.json.gz": () => gzipSync(`${JSON.stringify(configSnapshot())}\n`, { level: 9 }),
   "not-recorded-by-config.json": () => `${JSON.stringify(notRecordedByConfig(), null, 1)}\n`,
 } as const;
-

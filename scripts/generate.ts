@@ -6,8 +6,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { derivedFiles, RULE_DOCS_FOLDER, ruleDocPath } from "./derived";
 import { RULES } from "../rules";
+import { derivedFiles, RULE_DOCS_FOLDER, ruleDocPath } from "./derived";
 
 const root = join(__dirname, "..");
 

@@ -107,7 +107,15 @@ export function syntheticEvaluations(
         : complianceType === "INSUFFICIENT_DATA"
           ? "Cannot evaluate: missing AWS::EC2::NetworkInterface (UnauthorizedOperation: not allowed)"
           : made.annotation;
-    evaluations.push({ ruleId, resourceType: made.resourceType, resourceId: made.resourceId, region, accountId, complianceType, annotation });
+    evaluations.push({
+      ruleId,
+      resourceType: made.resourceType,
+      resourceId: made.resourceId,
+      region,
+      accountId,
+      complianceType,
+      annotation,
+    });
   }
   return evaluations;
 }

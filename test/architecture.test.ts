@@ -49,7 +49,8 @@ describe("the folder order (.dependency-cruiser.cjs, run by npm test)", () => {
       // allowed: a rule importing the rule contract
       "rules/good-rule.ts": 'import { rule } from "../lib/engine/rule";\nexport const goodRule = rule;\n',
       // allowed: the entry point composing the report and the alerts sink
-      "lib/lambda/scheduled-report.ts": 'import { bulletin } from "../alerts/bulletin";\nimport { scheduled } from "../reports/scheduled";\nexport const run = [bulletin, scheduled];\n',
+      "lib/lambda/scheduled-report.ts":
+        'import { bulletin } from "../alerts/bulletin";\nimport { scheduled } from "../reports/scheduled";\nexport const run = [bulletin, scheduled];\n',
     };
 
     beforeAll(() => {
@@ -87,7 +88,9 @@ describe("README's architecture section", () => {
     const top = readdirSync(ROOT, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !["node_modules", "dist", "bench-data"].includes(entry.name))
       .map((entry) => `${entry.name}/`);
-    const lib = readdirSync(join(ROOT, "lib"), { withFileTypes: true }).map((entry) => `lib/${entry.name}${entry.isDirectory() ? "/" : ""}`);
+    const lib = readdirSync(join(ROOT, "lib"), { withFileTypes: true }).map(
+      (entry) => `lib/${entry.name}${entry.isDirectory() ? "/" : ""}`,
+    );
     const missing = [...top.filter((folder) => folder !== "lib/"), ...lib].filter((path) => !listed.has(path));
     expect(missing).toEqual([]);
   });

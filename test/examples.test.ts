@@ -21,7 +21,9 @@ describe("bundled examples", () => {
     const { model } = await loadSnapshots([join(folder, "account-snapshot.json")]);
     const evaluations = runRules(model, { rules: GOLDEN_RULES });
     for (const rule of GOLDEN_RULES) {
-      const kinds = new Set(evaluations.filter((evaluation) => evaluation.ruleId === rule.meta.id).map((evaluation) => evaluation.complianceType));
+      const kinds = new Set(
+        evaluations.filter((evaluation) => evaluation.ruleId === rule.meta.id).map((evaluation) => evaluation.complianceType),
+      );
       expect({ rule: rule.meta.id, kinds: [...kinds].sort() }).toEqual({
         rule: rule.meta.id,
         kinds: ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"],

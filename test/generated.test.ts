@@ -4,6 +4,7 @@
 // hand or a rule's metadata changed without regenerating.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { RULES } from "../rules";
 import {
   derivedFiles,
   firstDifference,
@@ -14,7 +15,6 @@ import {
   rulesTable,
   withReadmeSections,
 } from "../scripts/derived";
-import { RULES } from "../rules";
 
 const ROOT = join(__dirname, "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -25,7 +25,9 @@ function staleFiles(files: { path: string; text: string }[]): string[] {
     const path = join(ROOT, file.path);
     if (!existsSync(path)) return [`${file.path} is missing: run \`${GENERATE_COMMAND}\``];
     const current = readFileSync(path, "utf8");
-    return current === file.text ? [] : [`${file.path} is out of date (${firstDifference(current, file.text)}): run \`${GENERATE_COMMAND}\``];
+    return current === file.text
+      ? []
+      : [`${file.path} is out of date (${firstDifference(current, file.text)}): run \`${GENERATE_COMMAND}\``];
   });
 }
 

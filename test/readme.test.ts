@@ -26,7 +26,9 @@ describe("README and CI agree", () => {
 
   it("the rules table has one row per rule, in RULES order each linking its docs page (npm run generate writes it)", () => {
     const table = readme.slice(readme.indexOf("| rule | reports on | fails when |"));
-    const ids = [...table.slice(0, table.indexOf("\n\n")).matchAll(/^\| \[`([a-z0-9-]+)`\]\(docs\/rules\/\1\.md\) \|/gm)].map((match) => match[1]);
+    const ids = [...table.slice(0, table.indexOf("\n\n")).matchAll(/^\| \[`([a-z0-9-]+)`\]\(docs\/rules\/\1\.md\) \|/gm)].map(
+      (match) => match[1],
+    );
     expect(ids).toEqual(RULES.map((rule) => rule.meta.id));
   });
 });

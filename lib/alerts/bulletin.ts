@@ -53,9 +53,7 @@ export function splitBulletin(bulletin: Bulletin, maxBytes = SNS_MAX_MESSAGE_BYT
 export function splitBulletinParts(bulletin: Bulletin, maxBytes = SNS_MAX_MESSAGE_BYTES): { body: PublishBody; items: unknown[] }[] {
   const budget = maxBytes - Math.min(RESERVED_BYTES, Math.floor(maxBytes / 8));
   const base = byteLength(render(bulletin, [], 1, 1).Message ?? "");
-  const slots: Slot[] = bulletin.sections.flatMap((section, index) =>
-    section.items.map((_, item) => ({ section: index, item })),
-  );
+  const slots: Slot[] = bulletin.sections.flatMap((section, index) => section.items.map((_, item) => ({ section: index, item })));
   const groups: Slot[][] = [];
   let current: Slot[] = [];
   let size = base;

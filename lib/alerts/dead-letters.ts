@@ -40,7 +40,9 @@ export class SqsDeadLetters implements DeadLetterSink {
       );
       const failed = result.Failed ?? [];
       if (failed.length > 0) {
-        throw new Error(`sqs:SendMessageBatch refused ${failed.length} message(s): ${failed[0]?.Code ?? "?"} ${failed[0]?.Message ?? ""}`.trim());
+        throw new Error(
+          `sqs:SendMessageBatch refused ${failed.length} message(s): ${failed[0]?.Code ?? "?"} ${failed[0]?.Message ?? ""}`.trim(),
+        );
       }
     }
   }

@@ -1,14 +1,14 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { PreviousResults } from "../engine/previous";
 import type { Evaluation, Severity } from "../engine/rule";
 import { type AlertsOutcome, type DeliverInput, type DetectInput, deliverAlerts, recordTransitions } from "./outbox";
-import type { PreviousResults } from "../engine/previous";
 import { type AnnouncedStore, InvocationStore } from "./store";
 
-export { type Bulletin, type BulletinSection, splitBulletin, SNS_MAX_MESSAGE_BYTES } from "./bulletin";
+export { type Bulletin, type BulletinSection, SNS_MAX_MESSAGE_BYTES, splitBulletin } from "./bulletin";
 export { buildDigest, type DigestContext } from "./digest";
+export { type AlertsOutcome, type AnnouncementEntry, describeAlerts } from "./outbox";
 export { publishBulletin } from "./publish";
-export { type AlertsOutcome, describeAlerts, type AnnouncementEntry } from "./outbox";
 export type { Transition, Transitions } from "./transitions";
 
 const defaultLogger = new Logger({ serviceName: "ec2-config-rules", persistentKeys: { component: "alerts" } });
@@ -40,7 +40,9 @@ export interface RuleRunAlertInput {
  * (lib/lambda/around-put.ts), so that what SNS refused is retried by the next run.
  */
 /** What a caller that remediates adds to alerting: its store, pending automations and their delivery. */
-export interface RuleRunAlertDelivery extends Pick<DetectInput, "automation" | "runKey">, Pick<DeliverInput, "deadLetters" | "maxAttempts" | "startAutomation"> {
+export interface RuleRunAlertDelivery
+  extends Pick<DetectInput, "automation" | "runKey">,
+    Pick<DeliverInput, "deadLetters" | "maxAttempts" | "startAutomation"> {
   /** Where announcements are kept between runs; without one, for this call only (Config's results are the memory). */
   store?: AnnouncedStore;
 }

@@ -1,18 +1,10 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { type PreviousResults, resourceKey } from "../engine/previous";
 import type { Evaluation, Severity } from "../engine/rule";
 import { SNS_MAX_MESSAGE_BYTES, splitBulletinParts } from "./bulletin";
 import { buildDigest } from "./digest";
-import { type PreviousResults, resourceKey } from "../engine/previous";
-import {
-  type AlertRecord,
-  type AlertScope,
-  type AnnouncedStore,
-  alertPending,
-  automationPending,
-  inOutbox,
-  recordKey,
-} from "./store";
+import { type AlertRecord, type AlertScope, type AnnouncedStore, alertPending, automationPending, inOutbox, recordKey } from "./store";
 import type { Transition } from "./transitions";
 
 /** Publish attempts of one announcement (one per run) before it goes to the dead-letter queue. */
@@ -247,12 +239,17 @@ export async function deliverAlerts(detected: Detected, input: DeliverInput): Pr
     }
     try {
       const started = await input.startAutomation(record);
-      record.automation = { status: "started", attempts: automation.attempts + 1, ...(started.executionId ? { executionId: started.executionId } : {}) };
+      record.automation = {
+        status: "started",
+        attempts: automation.attempts + 1,
+        ...(started.executionId ? { executionId: started.executionId } : {}),
+      };
       outcome.automations.started.push(record.resourceId);
     } catch (error) {
       automation.attempts += 1;
       automation.lastError = (error as Error).message;
-      if (automation.attempts >= maxAttempts) letters.push({ kind: "automation", scope, configRuleName: input.configRuleName, record, error: automation.lastError });
+      if (automation.attempts >= maxAttempts)
+        letters.push({ kind: "automation", scope, configRuleName: input.configRuleName, record, error: automation.lastError });
       else outcome.automations.pending.push(record.resourceId);
     }
   }
@@ -341,7 +338,8 @@ export async function deliverAlerts(detected: Detected, input: DeliverInput): Pr
     }
     record.attempts += 1;
     record.lastError = publishError ?? "not published";
-    if (record.attempts >= maxAttempts) letters.push({ kind: "alert", scope, configRuleName: input.configRuleName, record, error: record.lastError });
+    if (record.attempts >= maxAttempts)
+      letters.push({ kind: "alert", scope, configRuleName: input.configRuleName, record, error: record.lastError });
     else outcome.pending.push(entry(record, record.lastError));
   }
 
@@ -413,11 +411,18 @@ async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise
 export function describeAlerts(report: AlertsOutcome | { skipped: string }): string {
   if ("skipped" in report) return `alerts: none (${report.skipped})`;
   const list = (entries: readonly AnnouncementEntry[]) =>
-    entries.map((entry) => `${entry.resourceId} ${entry.complianceType}${entry.attempts > 0 ? ` after ${entry.attempts} failed attempt(s)` : ""}`).join(", ");
+    entries
+      .map(
+        (entry) => `${entry.resourceId} ${entry.complianceType}${entry.attempts > 0 ? ` after ${entry.attempts} failed attempt(s)` : ""}`,
+      )
+      .join(", ");
   const parts = [`announced ${report.announced.length}${report.announced.length ? ` (${list(report.announced)})` : ""}`];
   if (report.reminded) parts.push(`reminders ${report.reminded}`);
   if (report.pending.length) parts.push(`NOT announced ${report.pending.length}, retried by the next run (${list(report.pending)})`);
-  if (report.deadLettered.length) parts.push(`NOT announced ${report.deadLettered.length}, out of attempts: sent to the dead-letter queue (${list(report.deadLettered)})`);
+  if (report.deadLettered.length)
+    parts.push(
+      `NOT announced ${report.deadLettered.length}, out of attempts: sent to the dead-letter queue (${list(report.deadLettered)})`,
+    );
   const { started, pending, deadLettered } = report.automations;
   if (started.length) parts.push(`automations started: ${started.join(", ")}`);
   if (pending.length) parts.push(`automations NOT started, retried by the next run: ${pending.join(", ")}`);

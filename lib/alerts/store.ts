@@ -1,7 +1,7 @@
 import {
   type AttributeValue,
-  type CreateTableCommandInput,
   ConditionalCheckFailedException,
+  type CreateTableCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -149,7 +149,12 @@ export class DynamoDbStore implements AnnouncedStore {
     if (!only) {
       const pages = paginateQuery(
         { client: this.client },
-        { TableName: this.tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: pk } }, ConsistentRead: true },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": { S: pk } },
+          ConsistentRead: true,
+        },
       );
       for await (const page of pages) for (const item of page.Items ?? []) add(item);
       return found;
@@ -193,7 +198,10 @@ export class DynamoDbStore implements AnnouncedStore {
           Item: item,
           ...(record.version === 1
             ? { ConditionExpression: "attribute_not_exists(pk)" }
-            : { ConditionExpression: "version = :previous", ExpressionAttributeValues: { ":previous": { N: String(record.version - 1) } } }),
+            : {
+                ConditionExpression: "version = :previous",
+                ExpressionAttributeValues: { ":previous": { N: String(record.version - 1) } },
+              }),
         }),
       );
       return true;

@@ -1,5 +1,5 @@
-import type { Evaluation } from "../engine/rule";
 import type { PreviousResult } from "../engine/previous";
+import type { Evaluation } from "../engine/rule";
 
 export interface Transition {
   evaluation: Evaluation;

@@ -135,7 +135,9 @@ export function toAsffFinding(input: FindingInput): AwsSecurityFinding {
         Id: resourceArn(evaluation),
         Partition: partition,
         Region: evaluation.region,
-        ...(asffResourceType(evaluation.resourceType) === "Other" ? { Details: { Other: { ResourceType: evaluation.resourceType, ResourceId: evaluation.resourceId } } } : {}),
+        ...(asffResourceType(evaluation.resourceType) === "Other"
+          ? { Details: { Other: { ResourceType: evaluation.resourceType, ResourceId: evaluation.resourceId } } }
+          : {}),
       },
     ],
     Compliance: { Status: status, ...(requirements.length > 0 ? { RelatedRequirements: requirements } : {}) },

@@ -9,7 +9,9 @@ const COLUMNS = ["ruleId", "resourceType", "resourceId", "region", "accountId", 
 
 /** The fields, in this order, are the contract of `--format json` (and of `invoke --format json`). */
 export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
-  return evaluations.map((evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation);
+  return evaluations.map(
+    (evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation,
+  );
 }
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };

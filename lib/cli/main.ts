@@ -5,8 +5,8 @@ import { describeIoError, ioErrorReason, isIoError } from "../io/output-target";
 import { registerEvaluateCommand } from "./commands/evaluate";
 import { registerEventCommand } from "./commands/event";
 import { registerInvokeCommand } from "./commands/invoke";
-import { registerRemediateCommand } from "./commands/remediate";
 import { registerRecordCommand } from "./commands/record";
+import { registerRemediateCommand } from "./commands/remediate";
 import { registerReportCommand } from "./commands/report";
 import { registerRulesCommand } from "./commands/rules";
 
@@ -62,7 +62,11 @@ export async function main(argv: string[]): Promise<number> {
 /** An error from the AWS SDK: a service's answer (it carries $metadata), or no credentials or endpoint. */
 function isAwsError(error: unknown): error is Error {
   if (!(error instanceof Error)) return false;
-  return "$metadata" in error || ["CredentialsProviderError", "TimeoutError", "CollectionError"].includes(error.name) || /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test((error as NodeJS.ErrnoException).code ?? "");
+  return (
+    "$metadata" in error ||
+    ["CredentialsProviderError", "TimeoutError", "CollectionError"].includes(error.name) ||
+    /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test((error as NodeJS.ErrnoException).code ?? "")
+  );
 }
 
 /** The process entry point used by bin/ec2-config-rules.js. */
@@ -79,7 +83,9 @@ export function run(argv: string[] = process.argv): void {
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       const firstLine = message.split("\n", 1)[0] ?? "";
-      const detail = process.env[DEBUG_ENV] ? `\n${(error as Error).stack ?? message}` : ` (a bug: please report it; ${DEBUG_ENV}=1 shows the stack trace)`;
+      const detail = process.env[DEBUG_ENV]
+        ? `\n${(error as Error).stack ?? message}`
+        : ` (a bug: please report it; ${DEBUG_ENV}=1 shows the stack trace)`;
       process.stderr.write(`ec2-config-rules: internal error: ${firstLine}${detail}\n`);
       process.exitCode = EXIT_INTERNAL;
     },

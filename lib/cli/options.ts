@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { findRule, RULES } from "../../rules";
 import { FRAMEWORK_IDS, isFrameworkId } from "../engine/controls";
 import type { AnyRule, Evaluation, FrameworkId } from "../engine/rule";
 import { InputError } from "../errors";
@@ -8,7 +9,6 @@ import { KINDS, RESOURCE_KINDS } from "../model/kinds";
 import type { ResourceModel } from "../model/resource-model";
 import type { LoadedInput, SnapshotFormat } from "../sources/load";
 import { REGION_NAME } from "../sources/recorded-snapshot";
-import { findRule, RULES } from "../../rules";
 
 /** The rule ids exemption files and tags may name. */
 const RULE_IDS = RULES.map((rule) => rule.meta.id);
@@ -46,10 +46,9 @@ export function filterByFramework(rules: readonly AnyRule[], frameworks: readonl
   if (!frameworks || frameworks.length === 0) return [...rules];
   for (const framework of frameworks) {
     if (!rules.some((rule) => rule.meta.controls.some((control) => control.framework === framework))) {
-      throw new InputError(
-        `no selected rule maps to framework ${framework} (selected: ${rules.map((rule) => rule.meta.id).join(", ")})`,
-        { field: "--framework" },
-      );
+      throw new InputError(`no selected rule maps to framework ${framework} (selected: ${rules.map((rule) => rule.meta.id).join(", ")})`, {
+        field: "--framework",
+      });
     }
   }
   return rules.filter((rule) => rule.meta.controls.some((control) => frameworks.includes(control.framework)));
@@ -91,7 +90,9 @@ export function parseMaxExemptionDays(raw: string | undefined): number | undefin
 export async function readExemptions(path: string | undefined, tagKey: string | undefined, maxDays?: string): Promise<ExemptionPolicy> {
   const maxExemptionDays = parseMaxExemptionDays(maxDays);
   const now = new Date();
-  const file = path ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { ruleIds: RULE_IDS, now, maxExemptionDays }) : undefined;
+  const file = path
+    ? parseExemptionsFile(await readJsonFile(path, "exemptions file"), path, { ruleIds: RULE_IDS, now, maxExemptionDays })
+    : undefined;
   for (const warning of file?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   return new ExemptionPolicy({ ruleIds: RULE_IDS, file, tagKey, now, maxExemptionDays });
 }
@@ -126,7 +127,13 @@ const FORMAT_NAMES: Readonly<Record<SnapshotFormat, string>> = {
  */
 export function checkNotEmpty(
   evaluations: readonly Evaluation[],
-  context: { rules: readonly AnyRule[]; model: ResourceModel; inputs: readonly LoadedInput[]; unread: ReadonlyMap<string, string[]>; allowEmpty?: boolean },
+  context: {
+    rules: readonly AnyRule[];
+    model: ResourceModel;
+    inputs: readonly LoadedInput[];
+    unread: ReadonlyMap<string, string[]>;
+    allowEmpty?: boolean;
+  },
 ): void {
   if (evaluations.length > 0 || context.allowEmpty) return;
   const { rules, model, inputs, unread } = context;

@@ -1,11 +1,13 @@
-import type { Bulletin } from "../alerts/bulletin";
-import type { Severity } from "../engine/rule";
 import type { ActionOutcome, RemediationReport } from "../../remediation/apply";
 import type { PlannedAction } from "../../remediation/types";
+import type { Bulletin } from "../alerts/bulletin";
+import type { Severity } from "../engine/rule";
 
 const outcomeLine = (outcome: ActionOutcome) => {
   const after = outcome.after ? ` → now ${outcome.after}${outcome.afterAnnotation ? ` (${outcome.afterAnnotation})` : ""}` : "";
-  const calls = outcome.calls.length ? ` [${outcome.calls.map((call) => `${call.operation}: ${call.result ?? call.dryRun ?? "not sent"}`).join("; ")}]` : "";
+  const calls = outcome.calls.length
+    ? ` [${outcome.calls.map((call) => `${call.operation}: ${call.result ?? call.dryRun ?? "not sent"}`).join("; ")}]`
+    : "";
   return `${outcome.resourceId}: ${outcome.status}: ${outcome.detail}${calls}${after}`;
 };
 
@@ -26,7 +28,13 @@ export function remediationBulletin(report: RemediationReport, severity: Severit
     sections: [
       { key: "applied", title: "Applied", items: changed, line: outcomeLine, record: (outcome: ActionOutcome) => outcome },
       { key: "notApplied", title: "Not applied", items: other, line: outcomeLine, record: (outcome: ActionOutcome) => outcome },
-      { key: "manual", title: "Manual or skipped in the plan", items: report.notApplied, line: plannedLine, record: (action: PlannedAction) => action },
+      {
+        key: "manual",
+        title: "Manual or skipped in the plan",
+        items: report.notApplied,
+        line: plannedLine,
+        record: (action: PlannedAction) => action,
+      },
     ],
     json: {
       kind: "remediation",

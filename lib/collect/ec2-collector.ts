@@ -1,4 +1,5 @@
 import {
+  type _InstanceType,
   DescribeAddressesCommand,
   DescribePlacementGroupsCommand,
   type EC2Client,
@@ -12,7 +13,6 @@ import {
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
-  type _InstanceType,
 } from "@aws-sdk/client-ec2";
 import { EC2_OPERATIONS, type Ec2Operation, KINDS } from "../model/kinds";
 import type { ModelBuilder } from "../model/resource-model";
@@ -89,11 +89,7 @@ export interface CollectOptions {
 }
 
 /** Reads every item one query returns into the builder; returns the records added. */
-export async function collectQuery(
-  kind: ResourceKind,
-  query: Query,
-  { ec2, scope, builder }: CollectOptions,
-): Promise<ResourceRecord[]> {
+export async function collectQuery(kind: ResourceKind, query: Query, { ec2, scope, builder }: CollectOptions): Promise<ResourceRecord[]> {
   const { operation, listKey } = KINDS[kind];
   const added: ResourceRecord[] = [];
   const pages = pagesOf(ec2, operation, query)[Symbol.asyncIterator]();
@@ -192,11 +188,7 @@ export function relatedQuery(kind: ResourceKind, subject: ResourceRecord): Query
  * subject. The caller adds the subject's own record (from the event) afterwards, so Config's
  * captured state of it wins over a newer EC2 read.
  */
-export async function collectRelated(
-  kinds: Iterable<ResourceKind>,
-  subject: ResourceRecord,
-  options: CollectOptions,
-): Promise<void> {
+export async function collectRelated(kinds: Iterable<ResourceKind>, subject: ResourceRecord, options: CollectOptions): Promise<void> {
   const wanted = new Set(kinds);
   const typesFromInstances = wanted.has("instance-type") && wanted.has("instance") && subject.kind !== "instance";
   const walks = [...wanted].map(async (kind) => {

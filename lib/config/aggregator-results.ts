@@ -94,7 +94,9 @@ async function sourceRegions(config: ConfigServiceClient, aggregatorName: string
       for (const source of page.AggregatedSourceStatusList ?? []) {
         if (!source.AwsRegion) continue;
         const failure =
-          source.LastUpdateStatus === "FAILED" ? `${source.LastErrorCode ?? "error"}: ${source.LastErrorMessage ?? "no message"}` : undefined;
+          source.LastUpdateStatus === "FAILED"
+            ? `${source.LastErrorCode ?? "error"}: ${source.LastErrorMessage ?? "no message"}`
+            : undefined;
         regions.set(source.AwsRegion, regions.get(source.AwsRegion) ?? failure);
       }
     }
@@ -136,7 +138,9 @@ export async function readAggregatorResults(clients: AggregatorClients, options:
   const sources = await sourceRegions(clients.config, aggregator);
   const regions = options.regions === "all" ? [...sources.keys()].sort() : [...new Set(options.regions)].sort();
   if (regions.length === 0) {
-    throw new Error(`aggregator ${aggregator} reports no source region: cannot tell which regions the organization rules should have results in`);
+    throw new Error(
+      `aggregator ${aggregator} reports no source region: cannot tell which regions the organization rules should have results in`,
+    );
   }
 
   const found: RuleInAccount[] = [];
@@ -164,14 +168,21 @@ export async function readAggregatorResults(clients: AggregatorClients, options:
   await eachBounded(found, options.concurrency ?? DEFAULT_DETAIL_CONCURRENCY, async (rule) => {
     judged.add(`${rule.ruleId}|${pairKey(rule.accountId, rule.region)}`);
     if (rule.complianceType !== "COMPLIANT" && rule.complianceType !== "NON_COMPLIANT") {
-      evaluations.push(noResults(rule, `AWS Config has no results for rule ${rule.memberRuleName} in account ${rule.accountId}, ${rule.region} yet`));
+      evaluations.push(
+        noResults(rule, `AWS Config has no results for rule ${rule.memberRuleName} in account ${rule.accountId}, ${rule.region} yet`),
+      );
       return;
     }
     const results = await detailsOf(clients.config, aggregator, rule);
     evaluations.push(
       ...(results.length > 0
         ? results
-        : [noResults(rule, `AWS Config calls rule ${rule.memberRuleName} ${rule.complianceType} in account ${rule.accountId}, ${rule.region} but returned no result`)]),
+        : [
+            noResults(
+              rule,
+              `AWS Config calls rule ${rule.memberRuleName} ${rule.complianceType} in account ${rule.accountId}, ${rule.region} but returned no result`,
+            ),
+          ]),
     );
   });
 

@@ -1,5 +1,5 @@
-import * as z from "../zod";
 import { InputError } from "../errors";
+import * as z from "../zod";
 
 /**
  * The event AWS Config sends a custom Lambda rule (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html).
@@ -23,9 +23,9 @@ export const CHANGE = "ConfigurationItemChangeNotification";
 export const OVERSIZED = "OversizedConfigurationItemChangeNotification";
 export const SCHEDULED = "ScheduledNotification";
 
-const timestamp = z.union([z.string(), z.date()]).check(
-  z.refine((value) => !Number.isNaN(new Date(value).getTime()), { message: "not a valid timestamp" }),
-);
+const timestamp = z
+  .union([z.string(), z.date()])
+  .check(z.refine((value) => !Number.isNaN(new Date(value).getTime()), { message: "not a valid timestamp" }));
 
 const accountId = z.string().check(z.regex(/^\d{12}$/, { message: "not a 12-digit account id" }));
 

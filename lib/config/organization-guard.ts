@@ -25,7 +25,9 @@ const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
  */
 export async function assertInOrganization(clients: AwsClients, organizationId: string, accountIds: Iterable<string>): Promise<void> {
   if (!ORGANIZATION_ID.test(organizationId)) {
-    throw new OrganizationGuardError(`ORGANIZATION_ID "${organizationId}" is not an AWS Organizations id (o- and 10 to 32 lowercase letters or digits)`);
+    throw new OrganizationGuardError(
+      `ORGANIZATION_ID "${organizationId}" is not an AWS Organizations id (o- and 10 to 32 lowercase letters or digits)`,
+    );
   }
   const organizations = organizationsClient(clients);
   for (const accountId of new Set(accountIds)) {
@@ -38,7 +40,9 @@ export async function assertInOrganization(clients: AwsClients, organizationId: 
     } catch (error) {
       const { name, message } = error as Error;
       if (name === "AccountNotFoundException") {
-        throw new OrganizationGuardError(`account ${accountId} is not in organization ${organizationId}: event refused, no evaluation posted`);
+        throw new OrganizationGuardError(
+          `account ${accountId} is not in organization ${organizationId}: event refused, no evaluation posted`,
+        );
       }
       throw new OrganizationGuardError(
         `cannot verify that account ${accountId} is in organization ${organizationId}: organizations:DescribeAccount failed: ${name}: ${oneLine(message)}`,

@@ -1,7 +1,7 @@
 import {
   type ComplianceType as ConfigComplianceType,
-  type ConfigServiceClient,
   type Evaluation as ConfigEvaluation,
+  type ConfigServiceClient,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
 import type { AwsClients } from "../aws/clients";
@@ -53,9 +53,7 @@ export class PutEvaluationsError extends Error {
 /** Our evaluation as Config takes it. INSUFFICIENT_DATA is refused here: Config rejects it from custom rules. */
 export function toConfigEvaluation(evaluation: Evaluation, orderingTimestamp: Date): ConfigEvaluation {
   if (evaluation.complianceType === "INSUFFICIENT_DATA") {
-    throw new Error(
-      `refusing to post INSUFFICIENT_DATA for ${evaluation.resourceType} ${evaluation.resourceId}: ${evaluation.annotation}`,
-    );
+    throw new Error(`refusing to post INSUFFICIENT_DATA for ${evaluation.resourceType} ${evaluation.resourceId}: ${evaluation.annotation}`);
   }
   const annotation = clampAnnotation(evaluation.annotation);
   return {
@@ -93,9 +91,7 @@ export async function putEvaluations(
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > FAILED_EVALUATION_RETRIES) throw new PutEvaluationsError(pending);
       if (attempt > 0) await sleep(retryDelayMs * 2 ** (attempt - 1));
-      const response = await config.send(
-        new PutEvaluationsCommand({ ResultToken: resultToken, Evaluations: pending, TestMode }),
-      );
+      const response = await config.send(new PutEvaluationsCommand({ ResultToken: resultToken, Evaluations: pending, TestMode }));
       calls++;
       pending = response.FailedEvaluations ?? [];
     }

@@ -1,7 +1,7 @@
-import * as z from "../zod";
 import { KINDS } from "../model/kinds";
 import type { ResourceModel } from "../model/resource-model";
 import { DELETED_ITEM_STATUSES, type ResourceKind, type ResourceRecord } from "../model/types";
+import * as z from "../zod";
 
 /** The compliance types a rule can give. Config rejects INSUFFICIENT_DATA from custom rules, so
  * it is used only offline, where it marks resources a rule could not judge for lack of data. */
@@ -149,8 +149,7 @@ const TRUE_WORDS = new Set(["true", "yes", "1"]);
 const FALSE_WORDS = new Set(["false", "no", "0"]);
 
 /** zod/mini has no preprocess: the same pipe that zod's classic API builds for it. */
-const preprocess = <Out>(prepare: (value: unknown) => unknown, schema: z.ZodMiniType<Out>) =>
-  z.pipe(z.transform(prepare), schema);
+const preprocess = <Out>(prepare: (value: unknown) => unknown, schema: z.ZodMiniType<Out>) => z.pipe(z.transform(prepare), schema);
 
 export const booleanParam = (fallback: boolean) =>
   z._default(
@@ -191,8 +190,7 @@ export const listParam = <T extends string>(values: z.ZodMiniType<T>, fallback: 
     fallback,
   );
 
-export const enumParam = <T extends string>(values: readonly [T, ...T[]], fallback: T) =>
-  z._default(z.enum(values), fallback as never);
+export const enumParam = <T extends string>(values: readonly [T, ...T[]], fallback: T) => z._default(z.enum(values), fallback as never);
 
 export class RuleParameterError extends Error {
   constructor(
@@ -231,10 +229,7 @@ export function allowedValues(rule: AnyRule, parameter: string): string[] | unde
  * refused, so a typo never silently falls back to a default; a value outside an enum or list
  * parameter's domain is refused naming the value and the allowed ones.
  */
-export function parseRuleParameters<Schema extends z.ZodMiniType>(
-  rule: Rule<Schema>,
-  raw: Record<string, unknown> = {},
-): z.output<Schema> {
+export function parseRuleParameters<Schema extends z.ZodMiniType>(rule: Rule<Schema>, raw: Record<string, unknown> = {}): z.output<Schema> {
   const result = rule.meta.parameters.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -141,12 +141,7 @@ function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: Ex
  * An exemption turns the verdict into NOT_APPLICABLE, saying by whom, until when and why. An
  * exemption tag that is invalid exempts nothing: the verdict stands, and says the tag was ignored.
  */
-function applyExemption(
-  model: ResourceModel,
-  ruleId: string,
-  evaluation: Evaluation,
-  exemptions: ExemptionPolicy,
-): Evaluation {
+function applyExemption(model: ResourceModel, ruleId: string, evaluation: Evaluation, exemptions: ExemptionPolicy): Evaluation {
   const kind = kindOfConfigType(evaluation.resourceType);
   const record = kind && model.get(kind, evaluation.resourceId, evaluation);
   if (!record) return evaluation;

@@ -1,6 +1,6 @@
-import * as z from "../zod";
 import { InputError } from "../errors";
 import type { Tags } from "../model/types";
+import * as z from "../zod";
 
 /** What an exemption can match on: a resource's id, tags and name, and the account that holds it. */
 export interface ExemptionSubject {
@@ -59,7 +59,9 @@ export function parseExpiry(text: string): Expiry | undefined {
   }
   const time = TIMESTAMP.exec(label);
   if (!time) return undefined;
-  const [year, month, day, hour, minute, second = 0] = time.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const [year, month, day, hour, minute, second = 0] = time
+    .slice(1, 7)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const [offsetHours, offsetMinutes] = [Number(time[8] ?? 0), Number(time[9] ?? 0)];
   const valid =
     isCalendarDay(year as number, month as number, day as number) &&
@@ -136,7 +138,8 @@ export function parseExemptionsFile(content: unknown, file: string, options: Par
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.length ? issue.path.join(".") : undefined;
-    const detail = issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "invalid exemptions file");
+    const detail =
+      issue?.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : (issue?.message ?? "invalid exemptions file");
     throw new InputError(detail, { file, field });
   }
   const now = options.now ?? new Date();
@@ -146,7 +149,8 @@ export function parseExemptionsFile(content: unknown, file: string, options: Par
     const at = (field: string) => ({ file, field: `exemptions.${index}.${field}` });
     if (entry.rules !== "all") {
       entry.rules.forEach((ruleId, position) => {
-        if (!knownRuleIds.has(ruleId)) throw new InputError(`unknown rule id "${ruleId}" (known: all, ${knownList})`, at(`rules.${position}`));
+        if (!knownRuleIds.has(ruleId))
+          throw new InputError(`unknown rule id "${ruleId}" (known: all, ${knownList})`, at(`rules.${position}`));
       });
     }
     const expires = parseExpiry(entry.expires);
@@ -188,7 +192,10 @@ function smallest(...limits: (number | undefined)[]): number | undefined {
 
 /** Matches a whole name against a glob with `*` and `?` (anchored, so `logs` never matches `prod-logs`). */
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`);
 }
 

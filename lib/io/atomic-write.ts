@@ -11,7 +11,8 @@ export const STALE_TEMP_AGE_MS = 6 * 60 * 60 * 1000;
 const tempPrefix = (path: string): string => `.${basename(path)}.`;
 const TEMP_SUFFIX = /^(\d+)\.[0-9a-f]+\.tmp$/;
 
-const tempPathFor = (path: string): string => join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+const tempPathFor = (path: string): string =>
+  join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 
 /** Temp files this process is writing: removed if it is interrupted (SIGINT/SIGTERM) before the rename. */
 const liveTemps = new Set<string>();
@@ -70,11 +71,17 @@ export async function removeStaleTemps(path: string, now = Date.now()): Promise<
     const temp = join(folder, name);
     if (liveTemps.has(temp)) continue;
     const pid = Number(match[1]);
-    const modified = await stat(temp).then((found) => found.mtimeMs, () => undefined);
+    const modified = await stat(temp).then(
+      (found) => found.mtimeMs,
+      () => undefined,
+    );
     if (modified === undefined) continue;
     const stale = (pid !== process.pid && !isAlive(pid)) || now - modified > STALE_TEMP_AGE_MS;
     if (!stale) continue;
-    await rm(temp, { force: true }).then(() => removed.push(temp), () => undefined);
+    await rm(temp, { force: true }).then(
+      () => removed.push(temp),
+      () => undefined,
+    );
   }
   return removed;
 }

@@ -33,7 +33,8 @@ export function isIoError(error: unknown): error is NodeJS.ErrnoException {
 }
 
 /** Why an I/O call failed, in words: "no space left on the device (ENOSPC)". */
-export const ioErrorReason = (error: NodeJS.ErrnoException): string => `${IO_ERROR_TEXT[error.code ?? ""] ?? error.message} (${error.code ?? "EIO"})`;
+export const ioErrorReason = (error: NodeJS.ErrnoException): string =>
+  `${IO_ERROR_TEXT[error.code ?? ""] ?? error.message} (${error.code ?? "EIO"})`;
 
 /** One line for an I/O error: what failed, on which path, and why. */
 export function describeIoError(error: NodeJS.ErrnoException & { dest?: string }): string {
@@ -56,7 +57,11 @@ export async function checkOutputTarget(output: string, field = "--output"): Pro
   const folder = dirname(output);
   const found = await stat(folder).catch((error: NodeJS.ErrnoException) => error);
   if (found instanceof Error) {
-    fail(found.code === "ENOENT" ? `output folder ${folder} does not exist` : `output folder ${folder}: ${IO_ERROR_TEXT[found.code ?? ""] ?? found.code}`);
+    fail(
+      found.code === "ENOENT"
+        ? `output folder ${folder} does not exist`
+        : `output folder ${folder}: ${IO_ERROR_TEXT[found.code ?? ""] ?? found.code}`,
+    );
   } else if (!found.isDirectory()) {
     fail(`output folder ${folder} is not a folder`);
   }

@@ -13,7 +13,9 @@ export async function readJsonFile(path: string, what = "file"): Promise<unknown
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the ${what}: ${code === "ENOENT" ? "not found" : (code ?? (error as Error).message)}`, { file: path });
+    throw new InputError(`cannot read the ${what}: ${code === "ENOENT" ? "not found" : (code ?? (error as Error).message)}`, {
+      file: path,
+    });
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {

@@ -1,13 +1,13 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { dynamodbClient } from "../aws/dynamodb";
-import { snsClient } from "../aws/sns";
-import type { BeforePutContext } from "../config/put-evaluations";
-import type { AnyRule } from "../engine/rule";
 import { automationStarter, isIrreversible, startDueReleases } from "../../remediation/automatic";
 import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, recordTransitions } from "../alerts/outbox";
-import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
-import type { PreviousResults } from "../engine/previous";
 import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "../alerts/store";
+import { dynamodbClient } from "../aws/dynamodb";
+import { snsClient } from "../aws/sns";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import type { BeforePutContext } from "../config/put-evaluations";
+import type { PreviousResults } from "../engine/previous";
+import type { AnyRule } from "../engine/rule";
 import type { RuleFunctionSettings } from "./settings";
 
 /** What the run reports about its alerts: the outcome, or why there were none. */
@@ -74,7 +74,10 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, settings: RuleFun
           : undefined;
         const releases =
           irreversible && remediation
-            ? await startDueReleases({ ruleId: rule.meta.id, evaluations: context.evaluations, previous, ssm, runKey: context.resultToken, logger }, remediation)
+            ? await startDueReleases(
+                { ruleId: rule.meta.id, evaluations: context.evaluations, previous, ssm, runKey: context.resultToken, logger },
+                remediation,
+              )
             : { notes: [], started: [] };
         detected.notes.push(...releases.notes);
         const outcome = await deliverAlerts(detected, {

@@ -1,8 +1,8 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import { type AutomaticRemediation, automationStarter, isIrreversible, startDueReleases } from "../../remediation/automatic";
 import { alertOnRuleRun, type RuleRunAlertInput } from "../alerts";
 import type { AlertsOutcome, DeadLetterSink } from "../alerts/outbox";
 import type { AnnouncedStore } from "../alerts/store";
-import { type AutomaticRemediation, automationStarter, isIrreversible, startDueReleases } from "../../remediation/automatic";
 
 export interface RuleRunFollowUp extends RuleRunAlertInput {
   ssm?: SSMClient;
@@ -24,7 +24,8 @@ export interface RuleRunFollowUp extends RuleRunAlertInput {
 export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOutcome> {
   const remediation = input.remediation;
   const automatic = remediation?.settings.mode === "automatic";
-  if (automatic && (!input.ssm || !remediation.assumeRoleArn)) throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
+  if (automatic && (!input.ssm || !remediation.assumeRoleArn))
+    throw new Error("automatic remediation needs an SSM client and REMEDIATION_ROLE_ARN");
   const irreversible = automatic && isIrreversible(input.rule.id);
   const releases = irreversible ? await startDueReleases({ ...input, ruleId: input.rule.id }, remediation) : { notes: [], started: [] };
   const outcome = await alertOnRuleRun(
@@ -35,7 +36,8 @@ export async function followUpRuleRun(input: RuleRunFollowUp): Promise<AlertsOut
       runKey: input.runKey,
       deadLetters: input.deadLetters,
       maxAttempts: input.maxAttempts,
-      startAutomation: automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
+      startAutomation:
+        automatic && !irreversible && input.ssm ? automationStarter(input.rule.id, input.ssm, remediation, input.logger) : undefined,
     },
   );
   outcome.automations.started.push(...releases.started);

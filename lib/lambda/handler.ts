@@ -1,11 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { type AlertsReport, alertsAroundPut, type BeforePut } from "./around-put";
-import type { AnyRule } from "../engine/rule";
 import { countByCompliance } from "../engine/counts";
+import type { AnyRule } from "../engine/rule";
+import { type SecurityHubStep, securityHubAroundPut } from "../securityhub/sink";
+import { type AlertsReport, alertsAroundPut, type BeforePut } from "./around-put";
 import { loggedHandler } from "./middleware";
 import { type EventRunResult, type RunEventOptions, runConfigEvent } from "./run-event";
 import { type RuleFunctionSettings, ruleFunctionSettings } from "./settings";
-import { type SecurityHubStep, securityHubAroundPut } from "../securityhub/sink";
 
 export interface RuleHandlerOptions extends Omit<RunEventOptions, "counter" | "settings"> {
   logger?: Logger;
@@ -89,7 +89,10 @@ export function createRuleHandler(rule: AnyRule, options: RuleHandlerOptions = {
     },
     async (event, context) => {
       settings ??= ruleFunctionSettings(rule, env ?? process.env);
-      const beforePut = withSecurityHub(alertsAroundPut(rule, logger, settings), securityHubAroundPut(rule, logger, settings.securityHubEnabled));
+      const beforePut = withSecurityHub(
+        alertsAroundPut(rule, logger, settings),
+        securityHubAroundPut(rule, logger, settings.securityHubEnabled),
+      );
       return runConfigEvent(rule, event, { beforePut, ...runOptions, settings, counter: context.apiCalls });
     },
   );

@@ -1,16 +1,9 @@
 import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
-import type { AlertsReport, BeforePut } from "./around-put";
-import { AwsClients, ApiCallCounter, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
+import { RULES } from "../../rules";
+import { ApiCallCounter, AwsClients, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
 import { collectAll, collectRelated } from "../collect/ec2-collector";
-import { type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "../engine/rule";
-import { runRules } from "../engine/run";
-import { InputError } from "../errors";
-import { ExemptionPolicy } from "../exemptions/exemptions";
-import { ModelBuilder } from "../model/resource-model";
-import type { Origin, ResourceKind } from "../model/types";
-import { configItemToRecords, EVALUABLE_STATUSES } from "../sources/config-items";
 import {
   CHANGE,
   type HandlerParameters,
@@ -23,7 +16,14 @@ import {
 } from "../config/event";
 import { findStaleResults, putEvaluations, TEST_MODE_TOKEN, toConfigEvaluation } from "../config/put-evaluations";
 import { readStoredResults, type StoredResult } from "../config/stored-results";
-import { RULES } from "../../rules";
+import { type AnyRule, type Evaluation, itemStatusAnnotation, parseRuleParameters } from "../engine/rule";
+import { runRules } from "../engine/run";
+import { InputError } from "../errors";
+import { ExemptionPolicy } from "../exemptions/exemptions";
+import { ModelBuilder } from "../model/resource-model";
+import type { Origin, ResourceKind } from "../model/types";
+import { configItemToRecords, EVALUABLE_STATUSES } from "../sources/config-items";
+import type { AlertsReport, BeforePut } from "./around-put";
 import type { RuleFunctionSettings } from "./settings";
 
 /** A rule could not judge a resource for lack of data. In the Lambda that fails the invocation. */
@@ -141,7 +141,11 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     clients = await assumingRole(clients, roleToAssume(parsed, own), "configLambdaExecution");
   }
   const config = configClient(clients);
-  const exemptions = new ExemptionPolicy({ ruleIds: RULES.map((known) => known.meta.id), tagKey: own.exemptionTagKey, maxExemptionDays: own.maxExemptionDays });
+  const exemptions = new ExemptionPolicy({
+    ruleIds: RULES.map((known) => known.meta.id),
+    tagKey: own.exemptionTagKey,
+    maxExemptionDays: own.maxExemptionDays,
+  });
   const params = { [rule.meta.id]: ruleParameters };
   const testMode = event.resultToken === TEST_MODE_TOKEN;
 
@@ -167,16 +171,12 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
     if (event.eventLeftScope) {
       evaluations = notApplicable(header, "The resource left the rule's scope (eventLeftScope)");
     } else if (!rule.meta.resourceTypes.includes(header.resourceType)) {
-      evaluations = notApplicable(
-        header,
-        `${header.resourceType} is outside this rule's scope (${rule.meta.resourceTypes.join(", ")})`,
-      );
+      evaluations = notApplicable(header, `${header.resourceType} is outside this rule's scope (${rule.meta.resourceTypes.join(", ")})`);
     } else if (!EVALUABLE_STATUSES.has(header.configurationItemStatus)) {
       evaluations = notApplicable(header, itemStatusAnnotation(header.configurationItemStatus, orderingTimestamp.toISOString()));
     } else {
       const field = invoking.messageType === CHANGE ? "invokingEvent.configurationItem" : "configurationItems[0]";
-      const rawItem =
-        invoking.messageType === CHANGE ? invoking.configurationItem : await fetchItem(config, header);
+      const rawItem = invoking.messageType === CHANGE ? invoking.configurationItem : await fetchItem(config, header);
       const item = configItemToRecords(rawItem, field);
       if (!item.evaluable) {
         evaluations = notApplicable(header, itemStatusAnnotation(item.status, orderingTimestamp.toISOString()));

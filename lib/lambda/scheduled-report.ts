@@ -1,6 +1,6 @@
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
-import type { S3Client } from "@aws-sdk/client-s3";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Bulletin } from "../alerts/bulletin";
 import { publishBulletin } from "../alerts/publish";
@@ -10,8 +10,8 @@ import type { AnyRule } from "../engine/rule";
 import { buildReport, type Report, reportRuleOf } from "../reports/model";
 import { hasNotableChange, latestReportKey, readPreviousReport, writeReport } from "../reports/scheduled";
 import * as z from "../zod";
-import { reportBulletin } from "./report-digest";
 import { parseEnvironment } from "./environment";
+import { reportBulletin } from "./report-digest";
 
 const settingsSchema = z.object({
   ALERTS_TOPIC_ARN: z.string().check(z.startsWith("arn:")),
@@ -41,7 +41,8 @@ const settingsSchema = z.object({
 export type ScheduledReportSettings = z.output<typeof settingsSchema>;
 
 /** The function's settings from its environment (deploy/stack.ts sets them), naming the variable at fault. */
-export const scheduledReportSettings = (env: NodeJS.ProcessEnv = process.env): ScheduledReportSettings => parseEnvironment(settingsSchema, env);
+export const scheduledReportSettings = (env: NodeJS.ProcessEnv = process.env): ScheduledReportSettings =>
+  parseEnvironment(settingsSchema, env);
 
 export interface ScheduledReportClients {
   config: ConfigServiceClient;

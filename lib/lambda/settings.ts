@@ -1,11 +1,17 @@
-import type { AnyRule } from "../engine/rule";
+import { type AutomaticRemediation, automaticRemediationOf } from "../../remediation/automatic";
 import { DEFAULT_MAX_ATTEMPTS } from "../alerts/outbox";
+import type { AnyRule } from "../engine/rule";
 import * as z from "../zod";
 import { parseEnvironment } from "./environment";
-import { type AutomaticRemediation, automaticRemediationOf } from "../../remediation/automatic";
 
 /** An optional variable: trimmed, and unset when blank (deploy/stack.ts may set it to ""). */
-const text = () => z.optional(z.pipe(z.string(), z.transform((value) => value.trim() || undefined)));
+const text = () =>
+  z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.trim() || undefined),
+    ),
+  );
 
 /** An optional number, blank meaning unset; `valid` says what is expected. */
 const number = (valid: (value: number) => boolean, expected: string) =>

@@ -27,8 +27,7 @@ const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(RESOURCE_KINDS.filter(
  * A record's identity within its account: its id (with its region, for regional kinds). Two
  * accounts holding the same ids (a shared VPC, copied environments) hold two sets of resources.
  */
-const keyInAccount = (kind: ResourceKind, id: string, scope: Origin): string =>
-  REGIONAL_KINDS.has(kind) ? `${scope.region}/${id}` : id;
+const keyInAccount = (kind: ResourceKind, id: string, scope: Origin): string => (REGIONAL_KINDS.has(kind) ? `${scope.region}/${id}` : id);
 
 /**
  * Values by account, then by a key within it (an id, mostly): neither a record nor a lookup
@@ -246,9 +245,7 @@ export class ResourceModel {
 
   /** Every account and region that a source read from, sorted. */
   scopes(): Origin[] {
-    return [...this.coverage.scopes.values()].sort(
-      (a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region),
-    );
+    return [...this.coverage.scopes.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
   }
 
   /** Whether `kind` was fully collected in this account and region; if not, no rule may judge there. */
@@ -369,7 +366,8 @@ const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) =>
   mainTableByVpc(model) {
     const index = new ByAccount<RouteTable>();
     for (const table of model.all("route-table")) {
-      for (const association of table.associations) if (isLive(association.state) && association.main) index.set(table.accountId, table.vpcId, table);
+      for (const association of table.associations)
+        if (isLive(association.state) && association.main) index.set(table.accountId, table.vpcId, table);
     }
     return index;
   },
@@ -416,5 +414,4 @@ const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) =>
   },
 };
 
-const isLive = (state: string | undefined): boolean =>
-  state === undefined || state === "associated" || state === "associating";
+const isLive = (state: string | undefined): boolean => state === undefined || state === "associated" || state === "associating";

@@ -14,13 +14,7 @@ export interface Origin {
   accountId: string;
 }
 
-export type InstanceStateName =
-  | "pending"
-  | "running"
-  | "shutting-down"
-  | "terminated"
-  | "stopping"
-  | "stopped";
+export type InstanceStateName = "pending" | "running" | "shutting-down" | "terminated" | "stopping" | "stopped";
 
 /** A public IPv4 address on a network interface; `eip` when its owner is an account (an Elastic IP). */
 export interface PublicIpv4 {

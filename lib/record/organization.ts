@@ -74,7 +74,8 @@ export async function listOrganizationAccounts(
     } else {
       const parents = [options.parentId];
       for (let parent = parents.shift(); parent !== undefined; parent = parents.shift()) {
-        for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId: parent })) listed.push(...(page.Accounts ?? []));
+        for await (const page of paginateListAccountsForParent({ client: organizations }, { ParentId: parent }))
+          listed.push(...(page.Accounts ?? []));
         for await (const page of paginateListOrganizationalUnitsForParent({ client: organizations }, { ParentId: parent })) {
           for (const unit of page.OrganizationalUnits ?? []) if (unit.Id) parents.push(unit.Id);
         }
@@ -114,7 +115,8 @@ export function recordSessionName(callerArn: string): string {
   return `${SESSION_NAME_PREFIX}${who}`.slice(0, 64);
 }
 
-export const roleArnIn = (partition: string, accountId: string, roleName: string): string => `arn:${partition}:iam::${accountId}:role/${roleName}`;
+export const roleArnIn = (partition: string, accountId: string, roleName: string): string =>
+  `arn:${partition}:iam::${accountId}:role/${roleName}`;
 
 export interface AccountProgress {
   accountId: string;
@@ -152,7 +154,9 @@ export async function prepareOutputDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const entries = await readdir(dir);
   if (entries.length > 0) {
-    throw new InputError(`${dir} is not empty (${entries.length} entr${entries.length === 1 ? "y" : "ies"}); give a new or empty folder`, { field: "--output-dir" });
+    throw new InputError(`${dir} is not empty (${entries.length} entr${entries.length === 1 ? "y" : "ies"}); give a new or empty folder`, {
+      field: "--output-dir",
+    });
   }
   await checkOutputTarget(join(dir, ORGANIZATION_INDEX), "--output-dir");
 }
@@ -223,14 +227,29 @@ export async function recordAccounts(options: RecordAccountsOptions): Promise<Or
         options.homeRegion,
         ({ accountId, capturedAt }) => {
           // Fail closed: credentials of another account would record that account under this one's name.
-          if (accountId !== account.accountId) throw new AccountMismatch(`the role's credentials are of account ${accountId}, not ${account.accountId}`);
-          snapshotFile = openSnapshotFile(join(options.outputDir, file), { schemaVersion: "1.0", accountId, capturedAt, tool: options.tool });
+          if (accountId !== account.accountId)
+            throw new AccountMismatch(`the role's credentials are of account ${accountId}, not ${account.accountId}`);
+          snapshotFile = openSnapshotFile(join(options.outputDir, file), {
+            schemaVersion: "1.0",
+            accountId,
+            capturedAt,
+            tool: options.tool,
+          });
           return snapshotFile;
         },
       );
     } catch (error) {
       await snapshotFile?.abandon().catch(() => undefined);
-      return { outcome: { accountId: account.accountId, ...named, status: "failed", error: error instanceof AccountMismatch ? error.message : oneLine(error), regions: requested }, resources };
+      return {
+        outcome: {
+          accountId: account.accountId,
+          ...named,
+          status: "failed",
+          error: error instanceof AccountMismatch ? error.message : oneLine(error),
+          regions: requested,
+        },
+        resources,
+      };
     }
     const { regions, failures } = recorded;
     const [first] = failures;

@@ -2,9 +2,9 @@ import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "../aws/clients";
 import { ec2Client } from "../aws/ec2";
-import { InputError } from "../errors";
 import { stsClient } from "../aws/sts";
 import { pagesOf } from "../collect/ec2-collector";
+import { InputError } from "../errors";
 import { EC2_OPERATION_NAMES, EC2_OPERATIONS, type Ec2Operation, KINDS } from "../model/kinds";
 
 const { namesPerRequest: INSTANCE_TYPES_PER_REQUEST = 1 } = KINDS["instance-type"];
@@ -234,7 +234,8 @@ async function recordRegion(region: string, options: RecordOptions, writer: Orde
       // Only the names of the instance types in use are kept, not the reservations.
       const names = new Set<string>();
       const described = await run(operation, pagesFrom(clients, operation), (reservations) => addInstanceTypes(reservations, names));
-      if (!described) return fail("DescribeInstanceTypes", "not described: DescribeInstances failed, so the instance types in use are unknown");
+      if (!described)
+        return fail("DescribeInstanceTypes", "not described: DescribeInstances failed, so the instance types in use are unknown");
       return run("DescribeInstanceTypes", instanceTypePages(clients, [...names].sort()));
     }),
   );
@@ -265,7 +266,8 @@ export async function resolveRegions(options: Pick<RecordOptions, "regions" | "c
       .filter((name): name is string => typeof name === "string")
       .sort();
     // A snapshot of no region would judge nothing (and is refused when read): say so now instead.
-    if (names.length === 0) throw new InputError(`DescribeRegions in ${homeRegion} named no enabled region; give the regions to record`, { field: "--regions" });
+    if (names.length === 0)
+      throw new InputError(`DescribeRegions in ${homeRegion} named no enabled region; give the regions to record`, { field: "--regions" });
     return names;
   } finally {
     ec2.destroy();

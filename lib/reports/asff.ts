@@ -24,7 +24,12 @@ export function asffFindings(report: Report): AwsSecurityFinding[] {
 }
 
 /** A finding of a rule the report does not describe (only possible in a previous report's diff). */
-const unknownRule = (finding: Finding): ReportRule => ({ id: finding.ruleId, description: finding.ruleId, severity: finding.severity, controls: [] });
+const unknownRule = (finding: Finding): ReportRule => ({
+  id: finding.ruleId,
+  description: finding.ruleId,
+  severity: finding.severity,
+  controls: [],
+});
 
 export function renderAsff(report: Report): string {
   return `${JSON.stringify(asffFindings(report), null, 2)}\n`;

@@ -1,11 +1,11 @@
-import { CLIENT_SCRIPT } from "./html-client";
 import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
+import { CLIENT_SCRIPT } from "./html-client";
 import {
   accountsFailingFirst,
   CHANGES,
   type ComplianceCounts,
-  emptyCounts,
   type ExemptionSubjectRef,
+  emptyCounts,
   type Finding,
   type Report,
   SEVERITIES,
@@ -141,7 +141,10 @@ function controlsOf(report: Report): ControlRow[] {
     return index >= 0 ? index : FRAMEWORK_ORDER.length;
   };
   return [...byLabel.values()].sort(
-    (a, b) => rank(a.framework) - rank(b.framework) || (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0) || naturalCompare(a.control, b.control),
+    (a, b) =>
+      rank(a.framework) - rank(b.framework) ||
+      (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : 0) ||
+      naturalCompare(a.control, b.control),
   );
 }
 
@@ -224,7 +227,9 @@ function countsTable(first: string, filterName: string, rows: [string, Complianc
   const body = rows
     .map(
       ([label, counts, note]) =>
-        `<tr><td><a href="#findings" data-filter="${htmlEscape(`${filterName}=${label}`)}">${htmlEscape(label)}</a>${note ? ` <small>${htmlEscape(note)}</small>` : ""}</td>${stateCounts(counts)
+        `<tr><td><a href="#findings" data-filter="${htmlEscape(`${filterName}=${label}`)}">${htmlEscape(label)}</a>${note ? ` <small>${htmlEscape(note)}</small>` : ""}</td>${stateCounts(
+          counts,
+        )
           .map((value) => `<td class="num">${value}</td>`)
           .join("")}<td class="num">${counts.total}</td></tr>`,
     )
@@ -240,7 +245,10 @@ function accountsSection(report: Report): string {
   const accounts = accountsFailingFirst(report.summary);
   if (accounts.length === 0) return "";
   const charted = accounts.slice(0, ACCOUNT_CHART_ROWS);
-  const title = accounts.length > charted.length ? `Compliance by account (the ${charted.length} most failing of ${accounts.length})` : "Compliance by account";
+  const title =
+    accounts.length > charted.length
+      ? `Compliance by account (the ${charted.length} most failing of ${accounts.length})`
+      : "Compliance by account";
   const shown = accounts.slice(0, ABSENT_ROWS);
   const more = accounts.length > shown.length ? `<p>…and ${accounts.length - shown.length} more accounts in the JSON report.</p>` : "";
   return `${stackedBarChart(title, "account", charted)}<h3>By account</h3>${countsTable("Account", "account", shown)}${more}`;
@@ -314,7 +322,8 @@ function exemptionsSection(report: Report): string {
       ? "<p>None.</p>"
       : `<table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>Expires</th><th>Owner</th></tr>${boundedRows(
           expiringSoon,
-          (entry) => `<tr>${subjectCells(entry)}<td class="nowrap">${htmlEscape(entry.expires)}</td><td>${htmlEscape(entry.owner ?? "(none)")} (${entry.source})</td></tr>`,
+          (entry) =>
+            `<tr>${subjectCells(entry)}<td class="nowrap">${htmlEscape(entry.expires)}</td><td>${htmlEscape(entry.owner ?? "(none)")} (${entry.source})</td></tr>`,
         )}`;
   return `<section id="exemptions"><h2>Exemptions</h2><h3>Invalid exemption tags (${invalid.length})</h3>${invalidPart}<h3>Expiring within ${EXPIRING_SOON_DAYS} days (${expiringSoon.length})</h3>${soonPart}</section>`;
 }
@@ -400,7 +409,11 @@ export function renderHtml(report: Report): string {
 </div>
 <p>Non-compliant by severity: ${severityCards}</p>
 ${legend()}
-${stackedBarChart("Compliance by rule", "rule", ruleRows.map(([id, counts]) => [id, counts]))}
+${stackedBarChart(
+  "Compliance by rule",
+  "rule",
+  ruleRows.map(([id, counts]) => [id, counts]),
+)}
 ${stackedBarChart("Compliance by region", "region", regionRows)}
 <h3>By rule</h3>
 ${countsTable("Rule", "rule", ruleRows)}

@@ -1,6 +1,6 @@
-import * as z from "../zod";
 import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
+import * as z from "../zod";
 import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
 /** The complete report as JSON: what `--previous` reads back. */

@@ -2,10 +2,10 @@ import { FRAMEWORK_NAMES } from "../engine/controls";
 import { EXPIRING_SOON_DAYS } from "../exemptions/exemptions";
 import {
   accountsFailingFirst,
-  changesByAccount,
   type ComplianceCounts,
-  emptyCounts,
+  changesByAccount,
   type ExemptionSubjectRef,
+  emptyCounts,
   type Finding,
   type Report,
   SEVERITIES,
@@ -65,7 +65,8 @@ function accountsSection(report: Report): string[] {
     const change = changes?.get(accountId);
     lines.push(changes ? `${countsRow(accountId, counts)} ${change?.new ?? 0} | ${change?.resolved ?? 0} |` : countsRow(accountId, counts));
   }
-  if (accounts.length > MARKDOWN_ROW_LIMIT) lines.push("", `…and ${accounts.length - MARKDOWN_ROW_LIMIT} more accounts (see the HTML, CSV or JSON report).`);
+  if (accounts.length > MARKDOWN_ROW_LIMIT)
+    lines.push("", `…and ${accounts.length - MARKDOWN_ROW_LIMIT} more accounts (see the HTML, CSV or JSON report).`);
   lines.push("");
   return lines;
 }
@@ -87,9 +88,12 @@ function exemptionsSection(report: Report): string[] {
   else {
     lines.push("| Rule | Resource | Region | Account | Expires | Owner |", "|---|---|---|---|---|---|");
     for (const entry of expiringSoon.slice(0, MARKDOWN_ROW_LIMIT)) {
-      lines.push(`| ${subjectCells(entry)} | ${markdownCell(entry.expires)} | ${markdownCell(entry.owner ?? "(none)")} (${entry.source}) |`);
+      lines.push(
+        `| ${subjectCells(entry)} | ${markdownCell(entry.expires)} | ${markdownCell(entry.owner ?? "(none)")} (${entry.source}) |`,
+      );
     }
-    if (expiringSoon.length > MARKDOWN_ROW_LIMIT) lines.push("", `…and ${expiringSoon.length - MARKDOWN_ROW_LIMIT} more (see the JSON report).`);
+    if (expiringSoon.length > MARKDOWN_ROW_LIMIT)
+      lines.push("", `…and ${expiringSoon.length - MARKDOWN_ROW_LIMIT} more (see the JSON report).`);
   }
   lines.push("");
   return lines;

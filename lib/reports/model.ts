@@ -12,12 +12,7 @@ import type { Origin } from "../model/types";
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
 export const REPORT_VERSION = 1;
 
-export const COMPLIANCE_TYPES: readonly ComplianceType[] = [
-  "NON_COMPLIANT",
-  "INSUFFICIENT_DATA",
-  "COMPLIANT",
-  "NOT_APPLICABLE",
-];
+export const COMPLIANCE_TYPES: readonly ComplianceType[] = ["NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE"];
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
@@ -282,7 +277,9 @@ export function buildReport(options: BuildReportOptions): Report {
 export function accountsFailingFirst(summary: ReportSummary): [accountId: string, counts: ComplianceCounts][] {
   return Object.entries(summary.byAccount).sort(
     ([a, countsA], [b, countsB]) =>
-      countsB.NON_COMPLIANT - countsA.NON_COMPLIANT || countsB.INSUFFICIENT_DATA - countsA.INSUFFICIENT_DATA || (a < b ? -1 : a > b ? 1 : 0),
+      countsB.NON_COMPLIANT - countsA.NON_COMPLIANT ||
+      countsB.INSUFFICIENT_DATA - countsA.INSUFFICIENT_DATA ||
+      (a < b ? -1 : a > b ? 1 : 0),
   );
 }
 
@@ -338,12 +335,7 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
   return { invalid, expiringSoon };
 }
 
-function diffAgainst(
-  previous: Report,
-  findings: readonly Finding[],
-  seen: ReadonlySet<string>,
-  options: BuildReportOptions,
-): ReportDiff {
+function diffAgainst(previous: Report, findings: readonly Finding[], seen: ReadonlySet<string>, options: BuildReportOptions): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];

@@ -92,8 +92,7 @@ function inputIndexOf(finding: Finding, inputs: readonly ReportInput[]): number 
 // GitHub code scanning tells alerts apart by primaryLocationLineHash alone. Every result points
 // at an input file rather than a line, so the hash is of the finding's identity (account, region,
 // rule, resource): stable across runs, distinct per resource.
-const identityHash = (finding: Finding): string =>
-  `${createHash("sha256").update(findingKey(finding)).digest("hex").slice(0, 16)}:1`;
+const identityHash = (finding: Finding): string => `${createHash("sha256").update(findingKey(finding)).digest("hex").slice(0, 16)}:1`;
 
 function reportingDescriptor(rule: ReportRule) {
   const controlTags = rule.controls.map((control) => `${control.framework}/${control.control}`);
@@ -156,19 +155,28 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     const inputIndex = inputIndexOf(finding, report.inputs);
     const severity = severityOf.get(finding.ruleId) ?? finding.severity;
     const prefix =
-      kind === "pass" ? "Resolved since the previous report: " : finding.absent ? "No longer verifiable (input missing), last seen failing: " : "";
+      kind === "pass"
+        ? "Resolved since the previous report: "
+        : finding.absent
+          ? "No longer verifiable (input missing), last seen failing: "
+          : "";
     return {
       ruleId: finding.ruleId,
       ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
       kind,
       level: kind === "fail" ? LEVEL[severity] : "none",
-      message: { text: `${prefix}${finding.resourceType} ${finding.resourceId} in ${finding.accountId} ${finding.region}: ${finding.annotation}` },
+      message: {
+        text: `${prefix}${finding.resourceType} ${finding.resourceId} in ${finding.accountId} ${finding.region}: ${finding.annotation}`,
+      },
       locations: [
         {
           ...(artifacts.length > 0
             ? {
                 // Line 1: code scanning needs a region to show a result; the whole input is meant.
-                physicalLocation: { artifactLocation: { uri: artifacts[inputIndex]?.location.uri, index: inputIndex }, region: { startLine: 1 } },
+                physicalLocation: {
+                  artifactLocation: { uri: artifacts[inputIndex]?.location.uri, index: inputIndex },
+                  region: { startLine: 1 },
+                },
               }
             : {}),
           logicalLocations: [

@@ -21,4 +21,3 @@ export const scanKeys = (scanId: string) => {
     findings: `${base}findings.jsonl.gz`,
   };
 };
-

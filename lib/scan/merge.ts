@@ -1,7 +1,16 @@
 import { ACCOUNT_RESOURCE_TYPE, type Evaluation } from "../engine/rule";
 import { InputError } from "../errors";
 import { isExempted } from "../exemptions/exemptions";
-import { CHANGES, type Change, classifyChange, type ComplianceCounts, emptyCounts, type Finding, type ReportRule, stateOf } from "../reports/model";
+import {
+  CHANGES,
+  type Change,
+  type ComplianceCounts,
+  classifyChange,
+  emptyCounts,
+  type Finding,
+  type ReportRule,
+  stateOf,
+} from "../reports/model";
 import { itemKey, type LineWriter, parseLine, type ScanItem, scanFindingKey } from "./findings";
 
 export const SCAN_REPORT_KIND = "organization-scan-report";
@@ -170,7 +179,8 @@ export async function mergeScan(input: MergeInput): Promise<ScanReport> {
         before = previous.current;
         await previous.next();
       }
-      if (evaluation.resourceType === ACCOUNT_RESOURCE_TYPE && evaluation.complianceType === "INSUFFICIENT_DATA") unjudged.add(evaluation.ruleId);
+      if (evaluation.resourceType === ACCOUNT_RESOURCE_TYPE && evaluation.complianceType === "INSUFFICIENT_DATA")
+        unjudged.add(evaluation.ruleId);
 
       const finding: Finding = {
         ruleId: evaluation.ruleId,
@@ -214,7 +224,12 @@ export async function mergeScan(input: MergeInput): Promise<ScanReport> {
     reportVersion: 1,
     generatedAt,
     tool: input.tool,
-    scan: { scanId: input.scanId, items: input.items.length, accounts: Object.keys(summary.byAccount).length, regions: [...regions].sort() },
+    scan: {
+      scanId: input.scanId,
+      items: input.items.length,
+      accounts: Object.keys(summary.byAccount).length,
+      regions: [...regions].sort(),
+    },
     rules: [...input.rules],
     summary,
     findings: { uri: input.findingsUri, count },

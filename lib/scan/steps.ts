@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { paginateListAccounts, type OrganizationsClient } from "@aws-sdk/client-organizations";
+import { type OrganizationsClient, paginateListAccounts } from "@aws-sdk/client-organizations";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { RULES } from "../../rules";
 import { publishBulletin } from "../alerts/publish";
 import { assumingRole } from "../aws/assume-role";
 import { AwsClients } from "../aws/clients";
@@ -18,11 +19,10 @@ import { recordAccount } from "../record/record";
 import { writeSnapshot } from "../record/write-snapshot";
 import { reportRuleOf } from "../reports/model";
 import { loadSnapshots } from "../sources/load";
-import { RULES } from "../../rules";
-import { failureBulletin, type FailedItem, hasNotableScanChange, scanBulletin } from "./digest";
+import { type FailedItem, failureBulletin, hasNotableScanChange, scanBulletin } from "./digest";
 import { compareItems, gunzipLines, gzipLineWriter, type ScanItem, sortedFindingLines } from "./findings";
-import { mergeScan, type PreviousScan, type ScanReport } from "./merge";
 import { LATEST_KEY, MAP_RESULTS_PREFIX, scanKeys } from "./keys";
+import { mergeScan, type PreviousScan, type ScanReport } from "./merge";
 import type { ScanSettings } from "./settings";
 
 /** `2026-12-01T06-00-00-000Z`: sorts by time, and is a valid S3 key part and execution name. */
@@ -63,7 +63,12 @@ export async function planScan(
   const scanId = scanIdOf(now);
   const keys = scanKeys(scanId);
   await clients.s3.send(
-    new PutObjectCommand({ Bucket: settings.SCAN_BUCKET, Key: keys.manifest, Body: JSON.stringify(items), ContentType: "application/json" }),
+    new PutObjectCommand({
+      Bucket: settings.SCAN_BUCKET,
+      Key: keys.manifest,
+      Body: JSON.stringify(items),
+      ContentType: "application/json",
+    }),
   );
   return { scanId, bucket: settings.SCAN_BUCKET, manifestKey: keys.manifest, items: items.length, accounts: accounts.length };
 }
@@ -84,9 +89,12 @@ const SCAN_ID = /^[\dT-]+Z$/;
 
 export function parseItemEvent(event: unknown): ItemEvent {
   const value = (event ?? {}) as Record<string, unknown>;
-  if (typeof value.accountId !== "string" || !ACCOUNT_ID.test(value.accountId)) throw new InputError("expected a 12-digit accountId", { field: "accountId" });
-  if (typeof value.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region)) throw new InputError("expected a region name", { field: "region" });
-  if (typeof value.scanId !== "string" || !SCAN_ID.test(value.scanId)) throw new InputError("expected the scan id of the first step", { field: "scanId" });
+  if (typeof value.accountId !== "string" || !ACCOUNT_ID.test(value.accountId))
+    throw new InputError("expected a 12-digit accountId", { field: "accountId" });
+  if (typeof value.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region))
+    throw new InputError("expected a region name", { field: "region" });
+  if (typeof value.scanId !== "string" || !SCAN_ID.test(value.scanId))
+    throw new InputError("expected the scan id of the first step", { field: "scanId" });
   return { accountId: value.accountId, region: value.region, scanId: value.scanId };
 }
 
@@ -128,13 +136,23 @@ export async function scanItem(
       params: settings.SCAN_RULE_PARAMETERS,
       exemptions: new ExemptionPolicy({
         ruleIds: RULES.map((rule) => rule.meta.id),
-        tagKey: settings.SCAN_EXEMPTION_TAG_KEY, maxExemptionDays: settings.SCAN_MAX_EXEMPTION_DAYS }),
+        tagKey: settings.SCAN_EXEMPTION_TAG_KEY,
+        maxExemptionDays: settings.SCAN_MAX_EXEMPTION_DAYS,
+      }),
     });
     const lines = sortedFindingLines(evaluations);
     const key = scanKeys(event.scanId).item(event);
     const body = gzipSync(lines.length > 0 ? `${lines.join("\n")}\n` : "");
-    await clients.s3.send(new PutObjectCommand({ Bucket: settings.SCAN_BUCKET, Key: key, Body: body, ContentType: "application/x-ndjson" }));
-    return { accountId: event.accountId, region: event.region, key, findings: lines.length, recordFailures: snapshot.failures?.length ?? 0 };
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: settings.SCAN_BUCKET, Key: key, Body: body, ContentType: "application/x-ndjson" }),
+    );
+    return {
+      accountId: event.accountId,
+      region: event.region,
+      key,
+      findings: lines.length,
+      recordFailures: snapshot.failures?.length ?? 0,
+    };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -169,13 +187,15 @@ function parseJson(text: string, where: string): unknown {
 /** The manifest the first step wrote: (account, region) items, sorted. */
 export function parseManifest(content: unknown, where: string): ScanItem[] {
   if (!Array.isArray(content)) throw new InputError("expected a JSON array of {accountId, region}", { file: where });
-  return content.map((entry, index) => {
-    try {
-      return parseItemEvent({ ...(entry as object), scanId: "0T0Z" });
-    } catch (error) {
-      throw new InputError((error as InputError).problem, { file: where, field: `[${index}].${(error as InputError).location.field}` });
-    }
-  }).map(({ accountId, region }) => ({ accountId, region }));
+  return content
+    .map((entry, index) => {
+      try {
+        return parseItemEvent({ ...(entry as object), scanId: "0T0Z" });
+      } catch (error) {
+        throw new InputError((error as InputError).problem, { file: where, field: `[${index}].${(error as InputError).location.field}` });
+      }
+    })
+    .map(({ accountId, region }) => ({ accountId, region }));
 }
 
 /** What `scans/latest.json` says: the last scan whose merge succeeded. */
@@ -264,25 +284,50 @@ export async function mergeScanStep(
     throw error;
   }
   await clients.s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: keys.report, Body: `${JSON.stringify(report, null, 2)}\n`, ContentType: "application/json" }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: keys.report,
+      Body: `${JSON.stringify(report, null, 2)}\n`,
+      ContentType: "application/json",
+    }),
   );
   const pointer: LatestScan = {
     scanId: event.scanId,
     generatedAt: report.generatedAt,
     findingsKey: keys.findings,
     reportKey: keys.report,
-    ...(baseline ? { previous: { scanId: baseline.scanId, generatedAt: baseline.generatedAt, findingsKey: baseline.findingsKey, reportKey: baseline.reportKey } } : {}),
+    ...(baseline
+      ? {
+          previous: {
+            scanId: baseline.scanId,
+            generatedAt: baseline.generatedAt,
+            findingsKey: baseline.findingsKey,
+            reportKey: baseline.reportKey,
+          },
+        }
+      : {}),
   };
-  await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: LATEST_KEY, Body: JSON.stringify(pointer), ContentType: "application/json" }));
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: LATEST_KEY, Body: JSON.stringify(pointer), ContentType: "application/json" }),
+  );
 
   const notify = settings.REPORT_NOTIFY === "always" || hasNotableScanChange(report);
   let messageIds: string[] = [];
   if (notify && settings.ALERTS_TOPIC_ARN) {
-    const link = await getSignedUrl(clients.s3, new GetObjectCommand({ Bucket: bucket, Key: keys.report }), { expiresIn: settings.REPORT_LINK_EXPIRY_SECONDS });
+    const link = await getSignedUrl(clients.s3, new GetObjectCommand({ Bucket: bucket, Key: keys.report }), {
+      expiresIn: settings.REPORT_LINK_EXPIRY_SECONDS,
+    });
     const digest = scanBulletin(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${keys.report}`);
     messageIds = await publishBulletin(clients.sns, settings.ALERTS_TOPIC_ARN, digest);
   }
-  return { reportKey: keys.report, findingsKey: keys.findings, previousScanId: baseline?.scanId, report, notified: notify && messageIds.length > 0, messageIds };
+  return {
+    reportKey: keys.report,
+    findingsKey: keys.findings,
+    previousScanId: baseline?.scanId,
+    report,
+    notified: notify && messageIds.length > 0,
+    messageIds,
+  };
 }
 
 export interface FailureEvent {
@@ -303,7 +348,10 @@ function failedItemOf(entry: Record<string, unknown>, scanId: string): FailedIte
     ...(typeof input.accountId === "string" ? { accountId: input.accountId } : {}),
     ...(typeof input.region === "string" ? { region: input.region } : {}),
     error: String(entry.Error ?? "unknown error"),
-    cause: String(entry.Cause ?? "").split("\n")[0]?.slice(0, 500) ?? "",
+    cause:
+      String(entry.Cause ?? "")
+        .split("\n")[0]
+        ?.slice(0, 500) ?? "",
   };
 }
 
@@ -312,7 +360,11 @@ function failedItemOf(entry: Record<string, unknown>, scanId: string): FailedIte
  * item from its result files and announces the failure through the alerts topic. The state machine
  * then fails: no report, no new baseline.
  */
-export async function reportScanFailure(event: FailureEvent, settings: ScanSettings, clients: { s3: S3Client; sns: SNSClient }): Promise<FailedItem[]> {
+export async function reportScanFailure(
+  event: FailureEvent,
+  settings: ScanSettings,
+  clients: { s3: S3Client; sns: SNSClient },
+): Promise<FailedItem[]> {
   const bucket = settings.SCAN_BUCKET;
   const prefix = `${MAP_RESULTS_PREFIX}/`;
   const failed: FailedItem[] = [];
@@ -331,8 +383,11 @@ export async function reportScanFailure(event: FailureEvent, settings: ScanSetti
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  failed.sort((a, b) => compareItems({ accountId: a.accountId ?? "", region: a.region ?? "" }, { accountId: b.accountId ?? "", region: b.region ?? "" }));
+  failed.sort((a, b) =>
+    compareItems({ accountId: a.accountId ?? "", region: a.region ?? "" }, { accountId: b.accountId ?? "", region: b.region ?? "" }),
+  );
   const error = [event.error?.Error, event.error?.Cause?.split("\n")[0]].filter(Boolean).join(": ") || "the Distributed Map failed";
-  if (settings.ALERTS_TOPIC_ARN) await publishBulletin(clients.sns, settings.ALERTS_TOPIC_ARN, failureBulletin(event.scanId, failed, error));
+  if (settings.ALERTS_TOPIC_ARN)
+    await publishBulletin(clients.sns, settings.ALERTS_TOPIC_ARN, failureBulletin(event.scanId, failed, error));
   return failed;
 }

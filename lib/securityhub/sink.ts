@@ -1,13 +1,13 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import type { BeforePutContext } from "../config/put-evaluations";
-import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
-import { type PreviousResults, resourceKey } from "../engine/previous";
+import { toAsffFinding } from "../asff/finding";
 import type { AwsClients } from "../aws/clients";
+import type { FindingImporter } from "../aws/securityhub";
+import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
+import type { BeforePutContext } from "../config/put-evaluations";
+import { type PreviousResults, resourceKey } from "../engine/previous";
 import type { AnyRule, Evaluation } from "../engine/rule";
 import { isExempted } from "../exemptions/exemptions";
-import type { FindingImporter } from "../aws/securityhub";
-import { toAsffFinding } from "../asff/finding";
 
 /** The stage parameter securityHub.enabled, as the stack passes it to each rule function. */
 

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { InputError } from "../errors";
-import type { ModelBuilder } from "../model/resource-model";
 import { CONFIG_RECORDED_KINDS, KINDS, RESOURCE_KINDS } from "../model/kinds";
+import type { ModelBuilder } from "../model/resource-model";
 import { DELETED_ITEM_STATUSES, type DeletedResource, type Origin, type ResourceKind } from "../model/types";
 import { configItemToRecords } from "./config-items";
 import type { RecorderStatement } from "./config-recorders";
@@ -21,9 +21,7 @@ import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
  */
 
 /** Kinds AWS Config records, by resource type. */
-const RECORDED_KINDS = new Map<string, ResourceKind>(
-  CONFIG_RECORDED_KINDS.map((kind) => [KINDS[kind].configType, kind]),
-);
+const RECORDED_KINDS = new Map<string, ResourceKind>(CONFIG_RECORDED_KINDS.map((kind) => [KINDS[kind].configType, kind]));
 
 /** Kinds never found in Config files. */
 const UNRECORDED_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter((kind) => !KINDS[kind].recordedByConfig);
@@ -224,7 +222,9 @@ export async function loadConfigFiles(
       accountIds,
       regions,
       capturedAt: latestTimeText,
-      otherTypes: [...otherTypes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, count]) => `${type} (${count} item${count === 1 ? "" : "s"})`),
+      otherTypes: [...otherTypes]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([type, count]) => `${type} (${count} item${count === 1 ? "" : "s"})`),
     });
   }
 
@@ -249,9 +249,14 @@ export async function loadConfigFiles(
       const truncated = incomplete.get(key)?.get(kind);
       if (truncated) builder.markIncomplete(scope, kind, truncated);
       else if (kinds?.has(kind)) builder.markCollected(scope, kind);
-      else if (recorder?.records(type) && snapshotScopes.has(key)) builder.markCollected(scope, kind); // recorded, none exist
+      else if (recorder?.records(type) && snapshotScopes.has(key))
+        builder.markCollected(scope, kind); // recorded, none exist
       else if (recorder?.records(type)) {
-        builder.markGap(scope, kind, `no ${type} items, and no AWS Config snapshot file of this account and region to show that none exist`);
+        builder.markGap(
+          scope,
+          kind,
+          `no ${type} items, and no AWS Config snapshot file of this account and region to show that none exist`,
+        );
       } else if (recorder) builder.markGap(scope, kind, `not recorded: ${recorder.describe} (${basename(recorder.file)})`);
       else builder.markGap(scope, kind, `no ${type} items in the AWS Config files: not recorded, or none exist`);
     }
@@ -297,7 +302,8 @@ interface UnprocessedKey {
 /** The keys a batch-get could not process, grouped by kind: each makes its kind a gap. */
 function unprocessedKeys(value: unknown, file: string, command: string): UnprocessedKey[] {
   if (value === null) return [];
-  if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { file, field: "unprocessedResourceKeys" });
+  if (!Array.isArray(value))
+    throw new InputError(`expected an array, got ${describeValue(value)}`, { file, field: "unprocessedResourceKeys" });
   const byKind = new Map<string, { kind: ResourceKind; scope?: Origin; ids: string[] }>();
   value.forEach((entry: Record<string, unknown> | null, index) => {
     const field = `unprocessedResourceKeys[${index}]`;

@@ -32,7 +32,6 @@ export interface ConfigurationItem {
   supplementaryConfiguration?: Record<string, unknown>;
 }
 
-
 /**
  * Statuses whose item describes a live resource, as AWS's custom-rule example tests them
  * (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules-delete.html); the others carry no configuration.
@@ -124,7 +123,10 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
   }
   for (const key of ["configurationItemStatus", "resourceType", "resourceId", "awsAccountId", "awsRegion"]) {
     if (typeof item[key] !== "string" || item[key] === "") {
-      throw new InputError("required", { field: `${field}.${key}`, resource: typeof item.resourceId === "string" ? item.resourceId : undefined });
+      throw new InputError("required", {
+        field: `${field}.${key}`,
+        resource: typeof item.resourceId === "string" ? item.resourceId : undefined,
+      });
     }
   }
   return item as unknown as ConfigurationItem;

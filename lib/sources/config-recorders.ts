@@ -45,7 +45,10 @@ export interface RecorderStatement {
 const RECORDER_ARN = /^arn:[\w-]+:config:([a-z0-9-]+):(\d{12}):configuration-recorder\//;
 const ROLE_ARN = /^arn:[\w-]+:iam::(\d{12}):role\//;
 
-function recordedTypes(name: string, group: z.infer<typeof recordingGroupSchema> | undefined): Pick<RecorderStatement, "records" | "describe"> {
+function recordedTypes(
+  name: string,
+  group: z.infer<typeof recordingGroupSchema> | undefined,
+): Pick<RecorderStatement, "records" | "describe"> {
   const strategy = group?.recordingStrategy?.useOnly;
   // No recording group records every supported type (PutConfigurationRecorder's default).
   if (!group || strategy === "ALL_SUPPORTED_RESOURCE_TYPES" || (!strategy && group.allSupported === true)) {
@@ -79,7 +82,10 @@ export async function readConfigurationRecorders(file: string): Promise<Recorder
   return recorders.map((recorder, index) => {
     const fromArn = recorder.arn ? RECORDER_ARN.exec(recorder.arn) : null;
     if (recorder.arn && !fromArn) {
-      throw new InputError(`not a configuration recorder ARN: ${JSON.stringify(recorder.arn)}`, { file, field: `ConfigurationRecorders[${index}].arn` });
+      throw new InputError(`not a configuration recorder ARN: ${JSON.stringify(recorder.arn)}`, {
+        file,
+        field: `ConfigurationRecorders[${index}].arn`,
+      });
     }
     const accountId = fromArn?.[2] ?? (recorder.roleARN ? ROLE_ARN.exec(recorder.roleARN)?.[1] : undefined);
     return { file, accountId, region: fromArn?.[1], ...recordedTypes(recorder.name ?? "default", recorder.recordingGroup) };

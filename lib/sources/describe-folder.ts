@@ -4,8 +4,8 @@ import { join } from "node:path";
 import * as z from "zod";
 import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
-import type { ModelBuilder } from "../model/resource-model";
 import { EC2_OPERATION_NAMES, EC2_OPERATIONS, type Ec2Operation, KINDS, RESOURCE_KINDS } from "../model/kinds";
+import type { ModelBuilder } from "../model/resource-model";
 import type { Origin, ResourceKind, ResourceRecord } from "../model/types";
 import { cliCommandOf, closestName, ec2DescribeCommands } from "./ec2-command-names";
 import { readJsonStream, type ValueMode } from "./json-stream";
@@ -82,7 +82,11 @@ interface FileOrigins {
   regions: Map<string, string>;
 }
 
-export async function loadDescribeFolder(folder: string, builder: ModelBuilder, scope: DescribeFolderScope = {}): Promise<DescribeFolderSummary> {
+export async function loadDescribeFolder(
+  folder: string,
+  builder: ModelBuilder,
+  scope: DescribeFolderScope = {},
+): Promise<DescribeFolderSummary> {
   /** command → the file holding its output. */
   const files = new Map<string, { path: string; name: string }>();
   const unknown: { name: string; command: string }[] = [];
@@ -156,14 +160,24 @@ export async function loadDescribeFolder(folder: string, builder: ModelBuilder, 
   }
   for (const kind of RESOURCE_KINDS) {
     if (complete.has(kind)) builder.markCollected(origin, kind);
-    else builder.markGap(origin, kind, incomplete.get(kind) ?? `no ${(COMMANDS_BY_KIND.get(kind) ?? []).map((c) => `${c}.json`).join(" or ")} in ${folder}`);
+    else
+      builder.markGap(
+        origin,
+        kind,
+        incomplete.get(kind) ?? `no ${(COMMANDS_BY_KIND.get(kind) ?? []).map((c) => `${c}.json`).join(" or ")} in ${folder}`,
+      );
   }
   return { ...origin, ignored };
 }
 
 async function checkIsFile(path: string, entry: Dirent): Promise<void> {
   // A symbolic link is followed: what counts is what it points to.
-  const folder = entry.isSymbolicLink() ? await stat(path).then((found) => found.isDirectory(), () => false) : entry.isDirectory();
+  const folder = entry.isSymbolicLink()
+    ? await stat(path).then(
+        (found) => found.isDirectory(),
+        () => false,
+      )
+    : entry.isDirectory();
   if (folder) throw new InputError("is a folder, expected a file (the JSON output of an aws ec2 command)", { file: path });
 }
 
@@ -251,21 +265,31 @@ function resolveOrigin(
   }
   if (scope.region !== undefined) {
     const other = [...regions].find(([region]) => region !== scope.region);
-    if (other) throw new InputError(`--region ${scope.region} disagrees with region ${other[0]} of the Availability Zones in ${other[1]}`, { file: folder });
+    if (other)
+      throw new InputError(`--region ${scope.region} disagrees with region ${other[0]} of the Availability Zones in ${other[1]}`, {
+        file: folder,
+      });
   }
-  return { accountId: scope.accountId ?? metadata?.accountId ?? inferAccount(folder, source, accounts), region: scope.region ?? metadata?.region ?? inferRegion(folder, regions) };
+  return {
+    accountId: scope.accountId ?? metadata?.accountId ?? inferAccount(folder, source, accounts),
+    region: scope.region ?? metadata?.region ?? inferRegion(folder, regions),
+  };
 }
 
 function inferAccount(folder: string, source: Ec2Operation | undefined, accounts: ReadonlyMap<string, string>): string {
   if (accounts.size === 0) throw new InputError(`cannot tell the account id (no OwnerId in the files); ${HINT}`, { file: folder });
   if (accounts.size > 1) {
-    throw new InputError(`cannot tell the account id (${cliCommandOf(source as string)}.json names ${[...accounts.keys()].sort().join(", ")}); ${HINT}`, { file: folder });
+    throw new InputError(
+      `cannot tell the account id (${cliCommandOf(source as string)}.json names ${[...accounts.keys()].sort().join(", ")}); ${HINT}`,
+      { file: folder },
+    );
   }
   return [...accounts.keys()][0] as string;
 }
 
 function inferRegion(folder: string, regions: ReadonlyMap<string, string>): string {
   if (regions.size === 0) throw new InputError(`cannot tell the region (no Availability Zone in the files); ${HINT}`, { file: folder });
-  if (regions.size > 1) throw new InputError(`cannot tell the region (the files name ${[...regions.keys()].sort().join(", ")}); ${HINT}`, { file: folder });
+  if (regions.size > 1)
+    throw new InputError(`cannot tell the region (the files name ${[...regions.keys()].sort().join(", ")}); ${HINT}`, { file: folder });
   return [...regions.keys()][0] as string;
 }

@@ -325,8 +325,7 @@ export class JsonStreamParser {
 
   /** At the end of a chunk, keeps the bytes of a key, captured value or record still open. */
   private keepRest(chunk: Buffer): void {
-    const keep =
-      this.state === State.Key || this.state === State.Array || (this.state === State.Value && this.valueCaptured);
+    const keep = this.state === State.Key || this.state === State.Array || (this.state === State.Value && this.valueCaptured);
     if (!keep) return;
     const start = Math.max(this.partsStart, this.keptUpTo) - this.chunkOffset;
     if (start < chunk.length) this.parts.push(chunk.subarray(start));
@@ -598,7 +597,11 @@ export class JsonStreamParser {
       throw new JsonSyntaxError(problem, startOffset + Buffer.byteLength(text.slice(0, at)), `${formatPath(this.arrayPath)}[${index}]`);
     }
     if (elements.length === 0 && !(opensArray && closesArray)) {
-      throw new JsonSyntaxError("invalid JSON: expected a value between commas", startOffset, `${formatPath(this.arrayPath)}[${this.arrayIndex}]`);
+      throw new JsonSyntaxError(
+        "invalid JSON: expected a value between commas",
+        startOffset,
+        `${formatPath(this.arrayPath)}[${this.arrayIndex}]`,
+      );
     }
     const { handler, arrayPath } = this;
     for (const element of elements) handler.onRecord(arrayPath, this.arrayIndex++, element);
@@ -632,9 +635,7 @@ function decode(bytes: Buffer): string {
 }
 
 function isValueStart(c: number): boolean {
-  return (
-    c === QUOTE || c === LBRACE || c === LBRACKET || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e
-  );
+  return c === QUOTE || c === LBRACE || c === LBRACKET || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
 }
 
 function describeByte(c: number): string {
@@ -642,7 +643,9 @@ function describeByte(c: number): string {
 }
 
 function syntaxMessage(error: unknown): string {
-  return (error as Error).message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+  return (error as Error).message
+    .replace(/\s*in JSON at position \d+.*$/s, "")
+    .replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
 }
 
 /** The character position JSON.parse complained about, within `text` (minus `prefix` added chars). */

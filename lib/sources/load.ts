@@ -96,7 +96,7 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
   const organizations = new Set<string>();
   for (const path of paths) {
     try {
-      if ((await stat(path)).isDirectory()) (await isOrganizationRecording(path) ? organizations : folders).add(path);
+      if ((await stat(path)).isDirectory()) ((await isOrganizationRecording(path)) ? organizations : folders).add(path);
     } catch (error) {
       throw new InputError(describeFsError(error), { file: path });
     }
@@ -104,7 +104,9 @@ export async function loadSnapshots(paths: string[], options: LoadOptions = {}):
   const { describeFolderScope: scope } = options;
   if ((scope?.accountId !== undefined || scope?.region !== undefined) && folders.size === 0) {
     const flag = scope.accountId === undefined ? "--region" : "--account-id";
-    throw new InputError(`${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`);
+    throw new InputError(
+      `${flag} is for folders of describe-* outputs (recorded snapshots and AWS Config files name their own account and region)`,
+    );
   }
 
   for (const path of paths) {

@@ -2,10 +2,10 @@ import { stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import * as z from "zod";
 import { InputError } from "../errors";
-import { readJsonFile } from "../io/read-json-file";
-import type { ModelBuilder } from "../model/resource-model";
-import { RESOURCE_KINDS } from "../model/kinds";
 import { describeFsError } from "../io/file-chunks";
+import { readJsonFile } from "../io/read-json-file";
+import { RESOURCE_KINDS } from "../model/kinds";
+import type { ModelBuilder } from "../model/resource-model";
 import { loadRecordedSnapshot, REGION_NAME } from "./recorded-snapshot";
 
 /**
@@ -95,7 +95,8 @@ export async function loadOrganizationRecording(folder: string, builder: ModelBu
     if (account.status !== "recorded") continue;
     const at = { file: manifestFile, field: `accounts.${index}.file` };
     const path = resolve(folder, account.file);
-    if (!path.startsWith(resolve(folder) + sep)) throw new InputError(`${accountLabel(account)}: ${account.file} is outside the folder`, at);
+    if (!path.startsWith(resolve(folder) + sep))
+      throw new InputError(`${accountLabel(account)}: ${account.file} is outside the folder`, at);
     try {
       await stat(path);
     } catch (error) {
@@ -105,7 +106,8 @@ export async function loadOrganizationRecording(folder: string, builder: ModelBu
     try {
       summary = await loadRecordedSnapshot(path, builder);
     } catch (error) {
-      if (error instanceof InputError) throw new InputError(`${accountLabel(account)}: ${error.problem}`, { ...error.location, file: error.location.file ?? path });
+      if (error instanceof InputError)
+        throw new InputError(`${accountLabel(account)}: ${error.problem}`, { ...error.location, file: error.location.file ?? path });
       throw error;
     }
     if (summary.accountId !== account.accountId) {
@@ -115,7 +117,9 @@ export async function loadOrganizationRecording(folder: string, builder: ModelBu
     const missing = account.regions.filter((region) => !summary.regions.includes(region));
     if (missing.length > 0) {
       markUnrecorded(account.accountId, missing, `${accountLabel(account)}: ${account.file} holds no ${missing.join(", ")}`);
-      warnings.push(`${folder}: ${accountLabel(account)}: ${account.file} holds no ${missing.join(", ")}: every rule is INSUFFICIENT_DATA there`);
+      warnings.push(
+        `${folder}: ${accountLabel(account)}: ${account.file} holds no ${missing.join(", ")}: every rule is INSUFFICIENT_DATA there`,
+      );
     }
     for (const region of account.regions) recordedRegions.add(region);
   }
@@ -131,7 +135,9 @@ export async function loadOrganizationRecording(folder: string, builder: ModelBu
       });
     }
     markUnrecorded(account.accountId, regions, `${accountLabel(account)} was not recorded: ${account.error}`);
-    warnings.push(`${folder}: ${accountLabel(account)} was not recorded (${account.error}): every rule is INSUFFICIENT_DATA in ${regions.join(", ")}`);
+    warnings.push(
+      `${folder}: ${accountLabel(account)} was not recorded (${account.error}): every rule is INSUFFICIENT_DATA in ${regions.join(", ")}`,
+    );
   }
 
   const allRegions = new Set(manifest.regions === "all" ? [] : manifest.regions);

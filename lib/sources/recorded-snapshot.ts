@@ -146,10 +146,10 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
     if (!("schemaVersion" in header)) throw new InputError("required", { file, field: "schemaVersion" });
     const version = header.schemaVersion;
     if (!(SUPPORTED_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) {
-      throw new InputError(
-        `unsupported schemaVersion ${JSON.stringify(version)} (supported: ${SUPPORTED_SCHEMA_VERSIONS.join(", ")})`,
-        { file, field: "schemaVersion" },
-      );
+      throw new InputError(`unsupported schemaVersion ${JSON.stringify(version)} (supported: ${SUPPORTED_SCHEMA_VERSIONS.join(", ")})`, {
+        file,
+        field: "schemaVersion",
+      });
     }
   };
 
@@ -220,7 +220,8 @@ export async function loadRecordedSnapshot(file: string, builder: ModelBuilder):
   }
   if (!regionsSeen) throw new InputError("required", { file, field: "regions" });
   // An empty recording judges nothing: it would pass any gate without having looked at an account.
-  if (present.size === 0) throw new InputError("no region: expected at least one region with its Describe* responses", { file, field: "regions" });
+  if (present.size === 0)
+    throw new InputError("no region: expected at least one region with its Describe* responses", { file, field: "regions" });
   if (firstItemError) throw firstItemError;
   for (const key of opened) {
     const [region, operation] = key.split("/") as [string, Ec2Operation];

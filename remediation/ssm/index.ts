@@ -53,7 +53,13 @@ export const AUTOMATION_DOCUMENTS: readonly AutomationBinding[] = [
     ruleId: "endpoint-route-present",
     nameSuffix: "RouteGatewayEndpoints",
     resourceParameter: "ResourceId",
-    iamActions: ["ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribePrefixLists", "ec2:DeleteRoute", "ec2:ModifyVpcEndpoint"],
+    iamActions: [
+      "ec2:DescribeVpcEndpoints",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribePrefixLists",
+      "ec2:DeleteRoute",
+      "ec2:ModifyVpcEndpoint",
+    ],
   },
   {
     ruleId: "imdsv2-required",
@@ -120,7 +126,8 @@ export function parseRemediationSettings(raw: unknown, where = "remediation sett
     if (!binding) throw new Error(`${where}: field ${ruleId}: no automatic fix exists for this rule`);
     const given = (raw as Record<string, Record<string, unknown>>)[ruleId] ?? {};
     for (const field of ["allowRelease", "releaseAfterDays"]) {
-      if (!binding.irreversible && field in given) throw new Error(`${where}: field ${ruleId}.${field}: only eip-attached releases addresses`);
+      if (!binding.irreversible && field in given)
+        throw new Error(`${where}: field ${ruleId}.${field}: only eip-attached releases addresses`);
     }
     if (binding.irreversible && settings.mode !== "manual" && !settings.allowRelease) {
       throw new Error(
@@ -148,7 +155,11 @@ export interface CloudFormationOptions {
   ruleIds?: readonly string[];
 }
 
-const logicalName = (ruleId: string) => ruleId.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
+const logicalName = (ruleId: string) =>
+  ruleId
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
 
 /** The AWS::SSM::Document and AWS::Config::RemediationConfiguration resources for serverless.yml. */
 export function remediationCloudFormation(options: CloudFormationOptions): Record<string, unknown> {
@@ -179,7 +190,9 @@ export function remediationCloudFormation(options: CloudFormationOptions): Recor
         Parameters: {
           [binding.resourceParameter]: { ResourceValue: { Value: "RESOURCE_ID" } },
           AutomationAssumeRole: { StaticValue: { Values: [options.assumeRoleArn] } },
-          ...Object.fromEntries(Object.entries(binding.staticParameters?.(settings) ?? {}).map(([name, value]) => [name, { StaticValue: { Values: [value] } }])),
+          ...Object.fromEntries(
+            Object.entries(binding.staticParameters?.(settings) ?? {}).map(([name, value]) => [name, { StaticValue: { Values: [value] } }]),
+          ),
         },
         Automatic: automatic,
         ...(automatic

@@ -55,11 +55,21 @@ export async function startAutomation(options: {
   const result = await options.ssm.send(
     new StartAutomationExecutionCommand({
       DocumentName: name,
-      Parameters: { ...options.extraParameters, [binding.resourceParameter]: [options.resourceId], AutomationAssumeRole: [options.assumeRoleArn] },
+      Parameters: {
+        ...options.extraParameters,
+        [binding.resourceParameter]: [options.resourceId],
+        AutomationAssumeRole: [options.assumeRoleArn],
+      },
       ClientToken: idempotencyToken(options.key),
     }),
   );
-  logger.info("Automation started", { audit: true, ruleId: options.ruleId, resourceId: options.resourceId, document: name, executionId: result.AutomationExecutionId });
+  logger.info("Automation started", {
+    audit: true,
+    ruleId: options.ruleId,
+    resourceId: options.resourceId,
+    document: name,
+    executionId: result.AutomationExecutionId,
+  });
   return { resourceId: options.resourceId, executionId: result.AutomationExecutionId };
 }
 
@@ -77,7 +87,9 @@ export async function startAutomations(options: StartAutomationsOptions): Promis
   const started: StartAutomationsResult["started"] = [];
   for (const resourceId of options.resourceIds) {
     const extraParameters = options.extraParameters?.(resourceId);
-    started.push(await startAutomation({ ...options, resourceId, extraParameters, key: `${options.ruleId}|${resourceId}|${options.runKey}`, logger }));
+    started.push(
+      await startAutomation({ ...options, resourceId, extraParameters, key: `${options.ruleId}|${resourceId}|${options.runKey}`, logger }),
+    );
   }
   return { started };
 }

@@ -86,7 +86,23 @@ export const INSTANCE_TYPES: readonly InstanceTypeSpec[] = [
   { name: "r5.xlarge", vcpus: 4, memoryMiB: 32768, ena: "required", network: "Up to 10 Gigabit" },
   { name: "r6i.large", vcpus: 2, memoryMiB: 16384, ena: "required", network: "Up to 12.5 Gigabit" },
 ];
-const GENERAL_TYPES = ["t3.micro", "t3.small", "t3.medium", "t3.large", "m5.large", "m5.xlarge", "m5.2xlarge", "m6i.large", "m6g.large", "c5.large", "c5.xlarge", "r5.large", "r5.xlarge", "r6i.large", "t2.micro"];
+const GENERAL_TYPES = [
+  "t3.micro",
+  "t3.small",
+  "t3.medium",
+  "t3.large",
+  "m5.large",
+  "m5.xlarge",
+  "m5.2xlarge",
+  "m6i.large",
+  "m6g.large",
+  "c5.large",
+  "c5.xlarge",
+  "r5.large",
+  "r5.xlarge",
+  "r6i.large",
+  "t2.micro",
+];
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 const isoTime = (rng: Rng) =>
@@ -97,7 +113,9 @@ const tags = (entries: Record<string, string>) => Object.entries(entries).map(([
 const ipDns = (ip: string, region: string) =>
   region === "us-east-1" ? `ip-${ip.replaceAll(".", "-")}.ec2.internal` : `ip-${ip.replaceAll(".", "-")}.${region}.compute.internal`;
 const publicDns = (ip: string, region: string) =>
-  region === "us-east-1" ? `ec2-${ip.replaceAll(".", "-")}.compute-1.amazonaws.com` : `ec2-${ip.replaceAll(".", "-")}.${region}.compute.amazonaws.com`;
+  region === "us-east-1"
+    ? `ec2-${ip.replaceAll(".", "-")}.compute-1.amazonaws.com`
+    : `ec2-${ip.replaceAll(".", "-")}.${region}.compute.amazonaws.com`;
 
 const TEAMS = ["payments", "search", "identity", "ledger", "catalog", "checkout", "platform", "data"] as const;
 const ENVS = ["prod", "staging", "dev"] as const;
@@ -277,8 +295,7 @@ const CLUSTER_MEMBERS = [36, 40] as const;
 export function instanceSpec(plan: VpcPlan, index: number): InstanceSpec {
   const rng = plan.rng(C.instance, index);
   const roll = rng.next();
-  const state =
-    STATES[roll < 0.82 ? 0 : roll < 0.9 ? 1 : roll < 0.95 ? 2 : roll < 0.97 ? 3 : roll < 0.985 ? 4 : 5] ?? STATES[0];
+  const state = STATES[roll < 0.82 ? 0 : roll < 0.9 ? 1 : roll < 0.95 ? 2 : roll < 0.97 ? 3 : roll < 0.985 ? 4 : 5] ?? STATES[0];
   let az = index % 3;
   let tier = index % 10 < 2 ? 0 : index % 10 < 9 ? 1 : 2; // public, app, data
   let type = rng.pick(GENERAL_TYPES);
@@ -485,7 +502,8 @@ export function instanceRecord(plan: VpcPlan, spec: InstanceSpec, launchIndex: n
     record.VpcId = plan.vpcId;
     if (primary.publicAddress) record.PublicIpAddress = primary.publicAddress.ip;
   }
-  if (spec.state.Name === "terminated") record.StateReason = { Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown" };
+  if (spec.state.Name === "terminated")
+    record.StateReason = { Code: "Client.UserInitiatedShutdown", Message: "Client.UserInitiatedShutdown: User initiated shutdown" };
   return record;
 }
 
@@ -638,7 +656,13 @@ export function* networkInterfaces(plan: VpcPlan): Generator<Record<string, unkn
         description: `Interface for NAT Gateway ${plan.natGatewayId(az)}`,
         requesterManaged: true,
         requesterId: "036872051663",
-        attachment: { AttachmentId: plan.id("ela-attach", C.natEni, az), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-aws", Status: "attached" },
+        attachment: {
+          AttachmentId: plan.id("ela-attach", C.natEni, az),
+          DeleteOnTermination: false,
+          DeviceIndex: 1,
+          InstanceOwnerId: "amazon-aws",
+          Status: "attached",
+        },
         publicAddress: natPublicAddress(plan, az),
         rng,
       });
@@ -656,7 +680,13 @@ export function* networkInterfaces(plan: VpcPlan): Generator<Record<string, unkn
       description: `AWS Lambda VPC ENI-${plan.team}-${plan.env}-fn${index % 7}-${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
       requesterManaged: true,
       requesterId: `AROA${rng.hex(17).toUpperCase()}:${plan.team}-fn${index % 7}`,
-      attachment: { AttachmentId: plan.id("ela-attach", C.lambdaEni, index), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-aws", Status: "attached" },
+      attachment: {
+        AttachmentId: plan.id("ela-attach", C.lambdaEni, index),
+        DeleteOnTermination: false,
+        DeviceIndex: 1,
+        InstanceOwnerId: "amazon-aws",
+        Status: "attached",
+      },
       rng,
     });
   }
@@ -671,7 +701,14 @@ export function* networkInterfaces(plan: VpcPlan): Generator<Record<string, unkn
       description: `arn:aws:ecs:${region}:${ACCOUNT_ID}:attachment/${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
       requesterManaged: true,
       requesterId: "578734482556",
-      attachment: { AttachTime: isoTime(rng), AttachmentId: plan.id("eni-attach", C.taskEni, index), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-aws", Status: "attached" },
+      attachment: {
+        AttachTime: isoTime(rng),
+        AttachmentId: plan.id("eni-attach", C.taskEni, index),
+        DeleteOnTermination: false,
+        DeviceIndex: 1,
+        InstanceOwnerId: "amazon-aws",
+        Status: "attached",
+      },
       tags: { "aws:ecs:clusterName": `${plan.team}-${plan.env}`, "aws:ecs:serviceName": `${plan.team}-svc-${index % 6}` },
       rng,
     });
@@ -688,7 +725,13 @@ export function* networkInterfaces(plan: VpcPlan): Generator<Record<string, unkn
         description: `VPC Endpoint Interface ${plan.interfaceEndpointId(endpoint)}`,
         requesterManaged: true,
         requesterId: "727180483921",
-        attachment: { AttachmentId: plan.id("ela-attach", C.endpointEni, endpoint * 3 + az), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-aws", Status: "attached" },
+        attachment: {
+          AttachmentId: plan.id("ela-attach", C.endpointEni, endpoint * 3 + az),
+          DeleteOnTermination: false,
+          DeviceIndex: 1,
+          InstanceOwnerId: "amazon-aws",
+          Status: "attached",
+        },
         rng,
       });
     }
@@ -706,7 +749,13 @@ export function* networkInterfaces(plan: VpcPlan): Generator<Record<string, unkn
       description: network ? `ELB net/${plan.team}-nlb/${rng.hex(16)}` : `ELB app/${plan.team}-alb/${rng.hex(16)}`,
       requesterManaged: true,
       requesterId: "amazon-elb",
-      attachment: { AttachmentId: plan.id("ela-attach", C.lbEni, index), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-elb", Status: "attached" },
+      attachment: {
+        AttachmentId: plan.id("ela-attach", C.lbEni, index),
+        DeleteOnTermination: false,
+        DeviceIndex: 1,
+        InstanceOwnerId: "amazon-elb",
+        Status: "attached",
+      },
       publicAddress: network && plan.hasInternetGateway ? nlbPublicAddress(plan, az) : undefined,
       rng,
     });
@@ -756,7 +805,12 @@ export function* reservations(plan: VpcPlan): Generator<Record<string, unknown>>
   if (last) yield last;
 }
 
-function addressRecord(plan: VpcPlan, address: PublicAddress, target: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, unknown> {
+function addressRecord(
+  plan: VpcPlan,
+  address: PublicAddress,
+  target: Record<string, unknown>,
+  extra: Record<string, string> = {},
+): Record<string, unknown> {
   return {
     AllocationId: address.allocationId,
     ...(address.associationId && Object.keys(target).length > 0 ? { AssociationId: address.associationId } : {}),
@@ -819,7 +873,13 @@ export function* addresses(plan: VpcPlan): Generator<Record<string, unknown>> {
   }
 }
 
-function permission(protocol: string, from: number | undefined, to: number | undefined, sources: { cidrs?: string[]; groups?: string[]; prefixLists?: string[] }, plan: VpcPlan) {
+function permission(
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+  sources: { cidrs?: string[]; groups?: string[]; prefixLists?: string[] },
+  plan: VpcPlan,
+) {
   return {
     IpProtocol: protocol,
     ...(from === undefined ? {} : { FromPort: from, ToPort: to }),
@@ -842,7 +902,8 @@ export function* securityGroups(plan: VpcPlan): Generator<Record<string, unknown
       ingress.push(permission("tcp", 443, 443, { cidrs: [vpcCidr, "10.0.0.0/8"] }, plan));
       if (index % 3 === 0) ingress.push(permission("tcp", 8080, 8080, { cidrs: [vpcCidr] }, plan));
       // Groups 1..4 let the referenced-only groups in; others reference a neighbour tier.
-      const referenced = index >= 1 && index <= 4 ? SG_REFERENCED_ONLY[index - 1] : index > 1 && index <= SG_INSTANCE_COUNT ? index - 1 : undefined;
+      const referenced =
+        index >= 1 && index <= 4 ? SG_REFERENCED_ONLY[index - 1] : index > 1 && index <= SG_INSTANCE_COUNT ? index - 1 : undefined;
       if (referenced !== undefined) ingress.push(permission("tcp", 5432, 5432, { groups: [plan.groupId(referenced)] }, plan));
     }
     const egress = [permission("-1", undefined, undefined, { cidrs: ["0.0.0.0/0"] }, plan)];
@@ -854,7 +915,10 @@ export function* securityGroups(plan: VpcPlan): Generator<Record<string, unknown
       OwnerId: index === SG_SHARED && plan.vpc % 10 === 7 ? OTHER_ACCOUNT_ID : ACCOUNT_ID,
       GroupId: id,
       IpPermissionsEgress: egress,
-      Tags: index === SG_DEFAULT ? [] : tags({ Name: plan.groupName(index), team: plan.team, ...(exempt ? { "compliance-exempt": "all" } : {}) }),
+      Tags:
+        index === SG_DEFAULT
+          ? []
+          : tags({ Name: plan.groupName(index), team: plan.team, ...(exempt ? { "compliance-exempt": "all" } : {}) }),
       VpcId: plan.vpcId,
       SecurityGroupArn: `arn:aws:ec2:${plan.region}:${ACCOUNT_ID}:security-group/${id}`,
     };
@@ -883,7 +947,11 @@ export function* subnets(plan: VpcPlan): Generator<Record<string, unknown>> {
       SubnetArn: `arn:aws:ec2:${plan.region}:${ACCOUNT_ID}:subnet/${id}`,
       EnableDns64: false,
       Ipv6Native: false,
-      PrivateDnsNameOptionsOnLaunch: { HostnameType: "ip-name", EnableResourceNameDnsARecord: false, EnableResourceNameDnsAAAARecord: false },
+      PrivateDnsNameOptionsOnLaunch: {
+        HostnameType: "ip-name",
+        EnableResourceNameDnsARecord: false,
+        EnableResourceNameDnsAAAARecord: false,
+      },
       BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
       MapCustomerOwnedIpOnLaunch: false,
     };
@@ -906,7 +974,8 @@ export function* routeTables(plan: VpcPlan): Generator<Record<string, unknown>> 
     plan.hasInternetGateway
       ? route({ DestinationCidrBlock: "0.0.0.0/0" }, { NatGatewayId: plan.natGatewayId(az) })
       : route({ DestinationCidrBlock: "0.0.0.0/0" }, { TransitGatewayId: plan.transitGatewayId() });
-  const s3Route = (state = "active", endpoint = plan.s3EndpointId()) => route({ DestinationPrefixListId: lists.s3 }, { GatewayId: endpoint }, state);
+  const s3Route = (state = "active", endpoint = plan.s3EndpointId()) =>
+    route({ DestinationPrefixListId: lists.s3 }, { GatewayId: endpoint }, state);
   const dynamoRoute = () => route({ DestinationPrefixListId: lists.dynamodb }, { GatewayId: plan.dynamoEndpointId() });
   const association = (table: string, index: number, extra: Record<string, unknown>) => ({
     Main: false,
@@ -936,7 +1005,12 @@ export function* routeTables(plan: VpcPlan): Generator<Record<string, unknown>> 
     publicRoutes.push(route({ DestinationCidrBlock: "0.0.0.0/0" }, { TransitGatewayId: plan.transitGatewayId() }));
     if (plan.hasS3Endpoint) publicRoutes.push(s3Route());
   }
-  yield table(1, "public", publicRoutes, [0, 1, 2].map((subnet) => association(plan.routeTableId(1), 1 + subnet, { SubnetId: plan.subnetId(subnet) })));
+  yield table(
+    1,
+    "public",
+    publicRoutes,
+    [0, 1, 2].map((subnet) => association(plan.routeTableId(1), 1 + subnet, { SubnetId: plan.subnetId(subnet) })),
+  );
 
   for (let az = 0; az < 3; az++) {
     const routes: unknown[] = [local, defaultRoute(az)];
@@ -947,7 +1021,9 @@ export function* routeTables(plan: VpcPlan): Generator<Record<string, unknown>> 
       if (state === "blackhole") routes.push(s3Route("blackhole", plan.deletedEndpointId()));
     }
     if (plan.hasDynamoEndpoint && !plan.dynamoRouteMissing(az)) routes.push(dynamoRoute());
-    yield table(2 + az, `private-${AZ_SUFFIXES[az]}`, routes, [association(plan.routeTableId(2 + az), 4 + az, { SubnetId: plan.subnetId(3 + az) })]);
+    yield table(2 + az, `private-${AZ_SUFFIXES[az]}`, routes, [
+      association(plan.routeTableId(2 + az), 4 + az, { SubnetId: plan.subnetId(3 + az) }),
+    ]);
   }
   if (plan.hasUnusedRouteTable) yield table(5, "unused", [local], []);
 }
@@ -1000,7 +1076,10 @@ export function* vpcEndpoints(plan: VpcPlan): Generator<Record<string, unknown>>
       NetworkInterfaceIds: [0, 1, 2].map((az) => plan.endpointEniId(endpoint, az)),
       DnsEntries: [
         { DnsName: dnsName, HostedZoneId: "Z7HUB22UULQXV" },
-        ...AZ_SUFFIXES.map((suffix) => ({ DnsName: `${id}-${suffix}.${service}.${plan.region}.vpce.amazonaws.com`, HostedZoneId: "Z7HUB22UULQXV" })),
+        ...AZ_SUFFIXES.map((suffix) => ({
+          DnsName: `${id}-${suffix}.${service}.${plan.region}.vpce.amazonaws.com`,
+          HostedZoneId: "Z7HUB22UULQXV",
+        })),
         { DnsName: `${service}.${plan.region}.amazonaws.com`, HostedZoneId: `Z0${rng.hex(12).toUpperCase()}` },
       ],
       CreationTimestamp: created,
@@ -1020,7 +1099,12 @@ export function* internetGateways(plan: VpcPlan): Generator<Record<string, unkno
     };
   }
   if (plan.vpc % 7 === 0) {
-    yield { Attachments: [], InternetGatewayId: plan.id("igw", C.misc, 2), OwnerId: ACCOUNT_ID, Tags: tags({ Name: `${plan.team}-detached-igw` }) };
+    yield {
+      Attachments: [],
+      InternetGatewayId: plan.id("igw", C.misc, 2),
+      OwnerId: ACCOUNT_ID,
+      Tags: tags({ Name: `${plan.team}-detached-igw` }),
+    };
   }
 }
 
@@ -1061,11 +1145,19 @@ export function instanceTypeRecords(): Record<string, unknown>[] {
     SupportedVirtualizationTypes: ["hvm"],
     BareMetal: false,
     Hypervisor: type.ena === "unsupported" ? "xen" : "nitro",
-    ProcessorInfo: { SupportedArchitectures: [type.arch ?? "x86_64"], SustainedClockSpeedInGhz: 3.1, Manufacturer: type.arch === "arm64" ? "AWS" : "Intel" },
+    ProcessorInfo: {
+      SupportedArchitectures: [type.arch ?? "x86_64"],
+      SustainedClockSpeedInGhz: 3.1,
+      Manufacturer: type.arch === "arm64" ? "AWS" : "Intel",
+    },
     VCpuInfo: { DefaultVCpus: type.vcpus, DefaultCores: Math.max(1, type.vcpus / 2), DefaultThreadsPerCore: type.vcpus > 1 ? 2 : 1 },
     MemoryInfo: { SizeInMiB: type.memoryMiB },
     InstanceStorageSupported: false,
-    EbsInfo: { EbsOptimizedSupport: type.burstable ? "default" : "default", EncryptionSupport: "supported", NvmeSupport: type.ena === "unsupported" ? "unsupported" : "required" },
+    EbsInfo: {
+      EbsOptimizedSupport: type.burstable ? "default" : "default",
+      EncryptionSupport: "supported",
+      NvmeSupport: type.ena === "unsupported" ? "unsupported" : "required",
+    },
     NetworkInfo: {
       NetworkPerformance: type.network,
       MaximumNetworkInterfaces: 3,

@@ -11,8 +11,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { toConfigShape } from "../../lib/sources/config-item-builder";
 import { CONFIG_RECORDED_KINDS, KINDS } from "../../lib/model/kinds";
+import { toConfigShape } from "../../lib/sources/config-item-builder";
 import { ACCOUNT_ID, REGIONS, VpcPlan } from "./account";
 import { OPERATIONS, type Operation, PER_VPC, planLayout, resourcesIn, StreamingWriter, vpcsOfRegion } from "./generate";
 import { hash32 } from "./random";
@@ -70,10 +70,12 @@ function relationshipsOf(operation: Operation, item: Item): Relationship[] {
   switch (operation) {
     case "DescribeInstances":
       return [
-        ...ids(item.NetworkInterfaces, "NetworkInterfaceId").flatMap((id) => related("AWS::EC2::NetworkInterface", id, "Contains NetworkInterface")),
+        ...ids(item.NetworkInterfaces, "NetworkInterfaceId").flatMap((id) =>
+          related("AWS::EC2::NetworkInterface", id, "Contains NetworkInterface"),
+        ),
         ...ids(item.SecurityGroups, "GroupId").flatMap((id) => related("AWS::EC2::SecurityGroup", id, "Is associated with SecurityGroup")),
         ...related("AWS::EC2::Subnet", item.SubnetId, "Is contained in Subnet"),
-        ...(item.BlockDeviceMappings as Item[] | undefined ?? []).flatMap((mapping) =>
+        ...((item.BlockDeviceMappings as Item[] | undefined) ?? []).flatMap((mapping) =>
           related("AWS::EC2::Volume", (mapping.Ebs as Item | undefined)?.VolumeId, "Is attached to Volume"),
         ),
         ...vpc,
@@ -224,6 +226,8 @@ export async function ensureConfigDataset(
   log(`generating AWS Config files in ${folder} …`);
   const started = performance.now();
   const meta = await generateConfigDataset(folder, seed, items);
-  log(`generated ${meta.files.length} files (${(meta.compressedBytes / 1e6).toFixed(1)} MB gzipped) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `generated ${meta.files.length} files (${(meta.compressedBytes / 1e6).toFixed(1)} MB gzipped) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return meta;
 }

@@ -240,7 +240,12 @@ export async function generateDataset(path: string, seed: number, resources: num
   return meta;
 }
 
-export async function ensureDataset(dir: string, seed: number, resources: number, log: (line: string) => void): Promise<{ path: string; meta: DatasetMeta }> {
+export async function ensureDataset(
+  dir: string,
+  seed: number,
+  resources: number,
+  log: (line: string) => void,
+): Promise<{ path: string; meta: DatasetMeta }> {
   mkdirSync(dir, { recursive: true });
   const path = datasetPath(dir, seed, resources);
   const cached = cachedDataset(path);

@@ -4,14 +4,14 @@
  */
 import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
+import { createGunzip } from "node:zlib";
 import { runRules } from "../../lib/engine/run";
 import { EC2_OPERATIONS, type Ec2Operation, isEc2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
+import { configItemToRecords } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { type JsonStreamHandler, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
-import { configItemToRecords } from "../../lib/sources/config-items";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
 import { type ConfigDatasetMeta, ITEM_START } from "./config-files";

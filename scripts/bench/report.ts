@@ -47,7 +47,11 @@ function describeInput(run: Run): string {
   const times = run.repeats > 1 ? ` (median of ${run.repeats} runs, each in fresh processes)` : " (one run, fresh processes)";
   if (configMeta) {
     let out = `\n== AWS Config files, ${int(run.resources)} items in ${configMeta.files.length} gzipped snapshot files${times} ==\n`;
-    out += row("size (decompressed)", mb(run.fileBytes), `${int(run.fileBytes / run.resources)} bytes per item; ${mb(configMeta.compressedBytes)} gzipped`);
+    out += row(
+      "size (decompressed)",
+      mb(run.fileBytes),
+      `${int(run.fileBytes / run.resources)} bytes per item; ${mb(configMeta.compressedBytes)} gzipped`,
+    );
     const mix = Object.entries(configMeta.byType)
       .map(([type, stats]) => `${type.replace("AWS::EC2::", "")} ${int(stats.items)} (${int(stats.bytes / Math.max(1, stats.items))} B)`)
       .join(", ");
@@ -57,7 +61,10 @@ function describeInput(run: Run): string {
   let out = `\n== recorded snapshot, ${int(run.resources)} resources: ${int(meta.vpcs)} VPCs in ${meta.regions} regions, ${int(meta.records)} records${times} ==\n`;
   out += row("file size", mb(run.fileBytes), `${int(run.fileBytes / run.resources)} bytes per resource on average`);
   const mix = Object.entries(meta.byOperation)
-    .map(([operation, stats]) => `${operation.replace("Describe", "")} ${int(stats.resources)} (${int(stats.bytes / Math.max(1, stats.resources))} B)`)
+    .map(
+      ([operation, stats]) =>
+        `${operation.replace("Describe", "")} ${int(stats.resources)} (${int(stats.bytes / Math.max(1, stats.resources))} B)`,
+    )
     .join(", ");
   return `${out}  mix (resources, bytes each): ${mix}\n`;
 }
@@ -65,7 +72,10 @@ function describeInput(run: Run): string {
 function formatRun(run: Run): string {
   const rulesTotal = Object.values(run.rulesMs).reduce((sum, value) => sum + value, 0);
   let out = describeInput(run);
-  out += row(run.source === "config-files" ? "floor (gunzip + JSON.parse per item)" : "parse floor (JSON.parse per record)", ms(run.parseMs));
+  out += row(
+    run.source === "config-files" ? "floor (gunzip + JSON.parse per item)" : "parse floor (JSON.parse per record)",
+    ms(run.parseMs),
+  );
   out += row("read + parse (json-stream reader)", ms(run.readMs), `${(run.readMs / run.parseMs).toFixed(2)} × floor`);
   out += row("model build (normalize + add)", ms(run.modelMs), "relation indexes are built on first use, within the rules' times");
   for (const [id, value] of Object.entries(run.rulesMs)) {
@@ -76,11 +86,19 @@ function formatRun(run: Run): string {
   }
   out += row("all six rules", ms(rulesTotal));
   out += row("loadSnapshots (read+parse+model)", ms(run.loadMs));
-  out += row("  of which beyond read + parse", ms(run.loadMs - run.readMs), "model build plus the GC its growing heap adds to reading (info)");
+  out += row(
+    "  of which beyond read + parse",
+    ms(run.loadMs - run.readMs),
+    "model build plus the GC its growing heap adds to reading (info)",
+  );
   out += row("total (loadSnapshots + rules)", ms(run.totalMs), `${perResourceUs(run).toFixed(2)} µs per resource`);
   out += row("resources per second", int(run.resources / (run.totalMs / 1000)));
   out += row("end to end / floor", (run.totalMs / run.parseMs).toFixed(2), "loadSnapshots + rules, over the floor");
-  out += row("peak RSS (product process)", mb(run.peakRssBytes), `${(run.peakRssBytes / run.fileBytes).toFixed(2)} × ${run.source === "config-files" ? "decompressed size" : "file size"}`);
+  out += row(
+    "peak RSS (product process)",
+    mb(run.peakRssBytes),
+    `${(run.peakRssBytes / run.fileBytes).toFixed(2)} × ${run.source === "config-files" ? "decompressed size" : "file size"}`,
+  );
   out += row("ratio (model + rules) / floor", run.ratio.toFixed(2));
   return out;
 }
@@ -156,8 +174,10 @@ export function formatReport(
   let out = `ec2-config-rules benchmark: Node ${env.node}, ${env.cpus}; data in ${env.dataDir}\n`;
   const busy = Math.max(env.loadBefore, env.loadAfter) > env.cores;
   out += `1-minute load average: ${env.loadBefore.toFixed(1)} before, ${env.loadAfter.toFixed(1)} after${busy ? ` (above ${env.cores} cores: other processes shared the CPUs, wall times are inflated)` : ""}\n`;
-  out += "floor = JSON.parse of each record's text alone (lines cut outside the timing); read + parse = lib/sources/json-stream.ts alone;\n";
-  out += "model build = normalizeEc2Item (Config files: configItemToRecords) + ModelBuilder + build() timed over batches of records the reader already parsed.\n";
+  out +=
+    "floor = JSON.parse of each record's text alone (lines cut outside the timing); read + parse = lib/sources/json-stream.ts alone;\n";
+  out +=
+    "model build = normalizeEc2Item (Config files: configItemToRecords) + ModelBuilder + build() timed over batches of records the reader already parsed.\n";
   for (const run of runs) out += formatRun(run);
   for (const source of new Set(runs.map((run) => run.source))) {
     const targets = checkTargets(runs, source);

@@ -2,15 +2,10 @@ import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand } from "@a
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import {
-  alertOnRuleRun,
-  SNS_MAX_MESSAGE_BYTES,
-  splitBulletin,
-  buildDigest,
-} from "../../lib/alerts";
+import { alertOnRuleRun, buildDigest, SNS_MAX_MESSAGE_BYTES, splitBulletin } from "../../lib/alerts";
 import { previousResultsOf } from "../../lib/config/previous-results";
-import { type PreviousResult, resourceKey } from "../../lib/engine/previous";
 import { readStoredResults } from "../../lib/config/stored-results";
+import { type PreviousResult, resourceKey } from "../../lib/engine/previous";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
@@ -72,7 +67,10 @@ describe("what changed (the outbox's detection, no state kept between calls)", (
 
   it("reminds about still-failing resources once per re-notify window, and never by default", async () => {
     const hour = 3_600_000;
-    const before = new Map([previous("eipalloc-old", new Date("2026-11-20T09:10:00Z")), previous("eipalloc-recent", new Date("2026-11-20T12:05:00Z"))]);
+    const before = new Map([
+      previous("eipalloc-old", new Date("2026-11-20T09:10:00Z")),
+      previous("eipalloc-recent", new Date("2026-11-20T12:05:00Z")),
+    ]);
     const current = [evaluation("eipalloc-old", "NON_COMPLIANT"), evaluation("eipalloc-recent", "NON_COMPLIANT")];
     const now = new Date("2026-11-20T12:30:00Z");
     expect((await alertOnRuleRun({ ...base, evaluations: current, previous: before, now })).reminded).toBe(0);
@@ -89,7 +87,9 @@ describe("the rule's stored results", () => {
   const result = (id: string, complianceType: "COMPLIANT" | "NON_COMPLIANT") => ({
     ComplianceType: complianceType,
     ResultRecordedTime: new Date("2026-11-20T10:00:00Z"),
-    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id },
+    },
   });
 
   it("walks every page of the rule's COMPLIANT and NON_COMPLIANT results", async () => {
@@ -117,7 +117,9 @@ describe("the rule's stored results", () => {
       { resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-1", complianceType: "NON_COMPLIANT", recordedAt },
       { resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-2", complianceType: "COMPLIANT", recordedAt },
     ]);
-    expect([...previous.values()]).toEqual([{ resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-1", complianceType: "NON_COMPLIANT", recordedAt }]);
+    expect([...previous.values()]).toEqual([
+      { resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-1", complianceType: "NON_COMPLIANT", recordedAt },
+    ]);
   });
 });
 
@@ -137,7 +139,10 @@ describe("alertOnRuleRun", () => {
   it("sends one digest with both sections, a text body for people and JSON for machines, and filterable attributes", async () => {
     await alertOnRuleRun({
       ...base,
-      evaluations: [evaluation("eipalloc-new", "NON_COMPLIANT", "EIP 1.2.3.4 is not associated"), evaluation("eipalloc-fixed", "COMPLIANT", "EIP is attached to instance i-1")],
+      evaluations: [
+        evaluation("eipalloc-new", "NON_COMPLIANT", "EIP 1.2.3.4 is not associated"),
+        evaluation("eipalloc-fixed", "COMPLIANT", "EIP is attached to instance i-1"),
+      ],
       previous: new Map([previous("eipalloc-fixed")]),
       now: new Date("2026-11-21T08:00:00Z"),
     });
@@ -152,7 +157,9 @@ describe("alertOnRuleRun", () => {
     for (const protocol of ["sqs", "lambda", "http", "https"]) {
       const body = JSON.parse(envelope[protocol] ?? "null");
       expect(body.newlyNonCompliant).toEqual([expect.objectContaining({ resourceId: "eipalloc-new", previousComplianceType: null })]);
-      expect(body.backToCompliant).toEqual([expect.objectContaining({ resourceId: "eipalloc-fixed", previousComplianceType: "NON_COMPLIANT" })]);
+      expect(body.backToCompliant).toEqual([
+        expect.objectContaining({ resourceId: "eipalloc-fixed", previousComplianceType: "NON_COMPLIANT" }),
+      ]);
       expect(body).toMatchObject({ ruleId: "eip-attached", accountId: ACCOUNT, region: REGION, part: 1, parts: 1 });
     }
     expect(input?.MessageAttributes).toEqual({
@@ -167,16 +174,34 @@ describe("alertOnRuleRun", () => {
 
   it("never alerts on an exempted resource, whether the engine or the caller's guard exempted it", async () => {
     const exempt: ElasticIp = {
-      kind: "eip", id: "eipalloc-exempt", region: REGION, accountId: ACCOUNT, allocationId: "eipalloc-exempt",
+      kind: "eip",
+      id: "eipalloc-exempt",
+      region: REGION,
+      accountId: ACCOUNT,
+      allocationId: "eipalloc-exempt",
       tags: { "compliance-exempt": "eip-attached", "compliance-exempt-owner": "netops" },
     };
-    const loose: ElasticIp = { kind: "eip", id: "eipalloc-loose", region: REGION, accountId: ACCOUNT, allocationId: "eipalloc-loose", tags: {} };
+    const loose: ElasticIp = {
+      kind: "eip",
+      id: "eipalloc-loose",
+      region: REGION,
+      accountId: ACCOUNT,
+      allocationId: "eipalloc-loose",
+      tags: {},
+    };
     const builder = new ModelBuilder().add(exempt).add(loose);
-    builder.markCollected({ region: REGION, accountId: ACCOUNT }, "eip").markCollected({ region: REGION, accountId: ACCOUNT }, "network-interface");
+    builder
+      .markCollected({ region: REGION, accountId: ACCOUNT }, "eip")
+      .markCollected({ region: REGION, accountId: ACCOUNT }, "network-interface");
     const evaluations = runRules(builder.build(), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS }) });
     expect(evaluations.find((e) => e.resourceId === "eipalloc-exempt")?.complianceType).toBe("NOT_APPLICABLE");
 
-    await alertOnRuleRun({ ...base, evaluations, previous: new Map([previous("eipalloc-exempt")]), isExempted: (e) => e.resourceId === "eipalloc-loose" });
+    await alertOnRuleRun({
+      ...base,
+      evaluations,
+      previous: new Map([previous("eipalloc-exempt")]),
+      isExempted: (e) => e.resourceId === "eipalloc-loose",
+    });
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
 
     await alertOnRuleRun({ ...base, evaluations, previous: new Map() });
@@ -186,7 +211,12 @@ describe("alertOnRuleRun", () => {
   });
 
   it("sends nothing, and says so, without a topic", async () => {
-    const result = await alertOnRuleRun({ ...base, topicArn: undefined, evaluations: [evaluation("eipalloc-new", "NON_COMPLIANT")], previous: new Map() });
+    const result = await alertOnRuleRun({
+      ...base,
+      topicArn: undefined,
+      evaluations: [evaluation("eipalloc-new", "NON_COMPLIANT")],
+      previous: new Map(),
+    });
     // No one to announce to: nothing is left waiting either.
     expect(result.announced.map((entry) => entry.resourceId)).toEqual(["eipalloc-new"]);
     expect(result.messageIds).toEqual([]);
@@ -195,7 +225,9 @@ describe("alertOnRuleRun", () => {
 
   it("splits a large digest into parts that each fit SNS's limits and together hold every resource once", async () => {
     const annotation = `EIP is not associated — ${"é".repeat(200)}`; // multi-byte, near Config's 256-character cap
-    const evaluations = Array.from({ length: 3000 }, (_, i) => evaluation(`eipalloc-${String(i).padStart(17, "0")}`, "NON_COMPLIANT", annotation));
+    const evaluations = Array.from({ length: 3000 }, (_, i) =>
+      evaluation(`eipalloc-${String(i).padStart(17, "0")}`, "NON_COMPLIANT", annotation),
+    );
     const fixed = Array.from({ length: 400 }, (_, i) => evaluation(`eipalloc-fixed-${i}`, "COMPLIANT", annotation));
     await alertOnRuleRun({ ...base, evaluations: [...evaluations, ...fixed], previous: new Map(fixed.map((e) => previous(e.resourceId))) });
 
@@ -219,7 +251,9 @@ describe("alertOnRuleRun", () => {
 
 describe("splitBulletin", () => {
   const transitions = (count: number) => ({
-    newlyNonCompliant: Array.from({ length: count }, (_, i) => ({ evaluation: evaluation(`eipalloc-${i}`, "NON_COMPLIANT", "x".repeat(200)) })),
+    newlyNonCompliant: Array.from({ length: count }, (_, i) => ({
+      evaluation: evaluation(`eipalloc-${i}`, "NON_COMPLIANT", "x".repeat(200)),
+    })),
     backToCompliant: [],
     reminders: [],
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   ConfigServiceClient,
   type EvaluationResult,
@@ -10,15 +13,12 @@ import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInte
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient, StartAutomationExecutionCommand } from "@aws-sdk/client-ssm";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import type { AlertsReport } from "../../lib/lambda/around-put";
 import type { AlertsOutcome } from "../../lib/alerts/outbox";
 import { ALERTS_TABLE_KEYS } from "../../lib/alerts/store";
 import { main } from "../../lib/cli/main";
+import type { AlertsReport } from "../../lib/lambda/around-put";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import eipAttached from "../../rules/eip-attached";
@@ -36,7 +36,15 @@ const config = mockClient(ConfigServiceClient);
 const sns = mockClient(SNSClient);
 const ssm = mockClient(SSMClient);
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts";
-const ENV_KEYS = ["ALERTS_TOPIC_ARN", "ALERTS_TABLE", "ALERTS_DEAD_LETTER_QUEUE_URL", "ALERTS_MAX_ATTEMPTS", "ALERTS_RENOTIFY_MINUTES", "REMEDIATION_MODE", "REMEDIATION_ROLE_ARN"];
+const ENV_KEYS = [
+  "ALERTS_TOPIC_ARN",
+  "ALERTS_TABLE",
+  "ALERTS_DEAD_LETTER_QUEUE_URL",
+  "ALERTS_MAX_ATTEMPTS",
+  "ALERTS_RENOTIFY_MINUTES",
+  "REMEDIATION_MODE",
+  "REMEDIATION_ROLE_ARN",
+];
 
 const { motoIt } = useMotoServer();
 let tableCount = 0;
@@ -85,7 +93,14 @@ beforeEach(() => {
   ec2.on(DescribeAddressesCommand).resolves({
     Addresses: [
       { AllocationId: "eipalloc-new", PublicIp: "198.51.100.1", Domain: "vpc" },
-      { AllocationId: "eipalloc-fixed", PublicIp: "198.51.100.2", Domain: "vpc", AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" },
+      {
+        AllocationId: "eipalloc-fixed",
+        PublicIp: "198.51.100.2",
+        Domain: "vpc",
+        AssociationId: "eipassoc-1",
+        InstanceId: "i-1",
+        NetworkInterfaceId: "eni-1",
+      },
     ],
   });
   ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
@@ -103,7 +118,10 @@ beforeEach(() => {
   }));
   config.on(PutEvaluationsCommand).callsFake((input) => {
     for (const evaluation of input.Evaluations ?? []) {
-      stored.set(evaluation.ComplianceResourceId as string, result(evaluation.ComplianceResourceId as string, evaluation.ComplianceType as string));
+      stored.set(
+        evaluation.ComplianceResourceId as string,
+        result(evaluation.ComplianceResourceId as string, evaluation.ComplianceType as string),
+      );
     }
     return { FailedEvaluations: [] };
   });
@@ -111,7 +129,11 @@ beforeEach(() => {
     if (!snsUp) throw Object.assign(new Error("Service Unavailable (fake)"), { name: "InternalErrorException", $fault: "server" });
     const body = JSON.parse(JSON.parse(input.Message).sqs);
     const ids = (key: string) => body[key].map((item: { resourceId: string }) => item.resourceId);
-    accepted.push({ newlyNonCompliant: ids("newlyNonCompliant"), backToCompliant: ids("backToCompliant"), stillNonCompliant: ids("stillNonCompliant") });
+    accepted.push({
+      newlyNonCompliant: ids("newlyNonCompliant"),
+      backToCompliant: ids("backToCompliant"),
+      stillNonCompliant: ids("stillNonCompliant"),
+    });
     return { MessageId: `m-${accepted.length}` };
   });
   ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: "exec-1" });
@@ -129,7 +151,9 @@ function result(id: string, complianceType: string): EvaluationResult {
   return {
     ComplianceType: complianceType as EvaluationResult["ComplianceType"],
     ResultRecordedTime: new Date(),
-    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id },
+    },
   };
 }
 
@@ -201,7 +225,13 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
       expect(last.deadLettered[0]?.error).toMatch(/sns:Publish: Service Unavailable/);
       const letters = await drain(queueUrl);
       expect(letters.map((letter) => letter.resourceId).sort()).toEqual(["eipalloc-fixed", "eipalloc-new"]);
-      expect(letters[0]).toMatchObject({ kind: "undelivered-compliance-alert", ruleId: "eip-attached", accountId: "111122223333", region: "eu-west-1", attempts: 3 });
+      expect(letters[0]).toMatchObject({
+        kind: "undelivered-compliance-alert",
+        ruleId: "eip-attached",
+        accountId: "111122223333",
+        region: "eu-west-1",
+        attempts: 3,
+      });
 
       // Given up on: later runs neither retry it nor announce it as new.
       snsUp = true;
@@ -220,7 +250,14 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
       snsUp = false;
       await run(1);
       snsUp = true;
-      const item = configItem("DescribeAddresses", { AllocationId: "eipalloc-other", PublicIp: "198.51.100.9", Domain: "vpc", AssociationId: "eipassoc-9", InstanceId: "i-9", NetworkInterfaceId: "eni-9" });
+      const item = configItem("DescribeAddresses", {
+        AllocationId: "eipalloc-other",
+        PublicIp: "198.51.100.9",
+        Domain: "vpc",
+        AssociationId: "eipassoc-9",
+        InstanceId: "i-9",
+        NetworkInterfaceId: "eni-9",
+      });
       const event = change("eip-attached", item, { resultToken: "token-change" });
       const drained = await run(2, event);
       expect(drained.announced.map((entry) => entry.resourceId)).toEqual(["eipalloc-fixed", "eipalloc-new"]);
@@ -266,7 +303,9 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
         snsUp = true;
         writeFileSync(file, JSON.stringify(scheduled("eip-attached", { resultToken: "token-cli-2" })));
         await main(["node", "ec2-config-rules", "invoke", "eip-attached", "--event", file]);
-        expect(stderr).toContain("alerts: announced 2 (eipalloc-fixed COMPLIANT after 1 failed attempt(s), eipalloc-new NON_COMPLIANT after 1 failed attempt(s))\n");
+        expect(stderr).toContain(
+          "alerts: announced 2 (eipalloc-fixed COMPLIANT after 1 failed attempt(s), eipalloc-new NON_COMPLIANT after 1 failed attempt(s))\n",
+        );
       } finally {
         out.mockRestore();
         err.mockRestore();
@@ -282,7 +321,20 @@ describe("durable alerts (announced-state table and outbox on moto)", () => {
     async () => {
       await useTable({ ALERTS_RENOTIFY_MINUTES: "60" });
       const fakeClock = (iso: string) => {
-        jest.useFakeTimers({ doNotFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", "nextTick", "queueMicrotask", "hrtime", "performance"] });
+        jest.useFakeTimers({
+          doNotFake: [
+            "setTimeout",
+            "clearTimeout",
+            "setInterval",
+            "clearInterval",
+            "setImmediate",
+            "clearImmediate",
+            "nextTick",
+            "queueMicrotask",
+            "hrtime",
+            "performance",
+          ],
+        });
         jest.setSystemTime(new Date(iso));
       };
       fakeClock("2026-11-22T09:10:00Z");

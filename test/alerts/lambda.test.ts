@@ -24,7 +24,9 @@ const order: string[] = [];
 const previousResult = (id: string) => ({
   ComplianceType: "NON_COMPLIANT" as const,
   ResultRecordedTime: new Date("2026-11-21T09:00:00Z"),
-  EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+  EvaluationResultIdentifier: {
+    EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id },
+  },
 });
 
 beforeEach(() => {
@@ -33,7 +35,14 @@ beforeEach(() => {
   ec2.on(DescribeAddressesCommand).resolves({
     Addresses: [
       { AllocationId: "eipalloc-new", PublicIp: "198.51.100.1", Domain: "vpc" },
-      { AllocationId: "eipalloc-fixed", PublicIp: "198.51.100.2", Domain: "vpc", AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" },
+      {
+        AllocationId: "eipalloc-fixed",
+        PublicIp: "198.51.100.2",
+        Domain: "vpc",
+        AssociationId: "eipassoc-1",
+        InstanceId: "i-1",
+        NetworkInterfaceId: "eni-1",
+      },
     ],
   });
   ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
@@ -130,7 +139,10 @@ describe("the rule Lambda's alerts", () => {
     // eipalloc-new has been NON_COMPLIANT since long before releaseAfterDays: its release is due;
     // eipalloc-fixed is back to compliant: the digest announces it.
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
-      EvaluationResults: [{ ...previousResult("eipalloc-new"), ResultRecordedTime: new Date("2020-01-01T00:00:00Z") }, previousResult("eipalloc-fixed")],
+      EvaluationResults: [
+        { ...previousResult("eipalloc-new"), ResultRecordedTime: new Date("2020-01-01T00:00:00Z") },
+        previousResult("eipalloc-fixed"),
+      ],
     });
     const result = await invoke();
     expect(ssm).toHaveReceivedCommand(StartAutomationExecutionCommand);
@@ -161,7 +173,9 @@ describe("the rule Lambda's alerts", () => {
 describe("the rule Lambda's alerts on a change event", () => {
   const otherRules = (id: string) => ({
     ...previousResult(id),
-    EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "other-rule", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: { ConfigRuleName: "other-rule", ResourceType: "AWS::EC2::EIP", ResourceId: id },
+    },
   });
   const item = () => configItem("DescribeAddresses", { AllocationId: "eipalloc-new", PublicIp: "198.51.100.1", Domain: "vpc" });
 

@@ -26,7 +26,11 @@ describe("evaluate on the AWS Config API's outputs", () => {
   });
 
   it.each([
-    ["select results with an entry that is not JSON", () => write("select.json", { ...read("select-aggregate-resource-config.json"), Results: ["{"] }), "field Results[0]: not valid JSON"],
+    [
+      "select results with an entry that is not JSON",
+      () => write("select.json", { ...read("select-aggregate-resource-config.json"), Results: ["{"] }),
+      "field Results[0]: not valid JSON",
+    ],
     [
       "a history item whose configuration is not JSON",
       () => {
@@ -45,7 +49,11 @@ describe("evaluate on the AWS Config API's outputs", () => {
       },
       "field baseConfigurationItems[0].resourceType: resource i-03402838daac1d611: required",
     ],
-    ["an empty page with a nextToken", () => write("page.json", { configurationItems: [], nextToken: "abc" }), "field nextToken: incomplete"],
+    [
+      "an empty page with a nextToken",
+      () => write("page.json", { configurationItems: [], nextToken: "abc" }),
+      "field nextToken: incomplete",
+    ],
     [
       "a recorder with an unknown recording strategy",
       () => write("recorders.json", { ConfigurationRecorders: [{ recordingGroup: { recordingStrategy: { useOnly: "SOME" } } }] }),

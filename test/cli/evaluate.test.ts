@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 import { RULES } from "../../rules";
+import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 
 const root = ROOT;
 const example = EXAMPLE_SNAPSHOT;
@@ -27,8 +27,24 @@ describe("ec2-config-rules evaluate", () => {
   });
 
   it("exits 0 when nothing is non-compliant", () => {
-    const { code, stdout } = cli("evaluate", "--snapshot", example, "--rule", "eip-attached", "--format", "json", "--exemptions",
-      write("exempt.json", JSON.stringify({ exemptions: [{ rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" }] })));
+    const { code, stdout } = cli(
+      "evaluate",
+      "--snapshot",
+      example,
+      "--rule",
+      "eip-attached",
+      "--format",
+      "json",
+      "--exemptions",
+      write(
+        "exempt.json",
+        JSON.stringify({
+          exemptions: [
+            { rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" },
+          ],
+        }),
+      ),
+    );
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { resourceId: string; complianceType: string; annotation: string }[];
     expect(rows.find((row) => row.resourceId === "eipalloc-0idle000000000001")).toMatchObject({
@@ -40,8 +56,23 @@ describe("ec2-config-rules evaluate", () => {
   it("prints the documented JSON array, and the same verdicts from the AWS Config snapshot of the same account", () => {
     const recorded = cli("evaluate", "--snapshot", example, "--format", "json");
     const rows = JSON.parse(recorded.stdout) as Record<string, string>[];
-    expect(Object.keys(rows[0] ?? {})).toEqual(["ruleId", "resourceType", "resourceId", "region", "accountId", "complianceType", "annotation"]);
-    const viaConfig = cli("evaluate", "--format", "json", "--snapshot", join(root, "examples", "config-snapshot.json.gz"), join(root, "examples", "not-recorded-by-config.json"));
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      "ruleId",
+      "resourceType",
+      "resourceId",
+      "region",
+      "accountId",
+      "complianceType",
+      "annotation",
+    ]);
+    const viaConfig = cli(
+      "evaluate",
+      "--format",
+      "json",
+      "--snapshot",
+      join(root, "examples", "config-snapshot.json.gz"),
+      join(root, "examples", "not-recorded-by-config.json"),
+    );
     const key = (row: Record<string, string>) => `${row.ruleId} ${row.resourceId}`;
     const sort = (list: Record<string, string>[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
     // Config snapshots hold no terminated instances; everything else must match exactly.
@@ -58,12 +89,16 @@ describe("ec2-config-rules evaluate", () => {
     }
     const partial = write("partial.json", JSON.stringify(snapshot));
     const missing = ["DescribeRouteTables", "DescribeSubnets", "DescribeVpcEndpoints"];
-    const rows = JSON.parse(cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "json").stdout) as Record<string, string>[];
+    const rows = JSON.parse(
+      cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "json").stdout,
+    ) as Record<string, string>[];
     const gap = rows.find((row) => row.complianceType === "INSUFFICIENT_DATA")?.annotation ?? "";
     expect(gap.length).toBeGreaterThan(256);
     for (const operation of missing) expect(gap).toContain(`${operation} is not in the recorded snapshot`);
     expect(gap).not.toContain("[truncated]");
-    expect(cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "csv").stdout).toContain(gap.replace(/"/g, '""'));
+    expect(cli("evaluate", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "csv").stdout).toContain(
+      gap.replace(/"/g, '""'),
+    );
 
     const report = join(tmp, "partial-report.json");
     cli("report", "--snapshot", partial, "--rule", "endpoint-route-present", "--format", "json", "--output", report);
@@ -82,7 +117,15 @@ describe("ec2-config-rules evaluate", () => {
   });
 
   it("reports a rule's missing inputs as INSUFFICIENT_DATA, never COMPLIANT", () => {
-    const { code, stdout, stderr } = cli("evaluate", "--snapshot", join(root, "examples", "config-snapshot.json.gz"), "--rule", "placement-group-limits", "--format", "json");
+    const { code, stdout, stderr } = cli(
+      "evaluate",
+      "--snapshot",
+      join(root, "examples", "config-snapshot.json.gz"),
+      "--rule",
+      "placement-group-limits",
+      "--format",
+      "json",
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
       expect.objectContaining({ complianceType: "INSUFFICIENT_DATA", annotation: expect.stringContaining("AWS::EC2::PlacementGroup") }),
@@ -93,15 +136,65 @@ describe("ec2-config-rules evaluate", () => {
   describe("bad input: exit 2 and one line naming the file and the field or value", () => {
     const cases: [string, () => string[], RegExp][] = [
       ["not JSON", () => ["--snapshot", write("bad.json", "{ not json")], /bad\.json: .*at byte 2/],
-      ["truncated gzip", () => ["--snapshot", write("cut.json.gz", gzipSync(readFileSync(example)).subarray(0, 2000))], /cut\.json\.gz.*(gzip|truncated|unexpected end)/i],
-      ["unknown schemaVersion", () => ["--snapshot", write("v9.json", JSON.stringify({ schemaVersion: "9", accountId: "111122223333", capturedAt: "2026-01-01T00:00:00Z", regions: {} }))], /v9\.json.*schemaVersion.*"9"/],
-      ["a required field missing", () => ["--snapshot", write("noid.json", JSON.stringify({ schemaVersion: "1.0", accountId: "111122223333", capturedAt: "2026-01-01T00:00:00Z", regions: { "eu-west-1": { DescribeAddresses: { Addresses: [{ Domain: "vpc" }] } } } }))], /noid\.json.*Addresses\[0\].*(AllocationId|PublicIp)/],
-      ["a parameter of the wrong type", () => ["--snapshot", example, "--params", write("params.json", JSON.stringify({ "eip-attached": { requireInUseEni: "perhaps" } }))], /eip-attached.*requireInUseEni.*"perhaps"/],
-      ["an unknown parameter", () => ["--snapshot", example, "--params", write("params2.json", JSON.stringify({ "imdsv2-required": { maxHopLimt: 1 } }))], /imdsv2-required.*maxHopLimt/],
+      [
+        "truncated gzip",
+        () => ["--snapshot", write("cut.json.gz", gzipSync(readFileSync(example)).subarray(0, 2000))],
+        /cut\.json\.gz.*(gzip|truncated|unexpected end)/i,
+      ],
+      [
+        "unknown schemaVersion",
+        () => [
+          "--snapshot",
+          write(
+            "v9.json",
+            JSON.stringify({ schemaVersion: "9", accountId: "111122223333", capturedAt: "2026-01-01T00:00:00Z", regions: {} }),
+          ),
+        ],
+        /v9\.json.*schemaVersion.*"9"/,
+      ],
+      [
+        "a required field missing",
+        () => [
+          "--snapshot",
+          write(
+            "noid.json",
+            JSON.stringify({
+              schemaVersion: "1.0",
+              accountId: "111122223333",
+              capturedAt: "2026-01-01T00:00:00Z",
+              regions: { "eu-west-1": { DescribeAddresses: { Addresses: [{ Domain: "vpc" }] } } },
+            }),
+          ),
+        ],
+        /noid\.json.*Addresses\[0\].*(AllocationId|PublicIp)/,
+      ],
+      [
+        "a parameter of the wrong type",
+        () => ["--snapshot", example, "--params", write("params.json", JSON.stringify({ "eip-attached": { requireInUseEni: "perhaps" } }))],
+        /eip-attached.*requireInUseEni.*"perhaps"/,
+      ],
+      [
+        "an unknown parameter",
+        () => ["--snapshot", example, "--params", write("params2.json", JSON.stringify({ "imdsv2-required": { maxHopLimt: 1 } }))],
+        /imdsv2-required.*maxHopLimt/,
+      ],
       ["an unknown rule id", () => ["--snapshot", example, "--rule", "eip-atached"], /unknown rule id "eip-atached"/],
-      ["an unknown rule in the params file", () => ["--snapshot", example, "--params", write("params3.json", JSON.stringify({ "no-such-rule": {} }))], /params3\.json.*no-such-rule/],
+      [
+        "an unknown rule in the params file",
+        () => ["--snapshot", example, "--params", write("params3.json", JSON.stringify({ "no-such-rule": {} }))],
+        /params3\.json.*no-such-rule/,
+      ],
       ["a missing snapshot file", () => ["--snapshot", join(tmp, "nope.json")], /nope\.json: no such file/],
-      ["an invalid exemptions file", () => ["--snapshot", example, "--exemptions", write("ex.json", JSON.stringify({ exemptions: [{ resourceId: "x", reason: "r", owner: "o" }] }))], /ex\.json.*expires/],
+      [
+        "an invalid exemptions file",
+        () => [
+          "--snapshot",
+          example,
+          "--exemptions",
+          write("ex.json", JSON.stringify({ exemptions: [{ resourceId: "x", reason: "r", owner: "o" }] })),
+        ],
+        /ex\.json.*expires/,
+      ],
       ["an unknown format", () => ["--snapshot", example, "--format", "xml"], /xml/],
     ];
     it.each(cases)("%s", (_name, args, message) => {
@@ -120,7 +213,9 @@ describe("ec2-config-rules rules", () => {
     const rules = JSON.parse(stdout) as { id: string; parameters: { name: string; default: unknown }[] }[];
     expect(rules.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.meta.id));
     const placement = rules.find((rule) => rule.id === "placement-group-limits");
-    expect(placement?.parameters).toEqual(expect.arrayContaining([{ name: "maxSpreadInstancesPerAz", type: expect.any(String), default: 7 }]));
+    expect(placement?.parameters).toEqual(
+      expect.arrayContaining([{ name: "maxSpreadInstancesPerAz", type: expect.any(String), default: 7 }]),
+    );
   });
 
   it("has --help", () => {

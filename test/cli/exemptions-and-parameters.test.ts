@@ -51,7 +51,11 @@ const exemption = (extra: Record<string, unknown> = {}) => ({
 
 describe("exemptions file errors: exit 2 naming the file, entry and field", () => {
   it.each([
-    ["an impossible date", [exemption(), exemption({ expires: "2099-02-30" })], 'field exemptions.1.expires: "2099-02-30" is not an ISO 8601 date'],
+    [
+      "an impossible date",
+      [exemption(), exemption({ expires: "2099-02-30" })],
+      'field exemptions.1.expires: "2099-02-30" is not an ISO 8601 date',
+    ],
     ["a bare number", [exemption({ expires: "1" })], 'field exemptions.0.expires: "1" is not an ISO 8601 date'],
     ["a month and day", [exemption({ expires: "March 5" })], 'field exemptions.0.expires: "March 5" is not an ISO 8601 date'],
     ["a misspelt rule id", [exemption({ rules: ["eip-atached"] })], 'field exemptions.0.rules.0: unknown rule id "eip-atached"'],
@@ -67,7 +71,17 @@ describe("exemptions file errors: exit 2 naming the file, entry and field", () =
 
   it("lets an entry expired within the grace period lapse with a warning: the resource is evaluated", () => {
     const file = write("ex-lapsed.json", { exemptions: [exemption({ expires: inDays(-3) })] });
-    const { code, stderr, stdout } = cli("evaluate", "--snapshot", example, "--rule", "eip-attached", "--format", "json", "--exemptions", file);
+    const { code, stderr, stdout } = cli(
+      "evaluate",
+      "--snapshot",
+      example,
+      "--rule",
+      "eip-attached",
+      "--format",
+      "json",
+      "--exemptions",
+      file,
+    );
     expect(code).toBe(1);
     expect(stderr).toContain(`warning: ${file}: exemptions.0 (resourceId ${idle}) expired on ${inDays(-3)} and no longer applies`);
     const row = (JSON.parse(stdout) as { resourceId: string; complianceType: string }[]).find((r) => r.resourceId === idle);
@@ -78,17 +92,27 @@ describe("exemptions file errors: exit 2 naming the file, entry and field", () =
     const file = write("ex-far.json", { exemptions: [exemption({ expires: inDays(200) })] });
     const flag = cli("evaluate", "--snapshot", example, "--exemptions", file, "--max-exemption-days", "90");
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/ex-far\.json: field exemptions\.0\.expires: expires \S+, more than 90 days from now \(maxExemptionDays 90\)/);
+    expect(flag.stderr).toMatch(
+      /ex-far\.json: field exemptions\.0\.expires: expires \S+, more than 90 days from now \(maxExemptionDays 90\)/,
+    );
     const inFile = write("ex-far2.json", { maxExemptionDays: 30, exemptions: [exemption({ expires: inDays(60) })] });
     expect(cli("evaluate", "--snapshot", example, "--exemptions", inFile).stderr).toContain("(maxExemptionDays 30)");
-    expect(cli("evaluate", "--snapshot", example, "--max-exemption-days", "soon").stderr).toMatch(/--max-exemption-days: expected a whole number/);
+    expect(cli("evaluate", "--snapshot", example, "--max-exemption-days", "soon").stderr).toMatch(
+      /--max-exemption-days: expected a whole number/,
+    );
   });
 });
 
 describe("exemption tags that are invalid exempt nothing", () => {
   it.each([
-    [{ "compliance-exempt": "eip-attached", "compliance-exempt-expires": "next-year" }, 'compliance-exempt-expires "next-year" is not an ISO date'],
-    [{ "compliance-exempt": "eip-attached", "compliance-exempt-expires": "2099-02-30" }, 'compliance-exempt-expires "2099-02-30" is not an ISO date'],
+    [
+      { "compliance-exempt": "eip-attached", "compliance-exempt-expires": "next-year" },
+      'compliance-exempt-expires "next-year" is not an ISO date',
+    ],
+    [
+      { "compliance-exempt": "eip-attached", "compliance-exempt-expires": "2099-02-30" },
+      'compliance-exempt-expires "2099-02-30" is not an ISO date',
+    ],
     [{ "compliance-exempt": "eip-atached" }, 'compliance-exempt names unknown rule "eip-atached"'],
   ])("%j: NON_COMPLIANT, exit 1, the annotation says why", (tags, why) => {
     const snapshot = snapshotWithTags(`tags-${Object.values(tags).join("-")}.json`, tags);
@@ -136,8 +160,18 @@ describe("parameter domains at every CLI entry point", () => {
   ])("event %s --rule-parameters %s: exit 2, no event written", (ruleId, parameters, message) => {
     const output = join(tmp, `event-${ruleId}.json`);
     const { code, stderr } = cli(
-      "event", ruleId, "--type", "scheduled", "--region", "eu-west-1", "--account-id", "111122223333",
-      "--rule-parameters", parameters, "--output", output,
+      "event",
+      ruleId,
+      "--type",
+      "scheduled",
+      "--region",
+      "eu-west-1",
+      "--account-id",
+      "111122223333",
+      "--rule-parameters",
+      parameters,
+      "--output",
+      output,
     );
     expect(code).toBe(2);
     expect(stderr).toContain(message);
@@ -146,15 +180,26 @@ describe("parameter domains at every CLI entry point", () => {
 
   it("event writes valid rule parameters as before", () => {
     const { code, stdout } = cli(
-      "event", "endpoint-route-present", "--type", "scheduled", "--region", "eu-west-1", "--account-id", "111122223333",
-      "--rule-parameters", '{"services":"s3","MaxExemptionDays":"90"}',
+      "event",
+      "endpoint-route-present",
+      "--type",
+      "scheduled",
+      "--region",
+      "eu-west-1",
+      "--account-id",
+      "111122223333",
+      "--rule-parameters",
+      '{"services":"s3","MaxExemptionDays":"90"}',
     );
     expect(code).toBe(0);
     expect(JSON.parse(JSON.parse(stdout).ruleParameters)).toEqual({ services: "s3", MaxExemptionDays: "90" });
   });
 
   it("rules lists the allowed values of enum and list parameters", () => {
-    const rules = JSON.parse(cli("rules", "--format", "json").stdout) as { id: string; parameters: { name: string; type: string; allowed?: string[] }[] }[];
+    const rules = JSON.parse(cli("rules", "--format", "json").stdout) as {
+      id: string;
+      parameters: { name: string; type: string; allowed?: string[] }[];
+    }[];
     const endpoint = rules.find((rule) => rule.id === "endpoint-route-present");
     expect(endpoint?.parameters).toEqual(
       expect.arrayContaining([

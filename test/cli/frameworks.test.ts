@@ -48,7 +48,18 @@ describe("--framework", () => {
   });
 
   it("intersects with --rule", () => {
-    const { stdout } = cli("evaluate", "--snapshot", example, "--format", "json", "--rule", "imdsv2-required", "sg-attached-to-eni", "--framework", "aws-fsbp");
+    const { stdout } = cli(
+      "evaluate",
+      "--snapshot",
+      example,
+      "--format",
+      "json",
+      "--rule",
+      "imdsv2-required",
+      "sg-attached-to-eni",
+      "--framework",
+      "aws-fsbp",
+    );
     expect(ruleIdsOf(stdout)).toEqual(["imdsv2-required"]);
   });
 
@@ -59,7 +70,17 @@ describe("--framework", () => {
   });
 
   it("refuses an unknown framework id, naming the known ones", () => {
-    const { code, stderr } = cli("report", "--snapshot", example, "--format", "json", "-o", join(tmp, "r.json"), "--framework", "aws-fsbp,soc2");
+    const { code, stderr } = cli(
+      "report",
+      "--snapshot",
+      example,
+      "--format",
+      "json",
+      "-o",
+      join(tmp, "r.json"),
+      "--framework",
+      "aws-fsbp,soc2",
+    );
     expect(code).toBe(2);
     expect(stderr).toContain('unknown framework "soc2" (known: aws-fsbp, cis-aws, nist-800-53, pci-dss)');
   });

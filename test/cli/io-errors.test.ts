@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, closeSync, readdirSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,7 +18,15 @@ function cli(args: string[], stdout?: string, cwd?: string) {
       stdio: ["ignore", fd ?? "pipe", "pipe"],
       cwd,
       // No AWS call may happen before the output is checked; this endpoint answers nothing.
-      env: { ...process.env, FORCE_COLOR: "0", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" },
+      env: {
+        ...process.env,
+        FORCE_COLOR: "0",
+        AWS_REGION: "eu-west-1",
+        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+        AWS_ACCESS_KEY_ID: "x",
+        AWS_SECRET_ACCESS_KEY: "x",
+        AWS_MAX_ATTEMPTS: "1",
+      },
     });
     return { code: result.status, stderr: result.stderr };
   } finally {

@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 import { RULES } from "../../rules";
+import { EXAMPLE_SNAPSHOT, ROOT, runCli } from "../support/cli";
 
 /**
  * Offline inputs as a user gives them: folders of `aws ec2 describe-…` outputs (with AWS CLI
@@ -67,7 +67,17 @@ describe("describe folders made with the AWS CLI", () => {
 
   it("evaluates the output of one real command (describe-security-groups) with --account-id and --region", () => {
     const folder = join(fixtures, "security-groups");
-    const { code, stdout, stderr } = cli("evaluate", "--snapshot", folder, "--account-id", "123456789012", "--region", "us-east-1", "--format", "json");
+    const { code, stdout, stderr } = cli(
+      "evaluate",
+      "--snapshot",
+      folder,
+      "--account-id",
+      "123456789012",
+      "--region",
+      "us-east-1",
+      "--format",
+      "json",
+    );
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Row[];
     expect(rows.find((row) => row.resourceId === "sg-903004f8")).toMatchObject({
@@ -80,7 +90,9 @@ describe("describe folders made with the AWS CLI", () => {
     expect(rows.every((row) => row.complianceType === "INSUFFICIENT_DATA")).toBe(true);
     expect(stderr).toContain("INSUFFICIENT_DATA");
     // A gate that also fails on what could not be judged.
-    expect(cli("evaluate", "--snapshot", folder, "--account-id", "123456789012", "--region", "us-east-1", "--fail-on", "insufficient-data").code).toBe(1);
+    expect(
+      cli("evaluate", "--snapshot", folder, "--account-id", "123456789012", "--region", "us-east-1", "--fail-on", "insufficient-data").code,
+    ).toBe(1);
   });
 
   it("takes --account-id and --region in report and remediate --plan too", () => {
@@ -91,7 +103,18 @@ describe("describe folders made with the AWS CLI", () => {
     expect(JSON.parse(readFileSync(output, "utf8")).inputs).toEqual([
       { path: folder, format: "describe-folder", accountIds: ["123456789012"], regions: ["us-east-1"] },
     ]);
-    const plan = cli("remediate", "--plan", "--snapshot", folder, "--region", "us-east-1", "--account-id", "123456789012", "--format", "json");
+    const plan = cli(
+      "remediate",
+      "--plan",
+      "--snapshot",
+      folder,
+      "--region",
+      "us-east-1",
+      "--account-id",
+      "123456789012",
+      "--format",
+      "json",
+    );
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout).plans).toHaveLength(RULES.length);
     expect(cli("remediate", "--plan", "--snapshot", folder).stderr).toMatch(/cannot tell the region.*give --account-id and --region/);
@@ -122,7 +145,8 @@ describe("describe folders made with the AWS CLI", () => {
     const expected = verdicts(run(viaPrefixLists));
     expect(verdicts(run(viaManaged))).toEqual(expected);
     // The blackhole route to a deleted endpoint is told to be s3's by its prefix list's name alone.
-    const blackhole = "endpoint-route-present rtb-0private00000c01 NON_COMPLIANT s3 route to pl-6da54004 via vpce-0deleted00000001 is blackhole, endpoint gone.";
+    const blackhole =
+      "endpoint-route-present rtb-0private00000c01 NON_COMPLIANT s3 route to pl-6da54004 via vpce-0deleted00000001 is blackhole, endpoint gone.";
     expect(expected.some((line) => line.startsWith(blackhole))).toBe(true);
     expect(verdicts(run(neither)).some((line) => line.startsWith(blackhole))).toBe(false);
   });
@@ -130,14 +154,19 @@ describe("describe folders made with the AWS CLI", () => {
   it("judges the kind of an output that holds a NextToken as INSUFFICIENT_DATA, never as complete", () => {
     const folder = exampleFolder();
     const instances = JSON.parse(readFileSync(join(folder, "describe-instances.json"), "utf8"));
-    writeFileSync(join(folder, "describe-instances.json"), JSON.stringify({ ...instances, NextToken: "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==" }));
+    writeFileSync(
+      join(folder, "describe-instances.json"),
+      JSON.stringify({ ...instances, NextToken: "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==" }),
+    );
     const { code, stdout } = cli("evaluate", "--snapshot", folder, "--rule", "imdsv2-required", "--format", "json");
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Row[];
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.complianceType).toBe("INSUFFICIENT_DATA");
-      expect(row.annotation).toBe("Cannot evaluate: missing AWS::EC2::Instance (describe-instances.json holds a NextToken: incomplete output)");
+      expect(row.annotation).toBe(
+        "Cannot evaluate: missing AWS::EC2::Instance (describe-instances.json holds a NextToken: incomplete output)",
+      );
     }
     expect(cli("evaluate", "--snapshot", folder, "--rule", "imdsv2-required", "--fail-on", "insufficient-data").code).toBe(1);
   });
@@ -183,27 +212,88 @@ describe("refusals: exit 2 and one line naming what is wrong", () => {
     });
   const recordedWith = (regions: unknown) =>
     writeFile("regions.json", { schemaVersion: "1.0", accountId: "111122223333", capturedAt: "2026-11-20T10:00:00Z", regions });
-  const noEvaluation = /nothing to evaluate: the inputs hold no resource of the types the selected rules judge \(AWS::EC2::EIP, .*\), so no verdict at all was made; read .*volumes-history\.json \(AWS Config file; not read by any rule: AWS::EC2::Volume \(1 item\)\); found no resource of a type the rules read\. Give --allow-empty/;
+  const noEvaluation =
+    /nothing to evaluate: the inputs hold no resource of the types the selected rules judge \(AWS::EC2::EIP, .*\), so no verdict at all was made; read .*volumes-history\.json \(AWS Config file; not read by any rule: AWS::EC2::Volume \(1 item\)\); found no resource of a type the rules read\. Give --allow-empty/;
 
   const cases: [string, () => string[], RegExp][] = [
-    ["a file named after no EC2 command", () => ["evaluate", "-s", withFile("describe-instance.json", {})], /describe-instance\.json: "describe-instance" is not an EC2 Describe command; did you mean describe-instances\.json\?/],
-    ["a describe-*.json that is a folder", () => ["evaluate", "-s", withSubfolder("describe-vpcs.json")], /describe-vpcs\.json: is a folder, expected a file/],
-    ["a read describe-*.json that is a folder", () => ["evaluate", "-s", withSubfolder("describe-network-interfaces.json.gz")], /describe-network-interfaces\.json\.gz: is a folder, expected a file/],
-    ["no region for a folder whose files name none", () => ["evaluate", "-s", sg], /cannot tell the region \(no Availability Zone in the files\); give --account-id and --region/],
-    ["--account-id that disagrees with the files", () => ["evaluate", "-s", sg, "--account-id", "111122223333", "--region", "us-east-1"], /--account-id 111122223333 disagrees with OwnerId 123456789012 in describe-security-groups\.json/],
-    ["--region that disagrees with the files", () => ["evaluate", "-s", exampleFolder(), "--region", "us-east-1"], /--region us-east-1 disagrees with region eu-west-1 of the Availability Zones in describe-\S+\.json/],
-    ["--region that disagrees with metadata.json", () => ["report", "-s", withMetadata(), "--region", "us-east-1", "-f", "json", "-o", join(tmp, "r.json")], /metadata\.json: --region us-east-1 disagrees with region us-west-2 in metadata\.json/],
-    ["--account-id that disagrees with metadata.json", () => ["remediate", "--plan", "-s", withMetadata(), "--account-id", "111122223333"], /metadata\.json: --account-id 111122223333 disagrees with accountId 123456789012 in metadata\.json/],
-    ["--account-id not of 12 digits", () => ["evaluate", "-s", sg, "--account-id", "12345"], /--account-id.*'12345' is invalid\. expected an account id of 12 digits/],
-    ["--region not a region name", () => ["evaluate", "-s", sg, "--region", "EU-WEST-1"], /--region.*'EU-WEST-1' is invalid\. expected a region name/],
-    ["--region with no describe folder", () => ["evaluate", "-s", example, "--region", "eu-west-1"], /--region is for folders of describe-\* outputs/],
-    ["--fail-on of an unknown level", () => ["evaluate", "-s", example, "--fail-on", "warning"], /'warning' is invalid\. Allowed choices are non-compliant, insufficient-data/],
+    [
+      "a file named after no EC2 command",
+      () => ["evaluate", "-s", withFile("describe-instance.json", {})],
+      /describe-instance\.json: "describe-instance" is not an EC2 Describe command; did you mean describe-instances\.json\?/,
+    ],
+    [
+      "a describe-*.json that is a folder",
+      () => ["evaluate", "-s", withSubfolder("describe-vpcs.json")],
+      /describe-vpcs\.json: is a folder, expected a file/,
+    ],
+    [
+      "a read describe-*.json that is a folder",
+      () => ["evaluate", "-s", withSubfolder("describe-network-interfaces.json.gz")],
+      /describe-network-interfaces\.json\.gz: is a folder, expected a file/,
+    ],
+    [
+      "no region for a folder whose files name none",
+      () => ["evaluate", "-s", sg],
+      /cannot tell the region \(no Availability Zone in the files\); give --account-id and --region/,
+    ],
+    [
+      "--account-id that disagrees with the files",
+      () => ["evaluate", "-s", sg, "--account-id", "111122223333", "--region", "us-east-1"],
+      /--account-id 111122223333 disagrees with OwnerId 123456789012 in describe-security-groups\.json/,
+    ],
+    [
+      "--region that disagrees with the files",
+      () => ["evaluate", "-s", exampleFolder(), "--region", "us-east-1"],
+      /--region us-east-1 disagrees with region eu-west-1 of the Availability Zones in describe-\S+\.json/,
+    ],
+    [
+      "--region that disagrees with metadata.json",
+      () => ["report", "-s", withMetadata(), "--region", "us-east-1", "-f", "json", "-o", join(tmp, "r.json")],
+      /metadata\.json: --region us-east-1 disagrees with region us-west-2 in metadata\.json/,
+    ],
+    [
+      "--account-id that disagrees with metadata.json",
+      () => ["remediate", "--plan", "-s", withMetadata(), "--account-id", "111122223333"],
+      /metadata\.json: --account-id 111122223333 disagrees with accountId 123456789012 in metadata\.json/,
+    ],
+    [
+      "--account-id not of 12 digits",
+      () => ["evaluate", "-s", sg, "--account-id", "12345"],
+      /--account-id.*'12345' is invalid\. expected an account id of 12 digits/,
+    ],
+    [
+      "--region not a region name",
+      () => ["evaluate", "-s", sg, "--region", "EU-WEST-1"],
+      /--region.*'EU-WEST-1' is invalid\. expected a region name/,
+    ],
+    [
+      "--region with no describe folder",
+      () => ["evaluate", "-s", example, "--region", "eu-west-1"],
+      /--region is for folders of describe-\* outputs/,
+    ],
+    [
+      "--fail-on of an unknown level",
+      () => ["evaluate", "-s", example, "--fail-on", "warning"],
+      /'warning' is invalid\. Allowed choices are non-compliant, insufficient-data/,
+    ],
     ["no evaluation at all (evaluate)", () => ["evaluate", "-s", volumesOnly()], noEvaluation],
     ["no evaluation at all (report)", () => ["report", "-s", volumesOnly(), "-f", "json", "-o", join(tmp, "empty.json")], noEvaluation],
     ["no evaluation at all (remediate --plan)", () => ["remediate", "--plan", "-s", volumesOnly()], noEvaluation],
-    ["a recorded snapshot whose regions is an array", () => ["evaluate", "-s", recordedWith([])], /regions\.json: field regions: expected an object of regions .*got an array/],
-    ["a recorded snapshot whose regions is a string", () => ["evaluate", "-s", recordedWith("eu-west-1")], /regions\.json: field regions: expected an object of regions .*got string "eu-west-1"/],
-    ["a recorded snapshot whose regions is {}", () => ["evaluate", "-s", recordedWith({})], /regions\.json: field regions: no region: expected at least one region/],
+    [
+      "a recorded snapshot whose regions is an array",
+      () => ["evaluate", "-s", recordedWith([])],
+      /regions\.json: field regions: expected an object of regions .*got an array/,
+    ],
+    [
+      "a recorded snapshot whose regions is a string",
+      () => ["evaluate", "-s", recordedWith("eu-west-1")],
+      /regions\.json: field regions: expected an object of regions .*got string "eu-west-1"/,
+    ],
+    [
+      "a recorded snapshot whose regions is {}",
+      () => ["evaluate", "-s", recordedWith({})],
+      /regions\.json: field regions: no region: expected at least one region/,
+    ],
   ];
   it.each(cases)("%s", (_name, args, message) => {
     const { code, stderr, stdout } = cli(...args());
@@ -221,7 +311,15 @@ describe("refusals: exit 2 and one line naming what is wrong", () => {
   });
 
   it("counts INSUFFICIENT_DATA as evaluations: a run of gaps only is not empty", () => {
-    const { code, stdout } = cli("evaluate", "-s", join(root, "examples", "config-snapshot.json.gz"), "--rule", "placement-group-limits", "--format", "json");
+    const { code, stdout } = cli(
+      "evaluate",
+      "-s",
+      join(root, "examples", "config-snapshot.json.gz"),
+      "--rule",
+      "placement-group-limits",
+      "--format",
+      "json",
+    );
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as Row[]).map((row) => row.complianceType)).toEqual(["INSUFFICIENT_DATA"]);
   });

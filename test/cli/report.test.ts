@@ -35,7 +35,11 @@ describe("ec2-config-rules report", () => {
     const exemptions = join(tmp, "exempt.json");
     writeFileSync(
       exemptions,
-      JSON.stringify({ exemptions: [{ rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" }] }),
+      JSON.stringify({
+        exemptions: [
+          { rules: ["eip-attached"], resourceId: "eipalloc-0idle000000000001", reason: "DR", owner: "net", expires: "2999-01-01" },
+        ],
+      }),
     );
     const output = join(tmp, "eip.csv");
     expect(cli("report", "-s", example, "--rule", "eip-attached", "--exemptions", exemptions, "-f", "csv", "-o", output).code).toBe(0);

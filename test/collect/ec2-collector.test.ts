@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import { collectAll, CollectionError, collectRelated, relatedQuery } from "../../lib/collect/ec2-collector";
+import { CollectionError, collectAll, collectRelated, relatedQuery } from "../../lib/collect/ec2-collector";
 import { KINDS } from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { Instance, RouteTable } from "../../lib/model/types";
@@ -111,11 +111,20 @@ describe("collectRelated (change events)", () => {
     expect(ec2).toHaveReceivedCommandWith(DescribeSubnetsCommand, vpcFilter);
     expect(ec2).toHaveReceivedCommandWith(DescribeVpcEndpointsCommand, vpcFilter);
     const model = builder.build();
-    for (const kind of ["route-table", "subnet", "vpc-endpoint", "prefix-list"] as const) expect(model.hasCollected(scope, kind)).toBe(true);
+    for (const kind of ["route-table", "subnet", "vpc-endpoint", "prefix-list"] as const)
+      expect(model.hasCollected(scope, kind)).toBe(true);
   });
 
   it("needs nothing more for an instance judged on its own item", () => {
-    const subject: Instance = { kind: "instance", id: "i-1", state: "running", networkInterfaces: [], securityGroupIds: [], tags: {}, ...scope };
+    const subject: Instance = {
+      kind: "instance",
+      id: "i-1",
+      state: "running",
+      networkInterfaces: [],
+      securityGroupIds: [],
+      tags: {},
+      ...scope,
+    };
     expect(relatedQuery("instance", subject)).toBeNull();
     expect(relatedQuery("network-interface", subject)).toEqual({ filters: [{ Name: "attachment.instance-id", Values: ["i-1"] }] });
   });

@@ -30,7 +30,12 @@ const options = (overrides: Partial<AggregatorReadOptions> = {}): AggregatorRead
   ...overrides,
 });
 
-const rule = (ConfigRuleName: string, AccountId: string, AwsRegion: string, ComplianceType: ComplianceType): AggregateComplianceByConfigRule => ({
+const rule = (
+  ConfigRuleName: string,
+  AccountId: string,
+  AwsRegion: string,
+  ComplianceType: ComplianceType,
+): AggregateComplianceByConfigRule => ({
   ConfigRuleName,
   AccountId,
   AwsRegion,
@@ -91,9 +96,16 @@ describe("readAggregatorResults (aws-sdk-client-mock)", () => {
       .on(ListAccountsCommand)
       .resolves({ Accounts: [{ Id: A, State: "ACTIVE" }], NextToken: "o2" })
       .on(ListAccountsCommand, { NextToken: "o2" })
-      .resolves({ Accounts: [{ Id: B, Status: "ACTIVE" }, { Id: C, State: "SUSPENDED", Status: "SUSPENDED" }] });
+      .resolves({
+        Accounts: [
+          { Id: B, Status: "ACTIVE" },
+          { Id: C, State: "SUSPENDED", Status: "SUSPENDED" },
+        ],
+      });
     config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
-      AggregatedSourceStatusList: [{ SourceId: "o-a1b2c3d4e5", SourceType: "ORGANIZATION", AwsRegion: HOME, LastUpdateStatus: "SUCCEEDED" }],
+      AggregatedSourceStatusList: [
+        { SourceId: "o-a1b2c3d4e5", SourceType: "ORGANIZATION", AwsRegion: HOME, LastUpdateStatus: "SUCCEEDED" },
+      ],
     });
     config.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [] });
   });
@@ -118,7 +130,9 @@ describe("readAggregatorResults (aws-sdk-client-mock)", () => {
     config
       .on(GetAggregateComplianceDetailsByConfigRuleCommand, { ConfigRuleName: EIP, AccountId: A })
       .resolves({
-        AggregateEvaluationResults: [result(EIP, A, HOME, "AWS::EC2::EIP", "eipalloc-0shared", "NON_COMPLIANT", "EIP 203.0.113.7 is not associated")],
+        AggregateEvaluationResults: [
+          result(EIP, A, HOME, "AWS::EC2::EIP", "eipalloc-0shared", "NON_COMPLIANT", "EIP 203.0.113.7 is not associated"),
+        ],
         NextToken: "d2",
       })
       .on(GetAggregateComplianceDetailsByConfigRuleCommand, { ConfigRuleName: EIP, AccountId: A, NextToken: "d2" })
@@ -128,7 +142,9 @@ describe("readAggregatorResults (aws-sdk-client-mock)", () => {
       .on(GetAggregateComplianceDetailsByConfigRuleCommand, { ConfigRuleName: IMDS, AccountId: A })
       .resolves({ AggregateEvaluationResults: [result(IMDS, A, HOME, "AWS::EC2::Instance", "i-0a", "COMPLIANT")] })
       .on(GetAggregateComplianceDetailsByConfigRuleCommand, { ConfigRuleName: IMDS, AccountId: B })
-      .resolves({ AggregateEvaluationResults: [result(IMDS, B, HOME, "AWS::EC2::Instance", "i-0b", "NON_COMPLIANT", "HttpTokens is optional")] });
+      .resolves({
+        AggregateEvaluationResults: [result(IMDS, B, HOME, "AWS::EC2::Instance", "i-0b", "NON_COMPLIANT", "HttpTokens is optional")],
+      });
 
     const read = await readAggregatorResults(clients(), options());
 
@@ -197,7 +213,9 @@ describe("readAggregatorResults (aws-sdk-client-mock)", () => {
       `AWS Config has no results for rule ${IMDS} in account ${A}, ${HOME} yet`,
     );
     expect(insufficient.find((e) => e.accountId === B && e.region === HOME && e.ruleId === "eip-attached")?.annotation).toMatch(
-      new RegExp(`^No result through aggregator ${AGGREGATOR} for organization rule ec2-config-rules-prod-eip-attached in account ${B}, ${HOME}: the rule is not deployed there`),
+      new RegExp(
+        `^No result through aggregator ${AGGREGATOR} for organization rule ec2-config-rules-prod-eip-attached in account ${B}, ${HOME}: the rule is not deployed there`,
+      ),
     );
     expect(read.scopes).toHaveLength(4);
     // The suspended account is not expected.
@@ -232,24 +250,32 @@ describe("readAggregatorResults (aws-sdk-client-mock)", () => {
   });
 
   test("results for an account or region outside the expected ones are kept, with their scope", async () => {
-    config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [rule(EIP, A, "us-west-2", "NON_COMPLIANT")] });
+    config
+      .on(DescribeAggregateComplianceByConfigRulesCommand)
+      .resolves({ AggregateComplianceByConfigRules: [rule(EIP, A, "us-west-2", "NON_COMPLIANT")] });
     config
       .on(GetAggregateComplianceDetailsByConfigRuleCommand, { AwsRegion: "us-west-2" })
       .resolves({ AggregateEvaluationResults: [result(EIP, A, "us-west-2", "AWS::EC2::EIP", "eipalloc-0w", "NON_COMPLIANT")] });
     const read = await readAggregatorResults(clients(), options());
-    expect(read.evaluations.filter((e) => e.region === "us-west-2").map(key)).toEqual([`eip-attached ${A} us-west-2 eipalloc-0w NON_COMPLIANT`]);
+    expect(read.evaluations.filter((e) => e.region === "us-west-2").map(key)).toEqual([
+      `eip-attached ${A} us-west-2 eipalloc-0w NON_COMPLIANT`,
+    ]);
     expect(read.scopes).toContainEqual({ accountId: A, region: "us-west-2" });
   });
 
   test("a rule Config calls compliant but whose details are empty is INSUFFICIENT_DATA, not compliant", async () => {
-    config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [rule(EIP, A, HOME, "COMPLIANT")] });
+    config
+      .on(DescribeAggregateComplianceByConfigRulesCommand)
+      .resolves({ AggregateComplianceByConfigRules: [rule(EIP, A, HOME, "COMPLIANT")] });
     const read = await readAggregatorResults(clients(), options({ excludedAccounts: [B] }));
     const eip = read.evaluations.filter((e) => e.ruleId === "eip-attached");
     expect(eip).toEqual([expect.objectContaining({ accountId: A, complianceType: "INSUFFICIENT_DATA", resourceType: "AWS::::Account" })]);
   });
 
   test("fails naming the call when Organizations refuses, and when the aggregator has no source region", async () => {
-    organizations.on(ListAccountsCommand).rejects(Object.assign(new Error("You don't have permissions"), { name: "AccessDeniedException" }));
+    organizations
+      .on(ListAccountsCommand)
+      .rejects(Object.assign(new Error("You don't have permissions"), { name: "AccessDeniedException" }));
     await expect(readAggregatorResults(clients(), options())).rejects.toThrow(
       "organizations:ListAccounts failed: AccessDeniedException: You don't have permissions",
     );

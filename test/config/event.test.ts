@@ -1,10 +1,10 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
-import type { Evaluation } from "../../lib/engine/rule";
-import { InputError } from "../../lib/errors";
 import { parseConfigEvent, splitParameters } from "../../lib/config/event";
 import { putEvaluations, toConfigEvaluation } from "../../lib/config/put-evaluations";
+import type { Evaluation } from "../../lib/engine/rule";
+import { InputError } from "../../lib/errors";
 import { change, configItem, instance, reservation, scheduled } from "../lambda/fixtures";
 
 const evaluation = (annotation: string, complianceType: Evaluation["complianceType"] = "NON_COMPLIANT"): Evaluation => ({
@@ -19,7 +19,9 @@ const evaluation = (annotation: string, complianceType: Evaluation["complianceTy
 
 describe("parseConfigEvent", () => {
   it("parses both JSON-string members of a change event", () => {
-    const parsed = parseConfigEvent(change("imdsv2-required", configItem("DescribeInstances", reservation(instance("i-1"))), { ruleParameters: { maxHopLimit: "2" } }));
+    const parsed = parseConfigEvent(
+      change("imdsv2-required", configItem("DescribeInstances", reservation(instance("i-1"))), { ruleParameters: { maxHopLimit: "2" } }),
+    );
     expect(parsed.invoking.messageType).toBe("ConfigurationItemChangeNotification");
     expect(parsed.parameters).toEqual({ maxHopLimit: "2" });
   });
@@ -53,7 +55,9 @@ describe("splitParameters", () => {
   });
 
   it("names a bad wrapper parameter", () => {
-    expect(() => splitParameters({ AssumeRoleMode: "sometimes" })).toThrow(/field ruleParameters.AssumeRoleMode: invalid parameter AssumeRoleMode = "sometimes"/);
+    expect(() => splitParameters({ AssumeRoleMode: "sometimes" })).toThrow(
+      /field ruleParameters.AssumeRoleMode: invalid parameter AssumeRoleMode = "sometimes"/,
+    );
   });
 });
 
@@ -89,7 +93,9 @@ describe("putEvaluations", () => {
     const at = new Date();
     const many = Array.from({ length: 201 }, (_, index) => toConfigEvaluation({ ...evaluation("a"), resourceId: `i-${index}` }, at));
     expect(await putEvaluations(new ConfigServiceClient({}), many, { resultToken: "t" })).toBe(3);
-    expect(config.commandCalls(PutEvaluationsCommand).map((call) => [call.args[0].input.Evaluations?.length, call.args[0].input.ResultToken])).toEqual([
+    expect(
+      config.commandCalls(PutEvaluationsCommand).map((call) => [call.args[0].input.Evaluations?.length, call.args[0].input.ResultToken]),
+    ).toEqual([
       [100, "t"],
       [100, "t"],
       [1, "t"],

@@ -16,8 +16,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as ec2 from "@aws-sdk/client-ec2";
 import * as config from "@aws-sdk/client-config-service";
+import * as ec2 from "@aws-sdk/client-ec2";
 import * as sns from "@aws-sdk/client-sns";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -71,7 +71,8 @@ try {
   const { Vpc } = await send(ec2.CreateVpcCommand, { CidrBlock: "10.20.0.0/16", TagSpecifications: tag("vpc", "corpus") });
   const VpcId = Vpc.VpcId;
   const subnet = async (CidrBlock, Name) =>
-    (await send(ec2.CreateSubnetCommand, { VpcId, CidrBlock, AvailabilityZone: `${REGION}a`, TagSpecifications: tag("subnet", Name) })).Subnet.SubnetId;
+    (await send(ec2.CreateSubnetCommand, { VpcId, CidrBlock, AvailabilityZone: `${REGION}a`, TagSpecifications: tag("subnet", Name) }))
+      .Subnet.SubnetId;
   const publicSubnet = await subnet("10.20.0.0/24", "public");
   const privateSubnet = await subnet("10.20.1.0/24", "private");
   const isolatedSubnet = await subnet("10.20.2.0/24", "private-no-endpoint-route");
@@ -84,7 +85,11 @@ try {
     return id;
   };
   const publicTable = await table("public", publicSubnet);
-  await send(ec2.CreateRouteCommand, { RouteTableId: publicTable, DestinationCidrBlock: "0.0.0.0/0", GatewayId: InternetGateway.InternetGatewayId });
+  await send(ec2.CreateRouteCommand, {
+    RouteTableId: publicTable,
+    DestinationCidrBlock: "0.0.0.0/0",
+    GatewayId: InternetGateway.InternetGatewayId,
+  });
   const privateTable = await table("private", privateSubnet);
   await table("private-no-endpoint-route", isolatedSubnet);
 
@@ -106,7 +111,14 @@ try {
   });
 
   const group = async (GroupName) =>
-    (await send(ec2.CreateSecurityGroupCommand, { VpcId, GroupName, Description: GroupName, TagSpecifications: tag("security-group", GroupName) })).GroupId;
+    (
+      await send(ec2.CreateSecurityGroupCommand, {
+        VpcId,
+        GroupName,
+        Description: GroupName,
+        TagSpecifications: tag("security-group", GroupName),
+      })
+    ).GroupId;
   const webGroup = await group("web");
   await group("unused");
 
@@ -186,7 +198,9 @@ try {
   // files show the Config API's own shape (configuration as a JSON string), with no item a rule reads.
   const { TopicArn } = await new sns.SNSClient(clientConfig).send(new sns.CreateTopicCommand({ Name: "corpus-alerts" }));
   const topicName = TopicArn.slice(TopicArn.lastIndexOf(":") + 1);
-  const history = await configClient.send(new config.GetResourceConfigHistoryCommand({ resourceType: "AWS::SNS::Topic", resourceId: TopicArn }));
+  const history = await configClient.send(
+    new config.GetResourceConfigHistoryCommand({ resourceType: "AWS::SNS::Topic", resourceId: TopicArn }),
+  );
   writeFileSync(join(out, "configservice-get-resource-config-history-sns-topic.json"), cliJson(history));
   const batch = await configClient.send(
     new config.BatchGetResourceConfigCommand({ resourceKeys: [{ resourceType: "AWS::SNS::Topic", resourceId: TopicArn }] }),
@@ -197,15 +211,39 @@ try {
   // The same account through this project's recorder; moto fails DescribePlacementGroups, hence --allow-partial.
   const recorded = spawnSync(
     process.execPath,
-    [join(here, "..", "..", "bin", "ec2-config-rules.js"), "record", "--regions", REGION, "--allow-partial", "--output", join(out, "recorded-snapshot.json")],
+    [
+      join(here, "..", "..", "bin", "ec2-config-rules.js"),
+      "record",
+      "--regions",
+      REGION,
+      "--allow-partial",
+      "--output",
+      join(out, "recorded-snapshot.json"),
+    ],
     {
       encoding: "utf8",
-      env: { ...process.env, AWS_ENDPOINT_URL: clientConfig.endpoint, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: REGION },
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: clientConfig.endpoint,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_REGION: REGION,
+      },
     },
   );
   if (recorded.status !== 0) throw new Error(`record failed: ${recorded.stderr}`);
 
-  const ids = { VpcId, publicSubnet, privateSubnet, isolatedSubnet, publicTable, privateTable, privateInstance, publicInstance, eipInstance };
+  const ids = {
+    VpcId,
+    publicSubnet,
+    privateSubnet,
+    isolatedSubnet,
+    publicTable,
+    privateTable,
+    privateInstance,
+    publicInstance,
+    eipInstance,
+  };
   console.log(JSON.stringify(ids, null, 2));
 } finally {
   moto.kill();

@@ -14,7 +14,11 @@ interface Role {
   };
 }
 
-const template = memberRoleTemplate() as { Resources: Record<string, Role>; Conditions: Record<string, unknown>; Parameters: Record<string, { Default?: string }> };
+const template = memberRoleTemplate() as {
+  Resources: Record<string, Role>;
+  Conditions: Record<string, unknown>;
+  Parameters: Record<string, { Default?: string }>;
+};
 const recorder = template.Resources.RecorderRole as Role;
 
 describe("member-role.yml: the recorder role of record --accounts/--organization", () => {
@@ -37,7 +41,13 @@ describe("member-role.yml: the recorder role of record --accounts/--organization
         Effect: "Allow",
         Principal: { AWS: { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${RecorderAccountId}:root` } },
         Action: "sts:AssumeRole",
-        Condition: { "Fn::If": ["HasRecorderExternalId", { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } }, { Ref: "AWS::NoValue" }] },
+        Condition: {
+          "Fn::If": [
+            "HasRecorderExternalId",
+            { StringEquals: { "sts:ExternalId": { Ref: "RecorderExternalId" } } },
+            { Ref: "AWS::NoValue" },
+          ],
+        },
       },
     ]);
   });

@@ -36,12 +36,19 @@ describe("stage parameters", () => {
     const roleStatements = (stack: ReturnType<typeof build>) =>
       Object.entries(stack.resources.Resources)
         .filter(([name]) => name.endsWith("Role") && name !== "RemediationRole" && name !== "ScheduledReportRole")
-        .map(([, role]) => (role as { Properties: { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] } }).Properties.Policies[0]?.PolicyDocument.Statement ?? []);
+        .map(
+          ([, role]) =>
+            (role as { Properties: { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] } }).Properties.Policies[0]
+              ?.PolicyDocument.Statement ?? [],
+        );
     const importing = (stack: ReturnType<typeof build>) =>
-      roleStatements(stack).map((statements) => statements.filter((statement) => statement.Action.includes("securityhub:BatchImportFindings")));
+      roleStatements(stack).map((statements) =>
+        statements.filter((statement) => statement.Action.includes("securityhub:BatchImportFindings")),
+      );
     const off = build({});
     expect(importing(off).flat()).toEqual([]);
-    for (const fn of Object.values(off.functions)) expect((fn as { environment: object }).environment).not.toHaveProperty("SECURITY_HUB_ENABLED");
+    for (const fn of Object.values(off.functions))
+      expect((fn as { environment: object }).environment).not.toHaveProperty("SECURITY_HUB_ENABLED");
 
     const on = build({ securityHub: { enabled: true } });
     const statements = importing(on);
@@ -51,11 +58,15 @@ describe("stage parameters", () => {
         {
           Effect: "Allow",
           Action: ["securityhub:BatchImportFindings"],
-          Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
+          Resource: {
+            "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+          },
         },
       ]);
     }
-    const ruleFunctions = Object.values(on.functions).filter((fn) => (fn as { handler: string }).handler !== "handlers/scheduled-report.handler");
+    const ruleFunctions = Object.values(on.functions).filter(
+      (fn) => (fn as { handler: string }).handler !== "handlers/scheduled-report.handler",
+    );
     expect(ruleFunctions).toHaveLength(RULES.length);
     for (const fn of ruleFunctions) expect((fn as { environment: object }).environment).toHaveProperty("SECURITY_HUB_ENABLED", "true");
   });
@@ -70,11 +81,23 @@ describe("stage parameters", () => {
     [{ alert: {} }, /deploy\/params\/x\.json: unknown key\(s\) alert/],
     [{ alerts: { email: "not-an-address" } }, /field alerts\.email/],
     [{ reports: { expirationDays: 0 } }, /field reports\.expirationDays/],
-    [{ organization: { ...ORG, excludedAccounts: ["123"] } }, /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/],
+    [
+      { organization: { ...ORG, excludedAccounts: ["123"] } },
+      /field organization\.excludedAccounts\.0: expected a 12-digit AWS account id/,
+    ],
     [{ organization: { enabled: true } }, /deploy\/params\/x\.json: field organization\.organizationId: required in organization mode/],
-    [{ organization: { enabled: true, organizationId: "o-short" } }, /field organization\.organizationId: expected an AWS Organizations id such as "o-a1b2c3d4e5"/],
-    [{ organization: { enabled: true, organizationId: "r-a1b2c3d4e5" } }, /field organization\.organizationId: expected an AWS Organizations id/],
-    [{ organization: { enabled: true, organizationId: "o-A1B2C3D4E5" } }, /field organization\.organizationId: expected an AWS Organizations id/],
+    [
+      { organization: { enabled: true, organizationId: "o-short" } },
+      /field organization\.organizationId: expected an AWS Organizations id such as "o-a1b2c3d4e5"/,
+    ],
+    [
+      { organization: { enabled: true, organizationId: "r-a1b2c3d4e5" } },
+      /field organization\.organizationId: expected an AWS Organizations id/,
+    ],
+    [
+      { organization: { enabled: true, organizationId: "o-A1B2C3D4E5" } },
+      /field organization\.organizationId: expected an AWS Organizations id/,
+    ],
     [{ reports: { notify: "daily" } }, /field reports\.notify/],
     [{ alerts: { maxAttempts: 0 } }, /field alerts\.maxAttempts/],
   ])("%j is refused with the file and field named", (raw, message) => {
@@ -93,28 +116,45 @@ describe("stage parameters", () => {
   });
 
   test.each([
-    [{ "endpoint-route-present": { parameters: { services: ["dynamo"] } } }, "services", '"dynamo" is not one of the allowed values: s3, dynamodb'],
-    [{ "endpoint-route-present": { parameters: { services: "s3,s4" } } }, "services", '"s4" is not one of the allowed values: s3, dynamodb'],
-    [{ "endpoint-route-present": { parameters: { services: [] } } }, "services", "must name at least one of the allowed values: s3, dynamodb"],
+    [
+      { "endpoint-route-present": { parameters: { services: ["dynamo"] } } },
+      "services",
+      '"dynamo" is not one of the allowed values: s3, dynamodb',
+    ],
+    [
+      { "endpoint-route-present": { parameters: { services: "s3,s4" } } },
+      "services",
+      '"s4" is not one of the allowed values: s3, dynamodb',
+    ],
+    [
+      { "endpoint-route-present": { parameters: { services: [] } } },
+      "services",
+      "must name at least one of the allowed values: s3, dynamodb",
+    ],
     [{ "endpoint-route-present": { parameters: { scope: "public" } } }, "scope", '"public" is not one of the allowed values: private, all'],
     [
       { "placement-group-limits": { parameters: { resourceType: "AWS::EC2::Instance" } } },
       "resourceType",
       "allowed values: AWS::EC2::PlacementGroup, AWS::::Account",
     ],
-  ])("a parameter outside its domain (%j) is refused at package time, naming rule, parameter, value and the allowed values", (rules, parameter, detail) => {
-    const [ruleId] = Object.keys(rules);
-    const thrown = (() => {
-      try {
-        build({ rules });
-      } catch (error) {
-        return error as Error;
-      }
-      return undefined;
-    })();
-    expect(thrown?.message).toContain(`deploy/params/x.json: field rules.${ruleId}.parameters.${parameter}: rule ${ruleId}: invalid parameter "${parameter}"`);
-    expect(thrown?.message).toContain(detail);
-  });
+  ])(
+    "a parameter outside its domain (%j) is refused at package time, naming rule, parameter, value and the allowed values",
+    (rules, parameter, detail) => {
+      const [ruleId] = Object.keys(rules);
+      const thrown = (() => {
+        try {
+          build({ rules });
+        } catch (error) {
+          return error as Error;
+        }
+        return undefined;
+      })();
+      expect(thrown?.message).toContain(
+        `deploy/params/x.json: field rules.${ruleId}.parameters.${parameter}: rule ${ruleId}: invalid parameter "${parameter}"`,
+      );
+      expect(thrown?.message).toContain(detail);
+    },
+  );
 
   test("maxExemptionDays reaches every rule as the handler parameter MaxExemptionDays", () => {
     const { resources } = build({ maxExemptionDays: 90 });
@@ -131,7 +171,9 @@ describe("stage parameters", () => {
     );
     expect(() => build({ remediation: { "eip-attached": { mode: "automatic" } } })).toThrow(/allowRelease/);
     const allowed = build({ remediation: { "eip-attached": { mode: "automatic", allowRelease: true, releaseAfterDays: 10 } } });
-    expect(allowed.resources.Resources.EipAttachedRemediation).toMatchObject({ Properties: { Automatic: false, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["10"] } } } } });
+    expect(allowed.resources.Resources.EipAttachedRemediation).toMatchObject({
+      Properties: { Automatic: false, Parameters: { ReleaseAfterDays: { StaticValue: { Values: ["10"] } } } },
+    });
     expect((allowed.functions as Record<string, { environment: Record<string, unknown> }>).eipAttached?.environment).toMatchObject({
       REMEDIATION_MODE: "automatic",
       REMEDIATION_ALLOW_RELEASE: "true",
@@ -144,16 +186,28 @@ describe("stage parameters", () => {
 
   test("organization scan: off by default; enabled, it needs regions, and takes its concurrency, role, external id and schedule", () => {
     expect(build({}).resources.Resources.ScanStateMachine).toBeUndefined();
-    expect(() => build({ organizationScan: { enabled: true } })).toThrow(/field organizationScan\.regions: required when the organization scan is enabled/);
-    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west"] } })).toThrow(/field organizationScan\.regions\.0: expected a region name/);
-    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 0 } })).toThrow(/field organizationScan\.maxConcurrency/);
+    expect(() => build({ organizationScan: { enabled: true } })).toThrow(
+      /field organizationScan\.regions: required when the organization scan is enabled/,
+    );
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west"] } })).toThrow(
+      /field organizationScan\.regions\.0: expected a region name/,
+    );
+    expect(() => build({ organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 0 } })).toThrow(
+      /field organizationScan\.maxConcurrency/,
+    );
     const { resources, functions } = build({
       organizationScan: { enabled: true, regions: ["eu-west-1"], maxConcurrency: 40, externalId: "abc-123", schedule: "rate(1 day)" },
     });
-    const machine = resources.Resources.ScanStateMachine as { Properties: { Definition: { States: { ScanItems: { MaxConcurrency: number } } } } };
+    const machine = resources.Resources.ScanStateMachine as {
+      Properties: { Definition: { States: { ScanItems: { MaxConcurrency: number } } } };
+    };
     expect(machine.Properties.Definition.States.ScanItems.MaxConcurrency).toBe(40);
-    expect(functions.scanItem).toMatchObject({ environment: { SCAN_EXTERNAL_ID: "abc-123", SCAN_ROLE_NAME: "ec2-config-rules-member", SCAN_REGIONS: '["eu-west-1"]' } });
-    expect(resources.Resources.ScanSchedule).toMatchObject({ Properties: { ScheduleExpression: "rate(1 day)", Targets: [{ Arn: { Ref: "ScanStateMachine" } }] } });
+    expect(functions.scanItem).toMatchObject({
+      environment: { SCAN_EXTERNAL_ID: "abc-123", SCAN_ROLE_NAME: "ec2-config-rules-member", SCAN_REGIONS: '["eu-west-1"]' },
+    });
+    expect(resources.Resources.ScanSchedule).toMatchObject({
+      Properties: { ScheduleExpression: "rate(1 day)", Targets: [{ Arn: { Ref: "ScanStateMachine" } }] },
+    });
   });
 
   test("a stage name too long for IAM role names is refused", () => {
@@ -181,7 +235,10 @@ describe("organization aggregator", () => {
       RoleArn: { "Fn::GetAtt": ["OrganizationAggregatorRole", "Arn"] },
       AwsRegions: [{ Ref: "AWS::Region" }],
     });
-    expect(reportOf(stack).environment).toMatchObject({ AGGREGATOR_NAME: "ec2-config-rules-x-organization", AGGREGATOR_REGIONS: { Ref: "AWS::Region" } });
+    expect(reportOf(stack).environment).toMatchObject({
+      AGGREGATOR_NAME: "ec2-config-rules-x-organization",
+      AGGREGATOR_REGIONS: { Ref: "AWS::Region" },
+    });
     expect(reportOf(stack).environment.EXCLUDED_ACCOUNTS).toBeUndefined();
     expect(stack.resources.Outputs.OrganizationAggregatorName).toEqual({ Value: "ec2-config-rules-x-organization" });
   });
@@ -225,7 +282,10 @@ describe("organization aggregator", () => {
   test.each([
     [{ name: "org-wide" }, /field organization\.aggregator\.arn: an existing aggregator needs both/],
     [{ arn: EXISTING }, /field organization\.aggregator\.name: an existing aggregator needs both/],
-    [{ name: "org-wide", arn: "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-abc" }, /field organization\.aggregator\.arn: expected an aggregator ARN/],
+    [
+      { name: "org-wide", arn: "arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-abc" },
+      /field organization\.aggregator\.arn: expected an aggregator ARN/,
+    ],
     [{ regions: ["Ireland"] }, /field organization\.aggregator\.regions(\.0)?: /],
     [{ regions: [] }, /field organization\.aggregator\.regions/],
     [{ region: "eu-west-1" }, /unknown key\(s\) region/],

@@ -7,7 +7,7 @@ import { substitution } from "../../deploy/scan";
 import type { AnyRule } from "../../lib/engine/rule";
 import { KINDS } from "../../lib/model/kinds";
 import { RULES } from "../../rules";
-import { type PackageRun, readTemplate, removeRun, ROOT, runPackage, type Template } from "./package";
+import { type PackageRun, ROOT, readTemplate, removeRun, runPackage, type Template } from "./package";
 
 // The templates `osls package` produces for two stages: an account deployment (test/deploy/fixtures/
 // account.json) and an organization deployment (organization.json). Packaged once, in parallel.
@@ -42,13 +42,25 @@ const CHANGE = ["ConfigurationItemChangeNotification", "OversizedConfigurationIt
 const SCHEDULED = "ScheduledNotification";
 /** The outbox (announced-state table) and its dead-letter queue. */
 const OUTBOX = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"];
-const COMMON = ["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "config:PutEvaluations", "config:GetComplianceDetailsByConfigRule"];
+const COMMON = [
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "sns:Publish",
+  ...OUTBOX,
+  "config:PutEvaluations",
+  "config:GetComplianceDetailsByConfigRule",
+];
 
 type Expected = { logicalName: string; change: boolean; scope?: string[]; reads: string[] };
 
 /** What each of the six original rules must get, written out from AWS's contract, not from the generator. */
 const WRITTEN_OUT: Record<string, Expected> = {
-  "eip-attached": { logicalName: "EipAttached", change: true, scope: ["AWS::EC2::EIP"], reads: ["ec2:DescribeAddresses", "ec2:DescribeNetworkInterfaces"] },
+  "eip-attached": {
+    logicalName: "EipAttached",
+    change: true,
+    scope: ["AWS::EC2::EIP"],
+    reads: ["ec2:DescribeAddresses", "ec2:DescribeNetworkInterfaces"],
+  },
   "ec2-no-public-ip": { logicalName: "Ec2NoPublicIp", change: true, scope: ["AWS::EC2::Instance"], reads: ["ec2:DescribeInstances"] },
   "sg-attached-to-eni": {
     logicalName: "SgAttachedToEni",
@@ -76,14 +88,19 @@ const WRITTEN_OUT: Record<string, Expected> = {
  */
 function expectedFromMeta(rule: AnyRule): Expected {
   return {
-    logicalName: rule.meta.id.split("-").map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(""),
+    logicalName: rule.meta.id
+      .split("-")
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(""),
     change: rule.meta.triggers.includes("change"),
     scope: [...rule.meta.resourceTypes],
     reads: [...rule.meta.requires, ...(rule.meta.optional ?? [])].map((kind) => `ec2:${KINDS[kind].operation}`),
   };
 }
 
-const EXPECTED: Record<string, Expected> = Object.fromEntries(RULES.map((rule) => [rule.meta.id, WRITTEN_OUT[rule.meta.id] ?? expectedFromMeta(rule)]));
+const EXPECTED: Record<string, Expected> = Object.fromEntries(
+  RULES.map((rule) => [rule.meta.id, WRITTEN_OUT[rule.meta.id] ?? expectedFromMeta(rule)]),
+);
 const RULE_IDS = Object.keys(EXPECTED);
 
 /** A resource that must exist. */
@@ -127,7 +144,9 @@ function allStatements(value: unknown, found: Statement[] = []): Statement[] {
 describe("account deployment", () => {
   test("one Config rule per rule, with its triggers, frequency, scope and parameters", () => {
     const rules = ofType(account, "AWS::Config::ConfigRule");
-    expect(rules.map(([, rule]) => rule.Properties.ConfigRuleName).sort()).toEqual(RULE_IDS.map((id) => `ec2-config-rules-test-${id}`).sort());
+    expect(rules.map(([, rule]) => rule.Properties.ConfigRuleName).sort()).toEqual(
+      RULE_IDS.map((id) => `ec2-config-rules-test-${id}`).sort(),
+    );
     for (const [id, expected] of Object.entries(EXPECTED)) {
       const rule = res(account, `${expected.logicalName}ConfigRule`);
       expect(rule.Type).toBe("AWS::Config::ConfigRule");
@@ -217,7 +236,9 @@ describe("account deployment", () => {
         {
           Effect: "Allow",
           Action: ["securityhub:BatchImportFindings"],
-          Resource: { "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default` },
+          Resource: {
+            "Fn::Sub": `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+          },
         },
       ]);
       expect(resourceFor(statements, "sns:Publish")).toEqual([{ Ref: "AlertsTopic" }]);
@@ -232,7 +253,9 @@ describe("account deployment", () => {
     }
     const imds = statementsOf(res(account, "Imdsv2RequiredRole"));
     expect(resourceFor(imds, "ssm:StartAutomationExecution")).toEqual([
-      { "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/Ec2ConfigRules-test-EnforceImdsV2:*` },
+      {
+        "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/Ec2ConfigRules-test-EnforceImdsV2:*`,
+      },
     ]);
     const passRole = imds.find((s) => s.Action.includes("iam:PassRole"));
     expect(passRole).toMatchObject({
@@ -254,11 +277,21 @@ describe("account deployment", () => {
     const statements = statementsOf(remediation);
     const writes = actionsOf(statements).filter((action) => !/^ec2:Describe/.test(action));
     expect(writes).toEqual(
-      sorted(["ec2:ReleaseAddress", "ec2:CreateTags", "ec2:DisassociateAddress", "ec2:DeleteSecurityGroup", "ec2:ModifyVpcEndpoint", "ec2:DeleteRoute", "ec2:ModifyInstanceMetadataOptions"]),
+      sorted([
+        "ec2:ReleaseAddress",
+        "ec2:CreateTags",
+        "ec2:DisassociateAddress",
+        "ec2:DeleteSecurityGroup",
+        "ec2:ModifyVpcEndpoint",
+        "ec2:DeleteRoute",
+        "ec2:ModifyInstanceMetadataOptions",
+      ]),
     );
     for (const write of writes) {
       for (const resource of resourceFor(statements, write).flat()) {
-        expect(JSON.stringify(resource)).toMatch(/^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*"\}$/);
+        expect(JSON.stringify(resource)).toMatch(
+          /^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:ec2:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*"\}$/,
+        );
       }
     }
     for (const [name, role] of ofType(account, "AWS::IAM::Role")) {
@@ -271,14 +304,23 @@ describe("account deployment", () => {
   test("SSM documents and remediation configurations: manual unless the stage says otherwise", () => {
     const documents = ofType(account, "AWS::SSM::Document");
     expect(documents.map(([, doc]) => doc.Properties.Name).sort()).toEqual(
-      ["DeleteUnusedSecurityGroup", "DisassociateInstanceEips", "EnforceImdsV2", "ReleaseElasticIp", "RouteGatewayEndpoints"].map((s) => `Ec2ConfigRules-test-${s}`),
+      ["DeleteUnusedSecurityGroup", "DisassociateInstanceEips", "EnforceImdsV2", "ReleaseElasticIp", "RouteGatewayEndpoints"].map(
+        (s) => `Ec2ConfigRules-test-${s}`,
+      ),
     );
-    for (const [, doc] of documents) expect(doc.Properties).toMatchObject({ DocumentType: "Automation", Content: { schemaVersion: "0.3" } });
+    for (const [, doc] of documents)
+      expect(doc.Properties).toMatchObject({ DocumentType: "Automation", Content: { schemaVersion: "0.3" } });
     const configs = Object.fromEntries(
       ofType(account, "AWS::Config::RemediationConfiguration").map(([, r]) => [r.Properties.ConfigRuleName.Ref as string, r.Properties]),
     );
     expect(Object.keys(configs).sort()).toEqual(
-      ["EipAttachedConfigRule", "Ec2NoPublicIpConfigRule", "SgAttachedToEniConfigRule", "EndpointRoutePresentConfigRule", "Imdsv2RequiredConfigRule"].sort(),
+      [
+        "EipAttachedConfigRule",
+        "Ec2NoPublicIpConfigRule",
+        "SgAttachedToEniConfigRule",
+        "EndpointRoutePresentConfigRule",
+        "Imdsv2RequiredConfigRule",
+      ].sort(),
     );
     // Releases are automatic only because the fixture says allowRelease, and wait its releaseAfterDays.
     expect(configs.EipAttachedConfigRule).toMatchObject({
@@ -322,7 +364,10 @@ describe("account deployment", () => {
       TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
     });
     expect(table.GlobalSecondaryIndexes.map((index: { IndexName: string }) => index.IndexName)).toEqual(["outbox"]);
-    expect(res(account, "AlertsDeadLetterQueue").Properties).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    expect(res(account, "AlertsDeadLetterQueue").Properties).toMatchObject({
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    });
     expect(res(account, "AlertsDeadLetterAlarm").Properties).toMatchObject({
       Namespace: "AWS/SQS",
       MetricName: "ApproximateNumberOfMessagesVisible",
@@ -356,7 +401,9 @@ describe("account deployment", () => {
 
   test("reports bucket: encrypted, public access blocked, TLS only, reports expire", () => {
     const bucket = res(account, "ReportsBucket").Properties;
-    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/^(AES256|aws:kms)$/);
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(
+      /^(AES256|aws:kms)$/,
+    );
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -366,7 +413,9 @@ describe("account deployment", () => {
     expect(bucket.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Status: "Enabled", ExpirationInDays: 30 }));
     const policy = res(account, "ReportsBucketPolicy").Properties;
     expect(policy.Bucket).toEqual({ Ref: "ReportsBucket" });
-    const tls = (policy.PolicyDocument.Statement as Statement[]).find((s) => JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}');
+    const tls = (policy.PolicyDocument.Statement as Statement[]).find(
+      (s) => JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+    );
     expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*" });
     expect(tls?.Resource).toEqual([{ "Fn::GetAtt": ["ReportsBucket", "Arn"] }, { "Fn::Sub": `\${ReportsBucket.Arn}/*` }]);
   });
@@ -426,12 +475,16 @@ describe("organization deployment", () => {
       expect(actionsOf(statements)).toEqual(
         sorted(["logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", ...OUTBOX, "sts:AssumeRole", "organizations:DescribeAccount"]),
       );
-      expect(resourceFor(statements, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-member` }]);
+      expect(resourceFor(statements, "sts:AssumeRole")).toEqual([
+        { "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-member` },
+      ]);
       // The organization's accounts only; the `*` stands for the management account, which an account's ARN names.
       expect(resourceFor(statements, "organizations:DescribeAccount")).toEqual([
         { "Fn::Sub": `arn:\${AWS::Partition}:organizations::*:account/o-a1b2c3d4e5/*` },
       ]);
-      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.ORGANIZATION_ID).toBe("o-a1b2c3d4e5");
+      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.ORGANIZATION_ID).toBe(
+        "o-a1b2c3d4e5",
+      );
       // No condition can name the organization for Config's service principal: the function checks
       // each event's account instead (lib/config/organization-guard).
       expect(res(organization, `${expected.logicalName}ConfigPermission`).Properties).toEqual({
@@ -447,7 +500,9 @@ describe("organization deployment", () => {
       "securityhub:BatchImportFindings",
     );
     for (const expected of Object.values(EXPECTED)) {
-      expect(res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.SECURITY_HUB_ENABLED).toBeUndefined();
+      expect(
+        res(organization, `${expected.logicalName}LambdaFunction`).Properties.Environment.Variables.SECURITY_HUB_ENABLED,
+      ).toBeUndefined();
     }
   });
 
@@ -558,8 +613,15 @@ describe("organization scan (organizationScan.enabled)", () => {
     });
     expect(map.MaxConcurrency).toBe(250);
     expect(map.ToleratedFailurePercentage).toBe(0);
-    expect(map.ResultWriter).toEqual({ Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: substitution("ScanBucket"), Prefix: "scans/map-results" } });
-    expect(map.ItemSelector).toEqual({ "scanId.$": "$.scanId", "accountId.$": "$$.Map.Item.Value.accountId", "region.$": "$$.Map.Item.Value.region" });
+    expect(map.ResultWriter).toEqual({
+      Resource: "arn:aws:states:::s3:putObject",
+      Parameters: { Bucket: substitution("ScanBucket"), Prefix: "scans/map-results" },
+    });
+    expect(map.ItemSelector).toEqual({
+      "scanId.$": "$.scanId",
+      "accountId.$": "$$.Map.Item.Value.accountId",
+      "region.$": "$$.Map.Item.Value.region",
+    });
     const item = map.ItemProcessor.States[map.ItemProcessor.StartAt];
     expect(item).toMatchObject({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true });
     expect(item.Parameters.FunctionName).toBe(substitution("ItemFunctionArn"));
@@ -567,7 +629,10 @@ describe("organization scan (organizationScan.enabled)", () => {
     expect(map.Next).toBe("MergeFindings");
     expect(states.MergeFindings.Parameters.FunctionName).toBe(substitution("MergeFunctionArn"));
     expect(map.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "ReportFailedItems" }]);
-    expect(states.ReportFailedItems.Parameters).toMatchObject({ FunctionName: substitution("MergeFunctionArn"), Payload: { failed: true } });
+    expect(states.ReportFailedItems.Parameters).toMatchObject({
+      FunctionName: substitution("MergeFunctionArn"),
+      Payload: { failed: true },
+    });
     expect(states.ReportFailedItems.Next).toBe("ScanFailed");
     expect(states.ScanFailed.Type).toBe("Fail");
   });
@@ -584,23 +649,35 @@ describe("organization scan (organizationScan.enabled)", () => {
     expect(resourceFor(item, "sts:AssumeRole")).toEqual([{ "Fn::Sub": `arn:\${AWS::Partition}:iam::*:role/ec2-config-rules-scan` }]);
     expect(resourceFor(item, "s3:PutObject")).toEqual([objects("*/items/*")]);
     const variables = res(organization, "ScanItemLambdaFunction").Properties.Environment.Variables;
-    expect(variables).toMatchObject({ SCAN_ROLE_NAME: "ec2-config-rules-scan", SCAN_EXTERNAL_ID: "scan-external-id", SCAN_BUCKET: { Ref: "ScanBucket" } });
+    expect(variables).toMatchObject({
+      SCAN_ROLE_NAME: "ec2-config-rules-scan",
+      SCAN_EXTERNAL_ID: "scan-external-id",
+      SCAN_BUCKET: { Ref: "ScanBucket" },
+    });
     expect(JSON.parse(variables.SCAN_REGIONS)).toEqual(["eu-west-1", "ap-southeast-2", "eu-central-1"]);
     expect(JSON.parse(variables.SCAN_EXCLUDED_ACCOUNTS)).toEqual(["111122223333"]);
     expect(JSON.parse(variables.SCAN_RULE_PARAMETERS)).toEqual({ "placement-group-limits": { maxPartitions: 5 } });
 
     const merge = statementsOf(res(organization, "ScanMergeRole"));
-    expect(actionsOf(merge)).toEqual(sorted([...LOGS, "sns:Publish", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]));
+    expect(actionsOf(merge)).toEqual(
+      sorted([...LOGS, "sns:Publish", "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]),
+    );
     expect(resourceFor(merge, "sns:Publish")).toEqual([{ Ref: "AlertsTopic" }]);
     expect(resourceFor(merge, "s3:ListBucket")).toEqual([{ "Fn::GetAtt": ["ScanBucket", "Arn"] }]);
     expect(resourceFor(merge, "s3:GetObject")).toEqual([objects("*")]);
 
-    for (const [step, name] of [["ScanPlan", "scan-plan"], ["ScanItem", "scan-item"], ["ScanMerge", "scan-merge"]]) {
+    for (const [step, name] of [
+      ["ScanPlan", "scan-plan"],
+      ["ScanItem", "scan-item"],
+      ["ScanMerge", "scan-merge"],
+    ]) {
       const fn = res(organization, `${step}LambdaFunction`);
       expect(fn.Properties.Role).toEqual({ "Fn::GetAtt": [`${step}Role`, "Arn"] });
       expect(fn.Properties.FunctionName).toBe(`ec2-config-rules-orgtest-${name}`);
       expect(resourceFor(statementsOf(res(organization, `${step}Role`)), "logs:PutLogEvents")).toEqual([
-        { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-orgtest-${name}:*` },
+        {
+          "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ec2-config-rules-orgtest-${name}:*`,
+        },
       ]);
     }
   });
@@ -623,7 +700,9 @@ describe("organization scan (organizationScan.enabled)", () => {
       ]),
     );
     const functions = ["ScanPlan", "ScanItem", "ScanMerge"].map((step) => ({ "Fn::GetAtt": [`${step}LambdaFunction`, "Arn"] }));
-    expect(resourceFor(statements, "lambda:InvokeFunction")).toEqual([functions.flatMap((arn) => [arn, { "Fn::Join": [":", [arn, "*"]] }])]);
+    expect(resourceFor(statements, "lambda:InvokeFunction")).toEqual([
+      functions.flatMap((arn) => [arn, { "Fn::Join": [":", [arn, "*"]] }]),
+    ]);
     expect(resourceFor(statements, "s3:GetObject")).toEqual([objects("*/manifest.json"), objects("map-results/*")]);
     expect(resourceFor(statements, "s3:PutObject")).toEqual([objects("map-results/*")]);
     const machine = "ec2-config-rules-orgtest-organization-scan";
@@ -674,11 +753,15 @@ describe("rule function bundles", () => {
       expect(text).toContain('require("@aws-sdk/client-sqs")');
       expect(text).toContain('require("@aws-sdk/client-organizations")');
       // Outside the repository neither package resolves: importing works only if neither is loaded.
-      const load = spawnSync(process.execPath, ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle], {
-        cwd: unpacked,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, AWS_REGION: "us-east-1" },
-      });
+      const load = spawnSync(
+        process.execPath,
+        ["-e", "if (typeof require(process.argv[1]).handler !== 'function') process.exit(2)", bundle],
+        {
+          cwd: unpacked,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, AWS_REGION: "us-east-1" },
+        },
+      );
       expect({ status: load.status, stderr: load.stderr }).toEqual({ status: 0, stderr: "" });
     } finally {
       rmSync(unpacked, { recursive: true, force: true });
@@ -727,7 +810,9 @@ describe("member-role.yml", () => {
     );
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Condition.ArnEquals["aws:PrincipalArn"]).toEqual(
-      [...RULE_IDS, "scan-item"].map((id) => ({ "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/ec2-config-rules-\${Stage}-${id}` })),
+      [...RULE_IDS, "scan-item"].map((id) => ({
+        "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AdministratorAccountId}:role/ec2-config-rules-\${Stage}-${id}`,
+      })),
     );
   });
 });

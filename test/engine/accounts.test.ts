@@ -52,7 +52,14 @@ function snapshot(accountId: string, regions: Record<string, unknown>) {
   return { schemaVersion: "1.0", accountId, capturedAt: "2026-11-20T09:00:00.000Z", regions: { [REGION]: { ...empty, ...regions } } };
 }
 
-const group = (accountId: string) => ({ GroupId: "sg-1", GroupName: "app", VpcId: "vpc-1", OwnerId: accountId, IpPermissions: [], IpPermissionsEgress: [] });
+const group = (accountId: string) => ({
+  GroupId: "sg-1",
+  GroupName: "app",
+  VpcId: "vpc-1",
+  OwnerId: accountId,
+  IpPermissions: [],
+  IpPermissionsEgress: [],
+});
 const eni = (accountId: string, status: string, groups: string[]) => ({
   NetworkInterfaceId: "eni-1",
   Status: status,
@@ -62,7 +69,13 @@ const eni = (accountId: string, status: string, groups: string[]) => ({
   SubnetId: "subnet-1",
   Groups: groups.map((GroupId) => ({ GroupId, GroupName: GroupId })),
 });
-const eip = { AllocationId: "eipalloc-1", PublicIp: "198.51.100.1", Domain: "vpc", AssociationId: "eipassoc-1", NetworkInterfaceId: "eni-1" };
+const eip = {
+  AllocationId: "eipalloc-1",
+  PublicIp: "198.51.100.1",
+  Domain: "vpc",
+  AssociationId: "eipassoc-1",
+  NetworkInterfaceId: "eni-1",
+};
 const subnet = { SubnetId: "subnet-1", VpcId: "vpc-1", AvailabilityZone: "eu-west-1a" };
 const table = (routes: unknown[]) => ({
   RouteTableId: "rtb-1",
@@ -70,7 +83,14 @@ const table = (routes: unknown[]) => ({
   Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" }, ...routes],
   Associations: [{ Main: true, RouteTableAssociationId: "rtbassoc-1", AssociationState: { State: "associated" } }],
 });
-const s3Endpoint = { VpcEndpointId: "vpce-1", VpcId: "vpc-1", VpcEndpointType: "Gateway", ServiceName: `com.amazonaws.${REGION}.s3`, State: "available", RouteTableIds: ["rtb-1"] };
+const s3Endpoint = {
+  VpcEndpointId: "vpce-1",
+  VpcId: "vpc-1",
+  VpcEndpointType: "Gateway",
+  ServiceName: `com.amazonaws.${REGION}.s3`,
+  State: "available",
+  RouteTableIds: ["rtb-1"],
+};
 
 describe("findings keyed by account", () => {
   it("evaluates two recorded accounts holding the same ids as two sets: each finding twice, each verdict as in its account alone", async () => {
@@ -80,7 +100,8 @@ describe("findings keyed by account", () => {
     expect(alone.length).toBeGreaterThan(20);
     expect(new Set(alone.map((evaluation) => evaluation.accountId))).toEqual(new Set([A]));
     expect(byIdentity(both)).toEqual(byIdentity([...alone, ...aloneB]));
-    const ids = (accountId: string) => both.filter((evaluation) => evaluation.accountId === accountId).map((evaluation) => `${evaluation.ruleId}|${evaluation.resourceId}`);
+    const ids = (accountId: string) =>
+      both.filter((evaluation) => evaluation.accountId === accountId).map((evaluation) => `${evaluation.ruleId}|${evaluation.resourceId}`);
     expect(ids(B).sort()).toEqual(ids(A).sort());
     // The report, its diff and the remediation plan keep both too.
     const report = buildReport({ evaluations: both, rules: RULES.map(reportRuleOf), scopes: [], tool: { name: "t", version: "0" } });
@@ -118,7 +139,9 @@ describe("findings keyed by account", () => {
       }),
     );
     const verdict = (evaluations: Evaluation[], ruleId: string, accountId: string, resourceId: string) =>
-      evaluations.find((evaluation) => evaluation.ruleId === ruleId && evaluation.accountId === accountId && evaluation.resourceId === resourceId)?.complianceType;
+      evaluations.find(
+        (evaluation) => evaluation.ruleId === ruleId && evaluation.accountId === accountId && evaluation.resourceId === resourceId,
+      )?.complianceType;
     for (const order of [
       [a, b],
       [b, a],
@@ -137,13 +160,22 @@ describe("findings keyed by account", () => {
     const second = write("ex-b.json", example.replaceAll(A, B));
     const now = new Date("2026-11-23T12:00:00Z");
     const file = parseExemptionsFile(
-      { exemptions: [{ rules: "all", resourceId: "sg-0orphan0000000001", accountId: B, reason: "migration", owner: "net", expires: "2027-01-31" }] },
+      {
+        exemptions: [
+          { rules: "all", resourceId: "sg-0orphan0000000001", accountId: B, reason: "migration", owner: "net", expires: "2027-01-31" },
+        ],
+      },
       "ex.json",
       { ruleIds: RULE_IDS, now },
     );
     const evaluations = await evaluate([first, second], new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }));
     const group = (accountId: string) =>
-      evaluations.find((evaluation) => evaluation.ruleId === "sg-attached-to-eni" && evaluation.resourceId === "sg-0orphan0000000001" && evaluation.accountId === accountId);
+      evaluations.find(
+        (evaluation) =>
+          evaluation.ruleId === "sg-attached-to-eni" &&
+          evaluation.resourceId === "sg-0orphan0000000001" &&
+          evaluation.accountId === accountId,
+      );
     expect(group(B)?.exemption).toBeDefined();
     expect(group(A)).toBeDefined();
     expect(group(A)?.exemption).toBeUndefined();

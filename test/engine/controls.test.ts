@@ -36,7 +36,9 @@ describe("rule control mappings", () => {
   });
 
   test("the CIS IMDSv2 control names its benchmark version", () => {
-    const cis = RULES.find((rule) => rule.meta.id === "imdsv2-required")?.meta.controls.filter((mapping) => mapping.framework === "cis-aws");
+    const cis = RULES.find((rule) => rule.meta.id === "imdsv2-required")?.meta.controls.filter(
+      (mapping) => mapping.framework === "cis-aws",
+    );
     expect(cis?.map((mapping) => `${mapping.version}/${mapping.control}`)).toEqual(["3.0.0/5.6", "5.0.0/5.7"]);
     expect(cis?.[0]?.title).toBe("Ensure that EC2 Metadata Service only allows IMDSv2");
   });

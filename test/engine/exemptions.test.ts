@@ -81,8 +81,16 @@ describe("exemptions file: fails closed with exit-2 errors naming file, entry an
     ["a bare number", { expires: "1" }, 'ex.json: field exemptions.0.expires: "1" is not an ISO 8601 date'],
     ["a month and day", { expires: "March 5" }, 'ex.json: field exemptions.0.expires: "March 5" is not an ISO 8601 date'],
     ["a word", { expires: "next-year" }, 'ex.json: field exemptions.0.expires: "next-year" is not an ISO 8601 date'],
-    ["a misspelt rule id", { rules: ["eip-attached", "eip-atached"] }, 'ex.json: field exemptions.0.rules.1: unknown rule id "eip-atached"'],
-    ["an expiry more than 30 days past", { expires: "2026-10-01" }, "ex.json: field exemptions.0.expires: expired on 2026-10-01, more than 30 days ago"],
+    [
+      "a misspelt rule id",
+      { rules: ["eip-attached", "eip-atached"] },
+      'ex.json: field exemptions.0.rules.1: unknown rule id "eip-atached"',
+    ],
+    [
+      "an expiry more than 30 days past",
+      { expires: "2026-10-01" },
+      "ex.json: field exemptions.0.expires: expired on 2026-10-01, more than 30 days ago",
+    ],
   ])("refuses %s", (_label, extra, message) => {
     expect(() => parse({ exemptions: [entry(), entry(extra)].slice(1) })).toThrow(message);
   });
@@ -100,8 +108,13 @@ describe("exemptions file: fails closed with exit-2 errors naming file, entry an
   });
 
   it("refuses an entry that ends further away than maxExemptionDays, from the file or the command line (the smaller wins)", () => {
-    const content = (max?: number) => ({ ...(max === undefined ? {} : { maxExemptionDays: max }), exemptions: [entry({ expires: "2027-03-31" })] });
-    expect(() => parse(content(90))).toThrow("ex.json: field exemptions.0.expires: expires 2027-03-31, more than 90 days from now (maxExemptionDays 90)");
+    const content = (max?: number) => ({
+      ...(max === undefined ? {} : { maxExemptionDays: max }),
+      exemptions: [entry({ expires: "2027-03-31" })],
+    });
+    expect(() => parse(content(90))).toThrow(
+      "ex.json: field exemptions.0.expires: expires 2027-03-31, more than 90 days from now (maxExemptionDays 90)",
+    );
     expect(() => parse(content(), { maxExemptionDays: 30 })).toThrow("(maxExemptionDays 30)");
     expect(() => parse(content(365), { maxExemptionDays: 30 })).toThrow("(maxExemptionDays 30)");
     expect(parse(content(365)).exemptions).toHaveLength(1);
@@ -152,7 +165,9 @@ describe("exemption tags: an invalid tag exempts nothing and says why", () => {
   });
 
   it("still exempts with a valid tag, a date-only expiry running through that day", () => {
-    expect(verdict({ "compliance-exempt": "all", "compliance-exempt-expires": "2026-11-23", "compliance-exempt-owner": "ops" })).toMatchObject({
+    expect(
+      verdict({ "compliance-exempt": "all", "compliance-exempt-expires": "2026-11-23", "compliance-exempt-owner": "ops" }),
+    ).toMatchObject({
       complianceType: "NOT_APPLICABLE",
       annotation: "Exempted (tag) by ops until 2026-11-23",
     });
@@ -164,19 +179,24 @@ describe("exemption tags: an invalid tag exempts nothing and says why", () => {
     );
     expect(verdict({ "compliance-exempt": "all", "compliance-exempt-expires": "2027-06-30" }, { maxExemptionDays: 90 })).toMatchObject({
       complianceType: "NON_COMPLIANT",
-      annotation: expect.stringMatching(/^\[exemption tag ignored: compliance-exempt-expires 2027-06-30 is more than 90 days away \(maxExemptionDays\)\]/),
+      annotation: expect.stringMatching(
+        /^\[exemption tag ignored: compliance-exempt-expires 2027-06-30 is more than 90 days away \(maxExemptionDays\)\]/,
+      ),
     });
-    expect(verdict({ "compliance-exempt": "all", "compliance-exempt-expires": "2027-01-31" }, { maxExemptionDays: 90 })?.complianceType).toBe(
-      "NOT_APPLICABLE",
-    );
+    expect(
+      verdict({ "compliance-exempt": "all", "compliance-exempt-expires": "2027-01-31" }, { maxExemptionDays: 90 })?.complianceType,
+    ).toBe("NOT_APPLICABLE");
     expect(verdict({ "compliance-exempt": "all" })?.annotation).toBe("Exempted (tag) (no expiry)");
   });
 
   it("lets a valid file entry exempt a resource whose tag is invalid", () => {
     const file = parse({ exemptions: [entry()] });
-    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }), tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "soon" }))[0]?.annotation).toBe(
-      "Exempted (file) by net-team until 2027-01-31: kept for DR",
-    );
+    expect(
+      run(
+        new ExemptionPolicy({ ruleIds: RULE_IDS, file, now }),
+        tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "soon" }),
+      )[0]?.annotation,
+    ).toBe("Exempted (file) by net-team until 2027-01-31: kept for DR");
   });
 
   it("keeps find() for callers that only act on valid exemptions (remediation)", () => {

@@ -1,5 +1,5 @@
-import { runRules } from "../../lib/engine/run";
 import { RuleParameterError } from "../../lib/engine/rule";
+import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy, parseExemptionsFile } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ElasticIp } from "../../lib/model/types";
@@ -10,7 +10,14 @@ import { RULE_IDS } from "../support/rule-ids";
 const scope = { region: "eu-west-1", accountId: "111122223333" };
 const now = new Date("2026-11-23T12:00:00Z");
 
-const eip = (id: string, extra: Partial<ElasticIp> = {}): ElasticIp => ({ kind: "eip", id, ...scope, publicIp: "198.51.100.1", tags: {}, ...extra });
+const eip = (id: string, extra: Partial<ElasticIp> = {}): ElasticIp => ({
+  kind: "eip",
+  id,
+  ...scope,
+  publicIp: "198.51.100.1",
+  tags: {},
+  ...extra,
+});
 
 function model(...records: ElasticIp[]) {
   const builder = new ModelBuilder();
@@ -20,7 +27,10 @@ function model(...records: ElasticIp[]) {
 }
 
 const file = (entry: Record<string, unknown>) =>
-  parseExemptionsFile({ exemptions: [{ reason: "kept for DR", owner: "net-team", expires: "2027-01-31", ...entry }] }, "ex.json", { ruleIds: RULE_IDS, now });
+  parseExemptionsFile({ exemptions: [{ reason: "kept for DR", owner: "net-team", expires: "2027-01-31", ...entry }] }, "ex.json", {
+    ruleIds: RULE_IDS,
+    now,
+  });
 
 describe("runRules", () => {
   it("gives INSUFFICIENT_DATA, naming the missing input, where a required kind was not collected", () => {
@@ -48,35 +58,61 @@ describe("runRules", () => {
   });
 
   it("keeps only the requested resource ids", () => {
-    const evaluations = runRules(model(eip("eipalloc-1"), eip("eipalloc-2")), { rules: [eipAttached], resourceIds: new Set(["eipalloc-2"]) });
+    const evaluations = runRules(model(eip("eipalloc-1"), eip("eipalloc-2")), {
+      rules: [eipAttached],
+      resourceIds: new Set(["eipalloc-2"]),
+    });
     expect(evaluations.map((evaluation) => evaluation.resourceId)).toEqual(["eipalloc-2"]);
   });
 });
 
 describe("exemptions", () => {
   const run = (exemptions: ExemptionPolicy, ...records: ElasticIp[]) =>
-    runRules(model(...records), { rules: [eipAttached], exemptions }).map(({ resourceId, complianceType, annotation }) => ({ resourceId, complianceType, annotation }));
+    runRules(model(...records), { rules: [eipAttached], exemptions }).map(({ resourceId, complianceType, annotation }) => ({
+      resourceId,
+      complianceType,
+      annotation,
+    }));
 
   it("exempts by resource id from a file, saying by whom, until when and why", () => {
     expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ resourceId: "eipalloc-1" }), now }), eip("eipalloc-1"))).toEqual([
-      { resourceId: "eipalloc-1", complianceType: "NOT_APPLICABLE", annotation: "Exempted (file) by net-team until 2027-01-31: kept for DR" },
+      {
+        resourceId: "eipalloc-1",
+        complianceType: "NOT_APPLICABLE",
+        annotation: "Exempted (file) by net-team until 2027-01-31: kept for DR",
+      },
     ]);
   });
 
   it("carries the exemption apart for reports: source, reason, owner, expiry and the verdict it set aside", () => {
-    const [fromFile] = runRules(model(eip("eipalloc-1")), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ resourceId: "eipalloc-1" }), now }) });
-    expect(fromFile?.exemption).toEqual({ source: "file", reason: "kept for DR", owner: "net-team", expires: "2027-01-31", verdict: "NON_COMPLIANT" });
+    const [fromFile] = runRules(model(eip("eipalloc-1")), {
+      rules: [eipAttached],
+      exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ resourceId: "eipalloc-1" }), now }),
+    });
+    expect(fromFile?.exemption).toEqual({
+      source: "file",
+      reason: "kept for DR",
+      owner: "net-team",
+      expires: "2027-01-31",
+      verdict: "NON_COMPLIANT",
+    });
     const attached = eip("eipalloc-2", { associationId: "eipassoc-2", tags: { "compliance-exempt": "all" } });
     const [fromTag] = runRules(model(attached), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now }) });
     expect(fromTag).toMatchObject({ complianceType: "NOT_APPLICABLE", exemption: { source: "tag", verdict: "COMPLIANT" } });
     expect(fromTag?.exemption).not.toHaveProperty("owner");
-    const [notExempt] = runRules(model(eip("eipalloc-3")), { rules: [eipAttached], exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now }) });
+    const [notExempt] = runRules(model(eip("eipalloc-3")), {
+      rules: [eipAttached],
+      exemptions: new ExemptionPolicy({ ruleIds: RULE_IDS, now }),
+    });
     expect(notExempt).not.toHaveProperty("exemption");
   });
 
   it("no longer exempts once expired", () => {
     const later = new Date("2027-02-01T00:00:00Z");
-    expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ resourceId: "eipalloc-1" }), now: later }), eip("eipalloc-1"))[0]?.complianceType).toBe("NON_COMPLIANT");
+    expect(
+      run(new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ resourceId: "eipalloc-1" }), now: later }), eip("eipalloc-1"))[0]
+        ?.complianceType,
+    ).toBe("NON_COMPLIANT");
     const tagged = eip("eipalloc-2", { tags: { "compliance-exempt": "all", "compliance-exempt-expires": "2026-11-01" } });
     expect(run(new ExemptionPolicy({ ruleIds: RULE_IDS, now }), tagged)[0]?.complianceType).toBe("NON_COMPLIANT");
   });
@@ -117,7 +153,9 @@ describe("exemptions", () => {
     const policy = new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ namePattern: "dr-*", rules: ["eip-attached"] }), now });
     expect(policy.hasFileEntriesFor("eip-attached")).toBe(true);
     expect(policy.hasFileEntriesFor("imdsv2-required")).toBe(false);
-    expect(new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ namePattern: "dr-*" }), now }).hasFileEntriesFor("imdsv2-required")).toBe(true);
+    expect(new ExemptionPolicy({ ruleIds: RULE_IDS, file: file({ namePattern: "dr-*" }), now }).hasFileEntriesFor("imdsv2-required")).toBe(
+      true,
+    );
   });
 
   it("uses a configured tag key", () => {
@@ -127,8 +165,10 @@ describe("exemptions", () => {
 
   it("refuses an entry with two ways of matching, naming the file and field", () => {
     expect(() => file({ resourceId: "x", namePattern: "y" })).toThrow(/ex\.json: field exemptions\.0: give exactly one/);
-    expect(() => parseExemptionsFile({ exemptions: [{ resourceId: "x", reason: "r", owner: "o", expires: "soon" }] }, "ex.json", { ruleIds: RULE_IDS })).toThrow(
-      'ex.json: field exemptions.0.expires: "soon" is not an ISO 8601 date',
-    );
+    expect(() =>
+      parseExemptionsFile({ exemptions: [{ resourceId: "x", reason: "r", owner: "o", expires: "soon" }] }, "ex.json", {
+        ruleIds: RULE_IDS,
+      }),
+    ).toThrow('ex.json: field exemptions.0.expires: "soon" is not an ISO 8601 date');
   });
 });

@@ -12,6 +12,8 @@ describe("schema messages in the rule functions", () => {
   });
 
   it("say what was wrong with a wrapper parameter", () => {
-    expect(() => splitParameters({ ExecutionRoleName: "" })).toThrow(/ExecutionRoleName.*Too small: expected string to have >=1 characters/);
+    expect(() => splitParameters({ ExecutionRoleName: "" })).toThrow(
+      /ExecutionRoleName.*Too small: expected string to have >=1 characters/,
+    );
   });
 });

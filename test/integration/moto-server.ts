@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer, Socket } from "node:net";
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -11,8 +13,6 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { existsSync } from "node:fs";
-import { createServer, Socket } from "node:net";
 
 /** How to start moto's server on this machine, or undefined when moto is not installed. */
 function motoCommand(): { command: string; args: string[] } | undefined {
@@ -154,7 +154,12 @@ export async function createSampleAccount(
   const routeTable = RouteTable?.RouteTableId as string;
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: routeTable, SubnetId: subnetId }));
   const endpoint = await ec2.send(
-    new CreateVpcEndpointCommand({ VpcId: vpcId, ServiceName: `com.amazonaws.${region}.s3`, VpcEndpointType: "Gateway", RouteTableIds: [routeTable] }),
+    new CreateVpcEndpointCommand({
+      VpcId: vpcId,
+      ServiceName: `com.amazonaws.${region}.s3`,
+      VpcEndpointType: "Gateway",
+      RouteTableIds: [routeTable],
+    }),
   );
   return {
     vpcId,

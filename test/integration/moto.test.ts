@@ -1,9 +1,9 @@
-import type { Evaluation } from "../../lib/engine/rule";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSampleEvent } from "../../lib/cli/commands/event";
 import { main } from "../../lib/cli/main";
+import type { Evaluation } from "../../lib/engine/rule";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import { findRule } from "../../rules";
@@ -65,7 +65,9 @@ describe("periodic runs against moto over HTTP (TestMode)", () => {
     const previous = process.env.AWS_MAX_ATTEMPTS;
     process.env.AWS_MAX_ATTEMPTS = "1"; // moto's error page is not retryable data; don't wait out the backoff.
     try {
-      await expect(invoke("placement-group-limits", "scheduled")).rejects.toThrow(/ec2:DescribePlacementGroups failed in 123456789012\/eu-west-1/);
+      await expect(invoke("placement-group-limits", "scheduled")).rejects.toThrow(
+        /ec2:DescribePlacementGroups failed in 123456789012\/eu-west-1/,
+      );
     } finally {
       if (previous === undefined) delete process.env.AWS_MAX_ATTEMPTS;
       else process.env.AWS_MAX_ATTEMPTS = previous;
@@ -121,17 +123,36 @@ describe("the CLI: event then invoke, against moto", () => {
     const dir = mkdtempSync(join(tmpdir(), "invoke-"));
     try {
       const file = join(dir, "event.json");
-      expect((await cli("event", "imdsv2-required", "--type", "change", "--resource", created.imdsv1 as string, "--region", REGION, "-o", file)).code).toBe(0);
+      expect(
+        (await cli("event", "imdsv2-required", "--type", "change", "--resource", created.imdsv1 as string, "--region", REGION, "-o", file))
+          .code,
+      ).toBe(0);
       expect(JSON.parse(readFileSync(file, "utf8")).resultToken).toBe("TESTMODE");
       const { code, stdout } = await cli("invoke", "imdsv2-required", "--event", file, "--format", "json");
       expect(code).toBe(1);
       const rows = JSON.parse(stdout);
       expect(rows).toHaveLength(1);
       expect(Object.keys(rows[0])).toEqual(["ruleId", "resourceType", "resourceId", "region", "accountId", "complianceType", "annotation"]);
-      expect(rows[0]).toMatchObject({ ruleId: "imdsv2-required", resourceId: created.imdsv1, complianceType: "NON_COMPLIANT", accountId: "123456789012" });
+      expect(rows[0]).toMatchObject({
+        ruleId: "imdsv2-required",
+        resourceId: created.imdsv1,
+        complianceType: "NON_COMPLIANT",
+        accountId: "123456789012",
+      });
 
       const compliant = join(dir, "compliant.json");
-      await cli("event", "imdsv2-required", "--type", "change", "--resource", created.imdsv2 as string, "--region", REGION, "-o", compliant);
+      await cli(
+        "event",
+        "imdsv2-required",
+        "--type",
+        "change",
+        "--resource",
+        created.imdsv2 as string,
+        "--region",
+        REGION,
+        "-o",
+        compliant,
+      );
       expect((await cli("invoke", "imdsv2-required", "--event", compliant, "--format", "json")).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

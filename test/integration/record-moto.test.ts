@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { buildSampleEvent } from "../../lib/cli/commands/event";
 import { main } from "../../lib/cli/main";
-import { runRules } from "../../lib/engine/run";
 import type { Evaluation } from "../../lib/engine/rule";
+import { runRules } from "../../lib/engine/run";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
 import { loadSnapshots } from "../../lib/sources/load";
@@ -63,9 +63,9 @@ describe("record against moto", () => {
     expect(snapshot).toMatchObject({ schemaVersion: "1.0", accountId: "123456789012" });
     expect(snapshot.failures).toEqual([expect.objectContaining({ region: REGION, operation: "DescribePlacementGroups" })]);
     expect(snapshot.regions[REGION].DescribePlacementGroups).toBeUndefined();
-    expect(snapshot.regions[REGION].DescribeInstanceTypes.InstanceTypes.map((type: { InstanceType: string }) => type.InstanceType)).toEqual([
-      "t3.micro",
-    ]);
+    expect(snapshot.regions[REGION].DescribeInstanceTypes.InstanceTypes.map((type: { InstanceType: string }) => type.InstanceType)).toEqual(
+      ["t3.micro"],
+    );
 
     const { model } = await loadSnapshots([output]);
     const offline = runRules(model, { rules: RULES });

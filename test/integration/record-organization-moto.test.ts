@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { main } from "../../lib/cli/main";
 import type { Evaluation } from "../../lib/engine/rule";
@@ -52,11 +52,16 @@ async function createOrganization(): Promise<void> {
     );
     entered.push({
       ...account,
-      credentials: { accessKeyId: Credentials?.AccessKeyId as string, secretAccessKey: Credentials?.SecretAccessKey as string, sessionToken: Credentials?.SessionToken },
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId as string,
+        secretAccessKey: Credentials?.SecretAccessKey as string,
+        sessionToken: Credentials?.SessionToken,
+      },
     });
   }
   // Each account's EC2 backend is built (default VPC, …) on its first call: before seeding.
-  for (const account of entered) await new EC2Client({ region: REGION, credentials: account.credentials }).send(new DescribeVpcsCommand({}));
+  for (const account of entered)
+    await new EC2Client({ region: REGION, credentials: account.credentials }).send(new DescribeVpcsCommand({}));
   for (const account of entered) {
     await seedMotoIds(12);
     members.push({ ...account, sample: await createSampleAccount(REGION, account.credentials) });
@@ -67,7 +72,10 @@ async function createOrganization(): Promise<void> {
 const { motoIt } = useMotoServer({ env: { AWS_MAX_ATTEMPTS: "2" }, setup: createOrganization });
 
 /** Runs the CLI in-process, with `env` set for the run: exit code, stdout and stderr. */
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk) => {
@@ -134,7 +142,8 @@ describe("record --organization against moto's Organizations and STS", () => {
       expect(code).toBe(0);
       expect(stderr).toContain(`record: ${suspended} (closed): skipped, SUSPENDED (not ACTIVE)`);
       expect(stderr).toMatch(/record: 2 ACTIVE account\(s\) in o-\w+, 1 excluded/);
-      for (const member of members) expect(stderr).toMatch(new RegExp(`record: \\[\\d/2\\] ${member.accountId} \\(${member.name}\\): recorded 1 region\\(s\\)`));
+      for (const member of members)
+        expect(stderr).toMatch(new RegExp(`record: \\[\\d/2\\] ${member.accountId} \\(${member.name}\\): recorded 1 region\\(s\\)`));
 
       const index = JSON.parse(readFileSync(join(dir, "organization.json"), "utf8")) as OrganizationRecording;
       expect(index).toMatchObject({
@@ -148,7 +157,13 @@ describe("record --organization against moto's Organizations and STS", () => {
       expect(index.accounts).toEqual(
         [...members]
           .sort((x, y) => x.accountId.localeCompare(y.accountId))
-          .map((member) => ({ accountId: member.accountId, name: member.name, status: "recorded", file: `${member.accountId}.json.gz`, regions: [REGION] })),
+          .map((member) => ({
+            accountId: member.accountId,
+            name: member.name,
+            status: "recorded",
+            file: `${member.accountId}.json.gz`,
+            regions: [REGION],
+          })),
       );
       expect(readdirSync(dir).sort()).toEqual([...members.map((member) => `${member.accountId}.json.gz`).sort(), "organization.json"]);
 
@@ -185,7 +200,9 @@ describe("record --organization against moto's Organizations and STS", () => {
       const own = await evaluate(join(dir, `${member.accountId}.json.gz`));
       expect(together.filter((evaluation) => evaluation.accountId === member.accountId)).toEqual(own);
     }
-    const idle = together.filter((evaluation) => evaluation.ruleId === "eip-attached" && evaluation.resourceId === members[0]?.sample.idleEip);
+    const idle = together.filter(
+      (evaluation) => evaluation.ruleId === "eip-attached" && evaluation.resourceId === members[0]?.sample.idleEip,
+    );
     expect(idle.map((evaluation) => `${evaluation.accountId} ${evaluation.complianceType}`).sort()).toEqual(
       members.map((member) => `${member.accountId} NON_COMPLIANT`).sort(),
     );

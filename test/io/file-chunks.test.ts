@@ -51,7 +51,11 @@ describe("readFileChunks", () => {
   it.each([
     ["a missing file", () => join(dir, "absent.json"), /absent\.json: no such file or folder$/],
     ["a folder", () => dir, /: is a folder, expected a file$/],
-    ["a truncated gzip file", () => write("cut.json", gzipSync(text).subarray(0, 12)), /cut\.json: truncated gzip \(.*\) at compressed byte \d+$/],
+    [
+      "a truncated gzip file",
+      () => write("cut.json", gzipSync(text).subarray(0, 12)),
+      /cut\.json: truncated gzip \(.*\) at compressed byte \d+$/,
+    ],
     ["a corrupt gzip file", () => write("bad.json", Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), /bad\.json: corrupt gzip/],
   ])("names the file for %s", async (_what, path, message) => {
     const error = await collect(path(), 64).catch((caught: unknown) => caught);

@@ -3,8 +3,8 @@ import type { ApiCallCounter, ClientClass, ClientSettings, Sendable } from "../.
 import { AwsClients } from "../../lib/aws/clients";
 import type { ConfigEvent } from "../../lib/config/event";
 import { changeEvent, oversizedEvent, type SampleEventOptions, scheduledEvent } from "../../lib/config/sample-events";
-import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import type { Ec2Operation } from "../../lib/model/kinds";
+import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -20,8 +20,7 @@ const options = (ruleId: string, extra: Partial<SampleEventOptions> = {}): Sampl
   ...extra,
 });
 
-export const scheduled = (ruleId: string, extra: Partial<SampleEventOptions> = {}): ConfigEvent =>
-  scheduledEvent(options(ruleId, extra));
+export const scheduled = (ruleId: string, extra: Partial<SampleEventOptions> = {}): ConfigEvent => scheduledEvent(options(ruleId, extra));
 
 /** The notification-shape configuration item Config would hold for one EC2 API item. */
 export function configItem(operation: Ec2Operation, item: unknown, status = "OK"): Record<string, unknown> {
@@ -36,15 +35,19 @@ export const change = (ruleId: string, ci: Record<string, unknown>, extra: Parti
 export const oversized = (ruleId: string, ci: Record<string, unknown>, extra: Partial<SampleEventOptions> = {}): ConfigEvent =>
   oversizedEvent(ci, options(ruleId, extra));
 
-export const address = (id: string, associated: boolean, extra: Record<string, unknown> = {}): Address => ({
-  AllocationId: id,
-  PublicIp: `203.0.113.${Number.parseInt(id.replace(/\D/g, "").slice(-2) || "1", 10) % 250}`,
-  Domain: "vpc",
-  ...(associated ? { AssociationId: `eipassoc-${id}`, NetworkInterfaceId: "eni-nat", NetworkInterfaceOwnerId: ACCOUNT } : {}),
-  ...extra,
-}) as Address;
+export const address = (id: string, associated: boolean, extra: Record<string, unknown> = {}): Address =>
+  ({
+    AllocationId: id,
+    PublicIp: `203.0.113.${Number.parseInt(id.replace(/\D/g, "").slice(-2) || "1", 10) % 250}`,
+    Domain: "vpc",
+    ...(associated ? { AssociationId: `eipassoc-${id}`, NetworkInterfaceId: "eni-nat", NetworkInterfaceOwnerId: ACCOUNT } : {}),
+    ...extra,
+  }) as Address;
 
-export const reservation = (...instances: Instance[]): Reservation => ({ ReservationId: `r-${instances[0]?.InstanceId}`, Instances: instances });
+export const reservation = (...instances: Instance[]): Reservation => ({
+  ReservationId: `r-${instances[0]?.InstanceId}`,
+  Instances: instances,
+});
 
 export function instance(id: string, { publicIp, httpTokens = "required" }: { publicIp?: string; httpTokens?: string } = {}): Instance {
   return {
@@ -86,19 +89,20 @@ export const securityGroup = (id: string, name = id): SecurityGroup => ({
   Tags: [],
 });
 
-export const networkInterface = (id: string, groupIds: string[], extra: Record<string, unknown> = {}): NetworkInterface => ({
-  NetworkInterfaceId: id,
-  Status: "in-use",
-  InterfaceType: "interface",
-  OwnerId: ACCOUNT,
-  VpcId: "vpc-1",
-  SubnetId: "subnet-1",
-  AvailabilityZone: "eu-west-1a",
-  Groups: groupIds.map((GroupId) => ({ GroupId, GroupName: GroupId })),
-  PrivateIpAddresses: [],
-  TagSet: [],
-  ...extra,
-}) as NetworkInterface;
+export const networkInterface = (id: string, groupIds: string[], extra: Record<string, unknown> = {}): NetworkInterface =>
+  ({
+    NetworkInterfaceId: id,
+    Status: "in-use",
+    InterfaceType: "interface",
+    OwnerId: ACCOUNT,
+    VpcId: "vpc-1",
+    SubnetId: "subnet-1",
+    AvailabilityZone: "eu-west-1a",
+    Groups: groupIds.map((GroupId) => ({ GroupId, GroupName: GroupId })),
+    PrivateIpAddresses: [],
+    TagSet: [],
+    ...extra,
+  }) as NetworkInterface;
 
 type Respond = (operation: string, input: Record<string, unknown>) => object;
 

@@ -1,3 +1,4 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
@@ -12,15 +13,14 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
+import { CollectionError } from "../../lib/collect/ec2-collector";
+import { PutEvaluationsError } from "../../lib/config/put-evaluations";
 import { RuleParameterError } from "../../lib/engine/rule";
 import { InputError } from "../../lib/errors";
 import { createRuleHandler } from "../../lib/lambda/handler";
 import { localContext } from "../../lib/lambda/local-context";
-import { CollectionError } from "../../lib/collect/ec2-collector";
-import { PutEvaluationsError } from "../../lib/config/put-evaluations";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import ec2NoPublicIp from "../../rules/ec2-no-public-ip";
 import eipAttached from "../../rules/eip-attached";
@@ -35,8 +35,8 @@ import {
   configItem,
   ec2Error,
   instance,
-  networkInterface,
   NOTIFICATION_TIME,
+  networkInterface,
   oversized,
   REGION,
   reservation,
@@ -57,13 +57,14 @@ beforeEach(() => {
 });
 
 const context = localContext("test-rule");
-const posted = () =>
-  config.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
+const posted = () => config.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
 
 describe("periodic (ScheduledNotification)", () => {
   it("collects the account, posts every verdict with the notification time, and resets stale results", async () => {
     ec2.on(DescribeAddressesCommand).resolves({ Addresses: [address("eipalloc-1", true), address("eipalloc-2", false)] });
-    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [networkInterface("eni-nat", [], { InterfaceType: "nat_gateway" })] });
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolves({ NetworkInterfaces: [networkInterface("eni-nat", [], { InterfaceType: "nat_gateway" })] });
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
       EvaluationResults: [
         { EvaluationResultIdentifier: { EvaluationResultQualifier: { ResourceType: "AWS::EC2::EIP", ResourceId: "eipalloc-1" } } },
@@ -136,7 +137,9 @@ describe("periodic (ScheduledNotification)", () => {
     ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error("UnauthorizedOperation", 403));
     const run = createRuleHandler(eipAttached)(scheduled("eip-attached"), context);
     await expect(run).rejects.toThrow(CollectionError);
-    await expect(run).rejects.toThrow(/ec2:DescribeNetworkInterfaces failed in 111122223333\/eu-west-1 after retries: UnauthorizedOperation/);
+    await expect(run).rejects.toThrow(
+      /ec2:DescribeNetworkInterfaces failed in 111122223333\/eu-west-1 after retries: UnauthorizedOperation/,
+    );
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
     expect(config).not.toHaveReceivedCommand(GetComplianceDetailsByConfigRuleCommand);
   });
@@ -148,7 +151,12 @@ describe("periodic (ScheduledNotification)", () => {
       .on(PutEvaluationsCommand)
       .resolvesOnce({
         FailedEvaluations: [
-          { ComplianceResourceType: "AWS::EC2::EIP", ComplianceResourceId: "eipalloc-1", ComplianceType: "NON_COMPLIANT", OrderingTimestamp: new Date(NOTIFICATION_TIME) },
+          {
+            ComplianceResourceType: "AWS::EC2::EIP",
+            ComplianceResourceId: "eipalloc-1",
+            ComplianceType: "NON_COMPLIANT",
+            OrderingTimestamp: new Date(NOTIFICATION_TIME),
+          },
         ],
       })
       .resolves({ FailedEvaluations: [] });
@@ -207,7 +215,11 @@ describe("change-triggered (ConfigurationItemChangeNotification)", () => {
     await createRuleHandler(imdsv2Required)(change("imdsv2-required", ci, extra), context);
     expect(ec2.calls()).toHaveLength(0);
     expect(posted()).toEqual([
-      expect.objectContaining({ ComplianceResourceId: "i-gone", ComplianceType: "NOT_APPLICABLE", OrderingTimestamp: new Date(CAPTURE_TIME) }),
+      expect.objectContaining({
+        ComplianceResourceId: "i-gone",
+        ComplianceType: "NOT_APPLICABLE",
+        OrderingTimestamp: new Date(CAPTURE_TIME),
+      }),
     ]);
   });
 
@@ -227,7 +239,11 @@ describe("change-triggered (ConfigurationItemChangeNotification)", () => {
     const ci = configItem("DescribeSecurityGroups", securityGroup("sg-x"));
     await createRuleHandler(imdsv2Required)(change("imdsv2-required", ci), context);
     expect(posted()).toEqual([
-      expect.objectContaining({ ComplianceResourceType: "AWS::EC2::SecurityGroup", ComplianceResourceId: "sg-x", ComplianceType: "NOT_APPLICABLE" }),
+      expect.objectContaining({
+        ComplianceResourceType: "AWS::EC2::SecurityGroup",
+        ComplianceResourceId: "sg-x",
+        ComplianceType: "NOT_APPLICABLE",
+      }),
     ]);
   });
 
@@ -254,7 +270,11 @@ describe("oversized (OversizedConfigurationItemChangeNotification)", () => {
       limit: 1,
     });
     expect(posted()).toEqual([
-      expect.objectContaining({ ComplianceResourceId: "i-big", ComplianceType: "NON_COMPLIANT", OrderingTimestamp: new Date(CAPTURE_TIME) }),
+      expect.objectContaining({
+        ComplianceResourceId: "i-big",
+        ComplianceType: "NON_COMPLIANT",
+        OrderingTimestamp: new Date(CAPTURE_TIME),
+      }),
     ]);
   });
 
@@ -271,7 +291,11 @@ describe("exemption tags in the Lambda: the same shared code as the CLI", () => 
     configItem("DescribeAddresses", address("eipalloc-7", false, { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
 
   it.each([
-    [{ "compliance-exempt": "eip-attached", "compliance-exempt-expires": "next-year" }, {}, 'compliance-exempt-expires "next-year" is not an ISO date'],
+    [
+      { "compliance-exempt": "eip-attached", "compliance-exempt-expires": "next-year" },
+      {},
+      'compliance-exempt-expires "next-year" is not an ISO date',
+    ],
     [{ "compliance-exempt": "eip-atached" }, {}, 'compliance-exempt names unknown rule "eip-atached"'],
     [{ "compliance-exempt": "all" }, { MaxExemptionDays: "90" }, "no compliance-exempt-expires tag, required with maxExemptionDays 90"],
   ])("an invalid tag %j (parameters %j) exempts nothing: NON_COMPLIANT posted, annotated with why", async (tags, ruleParameters, why) => {
@@ -286,8 +310,13 @@ describe("exemption tags in the Lambda: the same shared code as the CLI", () => 
   });
 
   it("a valid tag still exempts", async () => {
-    await createRuleHandler(eipAttached)(change("eip-attached", tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "2999-01-01" })), context);
-    expect(posted()).toEqual([expect.objectContaining({ ComplianceType: "NOT_APPLICABLE", Annotation: "Exempted (tag) until 2999-01-01" })]);
+    await createRuleHandler(eipAttached)(
+      change("eip-attached", tagged({ "compliance-exempt": "all", "compliance-exempt-expires": "2999-01-01" })),
+      context,
+    );
+    expect(posted()).toEqual([
+      expect.objectContaining({ ComplianceType: "NOT_APPLICABLE", Annotation: "Exempted (tag) until 2999-01-01" }),
+    ]);
   });
 });
 
@@ -319,7 +348,11 @@ describe("bad input fails the invocation before any AWS call", () => {
   });
 
   it.each([
-    ["invokingEvent is not JSON", (e: Record<string, unknown>) => ({ ...e, invokingEvent: "{not json" }), /field invokingEvent: invalid Config event: not valid JSON/],
+    [
+      "invokingEvent is not JSON",
+      (e: Record<string, unknown>) => ({ ...e, invokingEvent: "{not json" }),
+      /field invokingEvent: invalid Config event: not valid JSON/,
+    ],
     ["resultToken missing", (e: Record<string, unknown>) => ({ ...e, resultToken: undefined }), /field resultToken/],
     ["accountId malformed", (e: Record<string, unknown>) => ({ ...e, accountId: "abc" }), /field accountId: .*12-digit/],
     ["ruleParameters not JSON", (e: Record<string, unknown>) => ({ ...e, ruleParameters: "{" }), /field ruleParameters: .*not valid JSON/],
@@ -358,7 +391,12 @@ describe("bad input fails the invocation before any AWS call", () => {
 describe("clients", () => {
   it("assumes the event's executionRoleArn when AssumeRoleMode is true", async () => {
     sts.on(AssumeRoleCommand).resolves({
-      Credentials: { AccessKeyId: "AKIAFAKE", SecretAccessKey: "secret", SessionToken: "session", Expiration: new Date(Date.now() + 900_000) },
+      Credentials: {
+        AccessKeyId: "AKIAFAKE",
+        SecretAccessKey: "secret",
+        SessionToken: "session",
+        Expiration: new Date(Date.now() + 900_000),
+      },
     });
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
     ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
@@ -370,9 +408,14 @@ describe("clients", () => {
   });
 
   it("assumes a named role in the rule's account", async () => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: "A", SecretAccessKey: "S", SessionToken: "T", Expiration: new Date() } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { AccessKeyId: "A", SecretAccessKey: "S", SessionToken: "T", Expiration: new Date() } });
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
-    await createRuleHandler(imdsv2Required)(scheduled("imdsv2-required", { ruleParameters: { ExecutionRoleName: "audit-reader" } }), context);
+    await createRuleHandler(imdsv2Required)(
+      scheduled("imdsv2-required", { ruleParameters: { ExecutionRoleName: "audit-reader" } }),
+      context,
+    );
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/audit-reader` });
   });
 

@@ -1,8 +1,8 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
 import { DescribeAddressesCommand, DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AccountNotFoundException, DescribeAccountCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { createRuleHandler } from "../../lib/lambda/handler";
@@ -46,7 +46,9 @@ function expectNothingDone(): void {
 
 describe("organization mode: events from accounts outside the organization are refused", () => {
   it("checks a member account with the function's own credentials, then assumes the member role, collects and posts", async () => {
-    organizations.on(DescribeAccountCommand, { AccountId: "210000000001" }).resolves({ Account: { Id: "210000000001", Arn: accountArn("210000000001") } });
+    organizations
+      .on(DescribeAccountCommand, { AccountId: "210000000001" })
+      .resolves({ Account: { Id: "210000000001", Arn: accountArn("210000000001") } });
     const result = await handler()(periodicFrom("210000000001"), context);
     expect(organizations).toHaveReceivedCommandTimes(DescribeAccountCommand, 1);
     expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: "210000000001" });
@@ -59,18 +61,22 @@ describe("organization mode: events from accounts outside the organization are r
   });
 
   it("fails the invocation for an account Organizations does not know, with no role assumed, no EC2 call and no PutEvaluations", async () => {
-    organizations.on(DescribeAccountCommand).rejects(new AccountNotFoundException({ message: "You specified an account that doesn't exist.", $metadata: {} }));
+    organizations
+      .on(DescribeAccountCommand)
+      .rejects(new AccountNotFoundException({ message: "You specified an account that doesn't exist.", $metadata: {} }));
     const logger = new Logger({ serviceName: "test" });
     const logged = jest.spyOn(logger, "error");
-    await expect(createRuleHandler(imdsv2Required, { env: { ORGANIZATION_ID: ORG }, logger })(periodicFrom("444455556666"), context)).rejects.toThrow(
-      /^account 444455556666 is not in organization o-a1b2c3d4e5: event refused, no evaluation posted$/,
-    );
+    await expect(
+      createRuleHandler(imdsv2Required, { env: { ORGANIZATION_ID: ORG }, logger })(periodicFrom("444455556666"), context),
+    ).rejects.toThrow(/^account 444455556666 is not in organization o-a1b2c3d4e5: event refused, no evaluation posted$/);
     expectNothingDone();
     expect(logged).toHaveBeenCalledWith("invocation failed", expect.objectContaining({ apiCalls: { "organizations:DescribeAccount": 1 } }));
   });
 
   it("fails the invocation for an account of another organization", async () => {
-    organizations.on(DescribeAccountCommand).resolves({ Account: { Id: "210000000002", Arn: accountArn("210000000002", "o-zz9988776655") } });
+    organizations
+      .on(DescribeAccountCommand)
+      .resolves({ Account: { Id: "210000000002", Arn: accountArn("210000000002", "o-zz9988776655") } });
     await expect(handler()(periodicFrom("210000000002"), context)).rejects.toThrow(
       "account 210000000002 is not in organization o-a1b2c3d4e5 but in o-zz9988776655: event refused, no evaluation posted",
     );
@@ -101,20 +107,24 @@ describe("organization mode: events from accounts outside the organization are r
   });
 
   it("checks the configuration item's account too, when it differs from the event's", async () => {
-    organizations.on(DescribeAccountCommand, { AccountId: "210000000005" }).resolves({ Account: { Id: "210000000005", Arn: accountArn("210000000005") } });
-    organizations.on(DescribeAccountCommand, { AccountId: "444455556667" }).rejects(new AccountNotFoundException({ message: "no such account", $metadata: {} }));
+    organizations
+      .on(DescribeAccountCommand, { AccountId: "210000000005" })
+      .resolves({ Account: { Id: "210000000005", Arn: accountArn("210000000005") } });
+    organizations
+      .on(DescribeAccountCommand, { AccountId: "444455556667" })
+      .rejects(new AccountNotFoundException({ message: "no such account", $metadata: {} }));
     const ci = configItem("DescribeInstances", reservation(instance("i-1")));
     ci.awsAccountId = "444455556667";
-    await expect(handler()(change("imdsv2-required", ci, { accountId: "210000000005", ruleParameters: MEMBER_ROLE }), context)).rejects.toThrow(
-      /account 444455556667 is not in organization o-a1b2c3d4e5/,
-    );
+    await expect(
+      handler()(change("imdsv2-required", ci, { accountId: "210000000005", ruleParameters: MEMBER_ROLE }), context),
+    ).rejects.toThrow(/account 444455556667 is not in organization o-a1b2c3d4e5/);
     expectNothingDone();
   });
 
   it("refuses a malformed ORGANIZATION_ID before any call", async () => {
-    await expect(createRuleHandler(imdsv2Required, { env: { ORGANIZATION_ID: "o-BAD" } })(periodicFrom("210000000006"), context)).rejects.toThrow(
-      /ORGANIZATION_ID "o-BAD" is not an AWS Organizations id/,
-    );
+    await expect(
+      createRuleHandler(imdsv2Required, { env: { ORGANIZATION_ID: "o-BAD" } })(periodicFrom("210000000006"), context),
+    ).rejects.toThrow(/ORGANIZATION_ID "o-BAD" is not an AWS Organizations id/);
     expect(organizations.calls()).toHaveLength(0);
     expectNothingDone();
   });

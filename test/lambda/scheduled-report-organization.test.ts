@@ -9,8 +9,8 @@ import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organi
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { parseReport } from "../../lib/reports/json";
 import { runScheduledReport, scheduledReportSettings } from "../../lib/lambda/scheduled-report";
+import { parseReport } from "../../lib/reports/json";
 import { RULES } from "../../rules";
 
 // The scheduled report in organization mode (deploy/stack.ts sets AGGREGATOR_NAME): the organization
@@ -26,7 +26,10 @@ const env = {
   ALERTS_TOPIC_ARN: `arn:aws:sns:${REGION}:${ADMIN}:ec2-config-rules-prod-alerts`,
   REPORTS_BUCKET: "reports-bucket",
   REPORT_LINK_EXPIRY_SECONDS: "3600",
-  CONFIG_RULE_NAMES: JSON.stringify({ "eip-attached": "ec2-config-rules-prod-eip-attached", "imdsv2-required": "ec2-config-rules-prod-imdsv2-required" }),
+  CONFIG_RULE_NAMES: JSON.stringify({
+    "eip-attached": "ec2-config-rules-prod-eip-attached",
+    "imdsv2-required": "ec2-config-rules-prod-imdsv2-required",
+  }),
   AWS_REGION: REGION,
   AGGREGATOR_NAME: AGGREGATOR,
   AGGREGATOR_REGIONS: `${REGION},us-east-1`,
@@ -47,7 +50,9 @@ beforeEach(() => {
       { Id: ADMIN, State: "ACTIVE" },
     ],
   });
-  config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({ AggregatedSourceStatusList: [{ AwsRegion: REGION, LastUpdateStatus: "SUCCEEDED" }] });
+  config
+    .on(DescribeConfigurationAggregatorSourcesStatusCommand)
+    .resolves({ AggregatedSourceStatusList: [{ AwsRegion: REGION, LastUpdateStatus: "SUCCEEDED" }] });
   config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({
     AggregateComplianceByConfigRules: [
       { ConfigRuleName: EIP, AccountId: A, AwsRegion: REGION, Compliance: { ComplianceType: "NON_COMPLIANT" } },
@@ -88,7 +93,9 @@ const clients = () => ({
 
 describe("scheduled report, organization mode", () => {
   test("one report of every account and region from the aggregator, findings carrying their account; gaps INSUFFICIENT_DATA", async () => {
-    const run = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-01T06:00:00.000Z") });
+    const run = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, {
+      now: () => new Date("2026-12-01T06:00:00.000Z"),
+    });
 
     // Only the aggregate APIs: the administrator's own rule results are not read.
     expect(config.commandCalls(DescribeComplianceByConfigRuleCommand)).toHaveLength(0);
@@ -100,7 +107,12 @@ describe("scheduled report, organization mode", () => {
       { accountId: B, region: "us-east-1" },
     ]);
     expect(written.inputs).toEqual([
-      { path: `aws-config-aggregator:${REGION}/${AGGREGATOR}`, format: "config-aggregator-results", accountIds: [A, B], regions: [REGION, "us-east-1"] },
+      {
+        path: `aws-config-aggregator:${REGION}/${AGGREGATOR}`,
+        format: "config-aggregator-results",
+        accountIds: [A, B],
+        regions: [REGION, "us-east-1"],
+      },
     ]);
     const shared = written.findings.filter((finding) => finding.resourceId === "eipalloc-0shared");
     expect(shared.map((finding) => [finding.accountId, finding.complianceType])).toEqual([
@@ -127,7 +139,9 @@ describe("scheduled report, organization mode", () => {
   });
 
   test("a failing finding of an account that now has no result is no longer verifiable, not resolved", async () => {
-    const first = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-01T06:00:00.000Z") });
+    const first = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, {
+      now: () => new Date("2026-12-01T06:00:00.000Z"),
+    });
     const previous = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
     expect(first.report.findings.some((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")).toBe(true);
     // Next day the aggregator has nothing for B.
@@ -137,15 +151,24 @@ describe("scheduled report, organization mode", () => {
         { ConfigRuleName: IMDS, AccountId: A, AwsRegion: REGION, Compliance: { ComplianceType: "COMPLIANT" } },
       ],
     });
-    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/2026/12/01/compliance-2026-12-01T06-00-00-000Z.json" }], IsTruncated: false });
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: "reports/2026/12/01/compliance-2026-12-01T06-00-00-000Z.json" }],
+      IsTruncated: false,
+    });
     s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => previous } } as never);
-    const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, { now: () => new Date("2026-12-02T06:00:00.000Z") });
+    const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, {
+      now: () => new Date("2026-12-02T06:00:00.000Z"),
+    });
     expect(next.report.diff?.counts).toMatchObject({ resolved: 0, unverified: 1 });
     expect(next.report.diff?.unverified.map((finding) => [finding.accountId, finding.resourceId])).toEqual([[B, "eipalloc-0shared"]]);
   });
 
   test("the organization settings are read from the environment and a bad one is named", () => {
-    expect(scheduledReportSettings(env)).toMatchObject({ AGGREGATOR_NAME: AGGREGATOR, AGGREGATOR_REGIONS: `${REGION},us-east-1`, EXCLUDED_ACCOUNTS: ADMIN });
+    expect(scheduledReportSettings(env)).toMatchObject({
+      AGGREGATOR_NAME: AGGREGATOR,
+      AGGREGATOR_REGIONS: `${REGION},us-east-1`,
+      EXCLUDED_ACCOUNTS: ADMIN,
+    });
     expect(scheduledReportSettings({ ...env, AGGREGATOR_REGIONS: undefined, EXCLUDED_ACCOUNTS: undefined })).toMatchObject({
       AGGREGATOR_REGIONS: "all",
       EXCLUDED_ACCOUNTS: "",

@@ -8,9 +8,9 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
+import { runScheduledReport, type ScheduledReportSettings, scheduledReportSettings } from "../../lib/lambda/scheduled-report";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport } from "../../lib/reports/model";
-import { runScheduledReport, type ScheduledReportSettings, scheduledReportSettings } from "../../lib/lambda/scheduled-report";
 import { RULES } from "../../rules";
 import { reportRules, TOOL } from "../reports/fixture";
 
@@ -41,8 +41,24 @@ function previousReportJson(): string {
   return renderJson(
     buildReport({
       evaluations: [
-        { ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-0old", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "EIP not associated" },
-        { ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-0idle", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "EIP not associated" },
+        {
+          ruleId: "eip-attached",
+          resourceType: "AWS::EC2::EIP",
+          resourceId: "eipalloc-0old",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "EIP not associated",
+        },
+        {
+          ruleId: "eip-attached",
+          resourceType: "AWS::EC2::EIP",
+          resourceId: "eipalloc-0idle",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "EIP not associated",
+        },
       ],
       rules: reportRules().filter((rule) => rule.id === "eip-attached" || rule.id === "imdsv2-required"),
       scopes: [{ region: REGION, accountId: ACCOUNT }],
@@ -59,9 +75,14 @@ function mockAccount(previous: string | undefined): void {
   // Two pages of rule compliance: imdsv2-required has no results yet.
   config
     .on(DescribeComplianceByConfigRuleCommand)
-    .resolves({ ComplianceByConfigRules: [{ ConfigRuleName: "ecr-dev-eip-attached", Compliance: { ComplianceType: "NON_COMPLIANT" } }], NextToken: "c2" })
+    .resolves({
+      ComplianceByConfigRules: [{ ConfigRuleName: "ecr-dev-eip-attached", Compliance: { ComplianceType: "NON_COMPLIANT" } }],
+      NextToken: "c2",
+    })
     .on(DescribeComplianceByConfigRuleCommand, { NextToken: "c2" })
-    .resolves({ ComplianceByConfigRules: [{ ConfigRuleName: "ecr-dev-imdsv2-required", Compliance: { ComplianceType: "INSUFFICIENT_DATA" } }] });
+    .resolves({
+      ComplianceByConfigRules: [{ ConfigRuleName: "ecr-dev-imdsv2-required", Compliance: { ComplianceType: "INSUFFICIENT_DATA" } }],
+    });
   // Two pages of eip-attached results.
   config
     .on(GetComplianceDetailsByConfigRuleCommand, { ConfigRuleName: "ecr-dev-eip-attached" })
@@ -83,7 +104,10 @@ function mockAccount(previous: string | undefined): void {
   if (previous) {
     s3.on(ListObjectsV2Command)
       .resolves({
-        Contents: [{ Key: "reports/2026/10/31/compliance-2026-10-31T06-00-00-000Z.json" }, { Key: "reports/2026/11/01/compliance-2026-11-01T06-00-00-000Z.html" }],
+        Contents: [
+          { Key: "reports/2026/10/31/compliance-2026-10-31T06-00-00-000Z.json" },
+          { Key: "reports/2026/11/01/compliance-2026-11-01T06-00-00-000Z.html" },
+        ],
         IsTruncated: true,
         NextContinuationToken: "s2",
       })
@@ -103,7 +127,11 @@ function mockAccount(previous: string | undefined): void {
 }
 
 const settings = (): ScheduledReportSettings => scheduledReportSettings(env);
-const clients = () => ({ config: new ConfigServiceClient({ region: REGION }), s3: new S3Client({ region: REGION }), sns: new SNSClient({ region: REGION }) });
+const clients = () => ({
+  config: new ConfigServiceClient({ region: REGION }),
+  s3: new S3Client({ region: REGION }),
+  sns: new SNSClient({ region: REGION }),
+});
 
 describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
   test("reads every page of Config's results, diffs against the newest JSON in the bucket, writes HTML and JSON, sends one digest", async () => {
@@ -140,14 +168,19 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(TopicArn).toBe(env.ALERTS_TOPIC_ARN);
     expect(MessageStructure).toBe("json");
     expect(Subject).toBe("EC2 compliance: 2 non-compliant (1 new, 1 resolved)");
-    expect(Message).toContain(`New (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0new (${ACCOUNT} eu-west-1): EIP 203.0.113.12 is not associated`);
+    expect(Message).toContain(
+      `New (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0new (${ACCOUNT} eu-west-1): EIP 203.0.113.12 is not associated`,
+    );
     expect(Message).toContain("Resolved (1):\n  - eip-attached AWS::EC2::EIP eipalloc-0old");
     expect(Message).toContain("Newly exempted (1):");
     // The rule digests' attributes (lib/alerts/digest.ts), so that one subscription filter serves both.
     expect(MessageAttributes).toEqual({
       kind: { DataType: "String", StringValue: "compliance-report" },
       ruleId: { DataType: "String.Array", StringValue: '["eip-attached"]' },
-      severity: { DataType: "String.Array", StringValue: JSON.stringify([reportRules().find((rule) => rule.id === "eip-attached")?.severity]) },
+      severity: {
+        DataType: "String.Array",
+        StringValue: JSON.stringify([reportRules().find((rule) => rule.id === "eip-attached")?.severity]),
+      },
       accountId: { DataType: "String", StringValue: ACCOUNT },
       region: { DataType: "String", StringValue: REGION },
       complianceType: { DataType: "String.Array", StringValue: '["NON_COMPLIANT","COMPLIANT","INSUFFICIENT_DATA"]' },
@@ -187,7 +220,9 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
 
     mockAccount(unchanged);
-    const always = await runScheduledReport(scheduledReportSettings({ ...env, REPORT_NOTIFY: "always" }), clients(), ACCOUNT, RULES, { now: nextDay });
+    const always = await runScheduledReport(scheduledReportSettings({ ...env, REPORT_NOTIFY: "always" }), clients(), ACCOUNT, RULES, {
+      now: nextDay,
+    });
     expect(always.notified).toBe(true);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     expect(() => scheduledReportSettings({ ...env, REPORT_NOTIFY: "sometimes" })).toThrow(/environment REPORT_NOTIFY/);
@@ -204,13 +239,23 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
 
   test("the report covers the rules its caller passes, not the registry", async () => {
     mockAccount(undefined);
-    const run = await runScheduledReport(settings(), clients(), ACCOUNT, RULES.filter((rule) => rule.meta.id === "eip-attached"), { now: () => NOW });
+    const run = await runScheduledReport(
+      settings(),
+      clients(),
+      ACCOUNT,
+      RULES.filter((rule) => rule.meta.id === "eip-attached"),
+      { now: () => NOW },
+    );
     expect(run.report.rules.map((rule) => rule.id)).toEqual(["eip-attached"]);
   });
 
   test("settings come from the environment and a bad one is named", () => {
     expect(settings()).toMatchObject({ REPORT_LINK_EXPIRY_SECONDS: 86_400, CONFIG_RULE_NAMES: { "eip-attached": "ecr-dev-eip-attached" } });
-    expect(() => scheduledReportSettings({ ...env, REPORT_LINK_EXPIRY_SECONDS: "forever" })).toThrow(/environment REPORT_LINK_EXPIRY_SECONDS/);
-    expect(() => scheduledReportSettings({ ...env, CONFIG_RULE_NAMES: "eip-attached" })).toThrow(/environment CONFIG_RULE_NAMES: expected JSON/);
+    expect(() => scheduledReportSettings({ ...env, REPORT_LINK_EXPIRY_SECONDS: "forever" })).toThrow(
+      /environment REPORT_LINK_EXPIRY_SECONDS/,
+    );
+    expect(() => scheduledReportSettings({ ...env, CONFIG_RULE_NAMES: "eip-attached" })).toThrow(
+      /environment CONFIG_RULE_NAMES: expected JSON/,
+    );
   });
 });

@@ -18,11 +18,20 @@ describe("the rule function's settings (one schema, lib/lambda/settings.ts)", ()
     });
     expect(settings).toMatchObject({
       region: "eu-west-1",
-      alerts: { topicArn: "arn:aws:sns:eu-west-1:111122223333:alerts", tableName: undefined, renotifyIntervalMs: 90 * 60_000, maxAttempts: 5 },
+      alerts: {
+        topicArn: "arn:aws:sns:eu-west-1:111122223333:alerts",
+        tableName: undefined,
+        renotifyIntervalMs: 90 * 60_000,
+        maxAttempts: 5,
+      },
       securityHubEnabled: true,
       remediation: { settings: { mode: "automatic", cap: 5 }, assumeRoleArn: "arn:aws:iam::111122223333:role/Remediation" },
     });
-    expect(ruleFunctionSettings(imdsv2Required, {})).toMatchObject({ alerts: { renotifyIntervalMs: undefined }, securityHubEnabled: false, remediation: undefined });
+    expect(ruleFunctionSettings(imdsv2Required, {})).toMatchObject({
+      alerts: { renotifyIntervalMs: undefined },
+      securityHubEnabled: false,
+      remediation: undefined,
+    });
     expect(ruleFunctionSettings(imdsv2Required, { ALERTS_RENOTIFY_MINUTES: "0" }).alerts.renotifyIntervalMs).toBeUndefined();
   });
 
@@ -30,7 +39,9 @@ describe("the rule function's settings (one schema, lib/lambda/settings.ts)", ()
     expect(() => ruleFunctionSettings(imdsv2Required, { ALERTS_RENOTIFY_MINUTES: "soon" })).toThrow(
       'field environment ALERTS_RENOTIFY_MINUTES: expected a number of minutes >= 0, got "soon"',
     );
-    expect(() => ruleFunctionSettings(imdsv2Required, { ALERTS_MAX_ATTEMPTS: "0" })).toThrow(/environment ALERTS_MAX_ATTEMPTS: expected a whole number >= 1/);
+    expect(() => ruleFunctionSettings(imdsv2Required, { ALERTS_MAX_ATTEMPTS: "0" })).toThrow(
+      /environment ALERTS_MAX_ATTEMPTS: expected a whole number >= 1/,
+    );
     expect(() => ruleFunctionSettings(eipAttached, { REMEDIATION_MODE: "automatic" })).toThrow(/REMEDIATION_\* environment.*allowRelease/);
   });
 
@@ -40,7 +51,10 @@ describe("the rule function's settings (one schema, lib/lambda/settings.ts)", ()
     const handler = createRuleHandler(imdsv2Required, { env, logger: silentLogger() });
     await expect(handler({}, context)).rejects.toThrow(/environment ALERTS_MAX_ATTEMPTS/);
     const read = jest.fn((): string | undefined => "3");
-    const counted = new Proxy({ ...env }, { get: (_target, key) => (key === "ALERTS_MAX_ATTEMPTS" ? read() : undefined) }) as NodeJS.ProcessEnv;
+    const counted = new Proxy(
+      { ...env },
+      { get: (_target, key) => (key === "ALERTS_MAX_ATTEMPTS" ? read() : undefined) },
+    ) as NodeJS.ProcessEnv;
     const once = createRuleHandler(imdsv2Required, { env: counted, logger: silentLogger() });
     // Bad events fail after the settings are read; the settings are not read again.
     await expect(once({}, context)).rejects.toThrow();

@@ -10,8 +10,7 @@ import { ec2Error, fakeEc2Transport, instance, reservation, scheduled } from "./
 // retry middleware. fakeEc2Transport answers below it instead.
 const config = mockClient(ConfigServiceClient);
 const context = localContext("test-rule");
-const posted = () =>
-  config.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
+const posted = () => config.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
 
 /**
  * Runs a handler call on fake timers, advancing them until it settles: the SDK's backoff
@@ -85,4 +84,3 @@ describe("EC2 throttling through the SDK's real retry strategy", () => {
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
   });
 });
-

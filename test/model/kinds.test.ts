@@ -1,5 +1,13 @@
 import * as ec2Sdk from "@aws-sdk/client-ec2";
-import { CONFIG_RECORDED_KINDS, EC2_OPERATIONS, idFilterOf, KINDS, kindOfConfigType, kindOfResourceId, RESOURCE_KINDS } from "../../lib/model/kinds";
+import {
+  CONFIG_RECORDED_KINDS,
+  EC2_OPERATIONS,
+  idFilterOf,
+  KINDS,
+  kindOfConfigType,
+  kindOfResourceId,
+  RESOURCE_KINDS,
+} from "../../lib/model/kinds";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import { NORMALIZERS, normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { ACCOUNT, REGION, RESPONSES } from "../../scripts/example-account";
@@ -54,7 +62,8 @@ describe("the kind table (lib/model/kinds.ts)", () => {
         const records = normalizeEc2Item(operation, item, origin);
         expect(records.every((record) => record.kind === kind)).toBe(true);
         // A reservation's instances carry the instance's id field; every other item its own.
-        const inner = kind === "instance" ? ((item as { Instances: Record<string, unknown>[] }).Instances ?? []) : [item as Record<string, unknown>];
+        const inner =
+          kind === "instance" ? ((item as { Instances: Record<string, unknown>[] }).Instances ?? []) : [item as Record<string, unknown>];
         expect(records.map((record) => record.id)).toEqual(
           inner.map((entry) => idFields.map((field) => entry[field]).find((value) => typeof value === "string")),
         );
@@ -65,7 +74,13 @@ describe("the kind table (lib/model/kinds.ts)", () => {
   it("keys regional kinds by account and region in the model, the others by account and id", () => {
     const builder = new ModelBuilder();
     for (const region of ["eu-west-1", "us-east-1"]) {
-      builder.add({ kind: "instance-type", id: "c6in.large", region, accountId: ACCOUNT, enaSupport: region === "eu-west-1" ? "required" : "supported" });
+      builder.add({
+        kind: "instance-type",
+        id: "c6in.large",
+        region,
+        accountId: ACCOUNT,
+        enaSupport: region === "eu-west-1" ? "required" : "supported",
+      });
     }
     builder.add({ kind: "prefix-list", id: "pl-1", name: "one", region: "eu-west-1", accountId: ACCOUNT });
     const model = builder.build();

@@ -41,7 +41,10 @@ describe("ModelBuilder and ResourceModel", () => {
   });
 
   it("holds the same id in two accounts as two records, each found and related only in its own account", () => {
-    const model = new ModelBuilder().add(subnet("subnet-1", A)).add(subnet("subnet-1", B, "vpc-9")).build();
+    const model = new ModelBuilder()
+      .add(subnet("subnet-1", A))
+      .add(subnet("subnet-1", B, "vpc-9"))
+      .build();
     expect(ids(model.all("subnet"))).toEqual(["111111111111/subnet-1", "222222222222/subnet-1"]);
     expect(model.get("subnet", "subnet-1", B)?.vpcId).toBe("vpc-9");
     expect(model.subnetsInVpc("vpc-9", A)).toEqual([]);

@@ -103,7 +103,9 @@ describe("listing the organization's accounts", () => {
   });
 
   it("a denied listing is an error, never an empty organization", async () => {
-    organizations.on(ListAccountsCommand).rejects(Object.assign(new Error("not the management account"), { name: "AccessDeniedException", $metadata: {} }));
+    organizations
+      .on(ListAccountsCommand)
+      .rejects(Object.assign(new Error("not the management account"), { name: "AccessDeniedException", $metadata: {} }));
     await expect(listOrganizationAccounts(clients)).rejects.toThrow("not the management account");
   });
 });
@@ -149,12 +151,22 @@ function stsAnswers(callerArn: string, denied: ReadonlySet<string> = new Set()) 
   sts.on(AssumeRoleCommand).callsFake(async ({ RoleArn }: { RoleArn: string }) => {
     const account = RoleArn.split(":")[4] as string;
     if (denied.has(account)) {
-      throw Object.assign(new Error(`User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${RoleArn}\nsecond line`), {
-        name: "AccessDenied",
-        $metadata: {},
-      });
+      throw Object.assign(
+        new Error(`User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${RoleArn}\nsecond line`),
+        {
+          name: "AccessDenied",
+          $metadata: {},
+        },
+      );
     }
-    return { Credentials: { AccessKeyId: `AK${account}`, SecretAccessKey: "secret", SessionToken: "token", Expiration: new Date(Date.now() + 3_600_000) } };
+    return {
+      Credentials: {
+        AccessKeyId: `AK${account}`,
+        SecretAccessKey: "secret",
+        SessionToken: "token",
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    };
   });
 }
 
@@ -206,7 +218,8 @@ describe("recording the accounts", () => {
         {
           accountId: "222222222222",
           status: "failed",
-          error: "AccessDenied: User: arn:aws-cn:iam::999999999999:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws-cn:iam::222222222222:role/ec2-config-rules-recorder",
+          error:
+            "AccessDenied: User: arn:aws-cn:iam::999999999999:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws-cn:iam::222222222222:role/ec2-config-rules-recorder",
           regions: ["eu-west-1", "us-east-1"],
         },
         { accountId: "333333333333", status: "recorded", file: "333333333333.json.gz", regions: ["eu-west-1", "us-east-1"] },
@@ -235,13 +248,17 @@ describe("recording the accounts", () => {
     const recording = await recordAccounts({ ...base, regions: "all", accounts: [{ accountId: "111111111111" }], outputDir });
     expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).not.toHaveProperty("ExternalId");
     expect(recording.regions).toBe("all");
-    expect(recording.accounts).toEqual([{ accountId: "111111111111", status: "recorded", file: "111111111111.json.gz", regions: ["eu-west-1", "us-east-1"] }]);
+    expect(recording.accounts).toEqual([
+      { accountId: "111111111111", status: "recorded", file: "111111111111.json.gz", regions: ["eu-west-1", "us-east-1"] },
+    ]);
   });
 
   it("an account whose calls failed after retries: failed with the first failure, no file, unless allowPartial", async () => {
     stsAnswers("arn:aws:iam::999999999999:user/alice");
     ec2.onAnyCommand().resolves({});
-    ec2.on(DescribeAddressesCommand).rejects(Object.assign(new Error("Request limit exceeded."), { name: "RequestLimitExceeded", $metadata: {} }));
+    ec2
+      .on(DescribeAddressesCommand)
+      .rejects(Object.assign(new Error("Request limit exceeded."), { name: "RequestLimitExceeded", $metadata: {} }));
     const strict = tmp();
     const failed = await recordAccounts({ ...base, accounts: [{ accountId: "111111111111" }], outputDir: strict });
     expect(failed.accounts).toEqual([
@@ -265,7 +282,14 @@ describe("recording the accounts", () => {
   });
 
   it("credentials that turn out to be another account's are refused, never recorded under this account's name", async () => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: "AK777777777777", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date(Date.now() + 3_600_000) } });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: "AK777777777777",
+        SecretAccessKey: "s",
+        SessionToken: "t",
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
     sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
       const { accessKeyId } = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
       return accessKeyId.startsWith("AK")
@@ -275,7 +299,10 @@ describe("recording the accounts", () => {
     ec2.onAnyCommand().resolves({});
     const outputDir = tmp();
     const recording = await recordAccounts({ ...base, accounts: [{ accountId: "111111111111" }], outputDir });
-    expect(recording.accounts[0]).toMatchObject({ status: "failed", error: "the role's credentials are of account 777777777777, not 111111111111" });
+    expect(recording.accounts[0]).toMatchObject({
+      status: "failed",
+      error: "the role's credentials are of account 777777777777, not 111111111111",
+    });
     expect(readdirSync(outputDir)).toEqual(["organization.json"]);
   });
 });
@@ -298,21 +325,45 @@ async function cli(...args: string[]): Promise<{ code: number; stderr: string }>
 
 describe("record's many-account flags", () => {
   it.each([
-    [["--accounts", "111111111111", "--organization", "--role-name", "r", "--output-dir", "d"], "give --accounts or --organization, not both"],
-    [["--ou", "ou-abcd-12345678", "--role-name", "r", "--output-dir", "d"], "--ou records many accounts: it needs --accounts or --organization"],
-    [["--accounts", "111111111111", "--ou", "ou-abcd-12345678", "--role-name", "r", "--output-dir", "d"], "--ou selects part of an organization: it needs --organization"],
-    [["--accounts", "111111111111", "--exclude-accounts", "222222222222", "--role-name", "r", "--output-dir", "d"], "field --exclude-accounts: --exclude-accounts filters"],
+    [
+      ["--accounts", "111111111111", "--organization", "--role-name", "r", "--output-dir", "d"],
+      "give --accounts or --organization, not both",
+    ],
+    [
+      ["--ou", "ou-abcd-12345678", "--role-name", "r", "--output-dir", "d"],
+      "--ou records many accounts: it needs --accounts or --organization",
+    ],
+    [
+      ["--accounts", "111111111111", "--ou", "ou-abcd-12345678", "--role-name", "r", "--output-dir", "d"],
+      "--ou selects part of an organization: it needs --organization",
+    ],
+    [
+      ["--accounts", "111111111111", "--exclude-accounts", "222222222222", "--role-name", "r", "--output-dir", "d"],
+      "field --exclude-accounts: --exclude-accounts filters",
+    ],
     [["--organization", "--role-name", "r"], "field --output-dir: --organization needs --output-dir <dir>"],
     [["--accounts", "111111111111", "--output-dir", "d"], "field --role-name: --accounts needs --role-name <name>"],
-    [["--organization", "--role-name", "r", "--output", "x.json.gz", "--output-dir", "d"], "--organization writes a folder: give --output-dir, not --output"],
+    [
+      ["--organization", "--role-name", "r", "--output", "x.json.gz", "--output-dir", "d"],
+      "--organization writes a folder: give --output-dir, not --output",
+    ],
     [["--accounts", "1111,222222222222", "--role-name", "r", "--output-dir", "d"], 'field --accounts: not a 12-digit account id: "1111"'],
     [["--accounts", ",", "--role-name", "r", "--output-dir", "d"], "field --accounts: not a 12-digit account id"],
-    [["--organization", "--exclude-accounts", "12345678901x", "--role-name", "r", "--output-dir", "d"], 'field --exclude-accounts: not a 12-digit account id: "12345678901x"'],
+    [
+      ["--organization", "--exclude-accounts", "12345678901x", "--role-name", "r", "--output-dir", "d"],
+      'field --exclude-accounts: not a 12-digit account id: "12345678901x"',
+    ],
     [["--organization", "--ou", "ou-x", "--role-name", "r", "--output-dir", "d"], 'field --ou: not an organizational unit id: "ou-x"'],
     [["--organization", "--role-name", "bad role", "--output-dir", "d"], 'field --role-name: not an IAM role name: "bad role"'],
-    [["--organization", "--role-name", "r", "--external-id", "x", "--output-dir", "d"], "field --external-id: expected 2 to 1224 characters"],
+    [
+      ["--organization", "--role-name", "r", "--external-id", "x", "--output-dir", "d"],
+      "field --external-id: expected 2 to 1224 characters",
+    ],
     [["--role-name", "r"], "--role-name records many accounts: it needs --accounts or --organization"],
-    [["--organization", "--role-name", "r", "--output-dir", "d", "--concurrency", "0"], "field --concurrency: expected an integer from 1 to 32"],
+    [
+      ["--organization", "--role-name", "r", "--output-dir", "d", "--concurrency", "0"],
+      "field --concurrency: expected an integer from 1 to 32",
+    ],
   ])("refuses %j with one line, exit 2, before any AWS call", async (args, message) => {
     const { code, stderr } = await cli(...args);
     expect(code).toBe(2);
@@ -335,7 +386,16 @@ describe("record's many-account flags", () => {
     stsAnswers("arn:aws:iam::999999999999:user/alice", new Set(["222222222222"]));
     ec2.onAnyCommand().resolves({});
     const strict = join(tmp(), "new-folder");
-    const first = await cli("--accounts", "111111111111,222222222222", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", strict);
+    const first = await cli(
+      "--accounts",
+      "111111111111,222222222222",
+      "--role-name",
+      "r",
+      "--regions",
+      "eu-west-1",
+      "--output-dir",
+      strict,
+    );
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/record: \[\d\/2\] 222222222222: FAILED: AccessDenied: User: .* is not authorized/);
     expect(first.stderr).toMatch(/record: \[\d\/2\] 111111111111: recorded 1 region\(s\), 0 item\(s\) -> 111111111111\.json\.gz/);
@@ -343,14 +403,34 @@ describe("record's many-account flags", () => {
     expect(readIndex(strict).accounts.map((account) => account.status)).toEqual(["recorded", "failed"]);
 
     const partial = tmp();
-    const second = await cli("--accounts", "111111111111,222222222222", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", partial, "--allow-partial");
+    const second = await cli(
+      "--accounts",
+      "111111111111,222222222222",
+      "--role-name",
+      "r",
+      "--regions",
+      "eu-west-1",
+      "--output-dir",
+      partial,
+      "--allow-partial",
+    );
     expect(second.code).toBe(0);
     expect(readIndex(partial).accounts.map((account) => account.status)).toEqual(["recorded", "failed"]);
   });
 
   it("exit 1 when no account could be recorded, even with --allow-partial", async () => {
     stsAnswers("arn:aws:iam::999999999999:user/alice", new Set(["111111111111"]));
-    const { code, stderr } = await cli("--accounts", "111111111111", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", tmp(), "--allow-partial");
+    const { code, stderr } = await cli(
+      "--accounts",
+      "111111111111",
+      "--role-name",
+      "r",
+      "--regions",
+      "eu-west-1",
+      "--output-dir",
+      tmp(),
+      "--allow-partial",
+    );
     expect(code).toBe(1);
     expect(stderr).toContain("record: no account could be recorded; exit 1");
   });
@@ -370,9 +450,23 @@ describe("record's many-account flags", () => {
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain("record: 444444444444 (gone): skipped, SUSPENDED (not ACTIVE)");
     expect(ok.stderr).toContain("record: 1 ACTIVE account(s) in o-abc123defg");
-    expect(readIndex(dir)).toMatchObject({ organizationId: "o-abc123defg", managementAccountId: "999999999999", accounts: [{ accountId: "111111111111", name: "one" }] });
+    expect(readIndex(dir)).toMatchObject({
+      organizationId: "o-abc123defg",
+      managementAccountId: "999999999999",
+      accounts: [{ accountId: "111111111111", name: "one" }],
+    });
 
-    const none = await cli("--organization", "--exclude-accounts", "111111111111", "--role-name", "r", "--regions", "eu-west-1", "--output-dir", tmp());
+    const none = await cli(
+      "--organization",
+      "--exclude-accounts",
+      "111111111111",
+      "--role-name",
+      "r",
+      "--regions",
+      "eu-west-1",
+      "--output-dir",
+      tmp(),
+    );
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("no ACTIVE account to record in o-abc123defg (1 excluded, 1 not active)");
   });

@@ -16,6 +16,8 @@ describe("record --regions all", () => {
 
   it("refuses an answer that names no region, instead of writing a snapshot that judges nothing", async () => {
     ec2.on(DescribeRegionsCommand).resolves({ Regions: [] });
-    await expect(resolveRegions({ regions: "all", clientsFor }, "eu-west-1")).rejects.toThrow(/named no enabled region; give the regions to record/);
+    await expect(resolveRegions({ regions: "all", clientsFor }, "eu-west-1")).rejects.toThrow(
+      /named no enabled region; give the regions to record/,
+    );
   });
 });

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { runRecord } from "../../lib/cli/commands/record";
 import { AwsClients } from "../../lib/aws/clients";
+import { runRecord } from "../../lib/cli/commands/record";
 import { recordAccount } from "../../lib/record/record";
 import { snapshotChunks } from "../../lib/record/write-snapshot";
 import { loadSnapshots } from "../../lib/sources/load";
@@ -46,7 +46,10 @@ describe("record streamed to the file", () => {
     const output = join(tmp, "streamed.json.gz");
     const { written, inMemory } = await withStandIn({ resources: RESOURCES }, async () => {
       const written = await runRecord({ regions: REGIONS.join(","), output, concurrency: "3" }, tool, quiet);
-      const inMemory = await recordAccount({ clientsFor: (region) => new AwsClients({ region }), regions: REGIONS, concurrency: 3, tool, now }, "eu-west-1");
+      const inMemory = await recordAccount(
+        { clientsFor: (region) => new AwsClients({ region }), regions: REGIONS, concurrency: 3, tool, now },
+        "eu-west-1",
+      );
       return { written, inMemory };
     });
     expect(written).toEqual({ accountId: STAND_IN_ACCOUNT, capturedAt: now().toISOString(), regions: REGIONS, failures: [], output });
@@ -59,8 +62,14 @@ describe("record streamed to the file", () => {
       const responses = parsed.regions[region];
       expect(responses.DescribeInstances.Reservations).toHaveLength(counts.DescribeInstances);
       expect(responses.DescribeNetworkInterfaces.NetworkInterfaces).toHaveLength(counts.DescribeNetworkInterfaces);
-      expect(new Set(responses.DescribeNetworkInterfaces.NetworkInterfaces.map((item: { NetworkInterfaceId: string }) => item.NetworkInterfaceId)).size).toBe(counts.DescribeNetworkInterfaces);
-      expect(responses.DescribeInstanceTypes.InstanceTypes.map((type: { InstanceType: string }) => type.InstanceType)).toEqual([...STAND_IN_INSTANCE_TYPES].sort());
+      expect(
+        new Set(
+          responses.DescribeNetworkInterfaces.NetworkInterfaces.map((item: { NetworkInterfaceId: string }) => item.NetworkInterfaceId),
+        ).size,
+      ).toBe(counts.DescribeNetworkInterfaces);
+      expect(responses.DescribeInstanceTypes.InstanceTypes.map((type: { InstanceType: string }) => type.InstanceType)).toEqual(
+        [...STAND_IN_INSTANCE_TYPES].sort(),
+      );
       expect(responses.DescribeRouteTables).toEqual({ RouteTables: [] });
     }
     // One item per line, as the in-memory writer lays it out.
@@ -81,7 +90,10 @@ describe("record streamed to the file", () => {
       await runRecord({ regions: "eu-west-1,us-east-1", output: partial, allowPartial: true, concurrency: "2" }, tool, quiet),
     ]);
     expect(refused?.output).toBeUndefined();
-    expect(refused?.failures.map((failure) => `${failure.region} ${failure.operation}`)).toEqual(["eu-west-1 DescribeNetworkInterfaces", "us-east-1 DescribeNetworkInterfaces"]);
+    expect(refused?.failures.map((failure) => `${failure.region} ${failure.operation}`)).toEqual([
+      "eu-west-1 DescribeNetworkInterfaces",
+      "us-east-1 DescribeNetworkInterfaces",
+    ]);
     expect(refused?.failures[0]?.error).toContain("UnauthorizedOperation");
     expect(existsSync(strict)).toBe(false);
     expect(readdirSync(tmp).filter((name) => name.endsWith(".tmp"))).toEqual([]);

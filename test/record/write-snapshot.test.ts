@@ -13,7 +13,12 @@ const snapshot: RecordedSnapshot = {
   tool: { name: "ec2-config-rules", version: "0.0.0-test" },
   regions: {
     "eu-west-1": {
-      DescribeAddresses: { Addresses: [{ AllocationId: "eipalloc-01", PublicIp: "203.0.113.1", Domain: "vpc" }, { AllocationId: "eipalloc-02", PublicIp: "203.0.113.2", AssociationId: "eipassoc-02", Domain: "vpc" }] },
+      DescribeAddresses: {
+        Addresses: [
+          { AllocationId: "eipalloc-01", PublicIp: "203.0.113.1", Domain: "vpc" },
+          { AllocationId: "eipalloc-02", PublicIp: "203.0.113.2", AssociationId: "eipassoc-02", Domain: "vpc" },
+        ],
+      },
       DescribeSecurityGroups: { SecurityGroups: [] },
     },
     "us-east-1": { DescribeAddresses: { Addresses: [] } },

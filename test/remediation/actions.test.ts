@@ -4,10 +4,17 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { publishBulletin } from "../../lib/alerts";
+import { remediationBulletin } from "../../lib/cli/remediation-bulletin";
 import type { AnyRule } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
-import { applyRemediation, DISASSOCIATED_AT_TAG, DISASSOCIATED_FROM_TAG, fixesOf, planRemediation, reconcilePlans } from "../../remediation";
-import { remediationBulletin } from "../../lib/cli/remediation-bulletin";
+import {
+  applyRemediation,
+  DISASSOCIATED_AT_TAG,
+  DISASSOCIATED_FROM_TAG,
+  fixesOf,
+  planRemediation,
+  reconcilePlans,
+} from "../../remediation";
 import { findRule } from "../../rules";
 import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 
@@ -24,10 +31,20 @@ beforeEach(() => {
 afterEach(() => ec2.mock.restore());
 
 /** Plans from the fake's current state (as offline), then applies against it (live). */
-async function planAndApply(ruleId: string, options: { params?: Record<string, unknown>; cap?: number; exemptions?: ExemptionPolicy; between?: () => void } = {}) {
+async function planAndApply(
+  ruleId: string,
+  options: { params?: Record<string, unknown>; cap?: number; exemptions?: ExemptionPolicy; between?: () => void } = {},
+) {
   const plan = planRemediation({ rule: rule(ruleId), model: ec2.model(), params: options.params, exemptions: options.exemptions });
   options.between?.();
-  const report = await applyRemediation({ ec2: ec2.client(), rule: rule(ruleId), plan, params: options.params, cap: options.cap, exemptions: options.exemptions });
+  const report = await applyRemediation({
+    ec2: ec2.client(),
+    rule: rule(ruleId),
+    plan,
+    params: options.params,
+    cap: options.cap,
+    exemptions: options.exemptions,
+  });
   return { plan, report };
 }
 
@@ -40,33 +57,58 @@ const eip = (id: string, extra: Record<string, unknown> = {}): Address =>
   ({ AllocationId: id, PublicIp: `198.51.100.${id.length}`, Domain: "vpc", Tags: disassociatedLongAgo, ...extra }) as Address;
 
 const group = (id: string, name = id, extra: Partial<SecurityGroup> = {}): SecurityGroup => ({
-  GroupId: id, GroupName: name, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: name, IpPermissions: [], IpPermissionsEgress: [], ...extra,
+  GroupId: id,
+  GroupName: name,
+  VpcId: "vpc-1",
+  OwnerId: ACCOUNT,
+  Description: name,
+  IpPermissions: [],
+  IpPermissionsEgress: [],
+  ...extra,
 });
 
 const referencing = (id: string, target: string): SecurityGroup =>
-  group(id, id, { IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: target, UserId: ACCOUNT }] }] });
+  group(id, id, {
+    IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: target, UserId: ACCOUNT }] }],
+  });
 
 function instance(id: string, extra: Partial<Instance> = {}): Instance {
   return {
-    InstanceId: id, InstanceType: "t3.micro", State: { Code: 16, Name: "running" }, VpcId: "vpc-1", SubnetId: "subnet-1",
+    InstanceId: id,
+    InstanceType: "t3.micro",
+    State: { Code: 16, Name: "running" },
+    VpcId: "vpc-1",
+    SubnetId: "subnet-1",
     Placement: { AvailabilityZone: "eu-west-1a" },
     MetadataOptions: { State: "applied", HttpTokens: "optional", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
     NetworkInterfaces: [{ NetworkInterfaceId: `eni-${id}`, Attachment: { DeviceIndex: 0, Status: "attached" }, Groups: [] }],
-    SecurityGroups: [], Tags: [], ...extra,
+    SecurityGroups: [],
+    Tags: [],
+    ...extra,
   } as Instance;
 }
 
 describe("eip-attached: release an unassociated address", () => {
   it("plans ReleaseAddress only for the unassociated address, then dry-runs, applies and re-evaluates", async () => {
-    ec2.addresses = [eip("eipalloc-idle"), eip("eipalloc-used", { AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" })];
+    ec2.addresses = [
+      eip("eipalloc-idle"),
+      eip("eipalloc-used", { AssociationId: "eipassoc-1", InstanceId: "i-1", NetworkInterfaceId: "eni-1" }),
+    ];
     const { plan, report } = await planAndApply("eip-attached");
     expect(plan.actions).toEqual([
-      expect.objectContaining({ resourceId: "eipalloc-idle", status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-idle" } }] }),
+      expect.objectContaining({
+        resourceId: "eipalloc-idle",
+        status: "fix",
+        calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-idle" } }],
+      }),
     ]);
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "eipalloc-idle", status: "applied", after: "deleted" })]);
     expect(report.outcomes[0]?.calls[0]).toMatchObject({ dryRun: "DryRunOperation", result: "ok" });
     const releases = ec2.mock.commandCalls(ReleaseAddressCommand).map((call) => call.args[0].input);
-    expect(releases).toEqual([{ AllocationId: "eipalloc-idle", DryRun: true }, { AllocationId: "eipalloc-idle", DryRun: false }]);
+    expect(releases).toEqual([
+      { AllocationId: "eipalloc-idle", DryRun: true },
+      { AllocationId: "eipalloc-idle", DryRun: false },
+    ]);
     expect(ec2.addresses.map((a) => a.AllocationId)).toEqual(["eipalloc-used"]);
   });
 
@@ -93,7 +135,11 @@ describe("eip-attached: release an unassociated address", () => {
 
   it("treats an address released between plan and apply as done", async () => {
     ec2.addresses = [eip("eipalloc-idle")];
-    const { report } = await planAndApply("eip-attached", { between: () => { ec2.addresses = []; } });
+    const { report } = await planAndApply("eip-attached", {
+      between: () => {
+        ec2.addresses = [];
+      },
+    });
     expect(report.outcomes).toEqual([expect.objectContaining({ status: "gone" })]);
     expect(ec2.writes).toEqual([]);
   });
@@ -101,7 +147,8 @@ describe("eip-attached: release an unassociated address", () => {
   it("re-checks at apply time: an address associated since the plan is left alone", async () => {
     ec2.addresses = [eip("eipalloc-idle")];
     const { report } = await planAndApply("eip-attached", {
-      between: () => Object.assign(ec2.addresses[0] as object, { AssociationId: "eipassoc-new", InstanceId: "i-9", NetworkInterfaceId: "eni-9" }),
+      between: () =>
+        Object.assign(ec2.addresses[0] as object, { AssociationId: "eipassoc-new", InstanceId: "i-9", NetworkInterfaceId: "eni-9" }),
     });
     expect(report.outcomes).toEqual([expect.objectContaining({ status: "already-compliant" })]);
     expect(ec2.writes).toEqual([]);
@@ -110,7 +157,9 @@ describe("eip-attached: release an unassociated address", () => {
   it("never plans nor applies on an exempted address, even one exempted after the plan", async () => {
     ec2.addresses = [eip("eipalloc-exempt", { Tags: [{ Key: "compliance-exempt", Value: "eip-attached" }] }), eip("eipalloc-late")];
     const { plan, report } = await planAndApply("eip-attached", {
-      between: () => { ec2.addresses[1] = { ...ec2.addresses[1], Tags: [{ Key: "compliance-exempt", Value: "all" }] }; },
+      between: () => {
+        ec2.addresses[1] = { ...ec2.addresses[1], Tags: [{ Key: "compliance-exempt", Value: "all" }] };
+      },
     });
     expect(plan.actions.map((action) => action.resourceId)).toEqual(["eipalloc-late"]);
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "eipalloc-late", status: "exempted" })]);
@@ -119,7 +168,16 @@ describe("eip-attached: release an unassociated address", () => {
 
   it("leaves an address on a detached ENI to a person (requireInUseEni)", () => {
     ec2.addresses = [eip("eipalloc-detached", { AssociationId: "eipassoc-2", NetworkInterfaceId: "eni-loose" })];
-    ec2.enis = [{ NetworkInterfaceId: "eni-loose", Status: "available", VpcId: "vpc-1", SubnetId: "subnet-1", Groups: [], InterfaceType: "interface" }];
+    ec2.enis = [
+      {
+        NetworkInterfaceId: "eni-loose",
+        Status: "available",
+        VpcId: "vpc-1",
+        SubnetId: "subnet-1",
+        Groups: [],
+        InterfaceType: "interface",
+      },
+    ];
     const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), params: { requireInUseEni: true } });
     expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
     expect(plan.actions[0]?.manualSteps.join(" ")).toContain("disassociate-address --association-id eipassoc-2");
@@ -137,7 +195,9 @@ describe("eip-attached: release an unassociated address", () => {
     await publishBulletin(new SNSClient({}), "arn:aws:sns:eu-west-1:111122223333:alerts", remediationBulletin(report, "low"));
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.Subject).toContain("cap of 10 exceeded, nothing applied");
-    expect(JSON.parse(input?.Message ?? "{}").default).toContain("11 resources need a fix, above the cap of 10 per run: nothing was applied");
+    expect(JSON.parse(input?.Message ?? "{}").default).toContain(
+      "11 resources need a fix, above the cap of 10 per run: nothing was applied",
+    );
     expect(input?.MessageAttributes?.kind).toEqual({ DataType: "String", StringValue: "remediation" });
     sns.restore();
 
@@ -151,19 +211,50 @@ describe("eip-attached: release an unassociated address", () => {
     const info = jest.spyOn(logger, "info");
     const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
     await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan, logger });
-    expect(info).toHaveBeenCalledWith("Remediation action", expect.objectContaining({ audit: true, ruleId: "eip-attached", resourceId: "eipalloc-idle", status: "applied", accountId: ACCOUNT, region: REGION }));
+    expect(info).toHaveBeenCalledWith(
+      "Remediation action",
+      expect.objectContaining({
+        audit: true,
+        ruleId: "eip-attached",
+        resourceId: "eipalloc-idle",
+        status: "applied",
+        accountId: ACCOUNT,
+        region: REGION,
+      }),
+    );
   });
 });
 
 describe("sg-attached-to-eni: delete an unused group", () => {
   it("deletes an unused group, skips default and referenced groups with a reason", async () => {
-    ec2.groups = [group("sg-default", "default"), group("sg-unused"), group("sg-referenced"), referencing("sg-referrer", "sg-referenced"), group("sg-used")];
-    ec2.enis = [{ NetworkInterfaceId: "eni-1", Status: "in-use", VpcId: "vpc-1", SubnetId: "subnet-1", InterfaceType: "interface", Groups: [{ GroupId: "sg-used" }, { GroupId: "sg-referrer" }] }];
+    ec2.groups = [
+      group("sg-default", "default"),
+      group("sg-unused"),
+      group("sg-referenced"),
+      referencing("sg-referrer", "sg-referenced"),
+      group("sg-used"),
+    ];
+    ec2.enis = [
+      {
+        NetworkInterfaceId: "eni-1",
+        Status: "in-use",
+        VpcId: "vpc-1",
+        SubnetId: "subnet-1",
+        InterfaceType: "interface",
+        Groups: [{ GroupId: "sg-used" }, { GroupId: "sg-referrer" }],
+      },
+    ];
     const { plan, report } = await planAndApply("sg-attached-to-eni");
     const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
     expect(Object.keys(byId).sort()).toEqual(["sg-referenced", "sg-unused"]);
-    expect(byId["sg-referenced"]).toMatchObject({ status: "skip", why: "sg-referenced is referenced by the rules of sg-referrer: not deleted" });
-    expect(byId["sg-unused"]).toMatchObject({ status: "fix", calls: [{ operation: "DeleteSecurityGroup", parameters: { GroupId: "sg-unused" } }] });
+    expect(byId["sg-referenced"]).toMatchObject({
+      status: "skip",
+      why: "sg-referenced is referenced by the rules of sg-referrer: not deleted",
+    });
+    expect(byId["sg-unused"]).toMatchObject({
+      status: "fix",
+      calls: [{ operation: "DeleteSecurityGroup", parameters: { GroupId: "sg-unused" } }],
+    });
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "sg-unused", status: "applied", after: "deleted" })]);
     expect(ec2.groups.map((g) => g.GroupId)).toEqual(["sg-default", "sg-referenced", "sg-referrer", "sg-used"]);
   });
@@ -172,17 +263,39 @@ describe("sg-attached-to-eni: delete an unused group", () => {
     ec2.groups = [group("sg-default", "default")];
     const model = ec2.model();
     const plan = planRemediation({
-      rule: rule("sg-attached-to-eni"), model,
-      evaluations: [{ ruleId: "sg-attached-to-eni", resourceType: "AWS::EC2::SecurityGroup", resourceId: "sg-default", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "x" }],
+      rule: rule("sg-attached-to-eni"),
+      model,
+      evaluations: [
+        {
+          ruleId: "sg-attached-to-eni",
+          resourceType: "AWS::EC2::SecurityGroup",
+          resourceId: "sg-default",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "x",
+        },
+      ],
     });
-    expect(plan.actions).toEqual([expect.objectContaining({ status: "skip", calls: [], why: "sg-default is a default group: it is never deleted" })]);
+    expect(plan.actions).toEqual([
+      expect.objectContaining({ status: "skip", calls: [], why: "sg-default is a default group: it is never deleted" }),
+    ]);
   });
 
   it("re-checks at apply time: a group an ENI started using, or another group started referencing, is not deleted", async () => {
     ec2.groups = [group("sg-a"), group("sg-b"), group("sg-other")];
     const { report } = await planAndApply("sg-attached-to-eni", {
       between: () => {
-        ec2.enis = [{ NetworkInterfaceId: "eni-new", Status: "in-use", VpcId: "vpc-1", SubnetId: "subnet-1", InterfaceType: "lambda", Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-other" }] }];
+        ec2.enis = [
+          {
+            NetworkInterfaceId: "eni-new",
+            Status: "in-use",
+            VpcId: "vpc-1",
+            SubnetId: "subnet-1",
+            InterfaceType: "lambda",
+            Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-other" }],
+          },
+        ];
         ec2.groups[2] = { ...referencing("sg-other", "sg-b") };
       },
     });
@@ -204,24 +317,49 @@ describe("sg-attached-to-eni: delete an unused group", () => {
 
 describe("imdsv2-required: require tokens, change nothing else", () => {
   it("passes the current endpoint and hop limit, and re-evaluates to COMPLIANT", async () => {
-    ec2.instances = [instance("i-v1"), instance("i-v2", { MetadataOptions: { State: "applied", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 } })];
+    ec2.instances = [
+      instance("i-v1"),
+      instance("i-v2", {
+        MetadataOptions: { State: "applied", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 1 },
+      }),
+    ];
     const { plan, report } = await planAndApply("imdsv2-required");
     expect(plan.actions.map((action) => action.calls)).toEqual([
-      [{ operation: "ModifyInstanceMetadataOptions", parameters: { InstanceId: "i-v1", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 } }],
+      [
+        {
+          operation: "ModifyInstanceMetadataOptions",
+          parameters: { InstanceId: "i-v1", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 },
+        },
+      ],
     ]);
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "i-v1", status: "applied", after: "COMPLIANT" })]);
-    expect(ec2.instances[0]?.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+    expect(ec2.instances[0]?.MetadataOptions).toMatchObject({
+      HttpTokens: "required",
+      HttpEndpoint: "enabled",
+      HttpPutResponseHopLimit: 2,
+    });
   });
 
   it("lowers the hop limit only when maxHopLimit is what failed", () => {
-    ec2.instances = [instance("i-hop", { MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 5 } })];
+    ec2.instances = [
+      instance("i-hop", { MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 5 } }),
+    ];
     const plan = planRemediation({ rule: rule("imdsv2-required"), model: ec2.model(), params: { maxHopLimit: 2 } });
-    expect(plan.actions[0]?.calls[0]?.parameters).toEqual({ InstanceId: "i-hop", HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+    expect(plan.actions[0]?.calls[0]?.parameters).toEqual({
+      InstanceId: "i-hop",
+      HttpTokens: "required",
+      HttpEndpoint: "enabled",
+      HttpPutResponseHopLimit: 2,
+    });
   });
 
   it("treats an instance terminated between plan and apply as done", async () => {
     ec2.instances = [instance("i-v1")];
-    const { report } = await planAndApply("imdsv2-required", { between: () => { ec2.instances = []; } });
+    const { report } = await planAndApply("imdsv2-required", {
+      between: () => {
+        ec2.instances = [];
+      },
+    });
     expect(report.outcomes).toEqual([expect.objectContaining({ status: "gone" })]);
     expect(ec2.writes).toEqual([]);
   });
@@ -241,13 +379,31 @@ describe("ec2-no-public-ip: disassociate EIPs, never stop an instance", () => {
       instance("i-eip", {
         NetworkInterfaces: [
           { NetworkInterfaceId: "eni-p", Attachment: { DeviceIndex: 0 }, Groups: [] },
-          { NetworkInterfaceId: "eni-s", Attachment: { DeviceIndex: 1 }, Groups: [], Association: { PublicIp: "198.51.100.7", IpOwnerId: ACCOUNT } },
+          {
+            NetworkInterfaceId: "eni-s",
+            Attachment: { DeviceIndex: 1 },
+            Groups: [],
+            Association: { PublicIp: "198.51.100.7", IpOwnerId: ACCOUNT },
+          },
         ],
       }),
-      instance("i-auto", { NetworkInterfaces: [{ NetworkInterfaceId: "eni-a", Attachment: { DeviceIndex: 0 }, Groups: [], Association: { PublicIp: "203.0.113.9", IpOwnerId: "amazon" } }] }),
+      instance("i-auto", {
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: "eni-a",
+            Attachment: { DeviceIndex: 0 },
+            Groups: [],
+            Association: { PublicIp: "203.0.113.9", IpOwnerId: "amazon" },
+          },
+        ],
+      }),
     ];
-    ec2.addresses = [eip("eipalloc-sec", { PublicIp: "198.51.100.7", AssociationId: "eipassoc-sec", NetworkInterfaceId: "eni-s", InstanceId: "i-eip" })];
-    ec2.subnets = [{ SubnetId: "subnet-1", VpcId: "vpc-1", MapPublicIpOnLaunch: true, CidrBlock: "10.0.0.0/24", AvailabilityZone: "eu-west-1a" }];
+    ec2.addresses = [
+      eip("eipalloc-sec", { PublicIp: "198.51.100.7", AssociationId: "eipassoc-sec", NetworkInterfaceId: "eni-s", InstanceId: "i-eip" }),
+    ];
+    ec2.subnets = [
+      { SubnetId: "subnet-1", VpcId: "vpc-1", MapPublicIpOnLaunch: true, CidrBlock: "10.0.0.0/24", AvailabilityZone: "eu-west-1a" },
+    ];
   };
 
   it("disassociates an EIP on a secondary ENI and proposes the subnet setting for an auto-assigned address", async () => {
@@ -257,14 +413,26 @@ describe("ec2-no-public-ip: disassociate EIPs, never stop an instance", () => {
     expect(byId["i-eip"]).toMatchObject({
       status: "fix",
       calls: [
-        { operation: "CreateTags", parameters: { Resources: ["eipalloc-sec"], Tags: [{ Key: DISASSOCIATED_FROM_TAG, Value: "i-eip/eni-s" }, { Key: DISASSOCIATED_AT_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) }] } },
+        {
+          operation: "CreateTags",
+          parameters: {
+            Resources: ["eipalloc-sec"],
+            Tags: [
+              { Key: DISASSOCIATED_FROM_TAG, Value: "i-eip/eni-s" },
+              { Key: DISASSOCIATED_AT_TAG, Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/) },
+            ],
+          },
+        },
         { operation: "DisassociateAddress", parameters: { AssociationId: "eipassoc-sec" } },
       ],
     });
     expect(byId["i-auto"]).toMatchObject({ status: "manual", calls: [] });
     expect(byId["i-auto"]?.manualSteps.join(" ")).toContain("modify-subnet-attribute --subnet-id subnet-1 --no-map-public-ip-on-launch");
     expect(report.outcomes).toEqual([expect.objectContaining({ resourceId: "i-eip", status: "applied", after: "COMPLIANT" })]);
-    expect(ec2.writes).toEqual([expect.stringMatching(/^CreateTags:\{"Resources":\["eipalloc-sec"\]/), 'DisassociateAddress:{"AssociationId":"eipassoc-sec"}']);
+    expect(ec2.writes).toEqual([
+      expect.stringMatching(/^CreateTags:\{"Resources":\["eipalloc-sec"\]/),
+      'DisassociateAddress:{"AssociationId":"eipassoc-sec"}',
+    ]);
   });
 
   it("does nothing the second time", async () => {
@@ -283,28 +451,48 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
     ec2.prefixLists = [{ PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.eu-west-1.s3" }];
     // The wire value of State is lowercase, unlike the SDK's enum.
     ec2.endpoints = [
-      { VpcEndpointId: "vpce-s3", VpcId: "vpc-1", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.eu-west-1.s3", State: "available", RouteTableIds: [] } as unknown as VpcEndpoint,
-      { VpcEndpointId: "vpce-ssm", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.ssm", State: "available", PrivateDnsEnabled: false, SubnetIds: ["subnet-private"] } as unknown as VpcEndpoint,
+      {
+        VpcEndpointId: "vpce-s3",
+        VpcId: "vpc-1",
+        VpcEndpointType: "Gateway",
+        ServiceName: "com.amazonaws.eu-west-1.s3",
+        State: "available",
+        RouteTableIds: [],
+      } as unknown as VpcEndpoint,
+      {
+        VpcEndpointId: "vpce-ssm",
+        VpcId: "vpc-1",
+        VpcEndpointType: "Interface",
+        ServiceName: "com.amazonaws.eu-west-1.ssm",
+        State: "available",
+        PrivateDnsEnabled: false,
+        SubnetIds: ["subnet-private"],
+      } as unknown as VpcEndpoint,
     ];
   };
 
   it("adds the table to the endpoint (after removing a dead route) and enables private DNS on the interface endpoint", async () => {
     vpc();
-    ec2.routeTables = [{
-      RouteTableId: "rtb-private", VpcId: "vpc-1",
-      Associations: [{ Main: true, RouteTableAssociationId: "rtbassoc-1" }],
-      Routes: [
-        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
-        { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-deleted", State: "blackhole" },
-      ],
-    }];
+    ec2.routeTables = [
+      {
+        RouteTableId: "rtb-private",
+        VpcId: "vpc-1",
+        Associations: [{ Main: true, RouteTableAssociationId: "rtbassoc-1" }],
+        Routes: [
+          { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+          { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-deleted", State: "blackhole" },
+        ],
+      },
+    ];
     const { plan, report } = await planAndApply("endpoint-route-present", { params: { services: ["s3"] } });
     const byId = Object.fromEntries(plan.actions.map((action) => [action.resourceId, action]));
     expect(byId["rtb-private"]?.calls).toEqual([
       { operation: "DeleteRoute", parameters: { RouteTableId: "rtb-private", DestinationPrefixListId: "pl-s3" } },
       { operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: "vpce-s3", AddRouteTableIds: ["rtb-private"] } },
     ]);
-    expect(byId["vpce-ssm"]?.calls).toEqual([{ operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: "vpce-ssm", PrivateDnsEnabled: true } }]);
+    expect(byId["vpce-ssm"]?.calls).toEqual([
+      { operation: "ModifyVpcEndpoint", parameters: { VpcEndpointId: "vpce-ssm", PrivateDnsEnabled: true } },
+    ]);
     const outcomes = Object.fromEntries(report.outcomes.map((outcome) => [outcome.resourceId, outcome]));
     expect(outcomes["rtb-private"]).toMatchObject({ status: "applied", after: "COMPLIANT" });
     expect(outcomes["vpce-ssm"]).toMatchObject({ status: "applied", after: "COMPLIANT" });
@@ -313,14 +501,34 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
   it("proposes nothing for a requester-managed interface endpoint, even given a NON_COMPLIANT verdict on it", () => {
     vpc();
     ec2.endpoints = [
-      { VpcEndpointId: "vpce-transfer", VpcId: "vpc-1", VpcEndpointType: "Interface", ServiceName: "com.amazonaws.eu-west-1.transfer.server", State: "available", PrivateDnsEnabled: false, RequesterManaged: true, SubnetIds: ["subnet-private"] } as unknown as VpcEndpoint,
+      {
+        VpcEndpointId: "vpce-transfer",
+        VpcId: "vpc-1",
+        VpcEndpointType: "Interface",
+        ServiceName: "com.amazonaws.eu-west-1.transfer.server",
+        State: "available",
+        PrivateDnsEnabled: false,
+        RequesterManaged: true,
+        SubnetIds: ["subnet-private"],
+      } as unknown as VpcEndpoint,
     ];
     ec2.routeTables = [];
     const model = ec2.model();
     expect(planRemediation({ rule: rule("endpoint-route-present"), model }).actions).toEqual([]);
     const stale = planRemediation({
-      rule: rule("endpoint-route-present"), model,
-      evaluations: [{ ruleId: "endpoint-route-present", resourceType: "AWS::EC2::VPCEndpoint", resourceId: "vpce-transfer", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "Private DNS is disabled" }],
+      rule: rule("endpoint-route-present"),
+      model,
+      evaluations: [
+        {
+          ruleId: "endpoint-route-present",
+          resourceType: "AWS::EC2::VPCEndpoint",
+          resourceId: "vpce-transfer",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "Private DNS is disabled",
+        },
+      ],
     });
     expect(stale.actions).toEqual([expect.objectContaining({ resourceId: "vpce-transfer", status: "skip", calls: [] })]);
     expect(stale.actions[0]?.why).toContain("requester-managed: created by an AWS service; the account cannot change its private DNS");
@@ -330,10 +538,23 @@ describe("endpoint-route-present: route through the gateway endpoint", () => {
   it("only proposes creating a missing endpoint", () => {
     vpc();
     ec2.endpoints = [];
-    ec2.routeTables = [{ RouteTableId: "rtb-private", VpcId: "vpc-1", Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" }] }];
-    const plan = planRemediation({ rule: rule("endpoint-route-present"), model: ec2.model(), params: { services: ["s3"], requireEndpoint: true } });
+    ec2.routeTables = [
+      {
+        RouteTableId: "rtb-private",
+        VpcId: "vpc-1",
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" }],
+      },
+    ];
+    const plan = planRemediation({
+      rule: rule("endpoint-route-present"),
+      model: ec2.model(),
+      params: { services: ["s3"], requireEndpoint: true },
+    });
     expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
-    expect(plan.actions[0]?.manualSteps[0]).toContain("create-vpc-endpoint --vpc-id vpc-1 --vpc-endpoint-type Gateway --service-name com.amazonaws.eu-west-1.s3");
+    expect(plan.actions[0]?.manualSteps[0]).toContain(
+      "create-vpc-endpoint --vpc-id vpc-1 --vpc-endpoint-type Gateway --service-name com.amazonaws.eu-west-1.s3",
+    );
   });
 });
 
@@ -343,8 +564,19 @@ describe("eip-attached: an EC2-Classic address attached through InstanceId", () 
     const model = ec2.model();
     expect(planRemediation({ rule: rule("eip-attached"), model }).actions).toEqual([]);
     const stale = planRemediation({
-      rule: rule("eip-attached"), model,
-      evaluations: [{ ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "198.51.100.0", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "not associated" }],
+      rule: rule("eip-attached"),
+      model,
+      evaluations: [
+        {
+          ruleId: "eip-attached",
+          resourceType: "AWS::EC2::EIP",
+          resourceId: "198.51.100.0",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "not associated",
+        },
+      ],
     });
     expect(stale.actions).toEqual([expect.objectContaining({ status: "skip", calls: [] })]);
   });
@@ -353,8 +585,19 @@ describe("eip-attached: an EC2-Classic address attached through InstanceId", () 
 describe("placement-group-limits: manual steps only", () => {
   it("never plans a call", () => {
     const plan = planRemediation({
-      rule: rule("placement-group-limits"), model: ec2.model(),
-      evaluations: [{ ruleId: "placement-group-limits", resourceType: "AWS::EC2::PlacementGroup", resourceId: "pg-1", region: REGION, accountId: ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "8 running instances in eu-west-1a" }],
+      rule: rule("placement-group-limits"),
+      model: ec2.model(),
+      evaluations: [
+        {
+          ruleId: "placement-group-limits",
+          resourceType: "AWS::EC2::PlacementGroup",
+          resourceId: "pg-1",
+          region: REGION,
+          accountId: ACCOUNT,
+          complianceType: "NON_COMPLIANT",
+          annotation: "8 running instances in eu-west-1a",
+        },
+      ],
     });
     expect(plan.actions).toEqual([expect.objectContaining({ status: "manual", calls: [] })]);
     expect(fixesOf(plan)).toEqual([]);
@@ -368,15 +611,36 @@ describe("dry run", () => {
     const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
     ec2.mock.on(ReleaseAddressCommand).rejects(awsError("InvalidParameterValue", "bad"));
     const report = await applyRemediation({ ec2: ec2.client(), rule: rule("eip-attached"), plan });
-    expect(report.outcomes).toEqual([expect.objectContaining({ status: "failed", detail: "dry run of ReleaseAddress failed: InvalidParameterValue: bad" })]);
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ status: "failed", detail: "dry run of ReleaseAddress failed: InvalidParameterValue: bad" }),
+    ]);
   });
 });
 
 describe("no cascade: ec2-no-public-ip's disassociation never leads to eip-attached's release", () => {
   const DAY = 86_400_000;
   const onInstance = () => {
-    ec2.instances = [instance("i-web", { NetworkInterfaces: [{ NetworkInterfaceId: "eni-web", Attachment: { DeviceIndex: 0 }, Groups: [], Association: { PublicIp: "198.51.100.80", IpOwnerId: ACCOUNT } }] })];
-    ec2.addresses = [eip("eipalloc-web", { PublicIp: "198.51.100.80", AssociationId: "eipassoc-web", NetworkInterfaceId: "eni-web", InstanceId: "i-web", Tags: [] })];
+    ec2.instances = [
+      instance("i-web", {
+        NetworkInterfaces: [
+          {
+            NetworkInterfaceId: "eni-web",
+            Attachment: { DeviceIndex: 0 },
+            Groups: [],
+            Association: { PublicIp: "198.51.100.80", IpOwnerId: ACCOUNT },
+          },
+        ],
+      }),
+    ];
+    ec2.addresses = [
+      eip("eipalloc-web", {
+        PublicIp: "198.51.100.80",
+        AssociationId: "eipassoc-web",
+        NetworkInterfaceId: "eni-web",
+        InstanceId: "i-web",
+        Tags: [],
+      }),
+    ];
   };
 
   it("the disassociated address is tagged, and eip-attached plans nothing within releaseAfterDays, then the release after it", async () => {
@@ -392,25 +656,41 @@ describe("no cascade: ec2-no-public-ip's disassociation never leads to eip-attac
     ec2.writes = [];
     const soon = await planAndApply("eip-attached");
     expect(soon.plan.actions).toEqual([expect.objectContaining({ resourceId: "eipalloc-web", status: "skip", calls: [] })]);
-    expect(soon.plan.actions[0]?.why).toMatch(/disassociated from i-web\/eni-web at .* less than releaseAfterDays=7 day\(s\) ago: not released before \d{4}-\d\d-\d\d/);
+    expect(soon.plan.actions[0]?.why).toMatch(
+      /disassociated from i-web\/eni-web at .* less than releaseAfterDays=7 day\(s\) ago: not released before \d{4}-\d\d-\d\d/,
+    );
     expect(soon.report.outcomes).toEqual([]);
     expect(ec2.writes).toEqual([]);
 
     const later = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date(Date.now() + 8 * DAY) } });
-    expect(later.actions).toEqual([expect.objectContaining({ status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-web" } }] })]);
-    expect(planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date(Date.now() + 8 * DAY), releaseAfterDays: 30 } }).actions[0]?.status).toBe("skip");
+    expect(later.actions).toEqual([
+      expect.objectContaining({ status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-web" } }] }),
+    ]);
+    expect(
+      planRemediation({
+        rule: rule("eip-attached"),
+        model: ec2.model(),
+        context: { now: new Date(Date.now() + 8 * DAY), releaseAfterDays: 30 },
+      }).actions[0]?.status,
+    ).toBe("skip");
   });
 
   it("without evidence of how long an address has been unassociated, plans nothing and says why", () => {
     ec2.addresses = [eip("eipalloc-unknown", { Tags: [] })];
     const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model() });
     expect(plan.actions).toEqual([expect.objectContaining({ status: "skip", calls: [] })]);
-    expect(plan.actions[0]?.why).toContain(`nothing shows how long it has been unassociated (no ${DISASSOCIATED_AT_TAG} tag, no previous report`);
+    expect(plan.actions[0]?.why).toContain(
+      `nothing shows how long it has been unassociated (no ${DISASSOCIATED_AT_TAG} tag, no previous report`,
+    );
     expect(plan.actions[0]?.manualSteps.join(" ")).toContain("aws ec2 release-address --allocation-id eipalloc-unknown");
   });
 
   it("takes a first-seen date from outside (previous report, Config) as evidence, and an unreadable tag as none", () => {
-    ec2.addresses = [eip("eipalloc-a", { Tags: [] }), eip("eipalloc-b", { Tags: [] }), eip("eipalloc-c", { Tags: [{ Key: DISASSOCIATED_AT_TAG, Value: "2026-02-30T00:00:00Z" }] })];
+    ec2.addresses = [
+      eip("eipalloc-a", { Tags: [] }),
+      eip("eipalloc-b", { Tags: [] }),
+      eip("eipalloc-c", { Tags: [{ Key: DISASSOCIATED_AT_TAG, Value: "2026-02-30T00:00:00Z" }] }),
+    ];
     const now = new Date("2026-12-01T00:00:00Z");
     const key = (id: string) => `eip-attached|${ACCOUNT}|${REGION}|${id}`;
     const nonCompliantSince = new Map([
@@ -430,8 +710,14 @@ describe("no cascade: ec2-no-public-ip's disassociation never leads to eip-attac
 
   it("a recent disassociation wins over an older first-seen date", () => {
     ec2.addresses = [eip("eipalloc-x", { Tags: [{ Key: DISASSOCIATED_AT_TAG, Value: "2026-11-30T00:00:00.000Z" }] })];
-    const nonCompliantSince = new Map([[`eip-attached|${ACCOUNT}|${REGION}|eipalloc-x`, { since: new Date("2026-01-01T00:00:00Z"), source: "previous report" }]]);
-    const plan = planRemediation({ rule: rule("eip-attached"), model: ec2.model(), context: { now: new Date("2026-12-01T00:00:00Z"), nonCompliantSince } });
+    const nonCompliantSince = new Map([
+      [`eip-attached|${ACCOUNT}|${REGION}|eipalloc-x`, { since: new Date("2026-01-01T00:00:00Z"), source: "previous report" }],
+    ]);
+    const plan = planRemediation({
+      rule: rule("eip-attached"),
+      model: ec2.model(),
+      context: { now: new Date("2026-12-01T00:00:00Z"), nonCompliantSince },
+    });
     expect(plan.actions[0]).toMatchObject({ status: "skip", calls: [] });
   });
 
@@ -456,7 +742,18 @@ describe("no cascade: ec2-no-public-ip's disassociation never leads to eip-attac
     // A release of the same address (e.g. from a stale evaluation) in the same plan.
     const release = {
       ruleId: "eip-attached",
-      actions: [{ ...disassociate.actions[0], ruleId: "eip-attached", resourceType: "AWS::EC2::EIP", resourceId: "eipalloc-web", status: "fix" as const, calls: [{ operation: "ReleaseAddress" as const, parameters: { AllocationId: "eipalloc-web" } }], why: "idle", manualSteps: [] }],
+      actions: [
+        {
+          ...disassociate.actions[0],
+          ruleId: "eip-attached",
+          resourceType: "AWS::EC2::EIP",
+          resourceId: "eipalloc-web",
+          status: "fix" as const,
+          calls: [{ operation: "ReleaseAddress" as const, parameters: { AllocationId: "eipalloc-web" } }],
+          why: "idle",
+          manualSteps: [],
+        },
+      ],
     };
     const [kept, reconciled] = reconcilePlans([disassociate, release as typeof disassociate], model, context);
     expect(kept).toEqual(disassociate);

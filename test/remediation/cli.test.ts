@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../lib/cli/main";
 import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import { main } from "../../lib/cli/main";
 import { ACCOUNT, awsError, FakeEc2, REGION } from "./fake-ec2";
 
 const example = join(__dirname, "..", "..", "examples", "account-snapshot.json");
@@ -47,14 +47,30 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
     expect(plans).toHaveLength(1);
     expect(plans[0].ruleId).toBe("sg-attached-to-eni");
     for (const action of plans[0].actions) {
-      expect(Object.keys(action)).toEqual(["ruleId", "resourceType", "resourceId", "region", "accountId", "status", "calls", "why", "manualSteps"]);
+      expect(Object.keys(action)).toEqual([
+        "ruleId",
+        "resourceType",
+        "resourceId",
+        "region",
+        "accountId",
+        "status",
+        "calls",
+        "why",
+        "manualSteps",
+      ]);
     }
     expect(plans[0].actions.some((action: { status: string }) => action.status === "fix")).toBe(true);
   });
 
   it("refuses bad usage with one line and exit 2", async () => {
-    expect(await run("remediate", "--snapshot", example)).toMatchObject({ code: 2, stderr: "ec2-config-rules: field --plan/--apply: give exactly one of --plan or --apply\n" });
-    expect(await run("remediate", "--plan")).toMatchObject({ code: 2, stderr: "ec2-config-rules: field --snapshot: --plan needs --snapshot <path>\n" });
+    expect(await run("remediate", "--snapshot", example)).toMatchObject({
+      code: 2,
+      stderr: "ec2-config-rules: field --plan/--apply: give exactly one of --plan or --apply\n",
+    });
+    expect(await run("remediate", "--plan")).toMatchObject({
+      code: 2,
+      stderr: "ec2-config-rules: field --snapshot: --plan needs --snapshot <path>\n",
+    });
     expect((await run("remediate", "--plan", "--snapshot", "/nonexistent.json")).code).toBe(2);
   });
 
@@ -65,12 +81,41 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
     const report = JSON.parse(readFileSync(previous, "utf8"));
     for (const finding of report.findings) if (finding.ruleId === "eip-attached") finding.firstSeen = "2026-01-05T00:00:00.000Z";
     writeFileSync(previous, JSON.stringify(report));
-    const planned = await run("remediate", "--plan", "--snapshot", example, "--rule", "eip-attached", "--previous", previous, "--format", "json");
+    const planned = await run(
+      "remediate",
+      "--plan",
+      "--snapshot",
+      example,
+      "--rule",
+      "eip-attached",
+      "--previous",
+      previous,
+      "--format",
+      "json",
+    );
     expect(planned.code).toBe(0);
     const [action] = JSON.parse(planned.stdout).plans[0].actions;
-    expect(action).toMatchObject({ status: "fix", calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-0idle000000000001" } }] });
-    expect(action.why).toContain(`unassociated since at least 2026-01-05T00:00:00.000Z (first seen non-compliant in the previous report ${previous})`);
-    const longer = await run("remediate", "--plan", "--snapshot", example, "--rule", "eip-attached", "--previous", previous, "--release-after-days", "3650", "--format", "json");
+    expect(action).toMatchObject({
+      status: "fix",
+      calls: [{ operation: "ReleaseAddress", parameters: { AllocationId: "eipalloc-0idle000000000001" } }],
+    });
+    expect(action.why).toContain(
+      `unassociated since at least 2026-01-05T00:00:00.000Z (first seen non-compliant in the previous report ${previous})`,
+    );
+    const longer = await run(
+      "remediate",
+      "--plan",
+      "--snapshot",
+      example,
+      "--rule",
+      "eip-attached",
+      "--previous",
+      previous,
+      "--release-after-days",
+      "3650",
+      "--format",
+      "json",
+    );
     expect(JSON.parse(longer.stdout).plans[0].actions[0].status).toBe("skip");
     expect(await run("remediate", "--plan", "--snapshot", example, "--release-after-days", "soon")).toMatchObject({
       code: 2,
@@ -81,7 +126,9 @@ describe("ec2-config-rules remediate --plan (offline)", () => {
   it.each(["abc", "0", "-1", "1.5", ""])("refuses --cap %j in every mode (exit 2)", async (cap) => {
     const expected = `ec2-config-rules: field --cap: expected a positive whole number, got "${cap}"\n`;
     expect(await run("remediate", "--plan", "--snapshot", example, "--cap", cap)).toMatchObject({ code: 2, stderr: expected, stdout: "" });
-    expect(await run("remediate", "--apply", "--rule", "eip-attached", "--region", REGION, "--account-id", ACCOUNT, "--cap", cap)).toMatchObject({ code: 2, stderr: expected });
+    expect(
+      await run("remediate", "--apply", "--rule", "eip-attached", "--region", REGION, "--account-id", ACCOUNT, "--cap", cap),
+    ).toMatchObject({ code: 2, stderr: expected });
   });
 });
 
@@ -129,7 +176,15 @@ describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
   });
 
   describe("exit codes", () => {
-    const group = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", OwnerId: ACCOUNT, Description: id, IpPermissions: [], IpPermissionsEgress: [] });
+    const group = (id: string) => ({
+      GroupId: id,
+      GroupName: id,
+      VpcId: "vpc-1",
+      OwnerId: ACCOUNT,
+      Description: id,
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+    });
     const sg = ["--rule", "sg-attached-to-eni", "--region", REGION, "--account-id", ACCOUNT, "--yes", "--format", "json"];
     beforeEach(() => {
       ec2.addresses = [];
@@ -154,9 +209,13 @@ describe("ec2-config-rules remediate --apply (live, mocked EC2)", () => {
     });
 
     it("3 with one line when reading the account fails, never a stack trace", async () => {
-      ec2.mock.on(DescribeSecurityGroupsCommand).rejects(awsError("AuthFailure", "AWS was not able to validate the provided access credentials"));
+      ec2.mock
+        .on(DescribeSecurityGroupsCommand)
+        .rejects(awsError("AuthFailure", "AWS was not able to validate the provided access credentials"));
       const { code, stdout, stderr } = await run("remediate", "--apply", ...sg);
-      expect(stderr).toBe("ec2-config-rules: reading the account failed: ec2:DescribeSecurityGroups failed in 111122223333/eu-west-1 after retries: AuthFailure: AWS was not able to validate the provided access credentials\n");
+      expect(stderr).toBe(
+        "ec2-config-rules: reading the account failed: ec2:DescribeSecurityGroups failed in 111122223333/eu-west-1 after retries: AuthFailure: AWS was not able to validate the provided access credentials\n",
+      );
       expect(stdout).toBe("");
       expect(code).toBe(3);
     });

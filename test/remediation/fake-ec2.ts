@@ -46,8 +46,10 @@ const FILTER_VALUES: Record<string, (item: Item) => unknown[]> = {
   "instance-id": (i) => [i.InstanceId],
   "network-interface-id": (n) => [n.NetworkInterfaceId],
   "group-id": (x) => (x.Groups ? (x.Groups as Item[]).map((g) => g.GroupId) : [x.GroupId]),
-  "ip-permission.group-id": (g) => ((g.IpPermissions as Item[]) ?? []).flatMap((p) => ((p.UserIdGroupPairs as Item[]) ?? []).map((u) => u.GroupId)),
-  "egress.ip-permission.group-id": (g) => ((g.IpPermissionsEgress as Item[]) ?? []).flatMap((p) => ((p.UserIdGroupPairs as Item[]) ?? []).map((u) => u.GroupId)),
+  "ip-permission.group-id": (g) =>
+    ((g.IpPermissions as Item[]) ?? []).flatMap((p) => ((p.UserIdGroupPairs as Item[]) ?? []).map((u) => u.GroupId)),
+  "egress.ip-permission.group-id": (g) =>
+    ((g.IpPermissionsEgress as Item[]) ?? []).flatMap((p) => ((p.UserIdGroupPairs as Item[]) ?? []).map((u) => u.GroupId)),
   "vpc-id": (x) => [x.VpcId],
   "route-table-id": (r) => [r.RouteTableId],
   "vpc-endpoint-id": (e) => [e.VpcEndpointId],
@@ -88,7 +90,11 @@ export class FakeEc2 {
     const list = <T>(items: T[], filters: Filter[] | undefined) => items.filter((item) => matches(item as Item, filters));
     this.mock.on(DescribeAddressesCommand).callsFake((input) => ({ Addresses: list(this.addresses, input.Filters) }));
     this.mock.on(DescribeInstancesCommand).callsFake((input) => ({
-      Reservations: list(this.instances, input.Filters).map((instance) => ({ ReservationId: `r-${instance.InstanceId}`, OwnerId: ACCOUNT, Instances: [instance] })),
+      Reservations: list(this.instances, input.Filters).map((instance) => ({
+        ReservationId: `r-${instance.InstanceId}`,
+        OwnerId: ACCOUNT,
+        Instances: [instance],
+      })),
     }));
     this.mock.on(DescribeSecurityGroupsCommand).callsFake((input) => ({ SecurityGroups: list(this.groups, input.Filters) }));
     this.mock.on(DescribeNetworkInterfacesCommand).callsFake((input) => ({ NetworkInterfaces: list(this.enis, input.Filters) }));
@@ -153,7 +159,12 @@ export class FakeEc2 {
         endpoint.RouteTableIds = [...(endpoint.RouteTableIds ?? []), tableId];
         const table = this.routeTables.find((t) => t.RouteTableId === tableId);
         const list = this.prefixLists.find((p) => p.PrefixListName === endpoint.ServiceName);
-        table?.Routes?.push({ DestinationPrefixListId: list?.PrefixListId, GatewayId: endpoint.VpcEndpointId, State: "active", Origin: "CreateRoute" });
+        table?.Routes?.push({
+          DestinationPrefixListId: list?.PrefixListId,
+          GatewayId: endpoint.VpcEndpointId,
+          State: "active",
+          Origin: "CreateRoute",
+        });
       }
       return { Return: true };
     });
@@ -178,7 +189,13 @@ export class FakeEc2 {
       accountId: ACCOUNT,
       responses: {
         DescribeAddresses: { Addresses: structuredClone(this.addresses) },
-        DescribeInstances: { Reservations: this.instances.map((instance) => ({ ReservationId: `r-${instance.InstanceId}`, OwnerId: ACCOUNT, Instances: [structuredClone(instance)] })) },
+        DescribeInstances: {
+          Reservations: this.instances.map((instance) => ({
+            ReservationId: `r-${instance.InstanceId}`,
+            OwnerId: ACCOUNT,
+            Instances: [structuredClone(instance)],
+          })),
+        },
         DescribeSecurityGroups: { SecurityGroups: structuredClone(this.groups) },
         DescribeNetworkInterfaces: { NetworkInterfaces: structuredClone(this.enis) },
         DescribeRouteTables: { RouteTables: structuredClone(this.routeTables) },

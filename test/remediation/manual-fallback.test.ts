@@ -17,7 +17,8 @@ const rule = defineRule({
     parameters: z.strictObject({}),
     remediation: { summary: "Ask the instance's owner to fix it." },
   },
-  evaluate: ({ model }) => [...model.all("instance")].map((instance) => verdict("no-remediation-module", instance, "NON_COMPLIANT", "always")),
+  evaluate: ({ model }) =>
+    [...model.all("instance")].map((instance) => verdict("no-remediation-module", instance, "NON_COMPLIANT", "always")),
 });
 
 const model = modelFromEc2({

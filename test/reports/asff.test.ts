@@ -13,25 +13,51 @@ import {
   SeverityLabel,
   WorkflowStatus,
 } from "@aws-sdk/client-securityhub";
+import { toAsffFinding } from "../../lib/asff/finding";
+import { importBatches } from "../../lib/aws/securityhub";
 import { writeReport } from "../../lib/cli/commands/report";
 import { asffFindings } from "../../lib/reports/asff";
-import { parseReport } from "../../lib/reports/json";
-import { renderJson } from "../../lib/reports/json";
-import { importBatches } from "../../lib/aws/securityhub";
-import { toAsffFinding } from "../../lib/asff/finding";
+import { parseReport, renderJson } from "../../lib/reports/json";
 import { useMotoServer } from "../integration/moto-server";
 import { shapeProblems } from "../support/smithy-shape";
 import { fixtureReport, TOOL } from "./fixture";
 
 const EXAMPLE = relative(process.cwd(), join(__dirname, "..", "..", "examples", "account-snapshot.json"));
 const now = () => new Date("2026-11-23T06:00:00.000Z");
-const REQUIRED = ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources"];
+const REQUIRED = [
+  "SchemaVersion",
+  "Id",
+  "ProductArn",
+  "GeneratorId",
+  "AwsAccountId",
+  "Types",
+  "CreatedAt",
+  "UpdatedAt",
+  "Severity",
+  "Title",
+  "Description",
+  "Resources",
+];
 
 let example: AwsSecurityFinding[];
 
 beforeAll(async () => {
   // Exemption expiry is judged against the clock (the example's exemptions end in 2027).
-  jest.useFakeTimers({ now: now(), doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+  jest.useFakeTimers({
+    now: now(),
+    doNotFake: [
+      "hrtime",
+      "nextTick",
+      "performance",
+      "queueMicrotask",
+      "setImmediate",
+      "clearImmediate",
+      "setInterval",
+      "clearInterval",
+      "setTimeout",
+      "clearTimeout",
+    ],
+  });
   const output = join(mkdtempSync(join(tmpdir(), "asff-")), "findings.json");
   await writeReport({ snapshot: [EXAMPLE], format: "asff", output }, TOOL, now);
   jest.useRealTimers();
@@ -65,7 +91,9 @@ describe("report --format asff on the example", () => {
     for (const finding of example) {
       for (const field of REQUIRED) expect(finding).toHaveProperty(field);
       expect(finding.SchemaVersion).toBe("2018-10-08");
-      expect(finding.ProductArn).toBe(`arn:aws:securityhub:${finding.Region}:${finding.AwsAccountId}:product/${finding.AwsAccountId}/default`);
+      expect(finding.ProductArn).toBe(
+        `arn:aws:securityhub:${finding.Region}:${finding.AwsAccountId}:product/${finding.AwsAccountId}/default`,
+      );
       expect(finding.Severity?.Label).toBeDefined();
       expect(finding.Title?.length).toBeLessThanOrEqual(256);
       expect(finding.Description?.length).toBeLessThanOrEqual(1024);
@@ -83,7 +111,10 @@ describe("report --format asff on the example", () => {
     expect(idle?.Id).toBe("ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-0idle000000000001");
     expect(idle).toMatchObject({
       GeneratorId: "ec2-config-rules/eip-attached",
-      Compliance: { Status: "FAILED", RelatedRequirements: ["AWS Foundational Security Best Practices v1.0.0/EC2.12", "NIST.800-53.r5 CM-8(1)", "PCI DSS v3.2.1/2.4"] },
+      Compliance: {
+        Status: "FAILED",
+        RelatedRequirements: ["AWS Foundational Security Best Practices v1.0.0/EC2.12", "NIST.800-53.r5 CM-8(1)", "PCI DSS v3.2.1/2.4"],
+      },
       Severity: { Label: "LOW" },
       Resources: [{ Type: "AwsEc2Eip", Id: "arn:aws:ec2:eu-west-1:111122223333:elastic-ip/eipalloc-0idle000000000001" }],
       RecordState: "ACTIVE",
@@ -95,19 +126,30 @@ describe("report --format asff on the example", () => {
     expect(suppressed).toHaveLength(2);
     for (const finding of suppressed) {
       expect(finding.Compliance?.Status).toBe("NOT_AVAILABLE");
-      expect(finding.Note).toEqual({ Text: expect.stringMatching(/^Exempted \(tag\) by [\w-]+ until 2027-\d\d-\d\d: .+/), UpdatedBy: "ec2-config-rules", UpdatedAt: "2026-11-23T06:00:00.000Z" });
+      expect(finding.Note).toEqual({
+        Text: expect.stringMatching(/^Exempted \(tag\) by [\w-]+ until 2027-\d\d-\d\d: .+/),
+        UpdatedBy: "ec2-config-rules",
+        UpdatedAt: "2026-11-23T06:00:00.000Z",
+      });
     }
     expect(example.filter((finding) => finding.Note)).toHaveLength(2);
   });
 
   test("compliance types map to ASFF statuses; passing findings are INFORMATIONAL", () => {
-    const statuses = new Set(example.map((finding) => `${finding.ProductFields?.["ec2-config-rules/ComplianceType"]}->${finding.Compliance?.Status}`));
-    expect([...statuses].sort()).toEqual(expect.arrayContaining(["COMPLIANT->PASSED", "NON_COMPLIANT->FAILED", "NOT_APPLICABLE->NOT_AVAILABLE"]));
-    for (const finding of example.filter((candidate) => candidate.Compliance?.Status === "PASSED")) expect(finding.Severity?.Label).toBe("INFORMATIONAL");
+    const statuses = new Set(
+      example.map((finding) => `${finding.ProductFields?.["ec2-config-rules/ComplianceType"]}->${finding.Compliance?.Status}`),
+    );
+    expect([...statuses].sort()).toEqual(
+      expect.arrayContaining(["COMPLIANT->PASSED", "NON_COMPLIANT->FAILED", "NOT_APPLICABLE->NOT_AVAILABLE"]),
+    );
+    for (const finding of example.filter((candidate) => candidate.Compliance?.Status === "PASSED"))
+      expect(finding.Severity?.Label).toBe("INFORMATIONAL");
     const notApplicable = example.filter((candidate) => candidate.Compliance?.Status === "NOT_AVAILABLE");
     expect(notApplicable.filter((finding) => !finding.Workflow).length).toBeGreaterThan(0);
     for (const finding of notApplicable) expect(finding.Severity?.Label === "INFORMATIONAL").toBe(finding.Workflow === undefined);
-    const imds = example.find((finding) => finding.GeneratorId === "ec2-config-rules/imdsv2-required" && finding.Compliance?.Status === "FAILED");
+    const imds = example.find(
+      (finding) => finding.GeneratorId === "ec2-config-rules/imdsv2-required" && finding.Compliance?.Status === "FAILED",
+    );
     expect(imds?.Severity?.Label).toBe("HIGH");
     expect(imds?.Compliance?.RelatedRequirements).toContain("CIS AWS Foundations Benchmark v3.0.0/5.6");
   });
@@ -119,7 +161,9 @@ describe("ASFF with a previous report", () => {
 
   test("findings resolved because their resource is gone are ARCHIVED; unverifiable ones are not claimed", () => {
     const archived = findings.filter((finding) => finding.RecordState === "ARCHIVED");
-    expect(archived.map((finding) => finding.Id)).toEqual(["ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-0released"]);
+    expect(archived.map((finding) => finding.Id)).toEqual([
+      "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-0released",
+    ]);
     expect(findings.filter((finding) => finding.Compliance?.Status === "WARNING").length).toBeGreaterThan(0);
     for (const finding of findings) expect(shapeProblems(finding, AwsSecurityFinding$)).toEqual([]);
   });
@@ -175,27 +219,31 @@ describe("finding details", () => {
 describe("BatchImportFindings on moto's Security Hub", () => {
   const { motoIt } = useMotoServer({ env: { AWS_REGION: "eu-west-1" } });
 
-  motoIt("the SDK serializes the example's findings, moto stores them all, and a re-import updates rather than duplicates", async () => {
-    const client = new SecurityHubClient({ region: "eu-west-1" });
-    const importAll = async () => {
-      let success = 0;
-      for (const batch of importBatches(example)) {
-        const response = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
-        expect(response.FailedCount).toBe(0);
-        success += response.SuccessCount ?? 0;
-      }
-      return success;
-    };
-    expect(await importAll()).toBe(example.length);
-    expect(await importAll()).toBe(example.length);
-    const stored: AwsSecurityFinding[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new GetFindingsCommand({ MaxResults: 100, NextToken: nextToken }));
-      stored.push(...(page.Findings ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
-    expect(stored.length).toBe(example.length);
-    expect(stored.filter((finding) => finding.Workflow?.Status === "SUPPRESSED")).toHaveLength(2);
-  }, 60_000);
+  motoIt(
+    "the SDK serializes the example's findings, moto stores them all, and a re-import updates rather than duplicates",
+    async () => {
+      const client = new SecurityHubClient({ region: "eu-west-1" });
+      const importAll = async () => {
+        let success = 0;
+        for (const batch of importBatches(example)) {
+          const response = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
+          expect(response.FailedCount).toBe(0);
+          success += response.SuccessCount ?? 0;
+        }
+        return success;
+      };
+      expect(await importAll()).toBe(example.length);
+      expect(await importAll()).toBe(example.length);
+      const stored: AwsSecurityFinding[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetFindingsCommand({ MaxResults: 100, NextToken: nextToken }));
+        stored.push(...(page.Findings ?? []));
+        nextToken = page.NextToken;
+      } while (nextToken);
+      expect(stored.length).toBe(example.length);
+      expect(stored.filter((finding) => finding.Workflow?.Status === "SUPPRESSED")).toHaveLength(2);
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,5 @@
-import { buildReport, type Report } from "../../lib/reports/model";
 import { parseReport, renderJson } from "../../lib/reports/json";
+import { buildReport, type Report } from "../../lib/reports/model";
 import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fixture";
 
 const roundTrip = (report: Report): Report => parseReport(JSON.parse(renderJson(report)), "previous.json");
@@ -98,7 +98,13 @@ describe("run-to-run diff on a changed input", () => {
     expect(sum(summary.byRegion)).toBe(current.findings.length);
     expect(sum(summary.bySeverity)).toBe(current.findings.length);
     expect(summary.totals.NON_COMPLIANT).toBe(current.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT").length);
-    expect(summary.byRule["eip-attached"]).toMatchObject({ NON_COMPLIANT: 2, COMPLIANT: 2, NOT_APPLICABLE: 1, exempted: 1, INSUFFICIENT_DATA: 1 });
+    expect(summary.byRule["eip-attached"]).toMatchObject({
+      NON_COMPLIANT: 2,
+      COMPLIANT: 2,
+      NOT_APPLICABLE: 1,
+      exempted: 1,
+      INSUFFICIENT_DATA: 1,
+    });
     expect(summary.byRegion["us-east-1"]?.INSUFFICIENT_DATA).toBe(2);
   });
 });

@@ -11,7 +11,15 @@ import { TOOL } from "./fixture";
 // Regenerate with UPDATE_GOLDEN=1 npx jest test/reports/example-golden.test.ts and review the diff.
 const GOLDEN_DIR = join(__dirname, "golden", "example");
 const EXAMPLE = relative(process.cwd(), join(__dirname, "..", "..", "examples", "account-snapshot.json"));
-const EXTENSION: Record<ReportFormat, string> = { html: "html", md: "md", csv: "csv", json: "json", junit: "junit.xml", sarif: "sarif", asff: "asff.json" };
+const EXTENSION: Record<ReportFormat, string> = {
+  html: "html",
+  md: "md",
+  csv: "csv",
+  json: "json",
+  junit: "junit.xml",
+  sarif: "sarif",
+  asff: "asff.json",
+};
 const tmp = mkdtempSync(join(tmpdir(), "example-golden-"));
 const now = () => new Date("2026-11-23T06:00:00.000Z");
 
@@ -20,7 +28,18 @@ describe("golden reports of the bundled example", () => {
   beforeAll(() => {
     jest.useFakeTimers({
       now: now(),
-      doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"],
+      doNotFake: [
+        "hrtime",
+        "nextTick",
+        "performance",
+        "queueMicrotask",
+        "setImmediate",
+        "clearImmediate",
+        "setInterval",
+        "clearInterval",
+        "setTimeout",
+        "clearTimeout",
+      ],
     });
   });
   afterAll(() => jest.useRealTimers());

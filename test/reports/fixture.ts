@@ -1,7 +1,7 @@
 import { runRules } from "../../lib/engine/run";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
-import { ModelBuilder } from "../../lib/model/resource-model";
 import { EC2_OPERATIONS, type Ec2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
+import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ResourceKind } from "../../lib/model/types";
 import { buildReport, type Report, type ReportInput, reportRuleOf } from "../../lib/reports/model";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
@@ -104,7 +104,9 @@ export function accountFixture(version: "previous" | "current"): RegionFixture[]
               "i-0web",
               "optional",
               "198.51.100.7",
-              current ? { Tags: tags({ Name: "i-0web", "compliance-exempt": "imdsv2-required", "compliance-exempt-expires": "next-year" }) } : {},
+              current
+                ? { Tags: tags({ Name: "i-0web", "compliance-exempt": "imdsv2-required", "compliance-exempt-expires": "next-year" }) }
+                : {},
             ),
             instance("i-0app", "required"),
             instance("i-0batch", current ? "required" : "optional", undefined, { State: { Name: "stopped" } }),

@@ -99,7 +99,13 @@ describe("escaping of hostile annotations and ids", () => {
   });
 
   test("HTML's compliance-by-control view escapes control fields and links only https sources", () => {
-    const control = { framework: "aws-fsbp" as const, version: "1.0.0", control: "EC2.<i>22</i>", title: HOSTILE, source: "javascript:alert(1)" };
+    const control = {
+      framework: "aws-fsbp" as const,
+      version: "1.0.0",
+      control: "EC2.<i>22</i>",
+      title: HOSTILE,
+      source: "javascript:alert(1)",
+    };
     const rules = reportRules().map((rule) => (rule.id === "sg-attached-to-eni" ? { ...rule, controls: [control] } : rule));
     const html = renderHtml({ ...report, rules });
     const section = html.match(/<section id="controls">.*?<\/section>/s)?.[0] ?? "";
@@ -139,7 +145,8 @@ describe("JUnit", () => {
 
   test("each suite lists its rule's controls as properties; a rule with none has no properties", () => {
     const xml = renderJunit(fixtureReport("current"));
-    const suite = (ruleId: string) => xml.slice(xml.indexOf(`<testsuite name="${ruleId}"`), xml.indexOf("</testsuite>", xml.indexOf(`<testsuite name="${ruleId}"`)));
+    const suite = (ruleId: string) =>
+      xml.slice(xml.indexOf(`<testsuite name="${ruleId}"`), xml.indexOf("</testsuite>", xml.indexOf(`<testsuite name="${ruleId}"`)));
     expect(suite("imdsv2-required")).toContain('<property name="control" value="CIS AWS Foundations Benchmark v3.0.0/5.6"/>');
     expect(suite("imdsv2-required").match(/<property /g)).toHaveLength(8);
     expect(suite("placement-group-limits")).not.toContain("<properties>");

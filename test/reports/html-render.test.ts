@@ -87,8 +87,7 @@ describeBrowser("HTML report in headless Chromium", () => {
   }
 
   const rowCount = (page: Page) => page.locator("#rows tr").count();
-  const columnTexts = (page: Page, column: number) =>
-    page.locator(`#rows tr td:nth-child(${column})`).allTextContents();
+  const columnTexts = (page: Page, column: number) => page.locator(`#rows tr td:nth-child(${column})`).allTextContents();
 
   test("renders the diffed fixture report with no console errors; summary first; filters, search and change links work", async () => {
     const previous = parseReport(JSON.parse(renderJson(fixtureReport("previous"))), "previous.json");
@@ -97,9 +96,7 @@ describeBrowser("HTML report in headless Chromium", () => {
 
     // Summary, changes, exemptions, then findings, in document order; two SVG charts with a bar per rule.
     const sections = page.locator("body > section");
-    const order = await Promise.all(
-      Array.from({ length: await sections.count() }, (_, index) => sections.nth(index).getAttribute("id")),
-    );
+    const order = await Promise.all(Array.from({ length: await sections.count() }, (_, index) => sections.nth(index).getAttribute("id")));
     expect(order).toEqual(["summary", "controls", "changes", "exemptions", "findings", "inputs"]);
     // The invalid exemption tag and the exemption ending within 14 days are listed.
     expect(await page.locator("#exemptions").textContent()).toContain('compliance-exempt-expires "next-year" is not an ISO date');
@@ -147,7 +144,10 @@ describeBrowser("HTML report in headless Chromium", () => {
   test("two accounts holding the same ids: a chart and a table by account, failing first, each filtering the findings to its account", async () => {
     const one = fixtureReport("current");
     const other = "777788889999";
-    const evaluations = [...one.findings, ...one.findings.filter((finding) => finding.complianceType !== "NON_COMPLIANT").map((finding) => ({ ...finding, accountId: other }))];
+    const evaluations = [
+      ...one.findings,
+      ...one.findings.filter((finding) => finding.complianceType !== "NON_COMPLIANT").map((finding) => ({ ...finding, accountId: other })),
+    ];
     const scopes = [...one.scopes, ...one.scopes.map((scope) => ({ ...scope, accountId: other }))];
     const report = buildReport({ evaluations, rules: one.rules, scopes, tool: TOOL, now: () => CURRENT_AT });
     const { page, problems } = await open(report, "two-accounts.html");

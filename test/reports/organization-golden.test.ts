@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { runRules } from "../../lib/engine/run";
+import { reportBulletin } from "../../lib/lambda/report-digest";
 import { type ReportFormat, renderReport } from "../../lib/reports";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report, reportRuleOf } from "../../lib/reports/model";
-import { reportBulletin } from "../../lib/lambda/report-digest";
 import { loadSnapshots } from "../../lib/sources/load";
 import { GOLDEN_RULES } from "../support/golden-rules";
 import { TOOL } from "./fixture";
@@ -31,14 +31,28 @@ function organization(name: string, accounts: Record<string, unknown>[]): string
   const folder = join(tmp, name);
   mkdirSync(folder);
   for (const account of accounts) {
-    if (account.status === "recorded") writeFileSync(join(folder, String(account.file)), gzipSync(example.replaceAll(A, String(account.accountId))));
+    if (account.status === "recorded")
+      writeFileSync(join(folder, String(account.file)), gzipSync(example.replaceAll(A, String(account.accountId))));
   }
-  const manifest = { schemaVersion: "1.0", kind: "organization-recording", capturedAt: "2026-11-23T05:30:00.000Z", roleName: "ConfigRulesReader", regions: [REGION], accounts };
+  const manifest = {
+    schemaVersion: "1.0",
+    kind: "organization-recording",
+    capturedAt: "2026-11-23T05:30:00.000Z",
+    roleName: "ConfigRulesReader",
+    regions: [REGION],
+    accounts,
+  };
   writeFileSync(join(folder, "organization.json"), JSON.stringify(manifest));
   return folder;
 }
 
-const recorded = (accountId: string, name: string) => ({ accountId, name, status: "recorded", file: `${accountId}.json.gz`, regions: [REGION] });
+const recorded = (accountId: string, name: string) => ({
+  accountId,
+  name,
+  status: "recorded",
+  file: `${accountId}.json.gz`,
+  regions: [REGION],
+});
 
 async function reportOf(folder: string, at: string, previous?: Report): Promise<Report> {
   const { model, inputs } = await loadSnapshots([folder]);
@@ -61,7 +75,13 @@ describe("golden reports of an organization recording", () => {
     const folder = organization("second", [
       recorded(A, "prod"),
       recorded(B, "prod-copy"),
-      { accountId: FAILED, name: "sandbox", status: "failed", error: "AccessDenied: not authorized to perform sts:AssumeRole", regions: [REGION] },
+      {
+        accountId: FAILED,
+        name: "sandbox",
+        status: "failed",
+        error: "AccessDenied: not authorized to perform sts:AssumeRole",
+        regions: [REGION],
+      },
     ]);
     current = await reportOf(folder, "2026-11-23T06:00:00.000Z", previous);
   });
@@ -77,7 +97,11 @@ describe("golden reports of an organization recording", () => {
     // The two recorded accounts fail alike (ordered by id); the one not recorded only lacks data, so it comes last.
     expect(rows.map((row) => row.slice(2, 14))).toEqual([A, B, FAILED]);
     // B's findings are all new: it was not in the first run.
-    expect(current.findings.filter((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT").every((finding) => finding.change === "new")).toBe(true);
+    expect(
+      current.findings
+        .filter((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")
+        .every((finding) => finding.change === "new"),
+    ).toBe(true);
   });
 
   it("keeps every finding apart by account in SARIF, JUnit and ASFF", () => {

@@ -30,13 +30,17 @@ interface SarifResult {
   level: string;
   baselineState?: string;
   suppressions?: { kind: string; justification?: string; properties?: Record<string, string> }[];
-  locations: { physicalLocation?: { artifactLocation: { uri: string } }; logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[] }[];
+  locations: {
+    physicalLocation?: { artifactLocation: { uri: string } };
+    logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[];
+  }[];
   partialFingerprints: Record<string, string>;
   properties: Record<string, string>;
 }
 
 const results = (sarif: { runs: { results: SarifResult[] }[] }) => sarif.runs[0]?.results ?? [];
-const named = (list: SarifResult[], resourceId: string) => list.filter((result) => result.locations[0]?.logicalLocations[0]?.name === resourceId);
+const named = (list: SarifResult[], resourceId: string) =>
+  list.filter((result) => result.locations[0]?.logicalLocations[0]?.name === resourceId);
 
 const EXAMPLE = relative(process.cwd(), join(__dirname, "..", "..", "examples", "account-snapshot.json"));
 const tmp = mkdtempSync(join(tmpdir(), "sarif-"));
@@ -60,10 +64,17 @@ describe("SARIF against the official 2.1.0 schema", () => {
   });
 
   test("the example account's report through the report command, with and without --previous", async () => {
-    jest.useFakeTimers({ now: now(), doNotFake: ["nextTick", "setImmediate", "setTimeout", "clearTimeout", "queueMicrotask", "hrtime", "performance"] });
+    jest.useFakeTimers({
+      now: now(),
+      doNotFake: ["nextTick", "setImmediate", "setTimeout", "clearTimeout", "queueMicrotask", "hrtime", "performance"],
+    });
     try {
       const previousJson = join(tmp, "previous.json");
-      await writeReport({ snapshot: [EXAMPLE], rule: ["eip-attached", "imdsv2-required"], format: "json", output: previousJson }, TOOL, now);
+      await writeReport(
+        { snapshot: [EXAMPLE], rule: ["eip-attached", "imdsv2-required"], format: "json", output: previousJson },
+        TOOL,
+        now,
+      );
       const first = join(tmp, "first.sarif");
       await writeReport({ snapshot: [EXAMPLE], format: "sarif", output: first }, TOOL, now);
       const second = join(tmp, "second.sarif");
@@ -121,7 +132,17 @@ describe("what becomes a result", () => {
     expect(others).toEqual([]);
     expect(exempted).toMatchObject({ kind: "fail", level: "note", properties: { complianceType: "NOT_APPLICABLE" } });
     expect(exempted?.suppressions).toEqual([
-      { kind: "external", status: "accepted", justification: "DR standby", properties: { source: "tag", owner: "netops", expires: "2026-12-01", annotation: "Exempted (tag) by netops until 2026-12-01: DR standby" } },
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "DR standby",
+        properties: {
+          source: "tag",
+          owner: "netops",
+          expires: "2026-12-01",
+          annotation: "Exempted (tag) by netops until 2026-12-01: DR standby",
+        },
+      },
     ]);
   });
 
@@ -177,7 +198,11 @@ describe("what becomes a result", () => {
   test("an exemption of a resource that passes anyway suppresses nothing", () => {
     const finding = report.findings.find((candidate) => candidate.resourceId === "eipalloc-0later");
     if (!finding?.exemption) throw new Error("fixture lost its exempted EIP");
-    const passing: Report = { ...report, diff: undefined, findings: [{ ...finding, exemption: { ...finding.exemption, verdict: "COMPLIANT" } }] };
+    const passing: Report = {
+      ...report,
+      diff: undefined,
+      findings: [{ ...finding, exemption: { ...finding.exemption, verdict: "COMPLIANT" } }],
+    };
     expect(results(JSON.parse(renderSarif(passing)))).toEqual([]);
     // A report written before exemptions were carried apart: the exempted finding is still suppressed.
     const { exemption: _dropped, ...older } = finding;
@@ -189,7 +214,14 @@ describe("what becomes a result", () => {
 describe("rules", () => {
   test("each rule has a description, help, helpUri, a level and security-severity; tags carry its control ids", () => {
     const base = fixtureReport("current");
-    const report = buildReport({ evaluations: base.findings, rules: base.rules.map(withTestControls), scopes: base.scopes, inputs: base.inputs, tool: TOOL, now: () => CURRENT_AT });
+    const report = buildReport({
+      evaluations: base.findings,
+      rules: base.rules.map(withTestControls),
+      scopes: base.scopes,
+      inputs: base.inputs,
+      tool: TOOL,
+      now: () => CURRENT_AT,
+    });
     const sarif = expectValidSarif(renderSarif(report));
     const rules = sarif.runs[0].tool.driver.rules as {
       id: string;

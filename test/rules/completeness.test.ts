@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { type AnyRule, parseRuleParameters } from "../../lib/engine/rule";
 import { RESOURCE_KINDS } from "../../lib/model/kinds";
 import { ruleHelpUri, SEVERITIES } from "../../lib/reports/model";
-import { GENERATE_COMMAND, ruleDoc, ruleDocPath, ruleHandler, ruleHandlerPath } from "../../scripts/derived";
 import { REMEDIATIONS } from "../../remediation";
 import { RULES } from "../../rules";
+import { GENERATE_COMMAND, ruleDoc, ruleDocPath, ruleHandler, ruleHandlerPath } from "../../scripts/derived";
 
 const ROOT = join(__dirname, "..", "..");
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -79,12 +79,20 @@ describe("nothing outside RULES", () => {
   });
 
   it("every module in rules/ is registered in rules/index.ts", () => {
-    expect(idsOf("rules", ".ts").filter((id) => id !== "index").sort()).toEqual([...ruleIds].sort());
+    expect(
+      idsOf("rules", ".ts")
+        .filter((id) => id !== "index")
+        .sort(),
+    ).toEqual([...ruleIds].sort());
   });
 
   it("every handler but the scheduled report and the organization scan's steps serves a rule", () => {
     const notRules = new Set(["scheduled-report", "scan-plan", "scan-item", "scan-merge"]);
-    expect(idsOf("handlers", ".ts").filter((id) => !notRules.has(id)).sort()).toEqual([...ruleIds].sort());
+    expect(
+      idsOf("handlers", ".ts")
+        .filter((id) => !notRules.has(id))
+        .sort(),
+    ).toEqual([...ruleIds].sort());
   });
 
   it("every remediation module belongs to a rule (a rule without one plans manual steps from meta.remediation.summary)", () => {

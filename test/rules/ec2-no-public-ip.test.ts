@@ -1,7 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/ec2-no-public-ip";
-import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -110,7 +110,17 @@ function reservation(options: {
         Architecture: "x86_64",
         BlockDeviceMappings: ended
           ? []
-          : [{ DeviceName: "/dev/xvda", Ebs: { AttachTime: "2026-10-01T09:30:01.000Z", DeleteOnTermination: true, Status: "attached", VolumeId: "vol-0a1b2c3d4e5f60718" } }],
+          : [
+              {
+                DeviceName: "/dev/xvda",
+                Ebs: {
+                  AttachTime: "2026-10-01T09:30:01.000Z",
+                  DeleteOnTermination: true,
+                  Status: "attached",
+                  VolumeId: "vol-0a1b2c3d4e5f60718",
+                },
+              },
+            ],
         ClientToken: "",
         EbsOptimized: true,
         EnaSupport: true,
@@ -122,7 +132,14 @@ function reservation(options: {
         SourceDestCheck: true,
         Tags: options.tags ?? [{ Key: "Name", Value: options.id }],
         VirtualizationType: "hvm",
-        MetadataOptions: { State: "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled", InstanceMetadataTags: "disabled" },
+        MetadataOptions: {
+          State: "applied",
+          HttpTokens: "required",
+          HttpPutResponseHopLimit: 2,
+          HttpEndpoint: "enabled",
+          HttpProtocolIpv6: "disabled",
+          InstanceMetadataTags: "disabled",
+        },
       },
     ],
   };
@@ -174,7 +191,9 @@ const IPV6_ONLY = reservation({
 const STOPPED_WITH_EIP = reservation({
   id: "i-0071829a3b4c5d6e7",
   state: "stopped",
-  enis: [eni({ id: "eni-0b0c0d0e0f0102030", deviceIndex: 0, privateIp: "10.20.1.21", publicIp: { ip: "203.0.113.50", owner: TEST_ACCOUNT } })],
+  enis: [
+    eni({ id: "eni-0b0c0d0e0f0102030", deviceIndex: 0, privateIp: "10.20.1.21", publicIp: { ip: "203.0.113.50", owner: TEST_ACCOUNT } }),
+  ],
 });
 const TERMINATED = reservation({ id: "i-01829a3b4c5d6e7f8", state: "terminated", enis: [] });
 const SHUTTING_DOWN = reservation({
@@ -207,19 +226,29 @@ testRule(rule, [
     name: "an auto-assigned public IP is non-compliant and named with its ENI",
     fixture: instances(AUTO_ASSIGNED),
     expected: [
-      { resourceId: idOf(AUTO_ASSIGNED), complianceType: "NON_COMPLIANT", annotation: "eni-0bb22cc33dd44ee55 primary: 203.0.113.10 (auto-assigned)" },
+      {
+        resourceId: idOf(AUTO_ASSIGNED),
+        complianceType: "NON_COMPLIANT",
+        annotation: "eni-0bb22cc33dd44ee55 primary: 203.0.113.10 (auto-assigned)",
+      },
     ],
   },
   {
     name: "an Elastic IP is non-compliant and named as an EIP",
     fixture: instances(WITH_EIP),
-    expected: [{ resourceId: idOf(WITH_EIP), complianceType: "NON_COMPLIANT", annotation: "eni-0cc33dd44ee55ff66 primary: 203.0.113.20 (EIP)" }],
+    expected: [
+      { resourceId: idOf(WITH_EIP), complianceType: "NON_COMPLIANT", annotation: "eni-0cc33dd44ee55ff66 primary: 203.0.113.20 (EIP)" },
+    ],
   },
   {
     name: "a public IP only on a secondary ENI is non-compliant (no PublicIpAddress on the instance)",
     fixture: instances(SECONDARY_ONLY),
     expected: [
-      { resourceId: idOf(SECONDARY_ONLY), complianceType: "NON_COMPLIANT", annotation: "eni-0ee55ff6600112233 secondary #1: 203.0.113.30 (EIP)" },
+      {
+        resourceId: idOf(SECONDARY_ONLY),
+        complianceType: "NON_COMPLIANT",
+        annotation: "eni-0ee55ff6600112233 secondary #1: 203.0.113.30 (EIP)",
+      },
     ],
   },
   {

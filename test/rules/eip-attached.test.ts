@@ -1,7 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/eip-attached";
-import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -151,7 +151,11 @@ testRule(rule, [
     name: "an EIP with no AssociationId is non-compliant",
     fixture: { responses: { DescribeAddresses: { Addresses: [UNATTACHED_EIP] } } },
     expected: [
-      { resourceId: UNATTACHED_EIP.AllocationId, complianceType: "NON_COMPLIANT", annotation: "203.0.113.50 is not associated: it has no AssociationId" },
+      {
+        resourceId: UNATTACHED_EIP.AllocationId,
+        complianceType: "NON_COMPLIANT",
+        annotation: "203.0.113.50 is not associated: it has no AssociationId",
+      },
     ],
   },
   {
@@ -189,7 +193,11 @@ testRule(rule, [
       },
     },
     expected: [
-      { resourceId: "198.51.100.0", complianceType: "COMPLIANT", annotation: "attached to instance i-1234567890abcdef0 (EC2-Classic address, associated through InstanceId)" },
+      {
+        resourceId: "198.51.100.0",
+        complianceType: "COMPLIANT",
+        annotation: "attached to instance i-1234567890abcdef0 (EC2-Classic address, associated through InstanceId)",
+      },
       { resourceId: "eipalloc-0c0c0c0c0c0c0c0c0", complianceType: "NON_COMPLIANT", annotation: "recorded without an association" },
     ],
   },
@@ -199,7 +207,9 @@ testRule(rule, [
       responses: { DescribeAddresses: { Addresses: [DETACHED_ENI_EIP] }, DescribeNetworkInterfaces: { NetworkInterfaces: [DETACHED_ENI] } },
     },
     params: { requireInUseEni: false },
-    expected: [{ resourceId: DETACHED_ENI_EIP.AllocationId, complianceType: "COMPLIANT", annotation: "ENI eni-0cc33dd44ee55ff66 (interface)" }],
+    expected: [
+      { resourceId: DETACHED_ENI_EIP.AllocationId, complianceType: "COMPLIANT", annotation: "ENI eni-0cc33dd44ee55ff66 (interface)" },
+    ],
   },
   {
     name: "an EIP on a detached ENI is non-compliant with requireInUseEni (given as Config's string form)",
@@ -223,7 +233,11 @@ testRule(rule, [
     },
     params: { requireInUseEni: true },
     expected: [
-      { resourceId: DETACHED_ENI_EIP.AllocationId, complianceType: "INSUFFICIENT_DATA", annotation: "network interfaces were not collected" },
+      {
+        resourceId: DETACHED_ENI_EIP.AllocationId,
+        complianceType: "INSUFFICIENT_DATA",
+        annotation: "network interfaces were not collected",
+      },
       { resourceId: INSTANCE_EIP.AllocationId, complianceType: "COMPLIANT" },
       { resourceId: UNATTACHED_EIP.AllocationId, complianceType: "NON_COMPLIANT" },
     ],

@@ -1,8 +1,8 @@
 import { parseRuleParameters } from "../../lib/engine/rule";
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/endpoint-route-present";
-import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC_A = "vpc-0aaaaaaaaaaaaaaa1";
@@ -131,7 +131,11 @@ const S3_B = "vpce-0b00000000000b001";
 
 /** VPC A: a routed main table (implicit subnet-1), an explicit private table without the route, a public and an unused table. */
 const mixedVpc = account({
-  subnets: [subnet("subnet-00000000000000001", VPC_A), subnet("subnet-00000000000000002", VPC_A), subnet("subnet-00000000000000003", VPC_A)],
+  subnets: [
+    subnet("subnet-00000000000000001", VPC_A),
+    subnet("subnet-00000000000000002", VPC_A),
+    subnet("subnet-00000000000000003", VPC_A),
+  ],
   tables: [
     table("rtb-000000000000main1", VPC_A, { main: true, routes: [nat(), endpointRoute(S3_PL, S3_A)] }),
     table("rtb-000000000000priv2", VPC_A, { subnets: ["subnet-00000000000000002"], routes: [nat()] }),
@@ -146,7 +150,11 @@ testRule(rule, [
     name: "private tables with the route are COMPLIANT, without it NON_COMPLIANT; public and unused tables NOT_APPLICABLE",
     fixture: mixedVpc,
     expected: [
-      { resourceId: "rtb-000000000000main1", complianceType: "COMPLIANT", annotation: `Routes s3 via ${S3_A}; serves subnet-00000000000000001 via main table` },
+      {
+        resourceId: "rtb-000000000000main1",
+        complianceType: "COMPLIANT",
+        annotation: `Routes s3 via ${S3_A}; serves subnet-00000000000000001 via main table`,
+      },
       {
         resourceId: "rtb-000000000000priv2",
         complianceType: "NON_COMPLIANT",
@@ -180,7 +188,11 @@ testRule(rule, [
       endpoints: [endpoint(S3_A, VPC_A, "s3", { routeTableIds: ["rtb-000000000000priv2"] })],
     }),
     expected: [
-      { resourceId: "rtb-000000000000main1", complianceType: "NON_COMPLIANT", annotation: "Private subnets affected: subnet-00000000000000001 via main table" },
+      {
+        resourceId: "rtb-000000000000main1",
+        complianceType: "NON_COMPLIANT",
+        annotation: "Private subnets affected: subnet-00000000000000001 via main table",
+      },
       { resourceId: "rtb-000000000000priv2", complianceType: "COMPLIANT" },
       { resourceId: S3_A, complianceType: "NOT_APPLICABLE" },
     ],
@@ -228,7 +240,11 @@ testRule(rule, [
       missing: ["prefix-list"],
     },
     expected: [
-      { resourceId: "rtb-000000000000main1", complianceType: "NON_COMPLIANT", annotation: `route to ${S3_PL} via ${S3_A} is blackhole (endpoint gone)` },
+      {
+        resourceId: "rtb-000000000000main1",
+        complianceType: "NON_COMPLIANT",
+        annotation: `route to ${S3_PL} via ${S3_A} is blackhole (endpoint gone)`,
+      },
     ],
   },
   {
@@ -289,7 +305,11 @@ testRule(rule, [
       endpoints: [endpoint(S3_A, VPC_A, "s3"), endpoint(DDB_A, VPC_A, "dynamodb")],
     }),
     expected: [
-      { resourceId: "rtb-000000000000main1", complianceType: "NON_COMPLIANT", annotation: `dynamodb: no active route to endpoint ${DDB_A}` },
+      {
+        resourceId: "rtb-000000000000main1",
+        complianceType: "NON_COMPLIANT",
+        annotation: `dynamodb: no active route to endpoint ${DDB_A}`,
+      },
       { resourceId: S3_A, complianceType: "NOT_APPLICABLE" },
       { resourceId: DDB_A, complianceType: "NOT_APPLICABLE" },
     ],
@@ -314,7 +334,13 @@ testRule(rule, [
       subnets: [subnet("subnet-00000000000000001", VPC_A)],
       tables: [table("rtb-000000000000main1", VPC_A, { main: true, routes: [nat()] })],
     }),
-    expected: [{ resourceId: "rtb-000000000000main1", complianceType: "NOT_APPLICABLE", annotation: "No available gateway endpoint for s3/dynamodb" }],
+    expected: [
+      {
+        resourceId: "rtb-000000000000main1",
+        complianceType: "NOT_APPLICABLE",
+        annotation: "No available gateway endpoint for s3/dynamodb",
+      },
+    ],
   },
   {
     name: "requireEndpoint makes private tables of a VPC without endpoints NON_COMPLIANT, not public ones",
@@ -346,7 +372,11 @@ testRule(rule, [
       ],
     }),
     expected: [
-      { resourceId: "vpce-0000000000000i001", complianceType: "NON_COMPLIANT", annotation: `Private DNS is disabled for com.amazonaws.${TEST_REGION}.ssm` },
+      {
+        resourceId: "vpce-0000000000000i001",
+        complianceType: "NON_COMPLIANT",
+        annotation: `Private DNS is disabled for com.amazonaws.${TEST_REGION}.ssm`,
+      },
       { resourceId: "vpce-0000000000000i002", complianceType: "COMPLIANT", annotation: "Private DNS is enabled" },
       { resourceId: "vpce-0000000000000i003", complianceType: "NOT_APPLICABLE", annotation: "pendingacceptance, not available" },
       { resourceId: "vpce-0000000000000g004", complianceType: "NOT_APPLICABLE", annotation: "gatewayloadbalancer is not checked" },

@@ -1,7 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/imdsv2-required";
-import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -179,7 +179,12 @@ testRule(rule, [
 // Defaults: endpoint disabled not allowed, no hop limit.
 testRuleParameters(rule, {
   defaults: { allowDisabledEndpoint: false },
-  accepted: [[{ maxHopLimit: "2", allowDisabledEndpoint: "true" }, { maxHopLimit: 2, allowDisabledEndpoint: true }]],
+  accepted: [
+    [
+      { maxHopLimit: "2", allowDisabledEndpoint: "true" },
+      { maxHopLimit: 2, allowDisabledEndpoint: true },
+    ],
+  ],
   invalid: [
     ["a hop limit below 1", { maxHopLimit: 0 }, "maxHopLimit", 0],
     ["a hop limit above 64", { maxHopLimit: 65 }, "maxHopLimit", 65],

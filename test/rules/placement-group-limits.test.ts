@@ -1,7 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/placement-group-limits";
-import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -162,7 +162,10 @@ testRule(rule, [
   {
     name: "maxSpreadInstancesPerAz lowers the limit",
     params: { maxSpreadInstancesPerAz: "3" },
-    fixture: account([group("spread", SPREAD, "spread")], ids("a", 4).map((id) => member({ id, group: "spread" }))),
+    fixture: account(
+      [group("spread", SPREAD, "spread")],
+      ids("a", 4).map((id) => member({ id, group: "spread" })),
+    ),
     expected: [{ resourceId: SPREAD, complianceType: "NON_COMPLIANT", annotation: "exceeds 3 running/pending instances per AZ" }],
   },
   {
@@ -189,7 +192,10 @@ testRule(rule, [
   },
   {
     name: "partition: a PartitionCount above maxPartitions is NON_COMPLIANT",
-    fixture: account([group("part", PARTITION, "partition", { partitionCount: 8 })], [member({ id: "i-000000000000000p1", group: "part", partition: 1 })]),
+    fixture: account(
+      [group("part", PARTITION, "partition", { partitionCount: 8 })],
+      [member({ id: "i-000000000000000p1", group: "part", partition: 1 })],
+    ),
     expected: [{ resourceId: PARTITION, complianceType: "NON_COMPLIANT", annotation: "PartitionCount 8 exceeds 7" }],
   },
   {
@@ -270,7 +276,11 @@ testRule(rule, [
       [],
     ),
     expected: [
-      { resourceId: CLUSTER, complianceType: "INSUFFICIENT_DATA", annotation: "ENA support of x9.large unknown (not in DescribeInstanceTypes)" },
+      {
+        resourceId: CLUSTER,
+        complianceType: "INSUFFICIENT_DATA",
+        annotation: "ENA support of x9.large unknown (not in DescribeInstanceTypes)",
+      },
       { resourceId: "pg-00000000000clsen", complianceType: "COMPLIANT" },
     ],
   },
@@ -290,10 +300,7 @@ testRule(rule, [
         group("ptp", "pg-0000000000000ptp", "precision-time"),
         group("empty", "pg-000000000000empt", "cluster"),
       ],
-      [
-        ...ids("g", 8).map((id) => member({ id, group: "going" })),
-        member({ id: "i-00000000000000emp", group: "empty", state: "stopped" }),
-      ],
+      [...ids("g", 8).map((id) => member({ id, group: "going" })), member({ id: "i-00000000000000emp", group: "empty", state: "stopped" })],
     ),
     expected: [
       { resourceId: "pg-00000000000going", complianceType: "NOT_APPLICABLE", annotation: "deleting, not available" },
@@ -306,10 +313,7 @@ testRule(rule, [
     params: { resourceType: "AWS::::Account" },
     fixture: account(
       [group("spread", SPREAD, "spread"), group("hpc", CLUSTER, "cluster")],
-      [
-        ...ids("a", 8).map((id) => member({ id, group: "spread" })),
-        member({ id: "i-00000000000000c1a", group: "hpc" }),
-      ],
+      [...ids("a", 8).map((id) => member({ id, group: "spread" })), member({ id: "i-00000000000000c1a", group: "hpc" })],
     ),
     expected: [{ resourceId: TEST_ACCOUNT, complianceType: "NON_COMPLIANT", annotation: "spread: Rack spread group exceeds 7" }],
   },
@@ -334,7 +338,13 @@ testRule(rule, [
   },
   {
     name: "placement groups not collected give INSUFFICIENT_DATA on the account",
-    fixture: { ...account([], ids("a", 8).map((id) => member({ id, group: "spread" }))), missing: ["placement-group"] },
+    fixture: {
+      ...account(
+        [],
+        ids("a", 8).map((id) => member({ id, group: "spread" })),
+      ),
+      missing: ["placement-group"],
+    },
     expected: [{ resourceId: TEST_ACCOUNT, complianceType: "INSUFFICIENT_DATA", annotation: "missing AWS::EC2::PlacementGroup" }],
   },
   {

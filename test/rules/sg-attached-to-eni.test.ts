@@ -1,7 +1,7 @@
 import { ExemptionPolicy } from "../../lib/exemptions/exemptions";
 import rule from "../../rules/sg-attached-to-eni";
-import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 import { RULE_IDS } from "../support/rule-ids";
+import { TEST_ACCOUNT, TEST_REGION, testRule, testRuleParameters } from "../support/rule-tester";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const VPC = "vpc-0fedcba9876543210";
@@ -124,13 +124,20 @@ testRule(rule, [
     name: "a group used by more ENIs than the annotation names counts the rest",
     fixture: accountWith(
       [securityGroup(WEB)],
-      [INSTANCE_ENI, LAMBDA_ENI_A, LAMBDA_ENI_B, networkInterface("eni-0ff6600112233aabb", "10.20.1.17", [WEB], "interface"), networkInterface("eni-000112233aabbccdd", "10.20.1.18", [WEB], "interface")],
+      [
+        INSTANCE_ENI,
+        LAMBDA_ENI_A,
+        LAMBDA_ENI_B,
+        networkInterface("eni-0ff6600112233aabb", "10.20.1.17", [WEB], "interface"),
+        networkInterface("eni-000112233aabbccdd", "10.20.1.18", [WEB], "interface"),
+      ],
     ),
     expected: [
       {
         resourceId: WEB.id,
         complianceType: "COMPLIANT",
-        annotation: "Used by 5 ENIs: 3 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 2 more)",
+        annotation:
+          "Used by 5 ENIs: 3 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 2 more)",
       },
     ],
   },
@@ -148,7 +155,11 @@ testRule(rule, [
     name: "a group referenced only by other groups (ingress and egress) is non-compliant, naming the references",
     fixture: accountWith(REFERENCED_ONLY, [APP_AND_ADMIN_ENI]),
     expected: [
-      { resourceId: LEGACY_DB.id, complianceType: "NON_COMPLIANT", annotation: `only referenced by the rules of ${APP.id} (egress), ${ADMIN.id} (ingress)` },
+      {
+        resourceId: LEGACY_DB.id,
+        complianceType: "NON_COMPLIANT",
+        annotation: `only referenced by the rules of ${APP.id} (egress), ${ADMIN.id} (ingress)`,
+      },
       { resourceId: APP.id, complianceType: "COMPLIANT", annotation: "1 interface" },
       { resourceId: ADMIN.id, complianceType: "COMPLIANT" },
     ],
@@ -158,7 +169,11 @@ testRule(rule, [
     fixture: accountWith(REFERENCED_ONLY, [APP_AND_ADMIN_ENI]),
     params: { countReferencesAsUse: "true" },
     expected: [
-      { resourceId: LEGACY_DB.id, complianceType: "COMPLIANT", annotation: /referenced by the rules of .*sg-0d4e5f6071829a3b4.*sg-0e5f6071829a3b4c5/ },
+      {
+        resourceId: LEGACY_DB.id,
+        complianceType: "COMPLIANT",
+        annotation: /referenced by the rules of .*sg-0d4e5f6071829a3b4.*sg-0e5f6071829a3b4c5/,
+      },
       { resourceId: APP.id, complianceType: "COMPLIANT" },
       { resourceId: ADMIN.id, complianceType: "COMPLIANT" },
     ],
@@ -176,7 +191,12 @@ testRule(rule, [
   {
     name: "a group that only references itself stays unused, even with countReferencesAsUse",
     fixture: accountWith(
-      [securityGroup(SELF_ONLY, { ingress: [permission(7946, { groups: [SELF_ONLY] })], egress: [permission(7946, { groups: [SELF_ONLY] })] })],
+      [
+        securityGroup(SELF_ONLY, {
+          ingress: [permission(7946, { groups: [SELF_ONLY] })],
+          egress: [permission(7946, { groups: [SELF_ONLY] })],
+        }),
+      ],
       [],
     ),
     params: { countReferencesAsUse: true },
@@ -187,7 +207,15 @@ testRule(rule, [
     fixture: accountWith(
       [
         securityGroup(DEFAULT, {
-          ingress: [{ IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [{ GroupId: DEFAULT.id, UserId: TEST_ACCOUNT }] }],
+          ingress: [
+            {
+              IpProtocol: "-1",
+              IpRanges: [],
+              Ipv6Ranges: [],
+              PrefixListIds: [],
+              UserIdGroupPairs: [{ GroupId: DEFAULT.id, UserId: TEST_ACCOUNT }],
+            },
+          ],
         }),
       ],
       [],

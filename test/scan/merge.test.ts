@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { ACCOUNT_RESOURCE_TYPE, type Evaluation } from "../../lib/engine/rule";
-import { reportRuleOf, type Finding } from "../../lib/reports/model";
+import { type Finding, reportRuleOf } from "../../lib/reports/model";
 import { gzipLineWriter, type ScanItem, sortedFindingLines } from "../../lib/scan/findings";
-import { DIFF_LIST_LIMIT, mergeScan, type MergeInput, type ScanReport } from "../../lib/scan/merge";
+import { DIFF_LIST_LIMIT, type MergeInput, mergeScan, type ScanReport } from "../../lib/scan/merge";
 import { RULES } from "../../rules";
 
 const A = "111111111111";
@@ -11,7 +11,14 @@ const B = "222222222222";
 const FIRST = "2026-12-01T05:00:00.000Z";
 const SECOND = "2026-12-02T05:00:00.000Z";
 
-const evaluation = (accountId: string, region: string, ruleId: string, resourceId: string, complianceType: Evaluation["complianceType"], resourceType = "AWS::EC2::EIP"): Evaluation => ({
+const evaluation = (
+  accountId: string,
+  region: string,
+  ruleId: string,
+  resourceId: string,
+  complianceType: Evaluation["complianceType"],
+  resourceType = "AWS::EC2::EIP",
+): Evaluation => ({
   ruleId,
   resourceType,
   resourceId,
@@ -56,16 +63,34 @@ async function merge(
   };
   const report = await mergeScan(input);
   const text = gunzipSync(Buffer.concat(chunks)).toString("utf8");
-  return { report, findings: text.split("\n").filter(Boolean).map((line) => JSON.parse(line)) };
+  return {
+    report,
+    findings: text
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+  };
 }
 
 describe("mergeScan", () => {
   const firstScan = () =>
     new Map([
-      [`${A} eu-west-1`, [evaluation(A, "eu-west-1", "eip-attached", "eipalloc-1", "NON_COMPLIANT"), evaluation(A, "eu-west-1", "eip-attached", "eipalloc-2", "COMPLIANT")]],
+      [
+        `${A} eu-west-1`,
+        [
+          evaluation(A, "eu-west-1", "eip-attached", "eipalloc-1", "NON_COMPLIANT"),
+          evaluation(A, "eu-west-1", "eip-attached", "eipalloc-2", "COMPLIANT"),
+        ],
+      ],
       [`${A} us-east-2`, [evaluation(A, "us-east-2", "eip-attached", "eipalloc-1", "NON_COMPLIANT")]],
       // The same resource id in another account is another finding.
-      [`${B} eu-west-1`, [evaluation(B, "eu-west-1", "eip-attached", "eipalloc-1", "NON_COMPLIANT"), evaluation(B, "eu-west-1", "eip-attached", "eipalloc-9", "NON_COMPLIANT")]],
+      [
+        `${B} eu-west-1`,
+        [
+          evaluation(B, "eu-west-1", "eip-attached", "eipalloc-1", "NON_COMPLIANT"),
+          evaluation(B, "eu-west-1", "eip-attached", "eipalloc-9", "NON_COMPLIANT"),
+        ],
+      ],
     ]);
 
   test("counts per account, region, rule and severity; every account of the manifest listed; findings in key order", async () => {
@@ -91,7 +116,11 @@ describe("mergeScan", () => {
       `${B} eu-west-1 eipalloc-9`,
     ]);
     // Severity from the rule's metadata.
-    expect(findings[0]).toMatchObject({ severity: RULES.find((rule) => rule.meta.id === "eip-attached")?.meta.severity, exempted: false, firstSeen: FIRST });
+    expect(findings[0]).toMatchObject({
+      severity: RULES.find((rule) => rule.meta.id === "eip-attached")?.meta.severity,
+      exempted: false,
+      firstSeen: FIRST,
+    });
     expect(report.diff).toBeUndefined();
   });
 
@@ -120,7 +149,9 @@ describe("mergeScan", () => {
       `${A} eipalloc-1 false`,
       `${B} eipalloc-9 true`,
     ]);
-    expect(report.diff?.unverified).toEqual([expect.objectContaining({ accountId: A, region: "us-east-2", resourceId: "eipalloc-1", absent: true })]);
+    expect(report.diff?.unverified).toEqual([
+      expect.objectContaining({ accountId: A, region: "us-east-2", resourceId: "eipalloc-1", absent: true }),
+    ]);
     const byId = (account: string, id: string) => findings.find((finding) => finding.accountId === account && finding.resourceId === id);
     expect(byId(A, "eipalloc-2")).toMatchObject({ change: "unchanged", firstSeen: FIRST });
     expect(byId(B, "eipalloc-1")).toMatchObject({ change: "still-failing", firstSeen: FIRST });
@@ -162,10 +193,17 @@ describe("mergeScan", () => {
     const one = JSON.stringify(evaluation(A, "eu-west-1", "eip-attached", "eipalloc-2", "COMPLIANT"));
     const two = JSON.stringify(evaluation(A, "eu-west-1", "eip-attached", "eipalloc-1", "COMPLIANT"));
     await expect(unsorted([one, two])).rejects.toThrow("s3://bucket/item.jsonl.gz: line 2 is out of key order");
-    await expect(unsorted([JSON.stringify(evaluation(B, "eu-west-1", "eip-attached", "x", "COMPLIANT"))])).rejects.toThrow(`line 1 is of ${B} eu-west-1, not of this item`);
+    await expect(unsorted([JSON.stringify(evaluation(B, "eu-west-1", "eip-attached", "x", "COMPLIANT"))])).rejects.toThrow(
+      `line 1 is of ${B} eu-west-1, not of this item`,
+    );
     await expect(unsorted(["{"])).rejects.toThrow("s3://bucket/item.jsonl.gz: line 1 is not JSON");
     await expect(
-      merge(firstScan(), { items: [{ accountId: B, region: "eu-west-1" }, { accountId: A, region: "eu-west-1" }] }),
+      merge(firstScan(), {
+        items: [
+          { accountId: B, region: "eu-west-1" },
+          { accountId: A, region: "eu-west-1" },
+        ],
+      }),
     ).rejects.toThrow(`the manifest is not sorted by account and region at ${A} eu-west-1`);
   });
 });

@@ -54,7 +54,9 @@ async function memberEc2(accountId: string): Promise<EC2Client> {
 async function seedMember(accountId: string, cidr: string) {
   const ec2 = await memberEc2(accountId);
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16` }));
-  const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: `${cidr}.1.0/24`, AvailabilityZone: `${REGION}a` }));
+  const { Subnet } = await ec2.send(
+    new CreateSubnetCommand({ VpcId: Vpc?.VpcId, CidrBlock: `${cidr}.1.0/24`, AvailabilityZone: `${REGION}a` }),
+  );
   const used = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "used", Description: "used", VpcId: Vpc?.VpcId }));
   const unused = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "unused", Description: "unused", VpcId: Vpc?.VpcId }));
   const run = await ec2.send(
@@ -72,12 +74,23 @@ async function seedMember(accountId: string, cidr: string) {
   const attached = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
   const idle = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
   await ec2.send(new AssociateAddressCommand({ AllocationId: attached.AllocationId, InstanceId: instance }));
-  seeded[accountId] = { idleEip: idle.AllocationId as string, attachedEip: attached.AllocationId as string, unusedGroup: unused.GroupId as string, instance };
+  seeded[accountId] = {
+    idleEip: idle.AllocationId as string,
+    attachedEip: attached.AllocationId as string,
+    unusedGroup: unused.GroupId as string,
+    instance,
+  };
 }
 
 const { motoIt } = useMotoServer({
   // moto answers DescribePlacementGroups with an error page: don't wait out ten backed-off retries.
-  env: { AWS_MAX_ATTEMPTS: "2", AWS_REGION: REGION, SCAN_BUCKET: BUCKET, SCAN_ROLE_NAME: ROLE, SCAN_REGIONS: JSON.stringify([REGION, "us-east-2"]) },
+  env: {
+    AWS_MAX_ATTEMPTS: "2",
+    AWS_REGION: REGION,
+    SCAN_BUCKET: BUCKET,
+    SCAN_ROLE_NAME: ROLE,
+    SCAN_REGIONS: JSON.stringify([REGION, "us-east-2"]),
+  },
   setup: async () => {
     const organizations = new OrganizationsClient({ region: "us-east-1" });
     await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
@@ -95,7 +108,14 @@ const { motoIt } = useMotoServer({
     const sqs = new SQSClient({ region: REGION });
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "digest" }))).QueueUrl as string;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: Attributes?.QueueArn, Attributes: { RawMessageDelivery: "true" } }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: "sqs",
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: "true" },
+      }),
+    );
     process.env.ALERTS_TOPIC_ARN = topicArn;
   },
 });
@@ -104,7 +124,10 @@ afterAll(() => {
   delete process.env.ALERTS_TOPIC_ARN;
 });
 
-const context = (name: string) => ({ ...localContext(name), invokedFunctionArn: `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:${name}` });
+const context = (name: string) => ({
+  ...localContext(name),
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${MANAGEMENT}:function:${name}`,
+});
 
 async function objectText(key: string): Promise<string> {
   const object = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -122,7 +145,9 @@ async function gzLines<T>(key: string): Promise<T[]> {
 }
 
 async function receiveDigests(): Promise<Record<string, unknown>[]> {
-  const messages = await new SQSClient({ region: REGION }).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  const messages = await new SQSClient({ region: REGION }).send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
   return (messages.Messages ?? []).map((message) => JSON.parse(message.Body as string));
 }
 
@@ -139,15 +164,18 @@ async function runScan(): Promise<{ plan: Plan; merged: { reportKey: string; not
 let first: Awaited<ReturnType<typeof runScan>>;
 
 describe("organization scan Lambdas against moto", () => {
-  motoIt("plan: the active accounts (management and members, not the closed one) × the stage's regions, sorted, into the manifest", async () => {
-    const plan = (await planHandler({}, context("scan-plan"))) as Plan;
-    expect(plan).toMatchObject({ bucket: BUCKET, accounts: 3, items: 6, manifestKey: scanKeys(plan.scanId).manifest });
-    const manifest = JSON.parse(await objectText(plan.manifestKey));
-    const expected = [MANAGEMENT, members[0], members[1]]
-      .sort()
-      .flatMap((accountId) => ["eu-west-1", "us-east-2"].map((region) => ({ accountId, region })));
-    expect(manifest).toEqual(expected);
-  });
+  motoIt(
+    "plan: the active accounts (management and members, not the closed one) × the stage's regions, sorted, into the manifest",
+    async () => {
+      const plan = (await planHandler({}, context("scan-plan"))) as Plan;
+      expect(plan).toMatchObject({ bucket: BUCKET, accounts: 3, items: 6, manifestKey: scanKeys(plan.scanId).manifest });
+      const manifest = JSON.parse(await objectText(plan.manifestKey));
+      const expected = [MANAGEMENT, members[0], members[1]]
+        .sort()
+        .flatMap((accountId) => ["eu-west-1", "us-east-2"].map((region) => ({ accountId, region })));
+      expect(manifest).toEqual(expected);
+    },
+  );
 
   motoIt("item: the member's own resources, recorded through the assumed role, evaluated, sorted by key", async () => {
     const [a, b] = members as [string, string];
@@ -157,7 +185,8 @@ describe("organization scan Lambdas against moto", () => {
     const findings = await gzLines<Evaluation>(result.key);
     expect(findings.length).toBe(result.findings);
     expect(new Set(findings.map((finding) => `${finding.accountId} ${finding.region}`))).toEqual(new Set([`${a} ${REGION}`]));
-    const verdict = (ruleId: string, id: string) => findings.find((finding) => finding.ruleId === ruleId && finding.resourceId === id)?.complianceType;
+    const verdict = (ruleId: string, id: string) =>
+      findings.find((finding) => finding.ruleId === ruleId && finding.resourceId === id)?.complianceType;
     expect(verdict("eip-attached", seeded[a]?.idleEip as string)).toBe("NON_COMPLIANT");
     expect(verdict("eip-attached", seeded[a]?.attachedEip as string)).toBe("COMPLIANT");
     expect(verdict("sg-attached-to-eni", seeded[a]?.unusedGroup as string)).toBe("NON_COMPLIANT");
@@ -166,13 +195,17 @@ describe("organization scan Lambdas against moto", () => {
     expect(findings.some((finding) => finding.resourceId === seeded[b]?.idleEip)).toBe(false);
     // moto fails DescribePlacementGroups: that rule is INSUFFICIENT_DATA, never COMPLIANT.
     expect(result.recordFailures).toBeGreaterThan(0);
-    expect(findings.filter((finding) => finding.ruleId === "placement-group-limits").map((finding) => finding.complianceType)).toEqual(["INSUFFICIENT_DATA"]);
+    expect(findings.filter((finding) => finding.ruleId === "placement-group-limits").map((finding) => finding.complianceType)).toEqual([
+      "INSUFFICIENT_DATA",
+    ]);
     const keys = findings.map((finding) => [finding.ruleId, finding.resourceType, finding.resourceId].join("\u0000"));
     expect(keys).toEqual([...keys].sort());
   });
 
   motoIt("item: a bad event is refused, naming the field", async () => {
-    await expect(itemHandler({ accountId: "12", region: REGION, scanId: "2026-12-01T00-00-00-000Z" }, context("scan-item"))).rejects.toThrow(/accountId/);
+    await expect(
+      itemHandler({ accountId: "12", region: REGION, scanId: "2026-12-01T00-00-00-000Z" }, context("scan-item")),
+    ).rejects.toThrow(/accountId/);
     await expect(itemHandler({ accountId: members[0], region: REGION }, context("scan-item"))).rejects.toThrow(/scanId/);
   });
 
@@ -189,9 +222,14 @@ describe("organization scan Lambdas against moto", () => {
     const findings = await gzLines<Evaluation & { firstSeen: string }>(scanKeys(first.plan.scanId).findings);
     expect(findings.length).toBe(report.findings.count);
     expect(findings.length).toBe(report.summary.totals.total);
-    const keys = findings.map((finding) => [finding.accountId, finding.region, finding.ruleId, finding.resourceType, finding.resourceId].join("\u0000"));
+    const keys = findings.map((finding) =>
+      [finding.accountId, finding.region, finding.ruleId, finding.resourceType, finding.resourceId].join("\u0000"),
+    );
     expect(keys).toEqual([...keys].sort());
-    expect(JSON.parse(await objectText("scans/latest.json"))).toMatchObject({ scanId: first.plan.scanId, findingsKey: scanKeys(first.plan.scanId).findings });
+    expect(JSON.parse(await objectText("scans/latest.json"))).toMatchObject({
+      scanId: first.plan.scanId,
+      findingsKey: scanKeys(first.plan.scanId).findings,
+    });
     expect(first.merged.notified).toBe(true);
     const [digest] = await receiveDigests();
     expect(digest).toMatchObject({ kind: "compliance-report", scope: "organization-scan", scanId: first.plan.scanId, accounts: 3 });
@@ -200,7 +238,9 @@ describe("organization scan Lambdas against moto", () => {
   motoIt("merge: the second scan's diff against the first (merge-join): a fixed EIP is resolved, a new unused group is new", async () => {
     const [a] = members as [string];
     const ec2 = await memberEc2(a);
-    await ec2.send(new AssociateAddressCommand({ AllocationId: seeded[a]?.idleEip, InstanceId: seeded[a]?.instance, AllowReassociation: true }));
+    await ec2.send(
+      new AssociateAddressCommand({ AllocationId: seeded[a]?.idleEip, InstanceId: seeded[a]?.instance, AllowReassociation: true }),
+    );
     const vpcs = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }));
     const group = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "later", Description: "later", VpcId: vpcs.Vpc?.VpcId }));
     // Scan ids are timestamps to the millisecond.
@@ -236,17 +276,29 @@ describe("organization scan Lambdas against moto", () => {
   motoIt("failed map: every failed item in the ResultWriter's FAILED files is listed in the alert", async () => {
     const scanId = "2026-12-02T00-00-00-000Z";
     const failed = [
-      { Input: JSON.stringify({ accountId: members[1], region: "us-east-2", scanId }), Error: "AccessDenied", Cause: "not authorized to perform sts:AssumeRole" },
+      {
+        Input: JSON.stringify({ accountId: members[1], region: "us-east-2", scanId }),
+        Error: "AccessDenied",
+        Cause: "not authorized to perform sts:AssumeRole",
+      },
       { Input: JSON.stringify({ accountId: members[0], region: REGION, scanId }), Error: "States.Timeout", Cause: "timed out" },
     ];
     await s3().send(
       new PutObjectCommand({ Bucket: BUCKET, Key: `${MAP_RESULTS_PREFIX}/run-1/FAILED_0.json`, Body: JSON.stringify(failed) }),
     );
     // Another scan's failures, in another map run's files: not this scan's.
-    const other = [{ Input: JSON.stringify({ accountId: members[0], region: REGION, scanId: "2026-11-30T00-00-00-000Z" }), Error: "X", Cause: "y" }];
-    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MAP_RESULTS_PREFIX}/run-0/FAILED_0.json`, Body: JSON.stringify(other) }));
+    const other = [
+      { Input: JSON.stringify({ accountId: members[0], region: REGION, scanId: "2026-11-30T00-00-00-000Z" }), Error: "X", Cause: "y" },
+    ];
+    await s3().send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: `${MAP_RESULTS_PREFIX}/run-0/FAILED_0.json`, Body: JSON.stringify(other) }),
+    );
     const result = await mergeHandler(
-      { scanId, failed: true, error: { Error: "States.ExceedToleratedFailureThreshold", Cause: "The specified tolerated failure threshold was exceeded" } },
+      {
+        scanId,
+        failed: true,
+        error: { Error: "States.ExceedToleratedFailureThreshold", Cause: "The specified tolerated failure threshold was exceeded" },
+      },
       context("scan-merge"),
     );
     expect(result).toEqual({ scanId, failedItems: 2 });

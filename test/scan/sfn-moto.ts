@@ -39,7 +39,6 @@ export const functionArns: Record<string, string> = {};
 /** The created state machine's ARN, once moto is up. */
 export const machine = { arn: "" };
 
-
 /**
  * For one test file: moto with the scan's state machine and its three (stub) functions. Only one
  * file per moto server may run a Distributed Map: after one, moto fails every StartExecution
@@ -47,46 +46,52 @@ export const machine = { arn: "" };
  */
 export const useScanStateMachine = () =>
   useMotoServer({
-  env: { AWS_REGION: REGION },
-  setup: async () => {
-    await motoApi("/moto-api/config", { stepfunctions: { execute_state_machine: true }, lambda: { use_docker: false } });
-    const iam = new IAMClient({ region: REGION });
-    const trust = (service: string) =>
-      JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
-    const lambdaRole = await iam.send(new CreateRoleCommand({ RoleName: "scan-lambda", AssumeRolePolicyDocument: trust("lambda.amazonaws.com") }));
-    const statesRole = await iam.send(new CreateRoleCommand({ RoleName: "scan-states", AssumeRolePolicyDocument: trust("states.amazonaws.com") }));
-    const lambda = new LambdaClient({ region: REGION });
-    for (const step of ["scan-plan", "scan-item", "scan-merge"]) {
-      const created = await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: step,
-          Runtime: "nodejs22.x",
-          Role: lambdaRole.Role?.Arn,
-          Handler: `handlers/${step}.handler`,
-          Code: { ZipFile: EMPTY_ZIP },
-        }),
+    env: { AWS_REGION: REGION },
+    setup: async () => {
+      await motoApi("/moto-api/config", { stepfunctions: { execute_state_machine: true }, lambda: { use_docker: false } });
+      const iam = new IAMClient({ region: REGION });
+      const trust = (service: string) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+        });
+      const lambdaRole = await iam.send(
+        new CreateRoleCommand({ RoleName: "scan-lambda", AssumeRolePolicyDocument: trust("lambda.amazonaws.com") }),
       );
-      functionArns[step] = created.FunctionArn as string;
-    }
-    const s3 = new S3Client({ region: REGION });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: keys.manifest, Body: JSON.stringify(ITEMS) }));
-    // The definition as deploy/scan.ts writes it, with the substitutions CloudFormation would make.
-    const definition = JSON.stringify(scanDefinition(2))
-      .replaceAll(substitution("PlanFunctionArn"), functionArns["scan-plan"] as string)
-      .replaceAll(substitution("ItemFunctionArn"), functionArns["scan-item"] as string)
-      .replaceAll(substitution("MergeFunctionArn"), functionArns["scan-merge"] as string)
-      .replaceAll(substitution("ScanBucket"), BUCKET)
-      // moto's ASL grammar takes only a decimal here (AWS takes the integer): the same 0.
-      .replace('"ToleratedFailurePercentage":0,', '"ToleratedFailurePercentage":0.0,');
-    expect(definition).toContain('"ToleratedFailurePercentage":0.0,');
-    const created = await new SFNClient({ region: REGION }).send(
-      new CreateStateMachineCommand({ name: "organization-scan", definition, roleArn: statesRole.Role?.Arn as string }),
-    );
-    machine.arn = created.stateMachineArn as string;
-
-  },
-});
+      const statesRole = await iam.send(
+        new CreateRoleCommand({ RoleName: "scan-states", AssumeRolePolicyDocument: trust("states.amazonaws.com") }),
+      );
+      const lambda = new LambdaClient({ region: REGION });
+      for (const step of ["scan-plan", "scan-item", "scan-merge"]) {
+        const created = await lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: step,
+            Runtime: "nodejs22.x",
+            Role: lambdaRole.Role?.Arn,
+            Handler: `handlers/${step}.handler`,
+            Code: { ZipFile: EMPTY_ZIP },
+          }),
+        );
+        functionArns[step] = created.FunctionArn as string;
+      }
+      const s3 = new S3Client({ region: REGION });
+      await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: keys.manifest, Body: JSON.stringify(ITEMS) }));
+      // The definition as deploy/scan.ts writes it, with the substitutions CloudFormation would make.
+      const definition = JSON.stringify(scanDefinition(2))
+        .replaceAll(substitution("PlanFunctionArn"), functionArns["scan-plan"] as string)
+        .replaceAll(substitution("ItemFunctionArn"), functionArns["scan-item"] as string)
+        .replaceAll(substitution("MergeFunctionArn"), functionArns["scan-merge"] as string)
+        .replaceAll(substitution("ScanBucket"), BUCKET)
+        // moto's ASL grammar takes only a decimal here (AWS takes the integer): the same 0.
+        .replace('"ToleratedFailurePercentage":0,', '"ToleratedFailurePercentage":0.0,');
+      expect(definition).toContain('"ToleratedFailurePercentage":0.0,');
+      const created = await new SFNClient({ region: REGION }).send(
+        new CreateStateMachineCommand({ name: "organization-scan", definition, roleArn: statesRole.Role?.Arn as string }),
+      );
+      machine.arn = created.stateMachineArn as string;
+    },
+  });
 
 export async function waitForExecution(sfn: SFNClient, executionArn: string) {
   for (let attempt = 0; attempt < 300; attempt++) {

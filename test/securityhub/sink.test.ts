@@ -1,3 +1,4 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
@@ -6,7 +7,6 @@ import {
 } from "@aws-sdk/client-config-service";
 import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AwsSecurityFinding$, BatchImportFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-jest";
 import { createRuleHandler } from "../../lib/lambda/handler";
@@ -23,7 +23,9 @@ const order: string[] = [];
 const stored = (id: string, complianceType: "COMPLIANT" | "NON_COMPLIANT") => ({
   ComplianceType: complianceType,
   ResultRecordedTime: new Date("2026-11-21T09:00:00Z"),
-  EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id } },
+  EvaluationResultIdentifier: {
+    EvaluationResultQualifier: { ConfigRuleName: "eip-attached", ResourceType: "AWS::EC2::EIP", ResourceId: id },
+  },
 });
 const exemptTags = [
   { Key: "compliance-exempt", Value: "eip-attached" },
@@ -31,7 +33,12 @@ const exemptTags = [
   { Key: "compliance-exempt-owner", Value: "network-team" },
   { Key: "compliance-exempt-expires", Value: "2999-01-01" },
 ];
-const address = (id: string, extra: Record<string, unknown> = {}) => ({ AllocationId: id, PublicIp: "198.51.100.1", Domain: "vpc" as const, ...extra });
+const address = (id: string, extra: Record<string, unknown> = {}) => ({
+  AllocationId: id,
+  PublicIp: "198.51.100.1",
+  Domain: "vpc" as const,
+  ...extra,
+});
 const attached = (id: string) => address(id, { AssociationId: `eipassoc-${id}`, InstanceId: "i-1", NetworkInterfaceId: "eni-1" });
 
 /** Findings sent to Security Hub, in order, with the batch sizes. */
@@ -97,7 +104,10 @@ describe("the rule Lambda's Security Hub sink", () => {
     expect(order).toEqual(["PutEvaluations", "BatchImportFindings"]);
     const findings = imported();
     const byResource = Object.fromEntries(
-      findings.map((finding) => [finding.Resources?.[0]?.Id?.split("/").pop(), [finding.Compliance?.Status, finding.Workflow?.Status, finding.RecordState]]),
+      findings.map((finding) => [
+        finding.Resources?.[0]?.Id?.split("/").pop(),
+        [finding.Compliance?.Status, finding.Workflow?.Status, finding.RecordState],
+      ]),
     );
     expect(byResource).toEqual({
       "eipalloc-new": ["FAILED", undefined, "ACTIVE"],
@@ -121,7 +131,9 @@ describe("the rule Lambda's Security Hub sink", () => {
     ec2.on(DescribeAddressesCommand).resolves({ Addresses: [address("eipalloc-new")] });
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
     await invoke();
-    expect(imported().map((finding) => finding.Id)).toEqual(["ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-new"]);
+    expect(imported().map((finding) => finding.Id)).toEqual([
+      "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-new",
+    ]);
   });
 
   it("sends batches of at most 100", async () => {
@@ -153,7 +165,10 @@ describe("the rule Lambda's Security Hub sink", () => {
     ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
     config.on(GetComplianceDetailsByResourceCommand).resolves({ EvaluationResults: [] });
     await invoke(change("eip-attached", configItem("DescribeAddresses", address("eipalloc-new"))));
-    expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByResourceCommand, { ResourceId: "eipalloc-new", ComplianceTypes: ["NON_COMPLIANT"] });
+    expect(config).toHaveReceivedCommandWith(GetComplianceDetailsByResourceCommand, {
+      ResourceId: "eipalloc-new",
+      ComplianceTypes: ["NON_COMPLIANT"],
+    });
     expect(imported().map((finding) => [finding.Resources?.[0]?.Type, finding.Compliance?.Status])).toEqual([["AwsEc2Eip", "FAILED"]]);
   });
 
@@ -162,7 +177,9 @@ describe("the rule Lambda's Security Hub sink", () => {
     ec2.on(DescribeAddressesCommand).resolves({ Addresses: [address("eipalloc-new"), address("eipalloc-other")] });
     config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
 
-    securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error("Account is not subscribed to AWS Security Hub"), { name: "InvalidAccessException" }));
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .rejects(Object.assign(new Error("Account is not subscribed to AWS Security Hub"), { name: "InvalidAccessException" }));
     const denied = recordingLogger();
     const result = await invoke(undefined, denied.logger);
     expect(result.putEvaluationsCalls).toBe(1);
@@ -171,7 +188,13 @@ describe("the rule Lambda's Security Hub sink", () => {
     securityHub.on(BatchImportFindingsCommand).resolves({
       FailedCount: 1,
       SuccessCount: 1,
-      FailedFindings: [{ Id: "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-other", ErrorCode: "InvalidInput", ErrorMessage: "bad" }],
+      FailedFindings: [
+        {
+          Id: "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-other",
+          ErrorCode: "InvalidInput",
+          ErrorMessage: "bad",
+        },
+      ],
     });
     const refused = recordingLogger();
     await invoke(undefined, refused.logger);
@@ -182,7 +205,13 @@ describe("the rule Lambda's Security Hub sink", () => {
           securityHub: {
             imported: 1,
             failedCount: 1,
-            failed: [{ Id: "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-other", ErrorCode: "InvalidInput", ErrorMessage: "bad" }],
+            failed: [
+              {
+                Id: "ec2-config-rules/111122223333/eu-west-1/eip-attached/AWS::EC2::EIP/eipalloc-other",
+                ErrorCode: "InvalidInput",
+                ErrorMessage: "bad",
+              },
+            ],
           },
         },
       },

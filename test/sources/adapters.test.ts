@@ -1,7 +1,7 @@
 import { InputError } from "../../lib/errors";
+import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import { configItemToRecords, normalizeConfigurationItem, toEc2Shape } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
-import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 
 const origin = { region: "eu-west-1", accountId: "111122223333" };
 
@@ -99,7 +99,13 @@ describe("EC2 adapter", () => {
   it("lowercases endpoint and route states (the SDK enum is capitalized, the wire value is not)", () => {
     const [endpoint] = normalizeEc2Item(
       "DescribeVpcEndpoints",
-      { VpcEndpointId: "vpce-1", VpcId: "vpc-1", ServiceName: "com.amazonaws.eu-west-1.s3", VpcEndpointType: "Gateway", State: "Available" },
+      {
+        VpcEndpointId: "vpce-1",
+        VpcId: "vpc-1",
+        ServiceName: "com.amazonaws.eu-west-1.s3",
+        VpcEndpointType: "Gateway",
+        State: "Available",
+      },
       origin,
     );
     expect(endpoint).toMatchObject({ type: "gateway", state: "available" });
@@ -161,7 +167,13 @@ describe("Config-item adapter", () => {
 
   it("gives no records, and marks not evaluable, a deleted or unrecorded item", () => {
     for (const status of ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]) {
-      const [item] = ec2ItemToConfigItem("DescribeAddresses", { AllocationId: "eipalloc-1", PublicIp: "203.0.113.1" }, origin, "notification", status);
+      const [item] = ec2ItemToConfigItem(
+        "DescribeAddresses",
+        { AllocationId: "eipalloc-1", PublicIp: "203.0.113.1" },
+        origin,
+        "notification",
+        status,
+      );
       expect(configItemToRecords(item)).toMatchObject({ evaluable: false, records: [], resourceId: "eipalloc-1" });
     }
   });

@@ -5,8 +5,8 @@ import { gunzipSync } from "node:zlib";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
 import { InputError } from "../../lib/errors";
-import type { ResourceModel } from "../../lib/model/resource-model";
 import { RESOURCE_KINDS } from "../../lib/model/kinds";
+import type { ResourceModel } from "../../lib/model/resource-model";
 import { buildReport, reportRuleOf } from "../../lib/reports/model";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
@@ -104,7 +104,14 @@ describe("enum-like fields in AWS Config items", () => {
   });
 
   it("keeps numbers and booleans typed when unwrapping them", async () => {
-    const { model } = await evaluate([write("wrapped.json", { configurationItems: exampleSnapshot().configurationItems.map((item) => ({ ...item, configuration: wrapScalars(item.configuration) })) })]);
+    const { model } = await evaluate([
+      write("wrapped.json", {
+        configurationItems: exampleSnapshot().configurationItems.map((item) => ({
+          ...item,
+          configuration: wrapScalars(item.configuration),
+        })),
+      }),
+    ]);
     const instance = model.get("instance", "i-0web00000000000001", EXAMPLE_SCOPE);
     expect(instance?.enaSupport).toBe(true);
     expect(instance?.networkInterfaces[0]?.deviceIndex).toBe(0);
@@ -113,7 +120,10 @@ describe("enum-like fields in AWS Config items", () => {
 
   it("judges a shutting-down instance whose state is {value} (it was refused whole)", async () => {
     const original = exampleSnapshot();
-    const item = original.configurationItems.find((candidate) => candidate.resourceId === "i-0web00000000000001") as Record<string, unknown>;
+    const item = original.configurationItems.find((candidate) => candidate.resourceId === "i-0web00000000000001") as Record<
+      string,
+      unknown
+    >;
     const configuration = { ...(item.configuration as Record<string, unknown>), state: { value: "shutting-down" } };
     const { model } = await evaluate([write("shutting-down.json", { ...original, configurationItems: [{ ...item, configuration }] })]);
     expect(model.get("instance", "i-0web00000000000001", EXAMPLE_SCOPE)?.state).toBe("shutting-down");
@@ -152,7 +162,7 @@ describe("aws configservice get-resource-config-history output", () => {
     const empty = write("empty-page.json", { configurationItems: [], nextToken: "abc" });
     expect(await inputError([empty])).toMatch(new RegExp(`^${empty}: field nextToken: incomplete \\(nextToken present`));
     const output = JSON.parse(readFileSync(fixture("get-resource-config-history.json"), "utf8"));
-    output.configurationItems[0].configuration = "{\"instanceId\": ";
+    output.configurationItems[0].configuration = '{"instanceId": ';
     const bad = write("bad-configuration.json", output);
     expect(await inputError([bad])).toMatch(new RegExp(`^${bad}: field configurationItems\\[0\\]\\.configuration: not valid JSON`));
   });
@@ -166,17 +176,23 @@ describe("aws configservice batch-get-resource-config output", () => {
       "batch-get-resource-config.json: sg-fd215482 not processed by batch-get-resource-config; run it again for those keys",
     );
     const sg = evaluations.filter((evaluation) => evaluation.ruleId === "sg-attached-to-eni");
-    expect(sg).toEqual([expect.objectContaining({ complianceType: "INSUFFICIENT_DATA", annotation: expect.stringContaining("sg-fd215482 not processed") })]);
+    expect(sg).toEqual([
+      expect.objectContaining({ complianceType: "INSUFFICIENT_DATA", annotation: expect.stringContaining("sg-fd215482 not processed") }),
+    ]);
   });
 
   it("places the aggregate form's unprocessed identifiers in their own account and region", async () => {
     const output = JSON.parse(readFileSync(fixture("batch-get-resource-config.json"), "utf8"));
     const file = write("aggregate-batch.json", {
       BaseConfigurationItems: output.baseConfigurationItems,
-      UnprocessedResourceIdentifiers: [{ SourceAccountId: "999988887777", SourceRegion: "eu-west-1", ResourceId: "eipalloc-1", ResourceType: "AWS::EC2::EIP" }],
+      UnprocessedResourceIdentifiers: [
+        { SourceAccountId: "999988887777", SourceRegion: "eu-west-1", ResourceId: "eipalloc-1", ResourceType: "AWS::EC2::EIP" },
+      ],
     });
     const { model } = await evaluate([file]);
-    expect(model.gapReason({ accountId: "999988887777", region: "eu-west-1" }, "eip")).toMatch(/eipalloc-1 not processed by batch-get-aggregate-resource-config/);
+    expect(model.gapReason({ accountId: "999988887777", region: "eu-west-1" }, "eip")).toMatch(
+      /eipalloc-1 not processed by batch-get-aggregate-resource-config/,
+    );
     expect(model.hasCollected(INSTANCE_SCOPE, "instance")).toBe(true);
   });
 
@@ -186,7 +202,9 @@ describe("aws configservice batch-get-resource-config output", () => {
     const missing = write("no-type.json", { baseConfigurationItems: [untyped] });
     expect(await inputError([missing])).toBe(`${missing}: field baseConfigurationItems[0].resourceType: resource ${INSTANCE}: required`);
     const notJson = write("not-json.json", { baseConfigurationItems: [{ ...output.baseConfigurationItems[0], configuration: "{" }] });
-    expect(await inputError([notJson])).toMatch(new RegExp(`^${notJson}: field baseConfigurationItems\\[0\\]\\.configuration: not valid JSON`));
+    expect(await inputError([notJson])).toMatch(
+      new RegExp(`^${notJson}: field baseConfigurationItems\\[0\\]\\.configuration: not valid JSON`),
+    );
   });
 });
 
@@ -194,7 +212,9 @@ describe("aws configservice select-aggregate-resource-config output", () => {
   it("evaluates every account and region of the aggregator from one file, and reports the deleted EIP", async () => {
     const file = fixture("select-aggregate-resource-config.json");
     const { model, inputs } = await loadSnapshots([file]);
-    expect(inputs).toEqual([expect.objectContaining({ format: "config", accountIds: ["264683526309", "681361479661"], regions: ["us-east-1"] })]);
+    expect(inputs).toEqual([
+      expect.objectContaining({ format: "config", accountIds: ["264683526309", "681361479661"], regions: ["us-east-1"] }),
+    ]);
     expect(model.scopes()).toEqual([
       { accountId: "264683526309", region: "us-east-1" },
       { accountId: "681361479661", region: "us-east-1" },
@@ -218,14 +238,16 @@ describe("aws configservice select-aggregate-resource-config output", () => {
     const output = JSON.parse(readFileSync(fixture("select-aggregate-resource-config.json"), "utf8"));
     const { model, evaluations } = await evaluate([write("select-page.json", { ...output, NextToken: "eyJ0b2tlbiI6IG51bGx9" })]);
     for (const kind of ["instance", "route-table", "eip", "vpc-endpoint"] as const) {
-      expect(model.gapReason(INSTANCE_SCOPE, kind)).toMatch(/^\d+-select-page\.json is incomplete: select-resource-config output with a NextToken/);
+      expect(model.gapReason(INSTANCE_SCOPE, kind)).toMatch(
+        /^\d+-select-page\.json is incomplete: select-resource-config output with a NextToken/,
+      );
     }
     expect(find(evaluations, "imdsv2-required", INSTANCE)?.complianceType).toBe("INSUFFICIENT_DATA");
   });
 
   it("refuses results that are not JSON or lack the fields a rule needs, saying what to select", async () => {
     const output = JSON.parse(readFileSync(fixture("select-aggregate-resource-config.json"), "utf8"));
-    const notJson = write("select-bad.json", { ...output, Results: ["{\"resourceId\": "] });
+    const notJson = write("select-bad.json", { ...output, Results: ['{"resourceId": '] });
     expect(await inputError([notJson])).toMatch(new RegExp(`^${notJson}: field Results\\[0\\]: not valid JSON`));
     const item = JSON.parse(output.Results[0]);
     for (const key of ["resourceType", "configurationItemStatus", "configuration"]) {
@@ -281,7 +303,9 @@ describe("deleted resources", () => {
     ]) {
       const { model, evaluations } = await evaluate(order);
       expect(model.get("security-group", "sg-9", scope)).toBeUndefined();
-      expect(model.deleted).toEqual([{ kind: "security-group", id: "sg-9", ...scope, status: "ResourceDeleted", deletedAt: "2026-11-22T10:00:00.000Z" }]);
+      expect(model.deleted).toEqual([
+        { kind: "security-group", id: "sg-9", ...scope, status: "ResourceDeleted", deletedAt: "2026-11-22T10:00:00.000Z" },
+      ]);
       expect(evaluations.filter((evaluation) => evaluation.resourceId === "sg-9")).toEqual([
         {
           ruleId: "sg-attached-to-eni",
@@ -294,7 +318,9 @@ describe("deleted resources", () => {
       ]);
     }
     // An older deletion than the live item: the resource stands.
-    const older = write("history-0.json", { configurationItems: [{ ...deletion, configurationItemCaptureTime: "2026-11-19T10:00:00.000Z" }] });
+    const older = write("history-0.json", {
+      configurationItems: [{ ...deletion, configurationItemCaptureTime: "2026-11-19T10:00:00.000Z" }],
+    });
     const { evaluations } = await evaluate([before, older]);
     expect(find(evaluations, "sg-attached-to-eni", "sg-9")?.complianceType).toBe("NON_COMPLIANT");
   });
@@ -303,12 +329,27 @@ describe("deleted resources", () => {
     const rules = RULES.filter((rule) => rule.meta.id === "sg-attached-to-eni");
     const tool = { name: "test", version: "0" };
     const first = await loadSnapshots([write("day-1.json", { configSnapshotId: "a", configurationItems: okItems })]);
-    const previous = buildReport({ evaluations: runRules(first.model, { rules }), rules: rules.map(reportRuleOf), scopes: first.model.scopes(), tool });
+    const previous = buildReport({
+      evaluations: runRules(first.model, { rules }),
+      rules: rules.map(reportRuleOf),
+      scopes: first.model.scopes(),
+      tool,
+    });
     expect(previous.findings.find((finding) => finding.resourceId === "sg-9")?.complianceType).toBe("NON_COMPLIANT");
     const second = await loadSnapshots([write("day-2.json", { configSnapshotId: "b", configurationItems: [deletion, okItems[1]] })]);
-    const report = buildReport({ evaluations: runRules(second.model, { rules }), rules: rules.map(reportRuleOf), scopes: second.model.scopes(), tool, previous });
+    const report = buildReport({
+      evaluations: runRules(second.model, { rules }),
+      rules: rules.map(reportRuleOf),
+      scopes: second.model.scopes(),
+      tool,
+      previous,
+    });
     expect(report.diff?.resolved).toEqual([
-      expect.objectContaining({ resourceId: "sg-9", complianceType: "NOT_APPLICABLE", annotation: expect.stringContaining("deleted at 2026-11-22") }),
+      expect.objectContaining({
+        resourceId: "sg-9",
+        complianceType: "NOT_APPLICABLE",
+        annotation: expect.stringContaining("deleted at 2026-11-22"),
+      }),
     ]);
     expect(report.diff?.resolved[0]?.absent).toBeUndefined();
   });
@@ -318,11 +359,16 @@ describe("aws configservice describe-configuration-recorders output", () => {
   /** The example account's snapshot without its VPC endpoints: AWS Config files alone cannot tell "none" from "not recorded". */
   const withoutEndpoints = () => {
     const original = exampleSnapshot();
-    return write("no-endpoints.json", { ...original, configurationItems: original.configurationItems.filter((item) => item.resourceType !== "AWS::EC2::VPCEndpoint") });
+    return write("no-endpoints.json", {
+      ...original,
+      configurationItems: original.configurationItems.filter((item) => item.resourceType !== "AWS::EC2::VPCEndpoint"),
+    });
   };
   const exampleScope = { accountId: "111122223333", region: "eu-west-1" };
   const routeTableVerdicts = (evaluations: Evaluation[]) =>
-    evaluations.filter((evaluation) => evaluation.ruleId === "endpoint-route-present" && evaluation.resourceType === "AWS::EC2::RouteTable").map((evaluation) => evaluation.complianceType);
+    evaluations
+      .filter((evaluation) => evaluation.ruleId === "endpoint-route-present" && evaluation.resourceType === "AWS::EC2::RouteTable")
+      .map((evaluation) => evaluation.complianceType);
 
   it("turns a recorded type with no items in a snapshot into none, so route tables are judged", async () => {
     const snapshot = withoutEndpoints();
@@ -340,19 +386,27 @@ describe("aws configservice describe-configuration-recorders output", () => {
 
   it("keeps a type the recorder does not record a gap that says so, even where items were expected", async () => {
     const original = exampleSnapshot();
-    const noEnis = write("no-enis.json", { ...original, configurationItems: original.configurationItems.filter((item) => item.resourceType !== "AWS::EC2::NetworkInterface") });
+    const noEnis = write("no-enis.json", {
+      ...original,
+      configurationItems: original.configurationItems.filter((item) => item.resourceType !== "AWS::EC2::NetworkInterface"),
+    });
     const { model, evaluations } = await evaluate([fixture("describe-configuration-recorders-exclusion.json"), noEnis]);
     expect(model.gapReason(exampleScope, "network-interface")).toBe(
       "not recorded: recorder default excludes this type (describe-configuration-recorders-exclusion.json)",
     );
-    expect(new Set(evaluations.filter((evaluation) => evaluation.ruleId === "sg-attached-to-eni").map((evaluation) => evaluation.complianceType))).toEqual(
-      new Set(["INSUFFICIENT_DATA"]),
-    );
+    expect(
+      new Set(
+        evaluations.filter((evaluation) => evaluation.ruleId === "sg-attached-to-eni").map((evaluation) => evaluation.complianceType),
+      ),
+    ).toEqual(new Set(["INSUFFICIENT_DATA"]));
   });
 
   it("applies a recorder named only by its role's account to that account's scopes (the AWS CLI's examples)", async () => {
     const items = exampleSnapshot().configurationItems.map((item): Record<string, unknown> => ({ ...item, awsAccountId: "123456789012" }));
-    const snapshot = write("account-123.json", { configSnapshotId: "x", configurationItems: items.filter((item) => item.resourceType !== "AWS::EC2::VPCEndpoint") });
+    const snapshot = write("account-123.json", {
+      configSnapshotId: "x",
+      configurationItems: items.filter((item) => item.resourceType !== "AWS::EC2::VPCEndpoint"),
+    });
     const scope = { accountId: "123456789012", region: "eu-west-1" };
     const all = await evaluate([fixture("describe-configuration-recorders.json"), snapshot]);
     expect(all.model.hasCollected(scope, "vpc-endpoint")).toBe(true);
@@ -363,7 +417,10 @@ describe("aws configservice describe-configuration-recorders output", () => {
   });
 
   it("does not infer none from files that are not snapshots", async () => {
-    const history = write("history.json", { fileVersion: "1.0", configurationItems: exampleSnapshot().configurationItems.filter((item) => item.resourceType === "AWS::EC2::RouteTable") });
+    const history = write("history.json", {
+      fileVersion: "1.0",
+      configurationItems: exampleSnapshot().configurationItems.filter((item) => item.resourceType === "AWS::EC2::RouteTable"),
+    });
     const { model } = await evaluate([fixture("describe-configuration-recorders-exclusion.json"), history]);
     expect(model.gapReason(exampleScope, "vpc-endpoint")).toBe(
       "no AWS::EC2::VPCEndpoint items, and no AWS Config snapshot file of this account and region to show that none exist",
@@ -377,11 +434,19 @@ describe("aws configservice describe-configuration-recorders output", () => {
     );
     const snapshot = withoutEndpoints();
     const other = fixture("describe-configuration-recorders.json");
-    expect(await inputError([other, snapshot])).toBe(`${other}: the configuration recorder is for 123456789012, which no AWS Config input holds items of`);
+    expect(await inputError([other, snapshot])).toBe(
+      `${other}: the configuration recorder is for 123456789012, which no AWS Config input holds items of`,
+    );
     const copy = write("recorders-copy.json", readFileSync(recorder, "utf8"));
-    expect(await inputError([recorder, copy, snapshot])).toMatch(new RegExp(`^${copy}: two configuration recorders speak for 111122223333/eu-west-1`));
-    const bad = write("bad-recorder.json", { ConfigurationRecorders: [{ name: "default", recordingGroup: { recordingStrategy: { useOnly: "SOME" } } }] });
-    expect(await inputError([bad, snapshot])).toMatch(new RegExp(`^${bad}: field ConfigurationRecorders\\.0\\.recordingGroup\\.recordingStrategy\\.useOnly: `));
+    expect(await inputError([recorder, copy, snapshot])).toMatch(
+      new RegExp(`^${copy}: two configuration recorders speak for 111122223333/eu-west-1`),
+    );
+    const bad = write("bad-recorder.json", {
+      ConfigurationRecorders: [{ name: "default", recordingGroup: { recordingStrategy: { useOnly: "SOME" } } }],
+    });
+    expect(await inputError([bad, snapshot])).toMatch(
+      new RegExp(`^${bad}: field ConfigurationRecorders\\.0\\.recordingGroup\\.recordingStrategy\\.useOnly: `),
+    );
   });
 
   it("treats no customer managed recorder as nothing recorded", async () => {

@@ -15,7 +15,13 @@ describe("EC2 Describe command names", () => {
 
   it("lists every Describe command of the SDK, including each one the rules read", () => {
     const commands = ec2DescribeCommands();
-    for (const command of ["describe-vpcs", "describe-nat-gateways", "describe-volumes", "describe-managed-prefix-lists", "describe-public-ipv4-pools"]) {
+    for (const command of [
+      "describe-vpcs",
+      "describe-nat-gateways",
+      "describe-volumes",
+      "describe-managed-prefix-lists",
+      "describe-public-ipv4-pools",
+    ]) {
       expect(commands.has(command)).toBe(true);
     }
     for (const operation of Object.keys(EC2_OPERATIONS)) expect(commands.has(cliCommandOf(operation))).toBe(true);

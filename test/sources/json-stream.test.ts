@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { InputError } from "../../lib/errors";
-import { JsonStreamParser, type JsonStreamHandler, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
+import { type JsonStreamHandler, JsonStreamParser, readJsonStream, type ValueMode } from "../../lib/sources/json-stream";
 
 const dir = mkdtempSync(join(tmpdir(), "json-stream-"));
 
@@ -34,18 +34,18 @@ const snapshotModes = (path: readonly string[]): ValueMode => {
 
 const document = {
   schemaVersion: "1.0",
-  "odd \"key\" \\ é": [1, { a: "}" }],
+  'odd "key" \\ é': [1, { a: "}" }],
   regions: {
     "eu-west-1": {
       DescribeInstances: {
         Reservations: [
-          { ReservationId: "r-1", Instances: [{ InstanceId: "i-1", Tags: [{ Key: "q\"uote,]}", Value: "\\" }] }] },
+          { ReservationId: "r-1", Instances: [{ InstanceId: "i-1", Tags: [{ Key: 'q"uote,]}', Value: "\\" }] }] },
           { ReservationId: "r-2", Instances: [] },
           "a string, with [brackets]",
           42,
           null,
           [[], {}],
-          { unicode: "snowman ☃ and 𝄞", escaped: "\u0000\n\"" },
+          { unicode: "snowman ☃ and 𝄞", escaped: '\u0000\n"' },
         ],
         NextToken: "ignored",
       },
@@ -108,7 +108,10 @@ describe("JsonStreamParser", () => {
     ["hello", /not a JSON object: expected '\{', found 'h' at byte 0/],
     ["[1,2]", /not a JSON object: expected '\{', found a JSON array at byte 0/],
     ["", /not JSON: the file is empty/],
-    ['{"regions": {"eu-west-1": {"DescribeInstances": {"Reservations": [{"a": 1}, {"b": ', /^truncated JSON: unexpected end of file at byte 82 \(in regions\.eu-west-1\.DescribeInstances\.Reservations\[1\]\)$/],
+    [
+      '{"regions": {"eu-west-1": {"DescribeInstances": {"Reservations": [{"a": 1}, {"b": ',
+      /^truncated JSON: unexpected end of file at byte 82 \(in regions\.eu-west-1\.DescribeInstances\.Reservations\[1\]\)$/,
+    ],
     ['{"regions": {"r": {"Op": {"L": [{"a": 1},, {"b": 2}]}}}}', /expected a value between commas.*L\[1\]/],
     ['{"regions": {"r": {"Op": {"L": [{"a": 1}, {"b": tru}]}}}}', /invalid JSON.*at byte (4[1-9]|5[0-2]) \(in regions\.r\.Op\.L\[1\]\)/],
     ['{"regions": {"r": {"Op": {"L": [{"a": 1},]}}}}', /invalid JSON.*regions\.r\.Op\.L\[1\]/],
@@ -130,7 +133,10 @@ describe("JsonStreamParser on record arrays parsed in runs cut at learned separa
       Text: `${backslashes}"},{"x":[${i}]}${backslashes}`,
       Escaped: `${"\\".repeat(i % 4)}"${"},\n{".repeat(i % 3)}`,
       Brackets: "]]]}}},[{,",
-      Nested: [{ Key: "a", Value: `${i}` }, { Key: "b", Value: "}, {" }],
+      Nested: [
+        { Key: "a", Value: `${i}` },
+        { Key: "b", Value: "}, {" },
+      ],
       // The separator learned goes on to the first key: `},{"Id":` also inside records.
       Inner: i % 7 === 0 ? [{ Id: `in-${i}` }, { Id: '},{"Id":' }] : [],
       Pad: "x".repeat((i * 37) % 300),
@@ -258,7 +264,7 @@ describe("readJsonStream", () => {
   });
 
   it("reassembles a record larger than 64 KiB that is split across stream chunks", async () => {
-    const big = { ReservationId: "r-big", Instances: [{ InstanceId: "i-big", UserData: "x\\\"".repeat(40_000) }] };
+    const big = { ReservationId: "r-big", Instances: [{ InstanceId: "i-big", UserData: 'x\\"'.repeat(40_000) }] };
     const file = join(dir, "big.json.gz");
     const content = JSON.stringify({ regions: { r: { Op: { L: [{ small: 1 }, big, { small: 2 }] } } } });
     expect(content.length).toBeGreaterThan(100 * 1024);

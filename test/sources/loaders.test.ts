@@ -44,7 +44,13 @@ const responses = {
 };
 
 function recorded(overrides: Record<string, unknown> = {}, operations: Record<string, unknown> = responses) {
-  return { schemaVersion: "1.0", accountId: ACCOUNT, capturedAt: "2026-11-23T12:00:00.000Z", regions: { [REGION]: operations }, ...overrides };
+  return {
+    schemaVersion: "1.0",
+    accountId: ACCOUNT,
+    capturedAt: "2026-11-23T12:00:00.000Z",
+    regions: { [REGION]: operations },
+    ...overrides,
+  };
 }
 
 async function inputError(paths: string[]): Promise<InputError> {
@@ -81,7 +87,12 @@ function configItem(type: string, id: string, time: string, status: string, conf
   };
 }
 
-const eipConfiguration = (associationId?: string) => ({ allocationId: "eipalloc-9", publicIp: "198.51.100.9", domain: "vpc", associationId });
+const eipConfiguration = (associationId?: string) => ({
+  allocationId: "eipalloc-9",
+  publicIp: "198.51.100.9",
+  domain: "vpc",
+  associationId,
+});
 const sgConfiguration = { groupId: "sg-9", groupName: "db", ownerId: ACCOUNT, vpcId: "vpc-1", ipPermissions: [], ipPermissionsEgress: [] };
 
 describe("recorded snapshot", () => {
@@ -90,7 +101,9 @@ describe("recorded snapshot", () => {
     const gzipped = write("snap.bin", recorded(), { gzip: true });
     const a = await loadSnapshots([plain]);
     const b = await loadSnapshots([gzipped]);
-    expect(a.inputs).toEqual([{ path: plain, format: "recorded", accountIds: [ACCOUNT], regions: [REGION], capturedAt: "2026-11-23T12:00:00.000Z" }]);
+    expect(a.inputs).toEqual([
+      { path: plain, format: "recorded", accountIds: [ACCOUNT], regions: [REGION], capturedAt: "2026-11-23T12:00:00.000Z" },
+    ]);
     expect([...a.model.all("instance")].map((i) => i.id)).toEqual(["i-1", "i-2"]);
     expect(a.model.get("instance", "i-1", scope)).toMatchObject({ accountId: ACCOUNT, region: REGION, placementGroupName: "pg-spread" });
     expect(a.model.hasCollected(scope, "placement-group")).toBe(true);
@@ -140,7 +153,10 @@ describe("recorded snapshot", () => {
 
   it.each([
     [{ DescribeInstances: {} }, `field regions.${REGION}.DescribeInstances.Reservations: required`],
-    [{ DescribeInstances: { Reservations: {} } }, `field regions.${REGION}.DescribeInstances.Reservations: expected an array, got an object`],
+    [
+      { DescribeInstances: { Reservations: {} } },
+      `field regions.${REGION}.DescribeInstances.Reservations: expected an array, got an object`,
+    ],
     [{ DescribeInstance: { Reservations: [] } }, `field regions.${REGION}.DescribeInstance: unknown operation "DescribeInstance"`],
   ])("rejects a malformed region %j", async (operations, message) => {
     const file = write("bad-region.json", recorded({}, operations as Record<string, unknown>));
@@ -153,7 +169,9 @@ describe("recorded snapshot", () => {
     const zipped = gzipSync(JSON.stringify(recorded()));
     const truncated = write("cut.json.gz", "");
     writeFileSync(truncated, zipped.subarray(0, zipped.length >> 1));
-    expect((await inputError([truncated])).message).toMatch(new RegExp(`^${escapeRegExp(truncated)}: truncated gzip .* at compressed byte \\d+$`));
+    expect((await inputError([truncated])).message).toMatch(
+      new RegExp(`^${escapeRegExp(truncated)}: truncated gzip .* at compressed byte \\d+$`),
+    );
   });
 
   it("rejects a missing file and a JSON file of neither format", async () => {
@@ -166,7 +184,7 @@ describe("recorded snapshot", () => {
   });
 
   it.each([
-    ["an array", [], "expected an object of regions (e.g. {\"eu-west-1\": {…}}), got an array"],
+    ["an array", [], 'expected an object of regions (e.g. {"eu-west-1": {…}}), got an array'],
     ["a string", "eu-west-1", 'expected an object of regions (e.g. {"eu-west-1": {…}}), got string "eu-west-1"'],
     ["null", null, 'expected an object of regions (e.g. {"eu-west-1": {…}}), got null'],
     ["an empty object", {}, "no region: expected at least one region with its Describe* responses"],
@@ -231,12 +249,20 @@ describe("AWS Config files", () => {
       write("t2.json", { fileVersion: "1.0", configurationItems: [item("2026-11-21T10:00:00.000Z", "ResourceDeleted")] }),
       write("t3.json", { fileVersion: "1.0", configurationItems: [item("2026-11-22T10:00:00.000Z", "OK", "eipassoc-new")] }),
     ];
-    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1]]) {
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [0, 2, 1],
+    ]) {
       const { model } = await loadSnapshots(order.map((index) => files[index] as string));
       expect(model.get("eip", "eipalloc-9", scope)?.associationId).toBe("eipassoc-new");
       expect(model.deleted).toEqual([]);
     }
-    for (const order of [[0, 1], [1, 0]]) {
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
       const { model } = await loadSnapshots(order.map((index) => files[index] as string));
       expect(model.get("eip", "eipalloc-9", scope)).toBeUndefined();
       expect(model.deleted).toEqual([expect.objectContaining({ kind: "eip", id: "eipalloc-9", deletedAt: "2026-11-21T10:00:00.000Z" })]);
@@ -272,7 +298,9 @@ describe("AWS Config files", () => {
     expect((await loadSnapshots([file])).unread.get(file)).toEqual(["AWS::S3::Bucket (1 item)"]);
     const volumes = write("volumes.json", {
       fileVersion: "1.0",
-      configurationItems: ["vol-1", "vol-2"].map((id) => configItem("AWS::EC2::Volume", id, "2026-11-20T10:00:00.000Z", "OK", { volumeId: id })),
+      configurationItems: ["vol-1", "vol-2"].map((id) =>
+        configItem("AWS::EC2::Volume", id, "2026-11-20T10:00:00.000Z", "OK", { volumeId: id }),
+      ),
     });
     const { model, unread } = await loadSnapshots([volumes]);
     expect(unread.get(volumes)).toEqual(["AWS::EC2::Volume (2 items)"]);
@@ -319,7 +347,10 @@ describe("describe folder", () => {
   });
 
   it("takes account and region from metadata.json when given", async () => {
-    const path = folder({ "metadata.json": { accountId: "444455556666", region: "us-east-2" }, "describe-addresses.json": responses.DescribeAddresses });
+    const path = folder({
+      "metadata.json": { accountId: "444455556666", region: "us-east-2" },
+      "describe-addresses.json": responses.DescribeAddresses,
+    });
     const { model } = await loadSnapshots([path]);
     expect(model.get("eip", "eipalloc-1", { accountId: "444455556666", region: "us-east-2" })).toBeDefined();
   });
@@ -344,7 +375,9 @@ describe("describe folder", () => {
       `${join(far, "describe-everything.json")}: "describe-everything" is not an EC2 Describe command; (files are named after the aws ec2 command that printed them, e.g. describe-instances.json)`,
     );
     const other = folder({ ...files(), "notes.txt": "hello" });
-    expect((await inputError([other])).message).toMatch(new RegExp(`^${escapeRegExp(join(other, "notes.txt"))}: unexpected file in a describe folder`));
+    expect((await inputError([other])).message).toMatch(
+      new RegExp(`^${escapeRegExp(join(other, "notes.txt"))}: unexpected file in a describe folder`),
+    );
   });
 
   /** Files that the rules read, from which account and region can be inferred. */
@@ -356,9 +389,16 @@ describe("describe folder", () => {
 
   it("ignores the outputs of real EC2 Describe commands that no rule reads, naming them in one warning", async () => {
     const plain = await loadSnapshots([folder(files())]);
-    const path = folder({ ...files(), "describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-1", OwnerId: "999999999999" }] }, "describe-volumes.json.gz": { Volumes: [] }, "describe-ipv6-pools.json": "not even read" });
+    const path = folder({
+      ...files(),
+      "describe-vpcs.json": { Vpcs: [{ VpcId: "vpc-1", OwnerId: "999999999999" }] },
+      "describe-volumes.json.gz": { Volumes: [] },
+      "describe-ipv6-pools.json": "not even read",
+    });
     const { model, inputs, warnings, unread } = await loadSnapshots([path]);
-    expect(warnings).toEqual([`${path}: ignored describe-ipv6-pools.json, describe-volumes.json.gz, describe-vpcs.json (EC2 outputs that no rule reads)`]);
+    expect(warnings).toEqual([
+      `${path}: ignored describe-ipv6-pools.json, describe-volumes.json.gz, describe-vpcs.json (EC2 outputs that no rule reads)`,
+    ]);
     expect(unread.get(path)).toEqual(["describe-ipv6-pools.json", "describe-volumes.json.gz", "describe-vpcs.json"]);
     expect(inputs[0]).toMatchObject({ accountIds: [ACCOUNT], regions: [REGION] });
     expect(contents(model)).toEqual(contents(plain.model));
@@ -368,32 +408,65 @@ describe("describe folder", () => {
 
   const managed = {
     PrefixLists: [
-      { PrefixListId: "pl-6da54004", AddressFamily: "IPv4", State: "create-complete", PrefixListName: "com.amazonaws.eu-west-1.s3", MaxEntries: 20, Version: 1, Tags: [], OwnerId: "AWS" },
-      { PrefixListId: "pl-0123456abcabcabc1", AddressFamily: "IPv4", State: "active", PrefixListName: "vpc-cidrs", MaxEntries: 10, Version: 1, Tags: [], OwnerId: ACCOUNT },
+      {
+        PrefixListId: "pl-6da54004",
+        AddressFamily: "IPv4",
+        State: "create-complete",
+        PrefixListName: "com.amazonaws.eu-west-1.s3",
+        MaxEntries: 20,
+        Version: 1,
+        Tags: [],
+        OwnerId: "AWS",
+      },
+      {
+        PrefixListId: "pl-0123456abcabcabc1",
+        AddressFamily: "IPv4",
+        State: "active",
+        PrefixListName: "vpc-cidrs",
+        MaxEntries: 10,
+        Version: 1,
+        Tags: [],
+        OwnerId: ACCOUNT,
+      },
     ],
   };
 
   it("reads describe-managed-prefix-lists.json as prefix lists, alone or merged by id with describe-prefix-lists.json", async () => {
     const alone = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed })])).model;
     expect(alone.hasCollected(scope, "prefix-list")).toBe(true);
-    expect(alone.prefixList("pl-6da54004", scope)).toMatchObject({ name: "com.amazonaws.eu-west-1.s3", accountId: ACCOUNT, region: REGION });
+    expect(alone.prefixList("pl-6da54004", scope)).toMatchObject({
+      name: "com.amazonaws.eu-west-1.s3",
+      accountId: ACCOUNT,
+      region: REGION,
+    });
     expect(alone.prefixList("pl-0123456abcabcabc1", scope)?.name).toBe("vpc-cidrs");
-    const service = { PrefixLists: [{ PrefixListId: "pl-6ea54007", PrefixListName: "com.amazonaws.eu-west-1.dynamodb", Cidrs: ["52.94.24.0/23"] }] };
-    const both = (await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed, "describe-prefix-lists.json": service })])).model;
+    const service = {
+      PrefixLists: [{ PrefixListId: "pl-6ea54007", PrefixListName: "com.amazonaws.eu-west-1.dynamodb", Cidrs: ["52.94.24.0/23"] }],
+    };
+    const both = (
+      await loadSnapshots([folder({ ...files(), "describe-managed-prefix-lists.json": managed, "describe-prefix-lists.json": service })])
+    ).model;
     expect([...both.all("prefix-list")].map((list) => list.id).sort()).toEqual(["pl-0123456abcabcabc1", "pl-6da54004", "pl-6ea54007"]);
     const neither = (await loadSnapshots([folder(files())])).model;
     expect(neither.gapReason(scope, "prefix-list")).toMatch(/^no describe-prefix-lists.json or describe-managed-prefix-lists.json in /);
   });
 
   it("treats an output that still holds a NextToken as incomplete: its kind is a gap, its items are kept", async () => {
-    const path = folder({ ...files(), "describe-addresses.json": { ...responses.DescribeAddresses, NextToken: "eyJOZXh0VG9rZW4iOiBudWxsfQ==" } });
+    const path = folder({
+      ...files(),
+      "describe-addresses.json": { ...responses.DescribeAddresses, NextToken: "eyJOZXh0VG9rZW4iOiBudWxsfQ==" },
+    });
     const { model } = await loadSnapshots([path]);
     expect(model.hasCollected(scope, "eip")).toBe(false);
     expect(model.gapReason(scope, "eip")).toBe("describe-addresses.json holds a NextToken: incomplete output");
     expect(model.get("eip", "eipalloc-1", scope)).toBeDefined();
     expect(model.hasCollected(scope, "instance")).toBe(true);
     // One complete source of a kind is enough: a partial managed list beside a complete describe-prefix-lists.
-    const lists = folder({ ...files(), "describe-managed-prefix-lists.json": { ...managed, NextToken: "abc" }, "describe-prefix-lists.json": { PrefixLists: [] } });
+    const lists = folder({
+      ...files(),
+      "describe-managed-prefix-lists.json": { ...managed, NextToken: "abc" },
+      "describe-prefix-lists.json": { PrefixLists: [] },
+    });
     expect((await loadSnapshots([lists])).model.hasCollected(scope, "prefix-list")).toBe(true);
   });
 
@@ -406,8 +479,13 @@ describe("describe folder", () => {
     const inferred = await loadSnapshots([folder(files())], { describeFolderScope: { region: REGION } });
     expect(inferred.inputs[0]).toMatchObject({ accountIds: [ACCOUNT], regions: [REGION] });
 
-    const withMetadata = folder({ "metadata.json": { accountId: "444455556666", region: "us-east-2" }, "describe-addresses.json": responses.DescribeAddresses });
-    expect((await loadSnapshots([withMetadata], { describeFolderScope: { accountId: "444455556666" } })).inputs[0]?.regions).toEqual(["us-east-2"]);
+    const withMetadata = folder({
+      "metadata.json": { accountId: "444455556666", region: "us-east-2" },
+      "describe-addresses.json": responses.DescribeAddresses,
+    });
+    expect((await loadSnapshots([withMetadata], { describeFolderScope: { accountId: "444455556666" } })).inputs[0]?.regions).toEqual([
+      "us-east-2",
+    ]);
     expect((await inputError2([withMetadata], { accountId: "111111111111" })).message).toBe(
       `${join(withMetadata, "metadata.json")}: --account-id 111111111111 disagrees with accountId 444455556666 in metadata.json`,
     );
@@ -430,13 +508,19 @@ describe("describe folder", () => {
   it("names a describe-*.json that is a folder in one line", async () => {
     const path = folder(files());
     mkdirSync(join(path, "describe-subnets.json"));
-    expect((await inputError([path])).message).toBe(`${join(path, "describe-subnets.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    expect((await inputError([path])).message).toBe(
+      `${join(path, "describe-subnets.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`,
+    );
     const linked = folder(files());
     symlinkSync(root, join(linked, "describe-route-tables.json"));
-    expect((await inputError([linked])).message).toBe(`${join(linked, "describe-route-tables.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    expect((await inputError([linked])).message).toBe(
+      `${join(linked, "describe-route-tables.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`,
+    );
     const ignored = folder(files());
     mkdirSync(join(ignored, "describe-vpcs.json"));
-    expect((await inputError([ignored])).message).toBe(`${join(ignored, "describe-vpcs.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`);
+    expect((await inputError([ignored])).message).toBe(
+      `${join(ignored, "describe-vpcs.json")}: is a folder, expected a file (the JSON output of an aws ec2 command)`,
+    );
   });
 });
 

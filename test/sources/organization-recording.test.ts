@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { InputError } from "../../lib/errors";
 import type { Evaluation } from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
+import { InputError } from "../../lib/errors";
 import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
 
@@ -33,7 +33,15 @@ function organization(accounts: AccountEntry[], files: Record<string, string | B
   const folder = join(root, `${counter++}-org`);
   mkdirSync(folder);
   for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), content);
-  const manifest = { schemaVersion: "1.0", kind: "organization-recording", capturedAt: "2026-11-20T09:30:00.000Z", organizationId: "o-exampleorgid", roleName: "ConfigRulesReader", regions, accounts };
+  const manifest = {
+    schemaVersion: "1.0",
+    kind: "organization-recording",
+    capturedAt: "2026-11-20T09:30:00.000Z",
+    organizationId: "o-exampleorgid",
+    roleName: "ConfigRulesReader",
+    regions,
+    accounts,
+  };
   writeFileSync(join(folder, "organization.json"), JSON.stringify(manifest));
   return folder;
 }
@@ -44,10 +52,23 @@ const single = (accountId: string) => {
   writeFileSync(path, example.replaceAll(A, accountId));
   return path;
 };
-const recorded = (accountId: string, name?: string): AccountEntry => ({ accountId, ...(name ? { name } : {}), status: "recorded", file: `${accountId}.json.gz`, regions: [REGION] });
-const failed = (regions: string[] = [REGION]): AccountEntry => ({ accountId: FAILED, name: "sandbox", status: "failed", error: "AccessDenied: User is not authorized to perform sts:AssumeRole", regions });
+const recorded = (accountId: string, name?: string): AccountEntry => ({
+  accountId,
+  ...(name ? { name } : {}),
+  status: "recorded",
+  file: `${accountId}.json.gz`,
+  regions: [REGION],
+});
+const failed = (regions: string[] = [REGION]): AccountEntry => ({
+  accountId: FAILED,
+  name: "sandbox",
+  status: "failed",
+  error: "AccessDenied: User is not authorized to perform sts:AssumeRole",
+  regions,
+});
 
-const identity = (evaluation: Evaluation) => `${evaluation.ruleId}|${evaluation.accountId}|${evaluation.region}|${evaluation.resourceType}|${evaluation.resourceId}`;
+const identity = (evaluation: Evaluation) =>
+  `${evaluation.ruleId}|${evaluation.accountId}|${evaluation.region}|${evaluation.resourceType}|${evaluation.resourceId}`;
 const sorted = (evaluations: readonly Evaluation[]) => [...evaluations].sort((a, b) => identity(a).localeCompare(identity(b)));
 const evaluate = async (paths: string[]) => runRules((await loadSnapshots(paths)).model, { rules: RULES });
 
@@ -62,9 +83,20 @@ async function inputError(paths: string[]): Promise<InputError> {
 
 describe("organization recording folders", () => {
   it("evaluates each recorded account as alone, and every rule of an account not recorded as INSUFFICIENT_DATA with the error", async () => {
-    const folder = organization([recorded(A, "prod"), recorded(B), failed()], { [`${A}.json.gz`]: snapshotOf(A), [`${B}.json.gz`]: snapshotOf(B) });
+    const folder = organization([recorded(A, "prod"), recorded(B), failed()], {
+      [`${A}.json.gz`]: snapshotOf(A),
+      [`${B}.json.gz`]: snapshotOf(B),
+    });
     const { model, inputs, warnings } = await loadSnapshots([folder]);
-    expect(inputs).toEqual([{ path: folder, format: "organization-recording", accountIds: [FAILED, A, B].sort(), regions: [REGION], capturedAt: "2026-11-20T09:30:00.000Z" }]);
+    expect(inputs).toEqual([
+      {
+        path: folder,
+        format: "organization-recording",
+        accountIds: [FAILED, A, B].sort(),
+        regions: [REGION],
+        capturedAt: "2026-11-20T09:30:00.000Z",
+      },
+    ]);
     expect(warnings).toEqual([
       `${folder}: account ${FAILED} (sandbox) was not recorded (AccessDenied: User is not authorized to perform sts:AssumeRole): every rule is INSUFFICIENT_DATA in ${REGION}`,
     ]);
@@ -76,12 +108,19 @@ describe("organization recording folders", () => {
     const unrecorded = of(FAILED);
     expect(unrecorded.map((evaluation) => evaluation.ruleId).sort()).toEqual(RULES.map((rule) => rule.meta.id).sort());
     for (const evaluation of unrecorded) {
-      expect(evaluation).toMatchObject({ complianceType: "INSUFFICIENT_DATA", resourceType: "AWS::::Account", resourceId: FAILED, region: REGION });
-      expect(evaluation.annotation).toMatch(/^Cannot evaluate: missing AWS::EC2::\w+(, AWS::EC2::\w+)* \(account 222211110000 \(sandbox\) was not recorded: AccessDenied: User is not authorized to perform sts:AssumeRole\)$/);
+      expect(evaluation).toMatchObject({
+        complianceType: "INSUFFICIENT_DATA",
+        resourceType: "AWS::::Account",
+        resourceId: FAILED,
+        region: REGION,
+      });
+      expect(evaluation.annotation).toMatch(
+        /^Cannot evaluate: missing AWS::EC2::\w+(, AWS::EC2::\w+)* \(account 222211110000 \(sandbox\) was not recorded: AccessDenied: User is not authorized to perform sts:AssumeRole\)$/,
+      );
     }
   });
 
-  it("judges an account not recorded under regions \"all\" in every region the other accounts were recorded in", async () => {
+  it('judges an account not recorded under regions "all" in every region the other accounts were recorded in', async () => {
     const twoRegions = JSON.parse(example) as { regions: Record<string, unknown> };
     twoRegions.regions["us-east-1"] = { DescribeAddresses: { Addresses: [] } };
     const folder = organization(
@@ -118,14 +157,20 @@ describe("organization recording folders", () => {
       `${join(swapped, "organization.json")}: field accounts.0.file: account ${A}: its snapshot ${A}.json.gz is of account ${B}`,
     );
     const outside = organization([{ ...recorded(A), file: "../elsewhere.json.gz" }], {});
-    expect((await inputError([outside])).message).toMatch(/field accounts\.0\.file: account 111122223333: \.\.\/elsewhere\.json\.gz is outside the folder$/);
+    expect((await inputError([outside])).message).toMatch(
+      /field accounts\.0\.file: account 111122223333: \.\.\/elsewhere\.json\.gz is outside the folder$/,
+    );
   });
 
   it("refuses a manifest that breaks the format, naming the field", async () => {
     const folder = organization([{ ...recorded(A), status: "pending" as never }], { [`${A}.json.gz`]: snapshotOf(A) });
-    expect((await inputError([folder])).message).toMatch(new RegExp(`^${join(folder, "organization.json")}: field accounts\\.0\\.status: `));
+    expect((await inputError([folder])).message).toMatch(
+      new RegExp(`^${join(folder, "organization.json")}: field accounts\\.0\\.status: `),
+    );
     const twice = organization([recorded(A), recorded(A)], { [`${A}.json.gz`]: snapshotOf(A) });
-    expect((await inputError([twice])).message).toBe(`${join(twice, "organization.json")}: field accounts.1.accountId: account ${A} is listed twice`);
+    expect((await inputError([twice])).message).toBe(
+      `${join(twice, "organization.json")}: field accounts.1.accountId: account ${A} is listed twice`,
+    );
   });
 
   it("keeps a folder without organization.json a folder of describe-* outputs", async () => {

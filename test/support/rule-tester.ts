@@ -1,13 +1,20 @@
-import type * as z from "../../lib/zod";
+import {
+  type AnyRule,
+  type ComplianceType,
+  type Evaluation,
+  parseRuleParameters,
+  type Rule,
+  RuleParameterError,
+} from "../../lib/engine/rule";
 import { runRules } from "../../lib/engine/run";
-import { type AnyRule, type ComplianceType, type Evaluation, parseRuleParameters, type Rule, RuleParameterError } from "../../lib/engine/rule";
 import type { ExemptionPolicy } from "../../lib/exemptions/exemptions";
-import { ModelBuilder, type ResourceModel } from "../../lib/model/resource-model";
 import { EC2_OPERATIONS, type Ec2Operation, RESOURCE_KINDS } from "../../lib/model/kinds";
+import { ModelBuilder, type ResourceModel } from "../../lib/model/resource-model";
 import type { ResourceKind } from "../../lib/model/types";
-import { configItemToRecords, type ConfigItemShape } from "../../lib/sources/config-items";
-import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
+import { type ConfigItemShape, configItemToRecords } from "../../lib/sources/config-items";
+import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
+import type * as z from "../../lib/zod";
 
 export const TEST_ACCOUNT = "111122223333";
 export const TEST_REGION = "eu-west-1";

@@ -28,7 +28,15 @@ export function shapeProblems(value: unknown, ref: SchemaRef, path = "$"): strin
   const [kind] = schema as [number];
   switch (kind) {
     case 3: {
-      const [, , name, , members, memberSchemas, required = 0] = schema as [number, string, string, unknown, string[], SchemaRef[], number?];
+      const [, , name, , members, memberSchemas, required = 0] = schema as [
+        number,
+        string,
+        string,
+        unknown,
+        string[],
+        SchemaRef[],
+        number?,
+      ];
       if (value === null || typeof value !== "object" || Array.isArray(value)) return [`${path}: expected a ${name} object`];
       const problems: string[] = [];
       const record = value as Record<string, unknown>;

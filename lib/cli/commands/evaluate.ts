@@ -1,14 +1,14 @@
 import { type Command, Option } from "commander";
-import type { Severity } from "../../engine/rule";
+import { FRAMEWORK_IDS } from "../../engine/controls";
+import { countByCompliance } from "../../engine/counts";
+import type { FrameworkId, Severity } from "../../engine/rule";
 import { runRules } from "../../engine/run";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
-import { loadSnapshots } from "../../sources/load";
 import { readReport } from "../../reports/json";
+import { loadSnapshots } from "../../sources/load";
 import { EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
-import { countByCompliance } from "../../engine/counts";
-import { FRAMEWORK_IDS } from "../../engine/controls";
-import type { FrameworkId } from "../../engine/rule";
+import { applyGate, GATE_SEVERITIES, type GateOutcome } from "../gate";
 import {
   checkNotEmpty,
   FAIL_ON_LEVELS,
@@ -21,7 +21,6 @@ import {
   readParamsFile,
   selectRules,
 } from "../options";
-import { applyGate, GATE_SEVERITIES, type GateOutcome } from "../gate";
 
 export interface EvaluateOptions {
   snapshot: string[];
@@ -40,7 +39,10 @@ export interface EvaluateOptions {
 /** The options every command that evaluates snapshots shares (evaluate, report, remediate --plan). */
 export function addEvaluationOptions(command: Command): Command {
   return command
-    .requiredOption("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs")
+    .requiredOption(
+      "-s, --snapshot <path...>",
+      "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs",
+    )
     .option("-r, --rule <id...>", "evaluate only these rules (default: all)")
     .option(
       "--framework <id>",
@@ -52,7 +54,11 @@ export function addEvaluationOptions(command: Command): Command {
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
     .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now (a tag then needs an expiry)")
     .option("--account-id <id>", "account id of the describe folders (default: their metadata.json, else their OwnerIds)", parseAccountId)
-    .option("--region <region>", "region of the describe folders (default: their metadata.json, else their Availability Zones)", parseRegion)
+    .option(
+      "--region <region>",
+      "region of the describe folders (default: their metadata.json, else their Availability Zones)",
+      parseRegion,
+    )
     .option("--allow-empty", "accept inputs that yield no evaluation at all (otherwise exit 2)");
 }
 
@@ -81,7 +87,10 @@ export function registerEvaluateCommand(program: Command): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(EVALUATION_FORMATS as string[]).default("table"))
     .option("-o, --output <file>", "write the output to a file (atomically) instead of stdout")
     .addOption(
-      new Option("--fail-on <level>", "exit 1 on NON_COMPLIANT (non-compliant), or on NON_COMPLIANT or INSUFFICIENT_DATA (insufficient-data)")
+      new Option(
+        "--fail-on <level>",
+        "exit 1 on NON_COMPLIANT (non-compliant), or on NON_COMPLIANT or INSUFFICIENT_DATA (insufficient-data)",
+      )
         .choices(FAIL_ON_LEVELS)
         .default("non-compliant"),
     )

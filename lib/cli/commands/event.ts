@@ -10,11 +10,19 @@ import { parseRuleParameters } from "../../engine/rule";
 import { InputError } from "../../errors";
 import { writeFileAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
-import { CONFIG_RECORDED_KINDS, EC2_OPERATIONS, type Ec2Operation, idFilterOf, isEc2Operation, KINDS, kindOfResourceId } from "../../model/kinds";
+import { readJsonFile } from "../../io/read-json-file";
+import {
+  CONFIG_RECORDED_KINDS,
+  EC2_OPERATIONS,
+  type Ec2Operation,
+  idFilterOf,
+  isEc2Operation,
+  KINDS,
+  kindOfResourceId,
+} from "../../model/kinds";
 import { ec2ItemToConfigItem } from "../../sources/config-item-builder";
 import { normalizeEc2Item } from "../../sources/ec2-adapter";
 import { detectFileFormat } from "../../sources/load";
-import { readJsonFile } from "../../io/read-json-file";
 import { ruleById } from "./invoke";
 
 type EventType = "change" | "oversized" | "scheduled";
@@ -66,7 +74,10 @@ async function itemFromSnapshot(path: string, resourceId: string, status: string
       }
     }
   } else {
-    throw new InputError("a change event needs a recorded snapshot or an AWS Config snapshot/history file", { file: path, field: "--snapshot" });
+    throw new InputError("a change event needs a recorded snapshot or an AWS Config snapshot/history file", {
+      file: path,
+      field: "--snapshot",
+    });
   }
   throw new InputError(`no resource ${resourceId} that AWS Config records in this snapshot`, { file: path, field: "--resource" });
 }
@@ -76,7 +87,10 @@ async function itemFromEc2(resourceId: string, region: string, accountId: string
   const kind = kindOfResourceId(resourceId, LOOKUP_KINDS);
   const filter = kind && idFilterOf(kind, resourceId);
   if (!kind || !filter) {
-    throw new InputError(`cannot tell the resource type of "${resourceId}" (expected one of ${LOOKUP_KINDS.map((known) => `${KINDS[known].idPrefix}…`).join(", ")})`, { field: "--resource" });
+    throw new InputError(
+      `cannot tell the resource type of "${resourceId}" (expected one of ${LOOKUP_KINDS.map((known) => `${KINDS[known].idPrefix}…`).join(", ")})`,
+      { field: "--resource" },
+    );
   }
   const { operation } = KINDS[kind];
   const ec2 = ec2Client(new AwsClients({ region }));
@@ -113,7 +127,9 @@ export async function buildSampleEvent(ruleId: string, options: EventOptions): P
   if (ruleParameters) parseRuleParameters(rule, splitParameters(ruleParameters).rule);
   const trigger = options.type === "scheduled" ? "periodic" : "change";
   if (!rule.meta.triggers.includes(trigger)) {
-    throw new InputError(`rule ${rule.meta.id} is ${rule.meta.triggers.join(" and ")}-triggered; it takes no ${options.type} events`, { field: "--type" });
+    throw new InputError(`rule ${rule.meta.id} is ${rule.meta.triggers.join(" and ")}-triggered; it takes no ${options.type} events`, {
+      field: "--type",
+    });
   }
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (options.type === "scheduled") {

@@ -1,13 +1,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type Command, Option } from "commander";
+import { findRule, RULES } from "../../../rules";
 import { describeAlerts } from "../../alerts/outbox";
+import { countByCompliance } from "../../engine/counts";
 import { InputError } from "../../errors";
+import { readJsonFile } from "../../io/read-json-file";
 import { createRuleHandler } from "../../lambda/handler";
 import { localContext } from "../../lambda/local-context";
-import { findRule, RULES } from "../../../rules";
 import { formatEvaluations } from "../format";
-import { countByCompliance } from "../../engine/counts";
-import { readJsonFile } from "../../io/read-json-file";
 
 /** Exit code when the invocation itself failed (an AWS call, PutEvaluations): nothing is reported as a verdict. */
 export const EXIT_INVOCATION_FAILED = 3;

@@ -12,7 +12,14 @@ import {
   prepareOutputDir,
   recordAccounts,
 } from "../../record/organization";
-import { type RecordFailure, type RecordOptions, type RecordProgress, RECORDED_OPERATIONS, recordAccountInto, resolveRegions } from "../../record/record";
+import {
+  RECORDED_OPERATIONS,
+  type RecordFailure,
+  type RecordOptions,
+  type RecordProgress,
+  recordAccountInto,
+  resolveRegions,
+} from "../../record/record";
 import { openSnapshotFile, type SnapshotFile } from "../../record/write-snapshot";
 import { REGION_NAME } from "../../sources/recorded-snapshot";
 
@@ -39,7 +46,14 @@ const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 function parseAccountIds(value: string, field: string): string[] {
-  const ids = [...new Set(value.split(",").map((id) => id.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = ids.find((id) => !ACCOUNT_ID.test(id));
   if (ids.length === 0 || bad !== undefined) {
     throw new InputError(`not a 12-digit account id: ${JSON.stringify(bad ?? value)} (expected e.g. 111111111111,222222222222)`, { field });
@@ -59,24 +73,33 @@ export function parseManyAccountOptions(options: RecordCommandOptions) {
       ["--external-id", options.externalId],
       ["--output-dir", options.outputDir],
     ] as const) {
-      if (value !== undefined) throw new InputError(`${flag} records many accounts: it needs --accounts or --organization`, { field: flag });
+      if (value !== undefined)
+        throw new InputError(`${flag} records many accounts: it needs --accounts or --organization`, { field: flag });
     }
     return undefined;
   }
   const mode = organization ? "--organization" : "--accounts";
-  if (options.ou !== undefined && !organization) throw new InputError("--ou selects part of an organization: it needs --organization", { field: "--ou" });
+  if (options.ou !== undefined && !organization)
+    throw new InputError("--ou selects part of an organization: it needs --organization", { field: "--ou" });
   if (options.excludeAccounts !== undefined && !organization) {
-    throw new InputError("--exclude-accounts filters the organization's list: with --accounts, list only the accounts to record", { field: "--exclude-accounts" });
+    throw new InputError("--exclude-accounts filters the organization's list: with --accounts, list only the accounts to record", {
+      field: "--exclude-accounts",
+    });
   }
   if (options.output !== undefined) throw new InputError(`${mode} writes a folder: give --output-dir, not --output`, { field: "--output" });
-  if (options.outputDir === undefined || options.outputDir.trim() === "") throw new InputError(`${mode} needs --output-dir <dir>`, { field: "--output-dir" });
-  if (options.roleName === undefined) throw new InputError(`${mode} needs --role-name <name>: the role to assume in each account`, { field: "--role-name" });
-  if (!ROLE_NAME.test(options.roleName)) throw new InputError(`not an IAM role name: ${JSON.stringify(options.roleName)}`, { field: "--role-name" });
+  if (options.outputDir === undefined || options.outputDir.trim() === "")
+    throw new InputError(`${mode} needs --output-dir <dir>`, { field: "--output-dir" });
+  if (options.roleName === undefined)
+    throw new InputError(`${mode} needs --role-name <name>: the role to assume in each account`, { field: "--role-name" });
+  if (!ROLE_NAME.test(options.roleName))
+    throw new InputError(`not an IAM role name: ${JSON.stringify(options.roleName)}`, { field: "--role-name" });
   if (options.externalId !== undefined && !EXTERNAL_ID.test(options.externalId)) {
     throw new InputError("expected 2 to 1224 characters of letters, digits and +=,.@:/-_", { field: "--external-id" });
   }
   if (options.ou !== undefined && !PARENT_ID.test(options.ou)) {
-    throw new InputError(`not an organizational unit id: ${JSON.stringify(options.ou)} (expected ou-xxxx-xxxxxxxx, or the root r-xxxx)`, { field: "--ou" });
+    throw new InputError(`not an organizational unit id: ${JSON.stringify(options.ou)} (expected ou-xxxx-xxxxxxxx, or the root r-xxxx)`, {
+      field: "--ou",
+    });
   }
   return {
     accounts: accounts === undefined ? undefined : parseAccountIds(accounts, "--accounts"),
@@ -91,10 +114,19 @@ export function parseManyAccountOptions(options: RecordCommandOptions) {
 function parseRegions(value: string | undefined, homeRegion: string): string[] | "all" {
   if (value === undefined) return [homeRegion];
   if (value.trim() === "all") return "all";
-  const regions = [...new Set(value.split(",").map((region) => region.trim()).filter(Boolean))];
+  const regions = [
+    ...new Set(
+      value
+        .split(",")
+        .map((region) => region.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = regions.find((region) => !REGION_NAME.test(region));
   if (regions.length === 0 || bad !== undefined) {
-    throw new InputError(`not a region name: ${JSON.stringify(bad ?? value)} (expected e.g. eu-west-1,us-east-1 or all)`, { field: "--regions" });
+    throw new InputError(`not a region name: ${JSON.stringify(bad ?? value)} (expected e.g. eu-west-1,us-east-1 or all)`, {
+      field: "--regions",
+    });
   }
   return regions;
 }
@@ -113,9 +145,11 @@ function progressReporter(regionCount: number) {
   let done = 0;
   const regionsDone = new Map<string, number>();
   const bar = process.stderr.isTTY
-    ? new SingleBar(
-        { format: "recording {bar} {value}/{total} calls | {regions} region(s) done | {resources} resources", stream: process.stderr, hideCursor: true },
-      )
+    ? new SingleBar({
+        format: "recording {bar} {value}/{total} calls | {regions} region(s) done | {resources} resources",
+        stream: process.stderr,
+        hideCursor: true,
+      })
     : undefined;
   let started = false;
   return {
@@ -159,8 +193,11 @@ export async function runRecord(
   tool: { name: string; version: string },
   settings: Pick<RecordOptions, "now" | "onProgress"> = {},
 ): Promise<RecordResult> {
-  const homeRegion = await ec2Client(new AwsClients()).config.region().catch(() => undefined);
-  if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
+  const homeRegion = await ec2Client(new AwsClients())
+    .config.region()
+    .catch(() => undefined);
+  if (!homeRegion)
+    throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
   const concurrency = parseConcurrency(options.concurrency);
   // Without --output the file goes to the current folder, under a name known only once recorded: the folder is checked now.
@@ -194,7 +231,8 @@ export async function runRecord(
   }
 }
 
-const describeAccount = (account: { accountId: string; name?: string }) => (account.name ? `${account.accountId} (${account.name})` : account.accountId);
+const describeAccount = (account: { accountId: string; name?: string }) =>
+  account.name ? `${account.accountId} (${account.name})` : account.accountId;
 
 /** One line per account as it completes (failed calls have their own lines as they happen). */
 function accountProgressLine(progress: AccountProgress): string {
@@ -218,8 +256,11 @@ export async function runManyAccounts(
   if (!many) throw new Error("runManyAccounts needs --accounts or --organization");
   const concurrency = parseConcurrency(options.concurrency);
   const clients = new AwsClients();
-  const homeRegion = await ec2Client(clients).config.region().catch(() => undefined);
-  if (!homeRegion) throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
+  const homeRegion = await ec2Client(clients)
+    .config.region()
+    .catch(() => undefined);
+  if (!homeRegion)
+    throw new InputError("no AWS region configured: set AWS_REGION or a profile region, or pass --regions", { field: "--regions" });
   const regions = parseRegions(options.regions, homeRegion);
   await prepareOutputDir(many.outputDir);
   const home = new AwsClients({ region: homeRegion });
@@ -230,7 +271,8 @@ export async function runManyAccounts(
   } else {
     const listing = await listOrganizationAccounts(home, { parentId: many.ou, exclude: many.exclude });
     organization = { organizationId: listing.organizationId, managementAccountId: listing.managementAccountId };
-    for (const account of listing.inactive) process.stderr.write(`record: ${describeAccount(account)}: skipped, ${account.state} (not ACTIVE)\n`);
+    for (const account of listing.inactive)
+      process.stderr.write(`record: ${describeAccount(account)}: skipped, ${account.state} (not ACTIVE)\n`);
     const unknown = [...many.exclude].filter((id) => !listing.excluded.includes(id));
     if (unknown.length > 0) process.stderr.write(`record: --exclude-accounts names account(s) not listed: ${unknown.join(", ")}\n`);
     accounts = listing.accounts;
@@ -241,7 +283,9 @@ export async function runManyAccounts(
         { field: "--organization" },
       );
     }
-    process.stderr.write(`record: ${accounts.length} ACTIVE account(s) ${where}${listing.excluded.length ? `, ${listing.excluded.length} excluded` : ""}\n`);
+    process.stderr.write(
+      `record: ${accounts.length} ACTIVE account(s) ${where}${listing.excluded.length ? `, ${listing.excluded.length} excluded` : ""}\n`,
+    );
   }
   return recordAccounts({
     clients: home,
@@ -257,7 +301,8 @@ export async function runManyAccounts(
     organization,
     onAccount: (progress) => process.stderr.write(accountProgressLine(progress)),
     onCall: (accountId, progress) => {
-      if (progress.error) process.stderr.write(`record: ${accountId} ${progress.region} ${progress.operation} failed after retries: ${progress.error}\n`);
+      if (progress.error)
+        process.stderr.write(`record: ${accountId} ${progress.region} ${progress.operation} failed after retries: ${progress.error}\n`);
     },
   });
 }
@@ -269,11 +314,20 @@ export function registerRecordCommand(program: Command): void {
       "Record a live account into a snapshot (every Describe* call the rules need, all pages, regions in parallel), using the standard AWS SDK configuration (credentials, profile, region, AWS_ENDPOINT_URL); or, with --accounts/--organization, many accounts through a role assumed in each, into an organization recording folder. Exit 0: written; 1: a call failed after retries and nothing was written (many accounts: an account failed, listed in organization.json); 2: usage error.",
     )
     .option("--regions <r1,r2|all>", "regions to record, or all enabled regions (default: the configured region)")
-    .option("-o, --output <file.json.gz>", "snapshot file to write atomically, gzipped when it ends in .gz (default: snapshot-<account>-<time>.json.gz)")
-    .option("--allow-partial", "write the snapshot even if calls failed, with the failures listed in it; evaluation then reports those resources as not judged (many accounts: also exit 0 when some accounts failed)")
+    .option(
+      "-o, --output <file.json.gz>",
+      "snapshot file to write atomically, gzipped when it ends in .gz (default: snapshot-<account>-<time>.json.gz)",
+    )
+    .option(
+      "--allow-partial",
+      "write the snapshot even if calls failed, with the failures listed in it; evaluation then reports those resources as not judged (many accounts: also exit 0 when some accounts failed)",
+    )
     .option("--concurrency <n>", "regions recorded at once; with --accounts/--organization, (account, region) pairs at once", "4")
     .option("--accounts <id,id>", "record these accounts, each through --role-name assumed there, into --output-dir")
-    .option("--organization", "record every ACTIVE account of the organization (AWS Organizations), each through --role-name, into --output-dir")
+    .option(
+      "--organization",
+      "record every ACTIVE account of the organization (AWS Organizations), each through --role-name, into --output-dir",
+    )
     .option("--ou <ou-id>", "with --organization: only the accounts under this organizational unit, at any depth")
     .option("--exclude-accounts <id,id>", "with --organization: accounts not to record")
     .option("--role-name <name>", "the role to assume in each account (arn:<partition>:iam::<account>:role/<name>)")
@@ -297,15 +351,22 @@ export function registerRecordCommand(program: Command): void {
         }
         return;
       }
-      const { accountId, regions, failures, output } = await runRecord(options, { name: program.name(), version: program.version() ?? "0.0.0" });
+      const { accountId, regions, failures, output } = await runRecord(options, {
+        name: program.name(),
+        version: program.version() ?? "0.0.0",
+      });
       for (const failure of failures) {
         process.stderr.write(`record: ${failure.region} ${failure.operation} failed after retries: ${failure.error}\n`);
       }
       if (!output) {
-        process.stderr.write(`record: ${failures.length} call(s) failed; nothing written (use --allow-partial to write the snapshot with the failures listed)\n`);
+        process.stderr.write(
+          `record: ${failures.length} call(s) failed; nothing written (use --allow-partial to write the snapshot with the failures listed)\n`,
+        );
         process.exitCode = 1;
         return;
       }
-      process.stderr.write(`record: wrote ${output} (account ${accountId}, ${regions.length} region(s)${failures.length ? `, ${failures.length} failed call(s) listed` : ""})\n`);
+      process.stderr.write(
+        `record: wrote ${output} (account ${accountId}, ${regions.length} region(s)${failures.length ? `, ${failures.length} failed call(s) listed` : ""})\n`,
+      );
     });
 }

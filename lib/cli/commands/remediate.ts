@@ -1,24 +1,23 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { type Command, Option } from "commander";
-import { RULES } from "../../../rules";
 import {
   applyRemediation,
   DEFAULT_RELEASE_AFTER_DAYS,
   DEFAULT_REMEDIATION_CAP,
   evidenceKey,
-  type OutcomeStatus,
   formatPlanTable,
-  planAcrossRules,
+  type OutcomeStatus,
   type PlanContext,
+  planAcrossRules,
   planRemediation,
   type RemediationPlan,
   type RemediationReport,
   remediationFor,
   type UnassociatedSince,
 } from "../../../remediation";
-import { readReport } from "../../reports/json";
-import { remediationBulletin } from "../remediation-bulletin";
+import { errorCode, errorMessage } from "../../../remediation/ec2-calls";
+import { RULES } from "../../../rules";
 import { publishBulletin } from "../../alerts";
 import { AwsClients } from "../../aws/clients";
 import { ec2Client } from "../../aws/ec2";
@@ -27,10 +26,11 @@ import { stsClient } from "../../aws/sts";
 import { CollectionError, collectAll } from "../../collect/ec2-collector";
 import type { AnyRule } from "../../engine/rule";
 import { InputError } from "../../errors";
-import { errorCode, errorMessage } from "../../../remediation/ec2-calls";
 import { ModelBuilder } from "../../model/resource-model";
 import type { ResourceKind } from "../../model/types";
+import { readReport } from "../../reports/json";
 import { parseAccountId, parseRegion, readExemptions, readParamsFile, selectRules } from "../options";
+import { remediationBulletin } from "../remediation-bulletin";
 import { evaluateSnapshots } from "./evaluate";
 
 interface RemediateOptions {
@@ -73,7 +73,8 @@ async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 function parseCap(raw: string): number {
   const cap = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(cap) || cap < 1) throw new InputError(`expected a positive whole number, got "${raw}"`, { field: "--cap" });
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(cap) || cap < 1)
+    throw new InputError(`expected a positive whole number, got "${raw}"`, { field: "--cap" });
   return cap;
 }
 
@@ -114,7 +115,9 @@ export function applyExitCode(report: RemediationReport): number {
   // An applied fix whose re-evaluation could not be read is unverified: that re-read is an AWS call that failed.
   if (report.outcomes.some((outcome) => outcome.status === "applied" && outcome.after === undefined)) return EXIT_AWS_FAILED;
   const unverified = report.outcomes.some(
-    (outcome) => STILL_NON_COMPLIANT.has(outcome.status) || (outcome.status === "applied" && outcome.after !== "COMPLIANT" && outcome.after !== "NOT_APPLICABLE" && outcome.after !== "deleted"),
+    (outcome) =>
+      STILL_NON_COMPLIANT.has(outcome.status) ||
+      (outcome.status === "applied" && outcome.after !== "COMPLIANT" && outcome.after !== "NOT_APPLICABLE" && outcome.after !== "deleted"),
   );
   return unverified || report.capExceeded || report.notApplied.length > 0 ? EXIT_STILL_NON_COMPLIANT : 0;
 }
@@ -141,7 +144,8 @@ async function collectLive(rule: AnyRule, clients: AwsClients, scope: { region: 
 
 /** Live: plan one rule against the account, show it, and with --yes apply it within the cap. */
 async function applyLive(options: RemediateOptions): Promise<void> {
-  if (options.snapshot?.length) throw new InputError("--apply works on the live account; --snapshot is for --plan", { field: "--snapshot" });
+  if (options.snapshot?.length)
+    throw new InputError("--apply works on the live account; --snapshot is for --plan", { field: "--snapshot" });
   if (options.rule?.length !== 1) throw new InputError("--apply needs exactly one --rule <id>", { field: "--rule" });
   const [rule] = selectRules(options.rule) as [AnyRule];
   const cap = parseCap(options.cap);
@@ -151,7 +155,8 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new InputError("no region: give --region or set AWS_REGION", { field: "--region" });
   const clients = new AwsClients({ region });
-  const accountId = options.accountId ?? (await awsCall("sts:GetCallerIdentity", () => stsClient(clients).send(new GetCallerIdentityCommand({})))).Account;
+  const accountId =
+    options.accountId ?? (await awsCall("sts:GetCallerIdentity", () => stsClient(clients).send(new GetCallerIdentityCommand({})))).Account;
   if (!accountId) throw new InputError("sts:GetCallerIdentity returned no account; give --account-id", { field: "--account-id" });
 
   const model = await awsCall("reading the account", () => collectLive(rule, clients, { region, accountId }));
@@ -159,14 +164,18 @@ async function applyLive(options: RemediateOptions): Promise<void> {
   const plan = planRemediation({ rule, model, params, exemptions, resourceIds, context });
   const planned = new Set(plan.actions.map((action) => action.resourceId));
   for (const id of options.resource ?? []) {
-    if (!planned.has(id)) process.stderr.write(`note: ${id} is not a non-compliant resource of ${rule.meta.id} (or is exempted): nothing to do\n`);
+    if (!planned.has(id))
+      process.stderr.write(`note: ${id} is not a non-compliant resource of ${rule.meta.id} (or is exempted): nothing to do\n`);
   }
   if (!options.yes) {
     process.stdout.write(options.format === "json" ? `${JSON.stringify({ plans: [plan] }, null, 2)}\n` : formatPlanTable([plan]));
     process.stderr.write("Plan only: nothing was changed. Run again with --yes to apply it.\n");
     return;
   }
-  const logger = new Logger({ serviceName: "ec2-config-rules", logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT" });
+  const logger = new Logger({
+    serviceName: "ec2-config-rules",
+    logLevel: (process.env.POWERTOOLS_LOG_LEVEL as "INFO" | undefined) ?? "SILENT",
+  });
   const report = await applyRemediation({ ec2: ec2Client(clients), rule, plan, params, exemptions, cap, context, logger });
   // The topic the rule functions alert on, when the CLI runs beside them.
   const topicArn = process.env.ALERTS_TOPIC_ARN?.trim() || undefined;
@@ -176,7 +185,9 @@ async function applyLive(options: RemediateOptions): Promise<void> {
       await publishBulletin(snsClient(clients), topicArn, remediationBulletin(report, rule.meta.severity));
     } catch (error) {
       published = false;
-      process.stderr.write(`ec2-config-rules: the remediation report was not announced: sns:Publish failed: ${errorCode(error)}: ${errorMessage(error)}\n`);
+      process.stderr.write(
+        `ec2-config-rules: the remediation report was not announced: sns:Publish failed: ${errorCode(error)}: ${errorMessage(error)}\n`,
+      );
     }
   }
   process.stdout.write(options.format === "json" ? `${JSON.stringify({ plan, report }, null, 2)}\n` : formatReport(plan, report));
@@ -204,7 +215,10 @@ export function registerRemediateCommand(program: Command): void {
     )
     .option("--plan", "print the plan; with --snapshot, offline")
     .option("--apply", "apply the plan of one --rule on the live account (AWS_REGION, credentials, AWS_ENDPOINT_URL honoured)")
-    .option("-s, --snapshot <path...>", "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs (--plan)")
+    .option(
+      "-s, --snapshot <path...>",
+      "recorded snapshot, AWS Config snapshot/history file(s), an organization recording folder (organization.json), or a folder of describe-* outputs (--plan)",
+    )
     .option("-r, --rule <id...>", `rules to plan (default: all): ${RULES.map((rule) => rule.meta.id).join(", ")}`)
     .option("--resource <id...>", "only these resources")
     .option("--yes", "with --apply: really make the changes")
@@ -213,18 +227,26 @@ export function registerRemediateCommand(program: Command): void {
     .option("--exemptions <file>", "exemptions file (resource id, tag or name pattern; reason; owner; expiry)")
     .option("--exemption-tag-key <key>", "tag that exempts a resource (value: rule ids or all)", "compliance-exempt")
     .option("--max-exemption-days <days>", "refuse exemptions that end further than this from now")
-    .option("--previous <report.json>", "a JSON report of an earlier run: its first-seen dates show how long an Elastic IP has been unassociated (eip-attached)")
+    .option(
+      "--previous <report.json>",
+      "a JSON report of an earlier run: its first-seen dates show how long an Elastic IP has been unassociated (eip-attached)",
+    )
     .option(
       "--release-after-days <n>",
       "eip-attached releases only addresses known unassociated for this many days (from the disassociation tag or --previous); without such evidence it plans nothing",
       String(DEFAULT_RELEASE_AFTER_DAYS),
     )
     .option("--region <region>", "region for --apply (default: AWS_REGION); with --plan, of the describe folders", parseRegion)
-    .option("--account-id <id>", "account id for --apply (default: sts:GetCallerIdentity); with --plan, of the describe folders", parseAccountId)
+    .option(
+      "--account-id <id>",
+      "account id for --apply (default: sts:GetCallerIdentity); with --plan, of the describe folders",
+      parseAccountId,
+    )
     .option("--allow-empty", "with --plan: accept inputs that yield no evaluation at all (otherwise exit 2)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (options: RemediateOptions) => {
-      if (Boolean(options.plan) === Boolean(options.apply)) throw new InputError("give exactly one of --plan or --apply", { field: "--plan/--apply" });
+      if (Boolean(options.plan) === Boolean(options.apply))
+        throw new InputError("give exactly one of --plan or --apply", { field: "--plan/--apply" });
       try {
         if (options.plan) await planOffline(options);
         else await applyLive(options);

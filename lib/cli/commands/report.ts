@@ -52,8 +52,10 @@ export function registerReportCommand(program: Command): void {
     .addOption(new Option("-f, --format <format>", "report format").choices(REPORT_FORMATS as unknown as string[]).makeOptionMandatory())
     .requiredOption("-o, --output <file>", "file to write (atomically)")
     .addOption(
-      new Option("--sarif-results <set>", "SARIF: all results (default; suppressed, open and absent ones too) or only the unsuppressed failures, for GitHub code scanning")
-        .choices(SARIF_RESULT_SETS as unknown as string[]),
+      new Option(
+        "--sarif-results <set>",
+        "SARIF: all results (default; suppressed, open and absent ones too) or only the unsuppressed failures, for GitHub code scanning",
+      ).choices(SARIF_RESULT_SETS as unknown as string[]),
     )
     .action(async (options: ReportOptions) => {
       const report = await writeReport(options, { name: program.name(), version: program.version() ?? "0.0.0" });

@@ -1,12 +1,14 @@
 import { type Command, Option } from "commander";
+import { RULES } from "../../../rules";
 import { FRAMEWORK_NAMES } from "../../engine/controls";
 import { describeParameters } from "../../engine/rule";
-import { RULES } from "../../../rules";
 
 export function registerRulesCommand(program: Command): void {
   program
     .command("rules")
-    .description("List the rules with their resource types, triggers, severity, parameters (with defaults) and framework controls (with sources)")
+    .description(
+      "List the rules with their resource types, triggers, severity, parameters (with defaults) and framework controls (with sources)",
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .action((options: { format: "table" | "json" }) => {
       const rules = RULES.map((rule) => ({
@@ -29,7 +31,9 @@ export function registerRulesCommand(program: Command): void {
         lines.push(`  ${rule.description}`);
         if (rule.managedRule) lines.push(`  matches AWS managed rule: ${rule.managedRule}`);
         for (const control of rule.controls) {
-          lines.push(`  control: ${FRAMEWORK_NAMES[control.framework]} ${control.version} ${control.control}: ${control.title} (${control.source})`);
+          lines.push(
+            `  control: ${FRAMEWORK_NAMES[control.framework]} ${control.version} ${control.control}: ${control.title} (${control.source})`,
+          );
         }
         for (const parameter of rule.parameters) {
           const fallback = parameter.default === undefined ? "no default" : `default ${JSON.stringify(parameter.default)}`;

@@ -1,5 +1,5 @@
 import type { Bulletin } from "../alerts/bulletin";
-import { accountsFailingFirst, type Finding, type Report } from "../reports/model";
+import { accountsFailingFirst, digestRecord, type Finding, type Report } from "../reports/model";
 
 /** Findings named per change in the SNS digest; the rest are counted. */
 const DIGEST_FINDINGS = 10;
@@ -11,18 +11,6 @@ const line = (finding: Finding): string =>
 const DIGEST_ACCOUNTS = 10;
 /** Accounts (or regions) an organization digest names in one message attribute at most (SNS counts attributes against the message size). */
 const MAX_ATTRIBUTE_VALUES = 100;
-
-const record = (finding: Finding) => ({
-  ruleId: finding.ruleId,
-  severity: finding.severity,
-  resourceType: finding.resourceType,
-  resourceId: finding.resourceId,
-  region: finding.region,
-  accountId: finding.accountId,
-  complianceType: finding.complianceType,
-  annotation: finding.annotation,
-  firstSeen: finding.firstSeen,
-});
 
 /**
  * The scheduled report's digest, as a bulletin the alerts sink publishes (lib/alerts/publish.ts): counts, the
@@ -97,7 +85,13 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
     subject: `EC2 compliance: ${totals.NON_COMPLIANT} non-compliant${change}`,
     intro,
     notes,
-    sections: lists.map(([key, title, findings]) => ({ key, title, items: findings.slice(0, DIGEST_FINDINGS), line, record })),
+    sections: lists.map(([key, title, findings]) => ({
+      key,
+      title,
+      items: findings.slice(0, DIGEST_FINDINGS),
+      line,
+      record: digestRecord,
+    })),
     json: {
       kind: "compliance-report",
       schemaVersion: 1,

@@ -372,3 +372,16 @@ function diffAgainst(previous: Report, findings: readonly Finding[], seen: Reado
     unverified: sortFindings(unverified),
   };
 }
+
+/** A finding as a digest's JSON lists it (the scheduled report's and the organization scan's). */
+export const digestRecord = (finding: Finding) => ({
+  ruleId: finding.ruleId,
+  severity: finding.severity,
+  resourceType: finding.resourceType,
+  resourceId: finding.resourceId,
+  region: finding.region,
+  accountId: finding.accountId,
+  complianceType: finding.complianceType,
+  annotation: finding.annotation,
+  firstSeen: finding.firstSeen,
+});

@@ -1,5 +1,5 @@
 import type { Bulletin } from "../alerts/bulletin";
-import type { Finding } from "../reports/model";
+import { digestRecord, type Finding } from "../reports/model";
 import type { ScanItem } from "./findings";
 import type { ScanReport } from "./merge";
 
@@ -9,18 +9,6 @@ const DIGEST_FINDINGS = 10;
 const line = (finding: Finding): string =>
   `- ${finding.accountId} ${finding.region} ${finding.ruleId} ${finding.resourceType} ${finding.resourceId}: ${finding.annotation}`;
 
-const record = (finding: Finding) => ({
-  ruleId: finding.ruleId,
-  severity: finding.severity,
-  resourceType: finding.resourceType,
-  resourceId: finding.resourceId,
-  region: finding.region,
-  accountId: finding.accountId,
-  complianceType: finding.complianceType,
-  annotation: finding.annotation,
-  firstSeen: finding.firstSeen,
-});
-
 /** As the scheduled report's `reports.notify: on-change`: a digest when something new, resolved or no longer verifiable, or on the first scan. */
 export function hasNotableScanChange(report: ScanReport): boolean {
   const diff = report.diff;
@@ -28,7 +16,7 @@ export function hasNotableScanChange(report: ScanReport): boolean {
 }
 
 /**
- * The scan's digest, shaped as the scheduled report's (lib/reports/scheduled.ts reportBulletin):
+ * The scan's digest, shaped as the scheduled report's (lib/lambda/report-digest.ts reportBulletin):
  * counts, the accounts with the most non-compliant findings, the main changes, the links, and the
  * same message attributes (kind compliance-report), so one subscription filter serves both.
  */
@@ -77,7 +65,13 @@ export function scanBulletin(report: ScanReport, link: string, expirySeconds: nu
     subject: `EC2 compliance (organization scan): ${totals.NON_COMPLIANT} non-compliant${change}`,
     intro,
     notes,
-    sections: lists.map(([key, title, findings]) => ({ key, title, items: findings.slice(0, DIGEST_FINDINGS), line, record })),
+    sections: lists.map(([key, title, findings]) => ({
+      key,
+      title,
+      items: findings.slice(0, DIGEST_FINDINGS),
+      line,
+      record: digestRecord,
+    })),
     json: {
       kind: "compliance-report",
       schemaVersion: 1,

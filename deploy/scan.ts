@@ -1,4 +1,5 @@
 import { MAP_RESULTS_PREFIX, SCANS_PREFIX } from "../lib/scan/keys";
+import { addPrivateBucket } from "./bucket";
 import { type CfnValue, logStatement, type PolicyStatement } from "./iam";
 import type { StageSettings } from "./settings";
 
@@ -134,52 +135,11 @@ export function addOrganizationScan(
   const stateMachineArn = {
     "Fn::Sub": `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${stateMachineName}`,
   };
-  const bucket = { Ref: "ScanBucket" };
-  const bucketArn = { "Fn::GetAtt": ["ScanBucket", "Arn"] };
-
-  resources.ScanBucket = {
-    Type: "AWS::S3::Bucket",
-    Properties: {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: "expire-scans",
-            Status: "Enabled",
-            // The newest scan's findings are the next one's baseline: keep them well past a daily or weekly schedule.
-            ExpirationInDays: settings.reports.expirationDays,
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          },
-        ],
-      },
-    },
-  };
-  resources.ScanBucketPolicy = {
-    Type: "AWS::S3::BucketPolicy",
-    Properties: {
-      Bucket: bucket,
-      PolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, { "Fn::Sub": `\${ScanBucket.Arn}/*` }],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      },
-    },
-  };
+  // The newest scan's findings are the next one's baseline: expire them only well past a daily or weekly schedule.
+  const { bucket, bucketArn } = addPrivateBucket(resources, "ScanBucket", {
+    ruleId: "expire-scans",
+    expirationDays: settings.reports.expirationDays,
+  });
 
   const environment = {
     SCAN_BUCKET: bucket,

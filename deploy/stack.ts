@@ -4,6 +4,7 @@ import { InputError } from "../lib/errors";
 import { KINDS, kindOfConfigType } from "../lib/model/kinds";
 import { AUTOMATION_DOCUMENTS, parseRemediationSettings, remediationCloudFormation } from "../remediation/ssm";
 import { RULES } from "../rules";
+import { addPrivateBucket } from "./bucket";
 import {
   assumeRolePolicy,
   type CfnValue,
@@ -552,59 +553,10 @@ function addReports(
 ): void {
   const { settings } = input;
   const names = stageNames(input.stage);
-  const bucket = { Ref: "ReportsBucket" };
-  const bucketArn = { "Fn::GetAtt": ["ReportsBucket", "Arn"] };
-  const objectsArn = { "Fn::Sub": `\${ReportsBucket.Arn}/*` };
-  resources.ReportsBucket = {
-    Type: "AWS::S3::Bucket",
-    Properties: {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: "expire-reports",
-            Status: "Enabled",
-            ExpirationInDays: settings.reports.expirationDays,
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          },
-        ],
-      },
-    },
-  };
-  resources.ReportsBucketPolicy = {
-    Type: "AWS::S3::BucketPolicy",
-    Properties: {
-      Bucket: bucket,
-      PolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, objectsArn],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-          {
-            Sid: "Tls12OrLater",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, objectsArn],
-            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-          },
-        ],
-      },
-    },
-  };
+  const { bucket, bucketArn, objectsArn } = addPrivateBucket(resources, "ReportsBucket", {
+    ruleId: "expire-reports",
+    expirationDays: settings.reports.expirationDays,
+  });
   outputs.ReportsBucketName = { Value: bucket };
 
   const functionName = names.functionName("scheduled-report");

@@ -8,7 +8,9 @@ import {
   classifyChange,
   emptyCounts,
   type Finding,
+  type ReportDiff,
   type ReportRule,
+  type ReportSummary,
   stateOf,
 } from "../reports/model";
 import { itemKey, type LineWriter, parseLine, type ScanItem, scanFindingKey } from "./findings";
@@ -17,23 +19,11 @@ export const SCAN_REPORT_KIND = "organization-scan-report";
 /** Findings listed per change in the report's diff; all of them are in the findings file, with their change. */
 export const DIFF_LIST_LIMIT = 100;
 
-export interface ScanSummary {
-  totals: ComplianceCounts;
-  byRule: Record<string, ComplianceCounts>;
-  byRegion: Record<string, ComplianceCounts>;
-  bySeverity: Record<string, ComplianceCounts>;
-  /** The per-account breakdown: one entry per account of the manifest, even one without findings. */
-  byAccount: Record<string, ComplianceCounts>;
-}
+/** The scheduled report's summary; byAccount has one entry per account of the manifest, even one without findings. */
+export type ScanSummary = ReportSummary;
 
-export interface ScanDiff {
-  previousGeneratedAt: string;
-  counts: Record<Change, number>;
-  /** The first {@link DIFF_LIST_LIMIT} of each, in key order (account, region, rule, type, id). */
-  new: Finding[];
-  resolved: Finding[];
-  unverified: Finding[];
-}
+/** The report's diff, plus the first {@link DIFF_LIST_LIMIT} new findings; every list in key order (account, region, rule, type, id). */
+export type ScanDiff = ReportDiff & { new: Finding[] };
 
 /** The organization scan's report: the scheduled report's summary, per-account breakdown and diff, with the findings in a file beside it. */
 export interface ScanReport {

@@ -139,6 +139,8 @@ function main(): void {
       AWS_REGION: "us-east-1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ALERTS_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:bench",
+      // The packages serverless.yml leaves to the Lambda runtime's SDK resolve here as they would there.
+      NODE_PATH: path.join(ROOT, "node_modules"),
     };
     const packageDir = path.join(work, "package");
     const osls = path.join(ROOT, "node_modules", "osls", "bin", "serverless.js");

@@ -51,7 +51,7 @@ export const PER_VPC: Partial<Record<Operation, (plan: VpcPlan) => Iterable<Reco
   DescribePlacementGroups: placementGroups,
 };
 
-const PER_REGION: Partial<Record<Operation, (regionIndex: number) => Record<string, unknown>[]>> = {
+export const PER_REGION: Partial<Record<Operation, (regionIndex: number) => Record<string, unknown>[]>> = {
   DescribePrefixLists: prefixLists,
   DescribeInstanceTypes: () => instanceTypeRecords(),
 };
@@ -105,16 +105,17 @@ function countRegional(regionIndex: number): number {
 }
 
 /**
- * How many VPCs make up `resources`, and how many extra detached ENIs (in the last VPC) make the
- * total exact. VPCs differ (some lack an internet gateway, some have extra groups), so they are counted.
+ * How many VPCs make up `resources` over `regionCount` regions (VPC n in region n % regionCount), and
+ * how many extra detached ENIs (in the last VPC) make the total exact. VPCs differ (some lack an
+ * internet gateway, some have extra groups), so they are counted.
  */
-export function planLayout(seed: number, resources: number): Layout {
+export function planLayout(seed: number, resources: number, regionCount: number = REGIONS.length): Layout {
   let total = 0;
   let regional = 0;
   let vpcs = 0;
   for (;;) {
-    const next = countVpc(new VpcPlan(seed, vpcs % REGIONS.length, vpcs, 0));
-    const nextRegional = vpcs < REGIONS.length ? regional + countRegional(vpcs) : regional;
+    const next = countVpc(new VpcPlan(seed, vpcs % regionCount, vpcs, 0));
+    const nextRegional = vpcs < regionCount ? regional + countRegional(vpcs) : regional;
     if (total + next + nextRegional > resources) break;
     total += next;
     regional = nextRegional;

@@ -1,8 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { automationStarter, isIrreversible, startDueReleases } from "../../remediation/automatic";
 import { type AlertsOutcome, type DeadLetterSink, deliverAlerts, recordTransitions } from "../alerts/outbox";
-import { type AnnouncedStore, InvocationStore } from "../alerts/store";
-import type { AwsClients } from "../aws/clients";
+import { type AnnouncedStore, DynamoDbStore, InvocationStore } from "../alerts/store";
+import { dynamodbClient } from "../aws/dynamodb";
 import { snsClient } from "../aws/sns";
 import { fetchPreviousResults, previousResultsOf } from "../config/previous-results";
 import type { BeforePutContext } from "../config/put-evaluations";
@@ -15,12 +15,6 @@ export type AlertsReport = AlertsOutcome | { skipped: string };
 
 /** Called before PutEvaluations; returns what to do once the evaluations are posted. */
 export type BeforePut = (context: BeforePutContext) => Promise<(() => Promise<AlertsReport>) | { skipped: string }>;
-
-/** The announced-state table; the DynamoDB client is loaded here, at the first run that uses it, not at cold import. */
-async function durableStore(clients: AwsClients, tableName: string): Promise<AnnouncedStore> {
-  const [{ DynamoDbStore }, { dynamodbClient }] = await Promise.all([import("../alerts/dynamodb-store"), import("../aws/dynamodb")]);
-  return new DynamoDbStore(dynamodbClient(clients), tableName);
-}
 
 /**
  * The Lambda's alerting and automatic-remediation step, in two halves around PutEvaluations.
@@ -45,7 +39,7 @@ export function alertsAroundPut(rule: AnyRule, logger: Logger, settings: RuleFun
     }
     const configRuleName = context.configRuleName;
     const clients = context.clients(settings.region || context.region);
-    const store: AnnouncedStore = tableName ? await durableStore(clients, tableName) : new InvocationStore();
+    const store: AnnouncedStore = tableName ? new DynamoDbStore(dynamodbClient(clients), tableName) : new InvocationStore();
     let previous: PreviousResults;
     if (context.stored) previous = previousResultsOf(context.stored);
     else if (context.subject) previous = await fetchPreviousResults(context.config, configRuleName, context.subject);

@@ -8,7 +8,7 @@
  * serverless.yml). Target: the project's own code adds at most 20% to that floor.
  *
  * Environment: BENCH_ROUNDS (default 11) runs per bundle, interleaved so that machine load
- * falls on every variant alike.
+ * falls on every variant alike. `-- --json`: one JSON object with every figure instead of the table.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -22,6 +22,8 @@ import { RULES } from "../rules";
 const ROOT = path.resolve(__dirname, "..");
 const ROUNDS = Number.parseInt(process.env.BENCH_ROUNDS ?? "11", 10);
 const TARGET_OVERHEAD = 0.2;
+const json = process.argv.includes("--json");
+const log = (line: string) => json || console.log(line);
 
 /** `service:Operation` → the SDK package and the names to import for it. */
 const SDK_PACKAGES: Record<string, { pkg: string; client: string }> = {
@@ -152,7 +154,7 @@ function main(): void {
         HOME: process.env.HOME,
       },
     );
-    console.log(
+    log(
       `osls package (stage bench, ${RULES.length} rules): ${(packaging.ms / 1000).toFixed(1)} s, load average ${loadavg()[0]?.toFixed(1)} on this machine`,
     );
 
@@ -208,10 +210,8 @@ function main(): void {
     }
     const bare = median(timings.get("bare")?.process ?? []);
 
-    console.log(
-      `\nCold import, median of ${ROUNDS} fresh node processes (node ${process.version}; bare \`node -e 0\` = ${bare.toFixed(0)} ms)`,
-    );
-    console.log("require = in-process time to load the bundle and build the handler; process = whole `node` run minus bare node\n");
+    log(`\nCold import, median of ${ROUNDS} fresh node processes (node ${process.version}; bare \`node -e 0\` = ${bare.toFixed(0)} ms)`);
+    log("require = in-process time to load the bundle and build the handler; process = whole `node` run minus bare node\n");
     const header = [
       "function",
       "zip",
@@ -226,6 +226,7 @@ function main(): void {
       "target ≤20%",
     ];
     const lines: string[][] = [header];
+    const figures: Record<string, unknown>[] = [];
     for (const row of rows) {
       const project = timings.get(`project:${row.key}`);
       const floor = timings.get(`floor:${row.key}`);
@@ -234,6 +235,20 @@ function main(): void {
       const [pp, fp] = [median(project.process) - bare, median(floor.process) - bare];
       const overRequire = pr / fr - 1;
       const overProcess = pp / fp - 1;
+      figures.push({
+        function: row.key,
+        zipBytes: row.zip,
+        bundleBytes: statSync(row.bundle).size,
+        floorBytes: statSync(row.floor).size,
+        requireMs: pr,
+        floorRequireMs: fr,
+        requireOverFloor: pr / fr,
+        processMs: pp,
+        floorProcessMs: fp,
+        processOverFloor: pp / fp,
+        onTarget: overRequire <= TARGET_OVERHEAD,
+        largest: row.largest,
+      });
       lines.push([
         row.key,
         kb(row.zip),
@@ -248,10 +263,18 @@ function main(): void {
         overRequire <= TARGET_OVERHEAD ? "met" : "MISSED",
       ]);
     }
+    if (json) {
+      const target = { maxRequireOverFloor: 1 + TARGET_OVERHEAD, allOnTarget: figures.every((figure) => figure.onTarget) };
+      console.log(
+        JSON.stringify({ rounds: ROUNDS, node: process.version, bareMs: bare, loadAverage: loadavg(), target, functions: figures }),
+      );
+      return;
+    }
     const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? "").length)));
     for (const line of lines) console.log(line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  "));
     console.log("\nLargest parts of each bundle (esbuild metafile of the same handler, same options):");
     for (const row of rows) console.log(`  ${row.key}: ${row.largest}`);
+    console.log(`\nload average after: ${loadavg()[0]?.toFixed(2)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

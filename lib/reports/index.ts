@@ -1,11 +1,12 @@
+import { joinChunks } from "../io/text-chunks";
 import { renderAsff } from "./asff";
-import { renderCsv } from "./csv";
+import { csvChunks } from "./csv";
 import { renderHtml } from "./html";
-import { renderJson } from "./json";
-import { renderJunit } from "./junit";
+import { jsonReportChunks } from "./json";
+import { junitChunks } from "./junit";
 import { renderMarkdown } from "./markdown";
 import type { Report } from "./model";
-import { renderSarif, type SarifResultSet } from "./sarif";
+import { type SarifResultSet, sarifChunks } from "./sarif";
 
 export const REPORT_FORMATS = ["html", "md", "csv", "json", "junit", "sarif", "asff"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -15,16 +16,26 @@ export interface RenderOptions {
   sarifResults?: SarifResultSet;
 }
 
-const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => string> = {
-  html: renderHtml,
-  md: renderMarkdown,
-  csv: renderCsv,
-  json: renderJson,
-  junit: renderJunit,
-  sarif: (report, options) => renderSarif(report, { results: options.sarifResults }),
-  asff: renderAsff,
+/**
+ * Each format's output as a sequence of chunks. The formats that grow with the findings (CSV,
+ * JSON, JUnit, SARIF) are produced as they are written, a million findings being more than one
+ * string can hold; the others are one chunk.
+ */
+const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => Iterable<string>> = {
+  html: (report) => [renderHtml(report)],
+  md: (report) => [renderMarkdown(report)],
+  csv: csvChunks,
+  json: jsonReportChunks,
+  junit: junitChunks,
+  sarif: (report, options) => sarifChunks(report, { results: options.sarifResults }),
+  asff: (report) => [renderAsff(report)],
 };
 
-export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
+/** The report in chunks, for writing to a file or an upload as they are produced. */
+export function renderReportChunks(report: Report, format: ReportFormat, options: RenderOptions = {}): Iterable<string> {
   return RENDERERS[format](report, options);
+}
+
+export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
+  return joinChunks(renderReportChunks(report, format, options));
 }

@@ -1,12 +1,16 @@
 import { InputError } from "../errors";
 import { readJsonFile } from "../io/read-json-file";
+import { joinChunks, jsonChunks } from "../io/text-chunks";
 import * as z from "../zod";
 import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
-/** The complete report as JSON: what `--previous` reads back. */
-export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** The complete report as JSON, in chunks (one per finding, about): what `--previous` reads back. */
+export function* jsonReportChunks(report: Report): Generator<string> {
+  yield* jsonChunks(report);
+  yield "\n";
 }
+
+export const renderJson = (report: Report): string => joinChunks(jsonReportChunks(report));
 
 const isoTimestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" }));
 const count = () => z.int().check(z.gte(0));

@@ -1,8 +1,9 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors";
-import { writeFileAtomic } from "../../io/atomic-write";
+import { writeStreamAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
-import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
+import { inBatches } from "../../io/text-chunks";
+import { REPORT_FORMATS, type ReportFormat, renderReportChunks } from "../../reports";
 import { readReport } from "../../reports/json";
 import { buildReport, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
@@ -34,7 +35,7 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
     now,
   });
   try {
-    await writeFileAtomic(options.output, renderReport(report, options.format, { sarifResults: options.sarifResults }));
+    await writeStreamAtomic(options.output, inBatches(renderReportChunks(report, options.format, { sarifResults: options.sarifResults })));
   } catch (error) {
     throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
       file: options.output,

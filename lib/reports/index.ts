@@ -1,4 +1,5 @@
-import { joinChunks } from "../io/text-chunks";
+import { writeStreamAtomic } from "../io/atomic-write";
+import { inBatches, joinChunks } from "../io/text-chunks";
 import { renderAsff } from "./asff";
 import { csvChunks } from "./csv";
 import { renderHtml } from "./html";
@@ -38,4 +39,9 @@ export function renderReportChunks(report: Report, format: ReportFormat, options
 
 export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string {
   return joinChunks(renderReportChunks(report, format, options));
+}
+
+/** Writes the report to a file atomically, as it is rendered: a report of a million findings is never one string. */
+export async function writeReportFile(path: string, report: Report, format: ReportFormat, options: RenderOptions = {}): Promise<void> {
+  await writeStreamAtomic(path, inBatches(renderReportChunks(report, format, options)));
 }

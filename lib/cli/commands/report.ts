@@ -1,11 +1,9 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors";
-import { writeStreamAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
-import { inBatches } from "../../io/text-chunks";
-import { REPORT_FORMATS, type ReportFormat, renderReportChunks } from "../../reports";
+import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../../reports";
 import { readReport } from "../../reports/json";
-import { buildReport, reportRuleOf } from "../../reports/model";
+import { buildReport, type Report, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
 import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
 
@@ -23,9 +21,25 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
   if (options.sarifResults && options.format !== "sarif") {
     throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
   }
+  const report = await evaluateIntoReport(options, tool, now);
+  try {
+    await writeReportFile(options.output, report, options.format, { sarifResults: options.sarifResults });
+  } catch (error) {
+    throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      file: options.output,
+    });
+  }
+  return report;
+}
+
+/**
+ * The report of this run, against the previous one. Only the report outlives this function: the
+ * previous report and the evaluations (a million findings each, at scale) are garbage before rendering.
+ */
+async function evaluateIntoReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date): Promise<Report> {
   const previous = options.previous ? await readReport(options.previous) : undefined;
   const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
-  const report = buildReport({
+  return buildReport({
     evaluations,
     rules: rules.map(reportRuleOf),
     scopes: model.scopes(),
@@ -34,14 +48,6 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
     tool,
     now,
   });
-  try {
-    await writeStreamAtomic(options.output, inBatches(renderReportChunks(report, options.format, { sarifResults: options.sarifResults })));
-  } catch (error) {
-    throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      file: options.output,
-    });
-  }
-  return report;
 }
 
 export function registerReportCommand(program: Command): void {

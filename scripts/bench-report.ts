@@ -216,6 +216,8 @@ async function main(): Promise<void> {
             ...result,
             bytesPerFinding: round(result.bytes / result.findings, 1),
             peakRssPerOutputByte: ratio,
+            // What rendering and writing added to the RSS the built report model had already reached.
+            renderRssGrowthBytes: Math.max(0, result.peakRssBytes - result.rssBeforeRenderBytes),
             ...(streamed ? { targetMet: ratio <= TARGET_RSS_PER_OUTPUT_BYTE } : {}),
           },
         ];
@@ -252,12 +254,12 @@ async function main(): Promise<void> {
       `  What a child holds: ${CHILD_HOLDS}.`,
       "  (times: wall ms / CPU ms of the child)",
       `  read + validate the previous JSON report (${mb(previous.bytes)}): ${read.ms} / ${read.cpuMs} ms, peak RSS ${mb(read.peakRssBytes)}`,
-      "  format  render+write ms   output      B/finding  RSS before render  peak RSS    peak RSS / output",
+      "  format  render+write ms   output      B/finding  RSS before render  peak RSS    render's RSS growth  peak RSS / output",
       ...renders.map((result) => {
         const entry = formats[result.format] as (typeof formats)[string];
         const verdict =
           entry.targetMet === undefined ? "" : ` (target ≤ ${TARGET_RSS_PER_OUTPUT_BYTE}: ${entry.targetMet ? "met" : "MISSED"})`;
-        return `  ${result.format.padEnd(6)}  ${`${result.render.ms} / ${result.render.cpuMs}`.padStart(15)}  ${mb(result.bytes).padStart(10)}  ${String(entry.bytesPerFinding).padStart(9)}  ${mb(result.rssBeforeRenderBytes).padStart(17)}  ${mb(result.peakRssBytes).padStart(9)}  ${entry.peakRssPerOutputByte}${verdict}`;
+        return `  ${result.format.padEnd(6)}  ${`${result.render.ms} / ${result.render.cpuMs}`.padStart(15)}  ${mb(result.bytes).padStart(10)}  ${String(entry.bytesPerFinding).padStart(9)}  ${mb(result.rssBeforeRenderBytes).padStart(17)}  ${mb(result.peakRssBytes).padStart(9)}  ${mb(entry.renderRssGrowthBytes).padStart(19)}  ${entry.peakRssPerOutputByte}${verdict}`;
       }),
       ...(renders[0] ? [`  in each child: read previous ${renders[0].readPrevious.ms} ms, build ${renders[0].build.ms} ms (first child's)`] : []),
       ...(html && htmlTotalMs !== undefined

@@ -201,9 +201,15 @@ async function main(): Promise<void> {
     log("bench-report: reading it back …");
     const read = await inChild<ReadResult>(["read", dir, String(count)]);
     const renders: RenderResult[] = [];
+    // A format that cannot render at this size (a whole-string one past V8's string limit) is reported, not fatal.
+    const failed: Record<string, string> = {};
     for (const format of options.formats) {
       log(`bench-report: ${format} …`);
-      renders.push(await inChild<RenderResult>(["render", dir, String(count), format]));
+      try {
+        renders.push(await inChild<RenderResult>(["render", dir, String(count), format]));
+      } catch (error) {
+        failed[format] = (error as Error).message;
+      }
     }
     const loadAfter = loadavg();
     const formats = Object.fromEntries(
@@ -235,7 +241,12 @@ async function main(): Promise<void> {
       previousReportBytes: previous.bytes,
       readPrevious: read,
       formats,
-      targets: { peakRssPerOutputByte: TARGET_RSS_PER_OUTPUT_BYTE, htmlMs: TARGET_HTML_MS, htmlBytesPerFinding: TARGET_HTML_BYTES_PER_FINDING },
+      failed,
+      targets: {
+        peakRssPerOutputByte: TARGET_RSS_PER_OUTPUT_BYTE,
+        htmlMs: TARGET_HTML_MS,
+        htmlBytesPerFinding: TARGET_HTML_BYTES_PER_FINDING,
+      },
       ...(html && htmlTotalMs !== undefined
         ? {
             htmlTotalMs,
@@ -249,7 +260,13 @@ async function main(): Promise<void> {
     }
     const diff = renders[0]?.diff;
     const lines = [
-      `Report benchmark: ${count} findings${diff ? ` (${Object.entries(diff).map(([change, n]) => `${n} ${change}`).join(", ")})` : ""}`,
+      `Report benchmark: ${count} findings${
+        diff
+          ? ` (${Object.entries(diff)
+              .map(([change, n]) => `${n} ${change}`)
+              .join(", ")})`
+          : ""
+      }`,
       `  ${figures.cpus}, Node ${figures.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
       `  What a child holds: ${CHILD_HOLDS}.`,
       "  (times: wall ms / CPU ms of the child)",
@@ -261,7 +278,10 @@ async function main(): Promise<void> {
           entry.targetMet === undefined ? "" : ` (target ≤ ${TARGET_RSS_PER_OUTPUT_BYTE}: ${entry.targetMet ? "met" : "MISSED"})`;
         return `  ${result.format.padEnd(6)}  ${`${result.render.ms} / ${result.render.cpuMs}`.padStart(15)}  ${mb(result.bytes).padStart(10)}  ${String(entry.bytesPerFinding).padStart(9)}  ${mb(result.rssBeforeRenderBytes).padStart(17)}  ${mb(result.peakRssBytes).padStart(9)}  ${mb(entry.renderRssGrowthBytes).padStart(19)}  ${entry.peakRssPerOutputByte}${verdict}`;
       }),
-      ...(renders[0] ? [`  in each child: read previous ${renders[0].readPrevious.ms} ms, build ${renders[0].build.ms} ms (first child's)`] : []),
+      ...Object.entries(failed).map(([format, message]) => `  ${format.padEnd(6)}  failed: ${message}`),
+      ...(renders[0]
+        ? [`  in each child: read previous ${renders[0].readPrevious.ms} ms, build ${renders[0].build.ms} ms (first child's)`]
+        : []),
       ...(html && htmlTotalMs !== undefined
         ? [
             `  HTML report generation in all (read previous + build + render + write): ${htmlTotalMs} ms (target < ${TARGET_HTML_MS} ms: ${htmlTotalMs < TARGET_HTML_MS ? "met" : "MISSED"})`,

@@ -137,7 +137,10 @@ function validated<T>(schema: z.ZodMiniType<T>, value: unknown, file: string, at
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = [...at, ...(issue?.path ?? [])];
-  throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, { file, field: path.length ? fieldOf(path) : undefined });
+  throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, {
+    file,
+    field: path.length ? fieldOf(path) : undefined,
+  });
 }
 
 const validFinding = (value: unknown, file: string, at: readonly PropertyKey[]): Finding => validated(finding, value, file, at) as Finding;
@@ -152,7 +155,9 @@ export function parseReport(content: unknown, file: string): Report {
 }
 
 const isFindingList = (path: readonly string[]): boolean =>
-  path.length === 1 ? path[0] === "findings" : path.length === 2 && path[0] === "diff" && (DIFF_LISTS as readonly string[]).includes(path[1] as string);
+  path.length === 1
+    ? path[0] === "findings"
+    : path.length === 2 && path[0] === "diff" && (DIFF_LISTS as readonly string[]).includes(path[1] as string);
 
 /**
  * Collects a report from the streaming JSON reader: the lists of findings record by record, each

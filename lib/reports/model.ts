@@ -344,7 +344,12 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
 }
 
 /** `seen`: whether this run has a finding of the same key as a previous one. */
-function diffAgainst(previous: Report, findings: readonly Finding[], seen: (previous: Finding) => boolean, options: BuildReportOptions): ReportDiff {
+function diffAgainst(
+  previous: Report,
+  findings: readonly Finding[],
+  seen: (previous: Finding) => boolean,
+  options: BuildReportOptions,
+): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];

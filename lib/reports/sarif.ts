@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import { joinChunks, jsonChunks } from "../io/text-chunks";
 import type { Severity } from "../engine/rule";
+import { joinChunks, jsonChunks } from "../io/text-chunks";
 import { type Finding, findingKey, type Report, type ReportInput, type ReportRule } from "./model";
 
 /** Which findings become results: all of them (see sarifChunks), or only the open failures. */

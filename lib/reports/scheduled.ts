@@ -62,7 +62,12 @@ export interface WrittenReport {
  * of a million findings is never one string. At most two 8 MiB parts are in memory at a time.
  */
 async function uploadAsRendered(s3: S3Client, params: { Bucket: string; Key: string; ContentType: string }, chunks: Iterable<string>) {
-  await new Upload({ client: s3, params: { ...params, Body: Readable.from(inBatches(chunks)) }, queueSize: 2, partSize: 8 * 1024 * 1024 }).done();
+  await new Upload({
+    client: s3,
+    params: { ...params, Body: Readable.from(inBatches(chunks)) },
+    queueSize: 2,
+    partSize: 8 * 1024 * 1024,
+  }).done();
 }
 
 /** Writes the report as HTML and JSON under its dated keys, and signs a link to the HTML. */

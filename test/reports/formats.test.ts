@@ -81,7 +81,9 @@ describe("JSON", () => {
     const dir = mkdtempSync(join(tmpdir(), "report-json-"));
     const broken = join(dir, "broken.json");
     writeFileSync(broken, '{"reportVersion": 1,');
-    await expect(readReport(broken)).rejects.toThrow(new RegExp(`^${broken}: cannot read the previous report: truncated JSON: unexpected end of file at byte 20$`));
+    await expect(readReport(broken)).rejects.toThrow(
+      new RegExp(`^${broken}: cannot read the previous report: truncated JSON: unexpected end of file at byte 20$`),
+    );
     await expect(readReport(join(dir, "nope.json"))).rejects.toThrow(/nope\.json: cannot read the previous report/);
   });
 });

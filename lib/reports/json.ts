@@ -1,6 +1,6 @@
 import { InputError } from "../errors";
 import { joinChunks, jsonChunks } from "../io/text-chunks";
-import { type JsonStreamHandler, readJsonStream, type ValueMode } from "../sources/json-stream";
+import { type JsonStreamHandler, readJsonStream, readJsonStreamOf, type ValueMode } from "../sources/json-stream";
 import * as z from "../zod";
 import { CHANGES, COMPLIANCE_TYPES, type Finding, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
@@ -209,14 +209,11 @@ class ReportCollector implements JsonStreamHandler {
   }
 }
 
-/**
- * Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline.
- * Streamed, since a report of a million findings is larger than one string can hold.
- */
-export async function readReport(file: string, what = "previous report"): Promise<Report> {
-  const collector = new ReportCollector(file);
+/** Collects a report with `read`; the reader's own errors (unreadable, not JSON) name the report's role. */
+async function collectReport(where: string, what: string, read: (collector: ReportCollector) => Promise<void>): Promise<Report> {
+  const collector = new ReportCollector(where);
   try {
-    await readJsonStream(file, collector);
+    await read(collector);
   } catch (error) {
     if (error instanceof InputError && error !== collector.refusal) {
       throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
@@ -224,4 +221,17 @@ export async function readReport(file: string, what = "previous report"): Promis
     throw error;
   }
   return collector.report();
+}
+
+/**
+ * Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline.
+ * Streamed, since a report of a million findings is larger than one string can hold.
+ */
+export function readReport(file: string, what = "previous report"): Promise<Report> {
+  return collectReport(file, what, (collector) => readJsonStream(file, collector));
+}
+
+/** {@link readReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
+export function readReportOf(source: AsyncIterable<Uint8Array>, where: string, what = "previous report"): Promise<Report> {
+  return collectReport(where, what, (collector) => readJsonStreamOf(source, where, collector));
 }

@@ -5,7 +5,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { InputError } from "../errors";
 import { inBatches } from "../io/text-chunks";
 import { renderHtml } from "./html";
-import { jsonReportChunks, parseReport } from "./json";
+import { jsonReportChunks, readReportOf } from "./json";
 import type { Report } from "./model";
 
 /** The scheduled report's bucket: dated HTML and JSON reports, the newest JSON being the next run's baseline. */
@@ -25,17 +25,13 @@ export async function latestReportKey(s3: S3Client, bucket: string): Promise<str
   return latest;
 }
 
+/** The previous report, streamed from its object (in Node the body is a Readable): it may be larger than one string. */
 export async function readPreviousReport(s3: S3Client, bucket: string, key: string): Promise<Report> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = (await object.Body?.transformToString("utf-8")) ?? "";
   const where = `s3://${bucket}/${key}`;
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`not JSON: ${(error as Error).message}`, { file: where });
-  }
-  return parseReport(content, where);
+  const body = object.Body as AsyncIterable<Uint8Array> | undefined;
+  if (!body) throw new InputError("cannot read the previous report: the object has no body", { file: where });
+  return readReportOf(body, where);
 }
 
 /** `reports/2026/11/23/compliance-2026-11-23T06-00-00-000Z`: sorts by time, one folder per day. */

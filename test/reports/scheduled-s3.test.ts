@@ -1,6 +1,8 @@
+import { Readable } from "node:stream";
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -8,7 +10,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { renderJson } from "../../lib/reports/json";
 import { buildReport, reportRuleOf } from "../../lib/reports/model";
-import { writeReport } from "../../lib/reports/scheduled";
+import { readPreviousReport, writeReport } from "../../lib/reports/scheduled";
 import { RULES } from "../../rules";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
 
@@ -42,4 +44,39 @@ test("a JSON report larger than a part is uploaded in parts as it renders, and t
   expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(1);
   // The HTML, first, in one PUT; the JSON never in one.
   expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([written.htmlKey]);
+});
+
+describe("the previous report is streamed from its object", () => {
+  const report = buildReport({
+    evaluations: syntheticEvaluations(500),
+    rules: RULES.map(reportRuleOf),
+    scopes: SYNTHETIC_SCOPES,
+    tool: { name: "ec2-config-rules", version: "test" },
+    now: () => new Date("2026-11-01T06:00:00Z"),
+  });
+  /** The object's body in 1000-byte pieces, as S3 sends a large one. */
+  const bodyOf = (text: string) => {
+    const bytes = Buffer.from(text);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, index) => bytes.subarray(index * 1000, (index + 1) * 1000));
+    return Readable.from(pieces);
+  };
+  const read = async (text: string) => {
+    s3.on(GetObjectCommand).resolves({ Body: bodyOf(text) } as never);
+    return readPreviousReport(new S3Client({ region: "eu-west-1" }), "reports-bucket", "reports/previous.json");
+  };
+
+  test("read back whole", async () => {
+    expect(await read(renderJson(report))).toEqual(JSON.parse(renderJson(report)));
+  });
+
+  test("a bad finding or bad JSON is named with the object's URI", async () => {
+    const bad = JSON.parse(renderJson(report));
+    bad.findings[321].complianceType = "MAYBE";
+    await expect(read(JSON.stringify(bad))).rejects.toThrow(
+      /^s3:\/\/reports-bucket\/reports\/previous\.json: field findings\[321\]\.complianceType: not a report of this tool/,
+    );
+    await expect(read(renderJson(report).slice(0, 5000))).rejects.toThrow(
+      /^s3:\/\/reports-bucket\/reports\/previous\.json: .*cannot read the previous report: truncated JSON/,
+    );
+  });
 });

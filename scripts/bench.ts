@@ -103,12 +103,14 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
   const children = CHILDREN[dataset.source];
   const { path } = dataset;
   const floors: FloorResult[] = [];
+  const keptFloors: FloorResult[] = [];
   const reads: ReadResult[] = [];
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
     log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
     floors.push(await inChild<FloorResult>(children.floor, path));
+    if (dataset.source === "recorded") keptFloors.push(await inChild<FloorResult>("floor-kept", path));
     reads.push(await inChild<ReadResult>(children.read, path));
     models.push(await inChild<ModelResult>(children.model, path));
     products.push(await inChild<ProductResult>(children.product, path));
@@ -135,6 +137,7 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
     resources: dataset.resources,
     fileBytes: dataset.fileBytes,
     parseMs,
+    keptParseMs: keptFloors.length > 0 ? median(keptFloors.map((f) => f.parseMs)) : undefined,
     readMs: median(reads.map((r) => r.readMs)),
     modelMs,
     rulesMs,

@@ -95,7 +95,10 @@ describe("EC2 adapter", () => {
     [
       "a group pair of a security group rule",
       "DescribeSecurityGroups",
-      { GroupId: "sg-1", IpPermissionsEgress: [{ UserIdGroupPairs: [] }, { UserIdGroupPairs: [{ GroupId: "sg-2" }, { GroupId: ["sg-3"] }] }] },
+      {
+        GroupId: "sg-1",
+        IpPermissionsEgress: [{ UserIdGroupPairs: [] }, { UserIdGroupPairs: [{ GroupId: "sg-2" }, { GroupId: ["sg-3"] }] }],
+      },
       "field IpPermissionsEgress[1].UserIdGroupPairs[1].GroupId: expected a string, got an array",
     ],
     [

@@ -52,12 +52,12 @@ class Dictionary {
 }
 
 /**
- * The findings as the page embeds them: one array per finding,
+ * The findings the page lists, as it embeds them: one array per finding,
  * `[rule, resourceType, resourceId, region, account, state, annotation, firstSeen, change]`, every
  * column but the resource id an index into a dictionary, since rules, types, regions, accounts,
  * dates and many annotations repeat. This keeps 100k findings well under 300 bytes each.
  */
-export function encodeFindings(report: Report) {
+export function encodeFindings(report: Report, findings: readonly Finding[]) {
   const rules = new Dictionary();
   for (const rule of report.rules) rules.of(rule.id);
   const types = new Dictionary();
@@ -65,7 +65,7 @@ export function encodeFindings(report: Report) {
   const accounts = new Dictionary();
   const annotations = new Dictionary();
   const dates = new Dictionary();
-  const rows = report.findings.map((finding) => [
+  const rows = findings.map((finding) => [
     rules.of(finding.ruleId),
     types.of(finding.resourceType),
     finding.resourceId,
@@ -383,28 +383,38 @@ const NOT_LISTED_STYLE = `.not-listed{background:#fff3e0;border:1px solid #ef8f0
 /**
  * The most findings one page lists. Up to it the page lists every finding; beyond, only the
  * failing ones, worst first, up to this many, and it points to the full JSON or CSV report. Chosen
- * with `npm run bench:html`: a page of every one of 100,000 findings is about 9 MB and opens and
- * filters in Chromium in a few seconds, and at 1M findings the summarised page stays under 40 MB
- * even when every finding fails.
+ * with `npm run bench:html`: a page of 100,000 synthetic findings is 8.5 MB (11 MB if all fail)
+ * and opens and filters in Chromium in about 1 s; at 250,000 it is 21 to 28 MB, too near 40 MB
+ * for annotations longer than the synthetic ones.
  */
 export const HTML_MAX_FINDINGS = 100_000;
+
+/** The largest page written (32 MiB, under the 40 MB a browser must open quickly): long annotations list fewer findings. */
+export const HTML_MAX_BYTES = 32 * 1024 * 1024;
 
 export interface HtmlOptions {
   /** The most findings the page lists (default {@link HTML_MAX_FINDINGS}). */
   maxFindings?: number;
+  /** The largest page in bytes (default {@link HTML_MAX_BYTES}); a larger one lists fewer failing findings. */
+  maxBytes?: number;
   /** Where every finding is (the JSON or CSV report's file name), for the note of a page that lists only some. */
   fullReport?: string;
 }
 
-/** The findings people act on, worst first: non-compliant, then insufficient data, each by severity, else in report order. */
-function failingWorstFirst(findings: readonly Finding[], limit: number): Finding[] {
+/**
+ * The findings the page lists: all of them up to `maxFindings`; beyond, the ones people act on,
+ * worst first (non-compliant, then insufficient data, each most severe first, else in report
+ * order), up to that many.
+ */
+export function listedFindings(report: Report, maxFindings = HTML_MAX_FINDINGS): readonly Finding[] {
+  if (report.findings.length <= maxFindings) return report.findings;
   const states = ["NON_COMPLIANT", "INSUFFICIENT_DATA"];
   const buckets: Finding[][] = Array.from({ length: states.length * SEVERITIES.length }, () => []);
-  for (const finding of findings) {
+  for (const finding of report.findings) {
     const state = states.indexOf(finding.complianceType);
     if (state >= 0) buckets[state * SEVERITIES.length + SEVERITIES.indexOf(finding.severity)]?.push(finding);
   }
-  return buckets.flat().slice(0, limit);
+  return buckets.flat().slice(0, maxFindings);
 }
 
 /** Says what a page that lists only some findings leaves out, and where every finding is. */
@@ -425,14 +435,28 @@ function notListedNote(report: Report, listed: number, fullReport: string | unde
  * One self-contained HTML file: no CDN, no network (the CSP forbids any fetch), inline CSS, SVG
  * charts and script. The summary, charts and changes are rendered here; the findings are
  * embedded as compact JSON and paged, filtered and searched in the browser, so the page stays
- * usable with 100k findings.
+ * usable with 100k findings. Beyond {@link HTML_MAX_FINDINGS} findings or
+ * {@link HTML_MAX_BYTES} bytes it lists the failing findings only, worst first (see
+ * {@link listedFindings}), and says how many it leaves out and where they are.
  */
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
-  const maxFindings = options.maxFindings ?? HTML_MAX_FINDINGS;
-  const listsAll = report.findings.length <= maxFindings;
-  const listed = listsAll ? report.findings : failingWorstFirst(report.findings, maxFindings);
+  const maxBytes = options.maxBytes ?? HTML_MAX_BYTES;
+  let listed = listedFindings(report, options.maxFindings);
+  let html = page(report, listed, options.fullReport);
+  let bytes = Buffer.byteLength(html);
+  // The summary's size is bounded, so listing fewer findings, in proportion and a tenth less, soon fits.
+  while (bytes > maxBytes && listed.length > 0) {
+    listed = listedFindings(report, Math.floor(((listed.length * maxBytes) / bytes) * 0.9));
+    html = page(report, listed, options.fullReport);
+    bytes = Buffer.byteLength(html);
+  }
+  return html;
+}
+
+function page(report: Report, listed: readonly Finding[], fullReport: string | undefined): string {
+  const listsAll = listed.length === report.findings.length;
   const unlisted = listsAll ? Unlisted.NONE : Unlisted.PASSING;
-  const note = listsAll ? "" : `${notListedNote(report, listed.length, options.fullReport)}\n`;
+  const note = listsAll ? "" : `${notListedNote(report, listed.length, fullReport)}\n`;
   const { summary } = report;
   const totals = summary.totals;
   const ruleRows = report.rules.map((rule): [string, ComplianceCounts, string] => [
@@ -452,7 +476,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
         `<li><code>${htmlEscape(input.path)}</code> (${htmlEscape(input.format)})${input.accountIds.length > 0 ? `, account ${htmlEscape(input.accountIds.join(", "))}` : ""}${input.regions.length > 0 ? `, ${htmlEscape(input.regions.join(", "))}` : ""}${input.capturedAt ? `, captured ${htmlEscape(input.capturedAt)}` : ""}</li>`,
     )
     .join("");
-  const payload = JSON.stringify(encodeFindings({ ...report, findings: listed })).replace(/</g, "\\u003c");
+  const payload = JSON.stringify(encodeFindings(report, listed)).replace(/</g, "\\u003c");
   const diffColumn = report.diff ? "<th>Change</th>" : "";
   return `<!DOCTYPE html>
 <html lang="en">

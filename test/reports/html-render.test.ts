@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { renderHtml } from "../../lib/reports/html";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report } from "../../lib/reports/model";
+import { HAVE_BROWSER, launchChromium, MISSING_BROWSER } from "../../scripts/chromium";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
 import { fixtureReportWithControls } from "./controls-fixture";
 import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fixture";
@@ -15,22 +16,8 @@ import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fix
  * Without a browser the test fails under CI and is skipped, loudly, elsewhere: it never passes
  * without having rendered anything.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_BROWSER = existsSync(CHROMIUM);
-const MISSING = `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`;
-
-// Flags that let Chromium start in this sandbox with no network and no phoning home.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 if (!HAVE_BROWSER && !process.env.CI) {
-  console.warn(`SKIPPING the HTML render test: ${MISSING}`);
+  console.warn(`SKIPPING the HTML render test: ${MISSING_BROWSER}`);
 }
 
 interface Opened {
@@ -46,13 +33,9 @@ describeBrowser("HTML report in headless Chromium", () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!HAVE_BROWSER) throw new Error(`CI requires the HTML render test: ${MISSING}`);
+    if (!HAVE_BROWSER) throw new Error(`CI requires the HTML render test: ${MISSING_BROWSER}`);
     dir = mkdtempSync(join(tmpdir(), "report-html-"));
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    context = await launchChromium(join(dir, "profile"));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { renderAsff } from "./asff";
 import { renderCsv } from "./csv";
-import { renderHtml } from "./html";
+import { type HtmlOptions, renderHtml } from "./html";
 import { renderJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
@@ -13,10 +13,12 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface RenderOptions {
   /** SARIF only: every result kind, or only the open failures (for GitHub code scanning). */
   sarifResults?: SarifResultSet;
+  /** HTML only: how many findings the page lists, and where the full report is. */
+  html?: HtmlOptions;
 }
 
 const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => string> = {
-  html: renderHtml,
+  html: (report, options) => renderHtml(report, options.html),
   md: renderMarkdown,
   csv: renderCsv,
   json: renderJson,

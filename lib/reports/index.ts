@@ -2,7 +2,7 @@ import { writeStreamAtomic } from "../io/atomic-write";
 import { inBatches, joinChunks } from "../io/text-chunks";
 import { renderAsff } from "./asff";
 import { csvChunks } from "./csv";
-import { renderHtml } from "./html";
+import { type HtmlOptions, renderHtml } from "./html";
 import { jsonReportChunks } from "./json";
 import { junitChunks } from "./junit";
 import { renderMarkdown } from "./markdown";
@@ -15,6 +15,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface RenderOptions {
   /** SARIF only: every result kind, or only the open failures (for GitHub code scanning). */
   sarifResults?: SarifResultSet;
+  /** HTML only: how many findings the page lists, and where the full report is. */
+  html?: HtmlOptions;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface RenderOptions {
  * string can hold; the others are one chunk.
  */
 const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => Iterable<string>> = {
-  html: (report) => [renderHtml(report)],
+  html: (report, options) => [renderHtml(report, options.html)],
   md: (report) => [renderMarkdown(report)],
   csv: csvChunks,
   json: jsonReportChunks,

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { Readable } from "node:stream";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -72,7 +73,9 @@ export async function writeReport(s3: S3Client, bucket: string, report: Report, 
   const htmlKey = `${base}.html`;
   const jsonKey = `${base}.json`;
   // HTML first: the JSON is what the next run diffs against, so it only appears once the HTML is there.
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: htmlKey, Body: renderHtml(report), ContentType: "text/html; charset=utf-8" }));
+  // A page too large to list every finding names the JSON beside it.
+  const html = renderHtml(report, { fullReport: posix.basename(jsonKey) });
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: htmlKey, Body: html, ContentType: "text/html; charset=utf-8" }));
   await uploadAsRendered(s3, { Bucket: bucket, Key: jsonKey, ContentType: "application/json" }, jsonReportChunks(report));
   const link = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: htmlKey }), { expiresIn: linkExpirySeconds });
   return { htmlKey, jsonKey, link };

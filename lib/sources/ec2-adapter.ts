@@ -543,6 +543,93 @@ function normalizeInstanceType(info: Item, origin: Origin): InstanceTypeInfo {
   };
 }
 
+/**
+ * Every key a normalizer here reads, at any depth. A source that turns another shape into the EC2
+ * API's (AWS Config's camelCase configuration) converts only these and drops the rest unread;
+ * test/sources/adapter-keys.test.ts fails if a normalizer reads a key that is not listed.
+ */
+export const EC2_KEYS_READ: ReadonlySet<string> = new Set([
+  ...ROUTE_FIELDS.map(([key]) => key),
+  "Instances",
+  // instances
+  "InstanceId",
+  "Placement",
+  "GroupName",
+  "AvailabilityZone",
+  "GroupId",
+  "PartitionNumber",
+  "Tenancy",
+  "MetadataOptions",
+  "HttpTokens",
+  "HttpEndpoint",
+  "HttpPutResponseHopLimit",
+  "State",
+  "Name",
+  "NetworkInterfaces",
+  "Attachment",
+  "DeviceIndex",
+  "PublicIpAddress",
+  "InstanceType",
+  "VpcId",
+  "SubnetId",
+  "EnaSupport",
+  "Monitoring",
+  "SecurityGroups",
+  // network interfaces and their addresses
+  "NetworkInterfaceId",
+  "PrivateIpAddresses",
+  "PrivateIpAddress",
+  "Association",
+  "PublicIp",
+  "IpOwnerId",
+  "Status",
+  "InterfaceType",
+  "RequesterManaged",
+  "Description",
+  "OwnerId",
+  "Groups",
+  "TagSet",
+  // tags
+  "Tags",
+  "Key",
+  "Value",
+  "TagName",
+  "TagValue",
+  // addresses
+  "AllocationId",
+  "AssociationId",
+  "NetworkInterfaceOwnerId",
+  "Domain",
+  "ServiceManaged",
+  // security groups
+  "IpPermissions",
+  "IpPermissionsEgress",
+  "UserIdGroupPairs",
+  "UserId",
+  // subnets, route tables, endpoints, gateways, prefix lists, placement groups, instance types
+  "CidrBlock",
+  "MapPublicIpOnLaunch",
+  "RouteTableId",
+  "Routes",
+  "Associations",
+  "Main",
+  "AssociationState",
+  "VpcEndpointId",
+  "VpcEndpointType",
+  "ServiceName",
+  "RouteTableIds",
+  "SubnetIds",
+  "PrivateDnsEnabled",
+  "PrefixListId",
+  "PrefixListName",
+  "InternetGatewayId",
+  "Attachments",
+  "Strategy",
+  "PartitionCount",
+  "SpreadLevel",
+  "NetworkInfo",
+]);
+
 /** One item of a kind's response list into its records (a reservation holds any number of instances). */
 type ListItemNormalizer<K extends ResourceKind> = (item: Item, origin: Origin) => RecordOfKind<K>[];
 

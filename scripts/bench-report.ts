@@ -1,112 +1,293 @@
 /**
- * Report benchmark: generation time for 100k findings (reading and validating the previous JSON
- * report, building the report with its diff, rendering each format) and the HTML's size per
- * finding, raw and gzipped. Targets (issue 6): under 10 s, under 300 bytes per finding.
+ * Report benchmark: for each format, rendering and writing a report of N findings (default 100k),
+ * each in a fresh child process, since peak RSS is per process. Each child does what
+ * `report --previous previous.json` does: reads the previous JSON report back, builds the report
+ * of this run (synthetic evaluations, about one finding in ten changed) with its diff, lets the
+ * previous report and the evaluations go, and writes the report as it renders. So the peak RSS
+ * includes the report model of N findings, as a real run holds it.
+ * Targets: the streamed formats (JSON, CSV, SARIF, JUnit) peak at most 1.5 × their output (issue
+ * 13); the HTML report in under 10 s, under 300 bytes per finding (issue 6). Figures only: a
+ * missed target prints MISSED, never fails.
  *
- *   npm run bench:report [-- --findings 100000] [-- --json]
+ *   npm run bench:report [-- --findings 1000000] [-- --formats json,csv] [-- --json]
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { gzipSync } from "node:zlib";
-import { writeFileAtomic } from "../lib/io/atomic-write";
-import { REPORT_FORMATS, renderReport } from "../lib/reports";
-import { readReport, renderJson } from "../lib/reports/json";
-import { buildReport, reportRuleOf } from "../lib/reports/model";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { Command, InvalidArgumentError } from "commander";
+import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../lib/reports";
+import { readReport } from "../lib/reports/json";
+import { buildReport, type Report, type ReportDiff, reportRuleOf } from "../lib/reports/model";
 import { RULES } from "../rules";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "./synthetic-findings";
 
-const TARGET_MS = 10_000;
-const TARGET_BYTES_PER_FINDING = 300;
+/** Streamed formats: peak RSS at most this many times the output's bytes. */
+const STREAMED: readonly ReportFormat[] = ["json", "csv", "sarif", "junit"];
+const TARGET_RSS_PER_OUTPUT_BYTE = 1.5;
+const TARGET_HTML_MS = 10_000;
+const TARGET_HTML_BYTES_PER_FINDING = 300;
 
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
+const CHILD_HOLDS =
+  "each render child reads the previous report (N findings), builds this run's report model (N findings with its diff) from N synthetic evaluations, drops the previous report and the evaluations (as `report --previous` does), then renders and writes one format";
+
+const TOOL = { name: "ec2-config-rules", version: "bench" };
+
+interface Timing {
+  ms: number;
+  cpuMs: number;
 }
 
-/** Wall time, plus this process's CPU time: on a shared, loaded machine the CPU figure is the steadier one. */
-const cpuMs: Record<string, number> = {};
-
-async function timed<T>(phase: string, work: () => T | Promise<T>): Promise<[T, number]> {
+async function timed<T>(work: () => T | Promise<T>): Promise<[T, Timing]> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await work();
   const used = process.cpuUsage(cpu);
-  cpuMs[phase] = Math.round((used.user + used.system) / 1000);
-  return [result, performance.now() - started];
+  return [result, { ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000) }];
 }
 
-async function main(): Promise<void> {
-  const count = Number(argument("--findings") ?? 100_000);
-  const asJson = process.argv.includes("--json");
-  const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+const peakRssBytes = (): number => process.resourceUsage().maxRSS * 1024;
+
+interface PreviousResult {
+  bytes: number;
+}
+
+interface ReadResult extends Timing {
+  findings: number;
+  peakRssBytes: number;
+}
+
+interface RenderResult {
+  format: ReportFormat;
+  findings: number;
+  diff?: ReportDiff["counts"];
+  readPrevious: Timing;
+  build: Timing;
+  render: Timing;
+  bytes: number;
+  /** RSS (and V8 heap in use) with the report model built, after a full GC, just before rendering. */
+  rssBeforeRenderBytes: number;
+  heapBeforeRenderBytes: number;
+  peakRssBytes: number;
+  gzipBytes?: number;
+}
+
+/** The report of a second run against the first, as `report --previous` builds it: only the report is kept. */
+async function currentReport(previousPath: string, count: number): Promise<[Report, Timing, Timing]> {
+  const [previous, readPrevious] = await timed(() => readReport(previousPath));
+  const evaluations = syntheticEvaluations(count, { changed: true });
   const rules = RULES.map(reportRuleOf);
-  const tool = { name: "ec2-config-rules", version: "bench" };
-  try {
-    // The previous run, written as the JSON report that --previous reads (set-up, not timed).
-    const previousPath = join(dir, "previous.json");
-    const firstRun = buildReport({
+  const [report, build] = await timed(() => buildReport({ evaluations, rules, scopes: SYNTHETIC_SCOPES, previous, tool: TOOL }));
+  return [report, readPrevious, build];
+}
+
+async function gzipBytesOf(path: string): Promise<number> {
+  let bytes = 0;
+  await pipeline(createReadStream(path), createGzip(), async (compressed: AsyncIterable<Buffer>) => {
+    for await (const chunk of compressed) bytes += chunk.length;
+  });
+  return bytes;
+}
+
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+async function child(kind: string, dir: string, count: number, format?: ReportFormat): Promise<unknown> {
+  const previousPath = join(dir, "previous.json");
+  if (kind === "previous") {
+    const first = buildReport({
       evaluations: syntheticEvaluations(count),
-      rules,
+      rules: RULES.map(reportRuleOf),
       scopes: SYNTHETIC_SCOPES,
-      tool,
+      tool: TOOL,
       now: () => new Date("2026-11-01T00:00:00Z"),
     });
-    await writeFileAtomic(previousPath, renderJson(firstRun));
-    const evaluations = syntheticEvaluations(count, { changed: true });
+    await writeReportFile(previousPath, first, "json");
+    return { bytes: statSync(previousPath).size } satisfies PreviousResult;
+  }
+  if (kind === "read") {
+    const [previous, timing] = await timed(() => readReport(previousPath));
+    return { ...timing, findings: previous.findings.length, peakRssBytes: peakRssBytes() } satisfies ReadResult;
+  }
+  const reportFormat = format as ReportFormat;
+  const [report, readPrevious, build] = await currentReport(previousPath, count);
+  collectGarbage?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  const output = join(dir, `report.${reportFormat}`);
+  const [, render] = await timed(() => writeReportFile(output, report, reportFormat));
+  const result: RenderResult = {
+    format: reportFormat,
+    findings: report.findings.length,
+    diff: report.diff?.counts,
+    readPrevious,
+    build,
+    render,
+    bytes: statSync(output).size,
+    rssBeforeRenderBytes: rss,
+    heapBeforeRenderBytes: heapUsed,
+    peakRssBytes: peakRssBytes(),
+  };
+  // After the peak is taken: the gzip size is the HTML's figure (what a mail or a browser downloads).
+  if (reportFormat === "html") result.gzipBytes = await gzipBytesOf(output);
+  rmSync(output, { force: true });
+  return result;
+}
 
-    const [previous, readPreviousMs] = await timed("readPrevious", () => readReport(previousPath));
-    const [report, buildMs] = await timed("build", () => buildReport({ evaluations, rules, scopes: SYNTHETIC_SCOPES, previous, tool }));
-    const renderMs: Record<string, number> = {};
-    const bytes: Record<string, number> = {};
-    let htmlGzipBytes = 0;
-    for (const format of REPORT_FORMATS) {
-      const output = join(dir, `report.${format}`);
-      const [text, ms] = await timed(format, async () => {
-        const rendered = renderReport(report, format);
-        await writeFileAtomic(output, rendered);
-        return rendered;
-      });
-      renderMs[format] = ms;
-      bytes[format] = Buffer.byteLength(text);
-      if (format === "html") htmlGzipBytes = gzipSync(text).length;
+/** Runs one measurement in a fresh Node process (this script with `--child`) and returns the JSON it prints. */
+function inChild<T>(args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const spawned = spawn(process.execPath, ["--expose-gc", ...process.execArgv, __filename, "--child", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    spawned.stdout.setEncoding("utf8");
+    spawned.stdout.on("data", (text: string) => {
+      out += text;
+    });
+    spawned.on("error", reject);
+    spawned.on("close", (code, signal) => {
+      if (code !== 0) return reject(new Error(`bench-report: the ${args[0]} child exited with ${signal ?? `code ${code}`}`));
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        reject(new Error(`bench-report: the ${args[0]} child printed no result: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count <= 0) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return count;
+}
+
+function parseFormats(value: string): ReportFormat[] {
+  const formats = value.split(",").map((part) => part.trim());
+  for (const format of formats) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new InvalidArgumentError(`"${format}" is not one of ${REPORT_FORMATS.join(", ")}`);
     }
-    const htmlTotalMs = readPreviousMs + buildMs + (renderMs.html ?? 0);
-    const htmlBytes = bytes.html ?? 0;
+  }
+  return formats as ReportFormat[];
+}
+
+const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const childAt = process.argv.indexOf("--child");
+  if (childAt >= 0) {
+    const [kind, dir, count, format] = process.argv.slice(childAt + 1) as [string, string, string, ReportFormat | undefined];
+    process.stdout.write(`${JSON.stringify(await child(kind, dir, Number(count), format))}\n`);
+    return;
+  }
+  const program = new Command("bench-report")
+    .description("Benchmark rendering and writing reports of many findings, each format in its own process (figures, not a test)")
+    .option("--findings <n>", "findings per report", parseCount, 100_000)
+    .option("--formats <list>", `comma-separated formats: ${REPORT_FORMATS.join(", ")}`, parseFormats, [...REPORT_FORMATS])
+    .option("--json", "print one JSON object with every figure instead of the text")
+    .parse();
+  const options = program.opts<{ findings: number; formats: ReportFormat[]; json?: boolean }>();
+  const count = options.findings;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const loadBefore = loadavg();
+  const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+  try {
+    log(`bench-report: writing the previous report of ${count} findings …`);
+    const previous = await inChild<PreviousResult>(["previous", dir, String(count)]);
+    log("bench-report: reading it back …");
+    const read = await inChild<ReadResult>(["read", dir, String(count)]);
+    const renders: RenderResult[] = [];
+    // A format that cannot render at this size (a whole-string one past V8's string limit) is reported, not fatal.
+    const failed: Record<string, string> = {};
+    for (const format of options.formats) {
+      log(`bench-report: ${format} …`);
+      try {
+        renders.push(await inChild<RenderResult>(["render", dir, String(count), format]));
+      } catch (error) {
+        failed[format] = (error as Error).message;
+      }
+    }
+    const loadAfter = loadavg();
+    const formats = Object.fromEntries(
+      renders.map((result) => {
+        const ratio = round(result.peakRssBytes / result.bytes);
+        const streamed = STREAMED.includes(result.format);
+        return [
+          result.format,
+          {
+            ...result,
+            bytesPerFinding: round(result.bytes / result.findings, 1),
+            peakRssPerOutputByte: ratio,
+            // What rendering and writing added to the RSS the built report model had already reached.
+            renderRssGrowthBytes: Math.max(0, result.peakRssBytes - result.rssBeforeRenderBytes),
+            ...(streamed ? { targetMet: ratio <= TARGET_RSS_PER_OUTPUT_BYTE } : {}),
+          },
+        ];
+      }),
+    );
+    const html = formats.html;
+    const htmlTotalMs = html ? html.readPrevious.ms + html.build.ms + html.render.ms : undefined;
     const figures = {
-      findings: report.findings.length,
-      diff: report.diff?.counts,
-      readPreviousMs: Math.round(readPreviousMs),
-      buildMs: Math.round(buildMs),
-      renderAndWriteMs: Object.fromEntries(Object.entries(renderMs).map(([format, ms]) => [format, Math.round(ms)])),
-      htmlTotalMs: Math.round(htmlTotalMs),
-      cpuMs,
-      htmlTotalCpuMs: (cpuMs.readPrevious ?? 0) + (cpuMs.build ?? 0) + (cpuMs.html ?? 0),
-      bytes,
-      htmlBytesPerFinding: Math.round((htmlBytes / report.findings.length) * 10) / 10,
-      htmlGzipBytesPerFinding: Math.round((htmlGzipBytes / report.findings.length) * 10) / 10,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      findings: count,
+      childHolds: CHILD_HOLDS,
+      node: process.version,
+      cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? "unknown CPU"}`,
+      loadBefore,
+      loadAfter,
+      previousReportBytes: previous.bytes,
+      readPrevious: read,
+      formats,
+      failed,
+      targets: {
+        peakRssPerOutputByte: TARGET_RSS_PER_OUTPUT_BYTE,
+        htmlMs: TARGET_HTML_MS,
+        htmlBytesPerFinding: TARGET_HTML_BYTES_PER_FINDING,
+      },
+      ...(html && htmlTotalMs !== undefined
+        ? {
+            htmlTotalMs,
+            htmlGzipBytesPerFinding: round((html.gzipBytes ?? 0) / html.findings, 1),
+          }
+        : {}),
     };
-    if (asJson) {
+    if (options.json) {
       process.stdout.write(`${JSON.stringify(figures)}\n`);
       return;
     }
-    const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+    const diff = renders[0]?.diff;
     const lines = [
-      `Report benchmark: ${figures.findings} findings (${Object.entries(figures.diff ?? {})
-        .map(([change, n]) => `${n} ${change}`)
-        .join(", ")})`,
-      "  (wall ms / CPU ms of this process)",
-      `  read + validate previous JSON report: ${figures.readPreviousMs} / ${cpuMs.readPrevious} ms`,
-      `  build report (summary, diff, first seen): ${figures.buildMs} / ${cpuMs.build} ms`,
-      ...REPORT_FORMATS.map(
-        (format) =>
-          `  render + write ${format.padEnd(5)}: ${String(figures.renderAndWriteMs[format]).padStart(6)} / ${String(cpuMs[format]).padStart(6)} ms  ${mb(bytes[format] ?? 0)}`,
-      ),
-      `  HTML report generation in all (read previous + build + render + write): ${figures.htmlTotalMs} / ${figures.htmlTotalCpuMs} ms (target < ${TARGET_MS} ms: ${htmlTotalMs < TARGET_MS ? "met" : "MISSED"})`,
-      `  HTML bytes per finding: ${figures.htmlBytesPerFinding} raw (target < ${TARGET_BYTES_PER_FINDING}: ${figures.htmlBytesPerFinding < TARGET_BYTES_PER_FINDING ? "met" : "MISSED"}), ${figures.htmlGzipBytesPerFinding} gzip`,
-      `  peak RSS: ${mb(figures.peakRssBytes)}`,
+      `Report benchmark: ${count} findings${
+        diff
+          ? ` (${Object.entries(diff)
+              .map(([change, n]) => `${n} ${change}`)
+              .join(", ")})`
+          : ""
+      }`,
+      `  ${figures.cpus}, Node ${figures.node}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+      `  What a child holds: ${CHILD_HOLDS}.`,
+      "  (times: wall ms / CPU ms of the child)",
+      `  read + validate the previous JSON report (${mb(previous.bytes)}): ${read.ms} / ${read.cpuMs} ms, peak RSS ${mb(read.peakRssBytes)}`,
+      "  format  render+write ms   output      B/finding  RSS before render  peak RSS    render's RSS growth  peak RSS / output",
+      ...renders.map((result) => {
+        const entry = formats[result.format] as (typeof formats)[string];
+        const verdict =
+          entry.targetMet === undefined ? "" : ` (target ≤ ${TARGET_RSS_PER_OUTPUT_BYTE}: ${entry.targetMet ? "met" : "MISSED"})`;
+        return `  ${result.format.padEnd(6)}  ${`${result.render.ms} / ${result.render.cpuMs}`.padStart(15)}  ${mb(result.bytes).padStart(10)}  ${String(entry.bytesPerFinding).padStart(9)}  ${mb(result.rssBeforeRenderBytes).padStart(17)}  ${mb(result.peakRssBytes).padStart(9)}  ${mb(entry.renderRssGrowthBytes).padStart(19)}  ${entry.peakRssPerOutputByte}${verdict}`;
+      }),
+      ...Object.entries(failed).map(([format, message]) => `  ${format.padEnd(6)}  failed: ${message}`),
+      ...(renders[0]
+        ? [`  in each child: read previous ${renders[0].readPrevious.ms} ms, build ${renders[0].build.ms} ms (first child's)`]
+        : []),
+      ...(html && htmlTotalMs !== undefined
+        ? [
+            `  HTML report generation in all (read previous + build + render + write): ${htmlTotalMs} ms (target < ${TARGET_HTML_MS} ms: ${htmlTotalMs < TARGET_HTML_MS ? "met" : "MISSED"})`,
+            `  HTML bytes per finding: ${formats.html?.bytesPerFinding} raw (target < ${TARGET_HTML_BYTES_PER_FINDING}: ${(formats.html?.bytesPerFinding ?? Infinity) < TARGET_HTML_BYTES_PER_FINDING ? "met" : "MISSED"}), ${figures.htmlGzipBytesPerFinding} gzip`,
+          ]
+        : []),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {
@@ -115,6 +296,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench-report: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -14,13 +14,13 @@ import { Command, InvalidArgumentError } from "commander";
 import { type ConfigDatasetMeta, configDatasetDir, ensureConfigDataset } from "./bench/config-files";
 import { type DatasetMeta, ensureDataset } from "./bench/generate";
 import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
-import { formatReport, type Run, type Source } from "./bench/report";
+import { checkTargets, formatReport, type Run, type Source } from "./bench/report";
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
 const SOURCES: readonly Source[] = ["recorded", "config-files"];
 const DATA_DIR = "bench-data";
-/** Small sizes run in a few milliseconds and vary with JIT and GC timing; take the median of several runs. */
-const repeatsFor = (resources: number) => (resources <= 100_000 ? 3 : 1);
+/** Every figure is the median of this many runs (each in fresh processes): one run can be lucky, and small sizes vary with JIT and GC timing. */
+const DEFAULT_REPEATS = 3;
 
 function parseSizes(value: string): number[] {
   const sizes = value.split(",").map((part) => Number(part.trim()));
@@ -38,6 +38,12 @@ function parseSources(value: string): Source[] {
     if (!(SOURCES as readonly string[]).includes(source)) throw new InvalidArgumentError(`"${source}" is not one of ${SOURCES.join(", ")}`);
   }
   return sources as Source[];
+}
+
+function parseRepeats(value: string): number {
+  const repeats = Number(value);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return repeats;
 }
 
 function parseSeed(value: string): number {
@@ -93,17 +99,18 @@ interface Dataset {
   configMeta?: ConfigDatasetMeta;
 }
 
-async function measureSize(dataset: Dataset, log: (line: string) => void): Promise<Run> {
-  const repeats = repeatsFor(dataset.resources);
+async function measureSize(dataset: Dataset, repeats: number, log: (line: string) => void): Promise<Run> {
   const children = CHILDREN[dataset.source];
   const { path } = dataset;
   const floors: FloorResult[] = [];
+  const keptFloors: FloorResult[] = [];
   const reads: ReadResult[] = [];
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
     log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
     floors.push(await inChild<FloorResult>(children.floor, path));
+    if (dataset.source === "recorded") keptFloors.push(await inChild<FloorResult>("floor-kept", path));
     reads.push(await inChild<ReadResult>(children.read, path));
     models.push(await inChild<ModelResult>(children.model, path));
     products.push(await inChild<ProductResult>(children.product, path));
@@ -130,6 +137,7 @@ async function measureSize(dataset: Dataset, log: (line: string) => void): Promi
     resources: dataset.resources,
     fileBytes: dataset.fileBytes,
     parseMs,
+    keptParseMs: keptFloors.length > 0 ? median(keptFloors.map((f) => f.parseMs)) : undefined,
     readMs: median(reads.map((r) => r.readMs)),
     modelMs,
     rulesMs,
@@ -158,30 +166,36 @@ async function main(): Promise<void> {
     .option("--sizes <list>", "comma-separated resource counts", parseSizes, DEFAULT_SIZES)
     .option("--sources <list>", `comma-separated inputs to measure: ${SOURCES.join(", ")}`, parseSources, [...SOURCES])
     .option("--seed <n>", "generator seed (same seed, same bytes)", parseSeed, 1)
+    .option("--repeats <n>", "runs per size; every figure is their median", parseRepeats, DEFAULT_REPEATS)
     .parse();
-  const options = program.opts<{ json?: boolean; sizes: number[]; sources: Source[]; seed: number }>();
+  const options = program.opts<{ json?: boolean; sizes: number[]; sources: Source[]; seed: number; repeats: number }>();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const runs: Run[] = [];
   const loadBefore = loadavg()[0] as number;
   for (const source of options.sources) {
     for (const resources of options.sizes) {
-      runs.push(await measureSize(await prepare(source, options.seed, resources, log), log));
+      runs.push(await measureSize(await prepare(source, options.seed, resources, log), options.repeats, log));
     }
   }
   if (options.json) {
-    const json = runs.map(({ source, resources, fileBytes, parseMs, readMs, modelMs, rulesMs, totalMs, peakRssBytes, ratio }) => ({
-      source,
-      resources,
-      fileBytes,
-      parseMs,
-      readMs,
-      modelMs,
-      rulesMs,
-      totalMs,
-      peakRssBytes,
-      ratio,
-    }));
-    process.stdout.write(`${JSON.stringify({ runs: json })}\n`);
+    const json = runs.map(
+      ({ source, resources, fileBytes, parseMs, readMs, modelMs, rulesMs, loadMs, totalMs, peakRssBytes, ratio, repeats }) => ({
+        source,
+        resources,
+        fileBytes,
+        parseMs,
+        readMs,
+        modelMs,
+        rulesMs,
+        loadMs,
+        totalMs,
+        peakRssBytes,
+        ratio,
+        repeats,
+      }),
+    );
+    const targets = Object.fromEntries(options.sources.map((source) => [source, checkTargets(runs, source)]));
+    process.stdout.write(`${JSON.stringify({ runs: json, targets, loadBefore, loadAfter: loadavg()[0] })}\n`);
   } else {
     process.stdout.write(
       formatReport(runs, {

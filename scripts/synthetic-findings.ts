@@ -6,7 +6,8 @@ import { Rng } from "./bench/random";
  * rules' resource types, a realistic mix of verdicts over four regions, and annotations shaped
  * like the rules' own (most carry resource ids, so most are distinct, which is the worst case for
  * the HTML's dictionary encoding). The same seed gives the same findings; `changed` gives a
- * second run where about one finding in ten has flipped, for the diff.
+ * second run where about one finding in ten has flipped, for the diff; `allFailing` makes every
+ * finding non-compliant, the worst case for a report that lists the failing ones.
  */
 const REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1"];
 const ACCOUNT = "111122223333";
@@ -85,7 +86,7 @@ function stateFor(rng: Rng): { complianceType: ComplianceType; exempted: boolean
 
 export function syntheticEvaluations(
   count: number,
-  options: { seed?: number; changed?: boolean; accountId?: string; regions?: readonly string[] } = {},
+  options: { seed?: number; changed?: boolean; allFailing?: boolean; accountId?: string; regions?: readonly string[] } = {},
 ): Evaluation[] {
   const regions = options.regions ?? REGIONS;
   const accountId = options.accountId ?? ACCOUNT;
@@ -98,6 +99,7 @@ export function syntheticEvaluations(
     const region = regions[rng.int(regions.length)] as string;
     let { complianceType, exempted } = stateFor(rng);
     if (options.changed && flips.chance(0.1)) ({ complianceType, exempted } = stateFor(flips));
+    if (options.allFailing) ({ complianceType, exempted } = { complianceType: "NON_COMPLIANT", exempted: false });
     const made = (MAKERS[ruleId] as Maker)(rng, hex(rng, 17), complianceType);
     const annotation =
       complianceType === "NOT_APPLICABLE"

@@ -1,17 +1,18 @@
 import { countByCompliance } from "../engine/counts";
 import type { ComplianceType, Evaluation } from "../engine/rule";
 import { csvField } from "../io/csv";
+import { joinChunks, jsonChunks } from "../io/text-chunks";
 
 export type EvaluationFormat = "table" | "json" | "csv";
 export const EVALUATION_FORMATS: readonly EvaluationFormat[] = ["table", "json", "csv"];
 
 const COLUMNS = ["ruleId", "resourceType", "resourceId", "region", "accountId", "complianceType", "annotation"] as const;
 
-/** The fields, in this order, are the contract of `--format json` (and of `invoke --format json`). */
-export function toJsonRows(evaluations: readonly Evaluation[]): Evaluation[] {
-  return evaluations.map(
-    (evaluation) => Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation,
-  );
+/** The fields, in this order, are the contract of `--format json` (and of `invoke --format json`), one row made at a time. */
+function* jsonRows(evaluations: readonly Evaluation[]): Generator<Evaluation> {
+  for (const evaluation of evaluations) {
+    yield Object.fromEntries(COLUMNS.map((column) => [column, evaluation[column]])) as unknown as Evaluation;
+  }
 }
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, COMPLIANT: 2, NOT_APPLICABLE: 3 };
@@ -57,13 +58,26 @@ function renderTable(evaluations: readonly Evaluation[], color: boolean): string
   return [line(headers), ...rows.map((row) => line(row, row[complianceColumn])), "", summary].join("\n");
 }
 
-export function formatEvaluations(evaluations: readonly Evaluation[], format: EvaluationFormat, options: { color?: boolean } = {}): string {
+/** The output in chunks: JSON and CSV a row at a time, so that `evaluate -o` writes a million evaluations as they render. */
+export function* evaluationChunks(
+  evaluations: readonly Evaluation[],
+  format: EvaluationFormat,
+  options: { color?: boolean } = {},
+): Generator<string> {
   switch (format) {
     case "json":
-      return `${JSON.stringify(toJsonRows(evaluations), null, 2)}\n`;
+      yield* jsonChunks(jsonRows(evaluations));
+      yield "\n";
+      return;
     case "csv":
-      return `${[COLUMNS.join(","), ...evaluations.map((e) => COLUMNS.map((column) => csvField(e[column])).join(","))].join("\r\n")}\r\n`;
+      yield `${COLUMNS.join(",")}\r\n`;
+      for (const e of evaluations) yield `${COLUMNS.map((column) => csvField(e[column])).join(",")}\r\n`;
+      return;
     case "table":
-      return `${renderTable(evaluations, options.color ?? false)}\n`;
+      yield `${renderTable(evaluations, options.color ?? false)}\n`;
   }
+}
+
+export function formatEvaluations(evaluations: readonly Evaluation[], format: EvaluationFormat, options: { color?: boolean } = {}): string {
+  return joinChunks(evaluationChunks(evaluations, format, options));
 }

@@ -73,14 +73,18 @@ export async function readParamsFile(path: string | undefined): Promise<Record<s
   return content as Record<string, Record<string, unknown>>;
 }
 
+/** An option that counts something: a whole number of `unit`, at least `min`. */
+export function parseWholeNumber(raw: string, field: string, unit: string, min: number): number {
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new InputError(`expected a whole number of ${unit} >= ${min}, got ${JSON.stringify(raw)}`, { field });
+  }
+  return value;
+}
+
 /** `--max-exemption-days`: a whole number of days, at least 1. */
 export function parseMaxExemptionDays(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const days = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(days) || days < 1) {
-    throw new InputError(`expected a whole number of days >= 1, got ${JSON.stringify(raw)}`, { field: "--max-exemption-days" });
-  }
-  return days;
+  return raw === undefined ? undefined : parseWholeNumber(raw, "--max-exemption-days", "days", 1);
 }
 
 /**

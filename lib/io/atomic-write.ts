@@ -103,15 +103,23 @@ async function writeViaTemp(path: string, write: (temp: string) => Promise<void>
 
 /**
  * Writes a file so that readers see the old content or the new, never a half-written one: the
- * data goes to a temporary file in the same directory, which is then renamed over the target.
- * Interrupted by SIGINT or SIGTERM, the temp file is removed and the process exits 130 or 143;
- * stale temp files of the same target are removed first.
+ * data goes to a temporary file in the same directory, flushed to disk (so a crash after the
+ * rename cannot leave an empty file), which is then renamed over the target. Interrupted by
+ * SIGINT or SIGTERM, the temp file is removed and the process exits 130 or 143; stale temp files
+ * of the same target are removed first.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeViaTemp(path, (temp) => writeFile(temp, data));
+  await writeViaTemp(path, (temp) => writeFile(temp, data, { flush: true }));
 }
 
-/** The streaming form of {@link writeFileAtomic}, for outputs too large to hold as one string. */
-export async function writeStreamAtomic(path: string, source: Readable | AsyncIterable<string | Uint8Array>): Promise<void> {
-  await writeViaTemp(path, (temp) => pipeline(source, createWriteStream(temp)));
+/**
+ * The streaming form of {@link writeFileAtomic}, for outputs too large to hold as one string: the
+ * source is written as it produces. If it fails midway, the temp file is removed and the old file
+ * stays as it was.
+ */
+export async function writeStreamAtomic(
+  path: string,
+  source: Readable | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+): Promise<void> {
+  await writeViaTemp(path, (temp) => pipeline(source, createWriteStream(temp, { flush: true })));
 }

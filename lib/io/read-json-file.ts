@@ -3,9 +3,9 @@ import { gunzipSync } from "node:zlib";
 import { InputError } from "../errors";
 
 /**
- * Reads a small JSON file (plain or gzipped) whole: parameters, exemptions, events, metadata, a
- * previous report. Every error is one line naming the file; `what` names the file's role in it.
- * Snapshots are not read this way: they can exceed a string's size and are streamed.
+ * Reads a small JSON file (plain or gzipped) whole: parameters, exemptions, events, metadata.
+ * Every error is one line naming the file; `what` names the file's role in it. Snapshots and
+ * reports are not read this way: they can exceed a string's size and are streamed.
  */
 export async function readJsonFile(path: string, what = "file"): Promise<unknown> {
   let bytes: Buffer;

@@ -88,13 +88,19 @@ class KindRecords {
   list: (ResourceRecord | undefined)[] = [];
   positions = new ByAccount<number>();
   private holes = 0;
+  /** The positions of the account added to last: records mostly arrive account by account. */
+  private lastAccount?: { accountId: string; positions: Map<string, number> };
 
   add(record: ResourceRecord): void {
-    const positions = this.positions.inAccount(record.accountId);
+    let last = this.lastAccount;
+    if (last?.accountId !== record.accountId) {
+      last = { accountId: record.accountId, positions: this.positions.inAccount(record.accountId) };
+      this.lastAccount = last;
+    }
     const key = keyInAccount(record.kind, record.id, record);
-    const at = positions.get(key);
+    const at = last.positions.get(key);
     if (at === undefined) {
-      positions.set(key, this.list.length);
+      last.positions.set(key, this.list.length);
       this.list.push(record);
     } else {
       this.list[at] = record;
@@ -116,6 +122,7 @@ class KindRecords {
     const records = this.list.filter((record) => record !== undefined);
     this.list = [];
     this.positions = new ByAccount<number>();
+    this.lastAccount = undefined;
     this.holes = 0;
     for (const record of records) this.add(record);
   }

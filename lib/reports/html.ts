@@ -52,12 +52,12 @@ class Dictionary {
 }
 
 /**
- * The findings as the page embeds them: one array per finding,
+ * The findings the page lists, as it embeds them: one array per finding,
  * `[rule, resourceType, resourceId, region, account, state, annotation, firstSeen, change]`, every
  * column but the resource id an index into a dictionary, since rules, types, regions, accounts,
  * dates and many annotations repeat. This keeps 100k findings well under 300 bytes each.
  */
-export function encodeFindings(report: Report) {
+export function encodeFindings(report: Report, findings: readonly Finding[]) {
   const rules = new Dictionary();
   for (const rule of report.rules) rules.of(rule.id);
   const types = new Dictionary();
@@ -65,7 +65,7 @@ export function encodeFindings(report: Report) {
   const accounts = new Dictionary();
   const annotations = new Dictionary();
   const dates = new Dictionary();
-  const rows = report.findings.map((finding) => [
+  const rows = findings.map((finding) => [
     rules.of(finding.ruleId),
     types.of(finding.resourceType),
     finding.resourceId,
@@ -149,12 +149,12 @@ function controlsOf(report: Report): ControlRow[] {
 }
 
 /** Compliance by framework control: each control's rules and what they found, linked to those findings. */
-function controlsSection(report: Report): string {
+function controlsSection(report: Report, unlisted: Unlisted): string {
   const controls = controlsOf(report);
   const heading = `<section id="controls"><h2>Compliance by control</h2>`;
   if (controls.length === 0) return `${heading}<p>No rule of this report is mapped to a framework control.</p></section>`;
   const cell = (value: number, filter: string) =>
-    `<td class="num">${value > 0 ? `<a href="#findings" data-filter="${htmlEscape(filter)}">${value}</a>` : "0"}</td>`;
+    `<td class="num">${value > 0 && !unlisted.has(filter) ? `<a href="#findings" data-filter="${htmlEscape(filter)}">${value}</a>` : value}</td>`;
   const tables = [...new Set(controls.map((control) => control.framework))].map((framework) => {
     const rows = controls
       .filter((control) => control.framework === framework)
@@ -185,12 +185,38 @@ function controlsSection(report: Report): string {
   return `${heading}<p>Each control AWS maps to a rule of this report, with what its rules found. Select a control or a count to list those findings.</p>${tables.join("")}</section>`;
 }
 
+/**
+ * The filters a page that lists failing findings only cannot honour: a link to the compliant, not
+ * applicable or exempted findings, or to the resolved or newly exempted ones, would select nothing
+ * listed, so those counts are shown without a link.
+ */
+class Unlisted {
+  static readonly NONE = new Unlisted([]);
+  static readonly PASSING = new Unlisted(["state=ok", "state=na", "state=ex", "change=resolved", "change=exempted"]);
+
+  private constructor(private readonly pairs: readonly string[]) {}
+
+  /** Whether any `name=value` pair of a `;`-separated filter selects findings the page does not list. */
+  has(filter: string): boolean {
+    return filter.split(";").some((pair) => this.pairs.includes(pair));
+  }
+}
+
+/** A count card: a link that filters the findings to it, or plain when the page does not list them. */
+function card(className: string, filter: string, count: number, label: string, unlisted: Unlisted): string {
+  const classes = className ? `card ${className}` : "card";
+  const content = `<b>${count}</b><span>${label}</span>`;
+  return unlisted.has(filter)
+    ? `<div class="${classes}">${content}</div>`
+    : `<a class="${classes}" href="#findings" data-filter="${filter}">${content}</a>`;
+}
+
 const CHART_LABEL_WIDTH = 190;
 const CHART_BAR_WIDTH = 460;
 const CHART_ROW_HEIGHT = 26;
 
 /** A 100%-stacked horizontal bar per row (rule or region), one segment per state, drawn as inline SVG. */
-function stackedBarChart(title: string, filterName: string, rows: [string, ComplianceCounts][]): string {
+function stackedBarChart(title: string, filterName: string, rows: [string, ComplianceCounts][], unlisted: Unlisted): string {
   const height = rows.length * CHART_ROW_HEIGHT + 8;
   const width = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70;
   const bars = rows.map(([label, counts], row) => {
@@ -201,7 +227,8 @@ function stackedBarChart(title: string, filterName: string, rows: [string, Compl
       if (value === 0 || counts.total === 0) return "";
       const segmentWidth = (value / counts.total) * CHART_BAR_WIDTH;
       const filter = `${filterName}=${label};state=${STATES[state]?.key}`;
-      const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${segmentWidth.toFixed(1)}" height="${CHART_ROW_HEIGHT - 8}" fill="${STATES[state]?.color}" data-filter="${htmlEscape(filter)}"><title>${htmlEscape(`${label}: ${value} ${STATES[state]?.label.toLowerCase()}`)}</title></rect>`;
+      const link = unlisted.has(filter) ? "" : ` data-filter="${htmlEscape(filter)}"`;
+      const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${segmentWidth.toFixed(1)}" height="${CHART_ROW_HEIGHT - 8}" fill="${STATES[state]?.color}"${link}><title>${htmlEscape(`${label}: ${value} ${STATES[state]?.label.toLowerCase()}`)}</title></rect>`;
       x += segmentWidth;
       return rect;
     });
@@ -241,7 +268,7 @@ function countsTable(first: string, filterName: string, rows: [string, Complianc
 const ACCOUNT_CHART_ROWS = 20;
 
 /** Accounts × compliance counts, failing accounts first: a chart of the worst, a table of all (bounded). */
-function accountsSection(report: Report): string {
+function accountsSection(report: Report, unlisted: Unlisted): string {
   const accounts = accountsFailingFirst(report.summary);
   if (accounts.length === 0) return "";
   const charted = accounts.slice(0, ACCOUNT_CHART_ROWS);
@@ -251,7 +278,7 @@ function accountsSection(report: Report): string {
       : "Compliance by account";
   const shown = accounts.slice(0, ABSENT_ROWS);
   const more = accounts.length > shown.length ? `<p>…and ${accounts.length - shown.length} more accounts in the JSON report.</p>` : "";
-  return `${stackedBarChart(title, "account", charted)}<h3>By account</h3>${countsTable("Account", "account", shown)}${more}`;
+  return `${stackedBarChart(title, "account", charted, unlisted)}<h3>By account</h3>${countsTable("Account", "account", shown)}${more}`;
 }
 
 /** Findings absent from this run (a gone resource, an unjudged scope) are not in the findings list; show them here, bounded. */
@@ -270,7 +297,7 @@ function absentTable(title: string, findings: readonly Finding[]): string {
   return `<h3>${htmlEscape(title)}</h3><table class="findings"><tr><th>Rule</th><th>Resource</th><th>Region</th><th>Account</th><th>Failing since</th><th>Last annotation</th></tr>${rows}</table>${more}`;
 }
 
-function changesSection(report: Report): string {
+function changesSection(report: Report, unlisted: Unlisted): string {
   const { diff } = report;
   if (!diff) {
     return `<section id="changes"><h2>Changes since the previous report</h2><p>No previous report was given, so every finding is first seen now.</p></section>`;
@@ -282,12 +309,7 @@ function changesSection(report: Report): string {
     ["exempted", "Newly exempted"],
     ["unverified", "No longer verifiable"],
   ] as const;
-  const cards = items
-    .map(
-      ([change, label]) =>
-        `<a class="card change-${change}" href="#findings" data-filter="change=${change}"><b>${diff.counts[change]}</b><span>${label}</span></a>`,
-    )
-    .join("");
+  const cards = items.map(([change, label]) => card(`change-${change}`, `change=${change}`, diff.counts[change], label, unlisted)).join("");
   const gone = absentTable(
     "Resolved: the resource is gone",
     diff.resolved.filter((finding) => finding.absent),
@@ -355,13 +377,86 @@ tr.failing td:first-child a{color:#c62828;font-weight:600}
 @media print{.controls,.pager{display:none}}
 `;
 
+const NOT_LISTED_STYLE = `.not-listed{background:#fff3e0;border:1px solid #ef8f00;border-radius:6px;padding:10px 14px;margin:10px 0}
+`;
+
+/**
+ * The most findings one page lists. Up to it the page lists every finding; beyond, only the
+ * failing ones, worst first, up to this many, and it points to the full JSON or CSV report. Chosen
+ * with `npm run bench:html`: a page of 100,000 synthetic findings is 8.5 MB (11 MB if all fail)
+ * and opens and filters in Chromium in about 1 s; at 250,000 it is 21 to 28 MB, too near 40 MB
+ * for annotations longer than the synthetic ones.
+ */
+export const HTML_MAX_FINDINGS = 100_000;
+
+/** The largest page written (32 MiB, under the 40 MB a browser must open quickly): long annotations list fewer findings. */
+export const HTML_MAX_BYTES = 32 * 1024 * 1024;
+
+export interface HtmlOptions {
+  /** The most findings the page lists (default {@link HTML_MAX_FINDINGS}). */
+  maxFindings?: number;
+  /** The largest page in bytes (default {@link HTML_MAX_BYTES}); a larger one lists fewer failing findings. */
+  maxBytes?: number;
+  /** Where every finding is (the JSON or CSV report's file name), for the note of a page that lists only some. */
+  fullReport?: string;
+}
+
+/**
+ * The findings the page lists: all of them up to `maxFindings`; beyond, the ones people act on,
+ * worst first (non-compliant, then insufficient data, each most severe first, else in report
+ * order), up to that many.
+ */
+export function listedFindings(report: Report, maxFindings = HTML_MAX_FINDINGS): readonly Finding[] {
+  if (report.findings.length <= maxFindings) return report.findings;
+  const states = ["NON_COMPLIANT", "INSUFFICIENT_DATA"];
+  const buckets: Finding[][] = Array.from({ length: states.length * SEVERITIES.length }, () => []);
+  for (const finding of report.findings) {
+    const state = states.indexOf(finding.complianceType);
+    if (state >= 0) buckets[state * SEVERITIES.length + SEVERITIES.indexOf(finding.severity)]?.push(finding);
+  }
+  return buckets.flat().slice(0, maxFindings);
+}
+
+/** Says what a page that lists only some findings leaves out, and where every finding is. */
+function notListedNote(report: Report, listed: number, fullReport: string | undefined): string {
+  const { totals } = report.summary;
+  const failing = totals.NON_COMPLIANT + totals.INSUFFICIENT_DATA;
+  const which =
+    listed < failing
+      ? `the ${listed} worst of the ${failing} non-compliant and insufficient-data findings (non-compliant first, most severe first)`
+      : `its ${listed} non-compliant and insufficient-data findings (non-compliant first, most severe first)`;
+  const where = fullReport
+    ? `Every finding is in the full report <code>${htmlEscape(fullReport)}</code>.`
+    : "For every finding, write the JSON or CSV report: the same <code>ec2-config-rules report</code> command with <code>--format json</code> or <code>--format csv</code>.";
+  return `<div class="not-listed" role="note"><b>${totals.total - listed} of the ${totals.total} findings are not listed on this page.</b> A page of every finding would be too large to open, so the findings list holds ${which}; the summary, charts and counts cover every finding. ${where}</div>`;
+}
+
 /**
  * One self-contained HTML file: no CDN, no network (the CSP forbids any fetch), inline CSS, SVG
  * charts and script. The summary, charts and changes are rendered here; the findings are
  * embedded as compact JSON and paged, filtered and searched in the browser, so the page stays
- * usable with 100k findings.
+ * usable with 100k findings. Beyond {@link HTML_MAX_FINDINGS} findings or
+ * {@link HTML_MAX_BYTES} bytes it lists the failing findings only, worst first (see
+ * {@link listedFindings}), and says how many it leaves out and where they are.
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  const maxBytes = options.maxBytes ?? HTML_MAX_BYTES;
+  let listed = listedFindings(report, options.maxFindings);
+  let html = page(report, listed, options.fullReport);
+  let bytes = Buffer.byteLength(html);
+  // The summary's size is bounded, so listing fewer findings, in proportion and a tenth less, soon fits.
+  while (bytes > maxBytes && listed.length > 0) {
+    listed = listedFindings(report, Math.floor(((listed.length * maxBytes) / bytes) * 0.9));
+    html = page(report, listed, options.fullReport);
+    bytes = Buffer.byteLength(html);
+  }
+  return html;
+}
+
+function page(report: Report, listed: readonly Finding[], fullReport: string | undefined): string {
+  const listsAll = listed.length === report.findings.length;
+  const unlisted = listsAll ? Unlisted.NONE : Unlisted.PASSING;
+  const note = listsAll ? "" : `${notListedNote(report, listed.length, fullReport)}\n`;
   const { summary } = report;
   const totals = summary.totals;
   const ruleRows = report.rules.map((rule): [string, ComplianceCounts, string] => [
@@ -381,7 +476,7 @@ export function renderHtml(report: Report): string {
         `<li><code>${htmlEscape(input.path)}</code> (${htmlEscape(input.format)})${input.accountIds.length > 0 ? `, account ${htmlEscape(input.accountIds.join(", "))}` : ""}${input.regions.length > 0 ? `, ${htmlEscape(input.regions.join(", "))}` : ""}${input.capturedAt ? `, captured ${htmlEscape(input.capturedAt)}` : ""}</li>`,
     )
     .join("");
-  const payload = JSON.stringify(encodeFindings(report)).replace(/</g, "\\u003c");
+  const payload = JSON.stringify(encodeFindings(report, listed)).replace(/</g, "\\u003c");
   const diffColumn = report.diff ? "<th>Change</th>" : "";
   return `<!DOCTYPE html>
 <html lang="en">
@@ -390,21 +485,21 @@ export function renderHtml(report: Report): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>EC2 compliance report ${htmlEscape(report.generatedAt)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${listsAll ? "" : NOT_LISTED_STYLE}</style>
 </head>
 <body>
 <header>
 <h1>EC2 compliance report</h1>
 <p class="meta">Generated ${htmlEscape(report.generatedAt)} by ${htmlEscape(report.tool.name)} ${htmlEscape(report.tool.version)} · ${report.scopes.length} account/region scope(s) · ${report.rules.length} rule(s)</p>
 </header>
-<section id="summary">
+${note}<section id="summary">
 <h2>Summary</h2>
 <div class="cards">
-<a class="card nc" href="#findings" data-filter="state=nc"><b>${totals.NON_COMPLIANT}</b><span>Non-compliant</span></a>
-<a class="card id" href="#findings" data-filter="state=id"><b>${totals.INSUFFICIENT_DATA}</b><span>Insufficient data</span></a>
-<a class="card ok" href="#findings" data-filter="state=ok"><b>${totals.COMPLIANT}</b><span>Compliant</span></a>
-<a class="card ex" href="#findings" data-filter="state=ex"><b>${totals.exempted}</b><span>Exempted</span></a>
-<a class="card" href="#findings" data-filter="state=na"><b>${totals.NOT_APPLICABLE - totals.exempted}</b><span>Not applicable</span></a>
+${card("nc", "state=nc", totals.NON_COMPLIANT, "Non-compliant", unlisted)}
+${card("id", "state=id", totals.INSUFFICIENT_DATA, "Insufficient data", unlisted)}
+${card("ok", "state=ok", totals.COMPLIANT, "Compliant", unlisted)}
+${card("ex", "state=ex", totals.exempted, "Exempted", unlisted)}
+${card("", "state=na", totals.NOT_APPLICABLE - totals.exempted, "Not applicable", unlisted)}
 <div class="card"><b>${totals.total}</b><span>Evaluations</span></div>
 </div>
 <p>Non-compliant by severity: ${severityCards}</p>
@@ -413,20 +508,21 @@ ${stackedBarChart(
   "Compliance by rule",
   "rule",
   ruleRows.map(([id, counts]) => [id, counts]),
+  unlisted,
 )}
-${stackedBarChart("Compliance by region", "region", regionRows)}
+${stackedBarChart("Compliance by region", "region", regionRows, unlisted)}
 <h3>By rule</h3>
 ${countsTable("Rule", "rule", ruleRows)}
 <h3>By region</h3>
 ${countsTable("Region", "region", regionRows)}
-${accountsSection(report)}
+${accountsSection(report, unlisted)}
 </section>
-${controlsSection(report)}
-${changesSection(report)}
+${controlsSection(report, unlisted)}
+${changesSection(report, unlisted)}
 ${exemptionsSection(report)}
 <section id="findings">
 <h2>Findings</h2>
-<div class="controls">
+${note}<div class="controls">
 <label>Rule<select id="f-rule"><option value="">All rules</option></select></label>
 <label>Control<select id="f-control"><option value="">All controls</option></select></label>
 <label>Compliance<select id="f-state"><option value="">All</option></select></label>

@@ -1,12 +1,16 @@
 import { InputError } from "../errors";
-import { readJsonFile } from "../io/read-json-file";
+import { joinChunks, jsonChunks } from "../io/text-chunks";
+import { type JsonStreamHandler, readJsonStream, readJsonStreamOf, type ValueMode } from "../sources/json-stream";
 import * as z from "../zod";
-import { CHANGES, COMPLIANCE_TYPES, REPORT_VERSION, type Report, SEVERITIES } from "./model";
+import { CHANGES, COMPLIANCE_TYPES, type Finding, REPORT_VERSION, type Report, SEVERITIES } from "./model";
 
-/** The complete report as JSON: what `--previous` reads back. */
-export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** The complete report as JSON, in chunks (one per finding, about): what `--previous` reads back. */
+export function* jsonReportChunks(report: Report): Generator<string> {
+  yield* jsonChunks(report);
+  yield "\n";
 }
+
+export const renderJson = (report: Report): string => joinChunks(jsonReportChunks(report));
 
 const isoTimestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO 8601 date" }));
 const count = () => z.int().check(z.gte(0));
@@ -71,7 +75,12 @@ const exemptions = z.object({
   ),
 });
 
-const reportSchema = z.object({
+/**
+ * The report with its three lists of findings (findings, diff.resolved, diff.unverified) taken as
+ * they are: each finding is validated on its own, as it is read, so a report of a million findings
+ * is never one value to validate (nor, read from a file, one string to parse).
+ */
+const reportOutline = z.object({
   reportVersion: z.literal(REPORT_VERSION, { error: `unsupported report version (this tool reads reportVersion ${REPORT_VERSION})` }),
   generatedAt: isoTimestamp,
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -107,25 +116,122 @@ const reportSchema = z.object({
     z.object({
       previousGeneratedAt: isoTimestamp,
       counts: z.record(z.string(), count()),
-      resolved: z.array(finding),
-      unverified: z.array(finding),
+      resolved: z.array(z.unknown()),
+      unverified: z.array(z.unknown()),
     }),
   ),
   // Reports written before reports listed exemptions have none.
   exemptions: z._default(exemptions, { invalid: [], expiringSoon: [] }),
-  findings: z.array(finding),
+  findings: z.array(z.unknown()),
 });
+
+const DIFF_LISTS = ["resolved", "unverified"] as const;
+
+/** A JSON path as `findings[3].severity`: list indices in brackets, as the streaming JSON reader names them. */
+const fieldOf = (path: readonly PropertyKey[]): string =>
+  path.map((key, index) => (typeof key === "number" ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`)).join("");
+
+/** The value as `schema` reads it, or an error naming the file and the field (below `at`) of the first problem. */
+function validated<T>(schema: z.ZodMiniType<T>, value: unknown, file: string, at: readonly PropertyKey[]): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [...at, ...(issue?.path ?? [])];
+  throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, {
+    file,
+    field: path.length ? fieldOf(path) : undefined,
+  });
+}
+
+const validFinding = (value: unknown, file: string, at: readonly PropertyKey[]): Finding => validated(finding, value, file, at) as Finding;
 
 /** Validates a parsed JSON report, naming the file and the field of the first problem. */
 export function parseReport(content: unknown, file: string): Report {
-  const result = reportSchema.safeParse(content);
-  if (result.success) return result.data as Report;
-  const issue = result.error.issues[0];
-  const field = issue?.path.length ? issue.path.join(".") : undefined;
-  throw new InputError(`not a report of this tool: ${issue?.message ?? "invalid"}`, { file, field });
+  const report = validated(reportOutline, content, file, []);
+  report.findings = report.findings.map((value, index) => validFinding(value, file, ["findings", index]));
+  const { diff } = report;
+  if (diff) for (const list of DIFF_LISTS) diff[list] = diff[list].map((value, index) => validFinding(value, file, ["diff", list, index]));
+  return report as Report;
 }
 
-/** Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline. */
-export async function readReport(file: string, what = "previous report"): Promise<Report> {
-  return parseReport(await readJsonFile(file, what), file);
+const isFindingList = (path: readonly string[]): boolean =>
+  path.length === 1
+    ? path[0] === "findings"
+    : path.length === 2 && path[0] === "diff" && (DIFF_LISTS as readonly string[]).includes(path[1] as string);
+
+/**
+ * Collects a report from the streaming JSON reader: the lists of findings record by record, each
+ * finding validated as it comes (the error names its index), everything else whole.
+ */
+class ReportCollector implements JsonStreamHandler {
+  private readonly content: Record<string, unknown> = {};
+  private diff: Record<string, unknown> = {};
+  private list: Finding[] = [];
+  /** The error this collector threw, told apart from the reader's own (unreadable file, not JSON). */
+  refusal: InputError | undefined;
+
+  constructor(private readonly file: string) {}
+
+  modeOf(path: readonly string[]): ValueMode {
+    if (path.length === 1 && path[0] === "diff") {
+      this.diff = {};
+      this.place(path, this.diff);
+      return "descend";
+    }
+    if (!isFindingList(path)) return "capture";
+    this.list = [];
+    this.place(path, this.list);
+    return "records";
+  }
+
+  onRecord(path: readonly string[], index: number, value: unknown): void {
+    try {
+      this.list.push(validFinding(value, this.file, [...path, index]));
+    } catch (error) {
+      this.refusal = error as InputError;
+      throw error;
+    }
+  }
+
+  /** A value that is not a list of findings, or one meant to be that is not an array (the outline then refuses it). */
+  onValue(path: readonly string[], value: unknown): void {
+    this.place(path, value);
+  }
+
+  private place(path: readonly string[], value: unknown): void {
+    const [key, member] = path as [string, string | undefined];
+    if (member === undefined) this.content[key] = value;
+    else this.diff[member] = value;
+  }
+
+  report(): Report {
+    return validated(reportOutline, this.content, this.file, []) as Report;
+  }
+}
+
+/** Collects a report with `read`; the reader's own errors (unreadable, not JSON) name the report's role. */
+async function collectReport(where: string, what: string, read: (collector: ReportCollector) => Promise<void>): Promise<Report> {
+  const collector = new ReportCollector(where);
+  try {
+    await read(collector);
+  } catch (error) {
+    if (error instanceof InputError && error !== collector.refusal) {
+      throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
+    }
+    throw error;
+  }
+  return collector.report();
+}
+
+/**
+ * Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline.
+ * Streamed, since a report of a million findings is larger than one string can hold.
+ */
+export function readReport(file: string, what = "previous report"): Promise<Report> {
+  return collectReport(file, what, (collector) => readJsonStream(file, collector));
+}
+
+/** {@link readReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
+export function readReportOf(source: AsyncIterable<Uint8Array>, where: string, what = "previous report"): Promise<Report> {
+  return collectReport(where, what, (collector) => readJsonStreamOf(source, where, collector));
 }

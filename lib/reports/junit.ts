@@ -1,4 +1,5 @@
 import { relatedRequirement } from "../engine/controls";
+import { joinChunks } from "../io/text-chunks";
 import type { Finding, Report, ReportRule } from "./model";
 
 // XML 1.0 forbids most control characters even when escaped; drop them rather than emit invalid XML.
@@ -41,8 +42,8 @@ function properties(rule: ReportRule | undefined): string[] {
   ];
 }
 
-/** JUnit XML: one test suite per rule, one test case per rule × resource. */
-export function renderJunit(report: Report): string {
+/** JUnit XML: one test suite per rule, one test case per rule × resource, one line per chunk. */
+export function* junitChunks(report: Report): Generator<string> {
   const byRule = new Map<string, Finding[]>(report.rules.map((rule) => [rule.id, []]));
   for (const finding of report.findings) {
     const list = byRule.get(finding.ruleId);
@@ -51,21 +52,16 @@ export function renderJunit(report: Report): string {
   }
   const { totals } = report.summary;
   const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
-  const suites: string[] = [];
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="${xmlEscape(report.tool.name)}" tests="${totals.total}" failures="${totals.NON_COMPLIANT}" errors="${totals.INSUFFICIENT_DATA}" skipped="${totals.NOT_APPLICABLE}">\n`;
   for (const [ruleId, findings] of byRule) {
     const count = (type: Finding["complianceType"]) => findings.filter((finding) => finding.complianceType === type).length;
-    suites.push(
-      `  <testsuite name="${xmlEscape(ruleId)}" tests="${findings.length}" failures="${count("NON_COMPLIANT")}" errors="${count("INSUFFICIENT_DATA")}" skipped="${count("NOT_APPLICABLE")}" timestamp="${report.generatedAt}">`,
-      ...properties(rules.get(ruleId)),
-      ...findings.map(testcase),
-      "  </testsuite>",
-    );
+    yield `  <testsuite name="${xmlEscape(ruleId)}" tests="${findings.length}" failures="${count("NON_COMPLIANT")}" errors="${count("INSUFFICIENT_DATA")}" skipped="${count("NOT_APPLICABLE")}" timestamp="${report.generatedAt}">\n`;
+    for (const line of properties(rules.get(ruleId))) yield `${line}\n`;
+    for (const finding of findings) yield `${testcase(finding)}\n`;
+    yield "  </testsuite>\n";
   }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(report.tool.name)}" tests="${totals.total}" failures="${totals.NON_COMPLIANT}" errors="${totals.INSUFFICIENT_DATA}" skipped="${totals.NOT_APPLICABLE}">`,
-    ...suites,
-    "</testsuites>",
-    "",
-  ].join("\n");
+  yield "</testsuites>\n";
 }
+
+export const renderJunit = (report: Report): string => joinChunks(junitChunks(report));

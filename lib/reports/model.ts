@@ -223,11 +223,13 @@ export function buildReport(options: BuildReportOptions): Report {
   const comparing = options.previous !== undefined;
 
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  // The previous findings some evaluation has the key of: objects already held, where a set of
+  // the keys would hold a million more strings at the peak of a large report's build.
+  const matched = new Set<Finding>();
   for (const evaluation of options.evaluations) {
-    const key = findingKey(evaluation);
-    seen.add(key);
-    const previous = previousByKey.get(key);
+    const previous = previousByKey.get(findingKey(evaluation));
+    if (previous) matched.add(previous);
+    // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
     const finding: Finding = {
       ruleId: evaluation.ruleId,
       resourceType: evaluation.resourceType,
@@ -239,9 +241,9 @@ export function buildReport(options: BuildReportOptions): Report {
       severity: severityOf.get(evaluation.ruleId) ?? "medium",
       exempted: isExempted(evaluation),
       firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
+      exemption: evaluation.exemption,
+      change: comparing ? classifyChange(evaluation, previous) : undefined,
     };
-    if (evaluation.exemption) finding.exemption = evaluation.exemption;
-    if (comparing) finding.change = classifyChange(evaluation, previous);
     findings.push(finding);
   }
 
@@ -269,7 +271,13 @@ export function buildReport(options: BuildReportOptions): Report {
     exemptions: exemptionsOf(sorted, generatedAt),
     findings: sorted,
   };
-  if (options.previous) report.diff = diffAgainst(options.previous, report.findings, seen, options);
+  if (options.previous) {
+    const seen = (finding: Finding) => {
+      const kept = previousByKey.get(findingKey(finding));
+      return kept !== undefined && matched.has(kept);
+    };
+    report.diff = diffAgainst(options.previous, report.findings, seen, options);
+  }
   return report;
 }
 
@@ -335,7 +343,13 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
   return { invalid, expiringSoon };
 }
 
-function diffAgainst(previous: Report, findings: readonly Finding[], seen: ReadonlySet<string>, options: BuildReportOptions): ReportDiff {
+/** `seen`: whether this run has a finding of the same key as a previous one. */
+function diffAgainst(
+  previous: Report,
+  findings: readonly Finding[],
+  seen: (previous: Finding) => boolean,
+  options: BuildReportOptions,
+): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];
@@ -354,7 +368,7 @@ function diffAgainst(previous: Report, findings: readonly Finding[], seen: Reado
   const ruleIds = new Set(options.rules.map((rule) => rule.id));
   const scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
   for (const finding of previous.findings) {
-    if (finding.complianceType !== "NON_COMPLIANT" || seen.has(findingKey(finding))) continue;
+    if (finding.complianceType !== "NON_COMPLIANT" || seen(finding)) continue;
     const scope = `${finding.accountId}/${finding.region}`;
     if (!ruleIds.has(finding.ruleId) || !scopes.has(scope)) continue;
     if (unjudged.has(`${finding.ruleId}|${scope}`)) {

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Severity } from "../engine/rule";
+import { joinChunks, jsonChunks } from "../io/text-chunks";
 import { type Finding, findingKey, type Report, type ReportInput, type ReportRule } from "./model";
 
-/** Which findings become results: all of them (see renderSarif), or only the open failures. */
+/** Which findings become results: all of them (see sarifChunks), or only the open failures. */
 export const SARIF_RESULT_SETS = ["all", "failing"] as const;
 export type SarifResultSet = (typeof SARIF_RESULT_SETS)[number];
 
@@ -144,7 +145,7 @@ function reportingDescriptor(rule: ReportRule) {
  * Cloud resources have no source line: each result points at the input it was read from and names
  * the resource as a logical location.
  */
-export function renderSarif(report: Report, options: SarifOptions = {}): string {
+export function* sarifChunks(report: Report, options: SarifOptions = {}): Generator<string> {
   const failingOnly = options.results === "failing";
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const severityOf = new Map(report.rules.map((rule) => [rule.id, rule.severity]));
@@ -200,17 +201,19 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
     };
   };
 
-  const results: ReturnType<typeof resultOf>[] = [];
-  for (const finding of report.findings) {
-    const what = resultKind(finding);
-    if (!what) continue;
-    // A failure that can no longer be verified stays, so that a missing input never closes an alert.
-    if (failingOnly && (what.kind !== "fail" || what.suppressed) && finding.change !== "unverified") continue;
-    results.push(resultOf(finding, what.kind, what.suppressed));
+  // Made one by one as the output is written, so a million results are never all held.
+  function* results() {
+    for (const finding of report.findings) {
+      const what = resultKind(finding);
+      if (!what) continue;
+      // A failure that can no longer be verified stays, so that a missing input never closes an alert.
+      if (failingOnly && (what.kind !== "fail" || what.suppressed) && finding.change !== "unverified") continue;
+      yield resultOf(finding, what.kind, what.suppressed);
+    }
+    // Failing before, absent now: unverified where the rule lacked input, resolved elsewhere.
+    for (const finding of report.diff?.unverified ?? []) if (finding.absent) yield resultOf(finding, "open", false);
+    if (!failingOnly) for (const finding of report.diff?.resolved ?? []) yield resultOf(finding, "pass", false);
   }
-  // Failing before, absent now: unverified where the rule lacked input, resolved elsewhere.
-  for (const finding of report.diff?.unverified ?? []) if (finding.absent) results.push(resultOf(finding, "open", false));
-  if (!failingOnly) for (const finding of report.diff?.resolved ?? []) results.push(resultOf(finding, "pass", false));
 
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -226,10 +229,13 @@ export function renderSarif(report: Report, options: SarifOptions = {}): string 
         },
         invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
         ...(artifacts.length > 0 ? { artifacts } : {}),
-        results,
+        results: results(),
         ...(report.diff ? { properties: { previousReportGeneratedAt: report.diff.previousGeneratedAt } } : {}),
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  yield* jsonChunks(sarif);
+  yield "\n";
 }
+
+export const renderSarif = (report: Report, options: SarifOptions = {}): string => joinChunks(sarifChunks(report, options));

@@ -1,7 +1,7 @@
 import { InputError } from "../errors";
 import { KINDS, kindOfConfigType } from "../model/kinds";
 import type { ResourceRecord } from "../model/types";
-import { normalizeEc2Item } from "./ec2-adapter";
+import { EC2_KEYS_READ, normalizeEc2Item } from "./ec2-adapter";
 
 /**
  * AWS Config configuration items come in two shapes: the notification shape (rule
@@ -151,33 +151,49 @@ function enumValue(value: Record<string, unknown>): unknown {
 }
 
 /**
- * camelCase configuration → PascalCase EC2 API shape. Every enum-like field, whatever its type,
- * is reduced to its bare value (a string stays a string, a number or boolean keeps its type), so
- * the EC2 adapter reads `state: "running"`, `{"value": "running"}` and `{"code": 16, "name":
- * "running"}` alike.
+ * camelCase configuration → PascalCase EC2 API shape, of the keys the EC2 adapter reads unless told
+ * otherwise (the rest of a configuration, often most of it, is dropped unconverted). Every enum-like field, whatever
+ * its type, is reduced to its bare value (a string stays a string, a number or boolean keeps its
+ * type), so the EC2 adapter reads `state: "running"`, `{"value": "running"}` and `{"code": 16,
+ * "name": "running"}` alike.
  */
-export function toEc2Shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toEc2Shape);
+export function toEc2Shape(value: unknown, keys: "read" | "all" = "read"): unknown {
+  if (Array.isArray(value)) return value.map((entry) => toEc2Shape(entry, keys));
   if (value === null || typeof value !== "object") return value;
   const object = value as Record<string, unknown>;
   const bare = enumValue(object);
   if (bare !== undefined) return bare;
   const converted: Record<string, unknown> = {};
-  for (const key in object) converted[pascalCase(key)] = toEc2Shape(object[key]);
+  for (const key in object) {
+    const pascal = keys === "all" ? pascalCase(key) : keyRead(key);
+    if (pascal) converted[pascal] = toEc2Shape(object[key], keys);
+  }
   return converted;
 }
 
 /** Converted keys: the same few hundred keys come back in every item. Bounded, for a long-lived process. */
+const KEYS_LIMIT = 1 << 14;
 const pascalKeys = new Map<string, string>();
-const PASCAL_KEYS_LIMIT = 1 << 14;
+/** camelCase key → the EC2 key the adapter reads, or "" for a key it does not: one lookup per key of an item. */
+const keysRead = new Map<string, string>();
 
 function pascalCase(key: string): string {
   const known = pascalKeys.get(key);
   if (known !== undefined) return known;
   const converted = key.charAt(0).toUpperCase() + key.slice(1);
-  if (pascalKeys.size >= PASCAL_KEYS_LIMIT) pascalKeys.clear();
+  if (pascalKeys.size >= KEYS_LIMIT) pascalKeys.clear();
   pascalKeys.set(key, converted);
   return converted;
+}
+
+function keyRead(key: string): string {
+  const known = keysRead.get(key);
+  if (known !== undefined) return known;
+  const pascal = pascalCase(key);
+  const read = EC2_KEYS_READ.has(pascal) ? pascal : "";
+  if (keysRead.size >= KEYS_LIMIT) keysRead.clear();
+  keysRead.set(key, read);
+  return read;
 }
 
 export interface ConfigItemRecords {

@@ -16,6 +16,7 @@ import type {
   ResourceRecord,
   Route,
   RouteTable,
+  RouteTableAssociation,
   SecurityGroup,
   SecurityGroupReference,
   Subnet,
@@ -25,8 +26,29 @@ import type {
 
 type Item = Record<string, unknown>;
 
+/*
+ * Speed matters here: a million-resource account passes every item through these functions.
+ * Each normalizer reads its fields by name (item.VpcId), so that every read site sees one shape
+ * of object, and the readers below take the value and a constant field name, so the happy path
+ * builds no path strings: an error's field is only put together when it is thrown, each list
+ * level adding its `Key[index]` on the way out (see `within`).
+ */
+
 /** A JSON path below an item; the item itself is the empty path. */
 const join = (field: string, key: string): string => (field ? `${field}.${key}` : key);
+
+/** Rethrows an InputError from an entry of a list with the entry's path before its field. */
+function within(error: unknown, path: string): never {
+  if (!(error instanceof InputError)) throw error;
+  const inner = error.location.field;
+  throw new InputError(error.problem, { ...error.location, field: inner ? join(path, inner) : path });
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : JSON.stringify(value);
+}
 
 // Readers that tolerate absent fields but refuse wrongly typed ones, naming the field.
 
@@ -35,19 +57,67 @@ function asObject(value: unknown, field: string): Item {
   throw new InputError(`expected an object, got ${describeValue(value)}`, { field });
 }
 
+function optionalObject(value: unknown, field: string): Item | undefined {
+  return value === undefined || value === null ? undefined : asObject(value, field);
+}
+
 const NO_ITEMS: Item[] = [];
 
-/** The array itself once its entries are checked: no copy, since the caller only reads it. */
-function list(item: Item, key: string, field: string): Item[] {
-  const value = item[key];
+/** The array itself once its entries are checked to be objects: no copy, since the caller only reads it. */
+function list(value: unknown, field: string): Item[] {
   if (value === undefined || value === null) return NO_ITEMS;
-  if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { field: join(field, key) });
+  if (!Array.isArray(value)) throw new InputError(`expected an array, got ${describeValue(value)}`, { field });
   for (let index = 0; index < value.length; index++) {
     const entry = value[index];
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) asObject(entry, `${join(field, key)}[${index}]`);
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) asObject(entry, `${field}[${index}]`);
   }
   return value as Item[];
 }
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return undefined;
+  throw new InputError(`expected a string, got ${describeValue(value)}`, { field });
+}
+
+function requiredString(value: unknown, field: string): string {
+  if (typeof value === "string" && value !== "") return value;
+  if (value === undefined || value === null || value === "") throw new InputError("required", { field });
+  throw new InputError(`expected a string, got ${describeValue(value)}`, { field });
+}
+
+function optionalNumber(value: unknown, field: string): number | undefined {
+  if (typeof value === "number") return value;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+  throw new InputError(`expected a number, got ${describeValue(value)}`, { field });
+}
+
+function optionalBoolean(value: unknown, field: string): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (value === undefined || value === null) return undefined;
+  if (value === "true" || value === "false") return value === "true";
+  throw new InputError(`expected a boolean, got ${describeValue(value)}`, { field });
+}
+
+/**
+ * An enum the EC2 API nests in an object (`State: {Code, Name}`, `AssociationState: {State}`),
+ * also accepted bare, as AWS Config may write it.
+ */
+function nestedEnum(value: unknown, inner: string, field: string): string | undefined {
+  if (typeof value === "string") return value;
+  const object = optionalObject(value, field);
+  if (object === undefined) return undefined;
+  const named = object[inner];
+  return typeof named === "string" ? named : optionalString(named, `${field}.${inner}`);
+}
+
+const stringList = (value: unknown, field: string): string[] => {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string"))
+    throw new InputError("expected an array of strings", { field });
+  return value as string[];
+};
 
 /**
  * One copy of each string value that repeats across many records (account ids, VPC and subnet
@@ -70,89 +140,52 @@ function shared(value: string | undefined): string | undefined {
   return value;
 }
 
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
-const isStringOrAbsent = (value: unknown): boolean => typeof value === "string" || isAbsent(value);
-
 /** Shared by every record without tags or without entries in a list; model records are never mutated in place. */
 const NO_TAGS: Tags = Object.freeze({});
 const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * The string `key` of each entry of a list that has one (group ids of `Groups`, VPC ids of
- * attachments). Built by map when every entry has one: an array grown by push from empty keeps
- * room for 17 elements, and the model keeps these arrays for good.
+ * The string GroupId or VpcId of each entry of a list that has one (group ids of `Groups`, VPC ids
+ * of attachments). Built at its final length: the model keeps these arrays for good.
  */
-function idsOf(entries: Item[], key: string): string[] {
+function idsOf(entries: Item[], key: "GroupId" | "VpcId"): string[] {
   if (entries.length === 0) return none();
-  if (entries.every((entry) => typeof entry[key] === "string")) return entries.map((entry) => entry[key] as string);
-  return entries.map((entry) => entry[key]).filter((id): id is string => typeof id === "string");
-}
-
-function optionalString(item: Item, key: string, field: string): string | undefined {
-  const value = item[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value;
-  throw new InputError(`expected a string, got ${describeValue(value)}`, { field: join(field, key) });
-}
-
-function requiredString(item: Item, key: string, field: string): string {
-  const value = optionalString(item, key, field);
-  if (value === undefined || value === "") throw new InputError("required", { field: join(field, key) });
-  return value;
-}
-
-function optionalNumber(item: Item, key: string, field: string): number | undefined {
-  const value = item[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
-  throw new InputError(`expected a number, got ${describeValue(value)}`, { field: join(field, key) });
-}
-
-function optionalBoolean(item: Item, key: string, field: string): boolean | undefined {
-  const value = item[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "boolean") return value;
-  if (value === "true" || value === "false") return value === "true";
-  throw new InputError(`expected a boolean, got ${describeValue(value)}`, { field: join(field, key) });
-}
-
-/**
- * An enum the EC2 API nests in an object (`State: {Code, Name}`, `AssociationState: {State}`),
- * also accepted bare, as AWS Config may write it.
- */
-function nestedEnum(item: Item, key: string, inner: string, field: string): string | undefined {
-  const value = item[key];
-  if (typeof value === "string") return value;
-  const object = optionalObject(item, key, field);
-  return object && optionalString(object, inner, join(field, key));
-}
-
-function optionalObject(item: Item, key: string, field: string): Item | undefined {
-  const value = item[key];
-  return value === undefined || value === null ? undefined : asObject(value, join(field, key));
-}
-
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value === null) return "null";
-  return typeof value === "object" ? "an object" : JSON.stringify(value);
+  let ids: string[] | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const id = (entries[index] as Item)[key];
+    if (typeof id !== "string") return entries.map((entry) => entry[key]).filter((value): value is string => typeof value === "string");
+    ids ??= new Array<string>(entries.length);
+    ids[index] = id;
+  }
+  return ids as string[];
 }
 
 const lower = (value: string | undefined): string | undefined => value?.toLowerCase();
 
 /** EC2 tags (`[{Key, Value}]`, or very old Config items' `[{TagName, TagValue}]`) as a map. */
-function tagsOf(item: Item, key: "Tags" | "TagSet", field: string): Tags {
-  const entries = list(item, key, field);
+function tagsOf(value: unknown, field: string): Tags {
+  const entries = list(value, field);
   if (entries.length === 0) return NO_TAGS;
   const tags: Record<string, string> = {};
   for (const tag of entries) {
     const name = tag.Key ?? tag.TagName;
-    const value = tag.Value ?? tag.TagValue;
-    if (typeof name === "string") tags[name] = typeof value === "string" ? value : "";
+    const tagValue = tag.Value ?? tag.TagValue;
+    if (typeof name === "string") tags[name] = typeof tagValue === "string" ? tagValue : "";
   }
   return tags;
+}
+
+/** The public IPv4 address an association carries, unless the list already has it. */
+function addPublicIp(found: PublicIpv4[] | undefined, association: Item, privateIp: string | undefined): PublicIpv4[] | undefined {
+  const ip = optionalString(association.PublicIp, "Association.PublicIp");
+  if (!ip || found?.some((known) => known.ip === ip)) return found;
+  const owner = optionalString(association.IpOwnerId, "Association.IpOwnerId");
+  const address: PublicIpv4 = { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp };
+  // A literal, not push onto [], so that the kept array has no spare room.
+  if (found) found.push(address);
+  else found = [address];
+  return found;
 }
 
 /**
@@ -160,185 +193,210 @@ function tagsOf(item: Item, key: "Tags" | "TagSet", field: string): Tags {
  * address's association (secondary private IPs can carry EIPs too). An `IpOwnerId` of `amazon`
  * marks an auto-assigned address; an account id marks an Elastic IP.
  */
-function publicIpsOf(eni: Item, field: string): PublicIpv4[] {
+function publicIpsOf(eni: Item): PublicIpv4[] {
   let found: PublicIpv4[] | undefined;
-  const addFrom = (association: Item | undefined, privateIp: string | undefined, at: string) => {
-    const ip = association && optionalString(association, "PublicIp", at);
-    if (!association || !ip || found?.some((known) => known.ip === ip)) return;
-    const owner = optionalString(association, "IpOwnerId", at);
-    const address: PublicIpv4 = { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp };
-    // A literal, not push onto [], so that the kept array has no spare room.
-    if (found) found.push(address);
-    else found = [address];
-  };
-  const addresses = list(eni, "PrivateIpAddresses", field);
+  const addresses = list(eni.PrivateIpAddresses, "PrivateIpAddresses");
   for (let index = 0; index < addresses.length; index++) {
     const address = addresses[index] as Item;
-    if (isAbsent(address.Association) && isStringOrAbsent(address.PrivateIpAddress)) continue;
-    const at = `${join(field, "PrivateIpAddresses")}[${index}]`;
-    addFrom(optionalObject(address, "Association", at), optionalString(address, "PrivateIpAddress", at), `${at}.Association`);
+    const association = address.Association;
+    if (association === undefined || association === null) {
+      if (isStringOrAbsent(address.PrivateIpAddress)) continue;
+    }
+    try {
+      const object = optionalObject(association, "Association");
+      const privateIp = optionalString(address.PrivateIpAddress, "PrivateIpAddress");
+      if (object) found = addPublicIp(found, object, privateIp);
+    } catch (error) {
+      within(error, `PrivateIpAddresses[${index}]`);
+    }
   }
-  if (!isAbsent(eni.Association) || !isStringOrAbsent(eni.PrivateIpAddress)) {
-    addFrom(optionalObject(eni, "Association", field), optionalString(eni, "PrivateIpAddress", field), join(field, "Association"));
+  const association = eni.Association;
+  if ((association !== undefined && association !== null) || !isStringOrAbsent(eni.PrivateIpAddress)) {
+    const object = optionalObject(association, "Association");
+    const privateIp = optionalString(eni.PrivateIpAddress, "PrivateIpAddress");
+    if (object) found = addPublicIp(found, object, privateIp);
   }
   return found ?? none();
 }
 
-function nameOf(tags: Tags): string | undefined {
-  return tags.Name;
+const isStringOrAbsent = (value: unknown): boolean => typeof value === "string" || value === undefined || value === null;
+
+function instanceInterface(eni: Item): InstanceNetworkInterface {
+  const attachment = optionalObject(eni.Attachment, "Attachment");
+  return {
+    id: requiredString(eni.NetworkInterfaceId, "NetworkInterfaceId"),
+    deviceIndex: attachment && optionalNumber(attachment.DeviceIndex, "Attachment.DeviceIndex"),
+    publicIps: publicIpsOf(eni),
+  };
 }
 
-function normalizeInstance(instance: Item, origin: Origin, field: string): Instance {
-  const id = requiredString(instance, "InstanceId", field);
-  const tags = tagsOf(instance, "Tags", field);
-  const placement = optionalObject(instance, "Placement", field);
-  const metadata = optionalObject(instance, "MetadataOptions", field);
-  let networkInterfaces: InstanceNetworkInterface[] = list(instance, "NetworkInterfaces", field).map((eni, index) => {
-    const at = `${join(field, "NetworkInterfaces")}[${index}]`;
-    const attachment = optionalObject(eni, "Attachment", at);
-    return {
-      id: requiredString(eni, "NetworkInterfaceId", at),
-      deviceIndex: attachment && optionalNumber(attachment, "DeviceIndex", `${at}.Attachment`),
-      publicIps: publicIpsOf(eni, at),
-    };
-  });
+function normalizeInstance(instance: Item, origin: Origin): Instance {
+  const id = requiredString(instance.InstanceId, "InstanceId");
+  const tags = tagsOf(instance.Tags, "Tags");
+  const placement = optionalObject(instance.Placement, "Placement");
+  const metadata = optionalObject(instance.MetadataOptions, "MetadataOptions");
+  const interfaces = list(instance.NetworkInterfaces, "NetworkInterfaces");
+  let networkInterfaces: InstanceNetworkInterface[] = none();
+  if (interfaces.length > 0) {
+    networkInterfaces = new Array<InstanceNetworkInterface>(interfaces.length);
+    for (let index = 0; index < interfaces.length; index++) {
+      try {
+        networkInterfaces[index] = instanceInterface(interfaces[index] as Item);
+      } catch (error) {
+        within(error, `NetworkInterfaces[${index}]`);
+      }
+    }
+  }
   // An instance record with a public address but no interface details still has that address.
-  const publicIp = optionalString(instance, "PublicIpAddress", field);
+  const publicIp = optionalString(instance.PublicIpAddress, "PublicIpAddress");
   if (publicIp && !networkInterfaces.some((eni) => eni.publicIps.some((address) => address.ip === publicIp))) {
     networkInterfaces = [
       { id: "primary network interface", deviceIndex: 0, publicIps: [{ ip: publicIp, source: "auto-assigned" }], undescribed: true },
       ...networkInterfaces,
     ];
   }
-  const placementField = join(field, "Placement");
-  const metadataField = join(field, "MetadataOptions");
-  const groupName = placement && optionalString(placement, "GroupName", placementField);
+  const groupName = placement && optionalString(placement.GroupName, "Placement.GroupName");
   return {
     kind: "instance",
     id,
-    name: nameOf(tags),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
-    state: lower(nestedEnum(instance, "State", "Name", field)) ?? "unknown",
-    instanceType: shared(optionalString(instance, "InstanceType", field)),
-    vpcId: shared(optionalString(instance, "VpcId", field)),
-    subnetId: shared(optionalString(instance, "SubnetId", field)),
-    availabilityZone: placement && shared(optionalString(placement, "AvailabilityZone", placementField)),
+    state: lower(nestedEnum(instance.State, "Name", "State")) ?? "unknown",
+    instanceType: shared(optionalString(instance.InstanceType, "InstanceType")),
+    vpcId: shared(optionalString(instance.VpcId, "VpcId")),
+    subnetId: shared(optionalString(instance.SubnetId, "SubnetId")),
+    availabilityZone: placement && shared(optionalString(placement.AvailabilityZone, "Placement.AvailabilityZone")),
     placementGroupName: groupName === "" ? undefined : groupName,
-    placementGroupId: (placement && optionalString(placement, "GroupId", placementField)) || undefined,
-    partitionNumber: placement && optionalNumber(placement, "PartitionNumber", placementField),
-    tenancy: placement && optionalString(placement, "Tenancy", placementField),
-    enaSupport: optionalBoolean(instance, "EnaSupport", field),
+    placementGroupId: (placement && optionalString(placement.GroupId, "Placement.GroupId")) || undefined,
+    partitionNumber: placement && optionalNumber(placement.PartitionNumber, "Placement.PartitionNumber"),
+    tenancy: placement && optionalString(placement.Tenancy, "Placement.Tenancy"),
+    enaSupport: optionalBoolean(instance.EnaSupport, "EnaSupport"),
     networkInterfaces,
     metadataOptions: metadata && {
-      httpTokens: lower(optionalString(metadata, "HttpTokens", metadataField)),
-      httpEndpoint: lower(optionalString(metadata, "HttpEndpoint", metadataField)),
-      hopLimit: optionalNumber(metadata, "HttpPutResponseHopLimit", metadataField),
-      state: lower(optionalString(metadata, "State", metadataField)),
+      httpTokens: lower(optionalString(metadata.HttpTokens, "MetadataOptions.HttpTokens")),
+      httpEndpoint: lower(optionalString(metadata.HttpEndpoint, "MetadataOptions.HttpEndpoint")),
+      hopLimit: optionalNumber(metadata.HttpPutResponseHopLimit, "MetadataOptions.HttpPutResponseHopLimit"),
+      state: lower(optionalString(metadata.State, "MetadataOptions.State")),
     },
-    monitoringState: lower(nestedEnum(instance, "Monitoring", "State", field)),
-    securityGroupIds: idsOf(list(instance, "SecurityGroups", field), "GroupId"),
+    monitoringState: lower(nestedEnum(instance.Monitoring, "State", "Monitoring")),
+    securityGroupIds: idsOf(list(instance.SecurityGroups, "SecurityGroups"), "GroupId"),
     tags,
   };
 }
 
-function normalizeAddress(address: Item, origin: Origin, field: string): ElasticIp {
-  const allocationId = optionalString(address, "AllocationId", field);
-  const publicIp = optionalString(address, "PublicIp", field);
+function normalizeAddress(address: Item, origin: Origin): ElasticIp {
+  const allocationId = optionalString(address.AllocationId, "AllocationId");
+  const publicIp = optionalString(address.PublicIp, "PublicIp");
   const id = allocationId ?? publicIp;
-  if (!id) throw new InputError("required (neither AllocationId nor PublicIp is set)", { field: join(field, "AllocationId") });
-  const tags = tagsOf(address, "Tags", field);
+  if (!id) throw new InputError("required (neither AllocationId nor PublicIp is set)", { field: "AllocationId" });
+  const tags = tagsOf(address.Tags, "Tags");
   return {
     kind: "eip",
     id,
-    name: nameOf(tags),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
     allocationId,
     publicIp,
-    associationId: optionalString(address, "AssociationId", field),
-    instanceId: optionalString(address, "InstanceId", field) || undefined,
-    networkInterfaceId: optionalString(address, "NetworkInterfaceId", field),
-    networkInterfaceOwnerId: shared(optionalString(address, "NetworkInterfaceOwnerId", field)),
-    privateIpAddress: optionalString(address, "PrivateIpAddress", field),
-    domain: optionalString(address, "Domain", field),
-    serviceManaged: optionalString(address, "ServiceManaged", field),
+    associationId: optionalString(address.AssociationId, "AssociationId"),
+    instanceId: optionalString(address.InstanceId, "InstanceId") || undefined,
+    networkInterfaceId: optionalString(address.NetworkInterfaceId, "NetworkInterfaceId"),
+    networkInterfaceOwnerId: shared(optionalString(address.NetworkInterfaceOwnerId, "NetworkInterfaceOwnerId")),
+    privateIpAddress: optionalString(address.PrivateIpAddress, "PrivateIpAddress"),
+    domain: optionalString(address.Domain, "Domain"),
+    serviceManaged: optionalString(address.ServiceManaged, "ServiceManaged"),
     tags,
   };
 }
 
-function normalizeSecurityGroup(group: Item, origin: Origin, field: string): SecurityGroup {
-  const id = requiredString(group, "GroupId", field);
-  let references: Map<string, SecurityGroupReference> | undefined;
-  for (const [key, direction] of [
-    ["IpPermissions", "ingress"],
-    ["IpPermissionsEgress", "egress"],
-  ] as const) {
-    list(group, key, field).forEach((permission, index) => {
-      const at = `${join(field, key)}[${index}]`;
-      for (const pair of list(permission, "UserIdGroupPairs", at)) {
-        const groupId = optionalString(pair, "GroupId", at);
-        if (!groupId || groupId === id || references?.has(`${direction}/${groupId}`)) continue;
-        references ??= new Map();
-        references.set(`${direction}/${groupId}`, {
-          groupId,
-          direction,
-          userId: shared(optionalString(pair, "UserId", at)),
-          vpcPeeringConnectionId: optionalString(pair, "VpcPeeringConnectionId", at),
-        });
+/** Adds the groups that one list of permissions points at (not the group itself) to `references`. */
+function addReferences(
+  references: Map<string, SecurityGroupReference> | undefined,
+  permissions: Item[],
+  direction: "ingress" | "egress",
+  selfId: string,
+): Map<string, SecurityGroupReference> | undefined {
+  for (let index = 0; index < permissions.length; index++) {
+    try {
+      const pairs = list((permissions[index] as Item).UserIdGroupPairs, "UserIdGroupPairs");
+      for (let at = 0; at < pairs.length; at++) {
+        try {
+          const pair = pairs[at] as Item;
+          const groupId = optionalString(pair.GroupId, "GroupId");
+          if (!groupId || groupId === selfId || references?.has(`${direction}/${groupId}`)) continue;
+          references ??= new Map();
+          references.set(`${direction}/${groupId}`, {
+            groupId,
+            direction,
+            userId: shared(optionalString(pair.UserId, "UserId")),
+            vpcPeeringConnectionId: optionalString(pair.VpcPeeringConnectionId, "VpcPeeringConnectionId"),
+          });
+        } catch (error) {
+          within(error, `UserIdGroupPairs[${at}]`);
+        }
       }
-    });
+    } catch (error) {
+      within(error, `${direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress"}[${index}]`);
+    }
   }
+  return references;
+}
+
+function normalizeSecurityGroup(group: Item, origin: Origin): SecurityGroup {
+  const id = requiredString(group.GroupId, "GroupId");
+  let references = addReferences(undefined, list(group.IpPermissions, "IpPermissions"), "ingress", id);
+  references = addReferences(references, list(group.IpPermissionsEgress, "IpPermissionsEgress"), "egress", id);
   return {
     kind: "security-group",
     id,
-    name: optionalString(group, "GroupName", field) ?? id,
+    name: optionalString(group.GroupName, "GroupName") ?? id,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: shared(optionalString(group, "VpcId", field)),
-    ownerId: shared(optionalString(group, "OwnerId", field)),
-    description: optionalString(group, "Description", field),
+    vpcId: shared(optionalString(group.VpcId, "VpcId")),
+    ownerId: shared(optionalString(group.OwnerId, "OwnerId")),
+    description: optionalString(group.Description, "Description"),
     references: references ? [...references.values()] : none(),
-    tags: tagsOf(group, "Tags", field),
+    tags: tagsOf(group.Tags, "Tags"),
   };
 }
 
-function normalizeNetworkInterface(eni: Item, origin: Origin, field: string): NetworkInterface {
-  const tags = tagsOf(eni, eni.TagSet === undefined ? "Tags" : "TagSet", field);
-  const attachment = optionalObject(eni, "Attachment", field);
+function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface {
+  const tags = eni.TagSet === undefined ? tagsOf(eni.Tags, "Tags") : tagsOf(eni.TagSet, "TagSet");
+  const attachment = optionalObject(eni.Attachment, "Attachment");
   return {
     kind: "network-interface",
-    id: requiredString(eni, "NetworkInterfaceId", field),
-    name: nameOf(tags),
+    id: requiredString(eni.NetworkInterfaceId, "NetworkInterfaceId"),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
-    status: lower(optionalString(eni, "Status", field)),
-    interfaceType: shared(optionalString(eni, "InterfaceType", field)),
-    requesterManaged: optionalBoolean(eni, "RequesterManaged", field),
-    description: optionalString(eni, "Description", field),
-    ownerId: shared(optionalString(eni, "OwnerId", field)),
-    vpcId: shared(optionalString(eni, "VpcId", field)),
-    subnetId: shared(optionalString(eni, "SubnetId", field)),
-    availabilityZone: shared(optionalString(eni, "AvailabilityZone", field)),
-    groupIds: idsOf(list(eni, "Groups", field), "GroupId"),
-    attachmentInstanceId: attachment && optionalString(attachment, "InstanceId", join(field, "Attachment")),
-    publicIps: publicIpsOf(eni, field),
+    status: lower(optionalString(eni.Status, "Status")),
+    interfaceType: shared(optionalString(eni.InterfaceType, "InterfaceType")),
+    requesterManaged: optionalBoolean(eni.RequesterManaged, "RequesterManaged"),
+    description: optionalString(eni.Description, "Description"),
+    ownerId: shared(optionalString(eni.OwnerId, "OwnerId")),
+    vpcId: shared(optionalString(eni.VpcId, "VpcId")),
+    subnetId: shared(optionalString(eni.SubnetId, "SubnetId")),
+    availabilityZone: shared(optionalString(eni.AvailabilityZone, "AvailabilityZone")),
+    groupIds: idsOf(list(eni.Groups, "Groups"), "GroupId"),
+    attachmentInstanceId: attachment && optionalString(attachment.InstanceId, "Attachment.InstanceId"),
+    publicIps: publicIpsOf(eni),
     tags,
   };
 }
 
-function normalizeSubnet(subnet: Item, origin: Origin, field: string): Subnet {
-  const tags = tagsOf(subnet, "Tags", field);
+function normalizeSubnet(subnet: Item, origin: Origin): Subnet {
+  const tags = tagsOf(subnet.Tags, "Tags");
   return {
     kind: "subnet",
-    id: requiredString(subnet, "SubnetId", field),
-    name: nameOf(tags),
+    id: requiredString(subnet.SubnetId, "SubnetId"),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: shared(requiredString(subnet, "VpcId", field)),
-    availabilityZone: shared(optionalString(subnet, "AvailabilityZone", field)),
-    cidrBlock: optionalString(subnet, "CidrBlock", field),
-    mapPublicIpOnLaunch: optionalBoolean(subnet, "MapPublicIpOnLaunch", field),
+    vpcId: shared(requiredString(subnet.VpcId, "VpcId")),
+    availabilityZone: shared(optionalString(subnet.AvailabilityZone, "AvailabilityZone")),
+    cidrBlock: optionalString(subnet.CidrBlock, "CidrBlock"),
+    mapPublicIpOnLaunch: optionalBoolean(subnet.MapPublicIpOnLaunch, "MapPublicIpOnLaunch"),
     tags,
   };
 }
@@ -358,91 +416,96 @@ const ROUTE_FIELDS = (
   ] as const
 ).map((key) => [key, (key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] as const);
 
-function normalizeRoute(route: Item, field: string): Route {
+function normalizeRoute(route: Item): Route {
   const normalized: Route = {};
   for (const [key, modelKey] of ROUTE_FIELDS) {
-    const value = optionalString(route, key, field);
+    const value = optionalString(route[key], key);
     if (value !== undefined) normalized[modelKey] = shared(value);
   }
-  const state = lower(optionalString(route, "State", field));
+  const state = lower(optionalString(route.State, "State"));
   if (state !== undefined) normalized.state = state;
   return normalized;
 }
 
-function normalizeRouteTable(table: Item, origin: Origin, field: string): RouteTable {
-  const tags = tagsOf(table, "Tags", field);
+function normalizeAssociation(association: Item): RouteTableAssociation {
+  return {
+    main: optionalBoolean(association.Main, "Main") ?? false,
+    subnetId: shared(optionalString(association.SubnetId, "SubnetId")),
+    gatewayId: optionalString(association.GatewayId, "GatewayId"),
+    state: lower(nestedEnum(association.AssociationState, "State", "AssociationState")),
+  };
+}
+
+/** Each entry of a list through `normalize`, an error naming the entry (`Routes[3].State`). */
+function eachOf<T>(entries: Item[], key: string, normalize: (entry: Item) => T): T[] {
+  const normalized = new Array<T>(entries.length);
+  for (let index = 0; index < entries.length; index++) {
+    try {
+      normalized[index] = normalize(entries[index] as Item);
+    } catch (error) {
+      within(error, `${key}[${index}]`);
+    }
+  }
+  return normalized;
+}
+
+function normalizeRouteTable(table: Item, origin: Origin): RouteTable {
+  const tags = tagsOf(table.Tags, "Tags");
   return {
     kind: "route-table",
-    id: requiredString(table, "RouteTableId", field),
-    name: nameOf(tags),
+    id: requiredString(table.RouteTableId, "RouteTableId"),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: shared(requiredString(table, "VpcId", field)),
-    routes: list(table, "Routes", field).map((route, index) => normalizeRoute(route, `${join(field, "Routes")}[${index}]`)),
-    associations: list(table, "Associations", field).map((association, index) => {
-      const at = `${join(field, "Associations")}[${index}]`;
-      return {
-        main: optionalBoolean(association, "Main", at) ?? false,
-        subnetId: shared(optionalString(association, "SubnetId", at)),
-        gatewayId: optionalString(association, "GatewayId", at),
-        state: lower(nestedEnum(association, "AssociationState", "State", at)),
-      };
-    }),
+    vpcId: shared(requiredString(table.VpcId, "VpcId")),
+    routes: eachOf(list(table.Routes, "Routes"), "Routes", normalizeRoute),
+    associations: eachOf(list(table.Associations, "Associations"), "Associations", normalizeAssociation),
     tags,
   };
 }
 
-const stringList = (item: Item, key: string, field: string): string[] => {
-  const value = item[key];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string")) {
-    throw new InputError("expected an array of strings", { field: join(field, key) });
-  }
-  return value as string[];
-};
-
-function normalizeVpcEndpoint(endpoint: Item, origin: Origin, field: string): VpcEndpoint {
-  const tags = tagsOf(endpoint, "Tags", field);
+function normalizeVpcEndpoint(endpoint: Item, origin: Origin): VpcEndpoint {
+  const tags = tagsOf(endpoint.Tags, "Tags");
   return {
     kind: "vpc-endpoint",
-    id: requiredString(endpoint, "VpcEndpointId", field),
-    name: nameOf(tags),
+    id: requiredString(endpoint.VpcEndpointId, "VpcEndpointId"),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: shared(requiredString(endpoint, "VpcId", field)),
+    vpcId: shared(requiredString(endpoint.VpcId, "VpcId")),
     // CreateVpcEndpoint's default type is Gateway.
-    type: lower(optionalString(endpoint, "VpcEndpointType", field)) ?? "gateway",
-    serviceName: requiredString(endpoint, "ServiceName", field),
-    state: lower(optionalString(endpoint, "State", field)) ?? "unknown",
-    routeTableIds: stringList(endpoint, "RouteTableIds", field),
-    subnetIds: stringList(endpoint, "SubnetIds", field),
-    privateDnsEnabled: optionalBoolean(endpoint, "PrivateDnsEnabled", field),
-    requesterManaged: optionalBoolean(endpoint, "RequesterManaged", field),
+    type: lower(optionalString(endpoint.VpcEndpointType, "VpcEndpointType")) ?? "gateway",
+    serviceName: requiredString(endpoint.ServiceName, "ServiceName"),
+    state: lower(optionalString(endpoint.State, "State")) ?? "unknown",
+    routeTableIds: stringList(endpoint.RouteTableIds, "RouteTableIds"),
+    subnetIds: stringList(endpoint.SubnetIds, "SubnetIds"),
+    privateDnsEnabled: optionalBoolean(endpoint.PrivateDnsEnabled, "PrivateDnsEnabled"),
+    requesterManaged: optionalBoolean(endpoint.RequesterManaged, "RequesterManaged"),
     tags,
   };
 }
 
-function normalizePrefixList(prefixList: Item, origin: Origin, field: string): PrefixList {
+function normalizePrefixList(prefixList: Item, origin: Origin): PrefixList {
   return {
     kind: "prefix-list",
-    id: requiredString(prefixList, "PrefixListId", field),
-    name: requiredString(prefixList, "PrefixListName", field),
+    id: requiredString(prefixList.PrefixListId, "PrefixListId"),
+    name: requiredString(prefixList.PrefixListName, "PrefixListName"),
     region: origin.region,
     accountId: origin.accountId,
   };
 }
 
-function normalizeInternetGateway(gateway: Item, origin: Origin, field: string): InternetGateway {
-  const tags = tagsOf(gateway, "Tags", field);
+function normalizeInternetGateway(gateway: Item, origin: Origin): InternetGateway {
+  const tags = tagsOf(gateway.Tags, "Tags");
   return {
     kind: "internet-gateway",
-    id: requiredString(gateway, "InternetGatewayId", field),
-    name: nameOf(tags),
+    id: requiredString(gateway.InternetGatewayId, "InternetGatewayId"),
+    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
     attachedVpcIds: idsOf(
-      list(gateway, "Attachments", field).filter((attachment) => {
-        const state = lower(optionalString(attachment, "State", field));
+      list(gateway.Attachments, "Attachments").filter((attachment) => {
+        const state = lower(optionalString(attachment.State, "State"));
         return state === undefined || state === "available" || state === "attached";
       }),
       "VpcId",
@@ -451,9 +514,9 @@ function normalizeInternetGateway(gateway: Item, origin: Origin, field: string):
   };
 }
 
-function normalizePlacementGroup(group: Item, origin: Origin, field: string): PlacementGroup {
-  const name = requiredString(group, "GroupName", field);
-  const groupId = optionalString(group, "GroupId", field);
+function normalizePlacementGroup(group: Item, origin: Origin): PlacementGroup {
+  const name = requiredString(group.GroupName, "GroupName");
+  const groupId = optionalString(group.GroupId, "GroupId");
   return {
     kind: "placement-group",
     id: groupId ?? name,
@@ -461,36 +524,123 @@ function normalizePlacementGroup(group: Item, origin: Origin, field: string): Pl
     groupId,
     region: origin.region,
     accountId: origin.accountId,
-    state: lower(optionalString(group, "State", field)) ?? "unknown",
-    strategy: lower(requiredString(group, "Strategy", field)) ?? "",
-    partitionCount: optionalNumber(group, "PartitionCount", field),
-    spreadLevel: lower(optionalString(group, "SpreadLevel", field)),
-    tags: tagsOf(group, "Tags", field),
+    state: lower(optionalString(group.State, "State")) ?? "unknown",
+    strategy: lower(requiredString(group.Strategy, "Strategy")) ?? "",
+    partitionCount: optionalNumber(group.PartitionCount, "PartitionCount"),
+    spreadLevel: lower(optionalString(group.SpreadLevel, "SpreadLevel")),
+    tags: tagsOf(group.Tags, "Tags"),
   };
 }
 
-function normalizeInstanceType(info: Item, origin: Origin, field: string): InstanceTypeInfo {
-  const network = optionalObject(info, "NetworkInfo", field);
+function normalizeInstanceType(info: Item, origin: Origin): InstanceTypeInfo {
+  const network = optionalObject(info.NetworkInfo, "NetworkInfo");
   return {
     kind: "instance-type",
-    id: requiredString(info, "InstanceType", field),
+    id: requiredString(info.InstanceType, "InstanceType"),
     region: origin.region,
     accountId: origin.accountId,
-    enaSupport: lower(network && optionalString(network, "EnaSupport", join(field, "NetworkInfo"))),
+    enaSupport: lower(network && optionalString(network.EnaSupport, "NetworkInfo.EnaSupport")),
   };
 }
+
+/**
+ * Every key a normalizer here reads, at any depth. A source that turns another shape into the EC2
+ * API's (AWS Config's camelCase configuration) converts only these and drops the rest unread;
+ * test/sources/adapter-keys.test.ts fails if a normalizer reads a key that is not listed.
+ */
+export const EC2_KEYS_READ: ReadonlySet<string> = new Set([
+  ...ROUTE_FIELDS.map(([key]) => key),
+  "Instances",
+  // instances
+  "InstanceId",
+  "Placement",
+  "GroupName",
+  "AvailabilityZone",
+  "GroupId",
+  "PartitionNumber",
+  "Tenancy",
+  "MetadataOptions",
+  "HttpTokens",
+  "HttpEndpoint",
+  "HttpPutResponseHopLimit",
+  "State",
+  "Name",
+  "NetworkInterfaces",
+  "Attachment",
+  "DeviceIndex",
+  "PublicIpAddress",
+  "InstanceType",
+  "VpcId",
+  "SubnetId",
+  "EnaSupport",
+  "Monitoring",
+  "SecurityGroups",
+  // network interfaces and their addresses
+  "NetworkInterfaceId",
+  "PrivateIpAddresses",
+  "PrivateIpAddress",
+  "Association",
+  "PublicIp",
+  "IpOwnerId",
+  "Status",
+  "InterfaceType",
+  "RequesterManaged",
+  "Description",
+  "OwnerId",
+  "Groups",
+  "TagSet",
+  // tags
+  "Tags",
+  "Key",
+  "Value",
+  "TagName",
+  "TagValue",
+  // addresses
+  "AllocationId",
+  "AssociationId",
+  "NetworkInterfaceOwnerId",
+  "Domain",
+  "ServiceManaged",
+  // security groups
+  "IpPermissions",
+  "IpPermissionsEgress",
+  "UserIdGroupPairs",
+  "UserId",
+  // subnets, route tables, endpoints, gateways, prefix lists, placement groups, instance types
+  "CidrBlock",
+  "MapPublicIpOnLaunch",
+  "RouteTableId",
+  "Routes",
+  "Associations",
+  "Main",
+  "AssociationState",
+  "VpcEndpointId",
+  "VpcEndpointType",
+  "ServiceName",
+  "RouteTableIds",
+  "SubnetIds",
+  "PrivateDnsEnabled",
+  "PrefixListId",
+  "PrefixListName",
+  "InternetGatewayId",
+  "Attachments",
+  "Strategy",
+  "PartitionCount",
+  "SpreadLevel",
+  "NetworkInfo",
+]);
 
 /** One item of a kind's response list into its records (a reservation holds any number of instances). */
 type ListItemNormalizer<K extends ResourceKind> = (item: Item, origin: Origin) => RecordOfKind<K>[];
 
 const one =
-  <K extends ResourceKind>(normalize: (item: Item, origin: Origin, field: string) => RecordOfKind<K>): ListItemNormalizer<K> =>
-  (item, origin) => [normalize(item, origin, "")];
+  <K extends ResourceKind>(normalize: (item: Item, origin: Origin) => RecordOfKind<K>): ListItemNormalizer<K> =>
+  (item, origin) => [normalize(item, origin)];
 
 /** The normalizer of each kind of lib/model/kinds.ts: a kind without one, or one without its kind, does not typecheck. */
 export const NORMALIZERS: { readonly [K in ResourceKind]: ListItemNormalizer<K> } = {
   instance: (reservation, origin) =>
-    list(reservation, "Instances", "").map((instance, index) => normalizeInstance(instance, origin, `Instances[${index}]`)),
+    eachOf(list(reservation.Instances, "Instances"), "Instances", (instance) => normalizeInstance(instance, origin)),
   eip: one(normalizeAddress),
   "security-group": one(normalizeSecurityGroup),
   "network-interface": one(normalizeNetworkInterface),

@@ -734,17 +734,38 @@ function parseOrThrow(text: string, startOffset: number, path: string): unknown 
  */
 export async function readJsonStream(file: string, handler: JsonStreamHandler, options: JsonStreamOptions = {}): Promise<void> {
   const parser = new JsonStreamParser(handler);
-  try {
+  await locatingErrors(file, async () => {
     await readFileChunks(file, { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }, (chunk) => {
       parser.write(chunk);
       return !parser.stopped;
     });
     parser.end();
+  });
+}
+
+/**
+ * {@link readJsonStream} of bytes that are not a file (an S3 object's body); `where` names them in
+ * errors. Errors of the source itself propagate unchanged.
+ */
+export async function readJsonStreamOf(source: AsyncIterable<Uint8Array>, where: string, handler: JsonStreamHandler): Promise<void> {
+  const parser = new JsonStreamParser(handler);
+  await locatingErrors(where, async () => {
+    for await (const chunk of source) {
+      parser.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (parser.stopped) break;
+    }
+    parser.end();
+  });
+}
+
+async function locatingErrors(where: string, read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
-      throw new InputError(`${error.problem} at byte ${error.byteOffset}`, { file, field: error.path || undefined });
+      throw new InputError(`${error.problem} at byte ${error.byteOffset}`, { file: where, field: error.path || undefined });
     }
-    if (error instanceof InputError) throw error.inFile(file);
+    if (error instanceof InputError) throw error.inFile(where);
     throw error;
   }
 }

@@ -16,7 +16,16 @@ import { loadSnapshots } from "../../lib/sources/load";
 import { RULES } from "../../rules";
 import { type ConfigDatasetMeta, ITEM_START } from "./config-files";
 
-export type ChildKind = "floor" | "read" | "model" | "product" | "config-floor" | "config-read" | "config-model" | "config-product";
+export type ChildKind =
+  | "floor"
+  | "floor-kept"
+  | "read"
+  | "model"
+  | "product"
+  | "config-floor"
+  | "config-read"
+  | "config-model"
+  | "config-product";
 
 export interface FloorResult {
   parseMs: number;
@@ -46,8 +55,11 @@ const READ_CHUNK = 16 << 20;
 /**
  * The floor: JSON.parse alone over every record's text. The generator writes one record per
  * line, so lines are cut outside the timed section and only the JSON.parse calls are timed.
+ * With `keep`, every parsed record stays referenced to the end, as a model of views over the
+ * parsed records would keep them: the difference is what the garbage collector then costs.
  */
-export async function measureFloor(path: string): Promise<FloorResult> {
+export async function measureFloor(path: string, keep = false): Promise<FloorResult> {
+  const kept: unknown[] = [];
   const decoder = new StringDecoder("utf8");
   let leftover = "";
   let parseMs = 0;
@@ -62,7 +74,11 @@ export async function measureFloor(path: string): Promise<FloorResult> {
       else if (last === 0x2c && line.charCodeAt(line.length - 2) === 0x7d) texts.push(line.slice(0, -1));
     }
     const started = performance.now();
-    for (const text of texts) keys += (JSON.parse(text) as object) === null ? 0 : 1;
+    for (const text of texts) {
+      const parsed = JSON.parse(text) as object;
+      keys += parsed === null ? 0 : 1;
+      if (keep) kept.push(parsed);
+    }
     parseMs += performance.now() - started;
     records += texts.length;
   };
@@ -72,7 +88,7 @@ export async function measureFloor(path: string): Promise<FloorResult> {
     flush(lines);
   }
   flush([leftover + decoder.end()]);
-  if (keys !== records) throw new Error("unreachable: every record parses to an object");
+  if (keys !== records || (keep && kept.length !== records)) throw new Error("unreachable: every record parses to an object");
   return { parseMs, records };
 }
 
@@ -184,6 +200,8 @@ export async function runChild(kind: ChildKind, path: string): Promise<unknown> 
   switch (kind) {
     case "floor":
       return measureFloor(path);
+    case "floor-kept":
+      return measureFloor(path, true);
     case "read":
       return measureRead(path);
     case "model":

@@ -251,7 +251,7 @@ describe("ec2-config-rules evaluate: gating", () => {
   test("a missing or foreign baseline is an input error, before any evaluation", () => {
     const missing = cli("evaluate", "--snapshot", example, "--baseline", join(tmp, "none.json"));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/none\.json: cannot read the baseline report: not found/);
+    expect(missing.stderr).toMatch(/none\.json: cannot read the baseline report: no such file or folder/);
     const foreign = cli("evaluate", "--snapshot", example, "--baseline", write("foreign.json", JSON.stringify({ version: "2.1.0" })));
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/foreign\.json: .*not a report of this tool/);

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EXAMPLE_SNAPSHOT, runCli } from "../support/cli";
 
 const example = EXAMPLE_SNAPSHOT;
@@ -85,5 +85,29 @@ describe("ec2-config-rules report --format sarif", () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/field --sarif-results: applies to --format sarif only/);
     expect(existsSync(join(tmp, "wrong.json"))).toBe(false);
+  });
+});
+
+describe("ec2-config-rules report --format html", () => {
+  it("--html-max-findings lists the failing findings only beyond it; the page names --html-full-report from its own folder", () => {
+    const json = join(tmp, "full", "run.json");
+    const html = join(tmp, "pages", "run.html");
+    mkdirSync(dirname(html), { recursive: true });
+    expect(cli("report", "-s", example, "-f", "html", "--html-max-findings", "2", "--html-full-report", json, "-o", html).code).toBe(0);
+    const page = readFileSync(html, "utf8");
+    const payload = page.match(/<script type="application\/json" id="report-data">([^<]*)<\/script>/)?.[1] ?? "";
+    expect(JSON.parse(payload).f).toHaveLength(2);
+    expect(page).toContain("Every finding is in the full report <code>../full/run.json</code>.");
+  });
+
+  it("refuses --html-max-findings that is not a count, and the HTML options with another format, writing nothing", () => {
+    const output = join(tmp, "bad.html");
+    const notCount = cli("report", "-s", example, "-f", "html", "--html-max-findings", "ten", "-o", output);
+    expect(notCount.code).toBe(2);
+    expect(notCount.stderr.trim()).toMatch(/field --html-max-findings: expected a whole number of findings >= 0, got "ten"$/);
+    const wrong = cli("report", "-s", example, "-f", "csv", "--html-full-report", "x.json", "-o", join(tmp, "bad.csv"));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/field --html-full-report: applies to --format html only/);
+    expect(existsSync(output) || existsSync(join(tmp, "bad.csv"))).toBe(false);
   });
 });

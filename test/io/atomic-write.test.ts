@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { removeStaleTemps, STALE_TEMP_AGE_MS, writeFileAtomic } from "../../lib/io/atomic-write";
+import { removeStaleTemps, STALE_TEMP_AGE_MS, writeFileAtomic, writeStreamAtomic } from "../../lib/io/atomic-write";
 
 const writer = join(__dirname, "fixtures", "slow-writer.ts");
 
@@ -67,5 +67,40 @@ describe("atomic writes clean up their temp files", () => {
     for (const name of [".a.json.notapid.ff.tmp", ".a.json.123.zz.tmp", ".a.json.bak"]) writeFileSync(join(dir, name), "x");
     expect(await removeStaleTemps(target)).toEqual([]);
     expect(readdirSync(dir)).toHaveLength(3);
+  });
+});
+
+describe("streaming atomic writes", () => {
+  /** What the folder held when the source failed: the write was under way, in a temp file. */
+  let heldAtFailure: string[] = [];
+  /** Yields some chunks (enough to reach the temp file), then fails as a renderer with a bug would. */
+  function* failingMidway(dir: string): Generator<string> {
+    for (let index = 0; index < 64; index++) yield `${"x".repeat(16 * 1024)}\n`;
+    heldAtFailure = readdirSync(dir);
+    throw new Error("renderer failed at finding 64");
+  }
+
+  test("writes the chunks as they come, and leaves no temp file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-stream-"));
+    const target = join(dir, "report.csv");
+    await writeStreamAtomic(target, ["a,b\r\n", "1,2\r\n"]);
+    expect(readFileSync(target, "utf8")).toBe("a,b\r\n1,2\r\n");
+    expect(readdirSync(dir)).toEqual(["report.csv"]);
+  });
+
+  test("a source that throws midway keeps the old file and removes the temp file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-stream-fail-"));
+    const target = join(dir, "report.json");
+    writeFileSync(target, "old report\n");
+    await expect(writeStreamAtomic(target, failingMidway(dir))).rejects.toThrow("renderer failed at finding 64");
+    expect(heldAtFailure).toEqual(expect.arrayContaining([expect.stringMatching(/^\.report\.json\.\d+\.[0-9a-f]+\.tmp$/)]));
+    expect(readFileSync(target, "utf8")).toBe("old report\n");
+    expect(readdirSync(dir)).toEqual(["report.json"]);
+  });
+
+  test("with no old file, a failed write leaves nothing at all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atomic-stream-none-"));
+    await expect(writeStreamAtomic(join(dir, "report.sarif"), failingMidway(dir))).rejects.toThrow("renderer failed");
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import {
   ConfigServiceClient,
   DescribeAggregateComplianceByConfigRulesCommand,
@@ -155,7 +156,7 @@ describe("scheduled report, organization mode", () => {
       Contents: [{ Key: "reports/2026/12/01/compliance-2026-12-01T06-00-00-000Z.json" }],
       IsTruncated: false,
     });
-    s3.on(GetObjectCommand).resolves({ Body: { transformToString: async () => previous } } as never);
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from(previous)]) } as never);
     const next = await runScheduledReport(scheduledReportSettings(env), clients(), ADMIN, RULES, {
       now: () => new Date("2026-12-02T06:00:00.000Z"),
     });

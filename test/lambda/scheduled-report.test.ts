@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import {
   type ComplianceType,
   ConfigServiceClient,
@@ -118,7 +119,7 @@ function mockAccount(previous: string | undefined): void {
   }
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     if (input.Key === "reports/2026/11/01/compliance-2026-11-01T06-00-00-000Z.json" && previous) {
-      return { Body: { transformToString: async () => previous } };
+      return { Body: Readable.from([Buffer.from(previous)]) };
     }
     throw new Error(`unexpected GetObject ${input.Key}`);
   });

@@ -82,7 +82,7 @@ describe("reports list invalid exemption tags and exemptions expiring within 14 
     const { exemptions: _exemptions, ...older } = JSON.parse(renderJson(current));
     expect(parseReport(older, "old.json").exemptions).toEqual({ invalid: [], expiringSoon: [] });
     expect(() => parseReport({ ...older, exemptions: { invalid: [{}], expiringSoon: [] } }, "bad.json")).toThrow(
-      /bad\.json: field exemptions\.invalid\.0/,
+      /bad\.json: field exemptions\.invalid\[0\]\.ruleId/,
     );
   });
 });

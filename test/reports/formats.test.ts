@@ -71,17 +71,19 @@ describe("JSON", () => {
   test("names the field of a bad finding", () => {
     const content = JSON.parse(renderJson(fixtureReport("previous")));
     content.findings[3].complianceType = "MAYBE";
-    expect(() => parseReport(content, "prev.json")).toThrow(/^prev\.json: field findings\.3\.complianceType: /);
+    expect(() => parseReport(content, "prev.json")).toThrow(/^prev\.json: field findings\[3\]\.complianceType: /);
     delete content.findings[3];
     content.findings[3] = { ruleId: "x" };
-    expect(() => parseReport(content, "prev.json")).toThrow(/field findings\.3\.resourceType/);
+    expect(() => parseReport(content, "prev.json")).toThrow(/field findings\[3\]\.resourceType/);
   });
 
   test("reading a file: not JSON, or missing, is a one-line error naming it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-json-"));
     const broken = join(dir, "broken.json");
     writeFileSync(broken, '{"reportVersion": 1,');
-    await expect(readReport(broken)).rejects.toThrow(new RegExp(`^${broken}: not JSON`));
+    await expect(readReport(broken)).rejects.toThrow(
+      new RegExp(`^${broken}: cannot read the previous report: truncated JSON: unexpected end of file at byte 20$`),
+    );
     await expect(readReport(join(dir, "nope.json"))).rejects.toThrow(/nope\.json: cannot read the previous report/);
   });
 });

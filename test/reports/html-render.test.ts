@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { renderHtml } from "../../lib/reports/html";
+import type { BrowserContext, Page } from "playwright-core";
+import { type HtmlOptions, listedFindings, renderHtml } from "../../lib/reports/html";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report } from "../../lib/reports/model";
+import { HAVE_BROWSER, launchChromium, MISSING_BROWSER } from "../../scripts/chromium";
 import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
 import { fixtureReportWithControls } from "./controls-fixture";
 import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fixture";
@@ -15,22 +16,8 @@ import { CURRENT_AT, fixtureReport, PREVIOUS_AT, reportRules, TOOL } from "./fix
  * Without a browser the test fails under CI and is skipped, loudly, elsewhere: it never passes
  * without having rendered anything.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_BROWSER = existsSync(CHROMIUM);
-const MISSING = `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`;
-
-// Flags that let Chromium start in this sandbox with no network and no phoning home.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 if (!HAVE_BROWSER && !process.env.CI) {
-  console.warn(`SKIPPING the HTML render test: ${MISSING}`);
+  console.warn(`SKIPPING the HTML render test: ${MISSING_BROWSER}`);
 }
 
 interface Opened {
@@ -46,13 +33,9 @@ describeBrowser("HTML report in headless Chromium", () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!HAVE_BROWSER) throw new Error(`CI requires the HTML render test: ${MISSING}`);
+    if (!HAVE_BROWSER) throw new Error(`CI requires the HTML render test: ${MISSING_BROWSER}`);
     dir = mkdtempSync(join(tmpdir(), "report-html-"));
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    context = await launchChromium(join(dir, "profile"));
   }, 60_000);
 
   afterAll(async () => {
@@ -60,9 +43,9 @@ describeBrowser("HTML report in headless Chromium", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(report: Report, name: string): Promise<Opened> {
+  async function open(report: Report, name: string, options?: HtmlOptions): Promise<Opened> {
     const file = join(dir, name);
-    writeFileSync(file, renderHtml(report));
+    writeFileSync(file, renderHtml(report, options));
     const page = await context.newPage();
     const problems: string[] = [];
     page.on("console", (message) => {
@@ -209,6 +192,60 @@ describeBrowser("HTML report in headless Chromium", () => {
     expect(await page.locator("#f-change").isVisible()).toBe(false);
     expect(await page.locator("table.findings thead th", { hasText: "Change" }).count()).toBe(0);
     expect(await page.locator("#rows tr").first().locator("td").count()).toBe(8);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a page listing only the failing findings: the note, the first page worst first, filters and search over what it lists", async () => {
+    const previous = buildReport({
+      evaluations: syntheticEvaluations(3000),
+      rules: reportRules(),
+      scopes: SYNTHETIC_SCOPES,
+      tool: TOOL,
+      now: () => PREVIOUS_AT,
+    });
+    const report = buildReport({
+      evaluations: syntheticEvaluations(3000, { changed: true }),
+      rules: reportRules(),
+      scopes: SYNTHETIC_SCOPES,
+      previous,
+      tool: TOOL,
+      now: () => CURRENT_AT,
+    });
+    // More than the failing findings (about a third), so both failing states are listed.
+    const maxFindings = 1200;
+    const listed = listedFindings(report, maxFindings);
+    expect(listed.length).toBeLessThan(maxFindings);
+    const { page, problems } = await open(report, "listed.html", { maxFindings, fullReport: "report.json" });
+    const note = page.locator("#findings .not-listed");
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toContain(
+      `${report.findings.length - listed.length} of the ${report.findings.length} findings are not listed`,
+    );
+    expect(await page.locator("#page-info").textContent()).toBe(
+      `Findings 1–100 of ${listed.length} (page 1 of ${Math.ceil(listed.length / 100)})`,
+    );
+    // Worst first: the synthetic rules' most severe are high.
+    expect(new Set(await columnTexts(page, 2))).toEqual(new Set(["high"]));
+    expect(new Set(await columnTexts(page, 3))).toEqual(new Set(["Non-compliant"]));
+    // The compliance filter offers only what is listed.
+    expect(await page.locator("#f-state option").allTextContents()).toEqual([
+      "All",
+      `Non-compliant (${listed.filter((finding) => finding.complianceType === "NON_COMPLIANT").length})`,
+      `Insufficient data (${listed.filter((finding) => finding.complianceType === "INSUFFICIENT_DATA").length})`,
+    ]);
+    // The summary's passing counts are not links; a region link filters the listed findings.
+    expect(await page.locator("#summary a.card.ok").count()).toBe(0);
+    await page.click('#summary table.counts a[data-filter="region=eu-west-1"]');
+    const inRegion = listed.filter((finding) => finding.region === "eu-west-1");
+    expect(await page.locator("#page-info").textContent()).toContain(`of ${inRegion.length} `);
+    expect(new Set(await columnTexts(page, 5))).toEqual(new Set(["eu-west-1"]));
+    // Search finds a listed finding beyond the first page.
+    const target = listed[listed.length - 1];
+    await page.click("#reset");
+    await page.fill("#f-search", target?.resourceId ?? "");
+    await until(async () => (await rowCount(page)) === 1);
+    expect(await columnTexts(page, 4)).toEqual([`${target?.resourceType.replace("AWS::EC2::", "")} ${target?.resourceId}`]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -73,6 +73,50 @@ describe("EC2 adapter", () => {
     ).toThrow('field MapPublicIpOnLaunch: expected a boolean, got "maybe"');
   });
 
+  // The normalizers build no path on the happy path; each list level adds its entry's place when an error passes through it.
+  it.each([
+    [
+      "an instance's interface address",
+      "DescribeInstances",
+      {
+        Instances: [
+          { InstanceId: "i-1" },
+          {
+            InstanceId: "i-2",
+            NetworkInterfaces: [
+              { NetworkInterfaceId: "eni-1" },
+              { NetworkInterfaceId: "eni-2", PrivateIpAddresses: [{}, { PrivateIpAddress: "10.0.0.1", Association: { PublicIp: 7 } }] },
+            ],
+          },
+        ],
+      },
+      "field Instances[1].NetworkInterfaces[1].PrivateIpAddresses[1].Association.PublicIp: expected a string, got 7",
+    ],
+    [
+      "a group pair of a security group rule",
+      "DescribeSecurityGroups",
+      {
+        GroupId: "sg-1",
+        IpPermissionsEgress: [{ UserIdGroupPairs: [] }, { UserIdGroupPairs: [{ GroupId: "sg-2" }, { GroupId: ["sg-3"] }] }],
+      },
+      "field IpPermissionsEgress[1].UserIdGroupPairs[1].GroupId: expected a string, got an array",
+    ],
+    [
+      "a route's state",
+      "DescribeRouteTables",
+      { RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [{ State: "active" }, { State: false }] },
+      "field Routes[1].State: expected a string, got false",
+    ],
+    [
+      "an association's nested state",
+      "DescribeRouteTables",
+      { RouteTableId: "rtb-1", VpcId: "vpc-1", Associations: [{ Main: true, AssociationState: { State: 1 } }] },
+      "field Associations[0].AssociationState.State: expected a string, got 1",
+    ],
+  ] as const)("names the place of a bad field in %s", (_what, operation, item, message) => {
+    expect(() => normalizeEc2Item(operation, item, origin)).toThrow(expect.objectContaining({ message }));
+  });
+
   it("keeps a security group's references to other groups, once per direction, without itself", () => {
     const [group] = normalizeEc2Item(
       "DescribeSecurityGroups",

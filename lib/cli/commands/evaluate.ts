@@ -3,11 +3,12 @@ import { FRAMEWORK_IDS } from "../../engine/controls";
 import { countByCompliance } from "../../engine/counts";
 import type { FrameworkId, Severity } from "../../engine/rule";
 import { runRules } from "../../engine/run";
-import { writeFileAtomic } from "../../io/atomic-write";
+import { writeStreamAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
+import { inBatches } from "../../io/text-chunks";
 import { readReport } from "../../reports/json";
 import { loadSnapshots } from "../../sources/load";
-import { EVALUATION_FORMATS, type EvaluationFormat, formatEvaluations } from "../format";
+import { EVALUATION_FORMATS, type EvaluationFormat, evaluationChunks, formatEvaluations } from "../format";
 import { applyGate, GATE_SEVERITIES, type GateOutcome } from "../gate";
 import {
   checkNotEmpty,
@@ -105,9 +106,8 @@ export function registerEvaluateCommand(program: Command): void {
       if (options.output) await checkOutputTarget(options.output);
       const baseline = options.baseline ? await readReport(options.baseline, "baseline report") : undefined;
       const { rules, evaluations } = await evaluateSnapshots(options);
-      const text = formatEvaluations(evaluations, options.format, { color: !options.output && process.stdout.isTTY });
-      if (options.output) await writeFileAtomic(options.output, text);
-      else process.stdout.write(text);
+      if (options.output) await writeStreamAtomic(options.output, inBatches(evaluationChunks(evaluations, options.format)));
+      else process.stdout.write(formatEvaluations(evaluations, options.format, { color: process.stdout.isTTY }));
       const counts = countByCompliance(evaluations);
       if (counts.INSUFFICIENT_DATA > 0) {
         process.stderr.write(

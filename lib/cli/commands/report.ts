@@ -1,11 +1,13 @@
+import { dirname, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { InputError } from "../../errors";
-import { writeFileAtomic } from "../../io/atomic-write";
 import { checkOutputTarget } from "../../io/output-target";
-import { REPORT_FORMATS, type ReportFormat, renderReport } from "../../reports";
+import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../../reports";
+import { HTML_MAX_FINDINGS, type HtmlOptions } from "../../reports/html";
 import { readReport } from "../../reports/json";
-import { buildReport, reportRuleOf } from "../../reports/model";
+import { buildReport, type Report, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
+import { parseWholeNumber } from "../options";
 import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
 
 export interface ReportOptions extends EvaluateOptions {
@@ -13,6 +15,24 @@ export interface ReportOptions extends EvaluateOptions {
   format: ReportFormat;
   output: string;
   sarifResults?: SarifResultSet;
+  htmlMaxFindings?: string;
+  htmlFullReport?: string;
+}
+
+/** `--html-max-findings` and `--html-full-report`, checked before any work; only with `--format html`. */
+function htmlOptionsOf(options: ReportOptions): HtmlOptions | undefined {
+  const { htmlMaxFindings, htmlFullReport } = options;
+  for (const [field, value] of [
+    ["--html-max-findings", htmlMaxFindings],
+    ["--html-full-report", htmlFullReport],
+  ] as const) {
+    if (value !== undefined && options.format !== "html") throw new InputError("applies to --format html only", { field });
+  }
+  if (options.format !== "html") return undefined;
+  const maxFindings = htmlMaxFindings === undefined ? undefined : parseWholeNumber(htmlMaxFindings, "--html-max-findings", "findings", 0);
+  // The page names the full report as seen from the page's own folder.
+  const fullReport = htmlFullReport === undefined ? undefined : relative(dirname(resolve(options.output)), resolve(htmlFullReport));
+  return { maxFindings, fullReport };
 }
 
 /** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
@@ -22,9 +42,26 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
   if (options.sarifResults && options.format !== "sarif") {
     throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
   }
+  const html = htmlOptionsOf(options);
+  const report = await evaluateIntoReport(options, tool, now);
+  try {
+    await writeReportFile(options.output, report, options.format, { sarifResults: options.sarifResults, html });
+  } catch (error) {
+    throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      file: options.output,
+    });
+  }
+  return report;
+}
+
+/**
+ * The report of this run, against the previous one. Only the report outlives this function: the
+ * previous report and the evaluations (a million findings each, at scale) are garbage before rendering.
+ */
+async function evaluateIntoReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date): Promise<Report> {
   const previous = options.previous ? await readReport(options.previous) : undefined;
   const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
-  const report = buildReport({
+  return buildReport({
     evaluations,
     rules: rules.map(reportRuleOf),
     scopes: model.scopes(),
@@ -33,14 +70,6 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
     tool,
     now,
   });
-  try {
-    await writeFileAtomic(options.output, renderReport(report, options.format, { sarifResults: options.sarifResults }));
-  } catch (error) {
-    throw new InputError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      file: options.output,
-    });
-  }
-  return report;
 }
 
 export function registerReportCommand(program: Command): void {
@@ -57,6 +86,11 @@ export function registerReportCommand(program: Command): void {
         "SARIF: all results (default; suppressed, open and absent ones too) or only the unsuppressed failures, for GitHub code scanning",
       ).choices(SARIF_RESULT_SETS as unknown as string[]),
     )
+    .option(
+      "--html-max-findings <n>",
+      `HTML: the most findings the page lists (default ${HTML_MAX_FINDINGS}); with more, it lists the failing ones, worst first, up to n and points to the full report`,
+    )
+    .option("--html-full-report <file>", "HTML: the JSON or CSV report of the same run, named by a page that cannot list every finding")
     .action(async (options: ReportOptions) => {
       const report = await writeReport(options, { name: program.name(), version: program.version() ?? "0.0.0" });
       const { totals } = report.summary;

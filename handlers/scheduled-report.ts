@@ -2,7 +2,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { AwsClients } from "../lib/aws/clients";
 import { configClient } from "../lib/aws/config";
-import { organizationsClient } from "../lib/aws/organizations";
 import { s3Client } from "../lib/aws/s3";
 import { snsClient } from "../lib/aws/sns";
 import { loggedHandler } from "../lib/lambda/middleware";
@@ -41,7 +40,8 @@ export const handler = loggedHandler(
         config: configClient(clients),
         s3: s3Client(clients),
         sns: snsClient(clients),
-        ...(settings.AGGREGATOR_NAME ? { organizations: organizationsClient(clients) } : {}),
+        // Organization mode only; loaded here so that other deployments never load the runtime's Organizations client.
+        ...(settings.AGGREGATOR_NAME ? { organizations: (await import("../lib/aws/organizations")).organizationsClient(clients) } : {}),
       },
       accountOf(context),
       RULES,

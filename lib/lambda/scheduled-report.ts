@@ -4,7 +4,6 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Bulletin } from "../alerts/bulletin";
 import { publishBulletin } from "../alerts/publish";
-import { readAggregatorResults } from "../config/aggregator-results";
 import { readConfigResults } from "../config/config-results";
 import type { AnyRule } from "../engine/rule";
 import { buildReport, type Report, reportRuleOf } from "../reports/model";
@@ -76,6 +75,9 @@ async function readResults(settings: ScheduledReportSettings, clients: Scheduled
   }
   if (!clients.organizations) throw new Error("organization report: no Organizations client to list the expected accounts");
   const list = (text: string) => text.split(",").filter((item) => item.length > 0);
+  // Loaded only in organization mode: the Lambda bundle leaves Organizations to the runtime's SDK
+  // (serverless.yml), and a static import would load that SDK client at every cold start.
+  const { readAggregatorResults } = await import("../config/aggregator-results");
   const results = await readAggregatorResults(
     { config: clients.config, organizations: clients.organizations },
     {

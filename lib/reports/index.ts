@@ -1,6 +1,6 @@
 import { writeStreamAtomic } from "../io/atomic-write";
 import { inBatches, joinChunks } from "../io/text-chunks";
-import { renderAsff } from "./asff";
+import { asffChunks } from "./asff";
 import { csvChunks } from "./csv";
 import { type HtmlOptions, renderHtml } from "./html";
 import { jsonReportChunks } from "./json";
@@ -21,7 +21,7 @@ export interface RenderOptions {
 
 /**
  * Each format's output as a sequence of chunks. The formats that grow with the findings (CSV,
- * JSON, JUnit, SARIF) are produced as they are written, a million findings being more than one
+ * JSON, JUnit, SARIF, ASFF) are produced as they are written, a million findings being more than one
  * string can hold; the others are one chunk.
  */
 const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) => Iterable<string>> = {
@@ -31,7 +31,7 @@ const RENDERERS: Record<ReportFormat, (report: Report, options: RenderOptions) =
   json: jsonReportChunks,
   junit: junitChunks,
   sarif: (report, options) => sarifChunks(report, { results: options.sarifResults }),
-  asff: (report) => [renderAsff(report)],
+  asff: asffChunks,
 };
 
 /** The report in chunks, for writing to a file or an upload as they are produced. */

@@ -157,7 +157,7 @@ describe("report --format asff on the example", () => {
 
 describe("ASFF with a previous report", () => {
   const previous = parseReport(JSON.parse(renderJson(fixtureReport("previous"))), "previous.json");
-  const findings = asffFindings(fixtureReport("current", previous));
+  const findings = [...asffFindings(fixtureReport("current", previous))];
 
   test("findings resolved because their resource is gone are ARCHIVED; unverifiable ones are not claimed", () => {
     const archived = findings.filter((finding) => finding.RecordState === "ARCHIVED");

@@ -15,6 +15,7 @@ const STREAMED = [
   ["csv", "report.csv"],
   ["junit", "report.junit.xml"],
   ["sarif", "report.sarif"],
+  ["asff", "report.asff.json"],
 ] as const;
 
 const golden = (name: string) => readFileSync(join(__dirname, "golden", name), "utf8");
@@ -67,6 +68,14 @@ describe("reports rendered in chunks", () => {
     expect(text).toBe(`${JSON.stringify(sarif, null, 2)}\n`);
     expect(sarif.runs[0]?.results.length).toBeGreaterThan(64);
     expect(chunks.length).toBeGreaterThan(sarif.runs[0]?.results.length ?? 0);
+  });
+
+  test("a large ASFF file has JSON.stringify's layout, its findings written one by one", () => {
+    const chunks = [...renderReportChunks(large, "asff")];
+    const findings = JSON.parse(chunks.join("")) as unknown[];
+    expect(chunks.join("")).toBe(`${JSON.stringify(findings, null, 2)}\n`);
+    expect(findings).toHaveLength(large.findings.length);
+    expect(chunks.length).toBeGreaterThan(findings.length);
   });
 
   test("large CSV and JUnit: one chunk per row and per test case line", () => {

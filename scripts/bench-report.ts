@@ -11,7 +11,6 @@
  *
  *   npm run bench:report [-- --findings 1000000] [-- --formats json,csv] [-- --json]
  */
-import { spawn } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +22,8 @@ import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../lib/repor
 import { readReport } from "../lib/reports/json";
 import { buildReport, type Report, type ReportDiff, reportRuleOf } from "../lib/reports/model";
 import { RULES } from "../rules";
-import { SYNTHETIC_SCOPES, syntheticEvaluations } from "./synthetic-findings";
+import { jsonFromChild } from "./bench/child";
+import { SYNTHETIC_SCOPES, syntheticEvaluations, syntheticReport } from "./synthetic-findings";
 
 /** Streamed formats: peak RSS at most this many times the output's bytes. */
 const STREAMED: readonly ReportFormat[] = ["json", "csv", "sarif", "junit"];
@@ -97,13 +97,7 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
 async function child(kind: string, dir: string, count: number, format?: ReportFormat): Promise<unknown> {
   const previousPath = join(dir, "previous.json");
   if (kind === "previous") {
-    const first = buildReport({
-      evaluations: syntheticEvaluations(count),
-      rules: RULES.map(reportRuleOf),
-      scopes: SYNTHETIC_SCOPES,
-      tool: TOOL,
-      now: () => new Date("2026-11-01T00:00:00Z"),
-    });
+    const first = syntheticReport(count, TOOL);
     await writeReportFile(previousPath, first, "json");
     return { bytes: statSync(previousPath).size } satisfies PreviousResult;
   }
@@ -137,25 +131,7 @@ async function child(kind: string, dir: string, count: number, format?: ReportFo
 
 /** Runs one measurement in a fresh Node process (this script with `--child`) and returns the JSON it prints. */
 function inChild<T>(args: string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const spawned = spawn(process.execPath, ["--expose-gc", ...process.execArgv, __filename, "--child", ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    spawned.stdout.setEncoding("utf8");
-    spawned.stdout.on("data", (text: string) => {
-      out += text;
-    });
-    spawned.on("error", reject);
-    spawned.on("close", (code, signal) => {
-      if (code !== 0) return reject(new Error(`bench-report: the ${args[0]} child exited with ${signal ?? `code ${code}`}`));
-      try {
-        resolve(JSON.parse(out) as T);
-      } catch {
-        reject(new Error(`bench-report: the ${args[0]} child printed no result: ${out.slice(0, 200)}`));
-      }
-    });
-  });
+  return jsonFromChild<T>(__filename, args, `bench-report: the ${args[0]} child`, ["--expose-gc"]);
 }
 
 function parseCount(value: string): number {

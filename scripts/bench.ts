@@ -7,10 +7,10 @@
  * Every measurement runs in a fresh child process (this same script with `--child`), so peaks
  * and heaps of one phase or size never mix with another's.
  */
-import { spawn } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import { jsonFromChild } from "./bench/child";
 import { type ConfigDatasetMeta, configDatasetDir, ensureConfigDataset } from "./bench/config-files";
 import { type DatasetMeta, ensureDataset } from "./bench/generate";
 import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
@@ -53,27 +53,8 @@ function parseSeed(value: string): number {
 }
 
 /** Runs one measurement in a fresh Node process and returns the JSON it prints. */
-function inChild<T>(kind: ChildKind, path: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, __filename, "--child", kind, path], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (text: string) => {
-      out += text;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`bench: ${kind} measurement of ${path} exited with code ${code}`));
-      try {
-        resolve(JSON.parse(out) as T);
-      } catch {
-        reject(new Error(`bench: ${kind} measurement of ${path} printed no result: ${out.slice(0, 200)}`));
-      }
-    });
-  });
-}
+const inChild = <T>(kind: ChildKind, path: string): Promise<T> =>
+  jsonFromChild<T>(__filename, [kind, path], `bench: ${kind} measurement of ${path}`);
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,4 +1,6 @@
 import type { ComplianceType, Evaluation } from "../lib/engine/rule";
+import { buildReport, type Report, reportRuleOf } from "../lib/reports/model";
+import { RULES } from "../rules";
 import { Rng } from "./bench/random";
 
 /**
@@ -123,3 +125,18 @@ export function syntheticEvaluations(
 }
 
 export const SYNTHETIC_SCOPES = REGIONS.map((region) => ({ region, accountId: ACCOUNT }));
+
+/**
+ * The report of a run over `count` synthetic findings, diffed against `previous` when given (the
+ * second day's report, built from `changed` evaluations). Dated so that reruns give the same bytes.
+ */
+export function syntheticReport(count: number, tool: { name: string; version: string }, previous?: Report): Report {
+  return buildReport({
+    evaluations: syntheticEvaluations(count, { changed: previous !== undefined }),
+    rules: RULES.map(reportRuleOf),
+    scopes: SYNTHETIC_SCOPES,
+    previous,
+    tool,
+    now: () => new Date(previous ? "2026-11-02T00:00:00Z" : "2026-11-01T00:00:00Z"),
+  });
+}

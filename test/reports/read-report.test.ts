@@ -3,28 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeReportFile } from "../../lib/reports";
 import { parseReport, readReport } from "../../lib/reports/json";
-import { buildReport, type Finding, type Report, reportRuleOf } from "../../lib/reports/model";
-import { RULES } from "../../rules";
-import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
+import type { Finding, Report } from "../../lib/reports/model";
+import { syntheticReport } from "../../scripts/synthetic-findings";
 
 /** A report of 20k findings with a diff, as a second run against a first writes it. */
 const tool = { name: "ec2-config-rules", version: "test" };
-const rules = RULES.map(reportRuleOf);
-const first = buildReport({
-  evaluations: syntheticEvaluations(20_000),
-  rules,
-  scopes: SYNTHETIC_SCOPES,
-  tool,
-  now: () => new Date("2026-11-01T00:00:00Z"),
-});
-const report = buildReport({
-  evaluations: syntheticEvaluations(20_000, { changed: true }),
-  rules,
-  scopes: SYNTHETIC_SCOPES,
-  previous: first,
-  tool,
-  now: () => new Date("2026-11-02T00:00:00Z"),
-});
+const report = syntheticReport(20_000, tool, syntheticReport(20_000, tool));
 const dir = mkdtempSync(join(tmpdir(), "read-report-"));
 
 async function written(name: string, content: Report): Promise<string> {

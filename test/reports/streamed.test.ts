@@ -4,9 +4,7 @@ import { join } from "node:path";
 import { joinChunks } from "../../lib/io/text-chunks";
 import { renderReportChunks, writeReportFile } from "../../lib/reports";
 import { parseReport, renderJson } from "../../lib/reports/json";
-import { buildReport, reportRuleOf } from "../../lib/reports/model";
-import { RULES } from "../../rules";
-import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
+import { syntheticReport } from "../../scripts/synthetic-findings";
 import { fixtureReport } from "./fixture";
 
 // The formats written as they render; their golden files are the output of the whole-string renderers they replaced.
@@ -32,22 +30,7 @@ describe("reports rendered in chunks", () => {
 
   // 5000 findings: lists long enough to be written element by element, and a diff with resolved findings.
   const tool = { name: "ec2-config-rules", version: "test" };
-  const rules = RULES.map(reportRuleOf);
-  const first = buildReport({
-    evaluations: syntheticEvaluations(5000),
-    rules,
-    scopes: SYNTHETIC_SCOPES,
-    tool,
-    now: () => new Date("2026-11-01T00:00:00Z"),
-  });
-  const large = buildReport({
-    evaluations: syntheticEvaluations(5000, { changed: true }),
-    rules,
-    scopes: SYNTHETIC_SCOPES,
-    previous: first,
-    tool,
-    now: () => new Date("2026-11-02T00:00:00Z"),
-  });
+  const large = syntheticReport(5000, tool, syntheticReport(5000, tool));
 
   test("a large JSON report is JSON.stringify's text exactly, each finding of a long list a chunk of its own", () => {
     expect(large.diff?.resolved.length).toBeGreaterThan(64);

@@ -3,7 +3,7 @@ import { InputError } from "../errors";
 import { CONFIG_RECORDED_KINDS, KINDS, RESOURCE_KINDS } from "../model/kinds";
 import type { ModelBuilder } from "../model/resource-model";
 import { DELETED_ITEM_STATUSES, type DeletedResource, type Origin, type ResourceKind } from "../model/types";
-import { configItemToRecords } from "./config-items";
+import { type ConfigItemRecords, configItemToRecords, ITEM_FIELD } from "./config-items";
 import type { RecorderStatement } from "./config-recorders";
 import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
 
@@ -74,6 +74,31 @@ function addReason(reasons: Reasons, scope: Origin, kind: ResourceKind, reason: 
   if (!byKind.has(kind)) byKind.set(kind, reason);
 }
 
+/** An account and region of a file being read: the file's kinds there, and the reading's recorded kinds and latest items there. */
+interface FileScope {
+  scope: Origin;
+  kinds: Set<ResourceKind>;
+  recorded: Set<ResourceKind>;
+  latest: Map<string, Map<string, LatestItem>>;
+}
+
+function latestOf(byType: Map<string, Map<string, LatestItem>>, type: string): Map<string, LatestItem> {
+  let ofType = byType.get(type);
+  if (!ofType) {
+    ofType = new Map();
+    byType.set(type, ofType);
+  }
+  return ofType;
+}
+
+/** An error of an item read as "configurationItem", placed at the item's path in the file (`configurationItems[12].resourceId`). */
+function atItem(error: unknown, path: string): unknown {
+  if (!(error instanceof InputError)) return error;
+  const field = error.location.field;
+  if (field === undefined || !field.startsWith(ITEM_FIELD)) return error;
+  return new InputError(error.problem, { ...error.location, field: path + field.slice(ITEM_FIELD.length) });
+}
+
 /** One file's items, by account and region. */
 interface FileReading {
   listKey?: string;
@@ -98,7 +123,8 @@ export async function loadConfigFiles(
   builder: ModelBuilder,
   recorders: readonly RecorderStatement[] = [],
 ): Promise<ConfigFileSummary[]> {
-  const latest = new Map<string, LatestItem>();
+  /** scope → resource type → resource id → what is kept of it: no key string is built per item. */
+  const latest = new Map<string, Map<string, Map<string, LatestItem>>>();
   const scopes = new Map<string, Origin>();
   const recordedIn = new Map<string, Set<ResourceKind>>();
   const snapshotScopes = new Set<string>();
@@ -112,6 +138,29 @@ export async function loadConfigFiles(
     let latestTime = Number.NEGATIVE_INFINITY;
     let latestTimeText: string | undefined;
     const otherTypes = new Map<string, number>();
+    const fileScopes = new Map<string, FileScope>();
+    let lastScope: FileScope | undefined;
+    /** The account and region of an item, and what this file and the whole reading keep of them; items come mostly scope by scope. */
+    const scopeOf = (accountId: string, region: string): FileScope => {
+      if (lastScope?.scope.accountId === accountId && lastScope.scope.region === region) return lastScope;
+      const key = scopeKey({ accountId, region });
+      let here = fileScopes.get(key);
+      if (!here) {
+        const scope = scopes.get(key) ?? { accountId, region };
+        scopes.set(key, scope);
+        reading.scopes.set(key, scope);
+        const kinds = new Set<ResourceKind>();
+        reading.kinds.set(key, kinds);
+        const recorded = recordedIn.get(key) ?? new Set<ResourceKind>();
+        recordedIn.set(key, recorded);
+        const byType = latest.get(key) ?? new Map<string, Map<string, LatestItem>>();
+        latest.set(key, byType);
+        here = { scope, kinds, recorded, latest: byType };
+        fileScopes.set(key, here);
+      }
+      lastScope = here;
+      return here;
+    };
 
     await readJsonStream(file, {
       modeOf(path): ValueMode {
@@ -135,32 +184,27 @@ export async function loadConfigFiles(
         }
       },
       onRecord(path, index, raw) {
-        const field = `${path[0]}[${index}]`;
-        const value = path[0] === "Results" ? parseResult(raw, field) : raw;
+        const value = path[0] === "Results" ? parseResult(raw, `${path[0]}[${index}]`) : raw;
         const type = (value as { resourceType?: unknown } | null)?.resourceType;
         if (typeof type === "string" && !RECORDED_KINDS.has(type)) {
           otherTypes.set(type, (otherTypes.get(type) ?? 0) + 1); // other services' resources
           return;
         }
-        const item = configItemToRecords(value, field);
-        const kind = RECORDED_KINDS.get(item.resourceType) as ResourceKind;
-        const scope = { accountId: item.accountId, region: item.region };
-        const key = scopeKey(scope);
-        scopes.set(key, scope);
-        reading.scopes.set(key, scope);
-        const kindsHere = reading.kinds.get(key) ?? new Set<ResourceKind>();
-        reading.kinds.set(key, kindsHere);
-        kindsHere.add(kind);
-        if (item.status === "ResourceNotRecorded") return;
-        if (!NOT_RECORDED_STATUSES.has(item.status)) {
-          const kinds = recordedIn.get(key) ?? new Set<ResourceKind>();
-          recordedIn.set(key, kinds);
-          kinds.add(kind);
+        let item: ConfigItemRecords;
+        try {
+          item = configItemToRecords(value);
+        } catch (error) {
+          throw atItem(error, `${path[0]}[${index}]`);
         }
+        const kind = RECORDED_KINDS.get(item.resourceType) as ResourceKind;
+        const here = scopeOf(item.accountId, item.region);
+        here.kinds.add(kind);
+        if (item.status === "ResourceNotRecorded") return;
+        if (!NOT_RECORDED_STATUSES.has(item.status)) here.recorded.add(kind);
         const time = item.captureTime === undefined ? Number.NEGATIVE_INFINITY : Date.parse(item.captureTime);
         if (Number.isNaN(time)) {
           throw new InputError(`not a date: ${JSON.stringify(item.captureTime)}`, {
-            field: `${field}.configurationItemCaptureTime`,
+            field: `${path[0]}[${index}].configurationItemCaptureTime`,
             resource: item.resourceId,
           });
         }
@@ -168,16 +212,17 @@ export async function loadConfigFiles(
           latestTime = time;
           latestTimeText = item.captureTime;
         }
-        const resourceKey = `${item.resourceType}/${key}/${item.resourceId}`;
-        const previous = latest.get(resourceKey);
+        const ofType = latestOf(here.latest, item.resourceType);
+        const previous = ofType.get(item.resourceId);
         if (previous && previous.time > time) return;
         if (DELETED_ITEM_STATUSES.has(item.status)) {
           const deletedAt = item.captureTime ?? "an unknown time";
-          latest.set(resourceKey, { time, deleted: { kind, id: item.resourceId, ...scope, status: item.status, deletedAt } });
+          const { scope } = here;
+          ofType.set(item.resourceId, { time, deleted: { kind, id: item.resourceId, ...scope, status: item.status, deletedAt } });
           return;
         }
         if (previous) previous.time = time;
-        else latest.set(resourceKey, { time });
+        else ofType.set(item.resourceId, { time });
         if (previous?.deleted) previous.deleted = undefined;
         for (const record of item.records) builder.add(record);
       },
@@ -239,7 +284,9 @@ export async function loadConfigFiles(
     for (const { kind, reason } of unscoped) for (const scope of scopes.values()) addReason(incomplete, scope, kind, reason);
   }
 
-  for (const { deleted } of latest.values()) if (deleted) builder.markDeleted(deleted);
+  for (const byType of latest.values()) {
+    for (const ofType of byType.values()) for (const { deleted } of ofType.values()) if (deleted) builder.markDeleted(deleted);
+  }
 
   const recorderOf = assignRecorders(recorders, scopes);
   for (const [key, scope] of scopes) {

@@ -90,6 +90,9 @@ const RECORD_KEYS: ReadonlySet<string> = new Set([
   "supplementaryConfiguration",
 ]);
 
+const TIMESTAMP_KEYS = ["configurationItemCaptureTime", "resourceCreationTime"];
+const REQUIRED_KEYS = ["configurationItemStatus", "resourceType", "resourceId", "awsAccountId", "awsRegion"];
+
 /**
  * Turns either shape of a configuration item into the notification shape; with `only`, just
  * those keys (checked and converted the same way).
@@ -104,15 +107,13 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
     const name = API_KEY_RENAMES[key] ?? key;
     if (!only || only.has(name)) item[name] = source[key];
   }
-  for (const key of ["configurationItemCaptureTime", "resourceCreationTime"]) if (key in item) item[key] = toIso(item[key]);
+  for (const key of TIMESTAMP_KEYS) if (key in item) item[key] = toIso(item[key]);
   item.tags = tagMap(item.tags);
-  item.configuration = parseJsonField(item.configuration, `${field}.configuration`);
-  if (item.supplementaryConfiguration && typeof item.supplementaryConfiguration === "object") {
+  if (typeof item.configuration === "string") item.configuration = parseJsonField(item.configuration, `${field}.configuration`);
+  const supplementary = item.supplementaryConfiguration;
+  if (supplementary && typeof supplementary === "object" && Object.values(supplementary).some((value) => typeof value === "string")) {
     item.supplementaryConfiguration = Object.fromEntries(
-      Object.entries(item.supplementaryConfiguration).map(([key, value]) => [
-        key,
-        parseJsonField(value, `${field}.supplementaryConfiguration.${key}`),
-      ]),
+      Object.entries(supplementary).map(([key, value]) => [key, parseJsonField(value, `${field}.supplementaryConfiguration.${key}`)]),
     );
   }
   if (Array.isArray(item.relationships)) {
@@ -121,7 +122,7 @@ export function normalizeConfigurationItem(raw: unknown, field = "configurationI
       return relationshipName === undefined ? relationship : { ...rest, name: relationshipName };
     });
   }
-  for (const key of ["configurationItemStatus", "resourceType", "resourceId", "awsAccountId", "awsRegion"]) {
+  for (const key of REQUIRED_KEYS) {
     if (typeof item[key] !== "string" || item[key] === "") {
       throw new InputError("required", {
         field: `${field}.${key}`,
@@ -209,8 +210,11 @@ export interface ConfigItemRecords {
   records: ResourceRecord[];
 }
 
+/** The field an item's errors are named under unless the caller says where the item is. */
+export const ITEM_FIELD = "configurationItem";
+
 /** Normalizes a configuration item (either shape) into model records. */
-export function configItemToRecords(raw: unknown, field = "configurationItem"): ConfigItemRecords {
+export function configItemToRecords(raw: unknown, field = ITEM_FIELD): ConfigItemRecords {
   const item = normalizeConfigurationItem(raw, field, RECORD_KEYS);
   const base = {
     status: item.configurationItemStatus,
@@ -246,14 +250,19 @@ export function configItemToRecords(raw: unknown, field = "configurationItem"): 
   }
   // Some types' configuration omits tags that the item-level tag map still carries.
   const itemTags = item.tags;
-  if (itemTags && Object.keys(itemTags).length > 0) {
+  if (itemTags && hasKeys(itemTags)) {
     for (const record of records) {
-      if (!("tags" in record) || Object.keys(record.tags).length > 0) continue;
+      if (!("tags" in record) || hasKeys(record.tags)) continue;
       record.tags = { ...itemTags };
       if (record.kind !== "security-group") record.name = itemTags.Name;
     }
   }
   return { ...base, records };
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 /** Maps an EC2-shaped path back to the camelCase keys the user's file actually has. */

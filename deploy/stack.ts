@@ -453,7 +453,7 @@ function addAlertsOutbox(
 }
 
 /** A rule function's access to the outbox: its own rule's partition only (dynamodb:LeadingKeys), and sending to the dead-letter queue. */
-function outboxStatements(ruleId: string): PolicyStatement[] {
+export function outboxStatements(ruleId: string): PolicyStatement[] {
   return [
     {
       Effect: "Allow",

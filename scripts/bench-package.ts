@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { configActions, describeActions } from "../deploy/iam";
-import { functionKey } from "../deploy/stack";
+import { functionKey, outboxStatements } from "../deploy/stack";
 import { RULES } from "../rules";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -31,6 +31,8 @@ const SDK_PACKAGES: Record<string, { pkg: string; client: string }> = {
   config: { pkg: "@aws-sdk/client-config-service", client: "ConfigServiceClient" },
   sns: { pkg: "@aws-sdk/client-sns", client: "SNSClient" },
   s3: { pkg: "@aws-sdk/client-s3", client: "S3Client" },
+  dynamodb: { pkg: "@aws-sdk/client-dynamodb", client: "DynamoDBClient" },
+  sqs: { pkg: "@aws-sdk/client-sqs", client: "SQSClient" },
 };
 
 /** The SDK calls each function makes: the same action lists its IAM role is built from. */
@@ -47,15 +49,20 @@ function callsOf(key: string): string[] {
   }
   const rule = RULES.find((candidate) => functionKey(candidate.meta.id) === key);
   if (!rule) throw new Error(`no rule for function ${key}`);
-  return [...describeActions(rule), ...configActions(rule), "sns:Publish"];
+  // The alerts outbox (DynamoDB) is read and written at every run of a deployed function.
+  const outbox = outboxStatements(rule.meta.id).flatMap((statement) => [statement.Action].flat());
+  return [...describeActions(rule), ...configActions(rule), "sns:Publish", ...outbox];
 }
 
+/** The floor: the SDK clients and commands the function calls, but those left to the Lambda runtime (not in its bundle either). */
 function floorEntry(key: string): string {
   const byPackage = new Map<string, Set<string>>();
+  const excluded = new Set(excludedPackages());
   for (const call of callsOf(key)) {
     const [service, operation] = call.split(":") as [string, string];
     const sdk = SDK_PACKAGES[service];
     if (!sdk) throw new Error(`no SDK package for ${call}`);
+    if (excluded.has(sdk.pkg)) continue;
     const names = byPackage.get(sdk.pkg) ?? new Set([sdk.client]);
     names.add(`${operation}Command`);
     byPackage.set(sdk.pkg, names);

@@ -1,7 +1,7 @@
 /**
  * npm run generate: rewrites every file derived from the rules' metadata (scripts/derived.ts):
  * README's rules, trigger and controls tables, docs/rules/<id>.md, handlers/<id>.ts and
- * deploy/member-role.yml. Files already current are left alone; a page in docs/rules/ for no rule
+ * deploy/member-role.yml and rules/ids.ts. Files already current are left alone; a page in docs/rules/ for no rule
  * is removed. Run after changing a rule's metadata; test/generated.test.ts says when it is due.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";

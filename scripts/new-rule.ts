@@ -3,7 +3,7 @@
  * (a runnable placeholder: instance detailed monitoring) and test/rules/<id>.test.ts (compliant,
  * non-compliant and not-applicable cases through the rule tester), adds the import to
  * rules/index.ts, then runs `npm run generate`, which writes what derives from the metadata:
- * handlers/<id>.ts, docs/rules/<id>.md, README's tables and deploy/member-role.yml. Edit the rule
+ * handlers/<id>.ts, docs/rules/<id>.md, README's tables, deploy/member-role.yml and rules/ids.ts. Edit the rule
  * and its test (and run `npm run generate` after changing its metadata); nothing else has to know
  * about the rule.
  */

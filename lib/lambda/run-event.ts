@@ -1,5 +1,5 @@
 import { type ConfigServiceClient, GetResourceConfigHistoryCommand, type ResourceType } from "@aws-sdk/client-config-service";
-import { RULES } from "../../rules";
+import { RULE_IDS } from "../../rules/ids";
 import { ApiCallCounter, AwsClients, type ClientSettings, partitionOfArn, regionOfArn } from "../aws/clients";
 import { configClient } from "../aws/config";
 import { ec2Client } from "../aws/ec2";
@@ -142,7 +142,7 @@ export async function runConfigEvent(rule: AnyRule, input: unknown, options: Run
   }
   const config = configClient(clients);
   const exemptions = new ExemptionPolicy({
-    ruleIds: RULES.map((known) => known.meta.id),
+    ruleIds: RULE_IDS,
     tagKey: own.exemptionTagKey,
     maxExemptionDays: own.maxExemptionDays,
   });

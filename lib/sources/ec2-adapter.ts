@@ -236,17 +236,7 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
   const placement = optionalObject(instance.Placement, "Placement");
   const metadata = optionalObject(instance.MetadataOptions, "MetadataOptions");
   const interfaces = list(instance.NetworkInterfaces, "NetworkInterfaces");
-  let networkInterfaces: InstanceNetworkInterface[] = none();
-  if (interfaces.length > 0) {
-    networkInterfaces = new Array<InstanceNetworkInterface>(interfaces.length);
-    for (let index = 0; index < interfaces.length; index++) {
-      try {
-        networkInterfaces[index] = instanceInterface(interfaces[index] as Item);
-      } catch (error) {
-        within(error, `NetworkInterfaces[${index}]`);
-      }
-    }
-  }
+  let networkInterfaces = eachOf(interfaces, "NetworkInterfaces", instanceInterface);
   // An instance record with a public address but no interface details still has that address.
   const publicIp = optionalString(instance.PublicIpAddress, "PublicIpAddress");
   if (publicIp && !networkInterfaces.some((eni) => eni.publicIps.some((address) => address.ip === publicIp))) {
@@ -438,6 +428,7 @@ function normalizeAssociation(association: Item): RouteTableAssociation {
 
 /** Each entry of a list through `normalize`, an error naming the entry (`Routes[3].State`). */
 function eachOf<T>(entries: Item[], key: string, normalize: (entry: Item) => T): T[] {
+  if (entries.length === 0) return none();
   const normalized = new Array<T>(entries.length);
   for (let index = 0; index < entries.length; index++) {
     try {

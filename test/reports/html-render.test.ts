@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
+import type { Evaluation } from "../../lib/engine/rule";
 import { type HtmlOptions, listedFindings, renderHtml } from "../../lib/reports/html";
 import { parseReport, renderJson } from "../../lib/reports/json";
 import { buildReport, type Report } from "../../lib/reports/model";
@@ -24,6 +25,13 @@ interface Opened {
   page: Page;
   /** Console errors, uncaught exceptions and any request that left the file. */
   problems: string[];
+}
+
+/** The second day's report of `count` synthetic findings, diffed against the first day's. */
+function secondRunOf(count: number): Report {
+  const build = (evaluations: Evaluation[], now: Date, previous?: Report) =>
+    buildReport({ evaluations, rules: reportRules(), scopes: SYNTHETIC_SCOPES, previous, tool: TOOL, now: () => now });
+  return build(syntheticEvaluations(count, { changed: true }), CURRENT_AT, build(syntheticEvaluations(count), PREVIOUS_AT));
 }
 
 const describeBrowser = HAVE_BROWSER ? describe : process.env.CI ? describe : describe.skip;
@@ -197,21 +205,7 @@ describeBrowser("HTML report in headless Chromium", () => {
   });
 
   test("a page listing only the failing findings: the note, the first page worst first, filters and search over what it lists", async () => {
-    const previous = buildReport({
-      evaluations: syntheticEvaluations(3000),
-      rules: reportRules(),
-      scopes: SYNTHETIC_SCOPES,
-      tool: TOOL,
-      now: () => PREVIOUS_AT,
-    });
-    const report = buildReport({
-      evaluations: syntheticEvaluations(3000, { changed: true }),
-      rules: reportRules(),
-      scopes: SYNTHETIC_SCOPES,
-      previous,
-      tool: TOOL,
-      now: () => CURRENT_AT,
-    });
+    const report = secondRunOf(3000);
     // More than the failing findings (about a third), so both failing states are listed.
     const maxFindings = 1200;
     const listed = listedFindings(report, maxFindings);
@@ -251,21 +245,7 @@ describeBrowser("HTML report in headless Chromium", () => {
   });
 
   test("stays usable with 100k findings: first page at once, paging and filtering over all of them", async () => {
-    const previous = buildReport({
-      evaluations: syntheticEvaluations(100_000),
-      rules: reportRules(),
-      scopes: SYNTHETIC_SCOPES,
-      tool: TOOL,
-      now: () => PREVIOUS_AT,
-    });
-    const report = buildReport({
-      evaluations: syntheticEvaluations(100_000, { changed: true }),
-      rules: reportRules(),
-      scopes: SYNTHETIC_SCOPES,
-      previous,
-      tool: TOOL,
-      now: () => CURRENT_AT,
-    });
+    const report = secondRunOf(100_000);
     const { page, problems } = await open(report, "big.html");
     expect(await rowCount(page)).toBe(100);
     expect(await page.locator("#page-info").textContent()).toBe("Findings 1–100 of 100000 (page 1 of 1000)");

@@ -9,24 +9,17 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { renderJson } from "../../lib/reports/json";
-import { buildReport, reportRuleOf } from "../../lib/reports/model";
 import { readPreviousReport, writeReport } from "../../lib/reports/scheduled";
-import { RULES } from "../../rules";
-import { SYNTHETIC_SCOPES, syntheticEvaluations } from "../../scripts/synthetic-findings";
+import { syntheticReport } from "../../scripts/synthetic-findings";
 
 const s3 = mockClient(S3Client);
+const TOOL = { name: "ec2-config-rules", version: "test" };
 
 afterEach(() => s3.reset());
 
 test("a JSON report larger than a part is uploaded in parts as it renders, and the parts join to the report", async () => {
   // 30k findings: about 14 MB of JSON, two 8 MiB parts.
-  const report = buildReport({
-    evaluations: syntheticEvaluations(30_000),
-    rules: RULES.map(reportRuleOf),
-    scopes: SYNTHETIC_SCOPES,
-    tool: { name: "ec2-config-rules", version: "test" },
-    now: () => new Date("2026-11-02T06:00:00Z"),
-  });
+  const report = syntheticReport(30_000, TOOL);
   s3.on(PutObjectCommand).resolves({});
   s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u-1" });
   s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `"e${input.PartNumber}"` }));
@@ -47,13 +40,7 @@ test("a JSON report larger than a part is uploaded in parts as it renders, and t
 });
 
 describe("the previous report is streamed from its object", () => {
-  const report = buildReport({
-    evaluations: syntheticEvaluations(500),
-    rules: RULES.map(reportRuleOf),
-    scopes: SYNTHETIC_SCOPES,
-    tool: { name: "ec2-config-rules", version: "test" },
-    now: () => new Date("2026-11-01T06:00:00Z"),
-  });
+  const report = syntheticReport(500, TOOL);
   /** The object's body in 1000-byte pieces, as S3 sends a large one. */
   const bodyOf = (text: string) => {
     const bytes = Buffer.from(text);

@@ -189,26 +189,189 @@ function tally(counts: Record<string, ComplianceCounts>, key: string, finding: F
 }
 
 export function classifyChange(current: Evaluation, previous: Evaluation | undefined): Change {
-  const now = stateOf(current);
-  const before = previous ? stateOf(previous) : undefined;
+  return changeBetween(stateOf(current), previous ? stateOf(previous) : undefined);
+}
+
+function changeBetween(now: string, before: string | undefined): Change {
   if (now === "NON_COMPLIANT") return before === "NON_COMPLIANT" ? "still-failing" : "new";
   if (now === "EXEMPTED") return before === "EXEMPTED" ? "unchanged" : "exempted";
   if (before === "NON_COMPLIANT") return now === "INSUFFICIENT_DATA" ? "unverified" : "resolved";
   return "unchanged";
 }
 
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Findings in report order (rule, failing first, account, region, type, id), sorted on one
- * precomputed code-point key per finding: one string comparison instead of six, and never
- * localeCompare, whose collation is slow at 100k findings and differs between machines.
+ * A map keyed by five strings, as maps nested in that order: the items' own strings are the keys,
+ * so no key string is built per item. The last key should be the one with the most values.
  */
-function sortFindings(findings: Finding[]): Finding[] {
-  const keyed = findings.map((finding) => ({
-    key: `${finding.ruleId}\u0000${COMPLIANCE_TYPES.indexOf(finding.complianceType)}\u0000${finding.accountId}\u0000${finding.region}\u0000${finding.resourceType}\u0000${finding.resourceId}`,
-    finding,
-  }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((entry) => entry.finding);
+class FiveKeyMap {
+  private readonly root = new Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>();
+
+  get(a: string, b: string, c: string, d: string, e: string): number | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d)?.get(e);
+  }
+
+  /** The number held under the key; if there is none, `next` is held and returned. */
+  intern(a: string, b: string, c: string, d: string, e: string, next: number): number {
+    const leaf = child(child(child(child(this.root, a), b), c), d);
+    const held = leaf.get(e);
+    if (held !== undefined) return held;
+    leaf.set(e, next);
+    return next;
+  }
+}
+
+function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let found = map.get(key);
+  if (!found) {
+    found = new Map();
+    map.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The positions of `items` in report order (rule, failing first, account, region, type, id), in
+ * code-unit order and never localeCompare, whose collation is slow at 100k findings and differs
+ * between machines. The few distinct (rule, compliance type, account, region, type) groups are
+ * ranked once, so a million items are sorted on a rank and their id, with no key string each.
+ */
+function reportOrder(items: readonly Evaluation[]): number[] {
+  const groups = new FiveKeyMap();
+  const firstOfGroup: Evaluation[] = [];
+  const groupOf = new Int32Array(items.length);
+  items.forEach((item, position) => {
+    const group = groups.intern(item.ruleId, item.complianceType, item.accountId, item.region, item.resourceType, firstOfGroup.length);
+    if (group === firstOfGroup.length) firstOfGroup.push(item);
+    groupOf[position] = group;
+  });
+  const rankOfGroup = new Int32Array(firstOfGroup.length);
+  firstOfGroup
+    .map((_, group) => group)
+    .sort((groupA, groupB) => {
+      const a = firstOfGroup[groupA] as Evaluation;
+      const b = firstOfGroup[groupB] as Evaluation;
+      return (
+        compareStrings(a.ruleId, b.ruleId) ||
+        COMPLIANCE_TYPES.indexOf(a.complianceType) - COMPLIANCE_TYPES.indexOf(b.complianceType) ||
+        compareStrings(a.accountId, b.accountId) ||
+        compareStrings(a.region, b.region) ||
+        compareStrings(a.resourceType, b.resourceType)
+      );
+    })
+    .forEach((group, rank) => {
+      rankOfGroup[group] = rank;
+    });
+  const rank = groupOf.map((group) => rankOfGroup[group] as number);
+  const order = Array.from({ length: items.length }, (_, position) => position);
+  // Items of one key keep their order.
+  return order.sort(
+    (a, b) =>
+      (rank[a] as number) - (rank[b] as number) ||
+      compareStrings((items[a] as Evaluation).resourceId, (items[b] as Evaluation).resourceId) ||
+      a - b,
+  );
+}
+
+const sortFindings = (findings: readonly Finding[]): Finding[] => reportOrder(findings).map((position) => findings[position] as Finding);
+
+/** A previous finding's state as a small number (0: no previous finding), so a million of them fit in a byte array. */
+const STATES = [undefined, "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE", "EXEMPTED"] as const;
+const STATE_CODES = new Map<string | undefined, number>(STATES.map((state, code) => [state, code]));
+
+/**
+ * What a build keeps of the previous report, once read: for each of this run's evaluations, the
+ * state before and since when (the dates, mostly alike, held once each); and the failing findings
+ * this run has no counterpart of, which the diff lists as resolved (the resource is gone) or
+ * unverified (its rule could not judge that account and region this time).
+ */
+class PreviousStates {
+  readonly resolved: Finding[] = [];
+  readonly unverified: Finding[] = [];
+  readonly stateByKey: Uint8Array;
+  readonly firstSeenByKey: Int32Array;
+  private readonly dates: string[] = [];
+  private readonly dateNumbers = new Map<string, number>();
+  generatedAt = "";
+
+  /** `keyOf`: each evaluation's key, numbered (evaluations of one key share a number). */
+  constructor(
+    private readonly keyOf: Int32Array,
+    keyCount: number,
+  ) {
+    this.stateByKey = new Uint8Array(keyCount);
+    this.firstSeenByKey = new Int32Array(keyCount);
+  }
+
+  /** The state before of the evaluation at `position` (undefined: no previous finding of its key). */
+  stateOf(position: number): string | undefined {
+    return STATES[this.stateByKey[this.keyOf[position] as number] as number];
+  }
+
+  /** When the previous finding of the evaluation at `position` was first seen (only if it has one). */
+  firstSeenOf(position: number): string {
+    return this.dates[this.firstSeenByKey[this.keyOf[position] as number] as number] as string;
+  }
+
+  /** The number of a first-seen date, so that a million findings of a few dates hold each date once. */
+  dateNumber(date: string): number {
+    let number = this.dateNumbers.get(date);
+    if (number === undefined) {
+      number = this.dates.length;
+      this.dates.push(date);
+      this.dateNumbers.set(date, number);
+    }
+    return number;
+  }
+}
+
+/**
+ * Takes the previous report's findings one at a time, as they are read, against an index of this
+ * run's evaluations, so the previous report is never held whole (see {@link PreviousStates}). A
+ * previous finding outside this run's scopes or rules is not compared.
+ */
+class PreviousFindings {
+  private readonly keys = new FiveKeyMap();
+  private readonly ruleIds: ReadonlySet<string>;
+  private readonly scopes: ReadonlySet<string>;
+  /** The rules that could not judge a whole account/region say so once, on the account: `rule|account/region`. */
+  private readonly unjudged = new Set<string>();
+  readonly states: PreviousStates;
+
+  constructor(options: Pick<BuildReportOptions, "evaluations" | "rules" | "scopes">) {
+    const { evaluations } = options;
+    const keyOf = new Int32Array(evaluations.length);
+    let keyCount = 0;
+    evaluations.forEach((evaluation, position) => {
+      const { ruleId, accountId, region, resourceType, resourceId } = evaluation;
+      const key = this.keys.intern(ruleId, accountId, region, resourceType, resourceId, keyCount);
+      if (key === keyCount) keyCount += 1;
+      keyOf[position] = key;
+      if (resourceType === ACCOUNT_RESOURCE_TYPE && evaluation.complianceType === "INSUFFICIENT_DATA") {
+        this.unjudged.add(`${ruleId}|${accountId}/${region}`);
+      }
+    });
+    this.states = new PreviousStates(keyOf, keyCount);
+    this.ruleIds = new Set(options.rules.map((rule) => rule.id));
+    this.scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
+  }
+
+  /** Takes the previous report's next finding (of several of one key, the last counts). */
+  add(finding: Finding): void {
+    const { states } = this;
+    const key = this.keys.get(finding.ruleId, finding.accountId, finding.region, finding.resourceType, finding.resourceId);
+    if (key !== undefined) {
+      states.stateByKey[key] = STATE_CODES.get(stateOf(finding)) as number;
+      states.firstSeenByKey[key] = states.dateNumber(finding.firstSeen);
+      return;
+    }
+    if (finding.complianceType !== "NON_COMPLIANT") return;
+    const scope = `${finding.accountId}/${finding.region}`;
+    if (!this.ruleIds.has(finding.ruleId) || !this.scopes.has(scope)) return;
+    if (this.unjudged.has(`${finding.ruleId}|${scope}`)) states.unverified.push({ ...finding, change: "unverified", absent: true });
+    else states.resolved.push({ ...finding, change: "resolved", absent: true });
+  }
 }
 
 /**
@@ -216,21 +379,46 @@ function sortFindings(findings: Finding[]): Finding[] {
  * counts, and the diff against the previous report when one is given.
  */
 export function buildReport(options: BuildReportOptions): Report {
+  return assembleReport(options, options.previous && statesOfWhole(options, options.previous));
+}
+
+// The index of this run's evaluations lives only while the previous report is read (at a million
+// findings, tens of MB): these return what the build keeps, and the index is garbage.
+function statesOfWhole(options: BuildReportOptions, previous: Report): PreviousStates {
+  const findings = new PreviousFindings(options);
+  for (const finding of previous.findings) findings.add(finding);
+  findings.states.generatedAt = previous.generatedAt;
+  return findings.states;
+}
+
+async function statesOfStreamed(options: BuildReportOptions, readPrevious: PreviousReader): Promise<PreviousStates> {
+  const findings = new PreviousFindings(options);
+  const { generatedAt } = await readPrevious((finding) => findings.add(finding));
+  findings.states.generatedAt = generatedAt;
+  return findings.states;
+}
+
+/** Reads a previous report, giving its findings to `take` one by one, in order; resolves to the rest once it is read and valid. */
+export type PreviousReader = (take: (finding: Finding) => void) => Promise<{ generatedAt: string }>;
+
+/**
+ * {@link buildReport} against a previous report read as a stream, so that a report of a million
+ * findings is never held whole.
+ */
+export async function buildReportAgainst(options: Omit<BuildReportOptions, "previous">, readPrevious: PreviousReader): Promise<Report> {
+  return assembleReport(options, await statesOfStreamed(options, readPrevious));
+}
+
+function assembleReport(options: BuildReportOptions, before: PreviousStates | undefined): Report {
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
   const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
-  const previousByKey = new Map<string, Finding>();
-  for (const finding of options.previous?.findings ?? []) previousByKey.set(findingKey(finding), finding);
-  const comparing = options.previous !== undefined;
-
-  const findings: Finding[] = [];
-  // The previous findings some evaluation has the key of: objects already held, where a set of
-  // the keys would hold a million more strings at the peak of a large report's build.
-  const matched = new Set<Finding>();
-  for (const evaluation of options.evaluations) {
-    const previous = previousByKey.get(findingKey(evaluation));
-    if (previous) matched.add(previous);
+  const { evaluations } = options;
+  // Built in report order, so no unsorted copy of the findings is ever held.
+  const findings = reportOrder(evaluations).map((position): Finding => {
+    const evaluation = evaluations[position] as Evaluation;
+    const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
-    const finding: Finding = {
+    return {
       ruleId: evaluation.ruleId,
       resourceType: evaluation.resourceType,
       resourceId: evaluation.resourceId,
@@ -240,17 +428,16 @@ export function buildReport(options: BuildReportOptions): Report {
       annotation: evaluation.annotation,
       severity: severityOf.get(evaluation.ruleId) ?? "medium",
       exempted: isExempted(evaluation),
-      firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
+      firstSeen:
+        stateBefore !== undefined && stateBefore === stateOf(evaluation) ? (before as PreviousStates).firstSeenOf(position) : generatedAt,
       exemption: evaluation.exemption,
-      change: comparing ? classifyChange(evaluation, previous) : undefined,
+      change: before ? changeBetween(stateOf(evaluation), stateBefore) : undefined,
     };
-    findings.push(finding);
-  }
+  });
 
-  const sorted = sortFindings(findings);
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
-  for (const finding of sorted) {
+  for (const finding of findings) {
     summary.totals[finding.complianceType] += 1;
     if (finding.exempted) summary.totals.exempted += 1;
     summary.totals.total += 1;
@@ -268,16 +455,10 @@ export function buildReport(options: BuildReportOptions): Report {
     scopes: [...options.scopes],
     rules: [...options.rules],
     summary,
-    exemptions: exemptionsOf(sorted, generatedAt),
-    findings: sorted,
+    exemptions: exemptionsOf(findings, generatedAt),
+    findings,
   };
-  if (options.previous) {
-    const seen = (finding: Finding) => {
-      const kept = previousByKey.get(findingKey(finding));
-      return kept !== undefined && matched.has(kept);
-    };
-    report.diff = diffAgainst(options.previous, report.findings, seen, options);
-  }
+  if (before) report.diff = diffOf(findings, before);
   return report;
 }
 
@@ -343,47 +524,23 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
   return { invalid, expiringSoon };
 }
 
-/** `seen`: whether this run has a finding of the same key as a previous one. */
-function diffAgainst(
-  previous: Report,
-  findings: readonly Finding[],
-  seen: (previous: Finding) => boolean,
-  options: BuildReportOptions,
-): ReportDiff {
+/** The changes since the previous report: each finding's, and the previous failing findings this run has none of. */
+function diffOf(findings: readonly Finding[], previous: PreviousStates): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];
-  // Rules that could not judge a whole account/region report it once, on the account.
-  const unjudged = new Set<string>();
   for (const finding of findings) {
     if (finding.change) counts[finding.change] += 1;
     if (finding.change === "resolved") resolved.push(finding);
     if (finding.change === "unverified") unverified.push(finding);
-    if (finding.resourceType === ACCOUNT_RESOURCE_TYPE && finding.complianceType === "INSUFFICIENT_DATA") {
-      unjudged.add(`${finding.ruleId}|${finding.accountId}/${finding.region}`);
-    }
   }
-  // A failing finding missing from this run is resolved (the resource is gone) only where this
-  // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
-  const ruleIds = new Set(options.rules.map((rule) => rule.id));
-  const scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
-  for (const finding of previous.findings) {
-    if (finding.complianceType !== "NON_COMPLIANT" || seen(finding)) continue;
-    const scope = `${finding.accountId}/${finding.region}`;
-    if (!ruleIds.has(finding.ruleId) || !scopes.has(scope)) continue;
-    if (unjudged.has(`${finding.ruleId}|${scope}`)) {
-      unverified.push({ ...finding, change: "unverified", absent: true });
-      counts.unverified += 1;
-    } else {
-      resolved.push({ ...finding, change: "resolved", absent: true });
-      counts.resolved += 1;
-    }
-  }
+  counts.resolved += previous.resolved.length;
+  counts.unverified += previous.unverified.length;
   return {
     previousGeneratedAt: previous.generatedAt,
     counts,
-    resolved: sortFindings(resolved),
-    unverified: sortFindings(unverified),
+    resolved: sortFindings([...resolved, ...previous.resolved]),
+    unverified: sortFindings([...unverified, ...previous.unverified]),
   };
 }
 

@@ -202,27 +202,27 @@ function changeBetween(now: string, before: string | undefined): Change {
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * A map keyed by five strings, as maps nested in that order: the items' own strings are the keys,
- * so no key string is built per item. The last key should be the one with the most values.
+ * A map keyed by four strings, as maps nested in that order: the items' own strings are the keys,
+ * so no key string is built per item.
  */
-class FiveKeyMap {
-  private readonly root = new Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>();
+class FourKeyMap {
+  private readonly root = new Map<string, Map<string, Map<string, Map<string, number>>>>();
 
-  get(a: string, b: string, c: string, d: string, e: string): number | undefined {
-    return this.root.get(a)?.get(b)?.get(c)?.get(d)?.get(e);
+  get(a: string, b: string, c: string, d: string): number | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d);
   }
 
   /** The number held under the key; if there is none, `next` is held and returned. */
-  intern(a: string, b: string, c: string, d: string, e: string, next: number): number {
-    const leaf = child(child(child(child(this.root, a), b), c), d);
-    const held = leaf.get(e);
+  intern(a: string, b: string, c: string, d: string, next: number): number {
+    const leaf = child(child(child(this.root, a), b), c);
+    const held = leaf.get(d);
     if (held !== undefined) return held;
-    leaf.set(e, next);
+    leaf.set(d, next);
     return next;
   }
 }
 
-function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {
+function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let found = map.get(key);
   if (!found) {
     found = new Map();
@@ -232,49 +232,104 @@ function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {
 }
 
 /**
- * The positions of `items` in report order (rule, failing first, account, region, type, id), in
- * code-unit order and never localeCompare, whose collation is slow at 100k findings and differs
- * between machines. The few distinct (rule, compliance type, account, region, type) groups are
- * ranked once, so a million items are sorted on a rank and their id, with no key string each.
+ * Items sorted by key (rule, account, region, type, id), in code-unit order and never
+ * localeCompare, whose collation is slow at 100k findings and differs between machines. The few
+ * distinct (rule, account, region, type) groups are ranked once, so a million items are sorted on
+ * a rank and their id, with no key string each; an item of a given key is then found by binary
+ * search within its group, with no index entry per item. Items of one key keep their order.
  */
-function reportOrder(items: readonly Evaluation[]): number[] {
-  const groups = new FiveKeyMap();
-  const firstOfGroup: Evaluation[] = [];
-  const groupOf = new Int32Array(items.length);
-  items.forEach((item, position) => {
-    const group = groups.intern(item.ruleId, item.complianceType, item.accountId, item.region, item.resourceType, firstOfGroup.length);
-    if (group === firstOfGroup.length) firstOfGroup.push(item);
-    groupOf[position] = group;
-  });
-  const rankOfGroup = new Int32Array(firstOfGroup.length);
-  firstOfGroup
-    .map((_, group) => group)
-    .sort((groupA, groupB) => {
-      const a = firstOfGroup[groupA] as Evaluation;
-      const b = firstOfGroup[groupB] as Evaluation;
-      return (
-        compareStrings(a.ruleId, b.ruleId) ||
-        COMPLIANCE_TYPES.indexOf(a.complianceType) - COMPLIANCE_TYPES.indexOf(b.complianceType) ||
-        compareStrings(a.accountId, b.accountId) ||
-        compareStrings(a.region, b.region) ||
-        compareStrings(a.resourceType, b.resourceType)
-      );
-    })
-    .forEach((group, rank) => {
-      rankOfGroup[group] = rank;
+class KeyOrder {
+  /** The items' positions in key order. */
+  readonly positions: Int32Array;
+  private readonly groups = new FourKeyMap();
+  /** Each group's range in `positions`. */
+  private readonly groupStart: Int32Array;
+  private readonly groupEnd: Int32Array;
+
+  constructor(private readonly items: readonly Evaluation[]) {
+    const firstOfGroup: Evaluation[] = [];
+    const groupOf = new Int32Array(items.length);
+    items.forEach((item, position) => {
+      const group = this.groups.intern(item.ruleId, item.accountId, item.region, item.resourceType, firstOfGroup.length);
+      if (group === firstOfGroup.length) firstOfGroup.push(item);
+      groupOf[position] = group;
     });
-  const rank = groupOf.map((group) => rankOfGroup[group] as number);
-  const order = Array.from({ length: items.length }, (_, position) => position);
-  // Items of one key keep their order.
-  return order.sort(
-    (a, b) =>
-      (rank[a] as number) - (rank[b] as number) ||
-      compareStrings((items[a] as Evaluation).resourceId, (items[b] as Evaluation).resourceId) ||
-      a - b,
-  );
+    const rankOfGroup = new Int32Array(firstOfGroup.length);
+    firstOfGroup
+      .map((_, group) => group)
+      .sort((groupA, groupB) => {
+        const a = firstOfGroup[groupA] as Evaluation;
+        const b = firstOfGroup[groupB] as Evaluation;
+        return (
+          compareStrings(a.ruleId, b.ruleId) ||
+          compareStrings(a.accountId, b.accountId) ||
+          compareStrings(a.region, b.region) ||
+          compareStrings(a.resourceType, b.resourceType)
+        );
+      })
+      .forEach((group, rank) => {
+        rankOfGroup[group] = rank;
+      });
+    const rank = groupOf.map((group) => rankOfGroup[group] as number);
+    this.positions = groupOf.map((_, position) => position);
+    this.positions.sort(
+      (a, b) =>
+        (rank[a] as number) - (rank[b] as number) ||
+        compareStrings((items[a] as Evaluation).resourceId, (items[b] as Evaluation).resourceId) ||
+        a - b,
+    );
+    this.groupStart = new Int32Array(firstOfGroup.length);
+    this.groupEnd = new Int32Array(firstOfGroup.length);
+    this.positions.forEach((position, index) => {
+      const group = groupOf[position] as number;
+      if (index === 0 || groupOf[this.positions[index - 1] as number] !== group) this.groupStart[group] = index;
+      this.groupEnd[group] = index + 1;
+    });
+  }
+
+  /** The positions of the items of the key of `key`, in their order. */
+  *positionsOf(key: Evaluation): Generator<number> {
+    const group = this.groups.get(key.ruleId, key.accountId, key.region, key.resourceType);
+    if (group === undefined) return;
+    let low = this.groupStart[group] as number;
+    let high = this.groupEnd[group] as number;
+    const idAt = (index: number) => (this.items[this.positions[index] as number] as Evaluation).resourceId;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (idAt(middle) < key.resourceId) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < (this.groupEnd[group] as number) && idAt(index) === key.resourceId; index++) {
+      yield this.positions[index] as number;
+    }
+  }
+
+  /** The items' positions in report order: key order, but each rule's failing first (in {@link COMPLIANCE_TYPES}' order). */
+  reportOrder(): Int32Array {
+    const { items, positions } = this;
+    const order = new Int32Array(positions.length);
+    let placed = 0;
+    let ruleStart = 0;
+    while (ruleStart < positions.length) {
+      const ruleId = (items[positions[ruleStart] as number] as Evaluation).ruleId;
+      let ruleEnd = ruleStart;
+      while (ruleEnd < positions.length && (items[positions[ruleEnd] as number] as Evaluation).ruleId === ruleId) ruleEnd++;
+      // -1: a compliance type not in the list comes first, as its index would sort.
+      for (let type = -1; type < COMPLIANCE_TYPES.length; type++) {
+        for (let index = ruleStart; index < ruleEnd; index++) {
+          const position = positions[index] as number;
+          if (COMPLIANCE_TYPES.indexOf((items[position] as Evaluation).complianceType) === type) order[placed++] = position;
+        }
+      }
+      ruleStart = ruleEnd;
+    }
+    return order;
+  }
 }
 
-const sortFindings = (findings: readonly Finding[]): Finding[] => reportOrder(findings).map((position) => findings[position] as Finding);
+/** Findings in report order (rule, failing first, account, region, type, id). */
+const sortFindings = (findings: readonly Finding[]): Finding[] =>
+  Array.from(new KeyOrder(findings).reportOrder(), (position) => findings[position] as Finding);
 
 /** A previous finding's state as a small number (0: no previous finding), so a million of them fit in a byte array. */
 const STATES = [undefined, "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE", "EXEMPTED"] as const;
@@ -289,29 +344,26 @@ const STATE_CODES = new Map<string | undefined, number>(STATES.map((state, code)
 class PreviousStates {
   readonly resolved: Finding[] = [];
   readonly unverified: Finding[] = [];
-  readonly stateByKey: Uint8Array;
-  readonly firstSeenByKey: Int32Array;
+  /** By evaluation position. */
+  readonly stateBefore: Uint8Array;
+  readonly firstSeenBefore: Int32Array;
   private readonly dates: string[] = [];
   private readonly dateNumbers = new Map<string, number>();
   generatedAt = "";
 
-  /** `keyOf`: each evaluation's key, numbered (evaluations of one key share a number). */
-  constructor(
-    private readonly keyOf: Int32Array,
-    keyCount: number,
-  ) {
-    this.stateByKey = new Uint8Array(keyCount);
-    this.firstSeenByKey = new Int32Array(keyCount);
+  constructor(evaluations: number) {
+    this.stateBefore = new Uint8Array(evaluations);
+    this.firstSeenBefore = new Int32Array(evaluations);
   }
 
   /** The state before of the evaluation at `position` (undefined: no previous finding of its key). */
   stateOf(position: number): string | undefined {
-    return STATES[this.stateByKey[this.keyOf[position] as number] as number];
+    return STATES[this.stateBefore[position] as number];
   }
 
   /** When the previous finding of the evaluation at `position` was first seen (only if it has one). */
   firstSeenOf(position: number): string {
-    return this.dates[this.firstSeenByKey[this.keyOf[position] as number] as number] as string;
+    return this.dates[this.firstSeenBefore[position] as number] as string;
   }
 
   /** The number of a first-seen date, so that a million findings of a few dates hold each date once. */
@@ -327,32 +379,27 @@ class PreviousStates {
 }
 
 /**
- * Takes the previous report's findings one at a time, as they are read, against an index of this
- * run's evaluations, so the previous report is never held whole (see {@link PreviousStates}). A
- * previous finding outside this run's scopes or rules is not compared.
+ * Takes the previous report's findings one at a time, as they are read, and finds each one's
+ * counterparts among this run's evaluations in their key order, so the previous report is never
+ * held whole (see {@link PreviousStates}). A previous finding outside this run's scopes or rules
+ * is not compared.
  */
 class PreviousFindings {
-  private readonly keys = new FiveKeyMap();
   private readonly ruleIds: ReadonlySet<string>;
   private readonly scopes: ReadonlySet<string>;
   /** The rules that could not judge a whole account/region say so once, on the account: `rule|account/region`. */
   private readonly unjudged = new Set<string>();
   readonly states: PreviousStates;
 
-  constructor(options: Pick<BuildReportOptions, "evaluations" | "rules" | "scopes">) {
-    const { evaluations } = options;
-    const keyOf = new Int32Array(evaluations.length);
-    let keyCount = 0;
-    evaluations.forEach((evaluation, position) => {
-      const { ruleId, accountId, region, resourceType, resourceId } = evaluation;
-      const key = this.keys.intern(ruleId, accountId, region, resourceType, resourceId, keyCount);
-      if (key === keyCount) keyCount += 1;
-      keyOf[position] = key;
-      if (resourceType === ACCOUNT_RESOURCE_TYPE && evaluation.complianceType === "INSUFFICIENT_DATA") {
+  constructor(
+    private readonly order: KeyOrder,
+    options: Pick<BuildReportOptions, "evaluations" | "rules" | "scopes">,
+  ) {
+    for (const { ruleId, resourceType, region, accountId, complianceType } of options.evaluations) {
+      if (resourceType === ACCOUNT_RESOURCE_TYPE && complianceType === "INSUFFICIENT_DATA")
         this.unjudged.add(`${ruleId}|${accountId}/${region}`);
-      }
-    });
-    this.states = new PreviousStates(keyOf, keyCount);
+    }
+    this.states = new PreviousStates(options.evaluations.length);
     this.ruleIds = new Set(options.rules.map((rule) => rule.id));
     this.scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
   }
@@ -360,13 +407,13 @@ class PreviousFindings {
   /** Takes the previous report's next finding (of several of one key, the last counts). */
   add(finding: Finding): void {
     const { states } = this;
-    const key = this.keys.get(finding.ruleId, finding.accountId, finding.region, finding.resourceType, finding.resourceId);
-    if (key !== undefined) {
-      states.stateByKey[key] = STATE_CODES.get(stateOf(finding)) as number;
-      states.firstSeenByKey[key] = states.dateNumber(finding.firstSeen);
-      return;
+    let seen = false;
+    for (const position of this.order.positionsOf(finding)) {
+      states.stateBefore[position] = STATE_CODES.get(stateOf(finding)) as number;
+      states.firstSeenBefore[position] = states.dateNumber(finding.firstSeen);
+      seen = true;
     }
-    if (finding.complianceType !== "NON_COMPLIANT") return;
+    if (seen || finding.complianceType !== "NON_COMPLIANT") return;
     const scope = `${finding.accountId}/${finding.region}`;
     if (!this.ruleIds.has(finding.ruleId) || !this.scopes.has(scope)) return;
     if (this.unjudged.has(`${finding.ruleId}|${scope}`)) states.unverified.push({ ...finding, change: "unverified", absent: true });
@@ -379,23 +426,13 @@ class PreviousFindings {
  * counts, and the diff against the previous report when one is given.
  */
 export function buildReport(options: BuildReportOptions): Report {
-  return assembleReport(options, options.previous && statesOfWhole(options, options.previous));
-}
-
-// The index of this run's evaluations lives only while the previous report is read (at a million
-// findings, tens of MB): these return what the build keeps, and the index is garbage.
-function statesOfWhole(options: BuildReportOptions, previous: Report): PreviousStates {
-  const findings = new PreviousFindings(options);
+  const order = new KeyOrder(options.evaluations);
+  const { previous } = options;
+  if (!previous) return assembleReport(options, order);
+  const findings = new PreviousFindings(order, options);
   for (const finding of previous.findings) findings.add(finding);
   findings.states.generatedAt = previous.generatedAt;
-  return findings.states;
-}
-
-async function statesOfStreamed(options: BuildReportOptions, readPrevious: PreviousReader): Promise<PreviousStates> {
-  const findings = new PreviousFindings(options);
-  const { generatedAt } = await readPrevious((finding) => findings.add(finding));
-  findings.states.generatedAt = generatedAt;
-  return findings.states;
+  return assembleReport(options, order, findings.states);
 }
 
 /** Reads a previous report, giving its findings to `take` one by one, in order; resolves to the rest once it is read and valid. */
@@ -406,19 +443,24 @@ export type PreviousReader = (take: (finding: Finding) => void) => Promise<{ gen
  * findings is never held whole.
  */
 export async function buildReportAgainst(options: Omit<BuildReportOptions, "previous">, readPrevious: PreviousReader): Promise<Report> {
-  return assembleReport(options, await statesOfStreamed(options, readPrevious));
+  const order = new KeyOrder(options.evaluations);
+  const findings = new PreviousFindings(order, options);
+  const { generatedAt } = await readPrevious((finding) => findings.add(finding));
+  findings.states.generatedAt = generatedAt;
+  return assembleReport(options, order, findings.states);
 }
 
-function assembleReport(options: BuildReportOptions, before: PreviousStates | undefined): Report {
+function assembleReport(options: BuildReportOptions, order: KeyOrder, before?: PreviousStates): Report {
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
   const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
   const { evaluations } = options;
   // Built in report order, so no unsorted copy of the findings is ever held.
-  const findings = reportOrder(evaluations).map((position): Finding => {
+  const findings: Finding[] = [];
+  for (const position of order.reportOrder()) {
     const evaluation = evaluations[position] as Evaluation;
     const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
-    return {
+    findings.push({
       ruleId: evaluation.ruleId,
       resourceType: evaluation.resourceType,
       resourceId: evaluation.resourceId,
@@ -432,8 +474,8 @@ function assembleReport(options: BuildReportOptions, before: PreviousStates | un
         stateBefore !== undefined && stateBefore === stateOf(evaluation) ? (before as PreviousStates).firstSeenOf(position) : generatedAt,
       exemption: evaluation.exemption,
       change: before ? changeBetween(stateOf(evaluation), stateBefore) : undefined,
-    };
-  });
+    });
+  }
 
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();

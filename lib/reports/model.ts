@@ -349,7 +349,6 @@ class PreviousStates {
   readonly firstSeenBefore: Int32Array;
   private readonly dates: string[] = [];
   private readonly dateNumbers = new Map<string, number>();
-  generatedAt = "";
 
   constructor(evaluations: number) {
     this.stateBefore = new Uint8Array(evaluations);
@@ -413,6 +412,8 @@ class PreviousFindings {
       states.firstSeenBefore[position] = states.dateNumber(finding.firstSeen);
       seen = true;
     }
+    // A failing finding missing from this run is resolved (the resource is gone) only where this
+    // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
     if (seen || finding.complianceType !== "NON_COMPLIANT") return;
     const scope = `${finding.accountId}/${finding.region}`;
     if (!this.ruleIds.has(finding.ruleId) || !this.scopes.has(scope)) return;
@@ -431,8 +432,7 @@ export function buildReport(options: BuildReportOptions): Report {
   if (!previous) return assembleReport(options, order);
   const findings = new PreviousFindings(order, options);
   for (const finding of previous.findings) findings.add(finding);
-  findings.states.generatedAt = previous.generatedAt;
-  return assembleReport(options, order, findings.states);
+  return assembleReport(options, order, { states: findings.states, generatedAt: previous.generatedAt });
 }
 
 /** Reads a previous report, giving its findings to `take` one by one, in order; resolves to the rest once it is read and valid. */
@@ -446,14 +446,14 @@ export async function buildReportAgainst(options: Omit<BuildReportOptions, "prev
   const order = new KeyOrder(options.evaluations);
   const findings = new PreviousFindings(order, options);
   const { generatedAt } = await readPrevious((finding) => findings.add(finding));
-  findings.states.generatedAt = generatedAt;
-  return assembleReport(options, order, findings.states);
+  return assembleReport(options, order, { states: findings.states, generatedAt });
 }
 
-function assembleReport(options: BuildReportOptions, order: KeyOrder, before?: PreviousStates): Report {
+function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?: { states: PreviousStates; generatedAt: string }): Report {
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
   const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
   const { evaluations } = options;
+  const before = previous?.states;
   // Built in report order, so no unsorted copy of the findings is ever held.
   const findings: Finding[] = [];
   for (const position of order.reportOrder()) {
@@ -500,7 +500,7 @@ function assembleReport(options: BuildReportOptions, order: KeyOrder, before?: P
     exemptions: exemptionsOf(findings, generatedAt),
     findings,
   };
-  if (before) report.diff = diffOf(findings, before);
+  if (previous) report.diff = diffOf(findings, previous.states, previous.generatedAt);
   return report;
 }
 
@@ -567,7 +567,7 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
 }
 
 /** The changes since the previous report: each finding's, and the previous failing findings this run has none of. */
-function diffOf(findings: readonly Finding[], previous: PreviousStates): ReportDiff {
+function diffOf(findings: readonly Finding[], previous: PreviousStates, previousGeneratedAt: string): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];
@@ -579,7 +579,7 @@ function diffOf(findings: readonly Finding[], previous: PreviousStates): ReportD
   counts.resolved += previous.resolved.length;
   counts.unverified += previous.unverified.length;
   return {
-    previousGeneratedAt: previous.generatedAt,
+    previousGeneratedAt,
     counts,
     resolved: sortFindings([...resolved, ...previous.resolved]),
     unverified: sortFindings([...unverified, ...previous.unverified]),

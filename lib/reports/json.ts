@@ -272,6 +272,20 @@ export async function streamReport(file: string, take: (finding: Finding) => voi
   return headingOf(await collectReport(new ReportCollector(file, take), what, (collector) => readJsonStream(file, collector)));
 }
 
+/**
+ * Fails as {@link streamReport} would if the report cannot be read at all (no such file, a folder,
+ * not JSON), reading no further than its first key: a report streamed against a run's evaluations
+ * is read only after them, and a wrong path should not wait for a long evaluation.
+ */
+export async function checkReportReadable(file: string, what = "previous report"): Promise<void> {
+  try {
+    await readJsonStream(file, { modeOf: () => "stop", onRecord: () => {}, onValue: () => {} });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
+    throw error;
+  }
+}
+
 /** {@link readReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
 export function readReportOf(source: AsyncIterable<Uint8Array>, where: string, what = "previous report"): Promise<Report> {
   return collectReport(new ReportCollector(where), what, (collector) => readJsonStreamOf(source, where, collector));

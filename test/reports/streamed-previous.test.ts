@@ -142,6 +142,40 @@ describe("a report against a previous report read as a stream", () => {
     await expect(streamReport(path, () => {})).rejects.toThrow(`${path}: field findings: not a report of this tool: listed twice`);
   });
 
+  test("report --previous that cannot be read at all is refused before any evaluation, as the full read would refuse it", async () => {
+    const missing = join(dir, "no-such-previous.json");
+    const refusal = runCli([
+      "report",
+      "-s",
+      join(dir, "no-such-snapshot.json"),
+      "--previous",
+      missing,
+      "-f",
+      "csv",
+      "-o",
+      join(dir, "r.csv"),
+    ]);
+    expect(refusal.code).toBe(2);
+    expect(refusal.stderr.trim().split("\n")).toEqual([
+      expect.stringContaining(`${missing}: cannot read the previous report: no such file`),
+    ]);
+    const notJson = join(dir, "not-json.json");
+    writeFileSync(notJson, "garbage");
+    const checked = runCli([
+      "report",
+      "-s",
+      join(dir, "no-such-snapshot.json"),
+      "--previous",
+      notJson,
+      "-f",
+      "csv",
+      "-o",
+      join(dir, "r.csv"),
+    ]);
+    const full = await streamReport(notJson, () => {}).catch((error: Error) => error.message);
+    expect(checked.stderr.trim()).toBe(`ec2-config-rules: ${full}`);
+  });
+
   test("report --previous refuses a bad finding with one line naming it, and writes nothing", () => {
     const previous = join(dir, "cli-previous.json");
     expect(runCli(["report", "-s", EXAMPLE_SNAPSHOT, "-f", "json", "-o", previous]).code).toBe(0);

@@ -4,7 +4,7 @@ import { InputError } from "../../errors";
 import { checkOutputTarget } from "../../io/output-target";
 import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../../reports";
 import { HTML_MAX_FINDINGS, type HtmlOptions } from "../../reports/html";
-import { streamReport } from "../../reports/json";
+import { checkReportReadable, streamReport } from "../../reports/json";
 import { buildReport, buildReportAgainst, type Report, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
 import { parseWholeNumber } from "../options";
@@ -37,9 +37,10 @@ function htmlOptionsOf(options: ReportOptions): HtmlOptions | undefined {
 
 /** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
 export async function writeReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date) {
-  // The output folder is checked first, so a bad one fails before any evaluation work. The previous
-  // report is read after the evaluation, since it is matched against the evaluations as it streams.
+  // The output folder and the previous report are checked first, so bad ones fail before any
+  // evaluation work; the previous report's findings are read after it, matched against its evaluations.
   await checkOutputTarget(options.output);
+  if (options.previous) await checkReportReadable(options.previous);
   if (options.sarifResults && options.format !== "sarif") {
     throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
   }

@@ -6,7 +6,7 @@ import type { Bulletin } from "../alerts/bulletin";
 import { publishBulletin } from "../alerts/publish";
 import { readConfigResults } from "../config/config-results";
 import type { AnyRule } from "../engine/rule";
-import { buildReport, type Report, reportRuleOf } from "../reports/model";
+import { buildReport, buildReportAgainst, type Report, reportRuleOf } from "../reports/model";
 import { hasNotableChange, latestReportKey, readPreviousReport, writeReport } from "../reports/scheduled";
 import * as z from "../zod";
 import { parseEnvironment } from "./environment";
@@ -118,17 +118,19 @@ export async function runScheduledReport(
   const bucket = settings.REPORTS_BUCKET;
   const { evaluations, scopes, inputs } = await readResults(settings, clients, accountId);
   const previousKey = await latestReportKey(clients.s3, bucket);
-  const previous = previousKey ? await readPreviousReport(clients.s3, bucket, previousKey) : undefined;
   const ruleIds = new Set(Object.keys(settings.CONFIG_RULE_NAMES));
-  const report = buildReport({
+  const build = {
     evaluations,
     rules: rules.filter((rule) => ruleIds.has(rule.meta.id)).map(reportRuleOf),
     scopes,
     inputs,
-    previous,
     tool: { name: "ec2-config-rules", version: options.version ?? "0.1.0" },
     now: options.now,
-  });
+  };
+  // The previous report is read as a stream against this run's evaluations, never held whole.
+  const report = previousKey
+    ? await buildReportAgainst(build, (take) => readPreviousReport(clients.s3, bucket, previousKey, take))
+    : buildReport(build);
   const { htmlKey, jsonKey, link } = await writeReport(clients.s3, bucket, report, settings.REPORT_LINK_EXPIRY_SECONDS);
   const digest = reportBulletin(report, link, settings.REPORT_LINK_EXPIRY_SECONDS, `s3://${bucket}/${jsonKey}`);
   const notify = settings.REPORT_NOTIFY === "always" || hasNotableChange(report);

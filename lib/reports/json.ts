@@ -159,18 +159,27 @@ const isFindingList = (path: readonly string[]): boolean =>
     ? path[0] === "findings"
     : path.length === 2 && path[0] === "diff" && (DIFF_LISTS as readonly string[]).includes(path[1] as string);
 
+/** A report without its lists of findings: what is left of one whose findings were streamed. */
+export type ReportHeading = Omit<Report, "findings" | "diff"> & { diff?: Omit<NonNullable<Report["diff"]>, "resolved" | "unverified"> };
+
 /**
  * Collects a report from the streaming JSON reader: the lists of findings record by record, each
- * finding validated as it comes (the error names its index), everything else whole.
+ * finding validated as it comes (the error names its index), everything else whole. Given
+ * `streamTo`, the findings go there one by one instead of into the report, and the diff's lists
+ * are validated and dropped.
  */
 class ReportCollector implements JsonStreamHandler {
   private readonly content: Record<string, unknown> = {};
   private diff: Record<string, unknown> = {};
-  private list: Finding[] = [];
+  private take: (finding: Finding) => void = () => {};
+  private readonly listsSeen = new Set<string>();
   /** The error this collector threw, told apart from the reader's own (unreadable file, not JSON). */
   refusal: InputError | undefined;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly streamTo?: (finding: Finding) => void,
+  ) {}
 
   modeOf(path: readonly string[]): ValueMode {
     if (path.length === 1 && path[0] === "diff") {
@@ -179,23 +188,35 @@ class ReportCollector implements JsonStreamHandler {
       return "descend";
     }
     if (!isFindingList(path)) return "capture";
-    this.list = [];
-    this.place(path, this.list);
+    // A list given twice would have its first copy's findings already taken.
+    const field = fieldOf(path);
+    if (this.listsSeen.has(field)) this.refuse(new InputError("not a report of this tool: listed twice", { file: this.file, field }));
+    this.listsSeen.add(field);
+    const list: Finding[] = [];
+    this.place(path, list);
+    if (!this.streamTo) this.take = (finding) => list.push(finding);
+    else this.take = path.length === 1 ? this.streamTo : () => {};
     return "records";
   }
 
   onRecord(path: readonly string[], index: number, value: unknown): void {
+    let finding: Finding;
     try {
-      this.list.push(validFinding(value, this.file, [...path, index]));
+      finding = validFinding(value, this.file, [...path, index]);
     } catch (error) {
-      this.refusal = error as InputError;
-      throw error;
+      this.refuse(error as InputError);
     }
+    this.take(finding);
   }
 
   /** A value that is not a list of findings, or one meant to be that is not an array (the outline then refuses it). */
   onValue(path: readonly string[], value: unknown): void {
     this.place(path, value);
+  }
+
+  private refuse(error: InputError): never {
+    this.refusal = error;
+    throw error;
   }
 
   private place(path: readonly string[], value: unknown): void {
@@ -210,8 +231,11 @@ class ReportCollector implements JsonStreamHandler {
 }
 
 /** Collects a report with `read`; the reader's own errors (unreadable, not JSON) name the report's role. */
-async function collectReport(where: string, what: string, read: (collector: ReportCollector) => Promise<void>): Promise<Report> {
-  const collector = new ReportCollector(where);
+async function collectReport(
+  collector: ReportCollector,
+  what: string,
+  read: (collector: ReportCollector) => Promise<void>,
+): Promise<Report> {
   try {
     await read(collector);
   } catch (error) {
@@ -223,15 +247,56 @@ async function collectReport(where: string, what: string, read: (collector: Repo
   return collector.report();
 }
 
+/** The report without its lists of findings, which were streamed (and are empty in `report`). */
+function headingOf(report: Report): ReportHeading {
+  const { findings: _streamed, diff, ...heading } = report;
+  if (!diff) return heading;
+  const { resolved: _resolved, unverified: _unverified, ...diffHeading } = diff;
+  return { ...heading, diff: diffHeading };
+}
+
 /**
  * Reads an earlier JSON report: the previous one for the run-to-run diff, or a gate's baseline.
  * Streamed, since a report of a million findings is larger than one string can hold.
  */
 export function readReport(file: string, what = "previous report"): Promise<Report> {
-  return collectReport(file, what, (collector) => readJsonStream(file, collector));
+  return collectReport(new ReportCollector(file), what, (collector) => readJsonStream(file, collector));
+}
+
+/**
+ * {@link readReport} that gives each finding to `take` as it is read and validated, so a report of a
+ * million findings is never held whole. The rest of the report is validated once all is read:
+ * `take` may have seen findings of a report that is then refused.
+ */
+export async function streamReport(file: string, take: (finding: Finding) => void, what = "previous report"): Promise<ReportHeading> {
+  return headingOf(await collectReport(new ReportCollector(file, take), what, (collector) => readJsonStream(file, collector)));
+}
+
+/**
+ * Fails as {@link streamReport} would if the report cannot be read at all (no such file, a folder,
+ * not JSON), reading no further than its first key: a report streamed against a run's evaluations
+ * is read only after them, and a wrong path should not wait for a long evaluation.
+ */
+export async function checkReportReadable(file: string, what = "previous report"): Promise<void> {
+  try {
+    await readJsonStream(file, { modeOf: () => "stop", onRecord: () => {}, onValue: () => {} });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
+    throw error;
+  }
 }
 
 /** {@link readReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
 export function readReportOf(source: AsyncIterable<Uint8Array>, where: string, what = "previous report"): Promise<Report> {
-  return collectReport(where, what, (collector) => readJsonStreamOf(source, where, collector));
+  return collectReport(new ReportCollector(where), what, (collector) => readJsonStreamOf(source, where, collector));
+}
+
+/** {@link streamReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
+export async function streamReportOf(
+  source: AsyncIterable<Uint8Array>,
+  where: string,
+  take: (finding: Finding) => void,
+  what = "previous report",
+): Promise<ReportHeading> {
+  return headingOf(await collectReport(new ReportCollector(where, take), what, (collector) => readJsonStreamOf(source, where, collector)));
 }

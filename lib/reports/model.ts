@@ -189,26 +189,234 @@ function tally(counts: Record<string, ComplianceCounts>, key: string, finding: F
 }
 
 export function classifyChange(current: Evaluation, previous: Evaluation | undefined): Change {
-  const now = stateOf(current);
-  const before = previous ? stateOf(previous) : undefined;
+  return changeBetween(stateOf(current), previous ? stateOf(previous) : undefined);
+}
+
+function changeBetween(now: string, before: string | undefined): Change {
   if (now === "NON_COMPLIANT") return before === "NON_COMPLIANT" ? "still-failing" : "new";
   if (now === "EXEMPTED") return before === "EXEMPTED" ? "unchanged" : "exempted";
   if (before === "NON_COMPLIANT") return now === "INSUFFICIENT_DATA" ? "unverified" : "resolved";
   return "unchanged";
 }
 
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Findings in report order (rule, failing first, account, region, type, id), sorted on one
- * precomputed code-point key per finding: one string comparison instead of six, and never
- * localeCompare, whose collation is slow at 100k findings and differs between machines.
+ * A map keyed by four strings, as maps nested in that order: the items' own strings are the keys,
+ * so no key string is built per item.
  */
-function sortFindings(findings: Finding[]): Finding[] {
-  const keyed = findings.map((finding) => ({
-    key: `${finding.ruleId}\u0000${COMPLIANCE_TYPES.indexOf(finding.complianceType)}\u0000${finding.accountId}\u0000${finding.region}\u0000${finding.resourceType}\u0000${finding.resourceId}`,
-    finding,
-  }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((entry) => entry.finding);
+class FourKeyMap {
+  private readonly root = new Map<string, Map<string, Map<string, Map<string, number>>>>();
+
+  get(a: string, b: string, c: string, d: string): number | undefined {
+    return this.root.get(a)?.get(b)?.get(c)?.get(d);
+  }
+
+  /** The number held under the key; if there is none, `next` is held and returned. */
+  intern(a: string, b: string, c: string, d: string, next: number): number {
+    const leaf = child(child(child(this.root, a), b), c);
+    const held = leaf.get(d);
+    if (held !== undefined) return held;
+    leaf.set(d, next);
+    return next;
+  }
+}
+
+function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let found = map.get(key);
+  if (!found) {
+    found = new Map();
+    map.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * Items sorted by key (rule, account, region, type, id), in code-unit order and never
+ * localeCompare, whose collation is slow at 100k findings and differs between machines. The few
+ * distinct (rule, account, region, type) groups are ranked once, so a million items are sorted on
+ * a rank and their id, with no key string each; an item of a given key is then found by binary
+ * search within its group, with no index entry per item. Items of one key keep their order.
+ */
+class KeyOrder {
+  /** The items' positions in key order. */
+  readonly positions: Int32Array;
+  private readonly groups = new FourKeyMap();
+  /** Each group's range in `positions`. */
+  private readonly groupStart: Int32Array;
+  private readonly groupEnd: Int32Array;
+
+  constructor(private readonly items: readonly Evaluation[]) {
+    const firstOfGroup: Evaluation[] = [];
+    const groupOf = new Int32Array(items.length);
+    items.forEach((item, position) => {
+      const group = this.groups.intern(item.ruleId, item.accountId, item.region, item.resourceType, firstOfGroup.length);
+      if (group === firstOfGroup.length) firstOfGroup.push(item);
+      groupOf[position] = group;
+    });
+    const rankOfGroup = new Int32Array(firstOfGroup.length);
+    firstOfGroup
+      .map((_, group) => group)
+      .sort((groupA, groupB) => {
+        const a = firstOfGroup[groupA] as Evaluation;
+        const b = firstOfGroup[groupB] as Evaluation;
+        return (
+          compareStrings(a.ruleId, b.ruleId) ||
+          compareStrings(a.accountId, b.accountId) ||
+          compareStrings(a.region, b.region) ||
+          compareStrings(a.resourceType, b.resourceType)
+        );
+      })
+      .forEach((group, rank) => {
+        rankOfGroup[group] = rank;
+      });
+    const rank = groupOf.map((group) => rankOfGroup[group] as number);
+    // The ids side by side, not each behind its item: the sort's comparisons then miss the cache half as often.
+    const ids = items.map((item) => item.resourceId);
+    this.positions = groupOf.map((_, position) => position);
+    this.positions.sort((a, b) => (rank[a] as number) - (rank[b] as number) || compareStrings(ids[a] as string, ids[b] as string) || a - b);
+    this.groupStart = new Int32Array(firstOfGroup.length);
+    this.groupEnd = new Int32Array(firstOfGroup.length);
+    this.positions.forEach((position, index) => {
+      const group = groupOf[position] as number;
+      if (index === 0 || groupOf[this.positions[index - 1] as number] !== group) this.groupStart[group] = index;
+      this.groupEnd[group] = index + 1;
+    });
+  }
+
+  /** The positions of the items of the key of `key`, in their order. */
+  *positionsOf(key: Evaluation): Generator<number> {
+    const group = this.groups.get(key.ruleId, key.accountId, key.region, key.resourceType);
+    if (group === undefined) return;
+    let low = this.groupStart[group] as number;
+    let high = this.groupEnd[group] as number;
+    const idAt = (index: number) => (this.items[this.positions[index] as number] as Evaluation).resourceId;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (idAt(middle) < key.resourceId) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < (this.groupEnd[group] as number) && idAt(index) === key.resourceId; index++) {
+      yield this.positions[index] as number;
+    }
+  }
+
+  /** The items' positions in report order: key order, but each rule's failing first (in {@link COMPLIANCE_TYPES}' order). */
+  reportOrder(): Int32Array {
+    const { items, positions } = this;
+    const order = new Int32Array(positions.length);
+    let placed = 0;
+    let ruleStart = 0;
+    while (ruleStart < positions.length) {
+      const ruleId = (items[positions[ruleStart] as number] as Evaluation).ruleId;
+      let ruleEnd = ruleStart;
+      while (ruleEnd < positions.length && (items[positions[ruleEnd] as number] as Evaluation).ruleId === ruleId) ruleEnd++;
+      // -1: a compliance type not in the list comes first, as its index would sort.
+      for (let type = -1; type < COMPLIANCE_TYPES.length; type++) {
+        for (let index = ruleStart; index < ruleEnd; index++) {
+          const position = positions[index] as number;
+          if (COMPLIANCE_TYPES.indexOf((items[position] as Evaluation).complianceType) === type) order[placed++] = position;
+        }
+      }
+      ruleStart = ruleEnd;
+    }
+    return order;
+  }
+}
+
+/** Findings in report order (rule, failing first, account, region, type, id). */
+const sortFindings = (findings: readonly Finding[]): Finding[] =>
+  Array.from(new KeyOrder(findings).reportOrder(), (position) => findings[position] as Finding);
+
+/** A previous finding's state as a small number (0: no previous finding), so a million of them fit in a byte array. */
+const STATES = [undefined, "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE", "EXEMPTED"] as const;
+const STATE_CODES = new Map<string | undefined, number>(STATES.map((state, code) => [state, code]));
+
+/**
+ * What a build keeps of the previous report, once read: for each of this run's evaluations, the
+ * state before and since when (the dates, mostly alike, held once each); and the failing findings
+ * this run has no counterpart of, which the diff lists as resolved (the resource is gone) or
+ * unverified (its rule could not judge that account and region this time).
+ */
+class PreviousStates {
+  readonly resolved: Finding[] = [];
+  readonly unverified: Finding[] = [];
+  /** By evaluation position. */
+  readonly stateBefore: Uint8Array;
+  readonly firstSeenBefore: Int32Array;
+  private readonly dates: string[] = [];
+  private readonly dateNumbers = new Map<string, number>();
+
+  constructor(evaluations: number) {
+    this.stateBefore = new Uint8Array(evaluations);
+    this.firstSeenBefore = new Int32Array(evaluations);
+  }
+
+  /** The state before of the evaluation at `position` (undefined: no previous finding of its key). */
+  stateOf(position: number): string | undefined {
+    return STATES[this.stateBefore[position] as number];
+  }
+
+  /** When the previous finding of the evaluation at `position` was first seen (only if it has one). */
+  firstSeenOf(position: number): string {
+    return this.dates[this.firstSeenBefore[position] as number] as string;
+  }
+
+  /** The number of a first-seen date, so that a million findings of a few dates hold each date once. */
+  dateNumber(date: string): number {
+    let number = this.dateNumbers.get(date);
+    if (number === undefined) {
+      number = this.dates.length;
+      this.dates.push(date);
+      this.dateNumbers.set(date, number);
+    }
+    return number;
+  }
+}
+
+/**
+ * Takes the previous report's findings one at a time, as they are read, and finds each one's
+ * counterparts among this run's evaluations in their key order, so the previous report is never
+ * held whole (see {@link PreviousStates}). A previous finding outside this run's scopes or rules
+ * is not compared.
+ */
+class PreviousFindings {
+  private readonly ruleIds: ReadonlySet<string>;
+  private readonly scopes: ReadonlySet<string>;
+  /** The rules that could not judge a whole account/region say so once, on the account: `rule|account/region`. */
+  private readonly unjudged = new Set<string>();
+  readonly states: PreviousStates;
+
+  constructor(
+    private readonly order: KeyOrder,
+    options: Pick<BuildReportOptions, "evaluations" | "rules" | "scopes">,
+  ) {
+    for (const { ruleId, resourceType, region, accountId, complianceType } of options.evaluations) {
+      if (resourceType === ACCOUNT_RESOURCE_TYPE && complianceType === "INSUFFICIENT_DATA")
+        this.unjudged.add(`${ruleId}|${accountId}/${region}`);
+    }
+    this.states = new PreviousStates(options.evaluations.length);
+    this.ruleIds = new Set(options.rules.map((rule) => rule.id));
+    this.scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
+  }
+
+  /** Takes the previous report's next finding (of several of one key, the last counts). */
+  add(finding: Finding): void {
+    const { states } = this;
+    let seen = false;
+    for (const position of this.order.positionsOf(finding)) {
+      states.stateBefore[position] = STATE_CODES.get(stateOf(finding)) as number;
+      states.firstSeenBefore[position] = states.dateNumber(finding.firstSeen);
+      seen = true;
+    }
+    // A failing finding missing from this run is resolved (the resource is gone) only where this
+    // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
+    if (seen || finding.complianceType !== "NON_COMPLIANT") return;
+    const scope = `${finding.accountId}/${finding.region}`;
+    if (!this.ruleIds.has(finding.ruleId) || !this.scopes.has(scope)) return;
+    if (this.unjudged.has(`${finding.ruleId}|${scope}`)) states.unverified.push({ ...finding, change: "unverified", absent: true });
+    else states.resolved.push({ ...finding, change: "resolved", absent: true });
+  }
 }
 
 /**
@@ -216,21 +424,40 @@ function sortFindings(findings: Finding[]): Finding[] {
  * counts, and the diff against the previous report when one is given.
  */
 export function buildReport(options: BuildReportOptions): Report {
+  const order = new KeyOrder(options.evaluations);
+  const { previous } = options;
+  if (!previous) return assembleReport(options, order);
+  const findings = new PreviousFindings(order, options);
+  for (const finding of previous.findings) findings.add(finding);
+  return assembleReport(options, order, { states: findings.states, generatedAt: previous.generatedAt });
+}
+
+/** Reads a previous report, giving its findings to `take` one by one, in order; resolves to the rest once it is read and valid. */
+export type PreviousReader = (take: (finding: Finding) => void) => Promise<{ generatedAt: string }>;
+
+/**
+ * {@link buildReport} against a previous report read as a stream, so that a report of a million
+ * findings is never held whole.
+ */
+export async function buildReportAgainst(options: Omit<BuildReportOptions, "previous">, readPrevious: PreviousReader): Promise<Report> {
+  const order = new KeyOrder(options.evaluations);
+  const findings = new PreviousFindings(order, options);
+  const { generatedAt } = await readPrevious((finding) => findings.add(finding));
+  return assembleReport(options, order, { states: findings.states, generatedAt });
+}
+
+function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?: { states: PreviousStates; generatedAt: string }): Report {
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
   const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
-  const previousByKey = new Map<string, Finding>();
-  for (const finding of options.previous?.findings ?? []) previousByKey.set(findingKey(finding), finding);
-  const comparing = options.previous !== undefined;
-
+  const { evaluations } = options;
+  const before = previous?.states;
+  // Built in report order, so no unsorted copy of the findings is ever held.
   const findings: Finding[] = [];
-  // The previous findings some evaluation has the key of: objects already held, where a set of
-  // the keys would hold a million more strings at the peak of a large report's build.
-  const matched = new Set<Finding>();
-  for (const evaluation of options.evaluations) {
-    const previous = previousByKey.get(findingKey(evaluation));
-    if (previous) matched.add(previous);
+  for (const position of order.reportOrder()) {
+    const evaluation = evaluations[position] as Evaluation;
+    const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
-    const finding: Finding = {
+    findings.push({
       ruleId: evaluation.ruleId,
       resourceType: evaluation.resourceType,
       resourceId: evaluation.resourceId,
@@ -240,17 +467,16 @@ export function buildReport(options: BuildReportOptions): Report {
       annotation: evaluation.annotation,
       severity: severityOf.get(evaluation.ruleId) ?? "medium",
       exempted: isExempted(evaluation),
-      firstSeen: previous && stateOf(previous) === stateOf(evaluation) ? previous.firstSeen : generatedAt,
+      firstSeen:
+        stateBefore !== undefined && stateBefore === stateOf(evaluation) ? (before as PreviousStates).firstSeenOf(position) : generatedAt,
       exemption: evaluation.exemption,
-      change: comparing ? classifyChange(evaluation, previous) : undefined,
-    };
-    findings.push(finding);
+      change: before ? changeBetween(stateOf(evaluation), stateBefore) : undefined,
+    });
   }
 
-  const sorted = sortFindings(findings);
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
-  for (const finding of sorted) {
+  for (const finding of findings) {
     summary.totals[finding.complianceType] += 1;
     if (finding.exempted) summary.totals.exempted += 1;
     summary.totals.total += 1;
@@ -268,16 +494,10 @@ export function buildReport(options: BuildReportOptions): Report {
     scopes: [...options.scopes],
     rules: [...options.rules],
     summary,
-    exemptions: exemptionsOf(sorted, generatedAt),
-    findings: sorted,
+    exemptions: exemptionsOf(findings, generatedAt),
+    findings,
   };
-  if (options.previous) {
-    const seen = (finding: Finding) => {
-      const kept = previousByKey.get(findingKey(finding));
-      return kept !== undefined && matched.has(kept);
-    };
-    report.diff = diffAgainst(options.previous, report.findings, seen, options);
-  }
+  if (previous) report.diff = diffOf(findings, previous.states, previous.generatedAt);
   return report;
 }
 
@@ -343,47 +563,23 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
   return { invalid, expiringSoon };
 }
 
-/** `seen`: whether this run has a finding of the same key as a previous one. */
-function diffAgainst(
-  previous: Report,
-  findings: readonly Finding[],
-  seen: (previous: Finding) => boolean,
-  options: BuildReportOptions,
-): ReportDiff {
+/** The changes since the previous report: each finding's, and the previous failing findings this run has none of. */
+function diffOf(findings: readonly Finding[], previous: PreviousStates, previousGeneratedAt: string): ReportDiff {
   const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
   const resolved: Finding[] = [];
   const unverified: Finding[] = [];
-  // Rules that could not judge a whole account/region report it once, on the account.
-  const unjudged = new Set<string>();
   for (const finding of findings) {
     if (finding.change) counts[finding.change] += 1;
     if (finding.change === "resolved") resolved.push(finding);
     if (finding.change === "unverified") unverified.push(finding);
-    if (finding.resourceType === ACCOUNT_RESOURCE_TYPE && finding.complianceType === "INSUFFICIENT_DATA") {
-      unjudged.add(`${finding.ruleId}|${finding.accountId}/${finding.region}`);
-    }
   }
-  // A failing finding missing from this run is resolved (the resource is gone) only where this
-  // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
-  const ruleIds = new Set(options.rules.map((rule) => rule.id));
-  const scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
-  for (const finding of previous.findings) {
-    if (finding.complianceType !== "NON_COMPLIANT" || seen(finding)) continue;
-    const scope = `${finding.accountId}/${finding.region}`;
-    if (!ruleIds.has(finding.ruleId) || !scopes.has(scope)) continue;
-    if (unjudged.has(`${finding.ruleId}|${scope}`)) {
-      unverified.push({ ...finding, change: "unverified", absent: true });
-      counts.unverified += 1;
-    } else {
-      resolved.push({ ...finding, change: "resolved", absent: true });
-      counts.resolved += 1;
-    }
-  }
+  counts.resolved += previous.resolved.length;
+  counts.unverified += previous.unverified.length;
   return {
-    previousGeneratedAt: previous.generatedAt,
+    previousGeneratedAt,
     counts,
-    resolved: sortFindings(resolved),
-    unverified: sortFindings(unverified),
+    resolved: sortFindings([...resolved, ...previous.resolved]),
+    unverified: sortFindings([...unverified, ...previous.unverified]),
   };
 }
 

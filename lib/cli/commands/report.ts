@@ -4,8 +4,8 @@ import { InputError } from "../../errors";
 import { checkOutputTarget } from "../../io/output-target";
 import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../../reports";
 import { HTML_MAX_FINDINGS, type HtmlOptions } from "../../reports/html";
-import { readReport } from "../../reports/json";
-import { buildReport, type Report, reportRuleOf } from "../../reports/model";
+import { checkReportReadable, streamReport } from "../../reports/json";
+import { buildReport, buildReportAgainst, type Report, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
 import { parseWholeNumber } from "../options";
 import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
@@ -37,8 +37,10 @@ function htmlOptionsOf(options: ReportOptions): HtmlOptions | undefined {
 
 /** Runs the rules on the snapshots and writes one report; `now` is injectable so tests are stable. */
 export async function writeReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date) {
-  // The output folder and the previous report are checked first, so bad ones fail before any evaluation work.
+  // The output folder and the previous report are checked first, so bad ones fail before any
+  // evaluation work; the previous report's findings are read after it, matched against its evaluations.
   await checkOutputTarget(options.output);
+  if (options.previous) await checkReportReadable(options.previous);
   if (options.sarifResults && options.format !== "sarif") {
     throw new InputError("applies to --format sarif only", { field: "--sarif-results" });
   }
@@ -56,20 +58,14 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
 
 /**
  * The report of this run, against the previous one. Only the report outlives this function: the
- * previous report and the evaluations (a million findings each, at scale) are garbage before rendering.
+ * evaluations (a million, at scale) are garbage before rendering, and the previous report is read
+ * as a stream against them, so it is never held whole.
  */
 async function evaluateIntoReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date): Promise<Report> {
-  const previous = options.previous ? await readReport(options.previous) : undefined;
   const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
-  return buildReport({
-    evaluations,
-    rules: rules.map(reportRuleOf),
-    scopes: model.scopes(),
-    inputs,
-    previous,
-    tool,
-    now,
-  });
+  const build = { evaluations, rules: rules.map(reportRuleOf), scopes: model.scopes(), inputs, tool, now };
+  const { previous } = options;
+  return previous ? buildReportAgainst(build, (take) => streamReport(previous, take)) : buildReport(build);
 }
 
 export function registerReportCommand(program: Command): void {

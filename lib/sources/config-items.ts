@@ -1,6 +1,6 @@
 import { InputError } from "../errors";
 import { CONFIG_RECORDED_KINDS, type ConfigRecordedKind, KINDS } from "../model/kinds";
-import type { ResourceRecord } from "../model/types";
+import type { Origin, ResourceRecord } from "../model/types";
 import { CONFIG_RECORDED_NORMALIZERS, type FieldsRead, type ResourceNormalizer } from "./ec2-adapter";
 
 /**
@@ -147,6 +147,17 @@ function requiredField(value: unknown, field: string, key: string, resourceId: u
   throw new InputError("required", { field: `${field}.${key}`, resource: typeof resourceId === "string" ? resourceId : undefined });
 }
 
+/**
+ * The account and region of the item before: items come scope by scope, and records of one scope
+ * then share these strings (account ids are too long for V8 to share as it parses).
+ */
+let lastOrigin: Origin = { accountId: "", region: "" };
+
+function originOf(accountId: string, region: string): Origin {
+  if (lastOrigin.accountId !== accountId || lastOrigin.region !== region) lastOrigin = { accountId, region };
+  return lastOrigin;
+}
+
 /** Normalizes a configuration item (either shape) into model records. */
 export function configItemToRecords(raw: unknown, field = ITEM_FIELD): ConfigItemRecords {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -158,8 +169,11 @@ export function configItemToRecords(raw: unknown, field = ITEM_FIELD): ConfigIte
   const resourceType = requiredField(item.resourceType, field, "resourceType", resourceId);
   const id = requiredField(resourceId, field, "resourceId", resourceId);
   // The API shape's name for it is accountId.
-  const accountId = requiredField(item.awsAccountId ?? item.accountId, field, "awsAccountId", resourceId);
-  const region = requiredField(item.awsRegion, field, "awsRegion", resourceId);
+  const origin = originOf(
+    requiredField(item.awsAccountId ?? item.accountId, field, "awsAccountId", resourceId),
+    requiredField(item.awsRegion, field, "awsRegion", resourceId),
+  );
+  const { accountId, region } = origin;
   const evaluable = EVALUABLE_STATUSES.has(status);
   const captureTime = toIso(item.configurationItemCaptureTime) as string | undefined;
   const normalizer = BY_CONFIG_TYPE.get(resourceType);
@@ -174,7 +188,7 @@ export function configItemToRecords(raw: unknown, field = ITEM_FIELD): ConfigIte
     throw new InputError("expected an object, got an array", { field: `${field}.configuration`, resource: id });
   let record: ResourceRecord;
   try {
-    record = normalizer.normalize(toEc2Object(configuration as Record<string, unknown>, normalizer.fields), { region, accountId });
+    record = normalizer.normalize(toEc2Object(configuration as Record<string, unknown>, normalizer.fields), origin);
   } catch (error) {
     if (error instanceof InputError) {
       const inner = error.location.field;

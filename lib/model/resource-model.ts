@@ -88,8 +88,8 @@ const UNVERSIONED = Number.NEGATIVE_INFINITY;
 
 /**
  * The records of one kind in the order first added, each found by account and id. A later copy
- * of a resource takes the earlier one's place unless it is an older version; a deleted one leaves
- * a hole until build(), which remembers the deletion's version, and a later copy goes after the others.
+ * of a resource takes the earlier one's place unless it is an older version. A deleted one leaves
+ * a hole until build(); the hole keeps the deletion's version, and a later copy goes after the others.
  */
 class KindRecords {
   list: (ResourceRecord | undefined)[] = [];

@@ -213,8 +213,11 @@ export const KINDS: Readonly<Record<ResourceKind, KindFacts<Ec2Operation>>> = TA
 /** Every kind, in the table's order (the order of recorded snapshots and listings). */
 export const RESOURCE_KINDS = Object.keys(KINDS) as readonly ResourceKind[];
 
+/** A kind AWS Config records. */
+export type ConfigRecordedKind = { [K in ResourceKind]: (typeof TABLE)[K]["recordedByConfig"] extends true ? K : never }[ResourceKind];
+
 /** The kinds AWS Config records, in the table's order. */
-export const CONFIG_RECORDED_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter((kind) => KINDS[kind].recordedByConfig);
+export const CONFIG_RECORDED_KINDS = RESOURCE_KINDS.filter((kind): kind is ConfigRecordedKind => KINDS[kind].recordedByConfig);
 
 /** The table by operation name, each entry with its kind. */
 export const EC2_OPERATIONS = Object.fromEntries(

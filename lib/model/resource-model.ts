@@ -29,6 +29,9 @@ const REGIONAL_KINDS: ReadonlySet<ResourceKind> = new Set(RESOURCE_KINDS.filter(
  */
 const keyInAccount = (kind: ResourceKind, id: string, scope: Origin): string => (REGIONAL_KINDS.has(kind) ? `${scope.region}/${id}` : id);
 
+const deletionKey = (kind: ResourceKind, id: string, scope: Origin): string =>
+  `${kind}/${scope.accountId}/${keyInAccount(kind, id, scope)}`;
+
 /**
  * Values by account, then by a key within it (an id, mostly): neither a record nor a lookup
  * builds a key string, and the ids parsed once are the keys. Most models hold one account.
@@ -80,51 +83,82 @@ function trimLists<V>(index: ByAccount<V[]>): ByAccount<V[]> {
   return index;
 }
 
+/** The version of a record or deletion given none: older than any given one. */
+const UNVERSIONED = Number.NEGATIVE_INFINITY;
+
 /**
  * The records of one kind in the order first added, each found by account and id. A later copy
- * of a resource takes the earlier one's place; a deleted one leaves a hole until build().
+ * of a resource takes the earlier one's place unless it is an older version. A deleted one leaves
+ * a hole until build(); the hole keeps the deletion's version, and a later copy goes after the others.
  */
 class KindRecords {
   list: (ResourceRecord | undefined)[] = [];
   positions = new ByAccount<number>();
+  /** The version of each position of `list`: numbers, not objects, so that a million records cost no allocation here. */
+  private versions: number[] = [];
   private holes = 0;
   /** The positions of the account added to last: records mostly arrive account by account. */
   private lastAccount?: { accountId: string; positions: Map<string, number> };
 
-  add(record: ResourceRecord): void {
+  private positionsIn(accountId: string): Map<string, number> {
     let last = this.lastAccount;
-    if (last?.accountId !== record.accountId) {
-      last = { accountId: record.accountId, positions: this.positions.inAccount(record.accountId) };
+    if (last?.accountId !== accountId) {
+      last = { accountId, positions: this.positions.inAccount(accountId) };
       this.lastAccount = last;
     }
-    const key = keyInAccount(record.kind, record.id, record);
-    const at = last.positions.get(key);
-    if (at === undefined) {
-      last.positions.set(key, this.list.length);
-      this.list.push(record);
-    } else {
-      this.list[at] = record;
-    }
+    return last.positions;
   }
 
-  delete(kind: ResourceKind, id: string, scope: Origin): void {
+  /** Whether the record went in, as a new one (not replacing, or after a deletion) or in place of an older version. */
+  add(record: ResourceRecord, version: number): "added" | "undeleted" | "older" {
+    const positions = this.positionsIn(record.accountId);
+    const key = keyInAccount(record.kind, record.id, record);
+    const at = positions.get(key);
+    if (at !== undefined && (this.versions[at] as number) > version) return "older";
+    if (at !== undefined && this.list[at] !== undefined) {
+      this.list[at] = record;
+      this.versions[at] = version;
+      return "added";
+    }
+    positions.set(key, this.list.length);
+    this.list.push(record);
+    this.versions.push(version);
+    return at === undefined ? "added" : "undeleted";
+  }
+
+  /** Whether the deletion holds (no later version of the resource was added). */
+  delete(kind: ResourceKind, id: string, scope: Origin, version: number): boolean {
+    const positions = this.positionsIn(scope.accountId);
     const key = keyInAccount(kind, id, scope);
-    const at = this.positions.get(scope.accountId, key);
-    if (at === undefined) return;
-    this.list[at] = undefined;
-    this.positions.delete(scope.accountId, key);
-    this.holes++;
+    const at = positions.get(key);
+    if (at === undefined) {
+      // Nothing to remove yet: the hole keeps the version, so that an older copy read later stays out.
+      positions.set(key, this.list.length);
+      this.list.push(undefined);
+      this.versions.push(version);
+      this.holes++;
+      return true;
+    }
+    if ((this.versions[at] as number) > version) return false;
+    if (this.list[at] !== undefined) {
+      this.list[at] = undefined;
+      this.holes++;
+    }
+    this.versions[at] = version;
+    return true;
   }
 
   /** Closes the holes deletions left (rare: only AWS Config inputs delete). */
   compact(): void {
     if (this.holes === 0) return;
     const records = this.list.filter((record) => record !== undefined);
+    const versions = this.versions.filter((_, at) => this.list[at] !== undefined);
     this.list = [];
+    this.versions = [];
     this.positions = new ByAccount<number>();
     this.lastAccount = undefined;
     this.holes = 0;
-    for (const record of records) this.add(record);
+    for (let at = 0; at < records.length; at++) this.add(records[at] as ResourceRecord, versions[at] as number);
   }
 }
 
@@ -143,22 +177,34 @@ export class ModelBuilder {
   private readonly coverage: Coverage = { scopes: new Map(), collected: new Map(), gaps: new Map() };
   private readonly deleted = new Map<string, DeletedResource>();
 
-  add(record: ResourceRecord): this {
-    let records = this.records.get(record.kind);
-    if (!records) {
-      records = new KindRecords();
-      this.records.set(record.kind, records);
-    }
-    // A later copy of the same resource (history files, several snapshots) replaces the earlier one.
-    records.add(record);
+  /**
+   * Adds a record: a later copy of the same resource (history files, several snapshots) replaces
+   * the earlier one and undoes its deletion, unless the copy is an older version (`version`: an
+   * AWS Config item's capture time; of two equal, the one added last wins; none is older than any).
+   */
+  add(record: ResourceRecord, version = UNVERSIONED): this {
+    if (this.recordsOf(record.kind).add(record, version) === "undeleted") this.deleted.delete(deletionKey(record.kind, record.id, record));
     return this;
   }
 
-  /** Drops a resource that a later source says is gone (a ResourceDeleted configuration item), and keeps the deletion. */
-  markDeleted(resource: DeletedResource): this {
-    this.records.get(resource.kind)?.delete(resource.kind, resource.id, resource);
-    this.deleted.set(`${resource.kind}/${resource.accountId}/${keyInAccount(resource.kind, resource.id, resource)}`, resource);
+  /**
+   * Drops a resource that a source says is gone (a ResourceDeleted configuration item), and keeps
+   * the deletion, unless a later version of it was added (see add).
+   */
+  markDeleted(resource: DeletedResource, version = UNVERSIONED): this {
+    if (this.recordsOf(resource.kind).delete(resource.kind, resource.id, resource, version)) {
+      this.deleted.set(deletionKey(resource.kind, resource.id, resource), resource);
+    }
     return this;
+  }
+
+  private recordsOf(kind: ResourceKind): KindRecords {
+    let records = this.records.get(kind);
+    if (!records) {
+      records = new KindRecords();
+      this.records.set(kind, records);
+    }
+    return records;
   }
 
   /** Says that every resource of `kind` in this account and region was read. */

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { InputError } from "../errors";
 import { CONFIG_RECORDED_KINDS, KINDS, RESOURCE_KINDS } from "../model/kinds";
 import type { ModelBuilder } from "../model/resource-model";
-import { DELETED_ITEM_STATUSES, type DeletedResource, type Origin, type ResourceKind } from "../model/types";
+import { DELETED_ITEM_STATUSES, type Origin, type ResourceKind } from "../model/types";
 import { type ConfigItemRecords, configItemToRecords, ITEM_FIELD } from "./config-items";
 import type { RecorderStatement } from "./config-recorders";
 import { describeValue, readJsonStream, type ValueMode } from "./json-stream";
@@ -42,17 +42,6 @@ const UNPROCESSED_LISTS = new Set(["unprocessedResourceKeys", "UnprocessedResour
 /** What advanced queries must select for items the rules can judge (README gives the query). */
 const SELECT_HINT = "select it: SELECT *, configurationItemStatus, configuration, tags WHERE resourceType IN (…) (see README)";
 
-/**
- * What is kept of each resource while the files are read: the capture time of its latest item,
- * and, when that item says the resource was deleted, the deletion. Live items go to the builder
- * as they are read (a later item of the same resource replaces the earlier one), so that no
- * file's items are held until all are read.
- */
-interface LatestItem {
-  time: number;
-  deleted?: DeletedResource;
-}
-
 export interface ConfigFileSummary {
   path: string;
   accountIds: string[];
@@ -74,21 +63,11 @@ function addReason(reasons: Reasons, scope: Origin, kind: ResourceKind, reason: 
   if (!byKind.has(kind)) byKind.set(kind, reason);
 }
 
-/** An account and region of a file being read: the file's kinds there, and the reading's recorded kinds and latest items there. */
+/** An account and region of a file being read: the file's kinds there, and the reading's recorded kinds there. */
 interface FileScope {
   scope: Origin;
   kinds: Set<ResourceKind>;
   recorded: Set<ResourceKind>;
-  latest: Map<string, Map<string, LatestItem>>;
-}
-
-function latestOf(byType: Map<string, Map<string, LatestItem>>, type: string): Map<string, LatestItem> {
-  let ofType = byType.get(type);
-  if (!ofType) {
-    ofType = new Map();
-    byType.set(type, ofType);
-  }
-  return ofType;
 }
 
 /** An error of an item read as "configurationItem", placed at the item's path in the file (`configurationItems[12].resourceId`). */
@@ -112,9 +91,9 @@ interface FileReading {
 }
 
 /**
- * Reads every file into the builder: live resources added as they are read (the latest item of
- * each wins), deleted ones removed and kept as deletions once all are read, and coverage per
- * account and region. A recorder
+ * Reads every file into the builder: live resources added and deleted ones removed (and kept as
+ * deletions) as they are read, the builder keeping the latest item of each by capture time, so
+ * that no file's items are held until all are read; and coverage per account and region. A recorder
  * statement (describe-configuration-recorders) turns a recorded type with no items in a
  * snapshot into "none exist" rather than a gap.
  */
@@ -123,8 +102,6 @@ export async function loadConfigFiles(
   builder: ModelBuilder,
   recorders: readonly RecorderStatement[] = [],
 ): Promise<ConfigFileSummary[]> {
-  /** scope → resource type → resource id → what is kept of it: no key string is built per item. */
-  const latest = new Map<string, Map<string, Map<string, LatestItem>>>();
   const scopes = new Map<string, Origin>();
   const recordedIn = new Map<string, Set<ResourceKind>>();
   const snapshotScopes = new Set<string>();
@@ -153,9 +130,7 @@ export async function loadConfigFiles(
         reading.kinds.set(key, kinds);
         const recorded = recordedIn.get(key) ?? new Set<ResourceKind>();
         recordedIn.set(key, recorded);
-        const byType = latest.get(key) ?? new Map<string, Map<string, LatestItem>>();
-        latest.set(key, byType);
-        here = { scope, kinds, recorded, latest: byType };
+        here = { scope, kinds, recorded };
         fileScopes.set(key, here);
       }
       lastScope = here;
@@ -212,19 +187,12 @@ export async function loadConfigFiles(
           latestTime = time;
           latestTimeText = item.captureTime;
         }
-        const ofType = latestOf(here.latest, item.resourceType);
-        const previous = ofType.get(item.resourceId);
-        if (previous && previous.time > time) return;
         if (DELETED_ITEM_STATUSES.has(item.status)) {
           const deletedAt = item.captureTime ?? "an unknown time";
-          const { scope } = here;
-          ofType.set(item.resourceId, { time, deleted: { kind, id: item.resourceId, ...scope, status: item.status, deletedAt } });
+          builder.markDeleted({ kind, id: item.resourceId, ...here.scope, status: item.status, deletedAt }, time);
           return;
         }
-        if (previous) previous.time = time;
-        else ofType.set(item.resourceId, { time });
-        if (previous?.deleted) previous.deleted = undefined;
-        for (const record of item.records) builder.add(record);
+        for (const record of item.records) builder.add(record, time);
       },
     });
 
@@ -282,10 +250,6 @@ export async function loadConfigFiles(
       );
     }
     for (const { kind, reason } of unscoped) for (const scope of scopes.values()) addReason(incomplete, scope, kind, reason);
-  }
-
-  for (const byType of latest.values()) {
-    for (const ofType of byType.values()) for (const { deleted } of ofType.values()) if (deleted) builder.markDeleted(deleted);
   }
 
   const recorderOf = assignRecorders(recorders, scopes);

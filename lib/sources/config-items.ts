@@ -1,36 +1,16 @@
 import { InputError } from "../errors";
-import { KINDS, kindOfConfigType } from "../model/kinds";
-import type { ResourceRecord } from "../model/types";
-import { EC2_KEYS_READ, normalizeEc2Item } from "./ec2-adapter";
+import { CONFIG_RECORDED_KINDS, type ConfigRecordedKind, KINDS } from "../model/kinds";
+import type { Origin, ResourceRecord } from "../model/types";
+import { CONFIG_RECORDED_NORMALIZERS, type FieldsRead, type ResourceNormalizer } from "./ec2-adapter";
 
 /**
- * AWS Config configuration items come in two shapes: the notification shape (rule
- * events, SNS, snapshot and history files) and the GetResourceConfigHistory API shape (renamed
- * keys, `configuration` as a JSON string, Date timestamps). Both are normalized to the
- * notification shape, then the camelCase `configuration` is turned back into the PascalCase of
- * the EC2 API so that one normalizer serves both sources and their verdicts cannot drift apart.
+ * AWS Config configuration items come in two shapes: the notification shape (rule events, SNS,
+ * snapshot and history files) and the GetResourceConfigHistory API shape (renamed keys,
+ * `configuration` as a JSON string, Date timestamps). Both are read alike, and the camelCase
+ * `configuration` is turned back into the PascalCase of the EC2 API so that one normalizer serves
+ * both sources and their verdicts cannot drift apart.
  */
 export type ConfigItemShape = "notification" | "api";
-
-/** A configuration item in the notification shape, with the fields this project reads. */
-export interface ConfigurationItem {
-  configurationItemVersion?: string;
-  configurationItemCaptureTime?: string;
-  configurationItemStatus: string;
-  configurationStateId?: string | number;
-  awsAccountId: string;
-  awsRegion: string;
-  availabilityZone?: string;
-  resourceType: string;
-  resourceId: string;
-  resourceName?: string | null;
-  ARN?: string;
-  resourceCreationTime?: string | null;
-  tags?: Record<string, string>;
-  relationships?: { resourceType?: string; resourceId?: string; resourceName?: string | null; name?: string }[];
-  configuration?: unknown;
-  supplementaryConfiguration?: Record<string, unknown>;
-}
 
 /**
  * Statuses whose item describes a live resource, as AWS's custom-rule example tests them
@@ -38,18 +18,7 @@ export interface ConfigurationItem {
  */
 export const EVALUABLE_STATUSES: ReadonlySet<string> = new Set(["OK", "ResourceDiscovered"]);
 
-const API_KEY_RENAMES: Readonly<Record<string, string>> = {
-  accountId: "awsAccountId",
-  arn: "ARN",
-  version: "configurationItemVersion",
-  configurationItemMD5Hash: "configurationStateMd5Hash",
-  // Typos found in old AWS samples, accepted so such files still load.
-  availibilityZone: "availabilityZone",
-  configurationStateID: "configurationStateId",
-};
-
-function parseJsonField(value: unknown, field: string): unknown {
-  if (typeof value !== "string") return value;
+function parseJsonField(value: string, field: string): unknown {
   try {
     return JSON.parse(value);
   } catch (error) {
@@ -68,8 +37,8 @@ function toIso(value: unknown): unknown {
 }
 
 /** Item-level tags: a map in both CI shapes, `[{key, value}]` in advanced-query results. */
-function tagMap(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
+function tagMap(value: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(value)) return value !== null && typeof value === "object" ? (value as Record<string, string>) : undefined;
   const tags: Record<string, string> = {};
   for (const tag of value as { key?: unknown; value?: unknown }[]) {
     if (typeof tag?.key === "string") tags[tag.key] = typeof tag.value === "string" ? tag.value : "";
@@ -77,68 +46,13 @@ function tagMap(value: unknown): unknown {
   return tags;
 }
 
-/** The keys (notification shape) that model records are made from: the rest is not copied for them. */
-const RECORD_KEYS: ReadonlySet<string> = new Set([
-  "configurationItemCaptureTime",
-  "configurationItemStatus",
-  "awsAccountId",
-  "awsRegion",
-  "resourceType",
-  "resourceId",
-  "tags",
-  "configuration",
-  "supplementaryConfiguration",
-]);
-
-const TIMESTAMP_KEYS = ["configurationItemCaptureTime", "resourceCreationTime"];
-const REQUIRED_KEYS = ["configurationItemStatus", "resourceType", "resourceId", "awsAccountId", "awsRegion"];
-
-/**
- * Turns either shape of a configuration item into the notification shape; with `only`, just
- * those keys (checked and converted the same way).
- */
-export function normalizeConfigurationItem(raw: unknown, field = "configurationItem", only?: ReadonlySet<string>): ConfigurationItem {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new InputError("expected a configuration item object", { field });
-  }
-  const item: Record<string, unknown> = {};
-  const source = raw as Record<string, unknown>;
-  for (const key in source) {
-    const name = API_KEY_RENAMES[key] ?? key;
-    if (!only || only.has(name)) item[name] = source[key];
-  }
-  for (const key of TIMESTAMP_KEYS) if (key in item) item[key] = toIso(item[key]);
-  item.tags = tagMap(item.tags);
-  if (typeof item.configuration === "string") item.configuration = parseJsonField(item.configuration, `${field}.configuration`);
-  const supplementary = item.supplementaryConfiguration;
-  if (supplementary && typeof supplementary === "object" && Object.values(supplementary).some((value) => typeof value === "string")) {
-    item.supplementaryConfiguration = Object.fromEntries(
-      Object.entries(supplementary).map(([key, value]) => [key, parseJsonField(value, `${field}.supplementaryConfiguration.${key}`)]),
-    );
-  }
-  if (Array.isArray(item.relationships)) {
-    item.relationships = item.relationships.map((relationship: Record<string, unknown>) => {
-      const { relationshipName, ...rest } = relationship;
-      return relationshipName === undefined ? relationship : { ...rest, name: relationshipName };
-    });
-  }
-  for (const key of REQUIRED_KEYS) {
-    if (typeof item[key] !== "string" || item[key] === "") {
-      throw new InputError("required", {
-        field: `${field}.${key}`,
-        resource: typeof item.resourceId === "string" ? item.resourceId : undefined,
-      });
-    }
-  }
-  return item as unknown as ConfigurationItem;
-}
-
 /**
  * An enum as AWS Config may write it: `{"value": …}` around a scalar, or `{"code": …, "name": …}`
  * (an instance state). Only those exact shapes: any other object is structure, not an enum.
  */
 function enumValue(value: Record<string, unknown>): unknown {
-  // Counted without Object.keys: this runs on every object of every item.
+  // Most objects have neither key: they are told apart without counting their keys.
+  if (value.value === undefined && value.code === undefined) return undefined;
   let keys = 0;
   for (const _ in value) if (++keys > 2) return undefined;
   if (keys === 1 && "value" in value) {
@@ -151,50 +65,64 @@ function enumValue(value: Record<string, unknown>): unknown {
   return undefined;
 }
 
+/** A field of a FieldsRead tree: its camelCase key in a configuration, its EC2 key, and its own fields if it is an object. */
+interface ConfigField {
+  readonly key: string;
+  readonly ec2Key: string;
+  readonly inner?: readonly ConfigField[];
+}
+
+function configFields(reads: FieldsRead): ConfigField[] {
+  return Object.entries(reads).map(([ec2Key, inner]) => ({
+    key: ec2Key.charAt(0).toLowerCase() + ec2Key.slice(1),
+    ec2Key,
+    inner: inner === true ? undefined : configFields(inner),
+  }));
+}
+
+/** The normalizer of each resource type AWS Config records, with the configuration fields it reads. */
+const BY_CONFIG_TYPE = new Map(
+  CONFIG_RECORDED_KINDS.map((kind) => {
+    const { normalize, reads } = CONFIG_RECORDED_NORMALIZERS[kind] as ResourceNormalizer<ConfigRecordedKind>;
+    return [KINDS[kind].configType, { normalize, fields: configFields(reads) }] as const;
+  }),
+);
+
 /**
- * camelCase configuration → PascalCase EC2 API shape, of the keys the EC2 adapter reads unless told
- * otherwise (the rest of a configuration, often most of it, is dropped unconverted). Every enum-like field, whatever
+ * camelCase configuration → PascalCase EC2 API shape, of exactly the fields the normalizer reads:
+ * the rest of a configuration, often most of it, is never visited. Every enum-like value, whatever
  * its type, is reduced to its bare value (a string stays a string, a number or boolean keeps its
  * type), so the EC2 adapter reads `state: "running"`, `{"value": "running"}` and `{"code": 16,
  * "name": "running"}` alike.
  */
-export function toEc2Shape(value: unknown, keys: "read" | "all" = "read"): unknown {
-  if (Array.isArray(value)) return value.map((entry) => toEc2Shape(entry, keys));
-  if (value === null || typeof value !== "object") return value;
-  const object = value as Record<string, unknown>;
-  const bare = enumValue(object);
-  if (bare !== undefined) return bare;
+function toEc2Object(object: Record<string, unknown>, fields: readonly ConfigField[]): Record<string, unknown> {
   const converted: Record<string, unknown> = {};
-  for (const key in object) {
-    const pascal = keys === "all" ? pascalCase(key) : keyRead(key);
-    if (pascal) converted[pascal] = toEc2Shape(object[key], keys);
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index] as ConfigField;
+    const value = object[field.key];
+    if (value !== undefined) converted[field.ec2Key] = field.inner ? toEc2Value(value, field.inner) : bareValue(value);
   }
   return converted;
 }
 
-/** Converted keys: the same few hundred keys come back in every item. Bounded, for a long-lived process. */
-const KEYS_LIMIT = 1 << 14;
-const pascalKeys = new Map<string, string>();
-/** camelCase key → the EC2 key the adapter reads, or "" for a key it does not: one lookup per key of an item. */
-const keysRead = new Map<string, string>();
-
-function pascalCase(key: string): string {
-  const known = pascalKeys.get(key);
-  if (known !== undefined) return known;
-  const converted = key.charAt(0).toUpperCase() + key.slice(1);
-  if (pascalKeys.size >= KEYS_LIMIT) pascalKeys.clear();
-  pascalKeys.set(key, converted);
-  return converted;
+/** An object field's value (or a list of them): what is neither an object nor an enum is left for the normalizer to refuse. */
+function toEc2Value(value: unknown, fields: readonly ConfigField[]): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const converted = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) converted[index] = toEc2Value(value[index], fields);
+    return converted;
+  }
+  const bare = enumValue(value as Record<string, unknown>);
+  return bare !== undefined ? bare : toEc2Object(value as Record<string, unknown>, fields);
 }
 
-function keyRead(key: string): string {
-  const known = keysRead.get(key);
-  if (known !== undefined) return known;
-  const pascal = pascalCase(key);
-  const read = EC2_KEYS_READ.has(pascal) ? pascal : "";
-  if (keysRead.size >= KEYS_LIMIT) keysRead.clear();
-  keysRead.set(key, read);
-  return read;
+/** A value read as it is (or a list of them), an enum reduced to its bare value; the normalizer refuses any other object. */
+function bareValue(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.some((entry) => entry !== null && typeof entry === "object") ? value.map(bareValue) : value;
+  const bare = enumValue(value as Record<string, unknown>);
+  return bare !== undefined ? bare : value;
 }
 
 export interface ConfigItemRecords {
@@ -213,51 +141,73 @@ export interface ConfigItemRecords {
 /** The field an item's errors are named under unless the caller says where the item is. */
 export const ITEM_FIELD = "configurationItem";
 
+/** A required string of the item: its error names the field, and the resource when the id is known. */
+function requiredField(value: unknown, field: string, key: string, resourceId: unknown): string {
+  if (typeof value === "string" && value !== "") return value;
+  throw new InputError("required", { field: `${field}.${key}`, resource: typeof resourceId === "string" ? resourceId : undefined });
+}
+
+/**
+ * The account and region of the item before: items come scope by scope, and records of one scope
+ * then share these strings (account ids are too long for V8 to share as it parses).
+ */
+let lastOrigin: Origin = { accountId: "", region: "" };
+
+function originOf(accountId: string, region: string): Origin {
+  if (lastOrigin.accountId !== accountId || lastOrigin.region !== region) lastOrigin = { accountId, region };
+  return lastOrigin;
+}
+
 /** Normalizes a configuration item (either shape) into model records. */
 export function configItemToRecords(raw: unknown, field = ITEM_FIELD): ConfigItemRecords {
-  const item = normalizeConfigurationItem(raw, field, RECORD_KEYS);
-  const base = {
-    status: item.configurationItemStatus,
-    resourceType: item.resourceType,
-    resourceId: item.resourceId,
-    accountId: item.awsAccountId,
-    region: item.awsRegion,
-    captureTime: item.configurationItemCaptureTime,
-    evaluable: EVALUABLE_STATUSES.has(item.configurationItemStatus),
-  };
-  const kind = kindOfConfigType(item.resourceType);
-  // A type Config does not record (or no kind has) has no configuration the adapter reads.
-  if (!base.evaluable || !kind || !KINDS[kind].recordedByConfig) return { ...base, records: [] };
-  const { operation } = KINDS[kind];
-  if (item.configuration === null || typeof item.configuration !== "object") {
-    throw new InputError("required for an item with status OK", { field: `${field}.configuration`, resource: item.resourceId });
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new InputError("expected a configuration item object", { field });
   }
-  const ec2Item = toEc2Shape(item.configuration) as Record<string, unknown>;
-  const origin = { region: item.awsRegion, accountId: item.awsAccountId };
-  const wrapped = operation === "DescribeInstances" ? { Instances: [ec2Item] } : ec2Item;
-  let records: ResourceRecord[];
+  const item = raw as Record<string, unknown>;
+  const resourceId = item.resourceId;
+  const status = requiredField(item.configurationItemStatus, field, "configurationItemStatus", resourceId);
+  const resourceType = requiredField(item.resourceType, field, "resourceType", resourceId);
+  const id = requiredField(resourceId, field, "resourceId", resourceId);
+  // The API shape's name for it is accountId.
+  const origin = originOf(
+    requiredField(item.awsAccountId ?? item.accountId, field, "awsAccountId", resourceId),
+    requiredField(item.awsRegion, field, "awsRegion", resourceId),
+  );
+  const { accountId, region } = origin;
+  const evaluable = EVALUABLE_STATUSES.has(status);
+  const captureTime = toIso(item.configurationItemCaptureTime) as string | undefined;
+  const normalizer = BY_CONFIG_TYPE.get(resourceType);
+  // A type Config does not record (or no kind has) has no configuration the adapter reads.
+  if (!evaluable || !normalizer) return { status, resourceType, resourceId: id, accountId, region, captureTime, evaluable, records: [] };
+  let configuration = item.configuration;
+  if (typeof configuration === "string") configuration = parseJsonField(configuration, `${field}.configuration`);
+  if (configuration === null || typeof configuration !== "object") {
+    throw new InputError("required for an item with status OK", { field: `${field}.configuration`, resource: id });
+  }
+  if (Array.isArray(configuration))
+    throw new InputError("expected an object, got an array", { field: `${field}.configuration`, resource: id });
+  let record: ResourceRecord;
   try {
-    records = normalizeEc2Item(operation, wrapped, origin);
+    record = normalizer.normalize(toEc2Object(configuration as Record<string, unknown>, normalizer.fields), origin);
   } catch (error) {
     if (error instanceof InputError) {
-      const inner = error.location.field?.replace(/^Instances\[0\]\.?/, "");
+      const inner = error.location.field;
       throw new InputError(error.problem, {
         field: inner ? `${field}.configuration.${lowerFirstPath(inner)}` : `${field}.configuration`,
-        resource: item.resourceId,
+        resource: id,
       });
     }
     throw error;
   }
   // Some types' configuration omits tags that the item-level tag map still carries.
-  const itemTags = item.tags;
-  if (itemTags && hasKeys(itemTags)) {
-    for (const record of records) {
-      if (!("tags" in record) || hasKeys(record.tags)) continue;
+  if ("tags" in record && !hasKeys(record.tags)) {
+    const itemTags = tagMap(item.tags);
+    if (itemTags && hasKeys(itemTags)) {
       record.tags = { ...itemTags };
       if (record.kind !== "security-group") record.name = itemTags.Name;
     }
   }
-  return { ...base, records };
+  return { status, resourceType, resourceId: id, accountId, region, captureTime, evaluable, records: [record] };
 }
 
 function hasKeys(object: object): boolean {

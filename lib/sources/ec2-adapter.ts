@@ -1,5 +1,5 @@
 import { InputError } from "../errors";
-import { EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
+import { type ConfigRecordedKind, EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
 import type {
   ElasticIp,
   Instance,
@@ -535,91 +535,134 @@ function normalizeInstanceType(info: Item, origin: Origin): InstanceTypeInfo {
 }
 
 /**
- * Every key a normalizer here reads, at any depth. A source that turns another shape into the EC2
- * API's (AWS Config's camelCase configuration) converts only these and drops the rest unread;
- * test/sources/adapter-keys.test.ts fails if a normalizer reads a key that is not listed.
+ * The fields a normalizer reads of one resource, path by path: `true` for a value read as it is,
+ * an inner tree for an object (a list's entries share the list's tree). A source that turns another
+ * shape into the EC2 API's (AWS Config's camelCase `configuration`) converts exactly these paths
+ * and visits nothing else, so test/sources/adapter-keys.test.ts fails if a normalizer reads a path
+ * its tree lacks (that field would read as absent: a public address never seen) or the tree holds
+ * one it never reads.
  */
-export const EC2_KEYS_READ: ReadonlySet<string> = new Set([
-  ...ROUTE_FIELDS.map(([key]) => key),
-  "Instances",
-  // instances
-  "InstanceId",
-  "Placement",
-  "GroupName",
-  "AvailabilityZone",
-  "GroupId",
-  "PartitionNumber",
-  "Tenancy",
-  "MetadataOptions",
-  "HttpTokens",
-  "HttpEndpoint",
-  "HttpPutResponseHopLimit",
-  "State",
-  "Name",
-  "NetworkInterfaces",
-  "Attachment",
-  "DeviceIndex",
-  "PublicIpAddress",
-  "InstanceType",
-  "VpcId",
-  "SubnetId",
-  "EnaSupport",
-  "Monitoring",
-  "SecurityGroups",
-  // network interfaces and their addresses
-  "NetworkInterfaceId",
-  "PrivateIpAddresses",
-  "PrivateIpAddress",
-  "Association",
-  "PublicIp",
-  "IpOwnerId",
-  "Status",
-  "InterfaceType",
-  "RequesterManaged",
-  "Description",
-  "OwnerId",
-  "Groups",
-  "TagSet",
-  // tags
-  "Tags",
-  "Key",
-  "Value",
-  "TagName",
-  "TagValue",
-  // addresses
-  "AllocationId",
-  "AssociationId",
-  "NetworkInterfaceOwnerId",
-  "Domain",
-  "ServiceManaged",
-  // security groups
-  "IpPermissions",
-  "IpPermissionsEgress",
-  "UserIdGroupPairs",
-  "UserId",
-  // subnets, route tables, endpoints, gateways, prefix lists, placement groups, instance types
-  "CidrBlock",
-  "MapPublicIpOnLaunch",
-  "RouteTableId",
-  "Routes",
-  "Associations",
-  "Main",
-  "AssociationState",
-  "VpcEndpointId",
-  "VpcEndpointType",
-  "ServiceName",
-  "RouteTableIds",
-  "SubnetIds",
-  "PrivateDnsEnabled",
-  "PrefixListId",
-  "PrefixListName",
-  "InternetGatewayId",
-  "Attachments",
-  "Strategy",
-  "PartitionCount",
-  "SpreadLevel",
-  "NetworkInfo",
-]);
+export interface FieldsRead {
+  readonly [field: string]: true | FieldsRead;
+}
+
+const TAGS_READ = { Key: true, Value: true, TagName: true, TagValue: true } as const;
+const ADDRESS_ASSOCIATION_READ = { PublicIp: true, IpOwnerId: true } as const;
+/** What publicIpsOf reads of a network interface. */
+const PUBLIC_IPS_READ = {
+  PrivateIpAddresses: { PrivateIpAddress: true, Association: ADDRESS_ASSOCIATION_READ },
+  PrivateIpAddress: true,
+  Association: ADDRESS_ASSOCIATION_READ,
+} as const;
+const GROUP_PAIRS_READ = { UserIdGroupPairs: { GroupId: true, UserId: true, VpcPeeringConnectionId: true } } as const;
+
+/** The one resource that an AWS Config item holds (an instance, not a reservation), what its normalizer reads of it and gives. */
+export interface ResourceNormalizer<K extends ResourceKind> {
+  readonly reads: FieldsRead;
+  readonly normalize: (resource: Item, origin: Origin) => RecordOfKind<K>;
+}
+
+/** The kinds AWS Config records, each with the fields its normalizer reads: a kind without its entry does not typecheck. */
+export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: ResourceNormalizer<K> } = {
+  instance: {
+    normalize: normalizeInstance,
+    reads: {
+      InstanceId: true,
+      Tags: TAGS_READ,
+      Placement: { GroupName: true, AvailabilityZone: true, GroupId: true, PartitionNumber: true, Tenancy: true },
+      MetadataOptions: { HttpTokens: true, HttpEndpoint: true, HttpPutResponseHopLimit: true, State: true },
+      NetworkInterfaces: { NetworkInterfaceId: true, Attachment: { DeviceIndex: true }, ...PUBLIC_IPS_READ },
+      PublicIpAddress: true,
+      State: { Name: true },
+      InstanceType: true,
+      VpcId: true,
+      SubnetId: true,
+      EnaSupport: true,
+      Monitoring: { State: true },
+      SecurityGroups: { GroupId: true },
+    },
+  },
+  eip: {
+    normalize: normalizeAddress,
+    reads: {
+      AllocationId: true,
+      PublicIp: true,
+      Tags: TAGS_READ,
+      AssociationId: true,
+      InstanceId: true,
+      NetworkInterfaceId: true,
+      NetworkInterfaceOwnerId: true,
+      PrivateIpAddress: true,
+      Domain: true,
+      ServiceManaged: true,
+    },
+  },
+  "security-group": {
+    normalize: normalizeSecurityGroup,
+    reads: {
+      GroupId: true,
+      IpPermissions: GROUP_PAIRS_READ,
+      IpPermissionsEgress: GROUP_PAIRS_READ,
+      GroupName: true,
+      VpcId: true,
+      OwnerId: true,
+      Description: true,
+      Tags: TAGS_READ,
+    },
+  },
+  "network-interface": {
+    normalize: normalizeNetworkInterface,
+    reads: {
+      TagSet: TAGS_READ,
+      Tags: TAGS_READ,
+      Attachment: { InstanceId: true },
+      NetworkInterfaceId: true,
+      Status: true,
+      InterfaceType: true,
+      RequesterManaged: true,
+      Description: true,
+      OwnerId: true,
+      VpcId: true,
+      SubnetId: true,
+      AvailabilityZone: true,
+      Groups: { GroupId: true },
+      ...PUBLIC_IPS_READ,
+    },
+  },
+  subnet: {
+    normalize: normalizeSubnet,
+    reads: { Tags: TAGS_READ, SubnetId: true, VpcId: true, AvailabilityZone: true, CidrBlock: true, MapPublicIpOnLaunch: true },
+  },
+  "route-table": {
+    normalize: normalizeRouteTable,
+    reads: {
+      Tags: TAGS_READ,
+      RouteTableId: true,
+      VpcId: true,
+      Routes: { ...Object.fromEntries(ROUTE_FIELDS.map(([key]) => [key, true] as const)), State: true },
+      Associations: { Main: true, SubnetId: true, GatewayId: true, AssociationState: { State: true } },
+    },
+  },
+  "vpc-endpoint": {
+    normalize: normalizeVpcEndpoint,
+    reads: {
+      Tags: TAGS_READ,
+      VpcEndpointId: true,
+      VpcId: true,
+      VpcEndpointType: true,
+      ServiceName: true,
+      State: true,
+      RouteTableIds: true,
+      SubnetIds: true,
+      PrivateDnsEnabled: true,
+      RequesterManaged: true,
+    },
+  },
+  "internet-gateway": {
+    normalize: normalizeInternetGateway,
+    reads: { Tags: TAGS_READ, InternetGatewayId: true, Attachments: { State: true, VpcId: true } },
+  },
+};
 
 /** One item of a kind's response list into its records (a reservation holds any number of instances). */
 type ListItemNormalizer<K extends ResourceKind> = (item: Item, origin: Origin) => RecordOfKind<K>[];

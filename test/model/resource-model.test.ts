@@ -26,7 +26,7 @@ describe("ModelBuilder and ResourceModel", () => {
     expect(model.subnetsInVpc("vpc-1", A).map((record) => record.id)).toEqual(["subnet-2"]);
   });
 
-  it("drops a deleted record from every view, and puts a later copy after the others", () => {
+  it("drops a deleted record from every view, and puts a later copy after the others, undoing its deletion", () => {
     const builder = new ModelBuilder().add(subnet("subnet-1", A)).add(subnet("subnet-2", A)).add(subnet("subnet-3", A));
     builder.markDeleted({ kind: "subnet", id: "subnet-1", ...A, status: "ResourceDeleted", deletedAt: "2026-11-20T10:00:00.000Z" });
     builder.markDeleted({ kind: "subnet", id: "subnet-2", ...A, status: "ResourceDeleted", deletedAt: "2026-11-20T10:00:00.000Z" });
@@ -37,7 +37,36 @@ describe("ModelBuilder and ResourceModel", () => {
     expect(model.get("subnet", "subnet-2", A)).toBeUndefined();
     expect(model.get("subnet", "subnet-3", A)?.id).toBe("subnet-3");
     expect(model.subnetsInVpc("vpc-1", A).map((record) => record.id)).toEqual(["subnet-3", "subnet-1"]);
-    expect(model.deleted.map((resource) => resource.id)).toEqual(["subnet-1", "subnet-2"]);
+    expect(model.deleted.map((resource) => resource.id)).toEqual(["subnet-2"]);
+  });
+
+  it("keeps the latest version of each resource and of its deletion, in any order, the last of two equal ones winning", () => {
+    const deletion = (id: string) => ({
+      kind: "subnet" as const,
+      id,
+      ...A,
+      status: "ResourceDeleted",
+      deletedAt: "2026-11-20T10:00:00.000Z",
+    });
+    const builder = new ModelBuilder()
+      .add(subnet("subnet-1", A, "vpc-new"), 2)
+      .add(subnet("subnet-1", A, "vpc-old"), 1)
+      .add(subnet("subnet-2", A, "vpc-first"), 1)
+      .add(subnet("subnet-2", A, "vpc-last"), 1)
+      .markDeleted(deletion("subnet-3"), 2)
+      .add(subnet("subnet-3", A), 1)
+      .add(subnet("subnet-4", A), 1)
+      .markDeleted(deletion("subnet-4"), 0)
+      .markDeleted(deletion("subnet-5"), 1)
+      .add(subnet("subnet-5", A, "vpc-back"), 2);
+    const model = builder.build();
+    expect(model.get("subnet", "subnet-1", A)?.vpcId).toBe("vpc-new");
+    expect(model.get("subnet", "subnet-2", A)?.vpcId).toBe("vpc-last");
+    expect(model.get("subnet", "subnet-3", A)).toBeUndefined();
+    expect(model.get("subnet", "subnet-4", A)).toBeDefined();
+    expect(model.get("subnet", "subnet-5", A)?.vpcId).toBe("vpc-back");
+    expect(ids(model.all("subnet"))).toEqual(["subnet-1", "subnet-2", "subnet-4", "subnet-5"].map((id) => `111111111111/${id}`));
+    expect(model.deleted.map((resource) => resource.id)).toEqual(["subnet-3"]);
   });
 
   it("holds the same id in two accounts as two records, each found and related only in its own account", () => {

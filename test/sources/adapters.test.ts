@@ -1,6 +1,6 @@
 import { InputError } from "../../lib/errors";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
-import { configItemToRecords, normalizeConfigurationItem, toEc2Shape } from "../../lib/sources/config-items";
+import { configItemToRecords } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
 
 const origin = { region: "eu-west-1", accountId: "111122223333" };
@@ -166,7 +166,7 @@ describe("Config-item adapter", () => {
   });
 
   it("normalizes the API shape: renamed keys, configuration as a string, Date timestamps", () => {
-    const item = normalizeConfigurationItem({
+    const item = configItemToRecords({
       version: "1.3",
       accountId: "111122223333",
       arn: "arn:aws:ec2:eu-west-1:111122223333:eip/eipalloc-1",
@@ -180,21 +180,51 @@ describe("Config-item adapter", () => {
       supplementaryConfiguration: { x: '{"a":1}' },
     });
     expect(item).toMatchObject({
-      awsAccountId: "111122223333",
-      ARN: "arn:aws:ec2:eu-west-1:111122223333:eip/eipalloc-1",
-      configurationItemVersion: "1.3",
-      configurationItemCaptureTime: "2026-11-20T10:00:00.000Z",
-      relationships: [{ resourceId: "i-1", name: "Is attached to Instance" }],
-      configuration: { allocationId: "eipalloc-1" },
-      supplementaryConfiguration: { x: { a: 1 } },
+      accountId: "111122223333",
+      captureTime: "2026-11-20T10:00:00.000Z",
+      records: [{ kind: "eip", id: "eipalloc-1", accountId: "111122223333", publicIp: "203.0.113.1" }],
     });
   });
 
-  it("unwraps enums written as { value }", () => {
-    expect(toEc2Shape({ state: { value: "available" }, tags: [{ key: "a", value: "b" }] })).toEqual({
-      State: "available",
-      Tags: [{ Key: "a", Value: "b" }],
+  it("reads capture times in epoch seconds (the API's wire format, as AWS CLI v1 prints it)", () => {
+    const item = configItemToRecords({
+      accountId: "111122223333",
+      configurationItemCaptureTime: 1795168800,
+      configurationItemStatus: "OK",
+      resourceType: "AWS::EC2::EIP",
+      resourceId: "eipalloc-1",
+      awsRegion: "eu-west-1",
+      configuration: { allocationId: "eipalloc-1" },
     });
+    expect(item.captureTime).toBe("2026-11-20T10:00:00.000Z");
+  });
+
+  it("unwraps enums written as { value } or { code, name }, wherever the normalizer reads them", () => {
+    const [endpoint] = configItemToRecords({
+      configurationItemStatus: "OK",
+      resourceType: "AWS::EC2::VPCEndpoint",
+      resourceId: "vpce-1",
+      awsAccountId: "111122223333",
+      awsRegion: "eu-west-1",
+      configuration: {
+        vpcEndpointId: "vpce-1",
+        vpcId: "vpc-1",
+        serviceName: "com.amazonaws.eu-west-1.s3",
+        state: { value: "available" },
+        routeTableIds: [{ value: "rtb-1" }, "rtb-2"],
+        tags: [{ key: "a", value: "b" }],
+      },
+    }).records;
+    expect(endpoint).toMatchObject({ state: "available", routeTableIds: ["rtb-1", "rtb-2"], tags: { a: "b" } });
+    const [instance] = configItemToRecords({
+      configurationItemStatus: "OK",
+      resourceType: "AWS::EC2::Instance",
+      resourceId: "i-1",
+      awsAccountId: "111122223333",
+      awsRegion: "eu-west-1",
+      configuration: { instanceId: "i-1", state: { code: 16, name: "running" }, monitoring: { state: { value: "enabled" } } },
+    }).records;
+    expect(instance).toMatchObject({ state: "running", monitoringState: "enabled" });
   });
 
   it("reads very old items' tags ({tagName, tagValue})", () => {

@@ -230,7 +230,11 @@ class ReportCollector implements JsonStreamHandler {
   }
 }
 
-/** Collects a report with `read`; the reader's own errors (unreadable, not JSON) name the report's role. */
+/** A reader's own error (unreadable, not JSON), naming the report's role. */
+const readError = (error: unknown, what: string): unknown =>
+  error instanceof InputError ? new InputError(`cannot read the ${what}: ${error.problem}`, error.location) : error;
+
+/** Collects a report with `read`; the reader's own errors name the report's role. */
 async function collectReport(
   collector: ReportCollector,
   what: string,
@@ -239,10 +243,7 @@ async function collectReport(
   try {
     await read(collector);
   } catch (error) {
-    if (error instanceof InputError && error !== collector.refusal) {
-      throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
-    }
-    throw error;
+    throw error === collector.refusal ? error : readError(error, what);
   }
   return collector.report();
 }
@@ -281,14 +282,8 @@ export async function checkReportReadable(file: string, what = "previous report"
   try {
     await readJsonStream(file, { modeOf: () => "stop", onRecord: () => {}, onValue: () => {} });
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(`cannot read the ${what}: ${error.problem}`, error.location);
-    throw error;
+    throw readError(error, what);
   }
-}
-
-/** {@link readReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */
-export function readReportOf(source: AsyncIterable<Uint8Array>, where: string, what = "previous report"): Promise<Report> {
-  return collectReport(new ReportCollector(where), what, (collector) => readJsonStreamOf(source, where, collector));
 }
 
 /** {@link streamReport} of a report's bytes from elsewhere (an S3 object's body); `where` names them in errors. */

@@ -6,7 +6,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { InputError } from "../errors";
 import { inBatches } from "../io/text-chunks";
 import { renderHtml } from "./html";
-import { jsonReportChunks, type ReportHeading, readReportOf, streamReportOf } from "./json";
+import { jsonReportChunks, type ReportHeading, streamReportOf } from "./json";
 import type { Finding, Report } from "./model";
 
 /** The scheduled report's bucket: dated HTML and JSON reports, the newest JSON being the next run's baseline. */
@@ -28,21 +28,19 @@ export async function latestReportKey(s3: S3Client, bucket: string): Promise<str
 
 /**
  * The previous report, streamed from its object (in Node the body is a Readable): it may be larger
- * than one string. Given `take`, its findings go there one by one and are not kept (see {@link streamReport}).
+ * than one string. Its findings go to `take` one by one and are not kept (see {@link streamReport}).
  */
-export function readPreviousReport(s3: S3Client, bucket: string, key: string): Promise<Report>;
-export function readPreviousReport(s3: S3Client, bucket: string, key: string, take: (finding: Finding) => void): Promise<ReportHeading>;
 export async function readPreviousReport(
   s3: S3Client,
   bucket: string,
   key: string,
-  take?: (finding: Finding) => void,
-): Promise<Report | ReportHeading> {
+  take: (finding: Finding) => void,
+): Promise<ReportHeading> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const where = `s3://${bucket}/${key}`;
   const body = object.Body as AsyncIterable<Uint8Array> | undefined;
   if (!body) throw new InputError("cannot read the previous report: the object has no body", { file: where });
-  return take ? streamReportOf(body, where, take) : readReportOf(body, where);
+  return streamReportOf(body, where, take);
 }
 
 /** `reports/2026/11/23/compliance-2026-11-23T06-00-00-000Z`: sorts by time, one folder per day. */

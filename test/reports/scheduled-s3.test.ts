@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { renderJson } from "../../lib/reports/json";
+import type { Finding } from "../../lib/reports/model";
 import { readPreviousReport, writeReport } from "../../lib/reports/scheduled";
 import { syntheticReport } from "../../scripts/synthetic-findings";
 
@@ -49,7 +50,11 @@ describe("the previous report is streamed from its object", () => {
   };
   const read = async (text: string) => {
     s3.on(GetObjectCommand).resolves({ Body: bodyOf(text) } as never);
-    return readPreviousReport(new S3Client({ region: "eu-west-1" }), "reports-bucket", "reports/previous.json");
+    const findings: Finding[] = [];
+    const heading = await readPreviousReport(new S3Client({ region: "eu-west-1" }), "reports-bucket", "reports/previous.json", (finding) =>
+      findings.push(finding),
+    );
+    return { ...heading, findings };
   };
 
   test("read back whole", async () => {

@@ -1,5 +1,5 @@
 import type { Bulletin } from "../alerts/bulletin";
-import { accountsFailingFirst, digestRecord, type Finding, type Report } from "../reports/model";
+import { accountsFailingFirst, digestRecord, type Finding, findingsWhere, type Report } from "../reports/model";
 
 /** Findings named per change in the SNS digest; the rest are counted. */
 const DIGEST_FINDINGS = 10;
@@ -44,9 +44,9 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
   ];
   const lists: [key: string, title: string, findings: readonly Finding[]][] = diff
     ? [
-        ["new", "New", report.findings.filter((finding) => finding.change === "new")],
+        ["new", "New", findingsWhere(report.findings, (finding) => finding.change === "new")],
         ["resolved", "Resolved", diff.resolved],
-        ["newlyExempted", "Newly exempted", report.findings.filter((finding) => finding.change === "exempted")],
+        ["newlyExempted", "Newly exempted", findingsWhere(report.findings, (finding) => finding.change === "exempted")],
         ["unverified", "No longer verifiable", diff.unverified],
       ]
     : [];
@@ -55,7 +55,7 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
     .map(([, title, findings]) => `${title}: ${findings.length - DIGEST_FINDINGS} more in the report.`);
   notes.push(`Report (link valid ${Math.round(expirySeconds / 3600)} h): ${link}`, `JSON: ${jsonUri}`);
 
-  const named = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT" || finding.change === "new");
+  const named = findingsWhere(report.findings, (finding) => finding.complianceType === "NON_COMPLIANT" || finding.change === "new");
   const concerned = [...named, ...(diff?.resolved ?? []), ...(diff?.unverified ?? [])];
   const complianceTypes = [
     ...(totals.NON_COMPLIANT > 0 ? ["NON_COMPLIANT"] : []),
@@ -73,7 +73,7 @@ export function reportBulletin(report: Report, link: string, expirySeconds: numb
   if (scope && report.scopes.length === 1) Object.assign(attributes, { accountId: scope.accountId, region: scope.region });
   else {
     // The accounts and regions left unjudged concern a subscriber too.
-    const unjudged = report.findings.filter((finding) => finding.complianceType === "INSUFFICIENT_DATA");
+    const unjudged = findingsWhere(report.findings, (finding) => finding.complianceType === "INSUFFICIENT_DATA");
     const accountIds = distinct([...concerned, ...unjudged].map((finding) => finding.accountId));
     const regions = distinct([...concerned, ...unjudged].map((finding) => finding.region));
     if (accountIds.length > 0 && accountIds.length <= MAX_ATTRIBUTE_VALUES) attributes.accountId = accountIds;

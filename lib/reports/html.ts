@@ -407,7 +407,7 @@ export interface HtmlOptions {
  * order), up to that many.
  */
 export function listedFindings(report: Report, maxFindings = HTML_MAX_FINDINGS): readonly Finding[] {
-  if (report.findings.length <= maxFindings) return report.findings;
+  if (report.findings.length <= maxFindings) return [...report.findings];
   const states = ["NON_COMPLIANT", "INSUFFICIENT_DATA"];
   const buckets: Finding[][] = Array.from({ length: states.length * SEVERITIES.length }, () => []);
   for (const finding of report.findings) {

@@ -1,11 +1,15 @@
 import { relatedRequirement } from "../engine/controls";
 import { joinChunks } from "../io/text-chunks";
-import type { Finding, Report, ReportRule } from "./model";
+import { type Finding, findingsOfRule, type Report, type ReportRule } from "./model";
 
 // XML 1.0 forbids most control characters even when escaped; drop them rather than emit invalid XML.
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** What xmlEscape changes; most annotations and ids have none of it. */
+const NEEDS_ESCAPE = /[&<>"']|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 export function xmlEscape(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(INVALID_XML, "")
     .replace(/&/g, "&amp;")
@@ -42,23 +46,19 @@ function properties(rule: ReportRule | undefined): string[] {
   ];
 }
 
-/** JUnit XML: one test suite per rule, one test case per rule × resource, one line per chunk. */
+/**
+ * JUnit XML: one test suite per rule, one test case per rule × resource, one line per chunk. The
+ * suites' counts are the summary's; each suite reads only its rule's findings.
+ */
 export function* junitChunks(report: Report): Generator<string> {
-  const byRule = new Map<string, Finding[]>(report.rules.map((rule) => [rule.id, []]));
-  for (const finding of report.findings) {
-    const list = byRule.get(finding.ruleId);
-    if (list) list.push(finding);
-    else byRule.set(finding.ruleId, [finding]);
-  }
-  const { totals } = report.summary;
+  const { totals, byRule } = report.summary;
   const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   yield `<testsuites name="${xmlEscape(report.tool.name)}" tests="${totals.total}" failures="${totals.NON_COMPLIANT}" errors="${totals.INSUFFICIENT_DATA}" skipped="${totals.NOT_APPLICABLE}">\n`;
-  for (const [ruleId, findings] of byRule) {
-    const count = (type: Finding["complianceType"]) => findings.filter((finding) => finding.complianceType === type).length;
-    yield `  <testsuite name="${xmlEscape(ruleId)}" tests="${findings.length}" failures="${count("NON_COMPLIANT")}" errors="${count("INSUFFICIENT_DATA")}" skipped="${count("NOT_APPLICABLE")}" timestamp="${report.generatedAt}">\n`;
+  for (const [ruleId, counts] of Object.entries(byRule)) {
+    yield `  <testsuite name="${xmlEscape(ruleId)}" tests="${counts.total}" failures="${counts.NON_COMPLIANT}" errors="${counts.INSUFFICIENT_DATA}" skipped="${counts.NOT_APPLICABLE}" timestamp="${report.generatedAt}">\n`;
     for (const line of properties(rules.get(ruleId))) yield `${line}\n`;
-    for (const finding of findings) yield `${testcase(finding)}\n`;
+    if (counts.total > 0) for (const finding of findingsOfRule(report.findings, ruleId)) yield `${testcase(finding)}\n`;
     yield "  </testsuite>\n";
   }
   yield "</testsuites>\n";

@@ -7,6 +7,7 @@ import {
   type ExemptionSubjectRef,
   emptyCounts,
   type Finding,
+  findingsWhere,
   type Report,
   SEVERITIES,
 } from "./model";
@@ -155,7 +156,7 @@ export function renderMarkdown(report: Report): string {
   if (!diff) {
     lines.push("No previous report was given, so every finding is first seen now.", "");
   } else {
-    const byChange = (change: Finding["change"]) => report.findings.filter((finding) => finding.change === change);
+    const byChange = (change: Finding["change"]) => findingsWhere(report.findings, (finding) => finding.change === change);
     lines.push(
       `Compared with the report of ${diff.previousGeneratedAt}: **${diff.counts.new} new**, ${diff.counts.resolved} resolved, ${diff.counts["still-failing"]} still failing, ${diff.counts.exempted} newly exempted, ${diff.counts.unverified} no longer verifiable.`,
       "",
@@ -168,7 +169,7 @@ export function renderMarkdown(report: Report): string {
     if (diff.unverified.length > 0) lines.push("### No longer verifiable", "", ...findingsTable(diff.unverified, "previous"), "");
   }
   lines.push(...exemptionsSection(report));
-  const failing = report.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT");
+  const failing = findingsWhere(report.findings, (finding) => finding.complianceType === "NON_COMPLIANT");
   lines.push("## Non-compliant resources", "");
   if (failing.length === 0) lines.push("None.");
   else lines.push(...findingsTable(failing, "current"));

@@ -146,7 +146,28 @@ export interface Report {
   diff?: ReportDiff;
   /** Exemption tags that were ignored, and exemptions about to end: read from the findings' annotations. */
   exemptions: ReportExemptions;
-  findings: Finding[];
+  findings: Findings;
+}
+
+/**
+ * A report's findings in report order, readable as often as needed, with their count. A built
+ * report makes each one as it is read (see {@link FindingTable}); a report read back from JSON
+ * holds them as an array.
+ */
+export interface Findings extends Iterable<Finding> {
+  readonly length: number;
+}
+
+/** The findings of one rule, in their order. */
+export function findingsOfRule(findings: Findings, ruleId: string): Iterable<Finding> {
+  return findings instanceof FindingTable ? findings.ofRule(ruleId) : findingsWhere(findings, (finding) => finding.ruleId === ruleId);
+}
+
+/** The findings that `keep` selects, in their order. */
+export function findingsWhere(findings: Findings, keep: (finding: Finding) => boolean): Finding[] {
+  const kept: Finding[] = [];
+  for (const finding of findings) if (keep(finding)) kept.push(finding);
+  return kept;
 }
 
 export interface BuildReportOptions {
@@ -301,32 +322,40 @@ class KeyOrder {
     }
   }
 
-  /** The items' positions in report order: key order, but each rule's failing first (in {@link COMPLIANCE_TYPES}' order). */
-  reportOrder(): Int32Array {
+  /**
+   * The items' positions in report order: key order, but each rule's failing first (in
+   * {@link COMPLIANCE_TYPES}' order); and where each rule's run of them starts and ends.
+   */
+  reportOrder(): { order: Int32Array; rules: Map<string, { start: number; end: number }> } {
     const { items, positions } = this;
+    // Each item read once, in key order, for its rule and its rank in COMPLIANCE_TYPES (0: a type
+    // not in the list, which comes first, as its index would sort); the passes per type then read bytes.
+    const typeRank = new Uint8Array(positions.length);
+    const rules = new Map<string, { start: number; end: number }>();
+    let range: { ruleId: string; start: number; end: number } | undefined;
+    for (let index = 0; index < positions.length; index++) {
+      const item = items[positions[index] as number] as Evaluation;
+      typeRank[index] = COMPLIANCE_TYPES.indexOf(item.complianceType) + 1;
+      if (item.ruleId !== range?.ruleId) {
+        range = { ruleId: item.ruleId, start: index, end: index };
+        rules.set(item.ruleId, range);
+      }
+      range.end = index + 1;
+    }
     const order = new Int32Array(positions.length);
     let placed = 0;
-    let ruleStart = 0;
-    while (ruleStart < positions.length) {
-      const ruleId = (items[positions[ruleStart] as number] as Evaluation).ruleId;
-      let ruleEnd = ruleStart;
-      while (ruleEnd < positions.length && (items[positions[ruleEnd] as number] as Evaluation).ruleId === ruleId) ruleEnd++;
-      // -1: a compliance type not in the list comes first, as its index would sort.
-      for (let type = -1; type < COMPLIANCE_TYPES.length; type++) {
-        for (let index = ruleStart; index < ruleEnd; index++) {
-          const position = positions[index] as number;
-          if (COMPLIANCE_TYPES.indexOf((items[position] as Evaluation).complianceType) === type) order[placed++] = position;
-        }
+    for (const { start, end } of rules.values()) {
+      for (let type = 0; type <= COMPLIANCE_TYPES.length; type++) {
+        for (let index = start; index < end; index++) if (typeRank[index] === type) order[placed++] = positions[index] as number;
       }
-      ruleStart = ruleEnd;
     }
-    return order;
+    return { order, rules };
   }
 }
 
 /** Findings in report order (rule, failing first, account, region, type, id). */
 const sortFindings = (findings: readonly Finding[]): Finding[] =>
-  Array.from(new KeyOrder(findings).reportOrder(), (position) => findings[position] as Finding);
+  Array.from(new KeyOrder(findings).reportOrder().order, (position) => findings[position] as Finding);
 
 /** A previous finding's state as a small number (0: no previous finding), so a million of them fit in a byte array. */
 const STATES = [undefined, "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE", "EXEMPTED"] as const;
@@ -446,18 +475,48 @@ export async function buildReportAgainst(options: Omit<BuildReportOptions, "prev
   return assembleReport(options, order, { states: findings.states, generatedAt });
 }
 
-function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?: { states: PreviousStates; generatedAt: string }): Report {
-  const generatedAt = (options.now?.() ?? new Date()).toISOString();
-  const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
-  const { evaluations } = options;
-  const before = previous?.states;
-  // Built in report order, so no unsorted copy of the findings is ever held.
-  const findings: Finding[] = [];
-  for (const position of order.reportOrder()) {
-    const evaluation = evaluations[position] as Evaluation;
+/**
+ * The findings of a built report, over its evaluations: per finding only its place in report order
+ * (and, through {@link PreviousStates}, a byte and a date number of the previous report), so that a
+ * million findings add a few megabytes to the evaluations rather than an object each. A finding is
+ * made each time it is read, and is garbage as soon as it is rendered.
+ */
+class FindingTable implements Findings {
+  constructor(
+    private readonly evaluations: readonly Evaluation[],
+    private readonly order: Int32Array,
+    /** Where each rule's findings are in `order` (report order keeps a rule's together). */
+    private readonly rules: ReadonlyMap<string, { start: number; end: number }>,
+    private readonly severityOf: ReadonlyMap<string, Severity>,
+    private readonly generatedAt: string,
+    private readonly before: PreviousStates | undefined,
+  ) {}
+
+  get length(): number {
+    return this.order.length;
+  }
+
+  *[Symbol.iterator](): Iterator<Finding> {
+    for (const position of this.order) yield this.findingAt(position);
+  }
+
+  /** The findings of one rule, made only for that rule's. */
+  *ofRule(ruleId: string): Generator<Finding> {
+    const range = this.rules.get(ruleId);
+    if (range) for (let index = range.start; index < range.end; index++) yield this.findingAt(this.order[index] as number);
+  }
+
+  /** As JSON, the list: so a report's JSON.stringify is still the JSON report. */
+  toJSON(): Finding[] {
+    return [...this];
+  }
+
+  private findingAt(position: number): Finding {
+    const { before } = this;
+    const evaluation = this.evaluations[position] as Evaluation;
     const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
-    findings.push({
+    return {
       ruleId: evaluation.ruleId,
       resourceType: evaluation.resourceType,
       resourceId: evaluation.resourceId,
@@ -465,17 +524,29 @@ function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?:
       accountId: evaluation.accountId,
       complianceType: evaluation.complianceType,
       annotation: evaluation.annotation,
-      severity: severityOf.get(evaluation.ruleId) ?? "medium",
+      severity: this.severityOf.get(evaluation.ruleId) ?? "medium",
       exempted: isExempted(evaluation),
       firstSeen:
-        stateBefore !== undefined && stateBefore === stateOf(evaluation) ? (before as PreviousStates).firstSeenOf(position) : generatedAt,
+        stateBefore !== undefined && stateBefore === stateOf(evaluation)
+          ? (before as PreviousStates).firstSeenOf(position)
+          : this.generatedAt,
       exemption: evaluation.exemption,
       change: before ? changeBetween(stateOf(evaluation), stateBefore) : undefined,
-    });
+    };
   }
+}
 
+function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?: { states: PreviousStates; generatedAt: string }): Report {
+  const generatedAt = (options.now?.() ?? new Date()).toISOString();
+  const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
+  const { order: reportOrder, rules } = order.reportOrder();
+  const findings = new FindingTable(options.evaluations, reportOrder, rules, severityOf, generatedAt, previous?.states);
+
+  // One pass over the findings, each made once: a built report makes a finding each time it is read.
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };
   for (const rule of options.rules) summary.byRule[rule.id] = emptyCounts();
+  const exemptions = new ExemptionNotes(generatedAt);
+  const changes = previous ? new ChangeLists() : undefined;
   for (const finding of findings) {
     summary.totals[finding.complianceType] += 1;
     if (finding.exempted) summary.totals.exempted += 1;
@@ -484,6 +555,8 @@ function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?:
     tally(summary.byRegion, finding.region, finding);
     tally(summary.bySeverity, finding.severity, finding);
     tally(summary.byAccount, finding.accountId, finding);
+    exemptions.add(finding);
+    changes?.add(finding);
   }
 
   const report: Report = {
@@ -494,10 +567,10 @@ function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?:
     scopes: [...options.scopes],
     rules: [...options.rules],
     summary,
-    exemptions: exemptionsOf(findings, generatedAt),
+    exemptions: { invalid: exemptions.invalid, expiringSoon: exemptions.expiringSoon },
     findings,
   };
-  if (previous) report.diff = diffOf(findings, previous.states, previous.generatedAt);
+  if (previous && changes) report.diff = changes.diff(previous.states, previous.generatedAt);
   return report;
 }
 
@@ -533,12 +606,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The invalid exemption tags and the exemptions ending within 14 days, from the annotations the
  * engine wrote: so a report built from Config's stored results lists them just as an offline one.
  */
-function exemptionsOf(findings: readonly Finding[], generatedAt: string): ReportExemptions {
-  const now = Date.parse(generatedAt);
-  const soon = now + EXPIRING_SOON_DAYS * DAY_MS;
-  const invalid: InvalidExemption[] = [];
-  const expiringSoon: ExpiringExemption[] = [];
-  for (const finding of findings) {
+class ExemptionNotes {
+  readonly invalid: InvalidExemption[] = [];
+  readonly expiringSoon: ExpiringExemption[] = [];
+  private readonly now: number;
+  private readonly soon: number;
+
+  constructor(generatedAt: string) {
+    this.now = Date.parse(generatedAt);
+    this.soon = this.now + EXPIRING_SOON_DAYS * DAY_MS;
+  }
+
+  add(finding: Finding): void {
+    const why = invalidTagOf(finding.annotation);
+    if (why === undefined && !finding.exempted) return;
     const subject = {
       ruleId: finding.ruleId,
       resourceType: finding.resourceType,
@@ -546,13 +627,12 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
       region: finding.region,
       accountId: finding.accountId,
     };
-    const why = invalidTagOf(finding.annotation);
-    if (why !== undefined) invalid.push({ ...subject, why });
-    if (!finding.exempted) continue;
+    if (why !== undefined) this.invalid.push({ ...subject, why });
+    if (!finding.exempted) return;
     const exemption = exemptionOf(finding.annotation);
     const end = exemption?.expires?.end.getTime();
-    if (exemption?.expires && end !== undefined && end > now && end <= soon) {
-      expiringSoon.push({
+    if (exemption?.expires && end !== undefined && end > this.now && end <= this.soon) {
+      this.expiringSoon.push({
         ...subject,
         source: exemption.source,
         expires: exemption.expires.label,
@@ -560,27 +640,31 @@ function exemptionsOf(findings: readonly Finding[], generatedAt: string): Report
       });
     }
   }
-  return { invalid, expiringSoon };
 }
 
 /** The changes since the previous report: each finding's, and the previous failing findings this run has none of. */
-function diffOf(findings: readonly Finding[], previous: PreviousStates, previousGeneratedAt: string): ReportDiff {
-  const counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
-  const resolved: Finding[] = [];
-  const unverified: Finding[] = [];
-  for (const finding of findings) {
-    if (finding.change) counts[finding.change] += 1;
-    if (finding.change === "resolved") resolved.push(finding);
-    if (finding.change === "unverified") unverified.push(finding);
+class ChangeLists {
+  private readonly counts = Object.fromEntries(CHANGES.map((change) => [change, 0])) as Record<Change, number>;
+  private readonly resolved: Finding[] = [];
+  private readonly unverified: Finding[] = [];
+
+  add(finding: Finding): void {
+    if (finding.change) this.counts[finding.change] += 1;
+    if (finding.change === "resolved") this.resolved.push(finding);
+    if (finding.change === "unverified") this.unverified.push(finding);
   }
-  counts.resolved += previous.resolved.length;
-  counts.unverified += previous.unverified.length;
-  return {
-    previousGeneratedAt,
-    counts,
-    resolved: sortFindings([...resolved, ...previous.resolved]),
-    unverified: sortFindings([...unverified, ...previous.unverified]),
-  };
+
+  diff(previous: PreviousStates, previousGeneratedAt: string): ReportDiff {
+    const { counts } = this;
+    counts.resolved += previous.resolved.length;
+    counts.unverified += previous.unverified.length;
+    return {
+      previousGeneratedAt,
+      counts,
+      resolved: sortFindings([...this.resolved, ...previous.resolved]),
+      unverified: sortFindings([...this.unverified, ...previous.unverified]),
+    };
+  }
 }
 
 /** A finding as a digest's JSON lists it (the scheduled report's and the organization scan's). */

@@ -115,13 +115,13 @@ describe("scheduled report, organization mode", () => {
         regions: [REGION, "us-east-1"],
       },
     ]);
-    const shared = written.findings.filter((finding) => finding.resourceId === "eipalloc-0shared");
+    const shared = [...written.findings].filter((finding) => finding.resourceId === "eipalloc-0shared");
     expect(shared.map((finding) => [finding.accountId, finding.complianceType])).toEqual([
       [A, "NON_COMPLIANT"],
       [B, "NON_COMPLIANT"],
     ]);
     // imdsv2-required in B, and both rules in us-east-1: no result, so INSUFFICIENT_DATA, one per account, region and rule.
-    const insufficient = written.findings.filter((finding) => finding.complianceType === "INSUFFICIENT_DATA");
+    const insufficient = [...written.findings].filter((finding) => finding.complianceType === "INSUFFICIENT_DATA");
     expect(insufficient.map((finding) => `${finding.ruleId} ${finding.accountId} ${finding.region}`).sort()).toEqual([
       `eip-attached ${A} us-east-1`,
       `eip-attached ${B} us-east-1`,
@@ -144,7 +144,7 @@ describe("scheduled report, organization mode", () => {
       now: () => new Date("2026-12-01T06:00:00.000Z"),
     });
     const previous = String(s3.commandCalls(PutObjectCommand)[1]?.args[0].input.Body);
-    expect(first.report.findings.some((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")).toBe(true);
+    expect([...first.report.findings].some((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")).toBe(true);
     // Next day the aggregator has nothing for B.
     config.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({
       AggregateComplianceByConfigRules: [

@@ -155,7 +155,7 @@ describe("scheduled report Lambda (mocked Config, S3, SNS)", () => {
     expect(String(puts[0]?.Body)).toMatch(/^<!DOCTYPE html>/);
     const written = parseReport(JSON.parse(String(puts[1]?.Body)), "put.json");
     expect(written.diff?.counts).toMatchObject({ new: 1, resolved: 1, "still-failing": 1, exempted: 1 });
-    const byId = new Map(written.findings.map((finding) => [finding.resourceId, finding]));
+    const byId = new Map([...written.findings].map((finding) => [finding.resourceId, finding]));
     expect(byId.get("eipalloc-0idle")?.firstSeen).toBe("2026-11-01T06:00:00.000Z");
     expect(byId.get("eipalloc-0new")?.firstSeen).toBe(NOW.toISOString());
     expect(byId.get(ACCOUNT)).toMatchObject({ ruleId: "imdsv2-required", complianceType: "INSUFFICIENT_DATA" });

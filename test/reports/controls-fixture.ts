@@ -28,7 +28,7 @@ export const withTestControls = (rule: ReportRule): ReportRule => ({ ...rule, co
 export function fixtureReportWithControls(version: "previous" | "current", previous?: Report): Report {
   const base = fixtureReport(version, previous);
   return buildReport({
-    evaluations: base.findings,
+    evaluations: [...base.findings],
     rules: base.rules.map(withTestControls),
     scopes: base.scopes,
     inputs: base.inputs,

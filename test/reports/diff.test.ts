@@ -7,7 +7,7 @@ const roundTrip = (report: Report): Report => parseReport(JSON.parse(renderJson(
 const previous = fixtureReport("previous");
 const current = fixtureReport("current", roundTrip(previous));
 const find = (report: Report, ruleId: string, resourceId: string) => {
-  const finding = report.findings.find((candidate) => candidate.ruleId === ruleId && candidate.resourceId === resourceId);
+  const finding = [...report.findings].find((candidate) => candidate.ruleId === ruleId && candidate.resourceId === resourceId);
   if (!finding) throw new Error(`no finding ${ruleId} ${resourceId}`);
   return finding;
 };
@@ -15,8 +15,8 @@ const find = (report: Report, ruleId: string, resourceId: string) => {
 describe("run-to-run diff on a changed input", () => {
   test("without a previous report there is no diff and everything is first seen now", () => {
     expect(previous.diff).toBeUndefined();
-    expect(previous.findings.every((finding) => finding.change === undefined)).toBe(true);
-    expect(new Set(previous.findings.map((finding) => finding.firstSeen))).toEqual(new Set([PREVIOUS_AT.toISOString()]));
+    expect([...previous.findings].every((finding) => finding.change === undefined)).toBe(true);
+    expect(new Set([...previous.findings].map((finding) => finding.firstSeen))).toEqual(new Set([PREVIOUS_AT.toISOString()]));
   });
 
   test("a newly idle EIP and a route turned blackhole are new, first seen now", () => {
@@ -72,7 +72,7 @@ describe("run-to-run diff on a changed input", () => {
 
   test("findings of rules or regions this run did not evaluate are neither resolved nor unverified", () => {
     const onlyImds = buildReport({
-      evaluations: current.findings.filter((finding) => finding.ruleId === "imdsv2-required"),
+      evaluations: [...current.findings].filter((finding) => finding.ruleId === "imdsv2-required"),
       rules: reportRules().filter((rule) => rule.id === "imdsv2-required"),
       scopes: [{ accountId: "111122223333", region: "eu-west-1" }],
       previous: roundTrip(previous),
@@ -97,7 +97,7 @@ describe("run-to-run diff on a changed input", () => {
     expect(sum(summary.byRule)).toBe(current.findings.length);
     expect(sum(summary.byRegion)).toBe(current.findings.length);
     expect(sum(summary.bySeverity)).toBe(current.findings.length);
-    expect(summary.totals.NON_COMPLIANT).toBe(current.findings.filter((finding) => finding.complianceType === "NON_COMPLIANT").length);
+    expect(summary.totals.NON_COMPLIANT).toBe([...current.findings].filter((finding) => finding.complianceType === "NON_COMPLIANT").length);
     expect(summary.byRule["eip-attached"]).toMatchObject({
       NON_COMPLIANT: 2,
       COMPLIANT: 2,

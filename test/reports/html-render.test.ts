@@ -137,7 +137,9 @@ describeBrowser("HTML report in headless Chromium", () => {
     const other = "777788889999";
     const evaluations = [
       ...one.findings,
-      ...one.findings.filter((finding) => finding.complianceType !== "NON_COMPLIANT").map((finding) => ({ ...finding, accountId: other })),
+      ...[...one.findings]
+        .filter((finding) => finding.complianceType !== "NON_COMPLIANT")
+        .map((finding) => ({ ...finding, accountId: other })),
     ];
     const scopes = [...one.scopes, ...one.scopes.map((scope) => ({ ...scope, accountId: other }))];
     const report = buildReport({ evaluations, rules: one.rules, scopes, tool: TOOL, now: () => CURRENT_AT });
@@ -146,7 +148,7 @@ describeBrowser("HTML report in headless Chromium", () => {
     // The failing account first.
     expect(await accountChart.locator("text[data-filter^='account=']").allTextContents()).toEqual([one.scopes[0]?.accountId, other]);
     await page.click(`#summary table.counts a[data-filter="account=${other}"]`);
-    const mine = report.findings.filter((finding) => finding.accountId === other).length;
+    const mine = [...report.findings].filter((finding) => finding.accountId === other).length;
     expect(await rowCount(page)).toBe(mine);
     expect(new Set(await columnTexts(page, 6))).toEqual(new Set([other]));
     await page.click("#reset");
@@ -172,7 +174,7 @@ describeBrowser("HTML report in headless Chromium", () => {
     const ac4 = section.locator("tr", { hasText: "AC-4" });
     expect(await ac4.locator("td:nth-child(3)").textContent()).toBe("ec2-no-public-ip, imdsv2-required");
     const failing = (ruleIds: string[]) =>
-      report.findings.filter((finding) => ruleIds.includes(finding.ruleId) && finding.complianceType === "NON_COMPLIANT").length;
+      [...report.findings].filter((finding) => ruleIds.includes(finding.ruleId) && finding.complianceType === "NON_COMPLIANT").length;
     expect(Number(await ac4.locator("td:nth-child(4)").textContent())).toBe(failing(["ec2-no-public-ip", "imdsv2-required"]));
     const ec28 = section.locator("tr", { hasText: "EC2.8" });
     const passing = report.summary.byRule["imdsv2-required"]?.COMPLIANT ?? 0;
@@ -255,11 +257,11 @@ describeBrowser("HTML report in headless Chromium", () => {
 
     const regionOption = page.locator("#f-region option", { hasText: "ap-southeast-2" });
     await page.selectOption("#f-region", (await regionOption.getAttribute("value")) ?? "");
-    const inRegion = report.findings.filter((finding) => finding.region === "ap-southeast-2").length;
+    const inRegion = [...report.findings].filter((finding) => finding.region === "ap-southeast-2").length;
     expect(await page.locator("#page-info").textContent()).toContain(`of ${inRegion} `);
     expect(new Set(await columnTexts(page, 5))).toEqual(new Set(["ap-southeast-2"]));
 
-    const target = report.findings[54_321];
+    const target = [...report.findings][54_321];
     await page.click("#reset");
     await page.fill("#f-search", target?.resourceId ?? "");
     await until(async () => (await rowCount(page)) < 100);

@@ -98,7 +98,7 @@ describe("golden reports of an organization recording", () => {
     expect(rows.map((row) => row.slice(2, 14))).toEqual([A, B, FAILED]);
     // B's findings are all new: it was not in the first run.
     expect(
-      current.findings
+      [...current.findings]
         .filter((finding) => finding.accountId === B && finding.complianceType === "NON_COMPLIANT")
         .every((finding) => finding.change === "new"),
     ).toBe(true);

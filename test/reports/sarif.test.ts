@@ -196,7 +196,7 @@ describe("what becomes a result", () => {
   });
 
   test("an exemption of a resource that passes anyway suppresses nothing", () => {
-    const finding = report.findings.find((candidate) => candidate.resourceId === "eipalloc-0later");
+    const finding = [...report.findings].find((candidate) => candidate.resourceId === "eipalloc-0later");
     if (!finding?.exemption) throw new Error("fixture lost its exempted EIP");
     const passing: Report = {
       ...report,
@@ -215,7 +215,7 @@ describe("rules", () => {
   test("each rule has a description, help, helpUri, a level and security-severity; tags carry its control ids", () => {
     const base = fixtureReport("current");
     const report = buildReport({
-      evaluations: base.findings,
+      evaluations: [...base.findings],
       rules: base.rules.map(withTestControls),
       scopes: base.scopes,
       inputs: base.inputs,

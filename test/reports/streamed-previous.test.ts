@@ -80,7 +80,7 @@ describe("a report against a previous report read as a stream", () => {
       },
       (take) => streamReport(path, take),
     );
-    expect(report.findings.map(({ change, firstSeen }) => [change, firstSeen])).toEqual([
+    expect([...report.findings].map(({ change, firstSeen }) => [change, firstSeen])).toEqual([
       ["unchanged", "2026-10-02T00:00:00.000Z"],
       ["unchanged", "2026-10-02T00:00:00.000Z"],
     ]);
@@ -112,7 +112,7 @@ describe("a report against a previous report read as a stream", () => {
         finding.resourceId,
       ].join("\u0000");
     const expected = [...evaluations].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    expect(report.findings.map((finding) => [key(finding), finding.annotation])).toEqual(
+    expect([...report.findings].map((finding) => [key(finding), finding.annotation])).toEqual(
       expected.map((finding) => [key(finding), finding.annotation]),
     );
   });

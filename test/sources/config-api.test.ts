@@ -335,7 +335,7 @@ describe("deleted resources", () => {
       scopes: first.model.scopes(),
       tool,
     });
-    expect(previous.findings.find((finding) => finding.resourceId === "sg-9")?.complianceType).toBe("NON_COMPLIANT");
+    expect([...previous.findings].find((finding) => finding.resourceId === "sg-9")?.complianceType).toBe("NON_COMPLIANT");
     const second = await loadSnapshots([write("day-2.json", { configSnapshotId: "b", configurationItems: [deletion, okItems[1]] })]);
     const report = buildReport({
       evaluations: runRules(second.model, { rules }),

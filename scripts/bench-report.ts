@@ -1,11 +1,12 @@
 /**
  * Report benchmark: for each format, rendering and writing a report of N findings (default 100k),
  * each in a fresh child process, since peak RSS is per process. Each child does what
- * `report --previous previous.json` does: makes this run's evaluations (synthetic, about one
- * finding in ten changed), reads the previous JSON report as a stream against them while it builds
- * this run's report with its diff, lets the evaluations go, and writes the report as it renders.
- * So the peak RSS includes the evaluations and the report model of N findings, as a real run
- * holds them; the child also prints what it holds at each step.
+ * `report --previous previous.json` does: takes this run's evaluations (synthetic, about one
+ * finding in ten changed) into the report as they are made, as the report command takes the
+ * rules', reads the previous JSON report as a stream against them while it builds this run's report
+ * with its diff, and writes the report as it renders. So the peak RSS includes the report model of
+ * N findings, as a real run holds it; the child also prints what it holds at each step, and another
+ * child what the N evaluations would take if they were held all at once.
  * Targets: the streamed formats (JSON, CSV, SARIF, JUnit) peak at most 1.5 × their output (issue
  * 13); the HTML report in under 10 s, under 300 bytes per finding (issue 6). Figures only: a
  * missed target prints MISSED, never fails.
@@ -19,13 +20,12 @@ import { performance } from "node:perf_hooks";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Command, InvalidArgumentError } from "commander";
-import type { Evaluation } from "../lib/engine/rule";
 import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../lib/reports";
 import { readReport, streamReport } from "../lib/reports/json";
 import { buildReportAgainst, type Report, type ReportDiff, reportRuleOf } from "../lib/reports/model";
 import { RULES } from "../rules";
 import { jsonFromChild } from "./bench/child";
-import { SYNTHETIC_SCOPES, syntheticEvaluations, syntheticReport } from "./synthetic-findings";
+import { SYNTHETIC_SCOPES, syntheticEvaluationStream, syntheticEvaluations, syntheticReport } from "./synthetic-findings";
 
 /** Streamed formats: peak RSS at most this many times the output's bytes. */
 const STREAMED: readonly ReportFormat[] = ["json", "csv", "sarif", "junit"];
@@ -34,7 +34,7 @@ const TARGET_HTML_MS = 10_000;
 const TARGET_HTML_BYTES_PER_FINDING = 300;
 
 const CHILD_HOLDS =
-  "each render child makes N synthetic evaluations, reads the previous report (N findings) as a stream matched against them while it builds this run's report model (N findings with its diff), drops the evaluations (as `report --previous` does), then renders and writes one format";
+  "each render child takes N synthetic evaluations into this run's report model as they are made (as `report --previous` takes the rules'), reads the previous report (N findings) as a stream matched against them while it builds the model (N findings with its diff), then renders and writes one format";
 
 const TOOL = { name: "ec2-config-rules", version: "bench" };
 
@@ -54,6 +54,12 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, Timing]> {
 const peakRssBytes = (): number => process.resourceUsage().maxRSS * 1024;
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+interface EvaluationsResult {
+  evaluations: number;
+  heapBytes: number;
+  baseRssBytes: number;
+}
 
 interface PreviousResult {
   bytes: number;
@@ -85,13 +91,9 @@ interface Holdings {
   /** The process before any findings: Node, the modules, the rules. */
   baseRssBytes: number;
   baseHeapBytes: number;
-  /** V8 heap the N synthetic evaluations take on their own (objects and strings). */
-  evaluationsHeapBytes: number;
-  /** Peak RSS before rendering: reading the previous report and building, with the evaluations held. */
+  /** Peak RSS before rendering: taking the evaluations, reading the previous report and building. */
   peakRssBuildingBytes: number;
-  /** Heap with both the evaluations and the built report held, just after the build. */
-  heapAfterBuildBytes: number;
-  /** Heap the report takes once the evaluations are dropped (it shares their strings). */
+  /** Heap the built report takes (it shares the evaluations' id and annotation strings). */
   reportHeapBytes: number;
 }
 
@@ -102,35 +104,33 @@ const heapAfterGc = (): { rss: number; heapUsed: number } => {
 };
 
 /**
- * The report of a second run against the first, as `report --previous` builds it: the previous
- * report read as a stream against the evaluations; then only the report is kept.
+ * The report of a second run against the first, as `report --previous` builds it: the evaluations
+ * taken as they are made, the previous report read as a stream against them.
  */
 async function currentReport(previousPath: string, count: number): Promise<[Report, Timing, Holdings]> {
   const base = heapAfterGc();
-  let evaluations: Evaluation[] | undefined = syntheticEvaluations(count, { changed: true });
-  const withEvaluations = heapAfterGc();
   const rules = RULES.map(reportRuleOf);
   const [report, timing] = await timed(() =>
-    buildReportAgainst({ evaluations: evaluations as Evaluation[], rules, scopes: SYNTHETIC_SCOPES, tool: TOOL }, (take) =>
-      streamReport(previousPath, take),
+    buildReportAgainst(
+      { evaluations: syntheticEvaluationStream(count, { changed: true }), rules, scopes: SYNTHETIC_SCOPES, tool: TOOL },
+      (take) => streamReport(previousPath, take),
     ),
   );
   const peakRssBuildingBytes = peakRssBytes();
-  const afterBuild = heapAfterGc();
-  evaluations = undefined;
-  const reportOnly = heapAfterGc();
+  const built = heapAfterGc();
   return [
     report,
     timing,
-    {
-      baseRssBytes: base.rss,
-      baseHeapBytes: base.heapUsed,
-      evaluationsHeapBytes: withEvaluations.heapUsed - base.heapUsed,
-      peakRssBuildingBytes,
-      heapAfterBuildBytes: afterBuild.heapUsed,
-      reportHeapBytes: reportOnly.heapUsed - base.heapUsed,
-    },
+    { baseRssBytes: base.rss, baseHeapBytes: base.heapUsed, peakRssBuildingBytes, reportHeapBytes: built.heapUsed - base.heapUsed },
   ];
+}
+
+/** What the N evaluations take when they are all held at once (as `evaluate` holds them): V8 heap, objects and strings. */
+function evaluationsHeld(count: number): EvaluationsResult {
+  const base = heapAfterGc();
+  const evaluations = syntheticEvaluations(count, { changed: true });
+  const held = heapAfterGc();
+  return { evaluations: evaluations.length, heapBytes: held.heapUsed - base.heapUsed, baseRssBytes: base.rss };
 }
 
 async function gzipBytesOf(path: string): Promise<number> {
@@ -148,6 +148,7 @@ async function child(kind: string, dir: string, count: number, format?: ReportFo
     await writeReportFile(previousPath, first, "json");
     return { bytes: statSync(previousPath).size } satisfies PreviousResult;
   }
+  if (kind === "evaluations") return evaluationsHeld(count);
   if (kind === "read") {
     const [previous, timing] = await timed(() => readReport(previousPath));
     return { ...timing, findings: previous.findings.length, peakRssBytes: peakRssBytes() } satisfies ReadResult;
@@ -222,6 +223,8 @@ async function main(): Promise<void> {
     const previous = await inChild<PreviousResult>(["previous", dir, String(count)]);
     log("bench-report: reading it back …");
     const read = await inChild<ReadResult>(["read", dir, String(count)]);
+    log("bench-report: the evaluations, held …");
+    const held = await inChild<EvaluationsResult>(["evaluations", dir, String(count)]);
     const renders: RenderResult[] = [];
     // A format that cannot render at this size (a whole-string one past V8's string limit) is reported, not fatal.
     const failed: Record<string, string> = {};
@@ -246,9 +249,9 @@ async function main(): Promise<void> {
             peakRssPerOutputByte: ratio,
             // What rendering and writing added to the RSS the built report model had already reached.
             renderRssGrowthBytes: Math.max(0, result.peakRssBytes - result.rssBeforeRenderBytes),
-            // What any build that holds the evaluations in memory starts from, and holds once built (before V8's young generation and uncollected garbage).
-            evaluationsFloorBytes: result.holds.baseRssBytes + result.holds.evaluationsHeapBytes,
-            builtFloorBytes: result.holds.baseRssBytes + result.holds.heapAfterBuildBytes - result.holds.baseHeapBytes,
+            // What a build that held the evaluations all at once would start from; and what this one holds once built (before V8's young generation and uncollected garbage).
+            evaluationsFloorBytes: result.holds.baseRssBytes + held.heapBytes,
+            builtFloorBytes: result.holds.baseRssBytes + result.holds.reportHeapBytes,
             ...(streamed ? { targetMet: ratio <= TARGET_RSS_PER_OUTPUT_BYTE } : {}),
           },
         ];
@@ -265,6 +268,7 @@ async function main(): Promise<void> {
       loadAfter,
       previousReportBytes: previous.bytes,
       readPrevious: read,
+      evaluationsHeld: held,
       formats,
       failed,
       targets: {
@@ -304,22 +308,21 @@ async function main(): Promise<void> {
         return `  ${result.format.padEnd(6)}  ${`${result.render.ms} / ${result.render.cpuMs}`.padStart(15)}  ${mb(result.bytes).padStart(10)}  ${String(entry.bytesPerFinding).padStart(9)}  ${mb(result.rssBeforeRenderBytes).padStart(17)}  ${mb(result.peakRssBytes).padStart(9)}  ${mb(entry.renderRssGrowthBytes).padStart(19)}  ${entry.peakRssPerOutputByte}${verdict}`;
       }),
       ...Object.entries(failed).map(([format, message]) => `  ${format.padEnd(6)}  failed: ${message}`),
-      "  what each child holds, after a full GC (heap: V8 heap in use; peak RSS building: before rendering, evaluations held):",
-      "  format  base RSS / heap       evaluations' heap  peak RSS building  heap after build  report's heap  read previous + build ms",
+      `  the ${held.evaluations} evaluations, if held all at once (as evaluate holds them): ${mb(held.heapBytes)} of V8 heap`,
+      "  what each child holds, after a full GC (heap: V8 heap in use; peak RSS building: before rendering):",
+      "  format  base RSS / heap       peak RSS building  report's heap  take evaluations + read previous + build ms",
       ...renders.map(({ format, holds, build }) =>
         [
           `  ${format.padEnd(6)}`,
           `${mb(holds.baseRssBytes)} / ${mb(holds.baseHeapBytes)}`.padStart(19),
-          mb(holds.evaluationsHeapBytes).padStart(19),
           mb(holds.peakRssBuildingBytes).padStart(18),
-          mb(holds.heapAfterBuildBytes).padStart(17),
           mb(holds.reportHeapBytes).padStart(14),
-          `${build.ms} / ${build.cpuMs}`.padStart(25),
+          `${build.ms} / ${build.cpuMs}`.padStart(44),
         ].join(" "),
       ),
-      "  against the target (× output): base RSS + evaluations' heap, what any build holding the evaluations starts from; + the report",
-      "  model too (heap after build), what it holds once built, before V8's young generation and garbage not yet collected:",
-      "  format  1.5 × output  base + evaluations  base + evaluations + report  peak RSS",
+      "  against the target (× output): base RSS + the evaluations' heap, what a build holding them all would start from; base RSS +",
+      "  the report's heap, what this one holds once built, before V8's young generation and garbage not yet collected:",
+      "  format  1.5 × output  base + evaluations  base + report  peak RSS",
       ...renders
         .filter(({ format }) => STREAMED.includes(format))
         .map(({ format, bytes, peakRssBytes }) => {
@@ -329,7 +332,7 @@ async function main(): Promise<void> {
             `  ${format.padEnd(6)}`,
             mb(TARGET_RSS_PER_OUTPUT_BYTE * bytes).padStart(12),
             times(entry.evaluationsFloorBytes).padStart(18),
-            times(entry.builtFloorBytes).padStart(28),
+            times(entry.builtFloorBytes).padStart(14),
             times(peakRssBytes).padStart(17),
           ].join(" ");
         }),

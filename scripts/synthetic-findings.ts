@@ -90,13 +90,22 @@ function stateFor(rng: Rng): { complianceType: ComplianceType; exempted: boolean
   return { complianceType: "INSUFFICIENT_DATA", exempted: false };
 }
 
-export function syntheticEvaluations(
-  count: number,
-  options: { seed?: number; changed?: boolean; allFailing?: boolean; accountId?: string; regions?: readonly string[] } = {},
-): Evaluation[] {
+export interface SyntheticOptions {
+  seed?: number;
+  changed?: boolean;
+  allFailing?: boolean;
+  accountId?: string;
+  regions?: readonly string[];
+}
+
+export const syntheticEvaluations = (count: number, options: SyntheticOptions = {}): Evaluation[] => [
+  ...syntheticEvaluationStream(count, options),
+];
+
+/** The same evaluations as {@link syntheticEvaluations}, made one at a time, as the rules give them to a report. */
+export function* syntheticEvaluationStream(count: number, options: SyntheticOptions = {}): Generator<Evaluation> {
   const regions = options.regions ?? REGIONS;
   const accountId = options.accountId ?? ACCOUNT;
-  const evaluations: Evaluation[] = [];
   const ids = new Rng(options.seed ?? 42);
   const flips = new Rng((options.seed ?? 42) + 1);
   for (let index = 0; index < count; index++) {
@@ -115,7 +124,7 @@ export function syntheticEvaluations(
         : complianceType === "INSUFFICIENT_DATA"
           ? "Cannot evaluate: missing AWS::EC2::NetworkInterface (UnauthorizedOperation: not allowed)"
           : made.annotation;
-    evaluations.push({
+    yield {
       ruleId,
       resourceType: made.resourceType,
       resourceId: made.resourceId,
@@ -123,9 +132,8 @@ export function syntheticEvaluations(
       accountId,
       complianceType,
       annotation,
-    });
+    };
   }
-  return evaluations;
 }
 
 export const SYNTHETIC_SCOPES = REGIONS.map((region) => ({ region, accountId: ACCOUNT }));

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "commander";
 import { findRule, RULES } from "../../rules";
 import { FRAMEWORK_IDS, isFrameworkId } from "../engine/controls";
-import type { AnyRule, Evaluation, FrameworkId } from "../engine/rule";
+import type { AnyRule, FrameworkId } from "../engine/rule";
 import { InputError } from "../errors";
 import { ExemptionPolicy, parseExemptionsFile } from "../exemptions/exemptions";
 import { readJsonFile } from "../io/read-json-file";
@@ -130,7 +130,7 @@ const FORMAT_NAMES: Readonly<Record<SnapshotFormat, string>> = {
  * The message says what was read and what was found.
  */
 export function checkNotEmpty(
-  evaluations: readonly Evaluation[],
+  evaluations: number,
   context: {
     rules: readonly AnyRule[];
     model: ResourceModel;
@@ -139,7 +139,7 @@ export function checkNotEmpty(
     allowEmpty?: boolean;
   },
 ): void {
-  if (evaluations.length > 0 || context.allowEmpty) return;
+  if (evaluations > 0 || context.allowEmpty) return;
   const { rules, model, inputs, unread } = context;
   const judged = [...new Set(rules.flatMap((rule) => rule.meta.resourceTypes))].sort();
   const read = inputs.map((input) => {

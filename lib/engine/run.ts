@@ -19,25 +19,42 @@ export interface RunRulesOptions {
  * rule runs, so a bad parameter never leaves half the rules evaluated.
  */
 export function runRules(model: ResourceModel, options: RunRulesOptions): Evaluation[] {
+  return [...evaluateRules(model, options)];
+}
+
+/**
+ * {@link runRules}' evaluations as they are made, rule by rule, for a consumer that keeps less of
+ * them than the evaluations themselves (a report of a million findings). Parameters are still all
+ * validated before the first evaluation is given.
+ */
+export function evaluateRules(model: ResourceModel, options: RunRulesOptions): Generator<Evaluation> {
   // Without a policy from the entry point, tags are judged against the rules of this run.
   const exemptions = options.exemptions ?? new ExemptionPolicy({ ruleIds: options.rules.map((rule) => rule.meta.id) });
   const prepared = options.rules.map((rule) => ({ rule, params: parseRuleParameters(rule, options.params?.[rule.meta.id]) }));
-  const evaluations: Evaluation[] = [];
+  return evaluationsOf(model, prepared, exemptions, options.resourceIds);
+}
+
+function* evaluationsOf(
+  model: ResourceModel,
+  prepared: readonly { rule: AnyRule; params: unknown }[],
+  exemptions: ExemptionPolicy,
+  resourceIds: ReadonlySet<string> | undefined,
+): Generator<Evaluation> {
+  const kept = (evaluation: Evaluation) => resourceIds === undefined || resourceIds.has(evaluation.resourceId);
   for (const { rule, params } of prepared) {
     const gaps = findGaps(model, rule);
     const mayBeExempt = exemptionCandidates(model, rule, exemptions);
     for (const evaluation of rule.evaluate({ model, params })) {
       if (gaps.size > 0 && gaps.has(scopeKey(evaluation))) continue;
-      evaluations.push(mayBeExempt(evaluation) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation);
+      const judged = mayBeExempt(evaluation) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation;
+      if (kept(judged)) yield judged;
     }
     for (const [key, missing] of gaps) {
       const scope = model.coverage.scopes.get(key);
-      if (scope) evaluations.push(...gapEvaluations(model, rule, scope, missing));
+      if (scope) for (const evaluation of gapEvaluations(model, rule, scope, missing)) if (kept(evaluation)) yield evaluation;
     }
-    evaluations.push(...deletedEvaluations(model, rule));
+    for (const evaluation of deletedEvaluations(model, rule)) if (kept(evaluation)) yield evaluation;
   }
-  const { resourceIds } = options;
-  return resourceIds ? evaluations.filter((evaluation) => resourceIds.has(evaluation.resourceId)) : evaluations;
 }
 
 /**

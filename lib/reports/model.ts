@@ -4,6 +4,7 @@ import {
   type ComplianceType,
   type ControlMapping,
   type Evaluation,
+  type ExemptionDetail,
   type Severity,
 } from "../engine/rule";
 import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf, isExempted } from "../exemptions/exemptions";
@@ -171,7 +172,8 @@ export function findingsWhere(findings: Findings, keep: (finding: Finding) => bo
 }
 
 export interface BuildReportOptions {
-  evaluations: readonly Evaluation[];
+  /** Read once, in order, and not kept: the rules' evaluations can be given as they are made. */
+  evaluations: Iterable<Evaluation>;
   /** The rules that were run (a rule with no evaluation still appears in the summary). */
   rules: readonly ReportRule[];
   scopes: readonly Origin[];
@@ -252,6 +254,77 @@ function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V>
   return found;
 }
 
+/** The four key strings an evaluation shares with the others of its group. */
+interface GroupKey {
+  ruleId: string;
+  accountId: string;
+  region: string;
+  resourceType: string;
+}
+
+/**
+ * What a report keeps of each evaluation, a column each, taken one at a time: the rule, account,
+ * region and type once per group of them; the id and annotation by reference; the compliance type
+ * in a byte. So the evaluations given (any iterable: the rules' own, as they come) need never be
+ * held all at once, and a million take about half the heap they take as objects.
+ */
+class EvaluationColumns {
+  readonly ids: string[] = [];
+  readonly annotations: string[] = [];
+  /** Each item's group, an index into `groups`. */
+  groupOf = new Int32Array(1024);
+  /** Each item's compliance type, an index into `types`. */
+  typeOf = new Uint8Array(1024);
+  readonly groups: GroupKey[] = [];
+  readonly types: ComplianceType[] = [];
+  /** By position: only exempted evaluations carry one. */
+  readonly exemptions = new Map<number, ExemptionDetail>();
+  private readonly groupIndex = new FourKeyMap();
+  length = 0;
+
+  constructor(evaluations: Iterable<Evaluation>) {
+    for (const evaluation of evaluations) this.add(evaluation);
+    this.groupOf = this.groupOf.slice(0, this.length);
+    this.typeOf = this.typeOf.slice(0, this.length);
+  }
+
+  private add(evaluation: Evaluation): void {
+    const position = this.length++;
+    if (position === this.groupOf.length) {
+      this.groupOf = grown(this.groupOf, new Int32Array(position * 2));
+      this.typeOf = grown(this.typeOf, new Uint8Array(position * 2));
+    }
+    const { ruleId, accountId, region, resourceType } = evaluation;
+    const group = this.groupIndex.intern(ruleId, accountId, region, resourceType, this.groups.length);
+    if (group === this.groups.length) this.groups.push({ ruleId, accountId, region, resourceType });
+    this.groupOf[position] = group;
+    let type = this.types.indexOf(evaluation.complianceType);
+    if (type < 0) type = this.types.push(evaluation.complianceType) - 1;
+    this.typeOf[position] = type;
+    this.ids.push(evaluation.resourceId);
+    this.annotations.push(evaluation.annotation);
+    if (evaluation.exemption) this.exemptions.set(position, evaluation.exemption);
+  }
+
+  /** The group of a key, if any item has it. */
+  groupOfKey(key: GroupKey): number | undefined {
+    return this.groupIndex.get(key.ruleId, key.accountId, key.region, key.resourceType);
+  }
+
+  complianceTypeAt(position: number): ComplianceType {
+    return this.types[this.typeOf[position] as number] as ComplianceType;
+  }
+
+  groupAt(position: number): GroupKey {
+    return this.groups[this.groupOf[position] as number] as GroupKey;
+  }
+}
+
+function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 /**
  * Items sorted by key (rule, account, region, type, id), in code-unit order and never
  * localeCompare, whose collation is slow at 100k findings and differs between machines. The few
@@ -262,25 +335,18 @@ function child<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V>
 class KeyOrder {
   /** The items' positions in key order. */
   readonly positions: Int32Array;
-  private readonly groups = new FourKeyMap();
   /** Each group's range in `positions`. */
   private readonly groupStart: Int32Array;
   private readonly groupEnd: Int32Array;
 
-  constructor(private readonly items: readonly Evaluation[]) {
-    const firstOfGroup: Evaluation[] = [];
-    const groupOf = new Int32Array(items.length);
-    items.forEach((item, position) => {
-      const group = this.groups.intern(item.ruleId, item.accountId, item.region, item.resourceType, firstOfGroup.length);
-      if (group === firstOfGroup.length) firstOfGroup.push(item);
-      groupOf[position] = group;
-    });
-    const rankOfGroup = new Int32Array(firstOfGroup.length);
-    firstOfGroup
+  constructor(private readonly items: EvaluationColumns) {
+    const { groups, groupOf, ids } = items;
+    const rankOfGroup = new Int32Array(groups.length);
+    groups
       .map((_, group) => group)
       .sort((groupA, groupB) => {
-        const a = firstOfGroup[groupA] as Evaluation;
-        const b = firstOfGroup[groupB] as Evaluation;
+        const a = groups[groupA] as GroupKey;
+        const b = groups[groupB] as GroupKey;
         return (
           compareStrings(a.ruleId, b.ruleId) ||
           compareStrings(a.accountId, b.accountId) ||
@@ -292,12 +358,10 @@ class KeyOrder {
         rankOfGroup[group] = rank;
       });
     const rank = groupOf.map((group) => rankOfGroup[group] as number);
-    // The ids side by side, not each behind its item: the sort's comparisons then miss the cache half as often.
-    const ids = items.map((item) => item.resourceId);
     this.positions = groupOf.map((_, position) => position);
     this.positions.sort((a, b) => (rank[a] as number) - (rank[b] as number) || compareStrings(ids[a] as string, ids[b] as string) || a - b);
-    this.groupStart = new Int32Array(firstOfGroup.length);
-    this.groupEnd = new Int32Array(firstOfGroup.length);
+    this.groupStart = new Int32Array(groups.length);
+    this.groupEnd = new Int32Array(groups.length);
     this.positions.forEach((position, index) => {
       const group = groupOf[position] as number;
       if (index === 0 || groupOf[this.positions[index - 1] as number] !== group) this.groupStart[group] = index;
@@ -307,11 +371,12 @@ class KeyOrder {
 
   /** The positions of the items of the key of `key`, in their order. */
   *positionsOf(key: Evaluation): Generator<number> {
-    const group = this.groups.get(key.ruleId, key.accountId, key.region, key.resourceType);
+    const group = this.items.groupOfKey(key);
     if (group === undefined) return;
     let low = this.groupStart[group] as number;
     let high = this.groupEnd[group] as number;
-    const idAt = (index: number) => (this.items[this.positions[index] as number] as Evaluation).resourceId;
+    const { ids } = this.items;
+    const idAt = (index: number) => ids[this.positions[index] as number] as string;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if (idAt(middle) < key.resourceId) low = middle + 1;
@@ -328,25 +393,26 @@ class KeyOrder {
    */
   reportOrder(): { order: Int32Array; rules: Map<string, { start: number; end: number }> } {
     const { items, positions } = this;
-    // Each item read once, in key order, for its rule and its rank in COMPLIANCE_TYPES (0: a type
-    // not in the list, which comes first, as its index would sort); the passes per type then read bytes.
-    const typeRank = new Uint8Array(positions.length);
+    // The rank in COMPLIANCE_TYPES of each type held (0: one not in the list, which comes first, as its index would sort).
+    const rankOfType = items.types.map((type) => COMPLIANCE_TYPES.indexOf(type) + 1);
     const rules = new Map<string, { start: number; end: number }>();
     let range: { ruleId: string; start: number; end: number } | undefined;
     for (let index = 0; index < positions.length; index++) {
-      const item = items[positions[index] as number] as Evaluation;
-      typeRank[index] = COMPLIANCE_TYPES.indexOf(item.complianceType) + 1;
-      if (item.ruleId !== range?.ruleId) {
-        range = { ruleId: item.ruleId, start: index, end: index };
-        rules.set(item.ruleId, range);
+      const { ruleId } = items.groupAt(positions[index] as number);
+      if (ruleId !== range?.ruleId) {
+        range = { ruleId, start: index, end: index };
+        rules.set(ruleId, range);
       }
       range.end = index + 1;
     }
     const order = new Int32Array(positions.length);
     let placed = 0;
     for (const { start, end } of rules.values()) {
-      for (let type = 0; type <= COMPLIANCE_TYPES.length; type++) {
-        for (let index = start; index < end; index++) if (typeRank[index] === type) order[placed++] = positions[index] as number;
+      for (let rank = 0; rank <= COMPLIANCE_TYPES.length; rank++) {
+        for (let index = start; index < end; index++) {
+          const position = positions[index] as number;
+          if (rankOfType[items.typeOf[position] as number] === rank) order[placed++] = position;
+        }
       }
     }
     return { order, rules };
@@ -355,7 +421,7 @@ class KeyOrder {
 
 /** Findings in report order (rule, failing first, account, region, type, id). */
 const sortFindings = (findings: readonly Finding[]): Finding[] =>
-  Array.from(new KeyOrder(findings).reportOrder().order, (position) => findings[position] as Finding);
+  Array.from(new KeyOrder(new EvaluationColumns(findings)).reportOrder().order, (position) => findings[position] as Finding);
 
 /** A previous finding's state as a small number (0: no previous finding), so a million of them fit in a byte array. */
 const STATES = [undefined, "NON_COMPLIANT", "INSUFFICIENT_DATA", "COMPLIANT", "NOT_APPLICABLE", "EXEMPTED"] as const;
@@ -418,13 +484,15 @@ class PreviousFindings {
 
   constructor(
     private readonly order: KeyOrder,
-    options: Pick<BuildReportOptions, "evaluations" | "rules" | "scopes">,
+    evaluations: EvaluationColumns,
+    options: Pick<BuildReportOptions, "rules" | "scopes">,
   ) {
-    for (const { ruleId, resourceType, region, accountId, complianceType } of options.evaluations) {
-      if (resourceType === ACCOUNT_RESOURCE_TYPE && complianceType === "INSUFFICIENT_DATA")
+    for (let position = 0; position < evaluations.length; position++) {
+      const { ruleId, resourceType, region, accountId } = evaluations.groupAt(position);
+      if (resourceType === ACCOUNT_RESOURCE_TYPE && evaluations.complianceTypeAt(position) === "INSUFFICIENT_DATA")
         this.unjudged.add(`${ruleId}|${accountId}/${region}`);
     }
-    this.states = new PreviousStates(options.evaluations.length);
+    this.states = new PreviousStates(evaluations.length);
     this.ruleIds = new Set(options.rules.map((rule) => rule.id));
     this.scopes = new Set(options.scopes.map((scope) => `${scope.accountId}/${scope.region}`));
   }
@@ -453,12 +521,13 @@ class PreviousFindings {
  * counts, and the diff against the previous report when one is given.
  */
 export function buildReport(options: BuildReportOptions): Report {
-  const order = new KeyOrder(options.evaluations);
+  const evaluations = new EvaluationColumns(options.evaluations);
+  const order = new KeyOrder(evaluations);
   const { previous } = options;
-  if (!previous) return assembleReport(options, order);
-  const findings = new PreviousFindings(order, options);
+  if (!previous) return assembleReport(options, evaluations, order);
+  const findings = new PreviousFindings(order, evaluations, options);
   for (const finding of previous.findings) findings.add(finding);
-  return assembleReport(options, order, { states: findings.states, generatedAt: previous.generatedAt });
+  return assembleReport(options, evaluations, order, { states: findings.states, generatedAt: previous.generatedAt });
 }
 
 /** Reads a previous report, giving its findings to `take` one by one, in order; resolves to the rest once it is read and valid. */
@@ -469,21 +538,22 @@ export type PreviousReader = (take: (finding: Finding) => void) => Promise<{ gen
  * findings is never held whole.
  */
 export async function buildReportAgainst(options: Omit<BuildReportOptions, "previous">, readPrevious: PreviousReader): Promise<Report> {
-  const order = new KeyOrder(options.evaluations);
-  const findings = new PreviousFindings(order, options);
+  const evaluations = new EvaluationColumns(options.evaluations);
+  const order = new KeyOrder(evaluations);
+  const findings = new PreviousFindings(order, evaluations, options);
   const { generatedAt } = await readPrevious((finding) => findings.add(finding));
-  return assembleReport(options, order, { states: findings.states, generatedAt });
+  return assembleReport(options, evaluations, order, { states: findings.states, generatedAt });
 }
 
 /**
- * The findings of a built report, over its evaluations: per finding only its place in report order
- * (and, through {@link PreviousStates}, a byte and a date number of the previous report), so that a
- * million findings add a few megabytes to the evaluations rather than an object each. A finding is
- * made each time it is read, and is garbage as soon as it is rendered.
+ * The findings of a built report, over the columns of its evaluations: per finding only its place
+ * in report order (and, through {@link PreviousStates}, a byte and a date number of the previous
+ * report), not an object each. A finding is made each time it is read, and is garbage as soon as
+ * it is rendered.
  */
 class FindingTable implements Findings {
   constructor(
-    private readonly evaluations: readonly Evaluation[],
+    private readonly evaluations: EvaluationColumns,
     private readonly order: Int32Array,
     /** Where each rule's findings are in `order` (report order keeps a rule's together). */
     private readonly rules: ReadonlyMap<string, { start: number; end: number }>,
@@ -512,35 +582,41 @@ class FindingTable implements Findings {
   }
 
   private findingAt(position: number): Finding {
-    const { before } = this;
-    const evaluation = this.evaluations[position] as Evaluation;
+    const { before, evaluations } = this;
+    const { ruleId, resourceType, region, accountId } = evaluations.groupAt(position);
+    const complianceType = evaluations.complianceTypeAt(position);
+    const annotation = evaluations.annotations[position] as string;
+    const exempted = isExempted({ complianceType, annotation });
+    const state = exempted ? "EXEMPTED" : complianceType;
     const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
     return {
-      ruleId: evaluation.ruleId,
-      resourceType: evaluation.resourceType,
-      resourceId: evaluation.resourceId,
-      region: evaluation.region,
-      accountId: evaluation.accountId,
-      complianceType: evaluation.complianceType,
-      annotation: evaluation.annotation,
-      severity: this.severityOf.get(evaluation.ruleId) ?? "medium",
-      exempted: isExempted(evaluation),
-      firstSeen:
-        stateBefore !== undefined && stateBefore === stateOf(evaluation)
-          ? (before as PreviousStates).firstSeenOf(position)
-          : this.generatedAt,
-      exemption: evaluation.exemption,
-      change: before ? changeBetween(stateOf(evaluation), stateBefore) : undefined,
+      ruleId,
+      resourceType,
+      resourceId: evaluations.ids[position] as string,
+      region,
+      accountId,
+      complianceType,
+      annotation,
+      severity: this.severityOf.get(ruleId) ?? "medium",
+      exempted,
+      firstSeen: stateBefore !== undefined && stateBefore === state ? (before as PreviousStates).firstSeenOf(position) : this.generatedAt,
+      exemption: evaluations.exemptions.size === 0 ? undefined : evaluations.exemptions.get(position),
+      change: before ? changeBetween(state, stateBefore) : undefined,
     };
   }
 }
 
-function assembleReport(options: BuildReportOptions, order: KeyOrder, previous?: { states: PreviousStates; generatedAt: string }): Report {
+function assembleReport(
+  options: Omit<BuildReportOptions, "evaluations">,
+  evaluations: EvaluationColumns,
+  order: KeyOrder,
+  previous?: { states: PreviousStates; generatedAt: string },
+): Report {
   const generatedAt = (options.now?.() ?? new Date()).toISOString();
   const severityOf = new Map(options.rules.map((rule) => [rule.id, rule.severity]));
   const { order: reportOrder, rules } = order.reportOrder();
-  const findings = new FindingTable(options.evaluations, reportOrder, rules, severityOf, generatedAt, previous?.states);
+  const findings = new FindingTable(evaluations, reportOrder, rules, severityOf, generatedAt, previous?.states);
 
   // One pass over the findings, each made once: a built report makes a finding each time it is read.
   const summary: ReportSummary = { totals: emptyCounts(), byRule: {}, byRegion: {}, bySeverity: {}, byAccount: {} };

@@ -68,6 +68,18 @@ export function addEvaluationOptions(command: Command): Command {
  * Warns on stderr about what was left unread, and refuses a run that evaluated nothing.
  */
 export async function evaluateSnapshots(options: EvaluateOptions) {
+  const loaded = await loadForEvaluation(options);
+  const { rules, model, inputs } = loaded;
+  const evaluations = runRules(model, loaded.run);
+  loaded.checkNotEmpty(evaluations.length);
+  return { rules, model, inputs, evaluations };
+}
+
+/**
+ * What evaluating the snapshots takes, read and checked: the rules with their parameters and
+ * exemptions, and the model; `checkNotEmpty` then refuses a run that made no evaluation at all.
+ */
+export async function loadForEvaluation(options: EvaluateOptions) {
   const rules = filterByFramework(selectRules(options.rule), options.framework);
   const params = await readParamsFile(options.params);
   const exemptions = await readExemptions(options.exemptions, options.exemptionTagKey, options.maxExemptionDays);
@@ -75,9 +87,13 @@ export async function evaluateSnapshots(options: EvaluateOptions) {
     describeFolderScope: { accountId: options.accountId, region: options.region },
   });
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
-  const evaluations = runRules(model, { rules, params, exemptions });
-  checkNotEmpty(evaluations, { rules, model, inputs, unread, allowEmpty: options.allowEmpty });
-  return { rules, model, inputs, evaluations };
+  return {
+    rules,
+    model,
+    inputs,
+    run: { rules, params, exemptions },
+    checkNotEmpty: (evaluations: number) => checkNotEmpty(evaluations, { rules, model, inputs, unread, allowEmpty: options.allowEmpty }),
+  };
 }
 
 export function registerEvaluateCommand(program: Command): void {

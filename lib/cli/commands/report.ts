@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { evaluateRules } from "../../engine/run";
 import { InputError } from "../../errors";
 import { checkOutputTarget } from "../../io/output-target";
 import { REPORT_FORMATS, type ReportFormat, writeReportFile } from "../../reports";
@@ -8,7 +9,7 @@ import { checkReportReadable, streamReport } from "../../reports/json";
 import { buildReport, buildReportAgainst, type Report, reportRuleOf } from "../../reports/model";
 import { SARIF_RESULT_SETS, type SarifResultSet } from "../../reports/sarif";
 import { parseWholeNumber } from "../options";
-import { addEvaluationOptions, type EvaluateOptions, evaluateSnapshots } from "./evaluate";
+import { addEvaluationOptions, type EvaluateOptions, loadForEvaluation } from "./evaluate";
 
 export interface ReportOptions extends EvaluateOptions {
   previous?: string;
@@ -58,14 +59,30 @@ export async function writeReport(options: ReportOptions, tool: { name: string; 
 
 /**
  * The report of this run, against the previous one. Only the report outlives this function: the
- * evaluations (a million, at scale) are garbage before rendering, and the previous report is read
- * as a stream against them, so it is never held whole.
+ * evaluations (a million, at scale) go into it as the rules make them, and the previous report is
+ * read as a stream against them, so neither is ever held whole.
  */
 async function evaluateIntoReport(options: ReportOptions, tool: { name: string; version: string }, now?: () => Date): Promise<Report> {
-  const { rules, model, inputs, evaluations } = await evaluateSnapshots(options);
+  const { rules, model, inputs, run, checkNotEmpty } = await loadForEvaluation(options);
+  let made = 0;
+  const evaluations = (function* counted() {
+    for (const evaluation of evaluateRules(model, run)) {
+      made++;
+      yield evaluation;
+    }
+  })();
   const build = { evaluations, rules: rules.map(reportRuleOf), scopes: model.scopes(), inputs, tool, now };
   const { previous } = options;
-  return previous ? buildReportAgainst(build, (take) => streamReport(previous, take)) : buildReport(build);
+  if (!previous) {
+    const report = buildReport(build);
+    checkNotEmpty(made);
+    return report;
+  }
+  // The evaluations are all taken before the previous report is read: an empty run fails first.
+  return buildReportAgainst(build, (take) => {
+    checkNotEmpty(made);
+    return streamReport(previous, take);
+  });
 }
 
 export function registerReportCommand(program: Command): void {

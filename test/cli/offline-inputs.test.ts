@@ -174,6 +174,12 @@ describe("describe folders made with the AWS CLI", () => {
 
 describe("refusals: exit 2 and one line naming what is wrong", () => {
   const sg = join(fixtures, "security-groups");
+  /** Readable JSON, but no report: refused only once its findings are read. */
+  const invalidPrevious = () => {
+    const path = join(tmp, "not-a-report.json");
+    writeFileSync(path, JSON.stringify({ findings: [] }));
+    return path;
+  };
   const withFile = (name: string, content: unknown) => {
     const folder = exampleFolder();
     writeFileSync(join(folder, name), JSON.stringify(content));
@@ -278,6 +284,11 @@ describe("refusals: exit 2 and one line naming what is wrong", () => {
     ],
     ["no evaluation at all (evaluate)", () => ["evaluate", "-s", volumesOnly()], noEvaluation],
     ["no evaluation at all (report)", () => ["report", "-s", volumesOnly(), "-f", "json", "-o", join(tmp, "empty.json")], noEvaluation],
+    [
+      "no evaluation at all (report --previous, refused before the previous report's findings are read)",
+      () => ["report", "-s", volumesOnly(), "-f", "json", "-o", join(tmp, "empty.json"), "--previous", invalidPrevious()],
+      noEvaluation,
+    ],
     ["no evaluation at all (remediate --plan)", () => ["remediate", "--plan", "-s", volumesOnly()], noEvaluation],
     [
       "a recorded snapshot whose regions is an array",

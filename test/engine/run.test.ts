@@ -1,5 +1,5 @@
 import { RuleParameterError } from "../../lib/engine/rule";
-import { runRules } from "../../lib/engine/run";
+import { evaluateRules, runRules } from "../../lib/engine/run";
 import { ExemptionPolicy, parseExemptionsFile } from "../../lib/exemptions/exemptions";
 import { ModelBuilder } from "../../lib/model/resource-model";
 import type { ElasticIp } from "../../lib/model/types";
@@ -54,6 +54,26 @@ describe("runRules", () => {
       runRules(model(eip("eipalloc-1")), { rules: [eipAttached, imdsv2Required], params: { "imdsv2-required": { maxHopLimit: 99 } } }),
     ).toThrow(RuleParameterError);
     expect(evaluate).not.toHaveBeenCalled();
+    evaluate.mockRestore();
+  });
+
+  it("evaluateRules validates every rule's parameters when called, before the first evaluation is asked for", () => {
+    const evaluate = jest.spyOn(eipAttached, "evaluate");
+    expect(() =>
+      evaluateRules(model(eip("eipalloc-1")), { rules: [eipAttached, imdsv2Required], params: { "imdsv2-required": { maxHopLimit: 99 } } }),
+    ).toThrow(RuleParameterError);
+    expect(evaluate).not.toHaveBeenCalled();
+    evaluate.mockRestore();
+  });
+
+  it("evaluateRules gives runRules' evaluations, in order, one rule at a time", () => {
+    const options = { rules: [eipAttached, imdsv2Required], resourceIds: new Set(["eipalloc-2", "eipalloc-3"]) };
+    const subject = model(eip("eipalloc-1"), eip("eipalloc-2"), eip("eipalloc-3", { associationId: "eipassoc-1" }));
+    const evaluate = jest.spyOn(imdsv2Required, "evaluate");
+    const stream = evaluateRules(subject, options);
+    expect(stream.next().value).toMatchObject({ resourceId: "eipalloc-2", complianceType: "NON_COMPLIANT" });
+    expect(evaluate).not.toHaveBeenCalled();
+    expect([stream.next().value, ...stream]).toEqual(runRules(subject, options).slice(1));
     evaluate.mockRestore();
   });
 

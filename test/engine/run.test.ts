@@ -48,19 +48,14 @@ describe("runRules", () => {
     ]);
   });
 
-  it("validates every rule's parameters before running any", () => {
+  // evaluateRules does so when it is called, before the first evaluation is asked for.
+  it.each([
+    ["runRules", runRules],
+    ["evaluateRules", evaluateRules],
+  ])("%s validates every rule's parameters before running any", (_, run) => {
     const evaluate = jest.spyOn(eipAttached, "evaluate");
     expect(() =>
-      runRules(model(eip("eipalloc-1")), { rules: [eipAttached, imdsv2Required], params: { "imdsv2-required": { maxHopLimit: 99 } } }),
-    ).toThrow(RuleParameterError);
-    expect(evaluate).not.toHaveBeenCalled();
-    evaluate.mockRestore();
-  });
-
-  it("evaluateRules validates every rule's parameters when called, before the first evaluation is asked for", () => {
-    const evaluate = jest.spyOn(eipAttached, "evaluate");
-    expect(() =>
-      evaluateRules(model(eip("eipalloc-1")), { rules: [eipAttached, imdsv2Required], params: { "imdsv2-required": { maxHopLimit: 99 } } }),
+      run(model(eip("eipalloc-1")), { rules: [eipAttached, imdsv2Required], params: { "imdsv2-required": { maxHopLimit: 99 } } }),
     ).toThrow(RuleParameterError);
     expect(evaluate).not.toHaveBeenCalled();
     evaluate.mockRestore();

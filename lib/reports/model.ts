@@ -189,7 +189,8 @@ export const findingKey = (finding: Evaluation): string =>
   `${finding.ruleId}|${finding.resourceType}|${finding.resourceId}|${finding.region}|${finding.accountId}`;
 
 /** Compliance state including exemption, so "exempted" and "not applicable" are distinct states. */
-export const stateOf = (finding: Evaluation): string => (isExempted(finding) ? "EXEMPTED" : finding.complianceType);
+export const stateOf = (finding: Pick<Evaluation, "complianceType" | "annotation">): string =>
+  isExempted(finding) ? "EXEMPTED" : finding.complianceType;
 
 export const emptyCounts = (): ComplianceCounts => ({
   COMPLIANT: 0,
@@ -280,7 +281,6 @@ class EvaluationColumns {
   /** By position: only exempted evaluations carry one. */
   readonly exemptions = new Map<number, ExemptionDetail>();
   private readonly groupIndex = new FourKeyMap();
-  length = 0;
 
   constructor(evaluations: Iterable<Evaluation>) {
     for (const evaluation of evaluations) this.add(evaluation);
@@ -288,8 +288,12 @@ class EvaluationColumns {
     this.typeOf = this.typeOf.slice(0, this.length);
   }
 
+  get length(): number {
+    return this.ids.length;
+  }
+
   private add(evaluation: Evaluation): void {
-    const position = this.length++;
+    const position = this.ids.length;
     if (position === this.groupOf.length) {
       this.groupOf = grown(this.groupOf, new Int32Array(position * 2));
       this.typeOf = grown(this.typeOf, new Uint8Array(position * 2));
@@ -587,7 +591,7 @@ class FindingTable implements Findings {
     const complianceType = evaluations.complianceTypeAt(position);
     const annotation = evaluations.annotations[position] as string;
     const exempted = isExempted({ complianceType, annotation });
-    const state = exempted ? "EXEMPTED" : complianceType;
+    const state = stateOf({ complianceType, annotation });
     const stateBefore = before?.stateOf(position);
     // Every field in the literal, optional ones too: a field added later would take a second allocation per finding.
     return {
@@ -601,7 +605,7 @@ class FindingTable implements Findings {
       severity: this.severityOf.get(ruleId) ?? "medium",
       exempted,
       firstSeen: stateBefore !== undefined && stateBefore === state ? (before as PreviousStates).firstSeenOf(position) : this.generatedAt,
-      exemption: evaluations.exemptions.size === 0 ? undefined : evaluations.exemptions.get(position),
+      exemption: evaluations.exemptions.get(position),
       change: before ? changeBetween(state, stateBefore) : undefined,
     };
   }

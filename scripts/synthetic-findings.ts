@@ -23,6 +23,11 @@ const hex = (rng: Rng, length: number): string => {
   for (let index = 0; index < length; index++) digits.push("0123456789abcdef"[rng.int(16)] as string);
   return digits.join("");
 };
+/**
+ * An id as the model holds it, parsed from JSON: one flat string. A template literal would make a
+ * string of two pieces, which the report's sort flattens into a copy that real ids never need.
+ */
+const parsedId = (prefix: string, id: string): string => [prefix, id].join("");
 const ip = (rng: Rng): string => `${rng.pick([3, 18, 34, 52, 54])}.${rng.int(256)}.${rng.int(256)}.${rng.int(256)}`;
 
 type Maker = (rng: Rng, id: string, state: ComplianceType) => { resourceType: string; resourceId: string; annotation: string };
@@ -30,7 +35,7 @@ type Maker = (rng: Rng, id: string, state: ComplianceType) => { resourceType: st
 const MAKERS: Record<string, Maker> = {
   "eip-attached": (rng, id, state) => ({
     resourceType: "AWS::EC2::EIP",
-    resourceId: `eipalloc-${id}`,
+    resourceId: parsedId("eipalloc-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? `EIP ${ip(rng)} is not associated: it has no AssociationId`
@@ -38,7 +43,7 @@ const MAKERS: Record<string, Maker> = {
   }),
   "ec2-no-public-ip": (rng, id, state) => ({
     resourceType: "AWS::EC2::Instance",
-    resourceId: `i-${id}`,
+    resourceId: parsedId("i-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? `Public IPv4 on eni-${hex(rng, 17)} primary: ${ip(rng)} (auto-assigned)`
@@ -46,7 +51,7 @@ const MAKERS: Record<string, Maker> = {
   }),
   "imdsv2-required": (rng, id, state) => ({
     resourceType: "AWS::EC2::Instance",
-    resourceId: `i-${id}`,
+    resourceId: parsedId("i-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? "HttpTokens is optional (IMDSv1 allowed), not required"
@@ -54,7 +59,7 @@ const MAKERS: Record<string, Maker> = {
   }),
   "sg-attached-to-eni": (rng, id, state) => ({
     resourceType: "AWS::EC2::SecurityGroup",
-    resourceId: `sg-${id}`,
+    resourceId: parsedId("sg-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? rng.chance(0.5)
@@ -64,7 +69,7 @@ const MAKERS: Record<string, Maker> = {
   }),
   "endpoint-route-present": (rng, id, state) => ({
     resourceType: "AWS::EC2::RouteTable",
-    resourceId: `rtb-${id}`,
+    resourceId: parsedId("rtb-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? `s3 route to pl-6da54004 via vpce-${hex(rng, 17)} is blackhole. Private subnets affected: subnet-${hex(rng, 17)}, subnet-${hex(rng, 17)}`
@@ -72,7 +77,7 @@ const MAKERS: Record<string, Maker> = {
   }),
   "placement-group-limits": (rng, id, state) => ({
     resourceType: "AWS::EC2::PlacementGroup",
-    resourceId: `pg-${id}`,
+    resourceId: parsedId("pg-", id),
     annotation:
       state === "NON_COMPLIANT"
         ? `spread group has 8 instances in one AZ (max 7): i-${hex(rng, 17)}, i-${hex(rng, 17)} and 6 more`

@@ -8,6 +8,7 @@ import {
   type Severity,
 } from "../engine/rule";
 import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf, isExempted } from "../exemptions/exemptions";
+import { TextColumn } from "../io/text-column";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -265,13 +266,14 @@ interface GroupKey {
 
 /**
  * What a report keeps of each evaluation, a column each, taken one at a time: the rule, account,
- * region and type once per group of them; the id and annotation by reference; the compliance type
- * in a byte. So the evaluations given (any iterable: the rules' own, as they come) need never be
+ * region and type once per group of them; the id by reference (the model's own string, mostly);
+ * the annotation as bytes off the V8 heap (most are distinct strings made by the rules, and a
+ * million of them are most of what a report holds); the compliance type in a byte. So the evaluations given (any iterable: the rules' own, as they come) need never be
  * held all at once, and a million take about half the heap they take as objects.
  */
 class EvaluationColumns {
   readonly ids: string[] = [];
-  readonly annotations: string[] = [];
+  readonly annotations = new TextColumn();
   /** Each item's group, an index into `groups`. */
   groupOf = new Int32Array(1024);
   /** Each item's compliance type, an index into `types`. */
@@ -589,7 +591,7 @@ class FindingTable implements Findings {
     const { before, evaluations } = this;
     const { ruleId, resourceType, region, accountId } = evaluations.groupAt(position);
     const complianceType = evaluations.complianceTypeAt(position);
-    const annotation = evaluations.annotations[position] as string;
+    const annotation = evaluations.annotations.at(position);
     const exempted = isExempted({ complianceType, annotation });
     const state = stateOf({ complianceType, annotation });
     const stateBefore = before?.stateOf(position);

@@ -7,6 +7,8 @@ describe("TextColumn", () => {
       "plain",
       "plain",
       "ünïcödé ✓ 𝄞 (a surrogate pair)",
+      "said twice",
+      "said twice",
       "x".repeat(3 << 20),
       ...Array.from({ length: 50_000 }, (_, index) => `annotation ${index} on eni-${index.toString(16)}`),
       "",

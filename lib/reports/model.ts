@@ -8,7 +8,7 @@ import {
   type Severity,
 } from "../engine/rule";
 import { EXPIRING_SOON_DAYS, exemptionOf, invalidTagOf, isExempted } from "../exemptions/exemptions";
-import { TextColumn } from "../io/text-column";
+import { grown, TextColumn } from "../io/text-column";
 import type { Origin } from "../model/types";
 
 /** Bumped whenever a field of the JSON report changes meaning; `--previous` refuses other versions. */
@@ -268,8 +268,8 @@ interface GroupKey {
  * What a report keeps of each evaluation, a column each, taken one at a time: the rule, account,
  * region and type once per group of them; the id by reference (the model's own string, mostly);
  * the annotation as bytes off the V8 heap (most are distinct strings made by the rules, and a
- * million of them are most of what a report holds); the compliance type in a byte. So the evaluations given (any iterable: the rules' own, as they come) need never be
- * held all at once, and a million take about half the heap they take as objects.
+ * million of them are most of what a report holds); the compliance type in a byte. So the
+ * evaluations given (any iterable: the rules' own, as they come) need never be held all at once.
  */
 class EvaluationColumns {
   readonly ids: string[] = [];
@@ -324,11 +324,6 @@ class EvaluationColumns {
   groupAt(position: number): GroupKey {
     return this.groups[this.groupOf[position] as number] as GroupKey;
   }
-}
-
-function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { KINDS, RESOURCE_KINDS } from "./kinds";
+import { StringTable } from "./string-table";
 import type {
   Coverage,
   DeletedResource,
@@ -93,47 +94,60 @@ const UNVERSIONED = Number.NEGATIVE_INFINITY;
  */
 class KindRecords {
   list: (ResourceRecord | undefined)[] = [];
-  positions = new ByAccount<number>();
+  /** Each account's keys, with the position in `list` of each. */
+  positions = new Map<string, StringTable>();
   /** The version of each position of `list`: numbers, not objects, so that a million records cost no allocation here. */
   private versions: number[] = [];
   private holes = 0;
   /** The positions of the account added to last: records mostly arrive account by account. */
-  private lastAccount?: { accountId: string; positions: Map<string, number> };
+  private lastAccount?: { accountId: string; positions: StringTable };
 
-  private positionsIn(accountId: string): Map<string, number> {
+  private positionsIn(accountId: string): StringTable {
     let last = this.lastAccount;
     if (last?.accountId !== accountId) {
-      last = { accountId, positions: this.positions.inAccount(accountId) };
+      let positions = this.positions.get(accountId);
+      if (!positions) {
+        positions = new StringTable();
+        this.positions.set(accountId, positions);
+      }
+      last = { accountId, positions };
       this.lastAccount = last;
     }
     return last.positions;
   }
 
+  /** The position in `list` of a resource, or -1. */
+  positionOf(accountId: string, key: string): number {
+    return this.positions.get(accountId)?.get(key) ?? -1;
+  }
+
   /** Whether the record went in, as a new one (not replacing, or after a deletion) or in place of an older version. */
   add(record: ResourceRecord, version: number): "added" | "undeleted" | "older" {
     const positions = this.positionsIn(record.accountId);
-    const key = keyInAccount(record.kind, record.id, record);
-    const at = positions.get(key);
-    if (at !== undefined && (this.versions[at] as number) > version) return "older";
-    if (at !== undefined && this.list[at] !== undefined) {
-      this.list[at] = record;
-      this.versions[at] = version;
-      return "added";
+    const end = this.list.length;
+    const entry = positions.add(keyInAccount(record.kind, record.id, record), end);
+    const at = positions.valueAt(entry);
+    if (at !== end) {
+      if ((this.versions[at] as number) > version) return "older";
+      if (this.list[at] !== undefined) {
+        this.list[at] = record;
+        this.versions[at] = version;
+        return "added";
+      }
+      positions.setValueAt(entry, end);
     }
-    positions.set(key, this.list.length);
     this.list.push(record);
     this.versions.push(version);
-    return at === undefined ? "added" : "undeleted";
+    return at === end ? "added" : "undeleted";
   }
 
   /** Whether the deletion holds (no later version of the resource was added). */
   delete(kind: ResourceKind, id: string, scope: Origin, version: number): boolean {
     const positions = this.positionsIn(scope.accountId);
-    const key = keyInAccount(kind, id, scope);
-    const at = positions.get(key);
-    if (at === undefined) {
+    const end = this.list.length;
+    const at = positions.valueAt(positions.add(keyInAccount(kind, id, scope), end));
+    if (at === end) {
       // Nothing to remove yet: the hole keeps the version, so that an older copy read later stays out.
-      positions.set(key, this.list.length);
       this.list.push(undefined);
       this.versions.push(version);
       this.holes++;
@@ -155,7 +169,7 @@ class KindRecords {
     const versions = this.versions.filter((_, at) => this.list[at] !== undefined);
     this.list = [];
     this.versions = [];
-    this.positions = new ByAccount<number>();
+    this.positions = new Map();
     this.lastAccount = undefined;
     this.holes = 0;
     for (let at = 0; at < records.length; at++) this.add(records[at] as ResourceRecord, versions[at] as number);
@@ -292,8 +306,8 @@ export class ResourceModel {
   /** The record of `kind` with this id in the scope's account (and region, for regional kinds). */
   get<K extends ResourceKind>(kind: K, id: string, scope: Origin): RecordOfKind<K> | undefined {
     const records = this.byKind.get(kind);
-    const at = records?.positions.get(scope.accountId, keyInAccount(kind, id, scope));
-    return (at === undefined ? undefined : records?.list[at]) as RecordOfKind<K> | undefined;
+    const at = records?.positionOf(scope.accountId, keyInAccount(kind, id, scope)) ?? -1;
+    return (at < 0 ? undefined : records?.list[at]) as RecordOfKind<K> | undefined;
   }
 
   /** Every account and region that a source read from, sorted. */

@@ -1,5 +1,6 @@
 import { InputError } from "../errors";
 import { type ConfigRecordedKind, EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
+import { StringTable } from "../model/string-table";
 import type {
   ElasticIp,
   Instance,
@@ -126,18 +127,15 @@ const stringList = (value: unknown, field: string): string[] => {
  * distinct strings: ids of groups or instances would fill it and start it over. Bounded, so that
  * a long-lived process (a warm Lambda) never grows it without end.
  */
-const sharedStrings = new Map<string, string>();
+const sharedStrings = new StringTable();
 const SHARED_STRINGS_LIMIT = 1 << 18;
 
 function shared(value: string): string;
 function shared(value: string | undefined): string | undefined;
 function shared(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const known = sharedStrings.get(value);
-  if (known !== undefined) return known;
   if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
-  sharedStrings.set(value, value);
-  return value;
+  return sharedStrings.keyAt(sharedStrings.add(value));
 }
 
 /** Shared by every record without tags or without entries in a list; model records are never mutated in place. */

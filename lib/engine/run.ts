@@ -143,15 +143,22 @@ function deletedEvaluations(model: ResourceModel, rule: AnyRule): Evaluation[] {
  */
 function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: ExemptionPolicy): (evaluation: Evaluation) => boolean {
   if (exemptions.hasFileEntriesFor(rule.meta.id)) return () => true;
-  const tagged = new Set<string>();
+  // By account, then id: no key string is made for each of a million evaluations.
+  const tagged = new Map<string, Set<string>>();
   for (const resourceType of rule.meta.resourceTypes) {
     const kind = kindOfConfigType(resourceType);
     if (!kind) continue;
     for (const record of model.all(kind)) {
-      if ("tags" in record && record.tags[exemptions.tagKey] !== undefined) tagged.add(`${record.accountId}/${record.id}`);
+      if (!("tags" in record) || record.tags[exemptions.tagKey] === undefined) continue;
+      let ids = tagged.get(record.accountId);
+      if (!ids) {
+        ids = new Set();
+        tagged.set(record.accountId, ids);
+      }
+      ids.add(record.id);
     }
   }
-  return (evaluation) => tagged.size > 0 && tagged.has(`${evaluation.accountId}/${evaluation.resourceId}`);
+  return (evaluation) => tagged.get(evaluation.accountId)?.has(evaluation.resourceId) === true;
 }
 
 /**

@@ -305,9 +305,13 @@ export class ResourceModel {
 
   /** The record of `kind` with this id in the scope's account (and region, for regional kinds). */
   get<K extends ResourceKind>(kind: K, id: string, scope: Origin): RecordOfKind<K> | undefined {
-    const records = this.byKind.get(kind);
-    const at = records?.positionOf(scope.accountId, keyInAccount(kind, id, scope)) ?? -1;
-    return (at < 0 ? undefined : records?.list[at]) as RecordOfKind<K> | undefined;
+    const at = this.positionOf(kind, id, scope);
+    return (at < 0 ? undefined : this.byKind.get(kind)?.list[at]) as RecordOfKind<K> | undefined;
+  }
+
+  /** Where that record is in all(kind), or -1. */
+  positionOf(kind: ResourceKind, id: string, scope: Origin): number {
+    return this.byKind.get(kind)?.positionOf(scope.accountId, keyInAccount(kind, id, scope)) ?? -1;
   }
 
   /** Every account and region that a source read from, sorted. */
@@ -324,13 +328,16 @@ export class ResourceModel {
     return this.coverage.gaps.get(scopeKey(scope))?.get(kind);
   }
 
+  /** The network interfaces that use a security group of the model (none for a group it does not hold). */
   networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
-    return this.index("enisBySecurityGroup").get(scope.accountId, groupId) ?? EMPTY;
+    const at = this.positionOf("security-group", groupId, scope);
+    return (at < 0 ? undefined : this.index("enisBySecurityGroup")[at]) ?? EMPTY;
   }
 
-  /** Other groups whose ingress or egress rules point at `groupId`. */
+  /** Other groups whose ingress or egress rules point at `groupId`, a group of the model. */
   groupsReferencing(groupId: string, scope: Origin): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
-    return this.index("referencesToGroup").get(scope.accountId, groupId) ?? EMPTY;
+    const at = this.positionOf("security-group", groupId, scope);
+    return (at < 0 ? undefined : this.index("referencesToGroup")[at]) ?? EMPTY;
   }
 
   /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
@@ -394,9 +401,44 @@ export const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.r
 /** Placement groups are named per account and region (the account is the index's first key). */
 const placementKey = (scope: Origin, by: "name" | "id", value: string): string => `${scope.region}/${by}/${value}`;
 
+/** A list for each record of one kind, by its position in that kind's list; none where nothing points at it. */
+type ListsByPosition<V> = readonly (readonly V[] | undefined)[];
+
+/**
+ * Groups items by the record of `kind` each names, found by account and id. The items are
+ * counted first, so that each list is made at its exact length, and found by position, not by a
+ * map of ids: the ENIs by group index holds half a million lists at a million resources.
+ */
+function listsByPosition<V>(
+  model: ResourceModel,
+  kind: ResourceKind,
+  each: (add: (scope: Origin, id: string, item: V) => void) => void,
+): ListsByPosition<V> {
+  const lists: (V[] | undefined)[] = new Array(model.count(kind));
+  const positions: number[] = [];
+  const items: V[] = [];
+  const counts = new Int32Array(lists.length);
+  each((scope, id, item) => {
+    const at = model.positionOf(kind, id, scope);
+    if (at < 0) return;
+    positions.push(at);
+    items.push(item);
+    counts[at] = (counts[at] as number) + 1;
+  });
+  for (let at = 0; at < counts.length; at++) if ((counts[at] as number) > 0) lists[at] = new Array(counts[at]);
+  // Filled from the end, so that each list keeps the order its items were added in.
+  for (let item = items.length - 1; item >= 0; item--) {
+    const at = positions[item] as number;
+    const fill = (counts[at] as number) - 1;
+    counts[at] = fill;
+    (lists[at] as V[])[fill] = items[item] as V;
+  }
+  return lists;
+}
+
 interface Indexes {
-  enisBySecurityGroup: ByAccount<NetworkInterface[]>;
-  referencesToGroup: ByAccount<{ fromGroupId: string; reference: SecurityGroupReference }[]>;
+  enisBySecurityGroup: ListsByPosition<NetworkInterface>;
+  referencesToGroup: ListsByPosition<{ fromGroupId: string; reference: SecurityGroupReference }>;
   explicitTableBySubnet: ByAccount<RouteTable>;
   mainTableByVpc: ByAccount<RouteTable>;
   subnetsByVpc: ByAccount<Subnet[]>;
@@ -410,16 +452,16 @@ interface Indexes {
 /** How each relation index is built from the records, keyed within the account of the record that points. */
 const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) => Indexes[K] } = {
   enisBySecurityGroup(model) {
-    const index = new ByAccount<NetworkInterface[]>();
-    for (const eni of model.all("network-interface")) for (const groupId of eni.groupIds) push(index, eni.accountId, groupId, eni);
-    return trimLists(index);
+    return listsByPosition(model, "security-group", (add) => {
+      for (const eni of model.all("network-interface")) for (const groupId of eni.groupIds) add(eni, groupId, eni);
+    });
   },
   referencesToGroup(model) {
-    const index: Indexes["referencesToGroup"] = new ByAccount();
-    for (const group of model.all("security-group")) {
-      for (const reference of group.references) push(index, group.accountId, reference.groupId, { fromGroupId: group.id, reference });
-    }
-    return trimLists(index);
+    return listsByPosition(model, "security-group", (add) => {
+      for (const group of model.all("security-group")) {
+        for (const reference of group.references) add(group, reference.groupId, { fromGroupId: group.id, reference });
+      }
+    });
   },
   explicitTableBySubnet(model) {
     const index = new ByAccount<RouteTable>();

@@ -1,5 +1,5 @@
 import { ModelBuilder } from "../../lib/model/resource-model";
-import type { PlacementGroup, Subnet } from "../../lib/model/types";
+import type { NetworkInterface, PlacementGroup, SecurityGroup, Subnet } from "../../lib/model/types";
 
 const A = { accountId: "111111111111", region: "eu-west-1" };
 const B = { accountId: "222222222222", region: "eu-west-1" };
@@ -11,6 +11,22 @@ const group = (name: string, scope: { accountId: string; region: string }): Plac
   name,
   state: "available",
   strategy: "spread",
+  tags: {},
+  ...scope,
+});
+const securityGroup = (id: string, scope: typeof A, referenced: string[] = []): SecurityGroup => ({
+  kind: "security-group",
+  id,
+  name: id,
+  references: referenced.map((groupId) => ({ groupId, direction: "ingress" })),
+  tags: {},
+  ...scope,
+});
+const eni = (id: string, scope: typeof A, groupIds: string[]): NetworkInterface => ({
+  kind: "network-interface",
+  id,
+  groupIds,
+  publicIps: [],
   tags: {},
   ...scope,
 });
@@ -86,5 +102,27 @@ describe("ModelBuilder and ResourceModel", () => {
     expect(model.count("placement-group")).toBe(2);
     expect(model.get("placement-group", "batch", us)?.region).toBe("us-east-1");
     expect(model.get("placement-group", "batch", { ...A, region: "ap-southeast-2" })).toBeUndefined();
+  });
+
+  it("relates network interfaces and referencing groups to each group of their own account, in the order added", () => {
+    const model = new ModelBuilder()
+      .add(securityGroup("sg-1", A))
+      .add(eni("eni-3", A, ["sg-1", "sg-2"]))
+      .add(securityGroup("sg-2", A, ["sg-1"]))
+      .add(eni("eni-1", A, ["sg-1"]))
+      .add(eni("eni-2", A, ["sg-1"]))
+      .add(securityGroup("sg-1", B))
+      .add(eni("eni-9", B, ["sg-2"]))
+      .add(securityGroup("sg-3", B, ["sg-1", "sg-4"]))
+      .build();
+    expect(ids(model.networkInterfacesUsingGroup("sg-1", A))).toEqual(["eni-3", "eni-1", "eni-2"].map((id) => `111111111111/${id}`));
+    expect(ids(model.networkInterfacesUsingGroup("sg-2", A))).toEqual(["111111111111/eni-3"]);
+    // B's sg-1 is another group: A's ENIs and references are not its, and B holds no sg-2.
+    expect(model.networkInterfacesUsingGroup("sg-1", B)).toEqual([]);
+    expect(model.networkInterfacesUsingGroup("sg-2", B)).toEqual([]);
+    expect(model.groupsReferencing("sg-1", A).map((reference) => reference.fromGroupId)).toEqual(["sg-2"]);
+    expect(model.groupsReferencing("sg-2", A)).toEqual([]);
+    expect(model.groupsReferencing("sg-1", B).map((reference) => reference.fromGroupId)).toEqual(["sg-3"]);
+    expect(model.groupsReferencing("sg-4", B)).toEqual([]);
   });
 });

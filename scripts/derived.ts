@@ -8,7 +8,8 @@
 import { ruleEvaluationStatements } from "../deploy/iam";
 import { memberRoleTemplate, toYaml } from "../deploy/member-role";
 import { FRAMEWORK_NAMES } from "../lib/engine/controls";
-import { type AnyRule, type ControlMapping, describeParameters, type FrameworkId } from "../lib/engine/rule";
+import { describeParameters } from "../lib/engine/parameter-docs";
+import type { AnyRule, ControlMapping, FrameworkId } from "../lib/engine/rule";
 import { REMEDIATIONS } from "../remediation";
 import { automationFor, documentName } from "../remediation/ssm";
 import { RULES } from "../rules";

@@ -204,24 +204,45 @@ export class RuleParameterError extends Error {
   }
 }
 
-interface ParameterJsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  items?: { enum?: unknown[] };
+/** As much of a zod schema's definition as the walk to an enum's values reads. */
+interface SchemaDefinition {
+  type: string;
+  innerType?: ZodSchema;
+  out?: ZodSchema;
+  element?: ZodSchema;
+  entries?: Record<string, string | number>;
+  shape?: Record<string, ZodSchema>;
+}
+type ZodSchema = { _zod: { def: SchemaDefinition } };
+
+/** The enum a parameter's schema ends in, through its default, optional, preprocessing pipe and list. */
+function enumValuesOf(schema: ZodSchema | undefined): string[] | undefined {
+  const definition = schema?._zod.def;
+  switch (definition?.type) {
+    case "enum":
+      return Object.values(definition.entries ?? {}).map(String);
+    case "default":
+    case "prefault":
+    case "optional":
+    case "nullable":
+    case "readonly":
+      return enumValuesOf(definition.innerType);
+    case "pipe":
+      return enumValuesOf(definition.out);
+    case "array":
+      return enumValuesOf(definition.element);
+    default:
+      return undefined;
+  }
 }
 
-function parameterSchemas(rule: AnyRule): Record<string, ParameterJsonSchema> {
-  const json = z.toJSONSchema(rule.meta.parameters, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, ParameterJsonSchema>;
-  };
-  return json.properties ?? {};
-}
-
-/** The values an enum parameter, or each item of a list parameter, may take; undefined when any value of its type may. */
+/**
+ * The values an enum parameter, or each item of a list parameter, may take; undefined when any
+ * value of its type may. Read from the schema's definition rather than its JSON Schema, which
+ * would bring zod's JSON Schema generator into every rule function's bundle.
+ */
 export function allowedValues(rule: AnyRule, parameter: string): string[] | undefined {
-  const schema = parameterSchemas(rule)[parameter];
-  const values = schema?.enum ?? schema?.items?.enum;
-  return values?.map(String);
+  return enumValuesOf((rule.meta.parameters as unknown as ZodSchema)._zod.def.shape?.[parameter]);
 }
 
 /**
@@ -244,21 +265,4 @@ export function parseRuleParameters<Schema extends z.ZodMiniType>(rule: Rule<Sch
     else detail = `${detail} (allowed values: ${list})`;
   }
   throw new RuleParameterError(rule.meta.id, parameter, raw[parameter], detail);
-}
-
-/** The parameter names, types, allowed values and defaults of a rule, for `rules` listings and docs. */
-export function describeParameters(rule: AnyRule): { name: string; type: string; allowed?: string[]; default: unknown }[] {
-  // Parsing no parameters at all yields exactly the defaults the rule runs with.
-  const defaults = rule.meta.parameters.parse({}) as Record<string, unknown>;
-  return Object.entries(parameterSchemas(rule)).map(([name, schema]) => {
-    const allowed = allowedValues(rule, name);
-    const type = schema.enum
-      ? schema.enum.join("|")
-      : schema.items?.enum
-        ? `list of ${schema.items.enum.join("|")}`
-        : Array.isArray(schema.type)
-          ? schema.type.join("|")
-          : (schema.type ?? "any");
-    return { name, type, ...(allowed ? { allowed } : {}), default: defaults[name] };
-  });
 }

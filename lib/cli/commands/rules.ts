@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { RULES } from "../../../rules";
 import { FRAMEWORK_NAMES } from "../../engine/controls";
-import { describeParameters } from "../../engine/rule";
+import { describeParameters } from "../../engine/parameter-docs";
 
 export function registerRulesCommand(program: Command): void {
   program

@@ -5,7 +5,8 @@
  * function prints its zip size and the time a fresh `node` process takes to import its bundle
  * and build its handler, beside the same for a "floor" bundle that only imports the AWS SDK
  * clients and commands that function calls (built by esbuild with the same options as
- * serverless.yml). Target: the project's own code adds at most 20% to that floor.
+ * serverless.yml). Target (issue 13): a rule function's own code adds at most 20% to that floor; the
+ * scheduled report's figures are printed beside them, outside the target.
  *
  * Environment: BENCH_ROUNDS (default 11) runs per bundle, interleaved so that machine load
  * falls on every variant alike. `-- --json`: one JSON object with every figure instead of the table.
@@ -242,6 +243,8 @@ function main(): void {
       const [pp, fp] = [median(project.process) - bare, median(floor.process) - bare];
       const overRequire = pr / fr - 1;
       const overProcess = pp / fp - 1;
+      // Issue 13's target is a rule function's; the scheduled report's floor is half theirs, its own code the larger share.
+      const ruleFunction = row.key !== "scheduledReport";
       figures.push({
         function: row.key,
         zipBytes: row.zip,
@@ -253,7 +256,8 @@ function main(): void {
         processMs: pp,
         floorProcessMs: fp,
         processOverFloor: pp / fp,
-        onTarget: overRequire <= TARGET_OVERHEAD,
+        ruleFunction,
+        onTarget: ruleFunction ? overRequire <= TARGET_OVERHEAD : null,
         largest: row.largest,
       });
       lines.push([
@@ -267,11 +271,11 @@ function main(): void {
         `${pp.toFixed(0)} ms`,
         `${fp.toFixed(0)} ms`,
         `${(overProcess * 100).toFixed(0)}%`,
-        overRequire <= TARGET_OVERHEAD ? "met" : "MISSED",
+        ruleFunction ? (overRequire <= TARGET_OVERHEAD ? "met" : "MISSED") : "(not a rule function)",
       ]);
     }
     if (json) {
-      const target = { maxRequireOverFloor: 1 + TARGET_OVERHEAD, allOnTarget: figures.every((figure) => figure.onTarget) };
+      const target = { maxRequireOverFloor: 1 + TARGET_OVERHEAD, allOnTarget: figures.every((figure) => figure.onTarget !== false) };
       console.log(
         JSON.stringify({ rounds: ROUNDS, node: process.version, bareMs: bare, loadAverage: loadavg(), target, functions: figures }),
       );

@@ -154,12 +154,12 @@ function idsOf(entries: Item[], key: "GroupId" | "VpcId"): string[] {
     const id = (entries[index] as Item)[key];
     if (typeof id !== "string") return entries.map((entry) => entry[key]).filter((value): value is string => typeof value === "string");
     ids ??= new Array<string>(entries.length);
-    ids[index] = shared(id);
+    ids[index] = id;
   }
   return ids as string[];
 }
 
-const lower = (value: string | undefined): string | undefined => shared(value?.toLowerCase());
+const lower = (value: string | undefined): string | undefined => value?.toLowerCase();
 
 /** EC2 tags (`[{Key, Value}]`, or very old Config items' `[{TagName, TagValue}]`) as a map. */
 function tagsOf(value: unknown, field: string): Tags {

@@ -330,14 +330,12 @@ export class ResourceModel {
 
   /** The network interfaces that use a security group of the model (none for a group it does not hold). */
   networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
-    const at = this.positionOf("security-group", groupId, scope);
-    return (at < 0 ? undefined : this.index("enisBySecurityGroup")[at]) ?? EMPTY;
+    return listAt(this.index("enisBySecurityGroup"), this.positionOf("security-group", groupId, scope));
   }
 
   /** Other groups whose ingress or egress rules point at `groupId`, a group of the model. */
   groupsReferencing(groupId: string, scope: Origin): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
-    const at = this.positionOf("security-group", groupId, scope);
-    return (at < 0 ? undefined : this.index("referencesToGroup")[at]) ?? EMPTY;
+    return listAt(this.index("referencesToGroup"), this.positionOf("security-group", groupId, scope));
   }
 
   /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
@@ -435,6 +433,9 @@ function listsByPosition<V>(
   }
   return lists;
 }
+
+/** The list at a record's position (-1: a record the model does not hold, so none). */
+const listAt = <V>(lists: ListsByPosition<V>, at: number): readonly V[] => (at < 0 ? undefined : lists[at]) ?? EMPTY;
 
 interface Indexes {
   enisBySecurityGroup: ListsByPosition<NetworkInterface>;

@@ -31,25 +31,15 @@ export class StringTable {
 
   /** The number of the entry for `key`, or -1. */
   entryOf(key: string): number {
-    const mask = this.slots.length - 1;
-    const hash = hashOf(key);
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
-      if (entry === EMPTY_SLOT) return -1;
-      if (this.hashes[entry] === hash && this.keys[entry] === key) return entry;
-    }
+    return this.slots[this.slotOf(key, hashOf(key))] as number;
   }
 
   /** The number of the entry for `key`, made (with `value`) if there is none. */
   add(key: string, value = 0): number {
-    const mask = this.slots.length - 1;
     const hash = hashOf(key);
-    let slot = hash & mask;
-    for (; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] as number;
-      if (entry === EMPTY_SLOT) break;
-      if (this.hashes[entry] === hash && this.keys[entry] === key) return entry;
-    }
+    const slot = this.slotOf(key, hash);
+    const found = this.slots[slot] as number;
+    if (found !== EMPTY_SLOT) return found;
     const entry = this.keys.length;
     if (entry === this.hashes.length) {
       this.hashes = grown(this.hashes, new Int32Array(entry * 2));
@@ -82,15 +72,20 @@ export class StringTable {
     return entry < 0 ? -1 : (this.values[entry] as number);
   }
 
-  set(key: string, value: number): void {
-    this.values[this.add(key, value)] = value;
-  }
-
   clear(): void {
     this.keys = [];
     this.hashes = new Int32Array(FIRST_CAPACITY);
     this.values = new Int32Array(FIRST_CAPACITY);
     this.slots = new Int32Array(FIRST_CAPACITY * 2).fill(EMPTY_SLOT);
+  }
+
+  /** The slot holding `key`'s entry, else the empty slot where it would go (EMPTY_SLOT is -1, so entryOf reads it as absent). */
+  private slotOf(key: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === EMPTY_SLOT || (this.hashes[entry] === hash && this.keys[entry] === key)) return slot;
+    }
   }
 
   private rehash(size: number): void {

@@ -60,10 +60,10 @@ describe("StringTable", () => {
     expect(table.size).toBe(keys.length);
   });
 
-  it("changes a value in place by set and setValueAt", () => {
+  it("changes a value in place by setValueAt", () => {
     const table = new StringTable();
-    table.set("x", 1);
-    table.set("x", 2);
+    table.add("x", 1);
+    table.setValueAt(table.entryOf("x"), 2);
     expect(table.get("x")).toBe(2);
     table.setValueAt(table.entryOf("x"), 5);
     expect(table.get("x")).toBe(5);

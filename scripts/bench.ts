@@ -13,7 +13,15 @@ import { Command, InvalidArgumentError } from "commander";
 import { jsonFromChild } from "./bench/child";
 import { type ConfigDatasetMeta, configDatasetDir, ensureConfigDataset } from "./bench/config-files";
 import { type DatasetMeta, ensureDataset } from "./bench/generate";
-import { type ChildKind, type FloorResult, type ModelResult, type ProductResult, type ReadResult, runChild } from "./bench/measure";
+import {
+  type ChildKind,
+  type FloorResult,
+  type ModelResult,
+  type ProductResult,
+  type ReadResult,
+  runChild,
+  type UnkeptResult,
+} from "./bench/measure";
 import { checkTargets, formatReport, type Run, type Source } from "./bench/report";
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
@@ -85,13 +93,17 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
   const { path } = dataset;
   const floors: FloorResult[] = [];
   const keptFloors: FloorResult[] = [];
+  const unkepts: UnkeptResult[] = [];
   const reads: ReadResult[] = [];
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
     log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
     floors.push(await inChild<FloorResult>(children.floor, path));
-    if (dataset.source === "recorded") keptFloors.push(await inChild<FloorResult>("floor-kept", path));
+    if (dataset.source === "recorded") {
+      keptFloors.push(await inChild<FloorResult>("floor-kept", path));
+      unkepts.push(await inChild<UnkeptResult>("unkept", path));
+    }
     reads.push(await inChild<ReadResult>(children.read, path));
     models.push(await inChild<ModelResult>(children.model, path));
     products.push(await inChild<ProductResult>(children.product, path));
@@ -102,6 +114,11 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
     ["model", models[0]?.records],
   ] as const) {
     if (count !== dataset.records) throw new Error(`bench: the ${what} pass saw ${count} records, the input has ${dataset.records}`);
+  }
+  for (const unkept of unkepts) {
+    if (unkept.resources !== dataset.resources) {
+      throw new Error(`bench: the unkept pass normalized ${unkept.resources} resources, the input has ${dataset.resources}`);
+    }
   }
   for (const product of products) {
     if (product.resources !== dataset.resources) {
@@ -119,6 +136,7 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
     fileBytes: dataset.fileBytes,
     parseMs,
     keptParseMs: keptFloors.length > 0 ? median(keptFloors.map((f) => f.parseMs)) : undefined,
+    unkeptMs: unkepts.length > 0 ? median(unkepts.map((u) => u.unkeptMs)) : undefined,
     readMs: median(reads.map((r) => r.readMs)),
     modelMs,
     rulesMs,
@@ -160,11 +178,28 @@ async function main(): Promise<void> {
   }
   if (options.json) {
     const json = runs.map(
-      ({ source, resources, fileBytes, parseMs, readMs, modelMs, rulesMs, loadMs, totalMs, peakRssBytes, ratio, repeats }) => ({
+      ({
         source,
         resources,
         fileBytes,
         parseMs,
+        keptParseMs,
+        unkeptMs,
+        readMs,
+        modelMs,
+        rulesMs,
+        loadMs,
+        totalMs,
+        peakRssBytes,
+        ratio,
+        repeats,
+      }) => ({
+        source,
+        resources,
+        fileBytes,
+        parseMs,
+        keptParseMs,
+        unkeptMs,
         readMs,
         modelMs,
         rulesMs,

@@ -19,6 +19,7 @@ import { type ConfigDatasetMeta, ITEM_START } from "./config-files";
 export type ChildKind =
   | "floor"
   | "floor-kept"
+  | "unkept"
   | "read"
   | "model"
   | "product"
@@ -34,6 +35,10 @@ export interface FloorResult {
 export interface ReadResult {
   readMs: number;
   records: number;
+}
+export interface UnkeptResult {
+  unkeptMs: number;
+  resources: number;
 }
 export interface ModelResult {
   modelMs: number;
@@ -113,6 +118,29 @@ export async function measureRead(path: string): Promise<ReadResult> {
     onValue: () => {},
   });
   return { readMs: performance.now() - started, records };
+}
+
+/**
+ * The product's reader with every record normalized (normalizeEc2Item) as it is parsed, and then
+ * dropped: no model keeps it. What any model built from normalized records pays before it keeps
+ * anything, so (this − floor) is the least normalizing costs, and (product load − this) what
+ * keeping the records and building the model add.
+ */
+export async function measureUnkept(path: string): Promise<UnkeptResult> {
+  let resources = 0;
+  let accountId = "";
+  const started = performance.now();
+  await readJsonStream(path, {
+    modeOf: snapshotModes,
+    onRecord: (where, _index, item) => {
+      const operation = where[2] as Ec2Operation;
+      resources += normalizeEc2Item(operation, item, { region: where[1] as string, accountId }).length;
+    },
+    onValue: (where, value) => {
+      if (where[0] === "accountId") accountId = String(value);
+    },
+  });
+  return { unkeptMs: performance.now() - started, resources };
 }
 
 /**
@@ -202,6 +230,8 @@ export async function runChild(kind: ChildKind, path: string): Promise<unknown> 
       return measureFloor(path);
     case "floor-kept":
       return measureFloor(path, true);
+    case "unkept":
+      return measureUnkept(path);
     case "read":
       return measureRead(path);
     case "model":

@@ -5,10 +5,11 @@
  * function prints its zip size and the time a fresh `node` process takes to import its bundle
  * and build its handler, beside the same for a "floor" bundle that only imports the AWS SDK
  * clients and commands that function calls (built by esbuild with the same options as
- * serverless.yml). Target (issue 13): a rule function's own code adds at most 20% to that floor; the
+ * serverless.yml). Target (issue 13): a rule function's own code adds at most 20% to that floor,
+ * judged on the median of each round's ratio (bundle and floor run back to back, in turns); the
  * scheduled report's figures are printed beside them, outside the target.
  *
- * Environment: BENCH_ROUNDS (default 11) runs per bundle, interleaved so that machine load
+ * Environment: BENCH_ROUNDS (default 21) runs per bundle, interleaved so that machine load
  * falls on every variant alike. `-- --json`: one JSON object with every figure instead of the table.
  */
 import { spawnSync } from "node:child_process";
@@ -21,7 +22,7 @@ import { functionKey, outboxStatements } from "../deploy/stack";
 import { RULES } from "../rules";
 
 const ROOT = path.resolve(__dirname, "..");
-const ROUNDS = Number.parseInt(process.env.BENCH_ROUNDS ?? "11", 10);
+const ROUNDS = Number.parseInt(process.env.BENCH_ROUNDS ?? "21", 10);
 const TARGET_OVERHEAD = 0.2;
 const json = process.argv.includes("--json");
 const log = (line: string) => json || console.log(line);
@@ -133,6 +134,15 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
+/** The value below which a share q of the values lie, interpolating between the two nearest. */
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const below = Math.floor(at);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return (sorted[below] as number) + ((sorted[above] as number) - (sorted[below] as number)) * (at - below);
+};
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** In-process time to require the bundle (and so build the handler), printed by the child; its wall time is measured here. */
@@ -212,14 +222,20 @@ function main(): void {
     for (let round = 0; round < ROUNDS; round += 1) {
       measure("bare", ["-e", "0"]);
       for (const row of rows) {
-        measure(`project:${row.key}`, ["-e", IMPORT_PROBE, row.bundle]);
-        measure(`floor:${row.key}`, ["-e", IMPORT_PROBE, row.floor]);
+        // Each bundle beside its floor, in turns, so that a round's load falls on both and neither always goes first.
+        const pair: [string, string][] = [
+          [`project:${row.key}`, row.bundle],
+          [`floor:${row.key}`, row.floor],
+        ];
+        if (round % 2 === 1) pair.reverse();
+        for (const [label, bundle] of pair) measure(label, ["-e", IMPORT_PROBE, bundle]);
       }
     }
     const bare = median(timings.get("bare")?.process ?? []);
 
     log(`\nCold import, median of ${ROUNDS} fresh node processes (node ${process.version}; bare \`node -e 0\` = ${bare.toFixed(0)} ms)`);
-    log("require = in-process time to load the bundle and build the handler; process = whole `node` run minus bare node\n");
+    log("require = in-process time to load the bundle and build the handler; process = whole `node` run minus bare node");
+    log("over floor (require) = median of each round's ratio, the bundle and its floor run back to back; quartiles in brackets\n");
     const header = [
       "function",
       "zip",
@@ -241,7 +257,9 @@ function main(): void {
       if (!project || !floor) continue;
       const [pr, fr] = [median(project.require), median(floor.require)];
       const [pp, fp] = [median(project.process) - bare, median(floor.process) - bare];
-      const overRequire = pr / fr - 1;
+      // The ratio of each round's pair, not of the two medians: the pair ran back to back, so slow drifts in the machine's speed cancel.
+      const ratios = project.require.map((ms, round) => ms / (floor.require[round] as number));
+      const overRequire = median(ratios) - 1;
       const overProcess = pp / fp - 1;
       // Issue 13's target is a rule function's; the scheduled report's floor is half theirs, its own code the larger share.
       const ruleFunction = row.key !== "scheduledReport";
@@ -252,7 +270,8 @@ function main(): void {
         floorBytes: statSync(row.floor).size,
         requireMs: pr,
         floorRequireMs: fr,
-        requireOverFloor: pr / fr,
+        requireOverFloor: overRequire + 1,
+        requireOverFloorQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
         processMs: pp,
         floorProcessMs: fp,
         processOverFloor: pp / fp,
@@ -267,7 +286,7 @@ function main(): void {
         `${kb(statSync(row.floor).size)} (gz ${kb(gzipSync(readFileSync(row.floor)).length)})`,
         `${pr.toFixed(0)} ms`,
         `${fr.toFixed(0)} ms`,
-        `${(overRequire * 100).toFixed(0)}%`,
+        `${(overRequire * 100).toFixed(0)}% (${((quantile(ratios, 0.25) - 1) * 100).toFixed(0)}–${((quantile(ratios, 0.75) - 1) * 100).toFixed(0)}%)`,
         `${pp.toFixed(0)} ms`,
         `${fp.toFixed(0)} ms`,
         `${(overProcess * 100).toFixed(0)}%`,

@@ -26,8 +26,12 @@ export interface Run {
   /** loadSnapshots plus every rule, one after the other. */
   totalMs: number;
   peakRssBytes: number;
-  /** (model build + all rules) / parse floor. */
+  /** (loadSnapshots + all rules) / parse floor: the median of the rounds' ratios, each round's own product over its own floor. */
+  endToEnd: number;
+  endToEndByRound: number[];
+  /** (model build + all rules) / parse floor, likewise the median of the rounds' ratios. */
   ratio: number;
+  ratioByRound: number[];
   repeats: number;
   meta?: DatasetMeta;
   configMeta?: ConfigDatasetMeta;
@@ -111,7 +115,11 @@ function formatRun(run: Run): string {
   );
   out += row("total (loadSnapshots + rules)", ms(run.totalMs), `${perResourceUs(run).toFixed(2)} µs per resource`);
   out += row("resources per second", int(run.resources / (run.totalMs / 1000)));
-  out += row("end to end / floor", (run.totalMs / run.parseMs).toFixed(2), "loadSnapshots + rules, over the floor");
+  out += row(
+    "end to end / floor",
+    run.endToEnd.toFixed(2),
+    `loadSnapshots + rules over the floor, by round: ${byRound(run.endToEndByRound)}`,
+  );
   if (run.unkeptMs !== undefined) {
     out += row(
       "  were keeping records free",
@@ -124,7 +132,7 @@ function formatRun(run: Run): string {
     mb(run.peakRssBytes),
     `${(run.peakRssBytes / run.fileBytes).toFixed(2)} × ${run.source === "config-files" ? "decompressed size" : "file size"}`,
   );
-  out += row("ratio (model + rules) / floor", run.ratio.toFixed(2));
+  out += row("ratio (model + rules) / floor", run.ratio.toFixed(2), `by round: ${byRound(run.ratioByRound)}`);
   return out;
 }
 
@@ -146,10 +154,12 @@ const perResourceTarget = (large: Run, small: Run | undefined): Target[] => {
   ];
 };
 
+const byRound = (ratios: readonly number[]): string => ratios.map((ratio) => ratio.toFixed(2)).join(", ");
+
 const endToEnd = (run: Run, limit: number): Target => ({
   name: `end to end (load + rules) ≤ ${limit} × floor`,
-  pass: run.totalMs <= limit * run.parseMs,
-  detail: `${ms(run.totalMs)} = ${(run.totalMs / run.parseMs).toFixed(2)} × ${ms(run.parseMs)}`,
+  pass: run.endToEnd <= limit,
+  detail: `${run.endToEnd.toFixed(2)} (rounds ${byRound(run.endToEndByRound)}; medians ${ms(run.totalMs)} over ${ms(run.parseMs)})`,
 });
 
 const peakRss = (run: Run, of: string): Target => ({
@@ -170,7 +180,7 @@ export function checkTargets(runs: readonly Run[], source: Source = "recorded"):
     {
       name: "(model build + all rules) ≤ 0.5 × parse floor",
       pass: large.ratio <= 0.5,
-      detail: large.ratio.toFixed(2),
+      detail: `${large.ratio.toFixed(2)} (rounds ${byRound(large.ratioByRound)})`,
     },
     {
       name: "read + parse ≤ 1.5 × parse floor",

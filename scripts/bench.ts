@@ -186,45 +186,8 @@ async function main(): Promise<void> {
     }
   }
   if (options.json) {
-    const json = runs.map(
-      ({
-        source,
-        resources,
-        fileBytes,
-        parseMs,
-        keptParseMs,
-        unkeptMs,
-        readMs,
-        modelMs,
-        rulesMs,
-        loadMs,
-        totalMs,
-        peakRssBytes,
-        endToEnd,
-        endToEndByRound,
-        ratio,
-        ratioByRound,
-        repeats,
-      }) => ({
-        source,
-        resources,
-        fileBytes,
-        parseMs,
-        keptParseMs,
-        unkeptMs,
-        readMs,
-        modelMs,
-        rulesMs,
-        loadMs,
-        totalMs,
-        peakRssBytes,
-        endToEnd,
-        endToEndByRound,
-        ratio,
-        ratioByRound,
-        repeats,
-      }),
-    );
+    // Every figure, without the dataset's description and the verdict counts the table prints.
+    const json = runs.map(({ meta: _meta, configMeta: _configMeta, verdicts: _verdicts, ...figures }) => figures);
     const targets = Object.fromEntries(options.sources.map((source) => [source, checkTargets(runs, source)]));
     process.stdout.write(`${JSON.stringify({ runs: json, targets, loadBefore, loadAfter: loadavg()[0] })}\n`);
   } else {

@@ -128,12 +128,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return { stdout: result.stdout, ms };
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-
 /** The value below which a share q of the values lie, interpolating between the two nearest. */
 const quantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -142,6 +136,8 @@ const quantile = (values: number[], q: number): number => {
   const above = Math.min(below + 1, sorted.length - 1);
   return (sorted[below] as number) + ((sorted[above] as number) - (sorted[below] as number)) * (at - below);
 };
+
+const median = (values: number[]): number => quantile(values, 0.5);
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
@@ -260,6 +256,7 @@ function main(): void {
       // The ratio of each round's pair, not of the two medians: the pair ran back to back, so slow drifts in the machine's speed cancel.
       const ratios = project.require.map((ms, round) => ms / (floor.require[round] as number));
       const overRequire = median(ratios) - 1;
+      const quartiles = [quantile(ratios, 0.25), quantile(ratios, 0.75)] as const;
       const overProcess = pp / fp - 1;
       // Issue 13's target is a rule function's; the scheduled report's floor is half theirs, its own code the larger share.
       const ruleFunction = row.key !== "scheduledReport";
@@ -271,7 +268,7 @@ function main(): void {
         requireMs: pr,
         floorRequireMs: fr,
         requireOverFloor: overRequire + 1,
-        requireOverFloorQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+        requireOverFloorQuartiles: quartiles,
         processMs: pp,
         floorProcessMs: fp,
         processOverFloor: pp / fp,
@@ -286,7 +283,7 @@ function main(): void {
         `${kb(statSync(row.floor).size)} (gz ${kb(gzipSync(readFileSync(row.floor)).length)})`,
         `${pr.toFixed(0)} ms`,
         `${fr.toFixed(0)} ms`,
-        `${(overRequire * 100).toFixed(0)}% (${((quantile(ratios, 0.25) - 1) * 100).toFixed(0)}–${((quantile(ratios, 0.75) - 1) * 100).toFixed(0)}%)`,
+        `${(overRequire * 100).toFixed(0)}% (${quartiles.map((ratio) => ((ratio - 1) * 100).toFixed(0)).join("–")}%)`,
         `${pp.toFixed(0)} ms`,
         `${fp.toFixed(0)} ms`,
         `${(overProcess * 100).toFixed(0)}%`,

@@ -98,7 +98,8 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
-    log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: floor, read, model, product …`);
+    const phases = dataset.source === "recorded" ? "floor, kept floor, unkept, read, model, product" : "floor, read, model, product";
+    log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: ${phases} …`);
     floors.push(await inChild<FloorResult>(children.floor, path));
     if (dataset.source === "recorded") {
       keptFloors.push(await inChild<FloorResult>("floor-kept", path));

@@ -48,10 +48,6 @@ class ByAccount<V> {
     this.inAccount(accountId).set(key, value);
   }
 
-  delete(accountId: string, key: string): void {
-    this.accounts.get(accountId)?.delete(key);
-  }
-
   inAccount(accountId: string): Map<string, V> {
     let keys = this.accounts.get(accountId);
     if (!keys) {

@@ -20,8 +20,6 @@ export type InstanceStateName = "pending" | "running" | "shutting-down" | "termi
 export interface PublicIpv4 {
   ip: string;
   source: "auto-assigned" | "eip";
-  /** The private address it maps to, when known. */
-  privateIp?: string;
 }
 
 export interface InstanceNetworkInterface {
@@ -54,13 +52,11 @@ export interface Instance extends Origin {
   placementGroupName?: string;
   placementGroupId?: string;
   partitionNumber?: number;
-  tenancy?: string;
   enaSupport?: boolean;
   networkInterfaces: InstanceNetworkInterface[];
   metadataOptions?: MetadataOptions;
   /** Monitoring.State: detailed (1-minute) CloudWatch monitoring, "enabled" or "disabled". */
   monitoringState?: string;
-  securityGroupIds: string[];
   tags: Tags;
 }
 
@@ -74,8 +70,6 @@ export interface ElasticIp extends Origin {
   associationId?: string;
   instanceId?: string;
   networkInterfaceId?: string;
-  networkInterfaceOwnerId?: string;
-  privateIpAddress?: string;
   domain?: string;
   /** Set by AWS for addresses a service manages (alb, nlb, rnat, rds). */
   serviceManaged?: string;
@@ -86,8 +80,6 @@ export interface SecurityGroupReference {
   /** The group this group's rule points at. */
   groupId: string;
   direction: "ingress" | "egress";
-  userId?: string;
-  vpcPeeringConnectionId?: string;
 }
 
 export interface SecurityGroup extends Origin {
@@ -96,7 +88,6 @@ export interface SecurityGroup extends Origin {
   name: string;
   vpcId?: string;
   ownerId?: string;
-  description?: string;
   /** Groups that this group's own ingress and egress rules reference (self references excluded). */
   references: SecurityGroupReference[];
   tags: Tags;
@@ -108,14 +99,9 @@ export interface NetworkInterface extends Origin {
   name?: string;
   status?: string;
   interfaceType?: string;
-  requesterManaged?: boolean;
-  description?: string;
-  ownerId?: string;
   vpcId?: string;
   subnetId?: string;
-  availabilityZone?: string;
   groupIds: string[];
-  attachmentInstanceId?: string;
   publicIps: PublicIpv4[];
   tags: Tags;
 }
@@ -125,8 +111,6 @@ export interface Subnet extends Origin {
   id: string;
   name?: string;
   vpcId: string;
-  availabilityZone?: string;
-  cidrBlock?: string;
   mapPublicIpOnLaunch?: boolean;
   tags: Tags;
 }
@@ -173,8 +157,6 @@ export interface VpcEndpoint extends Origin {
   serviceName: string;
   /** available | pending | deleting | deleted | …, lowercased (the wire value is lowercase, the SDK enum is not). */
   state: string;
-  routeTableIds: string[];
-  subnetIds: string[];
   privateDnsEnabled?: boolean;
   /** Created and managed by an AWS service (e.g. Transfer Family): the account cannot modify it. */
   requesterManaged?: boolean;

@@ -117,10 +117,9 @@ function toEc2Value(value: unknown, fields: readonly ConfigField[]): unknown {
   return bare !== undefined ? bare : toEc2Object(value as Record<string, unknown>, fields);
 }
 
-/** A value read as it is (or a list of them), an enum reduced to its bare value; the normalizer refuses any other object. */
+/** A value read as it is, an enum reduced to its bare value; the normalizer refuses any other object (or a list). */
 function bareValue(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.some((entry) => entry !== null && typeof entry === "object") ? value.map(bareValue) : value;
   const bare = enumValue(value as Record<string, unknown>);
   return bare !== undefined ? bare : value;
 }

@@ -113,13 +113,6 @@ function nestedEnum(value: unknown, inner: string, field: string): string | unde
   return typeof named === "string" ? named : optionalString(named, `${field}.${inner}`);
 }
 
-const stringList = (value: unknown, field: string): string[] => {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== "string"))
-    throw new InputError("expected an array of strings", { field });
-  return value as string[];
-};
-
 /**
  * One copy of each string value that repeats across many records (account ids, VPC and subnet
  * ids, zones, types): parsed JSON gives every record its own copies (V8 shares only values of up
@@ -175,11 +168,11 @@ function tagsOf(value: unknown, field: string): Tags {
 }
 
 /** The public IPv4 address an association carries, unless the list already has it. */
-function addPublicIp(found: PublicIpv4[] | undefined, association: Item, privateIp: string | undefined): PublicIpv4[] | undefined {
+function addPublicIp(found: PublicIpv4[] | undefined, association: Item): PublicIpv4[] | undefined {
   const ip = optionalString(association.PublicIp, "Association.PublicIp");
   if (!ip || found?.some((known) => known.ip === ip)) return found;
   const owner = optionalString(association.IpOwnerId, "Association.IpOwnerId");
-  const address: PublicIpv4 = { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip", privateIp };
+  const address: PublicIpv4 = { ip, source: owner === undefined || owner === "amazon" ? "auto-assigned" : "eip" };
   // A literal, not push onto [], so that the kept array has no spare room.
   if (found) found.push(address);
   else found = [address];
@@ -197,27 +190,17 @@ function publicIpsOf(eni: Item): PublicIpv4[] {
   for (let index = 0; index < addresses.length; index++) {
     const address = addresses[index] as Item;
     const association = address.Association;
-    if (association === undefined || association === null) {
-      if (isStringOrAbsent(address.PrivateIpAddress)) continue;
-    }
+    if (association === undefined || association === null) continue;
     try {
-      const object = optionalObject(association, "Association");
-      const privateIp = optionalString(address.PrivateIpAddress, "PrivateIpAddress");
-      if (object) found = addPublicIp(found, object, privateIp);
+      found = addPublicIp(found, asObject(association, "Association"));
     } catch (error) {
       within(error, `PrivateIpAddresses[${index}]`);
     }
   }
-  const association = eni.Association;
-  if ((association !== undefined && association !== null) || !isStringOrAbsent(eni.PrivateIpAddress)) {
-    const object = optionalObject(association, "Association");
-    const privateIp = optionalString(eni.PrivateIpAddress, "PrivateIpAddress");
-    if (object) found = addPublicIp(found, object, privateIp);
-  }
+  const association = optionalObject(eni.Association, "Association");
+  if (association) found = addPublicIp(found, association);
   return found ?? none();
 }
-
-const isStringOrAbsent = (value: unknown): boolean => typeof value === "string" || value === undefined || value === null;
 
 function instanceInterface(eni: Item): InstanceNetworkInterface {
   const attachment = optionalObject(eni.Attachment, "Attachment");
@@ -258,7 +241,6 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
     placementGroupName: groupName === "" ? undefined : groupName,
     placementGroupId: (placement && optionalString(placement.GroupId, "Placement.GroupId")) || undefined,
     partitionNumber: placement && optionalNumber(placement.PartitionNumber, "Placement.PartitionNumber"),
-    tenancy: placement && optionalString(placement.Tenancy, "Placement.Tenancy"),
     enaSupport: optionalBoolean(instance.EnaSupport, "EnaSupport"),
     networkInterfaces,
     metadataOptions: metadata && {
@@ -268,7 +250,6 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
       state: lower(optionalString(metadata.State, "MetadataOptions.State")),
     },
     monitoringState: lower(nestedEnum(instance.Monitoring, "State", "Monitoring")),
-    securityGroupIds: idsOf(list(instance.SecurityGroups, "SecurityGroups"), "GroupId"),
     tags,
   };
 }
@@ -290,8 +271,6 @@ function normalizeAddress(address: Item, origin: Origin): ElasticIp {
     associationId: optionalString(address.AssociationId, "AssociationId"),
     instanceId: optionalString(address.InstanceId, "InstanceId") || undefined,
     networkInterfaceId: optionalString(address.NetworkInterfaceId, "NetworkInterfaceId"),
-    networkInterfaceOwnerId: shared(optionalString(address.NetworkInterfaceOwnerId, "NetworkInterfaceOwnerId")),
-    privateIpAddress: optionalString(address.PrivateIpAddress, "PrivateIpAddress"),
     domain: optionalString(address.Domain, "Domain"),
     serviceManaged: optionalString(address.ServiceManaged, "ServiceManaged"),
     tags,
@@ -317,8 +296,6 @@ function addReferences(
           references.set(`${direction}/${groupId}`, {
             groupId,
             direction,
-            userId: shared(optionalString(pair.UserId, "UserId")),
-            vpcPeeringConnectionId: optionalString(pair.VpcPeeringConnectionId, "VpcPeeringConnectionId"),
           });
         } catch (error) {
           within(error, `UserIdGroupPairs[${at}]`);
@@ -343,7 +320,6 @@ function normalizeSecurityGroup(group: Item, origin: Origin): SecurityGroup {
     accountId: origin.accountId,
     vpcId: shared(optionalString(group.VpcId, "VpcId")),
     ownerId: shared(optionalString(group.OwnerId, "OwnerId")),
-    description: optionalString(group.Description, "Description"),
     references: references ? [...references.values()] : none(),
     tags: tagsOf(group.Tags, "Tags"),
   };
@@ -351,7 +327,6 @@ function normalizeSecurityGroup(group: Item, origin: Origin): SecurityGroup {
 
 function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface {
   const tags = eni.TagSet === undefined ? tagsOf(eni.Tags, "Tags") : tagsOf(eni.TagSet, "TagSet");
-  const attachment = optionalObject(eni.Attachment, "Attachment");
   return {
     kind: "network-interface",
     id: requiredString(eni.NetworkInterfaceId, "NetworkInterfaceId"),
@@ -360,14 +335,9 @@ function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface 
     accountId: origin.accountId,
     status: lower(optionalString(eni.Status, "Status")),
     interfaceType: shared(optionalString(eni.InterfaceType, "InterfaceType")),
-    requesterManaged: optionalBoolean(eni.RequesterManaged, "RequesterManaged"),
-    description: optionalString(eni.Description, "Description"),
-    ownerId: shared(optionalString(eni.OwnerId, "OwnerId")),
     vpcId: shared(optionalString(eni.VpcId, "VpcId")),
     subnetId: shared(optionalString(eni.SubnetId, "SubnetId")),
-    availabilityZone: shared(optionalString(eni.AvailabilityZone, "AvailabilityZone")),
     groupIds: idsOf(list(eni.Groups, "Groups"), "GroupId"),
-    attachmentInstanceId: attachment && optionalString(attachment.InstanceId, "Attachment.InstanceId"),
     publicIps: publicIpsOf(eni),
     tags,
   };
@@ -382,8 +352,6 @@ function normalizeSubnet(subnet: Item, origin: Origin): Subnet {
     region: origin.region,
     accountId: origin.accountId,
     vpcId: shared(requiredString(subnet.VpcId, "VpcId")),
-    availabilityZone: shared(optionalString(subnet.AvailabilityZone, "AvailabilityZone")),
-    cidrBlock: optionalString(subnet.CidrBlock, "CidrBlock"),
     mapPublicIpOnLaunch: optionalBoolean(subnet.MapPublicIpOnLaunch, "MapPublicIpOnLaunch"),
     tags,
   };
@@ -466,8 +434,6 @@ function normalizeVpcEndpoint(endpoint: Item, origin: Origin): VpcEndpoint {
     type: lower(optionalString(endpoint.VpcEndpointType, "VpcEndpointType")) ?? "gateway",
     serviceName: requiredString(endpoint.ServiceName, "ServiceName"),
     state: lower(optionalString(endpoint.State, "State")) ?? "unknown",
-    routeTableIds: stringList(endpoint.RouteTableIds, "RouteTableIds"),
-    subnetIds: stringList(endpoint.SubnetIds, "SubnetIds"),
     privateDnsEnabled: optionalBoolean(endpoint.PrivateDnsEnabled, "PrivateDnsEnabled"),
     requesterManaged: optionalBoolean(endpoint.RequesterManaged, "RequesterManaged"),
     tags,
@@ -548,11 +514,10 @@ const TAGS_READ = { Key: true, Value: true, TagName: true, TagValue: true } as c
 const ADDRESS_ASSOCIATION_READ = { PublicIp: true, IpOwnerId: true } as const;
 /** What publicIpsOf reads of a network interface. */
 const PUBLIC_IPS_READ = {
-  PrivateIpAddresses: { PrivateIpAddress: true, Association: ADDRESS_ASSOCIATION_READ },
-  PrivateIpAddress: true,
+  PrivateIpAddresses: { Association: ADDRESS_ASSOCIATION_READ },
   Association: ADDRESS_ASSOCIATION_READ,
 } as const;
-const GROUP_PAIRS_READ = { UserIdGroupPairs: { GroupId: true, UserId: true, VpcPeeringConnectionId: true } } as const;
+const GROUP_PAIRS_READ = { UserIdGroupPairs: { GroupId: true } } as const;
 
 /** The one resource that an AWS Config item holds (an instance, not a reservation), what its normalizer reads of it and gives. */
 export interface ResourceNormalizer<K extends ResourceKind> {
@@ -567,7 +532,7 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
     reads: {
       InstanceId: true,
       Tags: TAGS_READ,
-      Placement: { GroupName: true, AvailabilityZone: true, GroupId: true, PartitionNumber: true, Tenancy: true },
+      Placement: { GroupName: true, AvailabilityZone: true, GroupId: true, PartitionNumber: true },
       MetadataOptions: { HttpTokens: true, HttpEndpoint: true, HttpPutResponseHopLimit: true, State: true },
       NetworkInterfaces: { NetworkInterfaceId: true, Attachment: { DeviceIndex: true }, ...PUBLIC_IPS_READ },
       PublicIpAddress: true,
@@ -577,7 +542,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       SubnetId: true,
       EnaSupport: true,
       Monitoring: { State: true },
-      SecurityGroups: { GroupId: true },
     },
   },
   eip: {
@@ -589,8 +553,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       AssociationId: true,
       InstanceId: true,
       NetworkInterfaceId: true,
-      NetworkInterfaceOwnerId: true,
-      PrivateIpAddress: true,
       Domain: true,
       ServiceManaged: true,
     },
@@ -604,7 +566,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       GroupName: true,
       VpcId: true,
       OwnerId: true,
-      Description: true,
       Tags: TAGS_READ,
     },
   },
@@ -613,23 +574,18 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
     reads: {
       TagSet: TAGS_READ,
       Tags: TAGS_READ,
-      Attachment: { InstanceId: true },
       NetworkInterfaceId: true,
       Status: true,
       InterfaceType: true,
-      RequesterManaged: true,
-      Description: true,
-      OwnerId: true,
       VpcId: true,
       SubnetId: true,
-      AvailabilityZone: true,
       Groups: { GroupId: true },
       ...PUBLIC_IPS_READ,
     },
   },
   subnet: {
     normalize: normalizeSubnet,
-    reads: { Tags: TAGS_READ, SubnetId: true, VpcId: true, AvailabilityZone: true, CidrBlock: true, MapPublicIpOnLaunch: true },
+    reads: { Tags: TAGS_READ, SubnetId: true, VpcId: true, MapPublicIpOnLaunch: true },
   },
   "route-table": {
     normalize: normalizeRouteTable,
@@ -650,8 +606,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       VpcEndpointType: true,
       ServiceName: true,
       State: true,
-      RouteTableIds: true,
-      SubnetIds: true,
       PrivateDnsEnabled: true,
       RequesterManaged: true,
     },

@@ -121,7 +121,6 @@ describe("collectRelated (change events)", () => {
       id: "i-1",
       state: "running",
       networkInterfaces: [],
-      securityGroupIds: [],
       tags: {},
       ...scope,
     };

@@ -47,14 +47,13 @@ describe("EC2 adapter", () => {
       state: "running",
       placementGroupName: undefined,
       metadataOptions: { httpTokens: "optional", hopLimit: 2, state: "applied" },
-      securityGroupIds: ["sg-0123456789abcdef0"],
     });
     if (instance?.kind !== "instance") throw new Error("expected an instance");
     expect(instance.networkInterfaces.map((eni) => eni.publicIps)).toEqual([
       [],
       [
-        { ip: "203.0.113.20", source: "eip", privateIp: "10.0.2.10" },
-        { ip: "198.51.100.7", source: "auto-assigned", privateIp: "10.0.2.11" },
+        { ip: "203.0.113.20", source: "eip" },
+        { ip: "198.51.100.7", source: "auto-assigned" },
       ],
     ]);
   });
@@ -211,11 +210,11 @@ describe("Config-item adapter", () => {
         vpcId: "vpc-1",
         serviceName: "com.amazonaws.eu-west-1.s3",
         state: { value: "available" },
-        routeTableIds: [{ value: "rtb-1" }, "rtb-2"],
+        vpcEndpointType: { value: "Interface" },
         tags: [{ key: "a", value: "b" }],
       },
     }).records;
-    expect(endpoint).toMatchObject({ state: "available", routeTableIds: ["rtb-1", "rtb-2"], tags: { a: "b" } });
+    expect(endpoint).toMatchObject({ state: "available", type: "interface", tags: { a: "b" } });
     const [instance] = configItemToRecords({
       configurationItemStatus: "OK",
       resourceType: "AWS::EC2::Instance",

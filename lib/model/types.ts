@@ -96,23 +96,19 @@ export interface SecurityGroup extends Origin {
 export interface NetworkInterface extends Origin {
   kind: "network-interface";
   id: string;
-  name?: string;
   status?: string;
   interfaceType?: string;
   vpcId?: string;
   subnetId?: string;
   groupIds: string[];
   publicIps: PublicIpv4[];
-  tags: Tags;
 }
 
 export interface Subnet extends Origin {
   kind: "subnet";
   id: string;
-  name?: string;
   vpcId: string;
   mapPublicIpOnLaunch?: boolean;
-  tags: Tags;
 }
 
 export interface Route {
@@ -172,9 +168,7 @@ export interface PrefixList extends Origin {
 export interface InternetGateway extends Origin {
   kind: "internet-gateway";
   id: string;
-  name?: string;
   attachedVpcIds: string[];
-  tags: Tags;
 }
 
 export interface PlacementGroup extends Origin {

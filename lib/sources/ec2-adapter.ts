@@ -326,11 +326,9 @@ function normalizeSecurityGroup(group: Item, origin: Origin): SecurityGroup {
 }
 
 function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface {
-  const tags = eni.TagSet === undefined ? tagsOf(eni.Tags, "Tags") : tagsOf(eni.TagSet, "TagSet");
   return {
     kind: "network-interface",
     id: requiredString(eni.NetworkInterfaceId, "NetworkInterfaceId"),
-    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
     status: lower(optionalString(eni.Status, "Status")),
@@ -339,21 +337,17 @@ function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface 
     subnetId: shared(optionalString(eni.SubnetId, "SubnetId")),
     groupIds: idsOf(list(eni.Groups, "Groups"), "GroupId"),
     publicIps: publicIpsOf(eni),
-    tags,
   };
 }
 
 function normalizeSubnet(subnet: Item, origin: Origin): Subnet {
-  const tags = tagsOf(subnet.Tags, "Tags");
   return {
     kind: "subnet",
     id: requiredString(subnet.SubnetId, "SubnetId"),
-    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
     vpcId: shared(requiredString(subnet.VpcId, "VpcId")),
     mapPublicIpOnLaunch: optionalBoolean(subnet.MapPublicIpOnLaunch, "MapPublicIpOnLaunch"),
-    tags,
   };
 }
 
@@ -451,11 +445,9 @@ function normalizePrefixList(prefixList: Item, origin: Origin): PrefixList {
 }
 
 function normalizeInternetGateway(gateway: Item, origin: Origin): InternetGateway {
-  const tags = tagsOf(gateway.Tags, "Tags");
   return {
     kind: "internet-gateway",
     id: requiredString(gateway.InternetGatewayId, "InternetGatewayId"),
-    name: tags.Name,
     region: origin.region,
     accountId: origin.accountId,
     attachedVpcIds: idsOf(
@@ -465,7 +457,6 @@ function normalizeInternetGateway(gateway: Item, origin: Origin): InternetGatewa
       }),
       "VpcId",
     ),
-    tags,
   };
 }
 
@@ -572,8 +563,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
   "network-interface": {
     normalize: normalizeNetworkInterface,
     reads: {
-      TagSet: TAGS_READ,
-      Tags: TAGS_READ,
       NetworkInterfaceId: true,
       Status: true,
       InterfaceType: true,
@@ -585,7 +574,7 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
   },
   subnet: {
     normalize: normalizeSubnet,
-    reads: { Tags: TAGS_READ, SubnetId: true, VpcId: true, MapPublicIpOnLaunch: true },
+    reads: { SubnetId: true, VpcId: true, MapPublicIpOnLaunch: true },
   },
   "route-table": {
     normalize: normalizeRouteTable,
@@ -612,7 +601,7 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
   },
   "internet-gateway": {
     normalize: normalizeInternetGateway,
-    reads: { Tags: TAGS_READ, InternetGatewayId: true, Attachments: { State: true, VpcId: true } },
+    reads: { InternetGatewayId: true, Attachments: { State: true, VpcId: true } },
   },
 };
 

@@ -4,7 +4,7 @@ import type { NetworkInterface, PlacementGroup, SecurityGroup, Subnet } from "..
 const A = { accountId: "111111111111", region: "eu-west-1" };
 const B = { accountId: "222222222222", region: "eu-west-1" };
 
-const subnet = (id: string, scope: typeof A, vpcId = "vpc-1"): Subnet => ({ kind: "subnet", id, vpcId, tags: {}, ...scope });
+const subnet = (id: string, scope: typeof A, vpcId = "vpc-1"): Subnet => ({ kind: "subnet", id, vpcId, ...scope });
 const group = (name: string, scope: { accountId: string; region: string }): PlacementGroup => ({
   kind: "placement-group",
   id: name,
@@ -27,7 +27,6 @@ const eni = (id: string, scope: typeof A, groupIds: string[]): NetworkInterface 
   id,
   groupIds,
   publicIps: [],
-  tags: {},
   ...scope,
 });
 const ids = (records: Iterable<{ id: string; accountId: string }>) => [...records].map((record) => `${record.accountId}/${record.id}`);

@@ -108,8 +108,6 @@ const BRANCHES: { operation: Ec2Operation; item: unknown }[] = [
       Association: { PublicIp: "198.51.100.4", IpOwnerId: "amazon" },
     },
   },
-  // Tags, not TagSet, as a network interface's tags may also be written.
-  { operation: "DescribeNetworkInterfaces", item: { NetworkInterfaceId: "eni-3", Tags: BOTH_TAG_STYLES } },
   {
     operation: "DescribeAddresses",
     item: { PublicIp: "198.51.100.3", ServiceManaged: "alb", NetworkInterfaceOwnerId: "123456789012", Tags: BOTH_TAG_STYLES },

@@ -229,13 +229,13 @@ describe("Config-item adapter", () => {
   it("reads very old items' tags ({tagName, tagValue})", () => {
     const result = configItemToRecords({
       configurationItemStatus: "OK",
-      resourceType: "AWS::EC2::Subnet",
-      resourceId: "subnet-1",
+      resourceType: "AWS::EC2::SecurityGroup",
+      resourceId: "sg-1",
       awsAccountId: "111122223333",
       awsRegion: "eu-west-1",
-      configuration: { subnetId: "subnet-1", vpcId: "vpc-1", tags: [{ tagName: "Name", tagValue: "old" }] },
+      configuration: { groupId: "sg-1", groupName: "web", vpcId: "vpc-1", tags: [{ tagName: "Owner", tagValue: "old" }] },
     });
-    expect(result.records[0]).toMatchObject({ name: "old", tags: { Name: "old" } });
+    expect(result.records[0]).toMatchObject({ name: "web", tags: { Owner: "old" } });
   });
 
   it("gives no records, and marks not evaluable, a deleted or unrecorded item", () => {

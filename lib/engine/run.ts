@@ -158,6 +158,7 @@ function exemptionCandidates(model: ResourceModel, rule: AnyRule, exemptions: Ex
       ids.add(record.id);
     }
   }
+  if (tagged.size === 0) return () => false;
   return (evaluation) => tagged.get(evaluation.accountId)?.has(evaluation.resourceId) === true;
 }
 

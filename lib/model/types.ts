@@ -46,7 +46,6 @@ export interface Instance extends Origin {
   name?: string;
   state: InstanceStateName | string;
   instanceType?: string;
-  vpcId?: string;
   subnetId?: string;
   availabilityZone?: string;
   placementGroupName?: string;
@@ -86,7 +85,6 @@ export interface SecurityGroup extends Origin {
   kind: "security-group";
   id: string;
   name: string;
-  vpcId?: string;
   ownerId?: string;
   /** Groups that this group's own ingress and egress rules reference (self references excluded). */
   references: SecurityGroupReference[];
@@ -98,10 +96,7 @@ export interface NetworkInterface extends Origin {
   id: string;
   status?: string;
   interfaceType?: string;
-  vpcId?: string;
-  subnetId?: string;
   groupIds: string[];
-  publicIps: PublicIpv4[];
 }
 
 export interface Subnet extends Origin {

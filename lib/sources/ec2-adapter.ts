@@ -238,7 +238,6 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
     accountId: origin.accountId,
     state: lower(nestedEnum(instance.State, "Name", "State")) ?? "unknown",
     instanceType: shared(optionalString(instance.InstanceType, "InstanceType")),
-    vpcId: shared(optionalString(instance.VpcId, "VpcId")),
     subnetId: shared(optionalString(instance.SubnetId, "SubnetId")),
     availabilityZone: placement && shared(optionalString(placement.AvailabilityZone, "Placement.AvailabilityZone")),
     placementGroupName: groupName === "" ? undefined : groupName,
@@ -321,7 +320,6 @@ function normalizeSecurityGroup(group: Item, origin: Origin): SecurityGroup {
     name: optionalString(group.GroupName, "GroupName") ?? id,
     region: origin.region,
     accountId: origin.accountId,
-    vpcId: shared(optionalString(group.VpcId, "VpcId")),
     ownerId: shared(optionalString(group.OwnerId, "OwnerId")),
     references: references ? [...references.values()] : none(),
     tags: tagsOf(group.Tags, "Tags"),
@@ -336,10 +334,7 @@ function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface 
     accountId: origin.accountId,
     status: lower(optionalString(eni.Status, "Status")),
     interfaceType: shared(optionalString(eni.InterfaceType, "InterfaceType")),
-    vpcId: shared(optionalString(eni.VpcId, "VpcId")),
-    subnetId: shared(optionalString(eni.SubnetId, "SubnetId")),
     groupIds: idsOf(list(eni.Groups, "Groups"), "GroupId"),
-    publicIps: publicIpsOf(eni),
   };
 }
 
@@ -532,7 +527,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       PublicIpAddress: true,
       State: { Name: true },
       InstanceType: true,
-      VpcId: true,
       SubnetId: true,
       EnaSupport: true,
       Monitoring: { State: true },
@@ -558,7 +552,6 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       IpPermissions: GROUP_PAIRS_READ,
       IpPermissionsEgress: GROUP_PAIRS_READ,
       GroupName: true,
-      VpcId: true,
       OwnerId: true,
       Tags: TAGS_READ,
     },
@@ -569,10 +562,7 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       NetworkInterfaceId: true,
       Status: true,
       InterfaceType: true,
-      VpcId: true,
-      SubnetId: true,
       Groups: { GroupId: true },
-      ...PUBLIC_IPS_READ,
     },
   },
   subnet: {

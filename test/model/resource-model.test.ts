@@ -26,7 +26,6 @@ const eni = (id: string, scope: typeof A, groupIds: string[]): NetworkInterface 
   kind: "network-interface",
   id,
   groupIds,
-  publicIps: [],
   ...scope,
 });
 const ids = (records: Iterable<{ id: string; accountId: string }>) => [...records].map((record) => `${record.accountId}/${record.id}`);

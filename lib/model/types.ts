@@ -108,22 +108,15 @@ export interface Subnet extends Origin {
 
 export interface Route {
   destinationCidrBlock?: string;
-  destinationIpv6CidrBlock?: string;
   destinationPrefixListId?: string;
   gatewayId?: string;
-  natGatewayId?: string;
-  transitGatewayId?: string;
-  networkInterfaceId?: string;
-  vpcPeeringConnectionId?: string;
   /** active | blackhole | filtered, lowercased. */
   state?: string;
-  origin?: string;
 }
 
 export interface RouteTableAssociation {
   main: boolean;
   subnetId?: string;
-  gatewayId?: string;
   /** associated | associating | disassociating | disassociated | failed; absent = associated. */
   state?: string;
 }

@@ -349,20 +349,10 @@ function normalizeSubnet(subnet: Item, origin: Origin): Subnet {
   };
 }
 
-/** EC2's route keys and the model's, which only lowercase the first letter. */
-const ROUTE_FIELDS = (
-  [
-    "DestinationCidrBlock",
-    "DestinationIpv6CidrBlock",
-    "DestinationPrefixListId",
-    "GatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "NetworkInterfaceId",
-    "VpcPeeringConnectionId",
-    "Origin",
-  ] as const
-).map((key) => [key, (key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] as const);
+/** EC2's route keys that a rule reads, and the model's, which only lowercase the first letter. */
+const ROUTE_FIELDS = (["DestinationCidrBlock", "DestinationPrefixListId", "GatewayId"] as const).map(
+  (key) => [key, (key.charAt(0).toLowerCase() + key.slice(1)) as keyof Route] as const,
+);
 
 function normalizeRoute(route: Item): Route {
   const normalized: Route = {};
@@ -379,7 +369,6 @@ function normalizeAssociation(association: Item): RouteTableAssociation {
   return {
     main: optionalBoolean(association.Main, "Main") ?? false,
     subnetId: shared(optionalString(association.SubnetId, "SubnetId")),
-    gatewayId: optionalString(association.GatewayId, "GatewayId"),
     state: lower(nestedEnum(association.AssociationState, "State", "AssociationState")),
   };
 }
@@ -576,7 +565,7 @@ export const CONFIG_RECORDED_NORMALIZERS: { readonly [K in ConfigRecordedKind]: 
       RouteTableId: true,
       VpcId: true,
       Routes: { ...Object.fromEntries(ROUTE_FIELDS.map(([key]) => [key, true] as const)), State: true },
-      Associations: { Main: true, SubnetId: true, GatewayId: true, AssociationState: { State: true } },
+      Associations: { Main: true, SubnetId: true, AssociationState: { State: true } },
     },
   },
   "vpc-endpoint": {

@@ -140,20 +140,22 @@ const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * The string GroupId or VpcId of each entry of a list that has one (group ids of `Groups`, VPC ids
- * of attachments). Built at its final length: the model keeps these arrays for good.
+ * The GroupId of each entry of a network interface's `Groups` that has one, a wrongly typed one
+ * refused (a group whose use is dropped would look unused). Built at its final length on the
+ * usual path, where every entry has its id: the model keeps these arrays for good.
  */
-function idsOf(entries: Item[], key: "GroupId" | "VpcId"): string[] {
-  if (entries.length === 0) return none();
-  let ids: string[] | undefined;
-  for (let index = 0; index < entries.length; index++) {
-    const id = (entries[index] as Item)[key];
-    if (typeof id !== "string") return entries.map((entry) => entry[key]).filter((value): value is string => typeof value === "string");
-    ids ??= new Array<string>(entries.length);
+function groupIdsOf(groups: Item[]): string[] {
+  if (groups.length === 0) return none();
+  const ids = new Array<string>(groups.length);
+  for (let index = 0; index < groups.length; index++) {
+    const id = (groups[index] as Item).GroupId;
+    if (typeof id !== "string") return presentValues(eachOf(groups, "Groups", (group) => optionalString(group.GroupId, "GroupId")));
     ids[index] = id;
   }
-  return ids as string[];
+  return ids;
 }
+
+const presentValues = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);
 
 const lower = (value: string | undefined): string | undefined => value?.toLowerCase();
 
@@ -334,7 +336,7 @@ function normalizeNetworkInterface(eni: Item, origin: Origin): NetworkInterface 
     accountId: origin.accountId,
     status: lower(optionalString(eni.Status, "Status")),
     interfaceType: shared(optionalString(eni.InterfaceType, "InterfaceType")),
-    groupIds: idsOf(list(eni.Groups, "Groups"), "GroupId"),
+    groupIds: groupIdsOf(list(eni.Groups, "Groups")),
   };
 }
 
@@ -437,12 +439,12 @@ function normalizeInternetGateway(gateway: Item, origin: Origin): InternetGatewa
     id: requiredString(gateway.InternetGatewayId, "InternetGatewayId"),
     region: origin.region,
     accountId: origin.accountId,
-    attachedVpcIds: idsOf(
-      list(gateway.Attachments, "Attachments").filter((attachment) => {
+    attachedVpcIds: presentValues(
+      eachOf(list(gateway.Attachments, "Attachments"), "Attachments", (attachment) => {
         const state = lower(optionalString(attachment.State, "State"));
-        return state === undefined || state === "available" || state === "attached";
+        const attached = state === undefined || state === "available" || state === "attached";
+        return attached ? shared(optionalString(attachment.VpcId, "VpcId")) : undefined;
       }),
-      "VpcId",
     ),
   };
 }

@@ -101,6 +101,24 @@ describe("EC2 adapter", () => {
       "field IpPermissionsEgress[1].UserIdGroupPairs[1].GroupId: expected a string, got an array",
     ],
     [
+      "a network interface's group id",
+      "DescribeNetworkInterfaces",
+      { NetworkInterfaceId: "eni-1", Groups: [{ GroupId: "sg-1" }, { GroupId: 7 }] },
+      "field Groups[1].GroupId: expected a string, got 7",
+    ],
+    [
+      "an internet gateway attachment's state",
+      "DescribeInternetGateways",
+      {
+        InternetGatewayId: "igw-1",
+        Attachments: [
+          { State: "available", VpcId: "vpc-1" },
+          { State: 1, VpcId: "vpc-2" },
+        ],
+      },
+      "field Attachments[1].State: expected a string, got 1",
+    ],
+    [
       "a route's state",
       "DescribeRouteTables",
       { RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [{ State: "active" }, { State: false }] },

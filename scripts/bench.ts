@@ -152,6 +152,8 @@ async function measureSize(dataset: Dataset, repeats: number, log: (line: string
     loadMs: median(products.map((p) => p.loadMs)),
     totalMs: median(products.map((p) => p.totalMs)),
     peakRssBytes: Math.max(...products.map((p) => p.peakRssBytes)),
+    gcLoadMs: median(products.map((p) => p.gcMs.load)),
+    gcRulesMs: median(products.map((p) => p.gcMs.rules)),
     endToEnd: median(endToEndByRound),
     endToEndByRound,
     ratio: median(ratioByRound),

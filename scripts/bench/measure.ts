@@ -3,6 +3,7 @@
  * peak RSS never leak into another's figures.
  */
 import { createReadStream, readFileSync } from "node:fs";
+import { type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
@@ -53,6 +54,8 @@ export interface ProductResult {
   resources: number;
   totalMs: number;
   peakRssBytes: number;
+  /** Garbage collection pauses (perf_hooks "gc" entries) while loading and while the rules ran. */
+  gcMs: { load: number; rules: number };
 }
 
 const READ_CHUNK = 16 << 20;
@@ -198,6 +201,9 @@ export async function measureModel(path: string): Promise<ModelResult> {
  * its own through runRules, with default parameters and no exemptions file.
  */
 export async function measureProduct(paths: string[]): Promise<ProductResult> {
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
   const started = performance.now();
   const { model } = await loadSnapshots(paths);
   const loaded = performance.now();
@@ -212,6 +218,14 @@ export async function measureProduct(paths: string[]): Promise<ProductResult> {
     verdicts[rule.meta.id] = counts;
   }
   const finished = performance.now();
+  // Node queues each pause's entry for the event loop: let the last ones arrive.
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcMs = { load: 0, rules: 0 };
+  for (const pause of [...pauses, ...observer.takeRecords()]) {
+    if (pause.startTime < started || pause.startTime > finished) continue;
+    gcMs[pause.startTime < loaded ? "load" : "rules"] += pause.duration;
+  }
+  observer.disconnect();
   let resources = 0;
   for (const kind of RESOURCE_KINDS) resources += model.count(kind);
   return {
@@ -221,6 +235,7 @@ export async function measureProduct(paths: string[]): Promise<ProductResult> {
     resources,
     totalMs: finished - started,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    gcMs,
   };
 }
 

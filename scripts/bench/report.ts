@@ -25,6 +25,9 @@ export interface Run {
   loadMs: number;
   /** loadSnapshots plus every rule, one after the other. */
   totalMs: number;
+  /** Garbage collection pauses within loadSnapshots, and within the rules (the product process). */
+  gcLoadMs: number;
+  gcRulesMs: number;
   peakRssBytes: number;
   /** (loadSnapshots + all rules) / parse floor: the median of the rounds' ratios, each round's own product over its own floor. */
   endToEnd: number;
@@ -114,6 +117,11 @@ function formatRun(run: Run): string {
     "model build plus the GC its growing heap adds to reading (info)",
   );
   out += row("total (loadSnapshots + rules)", ms(run.totalMs), `${perResourceUs(run).toFixed(2)} µs per resource`);
+  out += row(
+    "  of which garbage collection",
+    ms(run.gcLoadMs + run.gcRulesMs),
+    `${ms(run.gcLoadMs)} loading, ${ms(run.gcRulesMs)} in the rules: pauses that grow with what the model keeps (info)`,
+  );
   out += row("resources per second", int(run.resources / (run.totalMs / 1000)));
   out += row(
     "end to end / floor",

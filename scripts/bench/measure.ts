@@ -3,8 +3,8 @@
  * peak RSS never leak into another's figures.
  */
 import { createReadStream, readFileSync } from "node:fs";
-import { type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { join } from "node:path";
+import { type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { runRules } from "../../lib/engine/run";

@@ -53,7 +53,8 @@ export interface Instance extends Origin {
   partitionNumber?: number;
   enaSupport?: boolean;
   networkInterfaces: InstanceNetworkInterface[];
-  metadataOptions?: MetadataOptions;
+  /** Shared by the instances that have the same options: never changed in place. */
+  metadataOptions?: Readonly<MetadataOptions>;
   /** Monitoring.State: detailed (1-minute) CloudWatch monitoring, "enabled" or "disabled". */
   monitoringState?: string;
   tags: Tags;
@@ -96,7 +97,8 @@ export interface NetworkInterface extends Origin {
   id: string;
   status?: string;
   interfaceType?: string;
-  groupIds: string[];
+  /** Shared by the interfaces that have the same groups: never changed in place. */
+  groupIds: readonly string[];
 }
 
 export interface Subnet extends Origin {

@@ -6,6 +6,7 @@ import type {
   InstanceNetworkInterface,
   InstanceTypeInfo,
   InternetGateway,
+  MetadataOptions,
   NetworkInterface,
   Origin,
   PlacementGroup,
@@ -140,19 +141,40 @@ const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * The GroupId of each entry of a network interface's `Groups` that has one, a wrongly typed one
- * refused (a group whose use is dropped would look unused). Built at its final length on the
- * usual path, where every entry has its id: the model keeps these arrays for good.
+ * One frozen copy of each value that many records hold alike (the groups of a network interface,
+ * an instance's metadata options), found by a key of its content: the model keeps them for good,
+ * and interfaces mostly share their groups with many others. Bounded like {@link shared}.
  */
-function groupIdsOf(groups: Item[]): string[] {
+class SharedValues<T> {
+  private readonly values = new Map<string, T>();
+
+  of(key: string, make: () => T): T {
+    const known = this.values.get(key);
+    if (known !== undefined) return known;
+    if (this.values.size >= SHARED_STRINGS_LIMIT) this.values.clear();
+    const value = Object.freeze(make());
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+const sharedGroupIds = new SharedValues<readonly string[]>();
+
+/**
+ * The GroupId of each entry of a network interface's `Groups` that has one, a wrongly typed one
+ * refused (a group whose use is dropped would look unused).
+ */
+function groupIdsOf(groups: Item[]): readonly string[] {
   if (groups.length === 0) return none();
-  const ids = new Array<string>(groups.length);
+  let key = "";
   for (let index = 0; index < groups.length; index++) {
     const id = (groups[index] as Item).GroupId;
     if (typeof id !== "string") return presentValues(eachOf(groups, "Groups", (group) => optionalString(group.GroupId, "GroupId")));
-    ids[index] = id;
+    // Ids with a space in them (no real one has) would make two lists' keys alike: not shared.
+    if (id.includes(" ")) return groups.map((group) => group.GroupId as string);
+    key = index === 0 ? id : `${key} ${id}`;
   }
-  return ids;
+  return sharedGroupIds.of(key, () => groups.map((group) => group.GroupId as string));
 }
 
 const presentValues = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);
@@ -216,6 +238,18 @@ function instanceInterface(eni: Item): InstanceNetworkInterface {
   };
 }
 
+const sharedMetadataOptions = new SharedValues<Readonly<MetadataOptions>>();
+
+/** An account's instances mostly share a handful of metadata settings. */
+function metadataOptionsOf(metadata: Item): Readonly<MetadataOptions> {
+  const httpTokens = lower(optionalString(metadata.HttpTokens, "MetadataOptions.HttpTokens"));
+  const httpEndpoint = lower(optionalString(metadata.HttpEndpoint, "MetadataOptions.HttpEndpoint"));
+  const hopLimit = optionalNumber(metadata.HttpPutResponseHopLimit, "MetadataOptions.HttpPutResponseHopLimit");
+  const state = lower(optionalString(metadata.State, "MetadataOptions.State"));
+  const key = JSON.stringify([httpTokens, httpEndpoint, hopLimit, state]);
+  return sharedMetadataOptions.of(key, () => ({ httpTokens, httpEndpoint, hopLimit, state }));
+}
+
 function normalizeInstance(instance: Item, origin: Origin): Instance {
   const id = requiredString(instance.InstanceId, "InstanceId");
   const tags = tagsOf(instance.Tags, "Tags");
@@ -247,12 +281,7 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
     partitionNumber: placement && optionalNumber(placement.PartitionNumber, "Placement.PartitionNumber"),
     enaSupport: optionalBoolean(instance.EnaSupport, "EnaSupport"),
     networkInterfaces,
-    metadataOptions: metadata && {
-      httpTokens: lower(optionalString(metadata.HttpTokens, "MetadataOptions.HttpTokens")),
-      httpEndpoint: lower(optionalString(metadata.HttpEndpoint, "MetadataOptions.HttpEndpoint")),
-      hopLimit: optionalNumber(metadata.HttpPutResponseHopLimit, "MetadataOptions.HttpPutResponseHopLimit"),
-      state: lower(optionalString(metadata.State, "MetadataOptions.State")),
-    },
+    metadataOptions: metadata && metadataOptionsOf(metadata),
     monitoringState: lower(nestedEnum(instance.Monitoring, "State", "Monitoring")),
     tags,
   };

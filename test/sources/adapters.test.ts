@@ -1,4 +1,5 @@
 import { InputError } from "../../lib/errors";
+import type { Instance, NetworkInterface } from "../../lib/model/types";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import { configItemToRecords } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
@@ -170,6 +171,50 @@ describe("EC2 adapter", () => {
       origin,
     );
     expect(endpoint).toMatchObject({ type: "gateway", state: "available" });
+  });
+});
+
+describe("EC2 adapter, values many records hold alike", () => {
+  const groupsOf = (item: unknown) =>
+    (normalizeEc2Item("DescribeNetworkInterfaces", item, origin) as NetworkInterface[]).map((record) => record.groupIds);
+
+  it("gives interfaces with the same groups one frozen list, and each other list its own", () => {
+    const [first] = groupsOf({ NetworkInterfaceId: "eni-1", Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-b" }] });
+    const [second] = groupsOf({ NetworkInterfaceId: "eni-2", Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-b" }] });
+    const [reversed] = groupsOf({ NetworkInterfaceId: "eni-3", Groups: [{ GroupId: "sg-b" }, { GroupId: "sg-a" }] });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(reversed).toEqual(["sg-b", "sg-a"]);
+    expect(reversed).not.toBe(first);
+  });
+
+  it("never takes one id with a space in it for two", () => {
+    const [two] = groupsOf({ NetworkInterfaceId: "eni-1", Groups: [{ GroupId: "sg-a" }, { GroupId: "sg-b" }] });
+    const [one] = groupsOf({ NetworkInterfaceId: "eni-2", Groups: [{ GroupId: "sg-a sg-b" }] });
+    expect(two).toEqual(["sg-a", "sg-b"]);
+    expect(one).toEqual(["sg-a sg-b"]);
+  });
+
+  it("shares metadata options only between instances whose options are the same, absent fields included", () => {
+    const instance = (id: string, options: Record<string, unknown>) =>
+      (
+        normalizeEc2Item(
+          "DescribeInstances",
+          { Instances: [{ InstanceId: id, State: { Name: "running" }, MetadataOptions: options }] },
+          origin,
+        )[0] as Instance
+      ).metadataOptions;
+    const required = instance("i-1", { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
+    expect(instance("i-2", { HttpTokens: "REQUIRED", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })).toBe(required);
+    expect(instance("i-3", { HttpTokens: "required", HttpEndpoint: "enabled" })).toEqual({
+      httpTokens: "required",
+      httpEndpoint: "enabled",
+      hopLimit: undefined,
+      state: undefined,
+    });
+    expect(instance("i-4", { HttpTokens: "undefined", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })?.httpTokens).toBe("undefined");
+    expect(instance("i-5", { HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })?.httpTokens).toBeUndefined();
+    expect(Object.isFrozen(required)).toBe(true);
   });
 });
 

@@ -19,7 +19,8 @@ export interface RunRulesOptions {
  * rule runs, so a bad parameter never leaves half the rules evaluated.
  */
 export function runRules(model: ResourceModel, options: RunRulesOptions): Evaluation[] {
-  return [...evaluateRules(model, options)];
+  const byRule = [...evaluationsByRule(model, options)];
+  return byRule.length === 1 ? (byRule[0] as Evaluation[]) : byRule.flat();
 }
 
 /**
@@ -28,32 +29,46 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
  * validated before the first evaluation is given.
  */
 export function evaluateRules(model: ResourceModel, options: RunRulesOptions): Generator<Evaluation> {
+  return each(evaluationsByRule(model, options));
+}
+
+function* each(byRule: Iterable<Evaluation[]>): Generator<Evaluation> {
+  for (const evaluations of byRule) yield* evaluations;
+}
+
+/** Each rule's evaluations in turn, as one array per rule: a million evaluations pass no generator one by one. */
+function evaluationsByRule(model: ResourceModel, options: RunRulesOptions): Generator<Evaluation[]> {
   // Without a policy from the entry point, tags are judged against the rules of this run.
   const exemptions = options.exemptions ?? new ExemptionPolicy({ ruleIds: options.rules.map((rule) => rule.meta.id) });
   const prepared = options.rules.map((rule) => ({ rule, params: parseRuleParameters(rule, options.params?.[rule.meta.id]) }));
-  return evaluationsOf(model, prepared, exemptions, options.resourceIds);
+  return judgedByRule(model, prepared, exemptions, options.resourceIds);
 }
 
-function* evaluationsOf(
+function* judgedByRule(
   model: ResourceModel,
   prepared: readonly { rule: AnyRule; params: unknown }[],
   exemptions: ExemptionPolicy,
   resourceIds: ReadonlySet<string> | undefined,
-): Generator<Evaluation> {
+): Generator<Evaluation[]> {
   const kept = (evaluation: Evaluation) => resourceIds === undefined || resourceIds.has(evaluation.resourceId);
   for (const { rule, params } of prepared) {
     const gaps = findGaps(model, rule);
     const mayBeExempt = exemptionCandidates(model, rule, exemptions);
-    for (const evaluation of rule.evaluate({ model, params })) {
+    // The rule's own array, judged in place: the rule made it for this run alone.
+    const evaluations = rule.evaluate({ model, params });
+    let judgedCount = 0;
+    for (const evaluation of evaluations) {
       if (gaps.size > 0 && gaps.has(scopeKey(evaluation))) continue;
       const judged = mayBeExempt(evaluation) ? applyExemption(model, rule.meta.id, evaluation, exemptions) : evaluation;
-      if (kept(judged)) yield judged;
+      if (kept(judged)) evaluations[judgedCount++] = judged;
     }
+    evaluations.length = judgedCount;
     for (const [key, missing] of gaps) {
       const scope = model.coverage.scopes.get(key);
-      if (scope) for (const evaluation of gapEvaluations(model, rule, scope, missing)) if (kept(evaluation)) yield evaluation;
+      if (scope) for (const evaluation of gapEvaluations(model, rule, scope, missing)) if (kept(evaluation)) evaluations.push(evaluation);
     }
-    for (const evaluation of deletedEvaluations(model, rule)) if (kept(evaluation)) yield evaluation;
+    for (const evaluation of deletedEvaluations(model, rule)) if (kept(evaluation)) evaluations.push(evaluation);
+    yield evaluations;
   }
 }
 

@@ -53,8 +53,7 @@ export interface Instance extends Origin {
   partitionNumber?: number;
   enaSupport?: boolean;
   networkInterfaces: InstanceNetworkInterface[];
-  /** Shared by the instances that have the same options: never changed in place. */
-  metadataOptions?: Readonly<MetadataOptions>;
+  metadataOptions?: MetadataOptions;
   /** Monitoring.State: detailed (1-minute) CloudWatch monitoring, "enabled" or "disabled". */
   monitoringState?: string;
   tags: Tags;

@@ -6,7 +6,6 @@ import type {
   InstanceNetworkInterface,
   InstanceTypeInfo,
   InternetGateway,
-  MetadataOptions,
   NetworkInterface,
   Origin,
   PlacementGroup,
@@ -141,9 +140,9 @@ const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * One frozen copy of each value that many records hold alike (the groups of a network interface,
- * an instance's metadata options), found by a key of its content: the model keeps them for good,
- * and interfaces mostly share their groups with many others. Bounded like {@link shared}.
+ * One frozen copy of each value that many records hold alike (the groups of a network interface),
+ * found by a key of its content: the model keeps them for good, and interfaces mostly share their
+ * groups with many others. Bounded like {@link shared}.
  */
 class SharedValues<T> {
   private readonly values = new Map<string, T>();
@@ -238,18 +237,6 @@ function instanceInterface(eni: Item): InstanceNetworkInterface {
   };
 }
 
-const sharedMetadataOptions = new SharedValues<Readonly<MetadataOptions>>();
-
-/** An account's instances mostly share a handful of metadata settings. */
-function metadataOptionsOf(metadata: Item): Readonly<MetadataOptions> {
-  const httpTokens = lower(optionalString(metadata.HttpTokens, "MetadataOptions.HttpTokens"));
-  const httpEndpoint = lower(optionalString(metadata.HttpEndpoint, "MetadataOptions.HttpEndpoint"));
-  const hopLimit = optionalNumber(metadata.HttpPutResponseHopLimit, "MetadataOptions.HttpPutResponseHopLimit");
-  const state = lower(optionalString(metadata.State, "MetadataOptions.State"));
-  const key = JSON.stringify([httpTokens, httpEndpoint, hopLimit, state]);
-  return sharedMetadataOptions.of(key, () => ({ httpTokens, httpEndpoint, hopLimit, state }));
-}
-
 function normalizeInstance(instance: Item, origin: Origin): Instance {
   const id = requiredString(instance.InstanceId, "InstanceId");
   const tags = tagsOf(instance.Tags, "Tags");
@@ -281,7 +268,12 @@ function normalizeInstance(instance: Item, origin: Origin): Instance {
     partitionNumber: placement && optionalNumber(placement.PartitionNumber, "Placement.PartitionNumber"),
     enaSupport: optionalBoolean(instance.EnaSupport, "EnaSupport"),
     networkInterfaces,
-    metadataOptions: metadata && metadataOptionsOf(metadata),
+    metadataOptions: metadata && {
+      httpTokens: lower(optionalString(metadata.HttpTokens, "MetadataOptions.HttpTokens")),
+      httpEndpoint: lower(optionalString(metadata.HttpEndpoint, "MetadataOptions.HttpEndpoint")),
+      hopLimit: optionalNumber(metadata.HttpPutResponseHopLimit, "MetadataOptions.HttpPutResponseHopLimit"),
+      state: lower(optionalString(metadata.State, "MetadataOptions.State")),
+    },
     monitoringState: lower(nestedEnum(instance.Monitoring, "State", "Monitoring")),
     tags,
   };

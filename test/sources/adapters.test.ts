@@ -1,5 +1,5 @@
 import { InputError } from "../../lib/errors";
-import type { Instance, NetworkInterface } from "../../lib/model/types";
+import type { NetworkInterface } from "../../lib/model/types";
 import { ec2ItemToConfigItem } from "../../lib/sources/config-item-builder";
 import { configItemToRecords } from "../../lib/sources/config-items";
 import { normalizeEc2Item } from "../../lib/sources/ec2-adapter";
@@ -193,28 +193,6 @@ describe("EC2 adapter, values many records hold alike", () => {
     const [one] = groupsOf({ NetworkInterfaceId: "eni-2", Groups: [{ GroupId: "sg-a sg-b" }] });
     expect(two).toEqual(["sg-a", "sg-b"]);
     expect(one).toEqual(["sg-a sg-b"]);
-  });
-
-  it("shares metadata options only between instances whose options are the same, absent fields included", () => {
-    const instance = (id: string, options: Record<string, unknown>) =>
-      (
-        normalizeEc2Item(
-          "DescribeInstances",
-          { Instances: [{ InstanceId: id, State: { Name: "running" }, MetadataOptions: options }] },
-          origin,
-        )[0] as Instance
-      ).metadataOptions;
-    const required = instance("i-1", { HttpTokens: "required", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 });
-    expect(instance("i-2", { HttpTokens: "REQUIRED", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })).toBe(required);
-    expect(instance("i-3", { HttpTokens: "required", HttpEndpoint: "enabled" })).toEqual({
-      httpTokens: "required",
-      httpEndpoint: "enabled",
-      hopLimit: undefined,
-      state: undefined,
-    });
-    expect(instance("i-4", { HttpTokens: "undefined", HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })?.httpTokens).toBe("undefined");
-    expect(instance("i-5", { HttpEndpoint: "enabled", HttpPutResponseHopLimit: 2 })?.httpTokens).toBeUndefined();
-    expect(Object.isFrozen(required)).toBe(true);
   });
 });
 

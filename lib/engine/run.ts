@@ -19,8 +19,7 @@ export interface RunRulesOptions {
  * rule runs, so a bad parameter never leaves half the rules evaluated.
  */
 export function runRules(model: ResourceModel, options: RunRulesOptions): Evaluation[] {
-  const byRule = [...evaluationsByRule(model, options)];
-  return byRule.length === 1 ? (byRule[0] as Evaluation[]) : byRule.flat();
+  return [...evaluationsByRule(model, options)].flat();
 }
 
 /**
@@ -29,10 +28,10 @@ export function runRules(model: ResourceModel, options: RunRulesOptions): Evalua
  * validated before the first evaluation is given.
  */
 export function evaluateRules(model: ResourceModel, options: RunRulesOptions): Generator<Evaluation> {
-  return each(evaluationsByRule(model, options));
+  return flattened(evaluationsByRule(model, options));
 }
 
-function* each(byRule: Iterable<Evaluation[]>): Generator<Evaluation> {
+function* flattened(byRule: Iterable<Evaluation[]>): Generator<Evaluation> {
   for (const evaluations of byRule) yield* evaluations;
 }
 

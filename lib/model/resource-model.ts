@@ -34,35 +34,6 @@ const keyInAccount = (kind: ResourceKind, id: string, scope: Origin): string => 
 const deletionKey = (kind: ResourceKind, id: string, scope: Origin): string =>
   `${kind}/${scope.accountId}/${keyInAccount(kind, id, scope)}`;
 
-/**
- * Values by account, then by a key within it (an id, mostly): neither a record nor a lookup
- * builds a key string, and the ids parsed once are the keys. Most models hold one account.
- */
-class ByAccount<V> {
-  private readonly accounts = new Map<string, Map<string, V>>();
-
-  get(accountId: string, key: string): V | undefined {
-    return this.accounts.get(accountId)?.get(key);
-  }
-
-  set(accountId: string, key: string, value: V): void {
-    this.inAccount(accountId).set(key, value);
-  }
-
-  inAccount(accountId: string): Map<string, V> {
-    let keys = this.accounts.get(accountId);
-    if (!keys) {
-      keys = new Map();
-      this.accounts.set(accountId, keys);
-    }
-    return keys;
-  }
-
-  maps(): Iterable<Map<string, V>> {
-    return this.accounts.values();
-  }
-}
-
 /** A value per account, made on first use. The account asked for last is kept at hand: records mostly come account by account. */
 class PerAccount<T> {
   private readonly values = new Map<string, T>();
@@ -88,6 +59,34 @@ class PerAccount<T> {
   /** The account's value, if it has one. */
   get(accountId: string): T | undefined {
     return this.values.get(accountId);
+  }
+
+  all(): Iterable<T> {
+    return this.values.values();
+  }
+}
+
+/**
+ * Values by account, then by a key within it (an id, mostly): neither a record nor a lookup
+ * builds a key string, and the ids parsed once are the keys. Most models hold one account.
+ */
+class ByAccount<V> {
+  private readonly accounts = new PerAccount(() => new Map<string, V>());
+
+  get(accountId: string, key: string): V | undefined {
+    return this.accounts.get(accountId)?.get(key);
+  }
+
+  set(accountId: string, key: string, value: V): void {
+    this.accounts.of(accountId).set(key, value);
+  }
+
+  inAccount(accountId: string): Map<string, V> {
+    return this.accounts.of(accountId);
+  }
+
+  maps(): Iterable<Map<string, V>> {
+    return this.accounts.all();
   }
 }
 
@@ -458,9 +457,9 @@ const placementKey = (scope: Origin, by: "name" | "id", value: string): string =
 type ListsByPosition<V> = readonly (readonly V[] | undefined)[];
 
 /**
- * Groups items by the record of `kind` each names, found by account and id. The items are
- * counted first, so that each list is made at its exact length, and found by position, not by a
- * map of ids: the ENIs by group index holds half a million lists at a million resources.
+ * Groups items by the record of `kind` each names, found by account and id, as a list per
+ * record (for items that are objects, not positions: see Members). Grouped by position through
+ * membersByPosition, so that each list is made at its exact length, in the order items were added.
  */
 function listsByPosition<V>(
   model: ResourceModel,
@@ -470,21 +469,24 @@ function listsByPosition<V>(
   const lists: (V[] | undefined)[] = new Array(model.count(kind));
   const positions: number[] = [];
   const items: V[] = [];
-  const counts = new Int32Array(lists.length);
+  const counts = new Int32Array(lists.length + 1);
   each((scope, id, item) => {
     const at = model.positionOf(kind, id, scope);
     if (at < 0) return;
     positions.push(at);
     items.push(item);
-    counts[at] = (counts[at] as number) + 1;
+    counts[at + 1] = (counts[at + 1] as number) + 1;
   });
-  for (let at = 0; at < counts.length; at++) if ((counts[at] as number) > 0) lists[at] = new Array(counts[at]);
-  // Filled from the end, so that each list keeps the order its items were added in.
-  for (let item = items.length - 1; item >= 0; item--) {
-    const at = positions[item] as number;
-    const fill = (counts[at] as number) - 1;
-    counts[at] = fill;
-    (lists[at] as V[])[fill] = items[item] as V;
+  const { offsets, members } = membersByPosition(counts, (fill) => {
+    for (let item = 0; item < items.length; item++) fill(positions[item] as number, item);
+  });
+  for (let at = 0; at < lists.length; at++) {
+    const start = offsets[at] as number;
+    const end = offsets[at + 1] as number;
+    if (end === start) continue;
+    const list = new Array<V>(end - start);
+    for (let member = start; member < end; member++) list[member - start] = items[members[member] as number] as V;
+    lists[at] = list;
   }
   return lists;
 }
@@ -565,13 +567,15 @@ const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) =>
   enisBySecurityGroup(model) {
     const enis = model.all("network-interface") as readonly NetworkInterface[];
     const groups = new GroupPositions(model);
-    // Where each interface's groups are in `groups.positions`, so that the second pass looks nothing up.
+    // Where each interface's groups are in `groups.positions`, so that the second pass reads neither records nor lookups.
     const starts = new Int32Array(enis.length);
+    const ends = new Int32Array(enis.length);
     const counts = new Int32Array(model.count("security-group") + 1);
     for (let eni = 0; eni < enis.length; eni++) {
       const { groupIds } = enis[eni] as NetworkInterface;
       const start = groups.startOf(groupIds, enis[eni] as NetworkInterface);
       starts[eni] = start;
+      ends[eni] = start + groupIds.length;
       for (let at = start; at < start + groupIds.length; at++) {
         const group = groups.positions[at] as number;
         if (group >= 0) counts[group + 1] = (counts[group + 1] as number) + 1;
@@ -579,9 +583,7 @@ const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) =>
     }
     return membersByPosition(counts, (fill) => {
       for (let eni = 0; eni < enis.length; eni++) {
-        const start = starts[eni] as number;
-        const end = start + (enis[eni] as NetworkInterface).groupIds.length;
-        for (let at = start; at < end; at++) {
+        for (let at = starts[eni] as number; at < (ends[eni] as number); at++) {
           const group = groups.positions[at] as number;
           if (group >= 0) fill(group, eni);
         }

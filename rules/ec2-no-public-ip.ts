@@ -1,5 +1,5 @@
 import { fsbpControl, nistControls } from "../lib/engine/controls";
-import { booleanParam, defineRule, type Evaluation, listIds, verdict } from "../lib/engine/rule";
+import { booleanParam, defineRule, type Evaluation, listIds, sharedTexts, verdict } from "../lib/engine/rule";
 import * as z from "../lib/zod";
 
 const RULE_ID = "ec2-no-public-ip";
@@ -54,9 +54,10 @@ export default defineRule({
 
   evaluate({ model, params }) {
     const evaluations: Evaluation[] = [];
+    const shared = sharedTexts();
     for (const instance of model.all("instance")) {
       if (ENDING_STATES.has(instance.state)) {
-        evaluations.push(verdict(RULE_ID, instance, "NOT_APPLICABLE", `Instance is ${instance.state}`));
+        evaluations.push(verdict(RULE_ID, instance, "NOT_APPLICABLE", shared(`Instance is ${instance.state}`)));
         continue;
       }
       if (params.ignoreStopped && STOPPED_STATES.has(instance.state)) {
@@ -67,7 +68,12 @@ export default defineRule({
       if (holders.length === 0) {
         const count = instance.networkInterfaces.length;
         evaluations.push(
-          verdict(RULE_ID, instance, "COMPLIANT", `No public IPv4 address on its ${count} network interface${count === 1 ? "" : "s"}`),
+          verdict(
+            RULE_ID,
+            instance,
+            "COMPLIANT",
+            shared(`No public IPv4 address on its ${count} network interface${count === 1 ? "" : "s"}`),
+          ),
         );
         continue;
       }

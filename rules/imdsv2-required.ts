@@ -1,5 +1,5 @@
 import { fsbpControl, nistControls, SECURITY_HUB_EC2_CONTROLS } from "../lib/engine/controls";
-import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, verdict } from "../lib/engine/rule";
+import { booleanParam, defineRule, type Evaluation, optionalIntegerParam, sharedTexts, verdict } from "../lib/engine/rule";
 import type { Instance } from "../lib/model/types";
 import * as z from "../lib/zod";
 
@@ -21,8 +21,10 @@ const parameters = z.strictObject({
 
 type Params = z.output<typeof parameters>;
 
-function judge(instance: Instance, params: Params): Evaluation {
-  const rule = (complianceType: Evaluation["complianceType"], annotation: string) => verdict(RULE_ID, instance, complianceType, annotation);
+function judge(instance: Instance, params: Params, shared: (text: string) => string): Evaluation {
+  // A fleet's instances share a few settings, so their texts are shared too.
+  const rule = (complianceType: Evaluation["complianceType"], annotation: string) =>
+    verdict(RULE_ID, instance, complianceType, shared(annotation));
 
   const state = instance.state.toLowerCase();
   if (GONE_STATES.has(state)) return rule("NOT_APPLICABLE", `Instance is ${state}`);
@@ -98,7 +100,8 @@ export default defineRule({
   },
   evaluate({ model, params }) {
     const evaluations: Evaluation[] = [];
-    for (const instance of model.all("instance")) evaluations.push(judge(instance, params));
+    const shared = sharedTexts();
+    for (const instance of model.all("instance")) evaluations.push(judge(instance, params, shared));
     return evaluations;
   },
 });

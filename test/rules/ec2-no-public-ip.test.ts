@@ -213,6 +213,24 @@ const ADDRESS_ONLY = (() => {
   return { ...item, Instances: [{ ...instance, NetworkInterfaces: [] }] };
 })();
 
+const TWO_PRIVATE = reservation({
+  id: "i-05c5d6e7f80910213",
+  state: "running",
+  enis: [
+    eni({ id: "eni-0f01020304050607a", deviceIndex: 0, privateIp: "10.20.1.25" }),
+    eni({ id: "eni-0f01020304050607b", deviceIndex: 1, privateIp: "10.20.2.25" }),
+  ],
+});
+const THREE_PRIVATE = reservation({
+  id: "i-06d6e7f8091021324",
+  state: "running",
+  enis: [
+    eni({ id: "eni-0f01020304050607c", deviceIndex: 0, privateIp: "10.20.1.26" }),
+    eni({ id: "eni-0f01020304050607d", deviceIndex: 1, privateIp: "10.20.2.26" }),
+    eni({ id: "eni-0f01020304050607e", deviceIndex: 2, privateIp: "10.20.3.26" }),
+  ],
+});
+
 const idOf = (item: ReturnType<typeof reservation>) => item.Instances[0]?.InstanceId ?? "";
 const instances = (...items: ReturnType<typeof reservation>[]) => ({ responses: { DescribeInstances: { Reservations: items } } });
 
@@ -221,6 +239,15 @@ testRule(rule, [
     name: "an instance with only private addresses is compliant",
     fixture: instances(PRIVATE),
     expected: [{ resourceId: idOf(PRIVATE), complianceType: "COMPLIANT", annotation: "No public IPv4 address on its 1 network interface" }],
+  },
+  {
+    name: "each compliant instance counts its own network interfaces, in one run",
+    fixture: instances(PRIVATE, THREE_PRIVATE, TWO_PRIVATE),
+    expected: [
+      { resourceId: idOf(PRIVATE), complianceType: "COMPLIANT", annotation: "No public IPv4 address on its 1 network interface" },
+      { resourceId: idOf(TWO_PRIVATE), complianceType: "COMPLIANT", annotation: "No public IPv4 address on its 2 network interfaces" },
+      { resourceId: idOf(THREE_PRIVATE), complianceType: "COMPLIANT", annotation: "No public IPv4 address on its 3 network interfaces" },
+    ],
   },
   {
     name: "an auto-assigned public IP is non-compliant and named with its ENI",

@@ -135,6 +135,21 @@ testRule(rule, [
     expected: [{ resourceId: "i-0000000000000000a", complianceType: "COMPLIANT", annotation: "hop limit 64" }],
   },
   {
+    name: "each instance's text names its own hop limit, in a run where many share a text",
+    fixture: account(
+      instance("i-0000000000000000a", { HttpTokens: "required", HttpPutResponseHopLimit: 1 }),
+      instance("i-0000000000000000b", { HttpTokens: "required", HttpPutResponseHopLimit: 2 }),
+      instance("i-0000000000000000c", { HttpTokens: "required", HttpPutResponseHopLimit: 1 }),
+      instance("i-0000000000000000d", { HttpTokens: "required", HttpPutResponseHopLimit: 3 }),
+    ),
+    expected: [
+      { resourceId: "i-0000000000000000a", complianceType: "COMPLIANT", annotation: /hop limit 1$/ },
+      { resourceId: "i-0000000000000000b", complianceType: "COMPLIANT", annotation: /hop limit 2$/ },
+      { resourceId: "i-0000000000000000c", complianceType: "COMPLIANT", annotation: /hop limit 1$/ },
+      { resourceId: "i-0000000000000000d", complianceType: "COMPLIANT", annotation: /hop limit 3$/ },
+    ],
+  },
+  {
     name: "maxHopLimit: a higher hop limit is NON_COMPLIANT, equal passes",
     params: { maxHopLimit: 2 },
     fixture: account(

@@ -213,23 +213,17 @@ const ADDRESS_ONLY = (() => {
   return { ...item, Instances: [{ ...instance, NetworkInterfaces: [] }] };
 })();
 
-const TWO_PRIVATE = reservation({
-  id: "i-05c5d6e7f80910213",
-  state: "running",
-  enis: [
-    eni({ id: "eni-0f01020304050607a", deviceIndex: 0, privateIp: "10.20.1.25" }),
-    eni({ id: "eni-0f01020304050607b", deviceIndex: 1, privateIp: "10.20.2.25" }),
-  ],
-});
-const THREE_PRIVATE = reservation({
-  id: "i-06d6e7f8091021324",
-  state: "running",
-  enis: [
-    eni({ id: "eni-0f01020304050607c", deviceIndex: 0, privateIp: "10.20.1.26" }),
-    eni({ id: "eni-0f01020304050607d", deviceIndex: 1, privateIp: "10.20.2.26" }),
-    eni({ id: "eni-0f01020304050607e", deviceIndex: 2, privateIp: "10.20.3.26" }),
-  ],
-});
+/** A running instance with `count` network interfaces, none with a public address. */
+const privateInterfaces = (id: string, count: number) =>
+  reservation({
+    id,
+    state: "running",
+    enis: Array.from({ length: count }, (_, at) =>
+      eni({ id: `eni-${id.slice(2, 18)}${at}`, deviceIndex: at, privateIp: `10.20.${at + 1}.25` }),
+    ),
+  });
+const TWO_PRIVATE = privateInterfaces("i-05c5d6e7f80910213", 2);
+const THREE_PRIVATE = privateInterfaces("i-06d6e7f8091021324", 3);
 
 const idOf = (item: ReturnType<typeof reservation>) => item.Instances[0]?.InstanceId ?? "";
 const instances = (...items: ReturnType<typeof reservation>[]) => ({ responses: { DescribeInstances: { Reservations: items } } });

@@ -330,8 +330,8 @@ class EvaluationColumns {
  * Items sorted by key (rule, account, region, type, id), in code-unit order and never
  * localeCompare, whose collation is slow at 100k findings and differs between machines. The few
  * distinct (rule, account, region, type) groups are ranked once, so a million items are sorted on
- * a rank and their id, with no key string each; an item of a given key is then found by binary
- * search within its group, with no index entry per item. Items of one key keep their order.
+ * a rank and their id, with no key string each; an item of a given key is then found by search
+ * within its group, with no index entry per item. Items of one key keep their order.
  */
 class KeyOrder {
   /** The items' positions in key order. */
@@ -339,6 +339,8 @@ class KeyOrder {
   /** Each group's range in `positions`. */
   private readonly groupStart: Int32Array;
   private readonly groupEnd: Int32Array;
+  /** Each group's index in `positions` just after the items last looked up in it. */
+  private readonly finger: Int32Array;
 
   constructor(private readonly items: EvaluationColumns) {
     const { groups, groupOf, ids } = items;
@@ -368,24 +370,48 @@ class KeyOrder {
       if (index === 0 || groupOf[this.positions[index - 1] as number] !== group) this.groupStart[group] = index;
       this.groupEnd[group] = index + 1;
     });
+    this.finger = this.groupStart.slice();
   }
 
-  /** The positions of the items of the key of `key`, in their order. */
-  *positionsOf(key: Evaluation): Generator<number> {
+  /** Calls `visit` with the position of each item of the key of `key`, in their order. */
+  forEachPositionOf(key: Evaluation, visit: (position: number) => void): void {
     const group = this.items.groupOfKey(key);
     if (group === undefined) return;
+    const end = this.groupEnd[group] as number;
+    let index = this.firstIndexOf(group, key.resourceId);
+    for (; index < end && this.idAt(index) === key.resourceId; index++) visit(this.positions[index] as number);
+    this.finger[group] = index;
+  }
+
+  /**
+   * The first index in the group's range of `positions` whose id is not below `id`. A previous
+   * report lists each group's findings of one state in id order, so the next key is mostly at or
+   * just after the last one found: the search gallops forward from there, a few comparisons
+   * instead of a binary search's twenty over a million ids; a key before it is searched for from
+   * the group's start.
+   */
+  private firstIndexOf(group: number, id: string): number {
+    const finger = this.finger[group] as number;
     let low = this.groupStart[group] as number;
-    let high = this.groupEnd[group] as number;
-    const { ids } = this.items;
-    const idAt = (index: number) => ids[this.positions[index] as number] as string;
+    let high = finger;
+    if (finger === low || this.idAt(finger - 1) < id) {
+      const end = this.groupEnd[group] as number;
+      low = finger;
+      for (let step = 1; high < end && this.idAt(high) < id; step *= 2) {
+        low = high + 1;
+        high = Math.min(end, high + step);
+      }
+    }
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (idAt(middle) < key.resourceId) low = middle + 1;
+      if (this.idAt(middle) < id) low = middle + 1;
       else high = middle;
     }
-    for (let index = low; index < (this.groupEnd[group] as number) && idAt(index) === key.resourceId; index++) {
-      yield this.positions[index] as number;
-    }
+    return low;
+  }
+
+  private idAt(index: number): string {
+    return this.items.ids[this.positions[index] as number] as string;
   }
 
   /**
@@ -502,11 +528,11 @@ class PreviousFindings {
   add(finding: Finding): void {
     const { states } = this;
     let seen = false;
-    for (const position of this.order.positionsOf(finding)) {
+    this.order.forEachPositionOf(finding, (position) => {
       states.stateBefore[position] = STATE_CODES.get(stateOf(finding)) as number;
       states.firstSeenBefore[position] = states.dateNumber(finding.firstSeen);
       seen = true;
-    }
+    });
     // A failing finding missing from this run is resolved (the resource is gone) only where this
     // run judged its rule; where the rule lacked input it is unverified; elsewhere it is not compared.
     if (seen || finding.complianceType !== "NON_COMPLIANT") return;

@@ -90,6 +90,34 @@ describe("a report against a previous report read as a stream", () => {
     expect(report.diff?.resolved).toEqual([]);
   });
 
+  test("finds each previous finding's counterpart whatever order the previous report lists them in", () => {
+    const previous = syntheticReport(2_000, TOOL);
+    const options = { rules: reportRules(), scopes: SYNTHETIC_SCOPES, tool: TOOL, now };
+    const expected = renderJson(buildReport({ ...options, evaluations: syntheticEvaluations(2_000, { changed: true }), previous }));
+    const listed = [...previous.findings];
+    // A report lists each group's findings in id order within each state; these orders do not.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const shuffled = listed.map((finding) => ({ finding, rank: random() }));
+    shuffled.sort((a, b) => a.rank - b.rank);
+    const orders = {
+      shuffled: shuffled.map(({ finding }) => finding),
+      reversed: [...listed].reverse(),
+      interleaved: [...listed.filter((_, index) => index % 2 === 0), ...listed.filter((_, index) => index % 2 === 1)],
+    };
+    for (const [name, findings] of Object.entries(orders)) {
+      const report = buildReport({
+        ...options,
+        evaluations: syntheticEvaluations(2_000, { changed: true }),
+        previous: { ...previous, findings },
+      });
+      expect({ name, json: renderJson(report) }).toEqual({ name, json: expected });
+    }
+  });
+
   test("lists findings in rule, failing-first, account, region, type and id order, in code units", () => {
     const ids = ["i-b", "i-a", "i-ab", "i-B", "i-\u00e9", "i-\u{1f600}", "i-\uff21", "i-a"];
     const evaluations = ids.flatMap((resourceId, index) =>

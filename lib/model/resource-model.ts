@@ -376,20 +376,13 @@ export class ResourceModel {
   /** The network interfaces that use a security group of the model (none for a group it does not hold). */
   networkInterfacesUsingGroup(groupId: string, scope: Origin): readonly NetworkInterface[] {
     const at = this.positionOf("security-group", groupId, scope);
-    if (at < 0) return EMPTY;
-    const { offsets, members } = this.index("enisBySecurityGroup");
-    const start = offsets[at] as number;
-    const count = (offsets[at + 1] as number) - start;
-    if (count === 0) return EMPTY;
-    const enis = this.all("network-interface") as readonly NetworkInterface[];
-    const using = new Array<NetworkInterface>(count);
-    for (let member = 0; member < count; member++) using[member] = enis[members[start + member] as number] as NetworkInterface;
-    return using;
+    return membersAt(this.index("enisBySecurityGroup"), at, this.all("network-interface") as readonly NetworkInterface[]);
   }
 
   /** Other groups whose ingress or egress rules point at `groupId`, a group of the model. */
   groupsReferencing(groupId: string, scope: Origin): readonly { fromGroupId: string; reference: SecurityGroupReference }[] {
-    return listAt(this.index("referencesToGroup"), this.positionOf("security-group", groupId, scope));
+    const references = this.index("referencesToGroup");
+    return membersAt(references, this.positionOf("security-group", groupId, scope), references.items);
   }
 
   /** The route table a subnet uses: its explicit association, else the main table of its VPC. */
@@ -453,47 +446,6 @@ export const scopeKey = (scope: Origin): string => `${scope.accountId}/${scope.r
 /** Placement groups are named per account and region (the account is the index's first key). */
 const placementKey = (scope: Origin, by: "name" | "id", value: string): string => `${scope.region}/${by}/${value}`;
 
-/** A list for each record of one kind, by its position in that kind's list; none where nothing points at it. */
-type ListsByPosition<V> = readonly (readonly V[] | undefined)[];
-
-/**
- * Groups items by the record of `kind` each names, found by account and id, as a list per
- * record (for items that are objects, not positions: see Members). Grouped by position through
- * membersByPosition, so that each list is made at its exact length, in the order items were added.
- */
-function listsByPosition<V>(
-  model: ResourceModel,
-  kind: ResourceKind,
-  each: (add: (scope: Origin, id: string, item: V) => void) => void,
-): ListsByPosition<V> {
-  const lists: (V[] | undefined)[] = new Array(model.count(kind));
-  const positions: number[] = [];
-  const items: V[] = [];
-  const counts = new Int32Array(lists.length + 1);
-  each((scope, id, item) => {
-    const at = model.positionOf(kind, id, scope);
-    if (at < 0) return;
-    positions.push(at);
-    items.push(item);
-    counts[at + 1] = (counts[at + 1] as number) + 1;
-  });
-  const { offsets, members } = membersByPosition(counts, (fill) => {
-    for (let item = 0; item < items.length; item++) fill(positions[item] as number, item);
-  });
-  for (let at = 0; at < lists.length; at++) {
-    const start = offsets[at] as number;
-    const end = offsets[at + 1] as number;
-    if (end === start) continue;
-    const list = new Array<V>(end - start);
-    for (let member = start; member < end; member++) list[member - start] = items[members[member] as number] as V;
-    lists[at] = list;
-  }
-  return lists;
-}
-
-/** The list at a record's position (-1: a record the model does not hold, so none). */
-const listAt = <V>(lists: ListsByPosition<V>, at: number): readonly V[] => (at < 0 ? undefined : lists[at]) ?? EMPTY;
-
 /**
  * The positions of the records that point at each record of a kind, all in one array: those
  * pointing at the record at position `at` are `members[offsets[at]]` up to `members[offsets[at + 1]]`.
@@ -519,6 +471,47 @@ function membersByPosition(counts: Int32Array, each: (fill: (at: number, member:
     next[at] = (next[at] as number) + 1;
   });
   return { offsets, members };
+}
+
+/** Members that are items, not records of the model: `members` holds positions in `items`. */
+interface ItemsByPosition<V> extends Members {
+  items: readonly V[];
+}
+
+/**
+ * Groups items by the record of `kind` each names, found by account and id, each record's in the
+ * order they were added.
+ */
+function itemsByPosition<V>(
+  model: ResourceModel,
+  kind: ResourceKind,
+  each: (add: (scope: Origin, id: string, item: V) => void) => void,
+): ItemsByPosition<V> {
+  const positions: number[] = [];
+  const items: V[] = [];
+  const counts = new Int32Array(model.count(kind) + 1);
+  each((scope, id, item) => {
+    const at = model.positionOf(kind, id, scope);
+    if (at < 0) return;
+    positions.push(at);
+    items.push(item);
+    counts[at + 1] = (counts[at + 1] as number) + 1;
+  });
+  const members = membersByPosition(counts, (fill) => {
+    for (let item = 0; item < items.length; item++) fill(positions[item] as number, item);
+  });
+  return { ...members, items };
+}
+
+/** The members of the record at position `at` (-1: a record the model does not hold, so none), taken from `items`. */
+function membersAt<V>({ offsets, members }: Members, at: number, items: readonly V[]): readonly V[] {
+  if (at < 0) return EMPTY;
+  const start = offsets[at] as number;
+  const count = (offsets[at + 1] as number) - start;
+  if (count === 0) return EMPTY;
+  const list = new Array<V>(count);
+  for (let member = 0; member < count; member++) list[member] = items[members[start + member] as number] as V;
+  return list;
 }
 
 /**
@@ -551,7 +544,7 @@ class GroupPositions {
 
 interface Indexes {
   enisBySecurityGroup: Members;
-  referencesToGroup: ListsByPosition<{ fromGroupId: string; reference: SecurityGroupReference }>;
+  referencesToGroup: ItemsByPosition<{ fromGroupId: string; reference: SecurityGroupReference }>;
   explicitTableBySubnet: ByAccount<RouteTable>;
   mainTableByVpc: ByAccount<RouteTable>;
   subnetsByVpc: ByAccount<Subnet[]>;
@@ -591,7 +584,7 @@ const INDEX_BUILDERS: { readonly [K in keyof Indexes]: (model: ResourceModel) =>
     });
   },
   referencesToGroup(model) {
-    return listsByPosition(model, "security-group", (add) => {
+    return itemsByPosition(model, "security-group", (add) => {
       for (const group of model.all("security-group")) {
         for (const reference of group.references) add(group, reference.groupId, { fromGroupId: group.id, reference });
       }

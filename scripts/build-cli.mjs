@@ -10,6 +10,7 @@ await build({
     "bench-package": "scripts/bench-package.ts",
     "bench-scan": "scripts/bench-scan.ts",
     "bench-record": "scripts/bench-record.ts",
+    "bench-bounds": "scripts/bench-bounds.ts",
   },
   outdir: "dist",
   bundle: true,
